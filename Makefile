@@ -1,0 +1,58 @@
+# two-high: `make run` and `make test` are the whole setup contract (see README).
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip
+MANAGE := $(PY) manage.py
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test setup lint worker beat web bench reliability messages clean
+
+$(VENV)/.installed: requirements.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PIP) install -q --upgrade pip
+	$(PIP) install -q -r requirements.txt
+	touch $@
+
+setup: $(VENV)/.installed
+	mkdir -p var/celery/queue var/celery/processed var/mail
+	$(MANAGE) compile_translations
+	$(MANAGE) migrate --noinput
+	$(MANAGE) load_reference_data
+
+run: setup
+	$(MANAGE) seed_demo
+	$(MANAGE) collectstatic --noinput -v 0
+	@echo "Serving on http://$(HOST):$(PORT)/ with a Celery worker and beat (Ctrl-C stops all three)"
+	@trap 'kill 0' INT TERM EXIT; \
+	  $(VENV)/bin/celery -A config worker -l info --concurrency 2 & \
+	  $(VENV)/bin/celery -A config beat -l info & \
+	  $(MANAGE) runserver $(HOST):$(PORT) --noreload
+
+web: setup
+	$(MANAGE) runserver $(HOST):$(PORT)
+
+worker: setup
+	$(VENV)/bin/celery -A config worker -l info
+
+beat: setup
+	$(VENV)/bin/celery -A config beat -l info
+
+test: setup
+	$(PY) -m pytest -q $(PYTEST_ARGS)
+
+lint: $(VENV)/.installed
+	$(VENV)/bin/ruff check .
+	$(MANAGE) makemigrations --check --dry-run
+
+messages: $(VENV)/.installed
+	$(MANAGE) makemessages -l zh_Hans -i '.venv/*' -i 'var/*' -i 'tests/*' -i 'bench/*' >/dev/null
+	$(MANAGE) compile_translations
+
+bench: setup
+	$(PY) bench/engine.py
+	$(PY) bench/screen_ledger.py
+
+clean:
+	rm -rf var

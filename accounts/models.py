@@ -1,0 +1,43 @@
+"""Users, their role and the regions they belong to."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    AGENCY = "agency", _("Agency uploader")
+    CITY_REVIEWER = "city_reviewer", _("City reviewer")
+    PROVINCIAL_REVIEWER = "provincial_reviewer", _("Provincial reviewer")
+    OBSERVER = "observer", _("Observer")
+    ADMIN = "admin", _("Administrator")
+
+
+class DigestFrequency(models.TextChoices):
+    DAILY = "daily", _("Daily")
+    WEEKLY = "weekly", _("Weekly")
+    MONTHLY = "monthly", _("Monthly")
+    OFF = "off", _("Off")
+
+
+class User(AbstractUser):
+    """A person who signs in: one role, one or more regions (the province is a region too)."""
+
+    role = models.CharField(_("role"), max_length=32, choices=Role.choices, default=Role.OBSERVER)
+    regions = models.ManyToManyField(
+        "screening.Region", verbose_name=_("regions"), related_name="members", blank=True,
+        help_text=_("The user sees these regions and the regions that report to them."),
+    )
+    digest_frequency = models.CharField(_("digest e-mail"), max_length=16,
+                                        choices=DigestFrequency.choices,
+                                        default=DigestFrequency.WEEKLY)
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+
+    @property
+    def is_administrator(self) -> bool:
+        return self.is_superuser or self.role == Role.ADMIN

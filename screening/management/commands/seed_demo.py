@@ -1,0 +1,13 @@
+from django.core.management.base import BaseCommand
+
+from screening.demo import DEMO_PASSWORD, seed_demo_users
+
+
+class Command(BaseCommand):
+    help = "Add the demo users and demo data (demo only: every demo user has the same password)."
+
+    def handle(self, *args, **options):
+        users = seed_demo_users()
+        self.stdout.write("Demo users (DEMO ONLY, password for all: %s):" % DEMO_PASSWORD)
+        for demo in users:
+            self.stdout.write(f"  {demo.username:<12} {demo.role.label:<22} {demo.region_code}")

@@ -1,0 +1,13 @@
+from django.urls import path
+
+from . import views
+
+app_name = "screening"
+
+urlpatterns = [
+    path("dashboard/", views.dashboard, name="dashboard"),
+    path("regions/", views.region_list, name="regions"),
+    path("regions/<str:code>/", views.region_detail, name="region"),
+    path("rule-sets/", views.rule_set_list, name="rule_sets"),
+    path("rule-sets/<str:name>/", views.rule_set_detail, name="rule_set"),
+]

@@ -1,0 +1,91 @@
+"""Shared fixtures: reference data in every test database and persona users.
+
+Personas: an agency user and a city reviewer in city A (郑州) and city B (洛阳), an agency user
+of a province-direct county (巩义), a provincial reviewer, a province-wide observer and an
+administrator.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    from screening.reference_data import load_reference_data
+
+    with django_db_blocker.unblock():
+        load_reference_data()
+
+
+@pytest.fixture
+def transactional_db(transactional_db):
+    """Transactional tests flush every table afterwards (pytest-django runs them last): put the
+    reference data back before each of them."""
+    from screening.models import Region
+    from screening.reference_data import load_reference_data
+
+    if not Region.objects.exists():
+        load_reference_data()
+    return transactional_db
+
+
+def make_user(username: str, role: str, region_code: str, **extra):
+    from accounts.models import User
+    from screening.models import Region
+
+    user = User.objects.create_user(username=username, password="pw-" + username,
+                                    role=role, email=f"{username}@example.org", **extra)
+    user.regions.set([Region.objects.get(code=region_code)])
+    return user
+
+
+CITY_A = "410100"  # 郑州市
+CITY_B = "410300"  # 洛阳市
+COUNTY_DIRECT = "410181"  # 巩义市: inside 郑州, reports to the province
+PROVINCE = "410000"
+
+
+@pytest.fixture
+def agency_a(db):
+    return make_user("agency_a", "agency", CITY_A)
+
+
+@pytest.fixture
+def agency_b(db):
+    return make_user("agency_b", "agency", CITY_B)
+
+
+@pytest.fixture
+def agency_county(db):
+    return make_user("agency_county", "agency", COUNTY_DIRECT)
+
+
+@pytest.fixture
+def city_reviewer_a(db):
+    return make_user("city_a", "city_reviewer", CITY_A)
+
+
+@pytest.fixture
+def city_reviewer_b(db):
+    return make_user("city_b", "city_reviewer", CITY_B)
+
+
+@pytest.fixture
+def provincial_reviewer(db):
+    return make_user("province", "provincial_reviewer", PROVINCE)
+
+
+@pytest.fixture
+def observer(db):
+    return make_user("observer", "observer", PROVINCE)
+
+
+@pytest.fixture
+def observer_a(db):
+    return make_user("observer_a", "observer", CITY_A)
+
+
+@pytest.fixture
+def administrator(db):
+    return make_user("admin", "admin", PROVINCE, is_staff=True, is_superuser=True)
