@@ -7,7 +7,6 @@ Defaults need no server: SQLite, a folder-based Celery broker, e-mail written to
 from pathlib import Path
 
 import environ
-from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(environ.Env().str("TWO_HIGH_VAR_DIR", default=str(BASE_DIR / "var")))
@@ -116,7 +115,7 @@ STORAGES = {
 # Uploaded and generated files are private: never served from a public URL, only through views
 # that check the user's scope.
 MEDIA_ROOT = Path(env.str("TWO_HIGH_FILES_DIR", default=str(VAR_DIR / "files")))
-MEDIA_URL = None
+MEDIA_URL = "/private-files-are-not-served/"  # no URL pattern serves this
 
 REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:

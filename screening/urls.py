@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import urls_cases, urls_warnings, views
 
 app_name = "screening"
 
@@ -11,3 +11,5 @@ urlpatterns = [
     path("rule-sets/", views.rule_set_list, name="rule_sets"),
     path("rule-sets/<str:name>/", views.rule_set_detail, name="rule_set"),
 ]
+
+urlpatterns += urls_cases.urlpatterns + urls_warnings.urlpatterns

@@ -60,7 +60,7 @@ class RegionAttributeKind(models.TextChoices):
 
 
 class RegionAttribute(models.Model):
-    """A dated fact about a region (e.g. in a key air-pollution area from a date), with its source."""
+    """A dated fact about a region (e.g. in a key air-pollution area), with its source."""
 
     region = models.ForeignKey(Region, on_delete=models.CASCADE, related_name="attributes")
     attribute = models.CharField(max_length=32, choices=RegionAttributeKind.choices)
@@ -83,4 +83,5 @@ class RegionAttribute(models.Model):
         verbose_name_plural = _("region attributes")
 
     def __str__(self) -> str:
-        return f"{self.region} {self.attribute}={self.value} {self.valid_from}–{self.valid_to or ''}"
+        until = self.valid_to or ""
+        return f"{self.region} {self.attribute}={self.value} {self.valid_from}–{until}"

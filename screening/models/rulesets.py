@@ -26,6 +26,12 @@ class RuleSet(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def document(self) -> dict:
+        """The rule set as the engine reads it (the shape of a fixture file)."""
+        return {"name": self.name, "title_zh": self.title_zh, "title_en": self.title_en,
+                "effective_from": self.effective_from.isoformat(),
+                "parameters": self.parameters}
+
     @classmethod
     def in_force(cls, as_of: date) -> RuleSet | None:
         """The latest rule set whose effective date is on or before `as_of` (SPEC §4)."""

@@ -13,6 +13,10 @@ class TierChoice(models.TextChoices):
     GREEN = "green", _("Green (on track)")
 
 
+def _amount(max_digits: int = 18) -> models.DecimalField:
+    return models.DecimalField(max_digits=max_digits, decimal_places=4, null=True, blank=True)
+
+
 class IndicatorMonth(models.Model):
     """One region's energy dual-control indicators for one month, their tiers and publication.
 
@@ -23,12 +27,12 @@ class IndicatorMonth(models.Model):
                                related_name="indicator_months")
     year = models.PositiveSmallIntegerField()
     month = models.PositiveSmallIntegerField()
-    intensity_change_pct = models.DecimalField(max_digits=9, decimal_places=4, null=True, blank=True)
-    intensity_target_pct = models.DecimalField(max_digits=9, decimal_places=4, null=True, blank=True)
-    energy_total_tce = models.DecimalField(max_digits=18, decimal_places=4, null=True, blank=True)
-    energy_budget_tce = models.DecimalField(max_digits=18, decimal_places=4, null=True, blank=True)
-    coal_tonnes = models.DecimalField(max_digits=18, decimal_places=4, null=True, blank=True)
-    coal_cap_tonnes = models.DecimalField(max_digits=18, decimal_places=4, null=True, blank=True)
+    intensity_change_pct = _amount(9)
+    intensity_target_pct = _amount(9)
+    energy_total_tce = _amount()
+    energy_budget_tce = _amount()
+    coal_tonnes = _amount()
+    coal_cap_tonnes = _amount()
     intensity_tier = models.CharField(max_length=8, choices=TierChoice.choices, blank=True)
     energy_tier = models.CharField(max_length=8, choices=TierChoice.choices, blank=True)
     coal_tier = models.CharField(max_length=8, choices=TierChoice.choices, blank=True)

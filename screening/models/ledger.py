@@ -1,0 +1,187 @@
+"""The ledger (台账): projects, their change history, uploads and their latest screening."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from ..rules.types import ConstructionType, Disposition, Sector, Stage, TechClass, Verdict
+
+
+def _choices(enum_cls) -> list[tuple[str, str]]:
+    return [(member.value, member.value) for member in enum_cls]
+
+
+def _number(signed: bool = False) -> models.DecimalField:
+    # Ledger numbers are at most 10^12 in magnitude with up to 6 decimals (SPEC §3).
+    return models.DecimalField(max_digits=19, decimal_places=6, null=True, blank=True)
+
+
+def _text(max_length: int = 1000) -> models.CharField:
+    return models.CharField(max_length=max_length, null=True, blank=True)
+
+
+class ProjectStatus(models.TextChoices):
+    ACTIVE = "active", _("In the ledger")
+    REMOVED = "removed", _("Left the ledger")
+
+
+class RemovalReason(models.TextChoices):
+    IN_OPERATION = "in_operation", _("Now in operation (moved to operating)")
+    SHUT_DOWN = "shut_down", _("Shut down")
+    CANCELLED = "cancelled", _("Cancelled")
+    REPORTED_IN_ERROR = "reported_in_error", _("Reported in error")
+    OTHER = "other", _("Other")
+
+
+class Project(models.Model):
+    """One project of a region's ledger: the current values of its ledger row and its latest
+    screening. A project code belongs to one region."""
+
+    region = models.ForeignKey("screening.Region", on_delete=models.PROTECT,
+                               related_name="projects")
+    status = models.CharField(max_length=16, choices=ProjectStatus.choices,
+                              default=ProjectStatus.ACTIVE, db_index=True)
+    # Ledger columns, in template order (SPEC §3).
+    project_code = models.CharField(_("project code"), max_length=32, unique=True)
+    name = models.CharField(_("project name"), max_length=1000)
+    enterprise = models.CharField(_("enterprise"), max_length=1000)
+    uscc = models.CharField(_("unified social credit code"), max_length=18)
+    sector = models.CharField(_("sector"), max_length=16, choices=_choices(Sector), db_index=True)
+    product = _text(200)
+    construction_type = models.CharField(max_length=16, choices=_choices(ConstructionType))
+    stage = models.CharField(max_length=16, choices=_choices(Stage), db_index=True)
+    annual_energy_tce = models.DecimalField(max_digits=19, decimal_places=6)
+    new_energy_tce = _number()
+    coal_tonnes = _number()
+    new_capacity = _number()
+    capacity_unit = _text()
+    replaced_capacity = _number()
+    replacement_plan_ref = _text()
+    unit_energy = _number(signed=True)
+    unit_energy_unit = _text()
+    tech_class = models.CharField(max_length=16, choices=_choices(TechClass))
+    energy_review_ref = _text()
+    energy_review_date = models.DateField(null=True, blank=True)
+    eia_ref = _text()
+    eia_date = models.DateField(null=True, blank=True)
+    approval_ref = _text()
+    policy_fit = models.BooleanField()
+    pollutant_control = models.BooleanField(null=True, blank=True)
+    coal_substitution = models.BooleanField(null=True, blank=True)
+    pollutant_reduction = models.BooleanField(null=True, blank=True)
+    energy_rights_tce = _number()
+    livelihood = models.BooleanField(default=False)
+    last_energy_diagnosis = models.DateField(null=True, blank=True)
+    last_cleaner_production = models.DateField(null=True, blank=True)
+    start_date = models.DateField(null=True, blank=True)
+    operation_date = models.DateField(null=True, blank=True)
+    investment = _number()
+    remarks = _text(4000)
+    # Latest screening (recomputed on every change and on re-screening).
+    in_scope = models.BooleanField(null=True, db_index=True)
+    verdict = models.CharField(max_length=16, choices=_choices(Verdict), blank=True,
+                               db_index=True)
+    disposition = models.CharField(max_length=24, choices=_choices(Disposition), blank=True,
+                                   db_index=True)
+    screened_rule_set = models.CharField(max_length=64, blank=True)
+    screened_as_of = models.DateField(null=True, blank=True)
+    findings = models.JSONField(default=list, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    last_upload = models.ForeignKey("screening.LedgerUpload", null=True, blank=True,
+                                    on_delete=models.SET_NULL, related_name="+")
+    removal_reason = models.CharField(max_length=32, choices=RemovalReason.choices, blank=True)
+    removal_note = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["region__code", "project_code"]
+        indexes = [models.Index(fields=["region", "status"])]
+        verbose_name = _("project")
+        verbose_name_plural = _("projects")
+
+    def __str__(self) -> str:
+        return f"{self.project_code} {self.name}"
+
+
+class UploadStatus(models.TextChoices):
+    RECEIVED = "received", _("Received")
+    VALIDATING = "validating", _("Validating")
+    INVALID = "invalid", _("Has errors")
+    REFUSED = "refused", _("Refused (file cannot be read safely)")
+    PREVIEW = "preview", _("Ready to confirm")
+    APPLYING = "applying", _("Applying")
+    APPLIED = "applied", _("Applied")
+    FAILED = "failed", _("Failed")
+    SUPERSEDED = "superseded", _("Not confirmed")
+    ROLLED_BACK = "rolled_back", _("Rolled back")
+
+
+class LedgerUpload(models.Model):
+    """One uploaded ledger file for one region: kept with who, when, what it did."""
+
+    region = models.ForeignKey("screening.Region", on_delete=models.PROTECT,
+                               related_name="uploads")
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                    related_name="ledger_uploads")
+    file = models.FileField(upload_to="uploads/%Y/%m/")
+    original_name = models.CharField(max_length=255)
+    sha256 = models.CharField(max_length=64, db_index=True)
+    size = models.PositiveBigIntegerField(default=0)
+    status = models.CharField(max_length=16, choices=UploadStatus.choices,
+                              default=UploadStatus.RECEIVED, db_index=True)
+    progress = models.PositiveSmallIntegerField(default=0)  # percent, for the progress bar
+    message = models.TextField(blank=True)  # refusal reason or failure
+    data_rows = models.PositiveIntegerField(default=0)
+    error_count = models.PositiveIntegerField(default=0)
+    errors = models.JSONField(default=list, blank=True)  # the first errors, for the page
+    ignored_columns = models.JSONField(default=list, blank=True)
+    annotated_file = models.FileField(upload_to="annotated/%Y/%m/", blank=True)
+    preview = models.JSONField(default=dict, blank=True)  # new / changed / unchanged / missing
+    summary = models.JSONField(default=dict, blank=True)  # counts once applied
+    as_of = models.DateField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    applied_at = models.DateTimeField(null=True, blank=True)
+    applied_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                   on_delete=models.PROTECT, related_name="+")
+    rolled_back_at = models.DateTimeField(null=True, blank=True)
+    rolled_back_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                       on_delete=models.PROTECT, related_name="+")
+    job_id = models.CharField(max_length=64, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("ledger upload")
+        verbose_name_plural = _("ledger uploads")
+
+    def __str__(self) -> str:
+        return f"{self.region} {self.original_name} ({self.get_status_display()})"
+
+
+class ChangeKind(models.TextChoices):
+    CREATED = "created", _("Added")
+    UPDATED = "updated", _("Changed")
+    REMOVED = "removed", _("Left the ledger")
+    RESTORED = "restored", _("Back in the ledger")
+    ROLLED_BACK = "rolled_back", _("Upload rolled back")
+
+
+class ProjectChange(models.Model):
+    """One change of one project, kept for good: who, when, which upload, old → new per field."""
+
+    project = models.ForeignKey(Project, on_delete=models.PROTECT, related_name="changes")
+    upload = models.ForeignKey(LedgerUpload, null=True, blank=True, on_delete=models.PROTECT,
+                               related_name="changes")
+    kind = models.CharField(max_length=16, choices=ChangeKind.choices)
+    changes = models.JSONField(default=dict)  # {field: [old, new]}
+    reason = models.CharField(max_length=32, blank=True)
+    note = models.CharField(max_length=500, blank=True)
+    changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                   related_name="+")
+    changed_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-changed_at", "-id"]
+        verbose_name = _("project change")
+        verbose_name_plural = _("project changes")

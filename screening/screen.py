@@ -1,0 +1,114 @@
+"""Screening stored projects: the bridge between the database and the pure engine."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import fields
+from datetime import date
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from .context import ContextResolver
+from .models import Project, RuleSet
+from .rules.engine import screen
+from .rules.params import RuleParameters
+from .rules.types import (
+    ConstructionType,
+    ProjectInput,
+    Screening,
+    Sector,
+    Stage,
+    TechClass,
+)
+
+_PARAMS_CACHE: dict[tuple[str, str], RuleParameters] = {}
+PROJECT_INPUT_FIELDS = [f.name for f in fields(ProjectInput)]
+_ENUM_FIELDS = {"sector": Sector, "construction_type": ConstructionType, "stage": Stage,
+                "tech_class": TechClass}
+
+
+class NoRuleSetInForce(Exception):
+    """No rule set is effective on the screening date: screening is refused (SPEC §4)."""
+
+    def __init__(self, as_of: date):
+        self.as_of = as_of
+        super().__init__(f"no rule set is in force on {as_of.isoformat()}")
+
+    def user_message(self) -> str:
+        return _("No rule set is in force on %(date)s: screening is refused.") % {
+            "date": self.as_of.isoformat()}
+
+
+def parameters_of(rule_set: RuleSet) -> RuleParameters:
+    """The engine's view of a stored rule set, parsed once per content."""
+    key = (rule_set.name, repr(sorted(rule_set.parameters)) + str(rule_set.effective_from))
+    params = _PARAMS_CACHE.get(key)
+    if params is None:
+        params = RuleParameters.from_dict(rule_set.document())
+        _PARAMS_CACHE[key] = params
+    return params
+
+
+def rule_set_for(as_of: date, name: str | None = None) -> RuleSet:
+    """The named rule set, or the one in force on `as_of`; NoRuleSetInForce when none is."""
+    rule_set = RuleSet.objects.filter(name=name).first() if name else RuleSet.in_force(as_of)
+    if rule_set is None:
+        raise NoRuleSetInForce(as_of)
+    return rule_set
+
+
+def project_input(project: Project) -> ProjectInput:
+    """The stored ledger row as the engine's input."""
+    values = {}
+    for name in PROJECT_INPUT_FIELDS:
+        if name == "region":
+            values[name] = project.region.code
+            continue
+        value = getattr(project, name)
+        if name in _ENUM_FIELDS and value is not None:
+            value = _ENUM_FIELDS[name](value)
+        values[name] = value
+    return ProjectInput(**values)
+
+
+def screen_inputs(
+    inputs: Iterable[ProjectInput], as_of: date, rule_set_name: str | None = None
+) -> tuple[RuleSet, list[Screening]]:
+    """Screen engine inputs under the rule set in force (or named), reading the context once."""
+    rule_set = rule_set_for(as_of, rule_set_name)
+    params = parameters_of(rule_set)
+    resolver = ContextResolver(as_of)
+    return rule_set, [screen(p, resolver.for_region(p.region), params) for p in inputs]
+
+
+def store_screening(project: Project, screening: Screening) -> None:
+    """Copy a screening onto the project's latest-screening fields (the caller saves)."""
+    project.in_scope = screening.in_scope
+    project.verdict = screening.verdict.value
+    project.disposition = screening.disposition.value
+    project.screened_rule_set = screening.rule_set
+    project.screened_as_of = screening.as_of
+    project.findings = findings_for_storage(screening)
+
+
+def findings_for_storage(screening: Screening) -> list[dict]:
+    """Findings with both languages, as frozen on projects and cases."""
+    return [
+        {"rule": f.rule, "outcome": f.outcome.value, "clause": f.clause,
+         "message_zh": f.message_zh, "message_en": f.message_en, "values": f.values}
+        for f in screening.findings
+    ]
+
+
+def rescreen_projects(projects: Iterable[Project], as_of: date | None = None) -> int:
+    """Screen stored projects again and save their latest screening. Returns the count."""
+    as_of = as_of or timezone.localdate()
+    projects = list(projects)
+    _rule_set, screenings = screen_inputs((project_input(p) for p in projects), as_of)
+    for project, screening in zip(projects, screenings, strict=True):
+        store_screening(project, screening)
+    Project.objects.bulk_update(
+        projects, ["in_scope", "verdict", "disposition", "screened_rule_set", "screened_as_of",
+                   "findings"], batch_size=1000)
+    return len(projects)

@@ -1,0 +1,3 @@
+"""URLs of the review workflow (cases). Included into the screening namespace."""
+
+urlpatterns: list = []
