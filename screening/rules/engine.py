@@ -1,0 +1,137 @@
+"""`screen()`: one project, its region's context and a rule set in, a Screening out (SPEC §4).
+
+Pure: no I/O, no clock, no Django. The verdict and the recommended disposition follow from the
+findings alone, by SPEC §4's two tables.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from .params import RuleParameters
+from .rulebook import EIA_PROBLEMS, OUT_OF_SCOPE_RULES, RULES, Facts
+from .types import (
+    Disposition,
+    Finding,
+    Outcome,
+    ProjectInput,
+    Screening,
+    ScreeningContext,
+    Stage,
+    TechClass,
+    Verdict,
+)
+
+# Failing these at stage 存量 means production stops until fixed ((九)); other failures
+# (R10 …) only call for an upgrade within a deadline.
+SUSPENDING_RULES = frozenset({"R05", "R09", "R13"})
+# A planned project failing only the regional brakes is deferred, not rejected ((四)4, (十八)).
+DEFERRING_RULES = frozenset({"R07", "R08"})
+
+
+_new_object = object.__new__
+_SCREENING_SETTERS = tuple(
+    Screening.__dict__[name].__set__
+    for name in ("rule_set", "as_of", "in_scope", "verdict", "disposition", "findings")
+)
+
+
+def screen(project: ProjectInput, context: ScreeningContext, params: RuleParameters) -> Screening:
+    """Screen one validated ledger row under one rule set on `context.as_of`."""
+    facts = Facts(project, context, params)
+    findings: list[Finding] = []
+    for rule in RULES if facts.in_scope else OUT_OF_SCOPE_RULES:
+        if rule.applies(facts):
+            findings.extend(rule.evaluate(facts))
+    failed: dict[str, Finding] = {}
+    needs_info = False
+    for finding in findings:
+        outcome = finding.outcome
+        if outcome is Outcome.FAIL:
+            failed[finding.rule] = finding
+        elif outcome is Outcome.NEEDS_INFO:
+            needs_info = True
+    verdict = _verdict(facts.in_scope, bool(failed), needs_info)
+    disposition = _disposition(project.stage, project.tech_class, verdict, failed)
+    # Built through the slot descriptors, as findings are (see rulebook._one): same object,
+    # without the frozen __init__'s per-field object.__setattr__.
+    screening = _new_object(Screening)
+    values = (params.name, context.as_of, facts.in_scope, verdict, disposition, tuple(findings))
+    for setter, value in zip(_SCREENING_SETTERS, values, strict=True):
+        setter(screening, value)
+    return screening
+
+
+def verdict_of(in_scope: bool, findings: Iterable[Finding]) -> Verdict:
+    """NOT_IN_SCOPE; else NON_COMPLIANT on any FAIL; else INCOMPLETE on any NEEDS_INFO."""
+    outcomes = {finding.outcome for finding in findings}
+    return _verdict(in_scope, Outcome.FAIL in outcomes, Outcome.NEEDS_INFO in outcomes)
+
+
+def _verdict(in_scope: bool, any_fail: bool, any_needs_info: bool) -> Verdict:
+    if not in_scope:
+        return Verdict.NOT_IN_SCOPE
+    if any_fail:
+        return Verdict.NON_COMPLIANT
+    if any_needs_info:
+        return Verdict.INCOMPLETE
+    return Verdict.COMPLIANT  # WARN and INFO do not change the verdict
+
+
+def disposition_of(
+    stage: Stage, tech_class: TechClass, verdict: Verdict, findings: Iterable[Finding]
+) -> Disposition:
+    """The most severe recommended disposition (处置建议) that applies (SPEC §4)."""
+    failed = {f.rule: f for f in findings if f.outcome is Outcome.FAIL}
+    return _disposition(stage, tech_class, verdict, failed)
+
+
+def _disposition(
+    stage: Stage, tech_class: TechClass, verdict: Verdict, failed: dict[str, Finding]
+) -> Disposition:
+    # Only one stage's dispositions can apply to a project, so within a stage the checks run
+    # from the most severe down. `failed` maps each failed rule to its (single) finding.
+    if verdict is Verdict.NOT_IN_SCOPE:
+        return Disposition.NONE
+    if stage is Stage.OPERATING and tech_class is TechClass.ELIMINATED:
+        return Disposition.CLOSE  # (九): eliminated technology in production is closed
+    if failed:
+        if stage is Stage.UNDER_CONSTRUCTION:
+            # (七): building without (or ahead of) the EIA approval is stopped and investigated.
+            approvals = failed.get("R05")
+            if approvals is not None and EIA_PROBLEMS.intersection(approvals.values["problems"]):
+                return Disposition.STOP_AND_INVESTIGATE
+            return Disposition.STOP_AND_RECTIFY
+        if stage is Stage.OPERATING:
+            if SUSPENDING_RULES.intersection(failed):
+                return Disposition.SUSPEND_PRODUCTION
+            return Disposition.RECTIFY
+        if DEFERRING_RULES.issuperset(failed):
+            return Disposition.DEFER
+        return Disposition.REJECT
+    if verdict is Verdict.INCOMPLETE:
+        return Disposition.REQUEST_INFO
+    return Disposition.PROCEED
+
+
+def finding_to_dict(finding: Finding, lang: str = "zh") -> dict:
+    """One finding as in SPEC §8's `findings` list, its message in `lang` (zh or en)."""
+    return {
+        "rule": finding.rule,
+        "outcome": finding.outcome.value,
+        "clause": finding.clause,
+        "message": finding.message_en if lang == "en" else finding.message_zh,
+        "values": dict(finding.values),
+    }
+
+
+def screening_to_dict(screening: Screening, lang: str = "zh") -> dict:
+    """One result row of SPEC §8 without "row" and "project_code", which the caller adds."""
+    if lang not in ("zh", "en"):
+        raise ValueError(f"lang must be 'zh' or 'en', not {lang!r}")
+    return {
+        "in_scope": screening.in_scope,
+        "verdict": screening.verdict.value,
+        "disposition": screening.disposition.value,
+        "findings": [finding_to_dict(finding, lang) for finding in screening.findings],
+    }
