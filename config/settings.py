@@ -160,8 +160,8 @@ LEDGER_MAX_RATIO = env.int("LEDGER_MAX_RATIO", default=100)
 LEDGER_MAX_MEMBERS = env.int("LEDGER_MAX_MEMBERS", default=1000)
 LEDGER_MAX_ROWS = env.int("LEDGER_MAX_ROWS", default=200_000)
 LEDGER_MAX_COLUMNS = env.int("LEDGER_MAX_COLUMNS", default=100)
-# Uploads with more data rows than this run in the background with a progress bar.
-LEDGER_BACKGROUND_ROWS = env.int("LEDGER_BACKGROUND_ROWS", default=2000)
+# Uploads larger than this are validated and applied in the background (progress bar).
+LEDGER_BACKGROUND_BYTES = env.int("LEDGER_BACKGROUND_BYTES", default=1_000_000)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 

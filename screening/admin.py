@@ -32,3 +32,87 @@ class IndicatorMonthAdmin(admin.ModelAdmin):
 class AnnualResultAdmin(admin.ModelAdmin):
     list_display = ("region", "year", "dual_control_met", "pollutant_met", "recorded_at")
     list_filter = ("year",)
+
+
+# --- Review workflow (issue 5): read-mostly; states change only through the services. ---
+from .models import CaseAttachment, CaseEvent, ReviewCase  # noqa: E402
+
+
+class CaseEventInline(admin.TabularInline):
+    model = CaseEvent
+    extra = 0
+    can_delete = False
+    fields = ("at", "transition", "actor", "from_state", "to_state", "comment")
+    readonly_fields = fields
+
+
+@admin.register(ReviewCase)
+class ReviewCaseAdmin(admin.ModelAdmin):
+    list_display = ("project", "cycle", "region", "state", "verdict", "due_date", "updated_at")
+    list_filter = ("state", "verdict", "region")
+    search_fields = ("project__project_code", "project__name")
+    readonly_fields = [f.name for f in ReviewCase._meta.fields]
+    inlines = [CaseEventInline]
+
+    def has_add_permission(self, request) -> bool:
+        return False  # cases are opened by agencies through the workflow
+
+
+@admin.register(CaseAttachment)
+class CaseAttachmentAdmin(admin.ModelAdmin):
+    list_display = ("original_name", "case", "size", "uploaded_by", "uploaded_at")
+    readonly_fields = [f.name for f in CaseAttachment._meta.fields]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+
+# --- Scheduled jobs, reports and digests (issue 7) --------------------------------------------
+from .models import DigestDelivery, JobRun, Report  # noqa: E402
+
+
+@admin.register(Report)
+class ReportAdmin(admin.ModelAdmin):
+    list_display = ("kind", "region", "year", "month", "language", "status", "size",
+                    "finished_at")
+    list_filter = ("kind", "status", "year", "language")
+    search_fields = ("region__name", "region__code")
+    readonly_fields = ("file", "size", "summary", "error", "claim_token", "lease_until",
+                       "attempts", "started_at", "finished_at", "created_at")
+
+
+@admin.register(DigestDelivery)
+class DigestDeliveryAdmin(admin.ModelAdmin):
+    """Deleting an `uncertain` row lets the next run send that digest again."""
+
+    list_display = ("user", "frequency", "period", "status", "items", "sent_at", "attempts")
+    list_filter = ("frequency", "status", "period")
+    search_fields = ("user__username", "user__email")
+    readonly_fields = ("claim_token", "lease_until", "claimed_at", "sent_at", "message_id",
+                       "error")
+
+
+@admin.register(JobRun)
+class JobRunAdmin(admin.ModelAdmin):
+    list_display = ("job", "status", "started_at", "finished_at", "worker")
+    list_filter = ("job", "status")
+    readonly_fields = ("job", "arguments", "task_id", "worker", "status", "started_at",
+                       "finished_at", "result", "error")
+
+
+# --- Early warning (issue 6) ---------------------------------------------------------------
+from .models import EscalationEvent, ProjectEnergyMonth  # noqa: E402
+
+
+@admin.register(EscalationEvent)
+class EscalationEventAdmin(admin.ModelAdmin):
+    list_display = ("region", "kind", "started", "ended", "end_reason", "created_at")
+    list_filter = ("kind", "end_reason")
+    readonly_fields = ("months", "created_at", "ended_at")
+
+
+@admin.register(ProjectEnergyMonth)
+class ProjectEnergyMonthAdmin(admin.ModelAdmin):
+    list_display = ("project", "year", "month", "actual_tce", "cumulative_tce", "tier")
+    list_filter = ("tier", "year")
+    search_fields = ("project__project_code", "project__name")

@@ -50,6 +50,7 @@ def load_reference_data(fixtures_dir: Path = FIXTURES_DIR) -> LoadSummary:
                 "name": entry["name"], "name_en": entry.get("name_en", ""),
                 "level": entry["level"], "aliases": entry.get("aliases", []),
                 "is_project_region": entry.get("is_project_region", True),
+                "province_direct": entry.get("province_direct", False),
                 "parent": by_code.get(entry["parent"]) if entry.get("parent") else None,
                 "reports_to": by_code.get(entry["reports_to"]) if entry.get("reports_to") else None,
             },

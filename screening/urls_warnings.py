@@ -1,3 +1,25 @@
-"""URLs of early warning (barometer, alerts). Included into the screening namespace."""
+"""URLs of early warning (barometer, alerts) and the dashboard. Included into the screening
+namespace."""
 
-urlpatterns: list = []
+from django.urls import path
+
+from . import views_warnings as views
+
+urlpatterns: list = [
+    path("dashboard/", views.dashboard, name="dashboard"),
+    path("warnings/", views.warnings_home, name="warnings"),
+    path("warnings/indicators/new/", views.indicator_form, name="indicator_new"),
+    path("warnings/indicators/<int:pk>/", views.indicator_form, name="indicator_edit"),
+    path("warnings/indicators/upload/", views.indicator_upload, name="indicator_upload"),
+    path("warnings/indicators/template.xlsx", views.indicator_template,
+         name="indicator_template"),
+    path("warnings/indicators/publish/", views.indicator_publish, name="indicator_publish"),
+    path("warnings/regions/<str:code>/", views.region_barometer, name="warning_region"),
+    path("warnings/annual-results/", views.annual_results, name="annual_results"),
+    path("warnings/project-energy/", views.project_energy, name="project_energy"),
+    path("warnings/project-energy/template.xlsx", views.project_energy_template,
+         name="project_energy_template"),
+    path("warnings/project-energy/<int:project_id>/", views.project_energy_detail,
+         name="project_energy_detail"),
+    path("warnings/alerts/", views.alerts, name="alerts"),
+]

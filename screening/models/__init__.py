@@ -28,3 +28,58 @@ __all__ = [
     "RegionAttributeKind",
     "RuleSet",
 ]
+from .workflow import (  # noqa: E402  (review workflow, issue 5)
+    FINAL_STATES,
+    OPEN_STATES,
+    CaseAttachment,
+    CaseEvent,
+    CaseState,
+    EvaluationKind,
+    ReviewCase,
+)
+
+__all__ += [
+    "FINAL_STATES",
+    "OPEN_STATES",
+    "CaseAttachment",
+    "CaseEvent",
+    "CaseState",
+    "EvaluationKind",
+    "ReviewCase",
+]
+from .warnings import (  # noqa: E402  (early warning, issue 6)
+    EscalationEnd,
+    EscalationEvent,
+    EscalationKind,
+    IndicatorSource,
+    ProjectEnergyMonth,
+    TierChoice,
+)
+
+__all__ += [
+    "EscalationEnd",
+    "EscalationEvent",
+    "EscalationKind",
+    "IndicatorSource",
+    "ProjectEnergyMonth",
+    "TierChoice",
+]
+from .jobs import (  # noqa: E402  (scheduled jobs, reports and digests, issue 7)
+    DigestDelivery,
+    DigestStatus,
+    JobRun,
+    JobStatus,
+    Report,
+    ReportKind,
+    ReportStatus,
+)
+
+__all__ += [
+    "DigestDelivery",
+    "DigestStatus",
+    "JobRun",
+    "JobStatus",
+    "Report",
+    "ReportKind",
+    "ReportStatus",
+]

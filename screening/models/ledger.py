@@ -13,9 +13,13 @@ def _choices(enum_cls) -> list[tuple[str, str]]:
     return [(member.value, member.value) for member in enum_cls]
 
 
-def _number(signed: bool = False) -> models.DecimalField:
-    # Ledger numbers are at most 10^12 in magnitude with up to 6 decimals (SPEC §3).
-    return models.DecimalField(max_digits=19, decimal_places=6, null=True, blank=True)
+NUMBER_DECIMAL_PLACES = 10
+
+
+def _number(null: bool = True) -> models.DecimalField:
+    # Ledger numbers are at most 10^12 in magnitude (SPEC §3); values are kept to 10 decimals.
+    return models.DecimalField(max_digits=24, decimal_places=NUMBER_DECIMAL_PLACES, null=null,
+                               blank=null)
 
 
 def _text(max_length: int = 1000) -> models.CharField:
@@ -52,14 +56,14 @@ class Project(models.Model):
     product = _text(200)
     construction_type = models.CharField(max_length=16, choices=_choices(ConstructionType))
     stage = models.CharField(max_length=16, choices=_choices(Stage), db_index=True)
-    annual_energy_tce = models.DecimalField(max_digits=19, decimal_places=6)
+    annual_energy_tce = _number(null=False)
     new_energy_tce = _number()
     coal_tonnes = _number()
     new_capacity = _number()
     capacity_unit = _text()
     replaced_capacity = _number()
     replacement_plan_ref = _text()
-    unit_energy = _number(signed=True)
+    unit_energy = _number()
     unit_energy_unit = _text()
     tech_class = models.CharField(max_length=16, choices=_choices(TechClass))
     energy_review_ref = _text()
@@ -149,6 +153,10 @@ class LedgerUpload(models.Model):
     rolled_back_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
                                        on_delete=models.PROTECT, related_name="+")
     job_id = models.CharField(max_length=64, blank=True)
+    # Set when the apply job is queued; the upload stays "preview" until the job's single
+    # transaction commits, so a job that dies leaves the ledger as it was and can be retried.
+    apply_requested_at = models.DateTimeField(null=True, blank=True)
+    missing_reasons = models.JSONField(default=dict, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
@@ -185,3 +193,6 @@ class ProjectChange(models.Model):
         ordering = ["-changed_at", "-id"]
         verbose_name = _("project change")
         verbose_name_plural = _("project changes")
+
+    def __str__(self) -> str:
+        return f"{self.project_id} {self.kind} {self.changed_at:%Y-%m-%d}"

@@ -32,6 +32,10 @@ class Region(models.Model):
     )
     aliases = models.JSONField(_("aliases"), default=list, blank=True)
     is_project_region = models.BooleanField(_("takes projects"), default=True)
+    province_direct = models.BooleanField(
+        _("province-direct"), default=False,
+        help_text=_("济源, 航空港区 and the 省直管县: their cases skip city review."),
+    )
 
     class Meta:
         ordering = ["code"]
@@ -48,7 +52,7 @@ class Region(models.Model):
     @property
     def skips_city_review(self) -> bool:
         """True for 济源, 航空港区 and the 省直管县: their cases go straight to the province."""
-        return self.reports_to_id is not None and self.reports_to.is_province
+        return self.province_direct
 
     def display_name(self, lang: str) -> str:
         return self.name_en if lang.startswith("en") and self.name_en else self.name

@@ -8,6 +8,6 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         users = seed_demo_users()
-        self.stdout.write("Demo users (DEMO ONLY, password for all: %s):" % DEMO_PASSWORD)
+        self.stdout.write(f"Demo users (DEMO ONLY, password for all: {DEMO_PASSWORD}):")
         for demo in users:
             self.stdout.write(f"  {demo.username:<12} {demo.role.label:<22} {demo.region_code}")

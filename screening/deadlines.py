@@ -1,0 +1,91 @@
+"""Review time limits and rectification deadlines, counted in Chinese working days.
+
+Working days follow the State Council's holiday notices as shipped in the `chinesecalendar`
+package: statutory holidays are off, make-up days (调休上班, e.g. a Saturday) are working days.
+For a year the package has no data for yet, Monday to Friday are counted and the result is
+marked as an estimate: a deadline is never refused because next year's notice is not out.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import date, timedelta
+
+import chinese_calendar
+from django.conf import settings
+
+log = logging.getLogger(__name__)
+
+# PRODUCT DEFAULTS, NOT POLICY: working days a case may wait in each stage before it is marked
+# overdue. The action plan sets no such limits; these are what the product ships with so that
+# overdue review is visible at all. The province overrides them with a REVIEW_TIME_LIMITS dict
+# in the settings (same keys: case states). States absent here have no time limit; the
+# rectification deadline is set by the provincial reviewer on each case instead.
+DEFAULT_REVIEW_TIME_LIMITS: dict[str, int] = {
+    "submitted": 10,  # city review (市级审核)
+    "returned": 15,  # the agency supplies what was asked for (补充材料)
+    "provincial_review": 20,  # provincial review (省级审核)
+    "evaluation": 30,  # window guidance or third-party evaluation (窗口指导/第三方评估)
+    "rectification_submitted": 10,  # checking the rectification evidence
+}
+
+
+def review_time_limits() -> dict[str, int]:
+    """The limits in force: the product defaults overridden by settings.REVIEW_TIME_LIMITS."""
+    return {**DEFAULT_REVIEW_TIME_LIMITS, **getattr(settings, "REVIEW_TIME_LIMITS", {})}
+
+
+def calendar_is_known(day: date) -> bool:
+    """Whether the holiday notices for `day`'s year are in the calendar package."""
+    try:
+        chinese_calendar.is_workday(day)
+    except NotImplementedError:
+        return False
+    return True
+
+
+def is_working_day(day: date) -> bool:
+    """A Chinese working day: not a holiday, or a make-up day; Mon–Fri in years not yet known."""
+    try:
+        return chinese_calendar.is_workday(day)
+    except NotImplementedError:
+        return day.weekday() < 5
+
+
+def add_working_days(start: date, days: int) -> date:
+    """The `days`-th working day after `start` (start itself is not counted)."""
+    if days < 0:
+        raise ValueError("days must not be negative")
+    day = start
+    counted = 0
+    while counted < days:
+        day += timedelta(days=1)
+        if is_working_day(day):
+            counted += 1
+    return day
+
+
+def working_days_between(start: date, end: date) -> int:
+    """Working days after `start` up to and including `end`; negative when `end` is earlier."""
+    if end < start:
+        return -working_days_between(end, start)
+    count = 0
+    day = start
+    while day < end:
+        day += timedelta(days=1)
+        if is_working_day(day):
+            count += 1
+    return count
+
+
+def review_due_date(state: str, entered: date) -> date | None:
+    """When a case that entered `state` on `entered` becomes overdue; None if untimed."""
+    limit = review_time_limits().get(str(state))
+    if limit is None:
+        return None
+    return add_working_days(entered, limit)
+
+
+def days_left(due: date, today: date) -> int:
+    """Working days left until `due` (0 = due today); negative = working days overdue."""
+    return working_days_between(today, due)

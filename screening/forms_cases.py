@@ -1,0 +1,218 @@
+"""Forms of the review workflow: one per transition, each asking what SPEC §5 says it needs.
+
+A form only collects input; the service in workflow.py decides whether the action is allowed.
+Every form carries the state the user saw (`expected_state`) so that a case moved by someone
+else meanwhile is refused as stale instead of acted on blindly.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .models import CaseState, EvaluationKind
+from .rules.types import Disposition
+from .workflow import CASE_FILE_MAX_BYTES
+
+ACCEPT = ".pdf,.jpg,.jpeg,.png,.docx,.xlsx"
+
+VERDICT_LABELS = {
+    "NOT_IN_SCOPE": _("Not in scope"), "NON_COMPLIANT": _("Non-compliant"),
+    "INCOMPLETE": _("Incomplete"), "COMPLIANT": _("Compliant"),
+}
+DISPOSITION_LABELS = {
+    "CLOSE": _("Close down by law"),
+    "STOP_AND_INVESTIGATE": _("Stop construction and investigate"),
+    "STOP_AND_RECTIFY": _("Stop construction and rectify"),
+    "SUSPEND_PRODUCTION": _("Suspend production for upgrading by a deadline"),
+    "RECTIFY": _("Upgrade by a deadline"),
+    "REJECT": _("Do not approve"),
+    "DEFER": _("Defer approval"),
+    "REQUEST_INFO": _("Request information"),
+    "PROCEED": _("Proceed normally"),
+    "NONE": _("None"),
+}
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files in one input; the list may be empty unless the field is required."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": ACCEPT}))
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        single = super().clean
+        if isinstance(data, list | tuple):
+            files = [single(item, initial) for item in data if item]
+        else:
+            files = [single(data, initial)] if data else []
+        if self.required and not files:
+            raise forms.ValidationError(self.error_messages["required"], code="required")
+        return files
+
+
+def _files_help() -> str:
+    return _("PDF, JPG, PNG, DOCX or XLSX, at most %(mb)s MB each.") % {
+        "mb": CASE_FILE_MAX_BYTES // 1_000_000}
+
+
+class CaseActionForm(forms.Form):
+    """Common part: the state the user saw, and optional attachments."""
+
+    expected_state = forms.ChoiceField(choices=CaseState.choices, widget=forms.HiddenInput)
+    files = MultipleFileField(label=_("Attachments"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["files"].help_text = _files_help()
+        # Keep the attachments last, after the action's own fields.
+        self.order_fields([n for n in self.fields if n != "files"] + ["files"])
+
+    def service_kwargs(self) -> dict:
+        """The cleaned input, named as the service's keyword arguments."""
+        return dict(self.cleaned_data)
+
+
+class SubmitForm(CaseActionForm):
+    comment = forms.CharField(label=_("Comment"), required=False, widget=forms.Textarea,
+                              max_length=4000)
+
+
+class WithdrawForm(CaseActionForm):
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea, max_length=4000)
+
+
+class ReturnForm(CaseActionForm):
+    comment = forms.CharField(label=_("What is missing"), widget=forms.Textarea,
+                              max_length=4000)
+
+
+class ForwardForm(CaseActionForm):
+    opinion = forms.CharField(label=_("City opinion"), widget=forms.Textarea, max_length=4000)
+
+
+class RequestEvaluationForm(CaseActionForm):
+    kind = forms.ChoiceField(label=_("Kind"), choices=EvaluationKind.choices)
+    scope = forms.CharField(label=_("What is to be evaluated"), widget=forms.Textarea,
+                            max_length=4000)
+
+
+class CompleteEvaluationForm(CaseActionForm):
+    result = forms.CharField(label=_("Result"), widget=forms.Textarea, max_length=4000)
+    files = MultipleFileField(label=_("Evaluation report"), required=True)
+
+
+class ApproveForm(CaseActionForm):
+    comment = forms.CharField(label=_("Comment"), required=False, widget=forms.Textarea,
+                              max_length=4000)
+
+
+class RejectForm(CaseActionForm):
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea, max_length=4000)
+
+
+def _after_today(value):
+    if value is not None and value <= timezone.localdate():
+        raise forms.ValidationError(_("The deadline must be after today."))
+    return value
+
+
+DISPOSITION_CHOICES = [(d.value, DISPOSITION_LABELS[d.value]) for d in Disposition
+                       if d is not Disposition.NONE]
+
+
+class OrderRectificationForm(CaseActionForm):
+    disposition = forms.ChoiceField(label=_("Disposition"), choices=DISPOSITION_CHOICES)
+    deadline = forms.DateField(label=_("Deadline"),
+                               widget=forms.DateInput(attrs={"type": "date"}))
+    comment = forms.CharField(label=_("Comment"), required=False, widget=forms.Textarea,
+                              max_length=4000)
+
+    def clean_deadline(self):
+        return _after_today(self.cleaned_data.get("deadline"))
+
+
+class SubmitRectificationForm(CaseActionForm):
+    comment = forms.CharField(label=_("Comment"), required=False, widget=forms.Textarea,
+                              max_length=4000)
+    files = MultipleFileField(label=_("Evidence"), required=True)
+
+
+class VerifyRectificationForm(CaseActionForm):
+    comment = forms.CharField(label=_("Comment"), required=False, widget=forms.Textarea,
+                              max_length=4000)
+
+
+class RejectRectificationForm(CaseActionForm):
+    comment = forms.CharField(label=_("What is still wrong"), widget=forms.Textarea,
+                              max_length=4000)
+    deadline = forms.DateField(label=_("New deadline"), required=False,
+                               help_text=_("Leave blank to keep the current deadline."),
+                               widget=forms.DateInput(attrs={"type": "date"}))
+
+    def clean_deadline(self):
+        return _after_today(self.cleaned_data.get("deadline"))
+
+
+class CloseForm(CaseActionForm):
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea, max_length=4000)
+
+
+FORMS: dict[str, type[CaseActionForm]] = {
+    "submit": SubmitForm,
+    "withdraw": WithdrawForm,
+    "return_for_info": ReturnForm,
+    "forward": ForwardForm,
+    "request_evaluation": RequestEvaluationForm,
+    "complete_evaluation": CompleteEvaluationForm,
+    "approve": ApproveForm,
+    "reject": RejectForm,
+    "order_rectification": OrderRectificationForm,
+    "submit_rectification": SubmitRectificationForm,
+    "verify_rectification": VerifyRectificationForm,
+    "reject_rectification": RejectRectificationForm,
+    "close": CloseForm,
+}
+
+
+def initial_for(name: str, case) -> dict:
+    """Sensible starting values: the state seen, the recommended disposition, a deadline."""
+    initial: dict = {"expected_state": case.state}
+    if name == "order_rectification":
+        recommended = case.disposition if case.disposition in dict(DISPOSITION_CHOICES) \
+            else Disposition.RECTIFY.value
+        initial.update(disposition=recommended,
+                       deadline=timezone.localdate() + timedelta(days=90))
+    return initial
+
+
+class CaseFilterForm(forms.Form):
+    """Filters of the case list; every field optional, bad values are simply not applied."""
+
+    state = forms.ChoiceField(label=_("State"), required=False,
+                              choices=[("", _("All"))] + list(CaseState.choices))
+    region = forms.ChoiceField(label=_("Region"), required=False)
+    sector = forms.ChoiceField(label=_("Sector"), required=False)
+    verdict = forms.ChoiceField(label=_("Verdict"), required=False)
+    disposition = forms.ChoiceField(label=_("Disposition"), required=False)
+    overdue = forms.BooleanField(label=_("Overdue only"), required=False)
+
+    def __init__(self, *args, regions=(), **kwargs):
+        from .rules.types import Sector, Verdict
+
+        super().__init__(*args, **kwargs)
+        all_ = [("", _("All"))]
+        self.fields["region"].choices = all_ + [(r.code, r.name) for r in regions]
+        self.fields["sector"].choices = all_ + [(s.value, s.value) for s in Sector]
+        self.fields["verdict"].choices = all_ + [(v.value, VERDICT_LABELS[v.value])
+                                                 for v in Verdict]
+        self.fields["disposition"].choices = all_ + [(d.value, DISPOSITION_LABELS[d.value])
+                                                     for d in Disposition]

@@ -1,0 +1,166 @@
+"""The uploaded ledger returned with its errors marked: red cells, comments, an error sheet.
+
+Two ways, chosen by size:
+- up to `FULL_COPY_MAX_ROWS` data rows the uploaded workbook itself is loaded with openpyxl
+  and annotated, so the user gets back their own file (formatting, other sheets, formulas);
+- above it, loading the whole workbook costs far more time and memory than the upload is
+  worth (openpyxl keeps every cell as an object, ~20× the file), so a write-only copy of the
+  ledger sheet's values is written instead, cell for cell at the same row and column, with
+  the same fills and comments, plus the error sheet. Formatting and other sheets are not
+  carried over in that case; the values the user typed are.
+
+Header errors: a duplicated header marks each of its cells; missing headers are listed on
+the error sheet and in a comment on cell A1. Text that could be taken for a formula is
+written as text (`xlsx_safe`).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from pathlib import Path
+
+import openpyxl
+from openpyxl.comments import Comment
+from openpyxl.styles import Font, PatternFill
+
+from screening.ledger.problems import CellError
+from screening.ledger.reader import read_sheet
+from screening.ledger.safety import Limits
+from screening.ledger.validate import LedgerValidation
+from screening.ledger.xlsx_safe import safe_row, set_value, text_safe_cell
+
+FULL_COPY_MAX_ROWS = 20_000
+ERROR_FILL = PatternFill(fill_type="solid", start_color="FFFF9999", end_color="FFFF9999")
+AUTHOR = "两高项目筛查"
+_SHEET_TITLES = {"zh": "错误清单", "en": "Errors"}
+_ERROR_HEADERS = {"zh": ["行", "列", "值", "问题"], "en": ["Row", "Column", "Value", "Problem"]}
+_MISSING_HEADERS = {"zh": "缺少表头：", "en": "Missing headers: "}
+
+
+def write_annotated_workbook(src_path: str | Path, validation: LedgerValidation,
+                             out_path: str | Path, lang: str = "zh", *,
+                             full_copy_max_rows: int = FULL_COPY_MAX_ROWS,
+                             limits: Limits | None = None) -> None:
+    """Write the annotated workbook for `validation` of `src_path` to `out_path`."""
+    notes = _cell_notes(validation.all_errors, lang)
+    missing = [error for error in validation.header_errors if error.sheet_column is None]
+    if missing:
+        text = _MISSING_HEADERS[lang] + "、".join(error.column for error in missing)
+        notes[(1, 1)] = [text, *notes.get((1, 1), [])]
+    if validation.data_rows <= full_copy_max_rows:
+        _annotate_in_place(src_path, validation, out_path, lang, notes)
+    else:
+        _annotated_copy(src_path, validation, out_path, lang, notes, limits or Limits())
+
+
+def _cell_notes(errors: list[CellError], lang: str) -> dict[tuple[int, int], list[str]]:
+    notes: dict[tuple[int, int], list[str]] = defaultdict(list)
+    for error in errors:
+        if error.sheet_column is not None:
+            notes[(error.row, error.sheet_column)].append(error.message(lang))
+    return notes
+
+
+def _comment(messages: list[str]) -> Comment:
+    comment = Comment("\n".join(messages), AUTHOR)
+    comment.width = 320
+    comment.height = 40 + 20 * len(messages)
+    return comment
+
+
+def _annotate_in_place(src_path: str | Path, validation: LedgerValidation,
+                       out_path: str | Path, lang: str,
+                       notes: dict[tuple[int, int], list[str]]) -> None:
+    workbook = openpyxl.load_workbook(src_path)
+    sheet = workbook[validation.sheet_name]
+    for (row, column), messages in notes.items():
+        cell = sheet.cell(row=row, column=column)
+        cell.fill = ERROR_FILL
+        if cell.comment is not None:  # keep the user's own comment below ours
+            messages = [*messages, "—", cell.comment.text]
+        cell.comment = _comment(messages)
+    error_sheet = workbook.create_sheet(_free_title(workbook.sheetnames, lang))
+    _fill_error_sheet(error_sheet, validation, lang, write_only=False)
+    workbook.save(out_path)
+
+
+def _annotated_copy(src_path: str | Path, validation: LedgerValidation,
+                    out_path: str | Path, lang: str,
+                    notes: dict[tuple[int, int], list[str]], limits: Limits) -> None:
+    reading = read_sheet(src_path, limits)
+    workbook = openpyxl.Workbook(write_only=True)
+    sheet = workbook.create_sheet(validation.sheet_name or "台账")
+    lead = [None] * reading.first_column
+
+    row_notes: dict[int, list[tuple[int, list[str]]]] = defaultdict(list)
+    for (row, column), messages in notes.items():
+        row_notes[row].append((column, messages))
+
+    def write(row_number: int, cells: list[object]) -> None:
+        row = safe_row(sheet, lead + [_writable(value) for value in cells])
+        for column, messages in row_notes.get(row_number, ()):
+            _mark(sheet, row, column, messages)
+        sheet.append(row)
+
+    write(1, reading.header)
+    next_row = 2
+    for row_number, cells in reading.rows:
+        while next_row < row_number:  # keep the sheet's own row numbers
+            sheet.append([])
+            next_row += 1
+        write(row_number, cells)
+        next_row = row_number + 1
+    error_sheet = workbook.create_sheet(_free_title([sheet.title], lang))
+    _fill_error_sheet(error_sheet, validation, lang, write_only=True)
+    workbook.save(out_path)
+
+
+def _mark(sheet, row: list[object], column: int, messages: list[str]) -> None:
+    """Turn position `column` (1-based) of a write-only row into a red, commented cell."""
+    while len(row) < column:
+        row.append(None)
+    value = row[column - 1]
+    cell = value if hasattr(value, "comment") else text_safe_cell(sheet, value)
+    cell.fill = ERROR_FILL
+    cell.comment = _comment(messages)
+    row[column - 1] = cell
+
+
+def _writable(value: object) -> object:
+    """Raw reader values as openpyxl can write them (markers become their text)."""
+    if value == "":
+        return None
+    if isinstance(value, (str, int, float, bool)) or value is None:
+        return value
+    if hasattr(value, "isoformat"):
+        return value
+    return str(value)
+
+
+def _free_title(existing: list[str], lang: str) -> str:
+    title = _SHEET_TITLES[lang]
+    candidate, number = title, 2
+    while candidate in existing:
+        candidate, number = f"{title}{number}", number + 1
+    return candidate
+
+
+def _fill_error_sheet(sheet, validation: LedgerValidation, lang: str, *,
+                      write_only: bool) -> None:
+    header = _ERROR_HEADERS[lang]
+    rows = [[error.row, error.column, error.value, error.message(lang)]
+            for error in validation.all_errors]
+    if write_only:
+        sheet.append(header)
+        for values in rows:
+            sheet.append(safe_row(sheet, values))
+        return
+    sheet.append(header)
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for row_index, values in enumerate(rows, start=2):
+        for column_index, value in enumerate(values, start=1):
+            set_value(sheet.cell(row=row_index, column=column_index), value)
+    sheet.column_dimensions["B"].width = 28
+    sheet.column_dimensions["C"].width = 30
+    sheet.column_dimensions["D"].width = 80

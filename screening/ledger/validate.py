@@ -1,0 +1,400 @@
+"""Validate a ledger workbook cell by cell into ProjectInput rows and a complete error list.
+
+Entry point: `validate_workbook(path, reference, limits)`. Every rule of SPEC §3 lives
+here or in the generic parsers of `cleaning`; each column gets its parser compiled once
+(closures over the reference data) so the per-cell work is one call.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+
+from screening.ledger import template
+from screening.ledger.cleaning import (
+    CellProblem,
+    RawCell,
+    cell_text,
+    display_value,
+    fold,
+    match_headers,
+    parse_choice,
+    parse_date,
+    parse_number,
+    squeeze,
+)
+from screening.ledger.problems import CellError, cell_error, problem
+from screening.ledger.reader import read_sheet
+from screening.ledger.reference import (
+    PROVINCE_NAMES,
+    LedgerReference,
+    Product,
+    product_lookup_key,
+    unit_lookup_key,
+)
+from screening.ledger.safety import Limits
+from screening.ledger.template import COLUMNS, Column, Kind, RequiredIf
+from screening.rules.types import ConstructionType, ProjectInput, Sector, Stage, TechClass
+
+Parser = Callable[[RawCell], object]
+
+
+@dataclass
+class LedgerValidation:
+    """The outcome of validating one ledger file (nothing is stored)."""
+
+    sheet_name: str = ""
+    ignored_columns: tuple[str, ...] = ()
+    header_errors: list[CellError] = field(default_factory=list)
+    rows: list[tuple[int, ProjectInput]] = field(default_factory=list)
+    errors: list[CellError] = field(default_factory=list)  # cell errors, by row then column
+    column_positions: dict[str, int] = field(default_factory=dict)  # header → sheet column (1-)
+    data_rows: int = 0  # rows with some template value (blank rows are skipped)
+    invalid_rows: int = 0
+
+    @property
+    def valid_rows(self) -> int:
+        return len(self.rows)
+
+    @property
+    def all_errors(self) -> list[CellError]:
+        """Header errors (row 1) then cell errors: what screen_ledger reports."""
+        return [*self.header_errors, *self.errors]
+
+    @property
+    def ok(self) -> bool:
+        return not self.header_errors and not self.errors
+
+
+# -------------------------------------------------------------------- identifier parsers
+
+_PROJECT_CODE = re.compile(r"[0-9]{4}-[0-9]{6}-[0-9]{2}-[0-9]{2}-[0-9]{6}")
+USCC_CHARSET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+_USCC_VALUE = {char: value for value, char in enumerate(USCC_CHARSET)}
+_USCC_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
+
+
+def uscc_check_character(first17: str) -> str:
+    """GB 32100-2015 check character for the first 17 characters (all in the charset)."""
+    total = sum(_USCC_VALUE[char] * weight for char, weight in zip(first17, _USCC_WEIGHTS,
+                                                                     strict=True))
+    return USCC_CHARSET[(31 - total % 31) % 31]
+
+
+def parse_project_code(raw: RawCell, max_length: int = template.TEXT_MAX_LENGTH
+                       ) -> str | None | CellProblem:
+    """投资项目代码: the format, and YYMM with a month 01–12; the result is the cleaned text."""
+    text = cell_text(raw, max_length)
+    if text is None or isinstance(text, CellProblem):
+        return text
+    code = fold(text)
+    if _PROJECT_CODE.fullmatch(code) is None:
+        return problem("project_code_format")
+    if not 1 <= int(code[2:4]) <= 12:
+        return problem("project_code_month", month=code[2:4])
+    return code
+
+
+def parse_uscc(raw: RawCell, max_length: int = template.TEXT_MAX_LENGTH
+               ) -> str | None | CellProblem:
+    """统一社会信用代码 without white space, upper-cased, 18 characters, valid check char."""
+    text = cell_text(raw, max_length)
+    if text is None or isinstance(text, CellProblem):
+        return text
+    code = squeeze(fold(text)).upper()
+    if len(code) != 18:
+        return problem("uscc_length", length=len(code))
+    wrong = "".join(dict.fromkeys(char for char in code if char not in _USCC_VALUE))
+    if wrong:
+        return problem("uscc_charset", chars=wrong)
+    expected = uscc_check_character(code[:17])
+    if code[17] != expected:
+        return problem("uscc_check_digit", expected=expected)
+    return code
+
+
+def region_parser(reference: LedgerReference, max_length: int = template.TEXT_MAX_LENGTH
+                  ) -> Parser:
+    """所在地区 by full name, alias or 6-digit code (text or number) → the region's code."""
+    regions = reference.regions
+    province = {fold(name) for name in PROVINCE_NAMES}
+
+    def parse(raw: RawCell) -> str | None | CellProblem:
+        text = cell_text(raw, max_length)
+        if text is None or isinstance(text, CellProblem):
+            return text
+        key = fold(text)
+        code = regions.get(key)
+        if code is not None:
+            return code
+        if key in province:
+            return problem("region_province")
+        return problem("region_unknown", value=text)
+
+    return parse
+
+
+def product_parser(reference: LedgerReference, max_length: int = template.TEXT_MAX_LENGTH
+                   ) -> Parser:
+    """产品/工序: exactly a product key, compared after NFKC and removing white space."""
+    products = reference.products
+
+    def parse(raw: RawCell) -> Product | None | CellProblem:
+        text = cell_text(raw, max_length)
+        if text is None or isinstance(text, CellProblem):
+            return text
+        found = products.get(product_lookup_key(text))
+        return found if found is not None else problem("product_unknown", value=text)
+
+    return parse
+
+
+def _folded_text(max_length: int) -> Parser:
+    def parse(raw: RawCell) -> str | None | CellProblem:
+        text = cell_text(raw, max_length)
+        if text is None or isinstance(text, CellProblem):
+            return text
+        return fold(text)
+
+    return parse
+
+
+_ENUMS = {"sector": Sector, "construction_type": ConstructionType, "stage": Stage,
+          "tech_class": TechClass}
+_YES_NO = {template.YES: True, template.NO: False}
+
+
+def compile_parser(column: Column, reference: LedgerReference) -> Parser:
+    """The one-argument parser of a template column (raw cell → value/None/CellProblem)."""
+    limit = column.max_length
+    kind = column.kind
+    if kind is Kind.TEXT:
+        return lambda raw: cell_text(raw, limit)
+    if kind is Kind.PROJECT_CODE:
+        return lambda raw: parse_project_code(raw, limit)
+    if kind is Kind.USCC:
+        return lambda raw: parse_uscc(raw, limit)
+    if kind is Kind.REGION:
+        return region_parser(reference, limit)
+    if kind is Kind.PRODUCT:
+        return product_parser(reference, limit)
+    if kind is Kind.UNIT:
+        return _folded_text(limit)
+    if kind is Kind.NUMBER:
+        return lambda raw: parse_number(raw, max_length=limit)
+    if kind is Kind.SIGNED_NUMBER:
+        return lambda raw: parse_number(raw, allow_negative=True, max_length=limit)
+    if kind is Kind.DATE:
+        return lambda raw: parse_date(raw, max_length=limit)
+    if kind is Kind.ENUM:
+        choices = {member.value: member for member in _ENUMS[column.key]}
+        return lambda raw: parse_choice(raw, choices, max_length=limit)
+    if kind is Kind.YESNO:
+        return lambda raw: parse_choice(raw, _YES_NO, max_length=limit)
+    raise ValueError(f"no parser for {kind}")  # pragma: no cover - every Kind is handled
+
+
+# ---------------------------------------------------------------------------- the rows
+
+
+_CACHE_SIZE = 4096
+_MISSING = object()
+
+
+@dataclass(frozen=True, slots=True)
+class _Plan:
+    """One template column of this file: where its cells are and how they are parsed."""
+
+    column: Column
+    position: int  # index in the row's cell list
+    sheet_column: int  # 1-based
+    parse: Parser
+
+
+_CONDITIONAL = tuple(column for column in COLUMNS if column.required or column.required_if)
+
+
+class _RowValidator:
+    """Validates rows one by one; keeps the state that spans rows (duplicate codes).
+
+    Parsers are pure, so results for text and number cells are memoised per column (ledger
+    columns repeat a lot: sectors, stages, regions, units, dates); each memo is capped so
+    columns of unique values (names, codes) cost one failed lookup per cell. Bool cells are
+    never memoised (True == 1.0 as dict keys).
+    """
+
+    def __init__(self, plans: list[_Plan], reference: LedgerReference) -> None:
+        self.plans = plans
+        self.steps = [(plan.column.key, plan.position, plan.parse, {}) for plan in plans]
+        self.positions = {plan.column.key: plan.position for plan in plans}
+        self.reference = reference
+        self.first_row_of_code: dict[str, int] = {}
+        self.sheet_columns = {plan.column.key: plan.sheet_column for plan in plans}
+        self.unit_keys: dict[str, str] = {}
+
+    def validate(self, row_number: int, cells: list[RawCell]
+                 ) -> tuple[bool, ProjectInput | None, list[CellError]]:
+        """(blank?, the project or None, errors in column order) for one sheet row."""
+        width = len(cells)
+        values: dict[str, object] = {}
+        problems: list[tuple[Column, CellProblem]] = []
+        blank = True
+        # The hot loop (36 cells × every row): kept inline on purpose.
+        for key, position, parse, memo in self.steps:
+            raw = cells[position] if position < width else ""
+            if raw == "":
+                values[key] = None
+                continue
+            kind = raw.__class__
+            if kind is str or kind is float:
+                value = memo.get(raw, _MISSING)
+                if value is _MISSING:
+                    value = parse(raw)
+                    if len(memo) < _CACHE_SIZE:
+                        memo[raw] = value
+            else:
+                value = parse(raw)
+            if value is not None:
+                blank = False
+                if value.__class__ is CellProblem:
+                    problems.append((template.BY_KEY[key], value))
+            values[key] = value
+        if blank:
+            return True, None, []
+        self._row_rules(row_number, values, cells, problems)
+        if not problems:
+            return False, self._project(values), []
+        errors = [self._error(row_number, column, self._raw(cells, column.key), found)
+                  for column, found in problems]
+        errors.sort(key=lambda error: error.column_number)  # stable: keeps per-cell order
+        return False, None, errors
+
+    def _raw(self, cells: list[RawCell], key: str) -> RawCell:
+        position = self.positions[key]
+        return cells[position] if position < len(cells) else ""
+
+    def _unit_key(self, unit: str) -> str:
+        found = self.unit_keys.get(unit)
+        if found is None:
+            found = self.unit_keys[unit] = unit_lookup_key(unit)
+        return found
+
+    def _row_rules(self, row_number: int, values: dict[str, object], cells: list[RawCell],
+                   problems: list[tuple[Column, CellProblem]]) -> None:
+        """Required, required-if, cross-column and duplicate rules of SPEC §3."""
+        for column in _CONDITIONAL:
+            if values[column.key] is not None:
+                continue
+            if column.required:
+                problems.append((column, problem("required")))
+            elif column.required_if is RequiredIf.ALL_GIVEN:
+                if all(values[key] is not None for key in column.required_if_keys):
+                    problems.append((column, problem("required_if_given",
+                                                     triggers=_headers(column))))
+            elif column.required_if is RequiredIf.ANY_POSITIVE:
+                if any(_positive(values[key]) for key in column.required_if_keys):
+                    problems.append((column, problem("required_if_positive",
+                                                     triggers=_headers(column, "或"))))
+        product, sector = values["product"], values["sector"]
+        if product.__class__ is Product:
+            if sector.__class__ is Sector and sector.value not in self.reference.family_sectors.get(
+                    product.family, ()):
+                sectors = self.reference.family_sectors.get(product.family, frozenset())
+                problems.append((template.BY_KEY["product"], problem(
+                    "product_sector", product=product.key, family=product.family,
+                    sector=sector.value, sectors="、".join(sorted(sectors)) or "—")))
+            # A unit given with a product must be its unit, even without 设计单位产品能耗.
+            unit = values["unit_energy_unit"]
+            if unit.__class__ is str and self._unit_key(unit) != self._unit_key(product.unit):
+                problems.append((template.BY_KEY["unit_energy_unit"], problem(
+                    "unit_mismatch", expected=product.unit, product=product.key)))
+        start, operation = values["start_date"], values["operation_date"]
+        if (start is not None and operation is not None and start.__class__ is not CellProblem
+                and operation.__class__ is not CellProblem and operation < start):
+            problems.append((template.BY_KEY["operation_date"], problem(
+                "operation_before_start", start=start.isoformat())))
+        # Duplicates are judged on the cleaned text, valid or not.
+        code = values["project_code"]
+        if code is not None and code.__class__ is not str:
+            code_raw = self._raw(cells, "project_code")
+            code = fold(cell_text(code_raw, 10**9) or "") if isinstance(code_raw, str) else ""
+        if code:
+            first = self.first_row_of_code.setdefault(code, row_number)
+            if first != row_number:
+                problems.append((template.BY_KEY["project_code"], problem(
+                    "project_code_duplicate", first_row=first)))
+
+    @staticmethod
+    def _project(values: dict[str, object]) -> ProjectInput:
+        product = values["product"]
+        if product is not None:
+            values["product"] = product.key
+        if values["livelihood"] is None:
+            values["livelihood"] = False  # blank = 否
+        return ProjectInput(**values)
+
+    def _error(self, row_number: int, column: Column, raw: RawCell,
+               found: CellProblem) -> CellError:
+        return cell_error(row_number, column.header, column.label_en, display_value(raw),
+                          found, column_number=column.number,
+                          sheet_column=self.sheet_columns.get(column.key))
+
+
+def _positive(value: object) -> bool:
+    return isinstance(value, Decimal) and value > 0
+
+
+def _headers(column: Column, joiner: str = "、") -> str:
+    return joiner.join(template.BY_KEY[key].header for key in column.required_if_keys)
+
+
+# ---------------------------------------------------------------------------- workbook
+
+
+def validate_workbook(path: str | Path, reference: LedgerReference,
+                      limits: Limits | None = None) -> LedgerValidation:
+    """Check, read and validate a ledger file. Raises UnsafeWorkbook for refusals."""
+    reading = read_sheet(path, limits or Limits())
+    result = LedgerValidation(sheet_name=reading.sheet_name)
+    matched = match_headers(reading.header, COLUMNS)
+    result.ignored_columns = matched.ignored_columns
+    offset = reading.first_column
+    result.column_positions = {
+        template.BY_KEY[key].header: offset + position + 1
+        for key, position in matched.positions.items()
+    }
+    if matched.problems:
+        for header, found, sheet_columns in matched.problems:
+            column = template.BY_HEADER[header]
+            shown = header if sheet_columns else ""
+            result.header_errors.append(cell_error(
+                1, header, column.label_en, shown, found, column_number=column.number,
+                sheet_column=sheet_columns[0] if sheet_columns else None))
+        for _ in reading.rows:  # still enforce the row limit: a refusal outranks errors
+            pass
+        return result
+    plans = [
+        _Plan(column, matched.positions[column.key],
+              offset + matched.positions[column.key] + 1, compile_parser(column, reference))
+        for column in COLUMNS
+    ]
+    validate_rows(reading.rows, _RowValidator(plans, reference), result)
+    return result
+
+
+def validate_rows(rows: Iterable[tuple[int, list[RawCell]]], validator: _RowValidator,
+                  result: LedgerValidation) -> None:
+    """Run the row validator over the data rows, filling `result`."""
+    for row_number, cells in rows:
+        blank, project, errors = validator.validate(row_number, cells)
+        if blank:
+            continue
+        result.data_rows += 1
+        if project is not None:
+            result.rows.append((row_number, project))
+        else:
+            result.invalid_rows += 1
+            result.errors.extend(errors)

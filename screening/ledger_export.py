@@ -1,0 +1,156 @@
+"""Writing ledger workbooks: the blank template (with instructions and drop-downs) and the
+export of stored projects in the template's column order."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
+
+from .ledger.template import COLUMNS, DATE_FORMATS_HELP, NO, YES, Kind
+from .ledger.xlsx_safe import looks_like_formula, text_safe_cell
+from .models import Project, Region, RuleSet
+from .screen import parameters_of
+
+LEDGER_SHEET = "台账"
+HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
+REQUIRED_FILL = PatternFill("solid", fgColor="FCE4D6")
+TEMPLATE_ROWS_WITH_DROPDOWNS = 5000
+
+# GB/T 2589 reference factors, for the instructions sheet (policy-parameters.md).
+CONVERSION_FACTORS = [
+    ("原煤", "0.7143 kgce/kg"), ("洗精煤", "0.9000 kgce/kg"), ("焦炭", "0.9714 kgce/kg"),
+    ("原油", "1.4286 kgce/kg"), ("柴油", "1.4571 kgce/kg"), ("液化石油气", "1.7143 kgce/kg"),
+    ("天然气", "1.2143–1.3300 kgce/m³"), ("热力", "0.0341 tce/GJ"),
+    ("电力(当量值)", "0.1229 kgce/kWh"),
+]
+
+
+def _requirement(column) -> str:
+    if column.required:
+        return "必填"
+    if column.required_if_keys:
+        names = "、".join(c.header for c in COLUMNS if c.key in column.required_if_keys)
+        return f"条件必填(当 {names} 填写时)"
+    return "选填"
+
+
+def write_template(out_path: Path, rule_set: RuleSet) -> Path:
+    """The blank ledger template of a rule set: the ledger sheet with drop-downs for every
+    enumerated column, an instructions sheet, and a hidden sheet holding the lists."""
+    params = parameters_of(rule_set)
+    workbook = Workbook()
+    ledger = workbook.active
+    ledger.title = LEDGER_SHEET
+    instructions = workbook.create_sheet("填表说明")
+    lists = workbook.create_sheet("可选值")
+    lists.sheet_state = "hidden"
+
+    for index, column in enumerate(COLUMNS, start=1):
+        cell = ledger.cell(row=1, column=index, value=column.header)
+        cell.font = Font(bold=True)
+        cell.fill = REQUIRED_FILL if column.required else HEADER_FILL
+        cell.alignment = Alignment(wrap_text=True, vertical="center")
+        ledger.column_dimensions[get_column_letter(index)].width = max(12, len(column.header) * 2)
+    ledger.freeze_panes = "B2"
+
+    regions = [r.name for r in Region.objects.filter(is_project_region=True).order_by("code")]
+    choices_by_key = {
+        "region": regions,
+        "product": list(params.products),
+    }
+    last = TEMPLATE_ROWS_WITH_DROPDOWNS + 1
+    list_column = 0
+    for index, column in enumerate(COLUMNS, start=1):
+        values = choices_by_key.get(column.key) or list(column.choices)
+        if not values:
+            continue
+        list_column += 1
+        letter = get_column_letter(list_column)
+        lists.cell(row=1, column=list_column, value=column.header)
+        for row, value in enumerate(values, start=2):
+            lists.cell(row=row, column=list_column, value=value)
+        validation = DataValidation(
+            type="list", formula1=f"'可选值'!${letter}$2:${letter}${len(values) + 1}",
+            allow_blank=not column.required, showErrorMessage=column.key != "region",
+            errorTitle="输入值无效", error=f"请从下拉列表中选择{column.header}",
+        )
+        target = get_column_letter(index)
+        validation.add(f"{target}2:{target}{last}")
+        ledger.add_data_validation(validation)
+
+    instructions.append(["列", "表头", "填写要求", "说明"])
+    for cell in instructions[1]:
+        cell.font = Font(bold=True)
+        cell.fill = HEADER_FILL
+    for column in COLUMNS:
+        note = column.help_zh
+        if column.kind == Kind.DATE:
+            note = (note + ";" if note else "") + f"日期格式:{DATE_FORMATS_HELP}"
+        if column.kind in (Kind.NUMBER, Kind.SIGNED_NUMBER):
+            note = (note + ";" if note else "") + "数字,可用千位分隔符(12,000.5),不得写“约”“万”等"
+        if column.choices or column.key in choices_by_key:
+            note = (note + ";" if note else "") + "从下拉列表选择"
+        instructions.append([column.number, column.header, _requirement(column), note])
+    instructions.append([])
+    instructions.append(["", "读取规则", "", "第一个可见工作表为台账;第1行为表头(按文字匹配,全角半角与空格不影响);"
+                         "整行空白的行跳过;其他工作表忽略;公式按Excel保存的值读取。"])
+    instructions.append(["", "规则集", "", f"{rule_set.name}(自 {rule_set.effective_from} 起施行)"])
+    instructions.append([])
+    instructions.append(["", "折标准煤系数(GB/T 2589)", "", ""])
+    for name, factor in CONVERSION_FACTORS:
+        instructions.append(["", name, factor, ""])
+    instructions.append([])
+    instructions.append(["", "产品/工序及单位", "单位", "标杆水平 / 基准水平"])
+    for spec in params.products.values():
+        instructions.append(["", spec.key, spec.unit, f"{spec.benchmark} / {spec.baseline}"])
+    for letter, width in zip("ABCD", (6, 28, 24, 90), strict=True):
+        instructions.column_dimensions[letter].width = width
+    workbook.save(out_path)
+    return out_path
+
+
+def _cell_value(column, value, region_names: dict[int, str]):
+    if value is None:
+        return None
+    if column.kind == Kind.YESNO:
+        return YES if value else NO
+    if isinstance(value, Decimal):
+        value = value.normalize()
+        return int(value) if value == value.to_integral_value() else float(value)
+    if isinstance(value, date):
+        return value
+    return value
+
+
+EXPORT_FIELDS = ["region_id", *(c.key for c in COLUMNS if c.key != "region")]
+
+
+def export_ledger(projects: Iterable[Project] | None, out_path: Path, *, queryset=None) -> int:
+    """Write projects to a ledger workbook (template column order), streaming with openpyxl
+    write-only. Formula-looking text is written as text. Returns the number of rows."""
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(LEDGER_SHEET)
+    sheet.append([column.header for column in COLUMNS])
+    region_names = dict(Region.objects.values_list("id", "name"))
+    if queryset is not None:
+        rows = queryset.order_by("region__code", "project_code").values_list(
+            *EXPORT_FIELDS).iterator(chunk_size=2000)
+    else:
+        rows = ([getattr(p, name) for name in EXPORT_FIELDS] for p in projects)
+    count = 0
+    columns = [c for c in COLUMNS if c.key != "region"]
+    region_index = next(i for i, c in enumerate(COLUMNS) if c.key == "region")
+    for row in rows:
+        values = [_cell_value(c, v, region_names) for c, v in zip(columns, row[1:], strict=True)]
+        values.insert(region_index, region_names.get(row[0], ""))
+        sheet.append([text_safe_cell(sheet, v) if looks_like_formula(v) else v for v in values])
+        count += 1
+    workbook.save(out_path)
+    return count

@@ -1,0 +1,44 @@
+"""Validate and screen a ledger file without storing anything (SPEC §8)."""
+
+from __future__ import annotations
+
+import sys
+from datetime import date
+
+from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
+
+from screening.ledger_batch import EXIT_OK, EXIT_UNREADABLE, screen_ledger_file
+
+
+class Command(BaseCommand):
+    help = ("Validate and screen a ledger .xlsx without storing anything. Exit status: 0 every "
+            "row valid, 1 some rows or headers have errors, 2 the file cannot be read safely "
+            "or no rule set is in force.")
+
+    def add_arguments(self, parser):
+        parser.add_argument("file", help="the ledger workbook (.xlsx)")
+        parser.add_argument("--as-of", dest="as_of", help="screening date YYYY-MM-DD "
+                            "(default: today)")
+        parser.add_argument("--format", choices=["json", "table"], default="table")
+        parser.add_argument("--lang", choices=["zh", "en"], default="zh",
+                            help="language of messages (default zh)")
+
+    def handle(self, *args, **options):
+        try:
+            as_of = (date.fromisoformat(options["as_of"]) if options["as_of"]
+                     else timezone.localdate())
+        except ValueError as exc:
+            raise CommandError("--as-of must be a date YYYY-MM-DD") from exc
+        outcome = screen_ledger_file(options["file"], as_of, lang=options["lang"])
+        if outcome.refusal:
+            sys.stderr.write(outcome.refusal + "\n")
+            sys.exit(EXIT_UNREADABLE)
+        out = sys.stdout.buffer
+        if options["format"] == "json":
+            outcome.write_json(out)
+        else:
+            outcome.write_table(self.stdout)
+        out.flush()
+        if outcome.exit_status != EXIT_OK:
+            sys.exit(outcome.exit_status)

@@ -1,0 +1,527 @@
+"""The review workflow (SPEC §5): a case per project and review cycle, moved by transitions.
+
+The state field is protected: only the transitions below change it, and only the services in
+`screening/workflow.py` call them. A transition body only sets fields on the case; screening,
+saving, the audit event and notifications are the service's job.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from datetime import date
+from pathlib import PurePosixPath
+from typing import TYPE_CHECKING
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django_fsm import RETURN_VALUE, ConcurrentTransitionMixin, FSMField, transition
+
+from ..rules.types import Disposition, Verdict
+from .ledger import ProjectStatus
+
+if TYPE_CHECKING:
+    from accounts.models import User
+
+    from ..rules.types import Screening
+
+
+class CaseState(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", _("Submitted (city review)")
+    RETURNED = "returned", _("Returned for information")
+    PROVINCIAL_REVIEW = "provincial_review", _("Provincial review")
+    EVALUATION = "evaluation", _("Under evaluation")
+    APPROVED = "approved", _("Approved")
+    REJECTED = "rejected", _("Rejected")
+    RECTIFYING = "rectifying", _("Rectifying")
+    RECTIFICATION_SUBMITTED = "rectification_submitted", _("Rectification submitted")
+    CLOSED = "closed", _("Closed")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+# A case in one of these states is finished: the project may get a new review cycle.
+FINAL_STATES = frozenset({CaseState.APPROVED, CaseState.REJECTED, CaseState.CLOSED,
+                          CaseState.WITHDRAWN})
+OPEN_STATES = frozenset(CaseState) - FINAL_STATES
+
+
+class EvaluationKind(models.TextChoices):
+    """What clause (十一) asks for before a capacity-replacement project is approved."""
+
+    WINDOW_GUIDANCE = "window_guidance", _("Window guidance")
+    THIRD_PARTY = "third_party", _("Third-party evaluation")
+
+
+# --- Named conditions -------------------------------------------------------------------------
+# Each condition carries the user-facing reason given when it refuses (`refusal`).
+
+Condition = Callable[["ReviewCase"], bool]
+
+
+def condition(refusal: str, detail: Callable[[ReviewCase], str] | None = None
+              ) -> Callable[[Condition], Condition]:
+    """Name a guard: `refusal` is the reason given when it fails; `detail` may add specifics."""
+    def mark(check: Condition) -> Condition:
+        check.refusal = refusal  # type: ignore[attr-defined]
+        check.detail = detail  # type: ignore[attr-defined]
+        return check
+    return mark
+
+
+def refusal_of(check: Condition, case: ReviewCase) -> str:
+    """The user-facing reason a guard refuses this case."""
+    detail = getattr(check, "detail", None)
+    reason = str(check.refusal)  # type: ignore[attr-defined]
+    return f"{reason} {detail(case)}" if detail else reason
+
+
+# The ledger template's headers (SPEC §3) of the columns a submit may find missing: officers
+# know the columns by these texts.
+LEDGER_HEADERS = {
+    "project_code": "项目代码", "name": "项目名称", "enterprise": "建设单位",
+    "uscc": "统一社会信用代码", "region": "所在地区", "sector": "所属行业",
+    "construction_type": "建设性质", "stage": "项目阶段",
+    "annual_energy_tce": "年综合能源消费量(吨标准煤)", "tech_class": "工艺技术类别",
+    "policy_fit": "符合产业政策和规划", "capacity_unit": "产能单位",
+    "unit_energy_unit": "单位产品能耗单位", "energy_review_date": "节能审查日期",
+    "eia_date": "环评批复日期",
+}
+
+# Ledger columns a case cannot be submitted without (SPEC §3 "required"), and the required-if
+# pairs (dependent column, the columns that make it required).
+REQUIRED_LEDGER_FIELDS = ("project_code", "name", "enterprise", "uscc", "sector",
+                          "construction_type", "stage", "annual_energy_tce", "tech_class",
+                          "policy_fit")
+
+
+def missing_ledger_fields(project) -> list[str]:
+    """Required ledger columns that are blank on the project (field names)."""
+    missing = [name for name in REQUIRED_LEDGER_FIELDS
+               if getattr(project, name) in (None, "")]
+    if not project.region_id:
+        missing.append("region")
+
+    def positive(value) -> bool:
+        return value is not None and value > 0
+
+    def given(value) -> bool:
+        return value not in (None, "")
+
+    if (positive(project.new_capacity) or positive(project.replaced_capacity)) \
+            and not given(project.capacity_unit):
+        missing.append("capacity_unit")
+    if given(project.product) and project.unit_energy is not None \
+            and not given(project.unit_energy_unit):
+        missing.append("unit_energy_unit")
+    if given(project.energy_review_ref) and project.energy_review_date is None:
+        missing.append("energy_review_date")
+    if given(project.eia_ref) and project.eia_date is None:
+        missing.append("eia_date")
+    return missing
+
+
+def _missing_detail(case: ReviewCase) -> str:
+    names = "、".join(LEDGER_HEADERS[n] for n in missing_ledger_fields(case.project))
+    return str(_("Missing: %(columns)s.") % {"columns": names})
+
+
+@condition(_("The project's ledger row lacks required fields; complete the ledger first."),
+           detail=_missing_detail)
+def ledger_row_complete(case: ReviewCase) -> bool:
+    return not missing_ledger_fields(case.project)
+
+
+@condition(_("The project has left the ledger; it cannot be submitted for review."))
+def project_in_ledger(case: ReviewCase) -> bool:
+    return case.project.status == ProjectStatus.ACTIVE
+
+
+@condition(_("Only a case whose frozen screening is COMPLIANT can be approved."))
+def screening_is_compliant(case: ReviewCase) -> bool:
+    return case.verdict == Verdict.COMPLIANT
+
+
+@condition(_("The region is under 区域节能评估限批 (three or more red barometer months in a "
+             "row): no project can be approved until a published month is no longer red."))
+def region_not_restricted(case: ReviewCase) -> bool:
+    return not case.region_status_today().restricted
+
+
+@condition(_("The region missed last year's energy dual-control or pollutant-total target: "
+             "only livelihood or infrastructure projects can be approved this year."))
+def region_met_targets_or_livelihood(case: ReviewCase) -> bool:
+    status = case.region_status_today()
+    return not status.missed_targets or case.is_livelihood
+
+
+@condition(_("Capacity replacement applies (R03): window guidance or a third-party evaluation "
+             "must be completed before approval (clause (十一))."))
+def evaluation_done_where_replacement_applies(case: ReviewCase) -> bool:
+    return not case.capacity_replacement_applies or case.evaluation_completed_at is not None
+
+
+@condition(_("A fresh screening of the project is not COMPLIANT: the rectification cannot be "
+             "accepted."))
+def fresh_screening_is_compliant(case: ReviewCase) -> bool:
+    from ..screen import NoRuleSetInForce
+
+    try:
+        return case.fresh_screening().verdict == Verdict.COMPLIANT
+    except NoRuleSetInForce:
+        return False  # the service reports this refusal with its own reason
+
+
+# --- Permissions (screening/permissions_cases.py), looked up when called ---------------------
+# The permission module imports the models, so the model refers to it by name.
+
+def _permission(name: str) -> Callable[[ReviewCase, User], bool]:
+    def check(case: ReviewCase, user: User) -> bool:
+        from .. import permissions_cases
+
+        return getattr(permissions_cases, name)(case, user)
+    check.__name__ = name
+    return check
+
+
+acts_as_agency = _permission("acts_as_agency")
+reviews_as_city = _permission("reviews_as_city")
+decides_as_province = _permission("decides_as_province")
+
+
+def _about(label: str, who: str, needs: str = "") -> dict:
+    """Presentation of a transition for forms and the workflow diagram (custom metadata)."""
+    return {"label": label, "who": who, "needs": needs}
+
+
+class RegionStatus:
+    """The region's restriction and last year's targets as of a day (for the approve guard)."""
+
+    def __init__(self, restricted: bool, missed_targets: bool, red_run: int):
+        self.restricted = restricted
+        self.missed_targets = missed_targets
+        self.red_run = red_run
+
+
+class ReviewCase(ConcurrentTransitionMixin, models.Model):
+    """One review cycle (审核) of one project, from the agency's draft to the decision."""
+
+    project = models.ForeignKey("screening.Project", verbose_name=_("project"),
+                                on_delete=models.PROTECT, related_name="cases")
+    region = models.ForeignKey("screening.Region", verbose_name=_("region"),
+                               on_delete=models.PROTECT, related_name="cases")
+    cycle = models.PositiveSmallIntegerField(_("review cycle"))
+    state = FSMField(_("state"), max_length=32, choices=CaseState.choices,
+                     default=CaseState.DRAFT, protected=True, db_index=True)
+    opened_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                  related_name="+")
+    opened_at = models.DateTimeField(default=timezone.now)
+    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                     on_delete=models.PROTECT, related_name="+")
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    # The screening frozen at submit (and again when a rectification is verified).
+    rule_set = models.ForeignKey("screening.RuleSet", verbose_name=_("rule set"), null=True,
+                                 blank=True, on_delete=models.PROTECT, related_name="cases")
+    screened_as_of = models.DateField(null=True, blank=True)
+    in_scope = models.BooleanField(null=True)
+    verdict = models.CharField(_("verdict"), max_length=16, blank=True, db_index=True,
+                               choices=[(v.value, v.value) for v in Verdict])
+    disposition = models.CharField(_("recommended disposition"), max_length=24, blank=True,
+                                   db_index=True,
+                                   choices=[(d.value, d.value) for d in Disposition])
+    findings = models.JSONField(default=list, blank=True)
+    project_snapshot = models.JSONField(default=dict, blank=True)  # ledger values screened
+    # Decisions along the way.
+    evaluation_kind = models.CharField(max_length=24, choices=EvaluationKind.choices, blank=True)
+    evaluation_requested_at = models.DateTimeField(null=True, blank=True)
+    evaluation_completed_at = models.DateTimeField(null=True, blank=True)
+    ordered_disposition = models.CharField(_("ordered disposition"), max_length=24, blank=True,
+                                           choices=[(d.value, d.value) for d in Disposition])
+    rectification_deadline = models.DateField(_("rectification deadline"), null=True,
+                                              blank=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                   on_delete=models.PROTECT, related_name="+")
+    decided_at = models.DateTimeField(null=True, blank=True)
+    # The current stage's clock: review time limit or rectification deadline.
+    state_entered_at = models.DateTimeField(default=timezone.now)
+    due_date = models.DateField(_("due"), null=True, blank=True, db_index=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-updated_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["project", "cycle"], name="one_case_per_cycle"),
+            # One open review per project at a time; a new cycle starts once it is finished.
+            models.UniqueConstraint(
+                fields=["project"], condition=~Q(state__in=[s.value for s in FINAL_STATES]),
+                name="one_open_case_per_project"),
+        ]
+        indexes = [models.Index(fields=["region", "state"])]
+        verbose_name = _("review case")
+        verbose_name_plural = _("review cases")
+
+    def __str__(self) -> str:
+        return f"{self.project.project_code} #{self.cycle}"
+
+    # --- Derived facts the guards read --------------------------------------------------------
+
+    @property
+    def is_final(self) -> bool:
+        return self.state in FINAL_STATES
+
+    @property
+    def is_livelihood(self) -> bool:
+        """民生/基础设施 as screened (falls back to the ledger row before any screening)."""
+        if "livelihood" in self.project_snapshot:
+            return bool(self.project_snapshot["livelihood"])
+        return bool(self.project.livelihood)
+
+    @property
+    def capacity_replacement_applies(self) -> bool:
+        """R03 applied to the frozen screening (any outcome but NA)."""
+        return any(f.get("rule") == "R03" and f.get("outcome") != "NA" for f in self.findings)
+
+    @property
+    def is_overdue(self) -> bool:
+        return (self.due_date is not None and not self.is_final
+                and self.due_date < timezone.localdate())
+
+    def region_status_today(self) -> RegionStatus:
+        """Restriction (区域节能评估限批) and last year's targets, read now, not at submit."""
+        cached = getattr(self, "_region_status", None)
+        if cached is not None:
+            return cached
+        from ..context import ContextResolver
+        from ..rules.barometer import red_run_at_end
+        from ..screen import parameters_of
+        from .rulesets import RuleSet
+
+        today = timezone.localdate()
+        context = ContextResolver(today).for_region(self.region.code)
+        # The restriction's length is the rule in force today; the case's own rule set if none.
+        rule_set = RuleSet.in_force(today) or self.rule_set
+        run = red_run_at_end(context.barometer)
+        restricted = (rule_set is not None
+                      and run >= parameters_of(rule_set).barometer_restriction_months)
+        status = RegionStatus(
+            restricted=restricted, red_run=run,
+            missed_targets=(context.missed_dual_control_last_year
+                            or context.missed_pollutant_target_last_year))
+        self._region_status = status
+        return status
+
+    def fresh_screening(self) -> Screening:
+        """The project screened now, under the rule set in force today (cached on the instance).
+
+        Raises NoRuleSetInForce when none is in force.
+        """
+        cached = getattr(self, "_fresh_screening", None)
+        if cached is not None:
+            return cached
+        from ..screen import project_input, screen_inputs
+
+        rule_set, (screening,) = screen_inputs([project_input(self.project)],
+                                               timezone.localdate())
+        self._fresh_rule_set = rule_set
+        self._fresh_screening = screening
+        return screening
+
+    def forget_derived(self) -> None:
+        """Drop cached facts (after a transition or when the data behind them changed)."""
+        for name in ("_region_status", "_fresh_screening", "_fresh_rule_set"):
+            self.__dict__.pop(name, None)
+
+    def _freeze(self, screening: Screening, rule_set, snapshot: dict) -> None:
+        from ..screen import findings_for_storage
+
+        self.rule_set = rule_set
+        self.screened_as_of = screening.as_of
+        self.in_scope = screening.in_scope
+        self.verdict = screening.verdict.value
+        self.disposition = screening.disposition.value
+        self.findings = findings_for_storage(screening)
+        self.project_snapshot = snapshot
+
+    def _enter(self, state: str, *, due: date | None = None) -> None:
+        from .. import deadlines
+
+        now = timezone.now()
+        self.state_entered_at = now
+        self.due_date = due if due is not None else deadlines.review_due_date(
+            state, timezone.localdate(now))
+
+    # --- Transitions (SPEC §5) ----------------------------------------------------------------
+
+    @transition(field=state, source=[CaseState.DRAFT, CaseState.RETURNED],
+                target=RETURN_VALUE(CaseState.SUBMITTED, CaseState.PROVINCIAL_REVIEW),
+                conditions=[project_in_ledger, ledger_row_complete], permission=acts_as_agency,
+                custom=_about(_("Submit"), _("Agency"), _("Required ledger fields present")))
+    def submit(self, *, by: User, screening: Screening, rule_set, snapshot: dict) -> str:
+        self.submitted_by, self.submitted_at = by, timezone.now()
+        self._freeze(screening, rule_set, snapshot)
+        from ..permissions_cases import skips_city_review
+
+        # 济源, 航空港区 and the 省直管县 report to the province: no city review.
+        target = (CaseState.PROVINCIAL_REVIEW if skips_city_review(self.region)
+                  else CaseState.SUBMITTED)
+        self._enter(target)
+        return target
+
+    @transition(field=state, source=[CaseState.DRAFT, CaseState.SUBMITTED, CaseState.RETURNED],
+                target=CaseState.WITHDRAWN, permission=acts_as_agency,
+                custom=_about(_("Withdraw"), _("Agency"), _("Reason")))
+    def withdraw(self, *, by: User) -> None:
+        self._enter(CaseState.WITHDRAWN)
+
+    @transition(field=state, source=CaseState.SUBMITTED, target=CaseState.RETURNED,
+                permission=reviews_as_city,
+                custom=_about(_("Return for information"), _("City reviewer"), _("Comment")))
+    @transition(field=state, source=CaseState.PROVINCIAL_REVIEW, target=CaseState.RETURNED,
+                permission=decides_as_province,
+                custom=_about(_("Return for information"), _("Provincial reviewer"),
+                              _("Comment")))
+    def return_for_info(self, *, by: User) -> None:
+        self._enter(CaseState.RETURNED)
+
+    @transition(field=state, source=CaseState.SUBMITTED, target=CaseState.PROVINCIAL_REVIEW,
+                permission=reviews_as_city,
+                custom=_about(_("Forward to the province"), _("City reviewer"),
+                              _("City opinion")))
+    def forward(self, *, by: User) -> None:
+        self._enter(CaseState.PROVINCIAL_REVIEW)
+
+    @transition(field=state, source=CaseState.PROVINCIAL_REVIEW, target=CaseState.EVALUATION,
+                permission=decides_as_province,
+                custom=_about(_("Request an evaluation"), _("Provincial reviewer"),
+                              _("What is to be evaluated")))
+    def request_evaluation(self, *, by: User, kind: str) -> None:
+        self.evaluation_kind = kind
+        self.evaluation_requested_at = timezone.now()
+        self._enter(CaseState.EVALUATION)
+
+    @transition(field=state, source=CaseState.EVALUATION, target=CaseState.PROVINCIAL_REVIEW,
+                permission=decides_as_province,
+                custom=_about(_("Complete the evaluation"), _("Provincial reviewer"),
+                              _("Result and attachment")))
+    def complete_evaluation(self, *, by: User) -> None:
+        self.evaluation_completed_at = timezone.now()
+        self._enter(CaseState.PROVINCIAL_REVIEW)
+
+    @transition(field=state, source=CaseState.PROVINCIAL_REVIEW, target=CaseState.APPROVED,
+                conditions=[screening_is_compliant, region_not_restricted,
+                            region_met_targets_or_livelihood,
+                            evaluation_done_where_replacement_applies],
+                permission=decides_as_province,
+                custom=_about(_("Approve"), _("Provincial reviewer"),
+                              _("COMPLIANT screening; region not restricted and targets met "
+                                "(or livelihood); evaluation done where R03 applied")))
+    def approve(self, *, by: User) -> None:
+        self.decided_by, self.decided_at = by, timezone.now()
+        self._enter(CaseState.APPROVED)
+
+    @transition(field=state, source=CaseState.PROVINCIAL_REVIEW, target=CaseState.REJECTED,
+                permission=decides_as_province,
+                custom=_about(_("Reject"), _("Provincial reviewer"), _("Reason")))
+    def reject(self, *, by: User) -> None:
+        self.decided_by, self.decided_at = by, timezone.now()
+        self._enter(CaseState.REJECTED)
+
+    @transition(field=state, source=CaseState.PROVINCIAL_REVIEW, target=CaseState.RECTIFYING,
+                permission=decides_as_province,
+                custom=_about(_("Order rectification"), _("Provincial reviewer"),
+                              _("Disposition and deadline")))
+    def order_rectification(self, *, by: User, disposition: str, deadline: date) -> None:
+        self.decided_by, self.decided_at = by, timezone.now()
+        self.ordered_disposition = disposition
+        self.rectification_deadline = deadline
+        self._enter(CaseState.RECTIFYING, due=deadline)
+
+    @transition(field=state, source=CaseState.RECTIFYING,
+                target=CaseState.RECTIFICATION_SUBMITTED, permission=acts_as_agency,
+                custom=_about(_("Submit rectification evidence"), _("Agency"),
+                              _("Evidence (file)")))
+    def submit_rectification(self, *, by: User) -> None:
+        self._enter(CaseState.RECTIFICATION_SUBMITTED)
+
+    @transition(field=state, source=CaseState.RECTIFICATION_SUBMITTED,
+                target=CaseState.APPROVED, conditions=[fresh_screening_is_compliant],
+                permission=decides_as_province,
+                custom=_about(_("Accept the rectification"), _("Provincial reviewer"),
+                              _("A fresh COMPLIANT screening")))
+    def verify_rectification(self, *, by: User, screening: Screening, rule_set,
+                             snapshot: dict) -> None:
+        self.decided_by, self.decided_at = by, timezone.now()
+        self._freeze(screening, rule_set, snapshot)
+        self._enter(CaseState.APPROVED)
+
+    @transition(field=state, source=CaseState.RECTIFICATION_SUBMITTED,
+                target=CaseState.RECTIFYING, permission=decides_as_province,
+                custom=_about(_("Reject the rectification"), _("Provincial reviewer"),
+                              _("Comment; may move the deadline")))
+    def reject_rectification(self, *, by: User, deadline: date | None = None) -> None:
+        if deadline is not None:
+            self.rectification_deadline = deadline
+        self._enter(CaseState.RECTIFYING, due=self.rectification_deadline)
+
+    @transition(field=state, source=[CaseState.RECTIFYING, CaseState.RECTIFICATION_SUBMITTED],
+                target=CaseState.CLOSED, permission=decides_as_province,
+                custom=_about(_("Close the case"), _("Provincial reviewer"), _("Reason")))
+    def close(self, *, by: User) -> None:
+        self.decided_by, self.decided_at = by, timezone.now()
+        self._enter(CaseState.CLOSED)
+
+
+class CaseEvent(models.Model):
+    """One step of a case, kept for good: who, when, from, to, what they wrote, the screening."""
+
+    case = models.ForeignKey(ReviewCase, on_delete=models.PROTECT, related_name="events")
+    transition = models.CharField(_("action"), max_length=32)  # "open" or a transition name
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                              related_name="case_events")
+    at = models.DateTimeField(default=timezone.now, db_index=True)
+    from_state = models.CharField(max_length=32, blank=True, choices=CaseState.choices)
+    to_state = models.CharField(max_length=32, choices=CaseState.choices)
+    comment = models.TextField(_("comment"), blank=True)
+    data = models.JSONField(default=dict, blank=True)  # deadline, disposition, evaluation …
+    screening = models.JSONField(default=dict, blank=True)  # the case's screening after it
+    notified_at = models.DateTimeField(null=True, blank=True)  # claimed by the notify task
+
+    class Meta:
+        ordering = ["at", "id"]
+        verbose_name = _("case event")
+        verbose_name_plural = _("case events")
+
+    def __str__(self) -> str:
+        return f"{self.case_id} {self.transition} {self.from_state}→{self.to_state}"
+
+
+def attachment_path(instance: CaseAttachment, filename: str) -> str:
+    # Never the uploader's file name on disk: a random name with the checked extension.
+    suffix = PurePosixPath(filename).suffix.lower()
+    return f"cases/{instance.case_id}/{uuid.uuid4().hex}{suffix}"
+
+
+class CaseAttachment(models.Model):
+    """An evidence file of a case (private storage; served only to users who see the case)."""
+
+    case = models.ForeignKey(ReviewCase, on_delete=models.PROTECT, related_name="attachments")
+    event = models.ForeignKey(CaseEvent, on_delete=models.PROTECT, related_name="attachments")
+    file = models.FileField(upload_to=attachment_path, max_length=255)
+    original_name = models.CharField(_("file name"), max_length=255)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveBigIntegerField()
+    sha256 = models.CharField(max_length=64)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                    related_name="+")
+    uploaded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["uploaded_at", "id"]
+        verbose_name = _("case attachment")
+        verbose_name_plural = _("case attachments")
+
+    def __str__(self) -> str:
+        return self.original_name

@@ -1,0 +1,55 @@
+"""Filters of the project list, shared by the web page and the API."""
+
+from __future__ import annotations
+
+import django_filters
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from . import permissions
+from .models import Project, ProjectStatus, Region
+from .rules.types import Disposition, Sector, Stage, Verdict
+
+
+def _choices(enum_cls):
+    return [(m.value, m.value) for m in enum_cls]
+
+
+class ProjectFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("Search code, name or enterprise"), method="search")
+    region = django_filters.ModelChoiceFilter(label=_("Region"), queryset=Region.objects.none(),
+                                              to_field_name="code")
+    sector = django_filters.ChoiceFilter(label=_("Sector"), choices=_choices(Sector))
+    stage = django_filters.ChoiceFilter(label=_("Stage"), choices=_choices(Stage))
+    verdict = django_filters.ChoiceFilter(label=_("Verdict"), choices=_choices(Verdict))
+    disposition = django_filters.ChoiceFilter(label=_("Disposition"),
+                                              choices=_choices(Disposition))
+    in_scope = django_filters.BooleanFilter(label=_("Two-high (in scope)"))
+    status = django_filters.ChoiceFilter(label=_("Ledger status"),
+                                         choices=ProjectStatus.choices,
+                                         empty_label=None)
+    ordering = django_filters.OrderingFilter(
+        label=_("Sort by"),
+        fields=(("project_code", "code"), ("name", "name"), ("annual_energy_tce", "energy"),
+                ("region__code", "region"), ("verdict", "verdict"), ("updated_at", "updated")),
+    )
+
+    class Meta:
+        model = Project
+        fields = ["q", "region", "sector", "stage", "verdict", "disposition", "in_scope",
+                  "status"]
+
+    def __init__(self, data=None, *args, user=None, **kwargs):
+        data = data.copy() if data is not None else {}
+        data.setdefault("status", ProjectStatus.ACTIVE)
+        super().__init__(data, *args, **kwargs)
+        if user is not None:
+            self.filters["region"].queryset = permissions.regions_visible_to(user).filter(
+                is_project_region=True)
+
+    def search(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(Q(project_code__icontains=value) | Q(name__icontains=value)
+                               | Q(enterprise__icontains=value))

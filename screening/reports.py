@@ -1,0 +1,824 @@
+"""The monthly alert report (月度预警报告) and the kept monthly ledger export (台账导出).
+
+A report covers one scope: a region and every region reporting to it (the review line of
+`permissions.py`), so the province's report covers Henan and a city's report its city and the
+counties it reviews. It is one .xlsx written with openpyxl's write-only workbook: rows stream
+to disk while the database is read in chunks, so 100,000 projects stay within a few hundred MB.
+
+The data sections (overdue items, escalations, tier changes, energy warnings, diagnoses due)
+are small functions at the top: the digests read the same ones.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import tempfile
+import uuid
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.core.files import File
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Count, Q
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.chart import BarChart, Reference
+from openpyxl.styles import Alignment, Font, PatternFill
+
+from . import deadlines
+from .ledger.xlsx_safe import looks_like_formula, set_value, text_safe_cell
+from .models import (
+    FINAL_STATES,
+    CaseState,
+    EscalationEnd,
+    EscalationEvent,
+    EscalationKind,
+    IndicatorMonth,
+    Project,
+    ProjectEnergyMonth,
+    ProjectStatus,
+    Region,
+    Report,
+    ReportKind,
+    ReportStatus,
+    ReviewCase,
+)
+from .models.jobs import report_path
+from .permissions import _expand_review_line  # the one definition of a region's scope
+
+log = logging.getLogger(__name__)
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+DEFAULT_LANGUAGE = "zh-hans"  # the report is an official document: Chinese unless asked
+
+# --- Small helpers ----------------------------------------------------------------------------
+
+
+def previous_month(today: date | None = None) -> tuple[int, int]:
+    """The month before `today`'s (local) month: what the report of the 1st covers."""
+    today = today or timezone.localdate()
+    first = today.replace(day=1)
+    last = first - timedelta(days=1)
+    return last.year, last.month
+
+
+def parse_month(text: str) -> tuple[int, int]:
+    """'YYYY-MM' → (year, month); ValueError otherwise."""
+    year_text, sep, month_text = text.partition("-")
+    if not sep or len(year_text) != 4 or len(month_text) != 2 \
+            or not (year_text.isdigit() and month_text.isdigit()):
+        raise ValueError(_("A month is written YYYY-MM, e.g. 2025-06."))
+    year, month = int(year_text), int(month_text)
+    if not 1 <= month <= 12 or year < 1990:
+        raise ValueError(_("A month is written YYYY-MM, e.g. 2025-06."))
+    return year, month
+
+
+def month_key(year: int, month: int) -> int:
+    return year * 100 + month
+
+
+def month_end(year: int, month: int) -> date:
+    """The first day after the month (its cut-off)."""
+    return date(year + 1, 1, 1) if month == 12 else date(year, month + 1, 1)
+
+
+def aware(day: date) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time.min))
+
+
+def region_scope_ids(region: Region) -> frozenset[int]:
+    """The region and every region reporting to it: what its report and its members see."""
+    return _expand_review_line({region.pk})
+
+
+def report_scopes() -> list[Region]:
+    """The scopes a monthly report is produced for: the province and every region some active
+    user belongs to (so every subscriber has their own scope's report)."""
+    used = Region.objects.filter(members__is_active=True).values("pk")
+    return list(Region.objects.filter(Q(level="province") | Q(pk__in=used)).distinct()
+                .order_by("code"))
+
+
+# --- Data sections (shared by the report and the digests) -------------------------------------
+
+@dataclass(frozen=True)
+class OverdueItem:
+    """An open review case past its review time limit or its rectification deadline."""
+
+    case_id: int
+    project_id: int
+    project_code: str
+    project_name: str
+    region_name: str
+    state: str
+    kind: str  # "rectification" or "review"
+    due_date: date
+    working_days_overdue: int
+
+
+def overdue_items(region_ids: Iterable[int], today: date) -> list[OverdueItem]:
+    """Open cases in these regions past their rectification deadline or their stage's review
+    time limit on `today` (early warning's definition, screening.warnings.overdue_cases)."""
+    from .warnings import overdue_cases
+
+    rectification, review = overdue_cases(region_ids, today)
+    items = [OverdueItem(case.pk, case.project_id, case.project.project_code,
+                         case.project.name, case.region.name, case.state, kind, due,
+                         deadlines.working_days_between(due, today))
+             for kind, cases in (("rectification", rectification), ("review", review))
+             for case in cases
+             for due in [case.rectification_deadline if kind == "rectification"
+                         else case.due_date]]
+    return sorted(items, key=lambda item: (item.due_date, item.case_id))
+
+
+def escalations_in(year: int, month: int, region_ids: Iterable[int]) -> list[EscalationEvent]:
+    """Escalations of these regions that were in force at some time in the month (started by
+    then, not ended before it); withdrawn ones (corrected months) are left out."""
+    key = month_key(year, month)
+    events = (EscalationEvent.objects.filter(region_id__in=list(region_ids))
+              .exclude(end_reason=EscalationEnd.CORRECTED).select_related("region")
+              .order_by("region__code", "started_year", "started_month", "kind"))
+    return [e for e in events
+            if month_key(e.started_year, e.started_month) <= key
+            and (e.ended_year is None or month_key(e.ended_year, e.ended_month) >= key)]
+
+
+def escalation_changes(region_ids: Iterable[int], since: datetime, until: datetime
+                       ) -> list[tuple[EscalationEvent, str]]:
+    """Escalations of these regions that began or were lifted in [since, until):
+    (event, "started" | "ended")."""
+    ids = list(region_ids)
+    changes: list[tuple[EscalationEvent, str]] = []
+    base = EscalationEvent.objects.filter(region_id__in=ids).select_related("region")
+    for event in base.filter(created_at__gte=since, created_at__lt=until) \
+            .exclude(end_reason=EscalationEnd.CORRECTED):
+        changes.append((event, "started"))
+    for event in base.filter(ended_at__gte=since, ended_at__lt=until) \
+            .exclude(end_reason__in=[EscalationEnd.CORRECTED, EscalationEnd.ESCALATED]):
+        changes.append((event, "ended"))
+    changes.sort(key=lambda c: (c[0].region.code, c[0].started, c[1]))
+    return changes
+
+
+@dataclass(frozen=True)
+class TierChange:
+    """A newly published barometer month whose tier differs from the month before's."""
+
+    region_id: int
+    region_code: str
+    region_name: str
+    year: int
+    month: int
+    tier: str  # "" = no tier
+    previous_tier: str | None  # None = no published month before
+
+
+def tier_changes(region_ids: Iterable[int], since: datetime, until: datetime
+                 ) -> list[TierChange]:
+    """Barometer months of these regions published in [since, until) whose tier changed."""
+    ids = list(region_ids)
+    published = list(IndicatorMonth.objects.filter(
+        region_id__in=ids, published_at__gte=since, published_at__lt=until)
+        .select_related("region").order_by("region__code", "year", "month"))
+    if not published:
+        return []
+    earlier: dict[int, dict[int, str]] = defaultdict(dict)
+    for region_id, year, month, tier in IndicatorMonth.objects.filter(
+            region_id__in={m.region_id for m in published}, published_at__isnull=False
+    ).values_list("region_id", "year", "month", "tier"):
+        earlier[region_id][month_key(year, month)] = tier
+    changes = []
+    for row in published:
+        months = earlier[row.region_id]
+        before = [k for k in months if k < month_key(row.year, row.month)]
+        previous = months[max(before)] if before else None
+        if previous != row.tier:
+            changes.append(TierChange(row.region_id, row.region.code, row.region.name,
+                                      row.year, row.month, row.tier, previous))
+    return changes
+
+
+def energy_warnings(region_ids: Iterable[int], *, year: int | None = None,
+                    month: int | None = None, since: datetime | None = None,
+                    until: datetime | None = None) -> list[ProjectEnergyMonth]:
+    """Project energy-use warnings (两高项目用能预警, red or yellow) of projects in these
+    regions: of one month, or entered in [since, until)."""
+    rows = ProjectEnergyMonth.objects.filter(
+        project__region_id__in=list(region_ids), tier__in=["red", "yellow"])
+    if year is not None:
+        rows = rows.filter(year=year, month=month)
+    if since is not None:
+        rows = rows.filter(updated_at__gte=since, updated_at__lt=until)
+    return list(rows.select_related("project", "project__region")
+                .order_by("project__region__code", "project__project_code", "year", "month"))
+
+
+def _has_r12_warn(findings: list) -> bool:
+    return any(f.get("rule") == "R12" and f.get("outcome") == "WARN" for f in findings or ())
+
+
+def diagnoses_due(region_ids: Iterable[int], *, changed_since: datetime | None = None
+                  ) -> Iterator[tuple]:
+    """Operating (存量) 两高 projects whose latest screening has R12 WARN (节能诊断到期):
+    (id, project_code, name, region name, last diagnosis, last cleaner-production audit)."""
+    rows = Project.objects.filter(region_id__in=list(region_ids), status=ProjectStatus.ACTIVE,
+                                  stage="存量", in_scope=True)
+    if changed_since is not None:
+        rows = rows.filter(updated_at__gte=changed_since)
+    if connection.vendor == "postgresql":
+        # jsonb containment keeps the other 99 % of rows in the database.
+        rows = rows.filter(findings__contains=[{"rule": "R12", "outcome": "WARN"}])
+    for pk, code, name, region, diagnosis, cleaner, findings in rows.order_by(
+            "region__code", "project_code").values_list(
+            "pk", "project_code", "name", "region__name", "last_energy_diagnosis",
+            "last_cleaner_production", "findings").iterator(chunk_size=2000):
+        if _has_r12_warn(findings):
+            yield pk, code, name, region, diagnosis, cleaner
+
+
+# --- Labels (English msgids; Chinese from the catalogue) -------------------------------------
+
+VERDICT_LABELS = {
+    "NOT_IN_SCOPE": gettext_lazy("Not in scope"),
+    "NON_COMPLIANT": gettext_lazy("Non-compliant"),
+    "INCOMPLETE": gettext_lazy("Incomplete"),
+    "COMPLIANT": gettext_lazy("Compliant"),
+    "": gettext_lazy("Not screened"),
+}
+DISPOSITION_LABELS = {
+    "CLOSE": gettext_lazy("Close down by law"),
+    "STOP_AND_INVESTIGATE": gettext_lazy("Stop construction and investigate"),
+    "STOP_AND_RECTIFY": gettext_lazy("Stop work and rectify"),
+    "SUSPEND_PRODUCTION": gettext_lazy("Suspend production for upgrading"),
+    "RECTIFY": gettext_lazy("Upgrade within a time limit"),
+    "REJECT": gettext_lazy("Do not approve"),
+    "DEFER": gettext_lazy("Defer approval"),
+    "REQUEST_INFO": gettext_lazy("Request more information"),
+    "PROCEED": gettext_lazy("Proceed"),
+    "NONE": gettext_lazy("None"),
+    "": gettext_lazy("None"),
+}
+TIER_LABELS = {
+    "red": gettext_lazy("Red"),
+    "yellow": gettext_lazy("Yellow"),
+    "green": gettext_lazy("Green"),
+    "": gettext_lazy("No data"),
+}
+ESCALATION_LABELS = {
+    EscalationKind.REMINDER: gettext_lazy("Reminder"),
+    EscalationKind.RESTRICTION: gettext_lazy("Regional energy-assessment restriction"),
+}
+TIER_ORDER = ("red", "yellow", "green", "")
+TIER_FILLS = {
+    "red": PatternFill("solid", fgColor="FFE53935"),
+    "yellow": PatternFill("solid", fgColor="FFFDD835"),
+    "green": PatternFill("solid", fgColor="FF43A047"),
+    "": PatternFill("solid", fgColor="FFBDBDBD"),
+}
+HEADER_FILL = PatternFill("solid", fgColor="FFDCE6F1")
+BOLD = Font(bold=True)
+TITLE_FONT = Font(bold=True, size=14)
+WRAP = Alignment(wrap_text=True, vertical="top")
+
+
+def verdict_label(code: str) -> str:
+    return str(VERDICT_LABELS.get(code or "", code))
+
+
+def disposition_label(code: str) -> str:
+    return str(DISPOSITION_LABELS.get(code or "", code))
+
+
+def tier_label(code: str | None) -> str:
+    return str(TIER_LABELS.get(code or "", code))
+
+
+def is_english(language: str) -> bool:
+    return language.lower().startswith("en")
+
+
+# --- Formula-safe cells -----------------------------------------------------------------------
+# Text that a spreadsheet could take for a formula (=, +, -, @, tab, CR) goes in as a string
+# cell with the quote prefix (screening.ledger.xlsx_safe, shared with the ledger export);
+# characters XML cannot hold are dropped rather than failing the whole report.
+
+
+def safe_value(ws, value: Any) -> Any:
+    """A value as it goes into a write-only row: formula-looking text made a text cell."""
+    if isinstance(value, str):
+        if ILLEGAL_CHARACTERS_RE.search(value):
+            value = ILLEGAL_CHARACTERS_RE.sub("", value)
+        if looks_like_formula(value):
+            return text_safe_cell(ws, value)
+    return value
+
+
+def safe_row(ws, values: Iterable[Any]) -> list[Any]:
+    return [safe_value(ws, value) for value in values]
+
+
+def styled(ws, value: Any, **style: Any) -> WriteOnlyCell:
+    """A styled write-only cell, formula-safe like every other."""
+    if isinstance(value, str):
+        value = ILLEGAL_CHARACTERS_RE.sub("", value)
+    cell = set_value(WriteOnlyCell(ws), value)
+    for name, setting in style.items():
+        setattr(cell, name, setting)
+    return cell
+
+
+def header_row(ws, headers: Iterable[str]) -> list[WriteOnlyCell]:
+    return [styled(ws, str(h), font=BOLD, fill=HEADER_FILL, alignment=WRAP) for h in headers]
+
+
+def tier_cell(ws, tier: str | None) -> WriteOnlyCell:
+    tier = tier or ""
+    font = Font(color="FFFFFFFF", bold=True) if tier in ("red", "green") else None
+    cell = styled(ws, tier_label(tier), fill=TIER_FILLS[tier])
+    if font is not None:
+        cell.font = font
+    return cell
+
+
+def set_widths(ws, widths: Iterable[float]) -> None:
+    from openpyxl.utils import get_column_letter
+
+    for index, width in enumerate(widths, start=1):
+        ws.column_dimensions[get_column_letter(index)].width = width
+
+
+# --- The monthly alert report -----------------------------------------------------------------
+
+def findings_text(findings: list, outcomes: tuple[str, ...], english: bool) -> tuple[str, str]:
+    """The findings with these outcomes as lines 'R03 FAIL (四)2 message', and their clauses."""
+    lines, clauses = [], []
+    for finding in findings or ():
+        if finding.get("outcome") not in outcomes:
+            continue
+        message = finding.get("message_en" if english else "message_zh") or ""
+        clause = finding.get("clause") or ""
+        lines.append(f"{finding.get('rule')} {finding.get('outcome')} {clause} {message}".strip())
+        if clause and clause not in clauses:
+            clauses.append(clause)
+    return "\n".join(lines), "；".join(clauses) if not english else "; ".join(clauses)
+
+
+def _barometer_regions(region_ids: frozenset[int], year: int) -> list[Region]:
+    """Regions shown on the barometer: cities and zones in scope, and any region in scope that
+    has figures this year (counties, the province)."""
+    with_data = IndicatorMonth.objects.filter(region_id__in=region_ids, year=year) \
+        .values("region_id")
+    return list(Region.objects.filter(pk__in=region_ids)
+                .filter(Q(level__in=["city", "zone"]) | Q(pk__in=with_data)).order_by("code"))
+
+
+def write_monthly_report(out: str | os.PathLike, region: Region, year: int, month: int,
+                         language: str = DEFAULT_LANGUAGE, today: date | None = None
+                         ) -> dict[str, Any]:
+    """Write the monthly alert report of `region`'s scope for the month to `out` (.xlsx).
+
+    Returns the summary counts (also kept on the Report row). Sheets: summary with charts,
+    barometer, escalations, 两高 projects, non-compliant projects, overdue items, project
+    energy warnings, diagnoses due.
+    """
+    today = today or timezone.localdate()
+    with translation.override(language):
+        return _ReportWriter(region, year, month, language, today).write(out)
+
+
+class _ReportWriter:
+    """Builds one report workbook; every sheet is a write-only sheet streamed to disk."""
+
+    def __init__(self, region: Region, year: int, month: int, language: str, today: date):
+        self.region, self.year, self.month = region, year, month
+        self.language, self.today = language, today
+        self.english = is_english(language)
+        self.ids = region_scope_ids(region)
+        self.cutoff = month_end(year, month)
+        self.summary: dict[str, Any] = {}
+        self.wb = Workbook(write_only=True)
+
+    def name(self, region: Region) -> str:
+        return region.display_name(self.language)
+
+    def write(self, out: str | os.PathLike) -> dict[str, Any]:
+        projects = Project.objects.filter(region_id__in=self.ids, status=ProjectStatus.ACTIVE)
+        self.two_high = projects.filter(in_scope=True)
+        self.barometer_regions = _barometer_regions(self.ids, self.year)
+        self.tiers = self._tiers()
+        self._summary_sheet(projects)
+        self._barometer_sheet()
+        self._escalations_sheet()
+        self._projects_sheet()
+        self._non_compliant_sheet()
+        self._overdue_sheet()
+        self._energy_sheet()
+        self._diagnoses_sheet()
+        self.wb.save(out)
+        return self.summary
+
+    def _tiers(self) -> dict[int, dict[int, IndicatorMonth]]:
+        """Published months of this year up to the report's month, by region and month."""
+        months: dict[int, dict[int, IndicatorMonth]] = defaultdict(dict)
+        for row in IndicatorMonth.objects.filter(
+                region_id__in=[r.pk for r in self.barometer_regions], year=self.year,
+                month__lte=self.month, published_at__isnull=False):
+            months[row.region_id][row.month] = row
+        return months
+
+    # The summary: counts, then the two native charts drawn from those counts.
+    def _summary_sheet(self, projects) -> None:
+        ws = self.wb.create_sheet(_("Summary"))
+        set_widths(ws, [28, 14, 14, 14, 14, 14, 14])
+        rows: list[list] = []  # written at the end; chart references need their positions
+        scope_name = self.name(self.region)
+        rows.append([styled(ws, _("Monthly alert report on two-high projects"),
+                            font=TITLE_FONT)])
+        rows.append([_("Scope"), scope_name])
+        rows.append([_("Month"), f"{self.year}-{self.month:02d}"])
+        rows.append([_("Generated"), timezone.localtime().strftime("%Y-%m-%d %H:%M")])
+        rows.append([])
+
+        by_region = defaultdict(Counter)
+        for region_id, verdict, count in self.two_high.values_list("region_id", "verdict") \
+                .annotate(n=Count("pk")).order_by():
+            by_region[region_id][verdict] += count
+        regions = list(Region.objects.filter(pk__in=self.ids).order_by("code"))
+        rows.append(header_row(ws, [_("Region"), _("Two-high projects"), _("Non-compliant"),
+                                    _("Incomplete"), _("Compliant"),
+                                    _("Tier of the month")]))
+        for region in regions:
+            counts = by_region.get(region.pk, Counter())
+            if not counts and region.pk not in self.tiers and region.level == "county":
+                continue  # counties without projects or figures would only lengthen the table
+            month_row = self.tiers.get(region.pk, {}).get(self.month)
+            rows.append([styled(ws, self.name(region)), sum(counts.values()),
+                         counts["NON_COMPLIANT"], counts["INCOMPLETE"], counts["COMPLIANT"],
+                         tier_cell(ws, month_row.tier if month_row else "")])
+        rows.append([])
+
+        tier_counts = Counter()
+        for region in self.barometer_regions:
+            row = self.tiers.get(region.pk, {}).get(self.month)
+            tier_counts[row.tier if row else ""] += 1
+        rows.append(header_row(ws, [_("Tier of the month"), _("Regions")]))
+        for tier in TIER_ORDER:
+            rows.append([tier_cell(ws, tier), tier_counts[tier]])
+        rows.append([])
+
+        sector_counts = dict(self.two_high.values_list("sector").annotate(n=Count("pk"))
+                             .order_by())
+        sector_nc = dict(self.two_high.filter(verdict="NON_COMPLIANT").values_list("sector")
+                         .annotate(n=Count("pk")).order_by())
+        sector_table_start = len(rows) + 1
+        rows.append(header_row(ws, [_("Sector"), _("Two-high projects"), _("Non-compliant")]))
+        sectors = sorted(sector_counts, key=lambda s: (-sector_counts[s], s))
+        for sector in sectors:
+            rows.append([sector, sector_counts[sector], sector_nc.get(sector, 0)])
+        sector_table_end = len(rows)
+        rows.append([])
+
+        verdicts = dict(projects.values_list("verdict").annotate(n=Count("pk")).order_by())
+        rows.append(header_row(ws, [_("Verdict"), _("Projects")]))
+        for code in ("NON_COMPLIANT", "INCOMPLETE", "COMPLIANT", "NOT_IN_SCOPE", ""):
+            if code in verdicts or code != "":
+                rows.append([verdict_label(code), verdicts.get(code, 0)])
+        rows.append([])
+
+        dispositions = dict(self.two_high.values_list("disposition").annotate(n=Count("pk"))
+                            .order_by())
+        rows.append(header_row(ws, [_("Recommended disposition"), _("Two-high projects")]))
+        for code, label in DISPOSITION_LABELS.items():
+            if code in ("", "NONE"):
+                continue
+            rows.append([str(label), dispositions.get(code, 0)])
+        rows.append([])
+
+        # Tier months of the year per region: the data behind the "tiers by region" chart.
+        tier_table_start = len(rows) + 1
+        rows.append(header_row(ws, [_("Region"), tier_label("red"), tier_label("yellow"),
+                                    tier_label("green"), tier_label("")]))
+        for region in self.barometer_regions:
+            months = self.tiers.get(region.pk, {})
+            counts = Counter(months[m].tier if m in months else "" for m in
+                             range(1, self.month + 1))
+            rows.append([self.name(region)] + [counts[t] for t in TIER_ORDER])
+        tier_table_end = len(rows)
+
+        two_high_total = sum(sector_counts.values())
+        self.summary.update({
+            "projects": sum(verdicts.values()), "two_high": two_high_total,
+            "non_compliant": verdicts.get("NON_COMPLIANT", 0),
+            "red_regions": tier_counts["red"],
+        })
+
+        if tier_table_end > tier_table_start:
+            chart = BarChart()
+            chart.type, chart.grouping, chart.overlap = "col", "stacked", 100
+            chart.title = _("Barometer tiers by region, %(year)s (months)") % {
+                "year": self.year}
+            chart.y_axis.title = _("Months")
+            data = Reference(ws, min_col=2, max_col=5, min_row=tier_table_start,
+                             max_row=tier_table_end)
+            chart.add_data(data, titles_from_data=True)
+            chart.set_categories(Reference(ws, min_col=1, min_row=tier_table_start + 1,
+                                           max_row=tier_table_end))
+            for series, colour in zip(chart.series, ("E53935", "FDD835", "43A047", "BDBDBD"),
+                                      strict=True):
+                series.graphicalProperties.solidFill = colour
+            chart.width, chart.height = 22, 10
+            ws.add_chart(chart, "I2")
+        if sector_table_end > sector_table_start:
+            chart = BarChart()
+            chart.type = "bar"
+            chart.title = _("Two-high projects by sector")
+            data = Reference(ws, min_col=2, max_col=3, min_row=sector_table_start,
+                             max_row=sector_table_end)
+            chart.add_data(data, titles_from_data=True)
+            chart.set_categories(Reference(ws, min_col=1, min_row=sector_table_start + 1,
+                                           max_row=sector_table_end))
+            chart.width, chart.height = 22, 10
+            ws.add_chart(chart, "I24")
+        for row in rows:
+            ws.append(safe_row(ws, row))
+
+    def _barometer_sheet(self) -> None:
+        ws = self.wb.create_sheet(_("Barometer"))
+        month_headers = [_("Month %(month)d") % {"month": m} for m in range(1, self.month + 1)]
+        indicator_headers = [
+            _("Energy intensity change (%)"), _("Intensity reduction target (%)"),
+            _("Energy consumption (tce)"), _("Energy budget (tce)"), _("Coal consumption (t)"),
+            _("Coal cap (t)"), _("Intensity tier"), _("Energy tier"), _("Coal tier"),
+            _("Published"),
+        ]
+        set_widths(ws, [18, 10] + [9] * self.month + [14] * len(indicator_headers))
+        ws.freeze_panes = "C2"
+        ws.append(header_row(ws, [_("Region"), _("Code")] + month_headers + [
+            f"{h} ({self.year}-{self.month:02d})" for h in indicator_headers]))
+        for region in self.barometer_regions:
+            months = self.tiers.get(region.pk, {})
+            row: list = [self.name(region), region.code]
+            row += [tier_cell(ws, months[m].tier if m in months else "")
+                    for m in range(1, self.month + 1)]
+            current = months.get(self.month)
+            if current is not None:
+                row += [current.intensity_change_pct, current.intensity_target_pct,
+                        current.energy_total_tce, current.energy_budget_tce,
+                        current.coal_tonnes, current.coal_cap_tonnes,
+                        tier_cell(ws, current.intensity_tier), tier_cell(ws, current.energy_tier),
+                        tier_cell(ws, current.coal_tier),
+                        timezone.localtime(current.published_at).strftime("%Y-%m-%d")]
+            ws.append(safe_row(ws, row))
+
+    def _escalations_sheet(self) -> None:
+        ws = self.wb.create_sheet(_("Escalations"))
+        set_widths(ws, [18, 34, 12, 12, 30, 34])
+        ws.append(header_row(ws, [_("Region"), _("Escalation"), _("Started"), _("Ended"),
+                                  _("Red months"), _("Status")]))
+        events = escalations_in(self.year, self.month, self.ids)
+        key = month_key(self.year, self.month)
+        in_force = 0
+        for event in events:
+            ended_later = event.ended_year is None or month_key(
+                event.ended_year, event.ended_month) > key
+            in_force += ended_later
+            status = (_("In force at the end of the month") if ended_later
+                      else str(EscalationEnd(event.end_reason).label) if event.end_reason
+                      else _("Ended"))
+            ws.append(safe_row(ws, [self.name(event.region),
+                                    str(ESCALATION_LABELS.get(event.kind, event.kind)),
+                                    event.started, event.ended, "、".join(event.months),
+                                    status]))
+        self.summary["escalations"] = len(events)
+        self.summary["escalations_in_force"] = in_force
+
+    def _projects_sheet(self) -> None:
+        ws = self.wb.create_sheet(_("Two-high projects"))
+        set_widths(ws, [26, 36, 30, 12, 10, 22, 10, 10, 14, 14, 22, 70, 24])
+        ws.freeze_panes = "B2"
+        ws.append(header_row(ws, [
+            _("Project code"), _("Project name"), _("Enterprise"), _("Region"), _("Sector"),
+            _("Product / process"), _("Construction type"), _("Stage"),
+            _("Annual energy (tce)"), _("Verdict"), _("Recommended disposition"),
+            _("Findings"), _("Clauses")]))
+        names = self._region_names()
+        outcomes = ("FAIL", "NEEDS_INFO", "WARN", "INFO")
+        for row in self.two_high.order_by("region__code", "project_code").values_list(
+                "project_code", "name", "enterprise", "region_id", "sector", "product",
+                "construction_type", "stage", "annual_energy_tce", "verdict", "disposition",
+                "findings").iterator(chunk_size=2000):
+            (code, name, enterprise, region_id, sector, product, ctype, stage, energy,
+             verdict, disposition, findings) = row
+            text, clauses = findings_text(findings, outcomes, self.english)
+            ws.append(safe_row(ws, [code, name, enterprise, names.get(region_id, ""), sector,
+                                    product, ctype, stage, energy, verdict_label(verdict),
+                                    disposition_label(disposition), text, clauses]))
+
+    def _region_names(self) -> dict[int, str]:
+        return {r.pk: self.name(r) for r in Region.objects.filter(pk__in=self.ids)}
+
+    def _non_compliant_sheet(self) -> None:
+        ws = self.wb.create_sheet(_("Non-compliant projects"))
+        set_widths(ws, [26, 36, 30, 12, 10, 10, 26, 70, 24, 18])
+        ws.freeze_panes = "B2"
+        ws.append(header_row(ws, [
+            _("Project code"), _("Project name"), _("Enterprise"), _("Region"), _("Sector"),
+            _("Stage"), _("Recommended disposition"), _("Failed rules"), _("Clauses"),
+            _("Open review case")]))
+        names = self._region_names()
+        open_cases = dict(ReviewCase.objects.filter(region_id__in=self.ids).exclude(
+            state__in=[s.value for s in FINAL_STATES]).values_list("project_id", "state"))
+        count = 0
+        for row in self.two_high.filter(verdict="NON_COMPLIANT").order_by(
+                "region__code", "project_code").values_list(
+                "pk", "project_code", "name", "enterprise", "region_id", "sector", "stage",
+                "disposition", "findings").iterator(chunk_size=2000):
+            pk, code, name, enterprise, region_id, sector, stage, disposition, findings = row
+            text, clauses = findings_text(findings, ("FAIL",), self.english)
+            state = open_cases.get(pk)
+            ws.append(safe_row(ws, [code, name, enterprise, names.get(region_id, ""), sector,
+                                    stage, disposition_label(disposition), text, clauses,
+                                    str(CaseState(state).label) if state else ""]))
+            count += 1
+        self.summary["non_compliant_listed"] = count
+
+    def _overdue_sheet(self) -> None:
+        ws = self.wb.create_sheet(_("Overdue"))
+        set_widths(ws, [24, 26, 36, 12, 22, 12, 14])
+        ws.append(header_row(ws, [_("What is overdue"), _("Project code"), _("Project name"),
+                                  _("Region"), _("Case state"), _("Due"),
+                                  _("Working days overdue")]))
+        items = overdue_items(self.ids, self.cutoff)
+        for item in items:
+            what = (_("Rectification deadline passed") if item.kind == "rectification"
+                    else _("Review time limit passed"))
+            ws.append(safe_row(ws, [what, item.project_code, item.project_name,
+                                    item.region_name, str(CaseState(item.state).label),
+                                    item.due_date, item.working_days_overdue]))
+        self.summary["overdue"] = len(items)
+
+    def _energy_sheet(self) -> None:
+        ws = self.wb.create_sheet(_("Energy warnings"))
+        set_widths(ws, [26, 36, 12, 12, 16, 16, 12, 10])
+        ws.append(header_row(ws, [_("Project code"), _("Project name"), _("Region"),
+                                  _("Month"), _("Cumulative energy (tce)"),
+                                  _("Approved annual energy (tce)"), _("Share (%)"),
+                                  _("Tier")]))
+        rows = energy_warnings(self.ids, year=self.year, month=self.month)
+        for row in rows:
+            share = row.share_pct
+            ws.append(safe_row(ws, [
+                row.project.project_code, row.project.name, self.name(row.project.region),
+                f"{row.year}-{row.month:02d}", row.cumulative_tce, row.approved_annual_tce,
+                round(float(share), 1) if share is not None else None,
+                tier_cell(ws, row.tier)]))
+        self.summary["energy_warnings"] = len(rows)
+
+    def _diagnoses_sheet(self) -> None:
+        ws = self.wb.create_sheet(_("Diagnoses due"))
+        set_widths(ws, [26, 36, 12, 18, 18])
+        ws.append(header_row(ws, [_("Project code"), _("Project name"), _("Region"),
+                                  _("Last energy diagnosis"),
+                                  _("Last cleaner-production audit")]))
+        count = 0
+        for _pk, code, name, region, diagnosis, cleaner in diagnoses_due(self.ids):
+            ws.append(safe_row(ws, [code, name, region, diagnosis, cleaner]))
+            count += 1
+        self.summary["diagnoses_due"] = count
+
+
+# --- Kept reports: claim, produce, replace ----------------------------------------------------
+
+def report_lease() -> timedelta:
+    return timedelta(seconds=getattr(settings, "REPORT_CLAIM_LEASE_SECONDS", 1800))
+
+
+def _claimable(now: datetime, force: bool) -> Q:
+    open_states = Q(status__in=[ReportStatus.PENDING, ReportStatus.FAILED])
+    expired = Q(status=ReportStatus.RUNNING, lease_until__lt=now)
+    if force:
+        return open_states | expired | Q(status=ReportStatus.READY)
+    return open_states | expired
+
+
+def claim_report(kind: str, region: Region, year: int, month: int,
+                 language: str = DEFAULT_LANGUAGE, *, force: bool = False,
+                 requested_by=None) -> tuple[Report, str] | None:
+    """Claim the production of one report: returns (report, token), or None when it is ready
+    (and not forced) or someone else holds a live claim on it."""
+    now = timezone.now()
+    token = uuid.uuid4().hex
+    claim = {"status": ReportStatus.RUNNING, "claim_token": token,
+             "lease_until": now + report_lease(), "started_at": now, "error": ""}
+    key = {"kind": kind, "region": region, "year": year, "month": month, "language": language}
+    try:
+        with transaction.atomic():
+            report = Report.objects.create(**key, **claim, attempts=1,
+                                           requested_by=requested_by)
+        return report, token
+    except IntegrityError:
+        pass  # it exists: take it over only if it is free
+    report = Report.objects.get(**key)
+    from django.db.models import F
+
+    taken = Report.objects.filter(pk=report.pk).filter(_claimable(now, force)).update(
+        **claim, attempts=F("attempts") + 1)
+    if taken != 1:
+        return None
+    report.refresh_from_db()
+    return report, token
+
+
+def _finish(report: Report, token: str, path: Path, summary: dict) -> bool:
+    """Store the produced file if the claim is still ours; the old file goes only then."""
+    old_name = Report.objects.filter(pk=report.pk).values_list("file", flat=True).first()
+    with path.open("rb") as handle:
+        stored_name = report.file.storage.save(report_path(report, path.name), File(handle))
+    updated = Report.objects.filter(pk=report.pk, claim_token=token).update(
+        status=ReportStatus.READY, file=stored_name, size=path.stat().st_size,
+        summary=summary, finished_at=timezone.now(), lease_until=None, error="")
+    if updated != 1:  # our lease ran out and another run took over: keep theirs
+        report.file.storage.delete(stored_name)
+        return False
+    if old_name and old_name != stored_name:
+        report.file.storage.delete(old_name)
+    return True
+
+
+def _produce(report: Report, token: str, write) -> Report | None:
+    """Run `write(path) -> summary` into a temporary file, then keep it; record a failure."""
+    handle, temp = tempfile.mkstemp(suffix=".xlsx", prefix="two-high-report-")
+    os.close(handle)
+    path = Path(temp)
+    try:
+        summary = write(path)
+        kept = _finish(report, token, path, summary)
+    except Exception as error:  # the report row must record any failure; re-raised below
+        Report.objects.filter(pk=report.pk, claim_token=token).update(
+            status=ReportStatus.FAILED, error=f"{type(error).__name__}: {error}"[:5000],
+            finished_at=timezone.now(), lease_until=None)
+        raise
+    finally:
+        path.unlink(missing_ok=True)
+    return Report.objects.get(pk=report.pk) if kept else None
+
+
+def generate_monthly_report(region: Region, year: int, month: int,
+                            language: str = DEFAULT_LANGUAGE, *, force: bool = False,
+                            requested_by=None) -> Report | None:
+    """Produce and keep the monthly report of `region`'s scope, once: None when it is already
+    ready (unless forced) or being produced by someone else."""
+    claimed = claim_report(ReportKind.MONTHLY_REPORT, region, year, month, language,
+                           force=force, requested_by=requested_by)
+    if claimed is None:
+        return None
+    report, token = claimed
+    return _produce(report, token,
+                    lambda path: write_monthly_report(path, region, year, month, language))
+
+
+def ready_report(kind: str, region: Region, year: int, month: int,
+                 language: str = DEFAULT_LANGUAGE) -> Report | None:
+    return Report.objects.filter(kind=kind, region=region, year=year, month=month,
+                                 language=language, status=ReportStatus.READY).first()
+
+
+# --- The monthly ledger export ----------------------------------------------------------------
+
+def generate_ledger_export(region: Region, year: int, month: int, *, force: bool = False
+                           ) -> Report | None:
+    """Keep the ledger export of `region`'s scope as it stood when the month closed (taken on
+    the 1st of the month after); once per scope and month."""
+    claimed = claim_report(ReportKind.LEDGER_EXPORT, region, year, month, DEFAULT_LANGUAGE,
+                           force=force)
+    if claimed is None:
+        return None
+    report, token = claimed
+
+    def write(path: Path) -> dict:
+        projects = Project.objects.filter(region_id__in=region_scope_ids(region),
+                                          status=ProjectStatus.ACTIVE)
+        from .ledger_export import export_ledger
+
+        return {"projects": export_ledger(None, path, queryset=projects)}
+
+    return _produce(report, token, write)
+
+
+def reports_visible_to(user) -> Any:
+    """Kept reports whose scope lies within the user's (permissions.py decides)."""
+    from .permissions import scoped
+
+    return scoped(Report.objects.select_related("region"), user)

@@ -1,0 +1,267 @@
+"""Ledger pages: upload → errors or preview → confirm; projects; downloads. Thin views."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from django import forms
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from . import permissions
+from .ledger_import import (
+    UploadRefused,
+    apply_upload,
+    lang,
+    may_roll_back,
+    receive_upload,
+    rollback_upload,
+    validate_upload,
+)
+from .models import LedgerUpload, Project, RemovalReason, UploadStatus
+from .project_filters import ProjectFilter
+from .screen import NoRuleSetInForce
+
+PREVIEW_LIST_LIMIT = 500
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+class UploadForm(forms.Form):
+    region = forms.ChoiceField(label=gettext_lazy("Region"))
+    file = forms.FileField(label=gettext_lazy("Ledger file (.xlsx)"))
+
+    def __init__(self, *args, regions=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["region"].choices = [(r.code, f"{r.name} ({r.code})") for r in regions]
+        self.regions = {r.code: r for r in regions}
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > settings.LEDGER_MAX_FILE_BYTES:
+            raise forms.ValidationError(_("The file is larger than %(mb)d MB.") % {
+                "mb": settings.LEDGER_MAX_FILE_BYTES // 1_000_000})
+        if upload.size == 0:
+            raise forms.ValidationError(_("The file is empty."))
+        return upload
+
+
+def uploadable_regions(user) -> list:
+    return [r for r in permissions.regions_visible_to(user).filter(is_project_region=True)
+            if permissions.can_upload_ledger(user, r)]
+
+
+def visible_upload(user, upload_id: int) -> LedgerUpload:
+    upload = get_object_or_404(LedgerUpload.objects.select_related("region", "uploaded_by"),
+                               pk=upload_id)
+    if not permissions.may_see_region(user, upload.region_id):
+        raise Http404
+    return upload
+
+
+@login_required
+def ledger_home(request: HttpRequest) -> HttpResponse:
+    regions = uploadable_regions(request.user)
+    form = UploadForm(regions=regions)
+    if request.method == "POST":
+        form = UploadForm(request.POST, request.FILES, regions=regions)
+        if form.is_valid():
+            region = form.regions[form.cleaned_data["region"]]
+            file = form.cleaned_data["file"]
+            try:
+                upload = receive_upload(request.user, region, file, file.name)
+                start_validation(upload)
+            except (UploadRefused, NoRuleSetInForce) as refusal:
+                message = (refusal.message if isinstance(refusal, UploadRefused)
+                           else refusal.user_message())
+                form.add_error(None, message)
+            else:
+                return redirect("screening:upload", upload.pk)
+    uploads = (permissions.scoped(LedgerUpload.objects, request.user)
+               .select_related("region", "uploaded_by").order_by("-created_at")[:20])
+    return render(request, "screening/ledger/home.html", {
+        "form": form, "regions": regions, "uploads": uploads,
+    })
+
+
+def start_validation(upload: LedgerUpload) -> None:
+    """Small files are validated at once; large ones in the background with a progress bar."""
+    if upload.size <= settings.LEDGER_BACKGROUND_BYTES:
+        validate_upload(upload)
+        return
+    from .tasks_ledger import validate_upload_task
+
+    transaction.on_commit(lambda: validate_upload_task.delay(upload.pk))
+
+
+@login_required
+def upload_detail(request: HttpRequest, upload_id: int) -> HttpResponse:
+    upload = visible_upload(request.user, upload_id)
+    preview = upload.preview or {}
+    context = {
+        "upload": upload,
+        "language": lang(),
+        "errors": upload.errors,
+        "counts": preview.get("counts", {}),
+        "new": preview.get("new", [])[:PREVIEW_LIST_LIMIT],
+        "changed": preview.get("changed", [])[:PREVIEW_LIST_LIMIT],
+        "missing": preview.get("missing", []),
+        "reasons": RemovalReason.choices,
+        "limit": PREVIEW_LIST_LIMIT,
+        "may_confirm": (upload.status == UploadStatus.PREVIEW
+                        and upload.uploaded_by_id == request.user.pk
+                        and upload.apply_requested_at is None),
+        "may_roll_back": upload.status == UploadStatus.APPLIED and may_roll_back(request.user),
+        "in_progress": upload.status in (UploadStatus.RECEIVED, UploadStatus.VALIDATING)
+        or (upload.status == UploadStatus.PREVIEW and upload.apply_requested_at is not None),
+    }
+    return render(request, "screening/ledger/upload.html", context)
+
+
+@login_required
+def upload_status(request: HttpRequest, upload_id: int) -> JsonResponse:
+    """Polled by the progress bar; the page itself survives a reload."""
+    upload = visible_upload(request.user, upload_id)
+    return JsonResponse({"status": upload.status, "progress": upload.progress,
+                         "applying": upload.apply_requested_at is not None})
+
+
+@login_required
+@require_POST
+def upload_confirm(request: HttpRequest, upload_id: int) -> HttpResponse:
+    upload = visible_upload(request.user, upload_id)
+    reasons = {}
+    for item in (upload.preview or {}).get("missing", []):
+        code = item["code"]
+        reasons[code] = (request.POST.get(f"reason-{code}", ""),
+                         request.POST.get(f"note-{code}", "")[:500])
+    if any(reason not in RemovalReason.values for reason, _note in reasons.values()):
+        messages.error(request, _("Choose a reason for every project missing from the file."))
+        return upload_detail(request, upload_id)
+    try:
+        if upload.size <= settings.LEDGER_BACKGROUND_BYTES:
+            apply_upload(upload, request.user, reasons)
+            messages.success(request, _("The upload was applied to the ledger."))
+        else:
+            queue_apply(upload, request.user, reasons)
+    except UploadRefused as refusal:
+        messages.error(request, refusal.message)
+    return redirect("screening:upload", upload.pk)
+
+
+def queue_apply(upload: LedgerUpload, user, reasons: dict) -> None:
+    from .tasks_ledger import apply_upload_task
+
+    if upload.uploaded_by_id != user.pk:
+        raise UploadRefused(_("Only the person who uploaded the file can confirm it."))
+    claimed = LedgerUpload.objects.filter(
+        pk=upload.pk, status=UploadStatus.PREVIEW, apply_requested_at__isnull=True
+    ).update(apply_requested_at=timezone.now(), missing_reasons=reasons, message="")
+    if not claimed:
+        raise UploadRefused(_("This upload is already being applied."))
+    transaction.on_commit(lambda: apply_upload_task.delay(upload.pk))
+
+
+@login_required
+@require_POST
+def upload_rollback(request: HttpRequest, upload_id: int) -> HttpResponse:
+    upload = visible_upload(request.user, upload_id)
+    try:
+        rollback_upload(upload, request.user)
+        messages.success(request, _("The upload was rolled back."))
+    except UploadRefused as refusal:
+        messages.error(request, refusal.message)
+    return redirect("screening:upload", upload.pk)
+
+
+@login_required
+def upload_file(request: HttpRequest, upload_id: int, which: str) -> FileResponse:
+    """The original or the annotated file, only to users who may see the region."""
+    upload = visible_upload(request.user, upload_id)
+    stored = upload.annotated_file if which == "annotated" else upload.file
+    if not stored:
+        raise Http404
+    name = upload.original_name.rsplit(".", 1)[0]
+    filename = f"{name}-{_('errors')}.xlsx" if which == "annotated" else upload.original_name
+    return FileResponse(stored.open("rb"), as_attachment=True, filename=filename,
+                        content_type="application/vnd.openxmlformats-officedocument."
+                                     "spreadsheetml.sheet")
+
+
+@login_required
+def project_list(request: HttpRequest) -> HttpResponse:
+    queryset = permissions.scoped(Project.objects, request.user).select_related("region")
+    project_filter = ProjectFilter(request.GET, queryset=queryset, user=request.user)
+    paginator = Paginator(project_filter.qs, 50)
+    page = paginator.get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "screening/ledger/projects.html", {
+        "filter": project_filter, "page": page, "query": query.urlencode(),
+    })
+
+
+@login_required
+def project_detail(request: HttpRequest, project_id: int) -> HttpResponse:
+    project = get_object_or_404(Project.objects.select_related("region"), pk=project_id)
+    if not permissions.may_see_region(request.user, project.region_id):
+        raise Http404
+    from .ledger.template import COLUMNS
+
+    changes = project.changes.select_related("changed_by", "upload").order_by("-id")[:200]
+    field_rows = [(column.header, getattr(project, column.key, None)) for column in COLUMNS
+                  if column.key != "region"]
+    return render(request, "screening/ledger/project.html", {
+        "project": project, "fields": field_rows, "changes": changes, "language": lang(),
+        "cases": getattr(project, "cases", None) and project.cases.all(),
+    })
+
+
+@login_required
+def template_download(request: HttpRequest) -> FileResponse:
+    """The blank ledger template of the rule set in force today."""
+    import tempfile
+
+    from .ledger_export import write_template
+    from .screen import rule_set_for
+
+    try:
+        rule_set = rule_set_for(timezone.localdate())
+    except NoRuleSetInForce as refusal:
+        messages.error(request, refusal.user_message())
+        return redirect("screening:ledger")
+    handle = tempfile.TemporaryFile(suffix=".xlsx")
+    with tempfile.NamedTemporaryFile(suffix=".xlsx") as out:
+        write_template(Path(out.name), rule_set)
+        handle.write(Path(out.name).read_bytes())
+    handle.seek(0)
+    return FileResponse(handle, as_attachment=True,
+                        filename=f"两高项目台账模板-{rule_set.name}.xlsx",
+                        content_type=XLSX_TYPE)
+
+
+@login_required
+def ledger_export(request: HttpRequest) -> FileResponse:
+    """The projects the user may see (and the list's filters), in the template's order."""
+    import tempfile
+
+    from .ledger_export import export_ledger
+
+    queryset = permissions.scoped(Project.objects, request.user)
+    project_filter = ProjectFilter(request.GET, queryset=queryset, user=request.user)
+    handle = tempfile.TemporaryFile(suffix=".xlsx")
+    with tempfile.NamedTemporaryFile(suffix=".xlsx") as out:
+        export_ledger(None, Path(out.name), queryset=project_filter.qs)
+        handle.write(Path(out.name).read_bytes())
+    handle.seek(0)
+    stamp = timezone.localdate().strftime("%Y%m%d")
+    return FileResponse(handle, as_attachment=True, filename=f"两高项目台账-{stamp}.xlsx",
+                        content_type=XLSX_TYPE)

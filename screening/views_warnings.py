@@ -1,0 +1,443 @@
+"""Pages of early warning: the barometer, its entry and upload, escalations, annual results,
+project energy warnings, alerts and the dashboard. Thin: scope from permissions.py, work in
+screening/warnings.py, files read by screening/indicators.py."""
+
+from __future__ import annotations
+
+import tempfile
+from collections import Counter
+from datetime import date
+from pathlib import Path
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from . import indicators, permissions
+from . import warnings as services
+from .forms_warnings import AnnualResultForm, IndicatorForm, PublishForm, UploadForm
+from .ledger.safety import UnsafeWorkbook
+from .models import (
+    AnnualResult,
+    EscalationEnd,
+    EscalationEvent,
+    IndicatorMonth,
+    IndicatorSource,
+    Project,
+    ProjectEnergyMonth,
+    Region,
+)
+from .rules.types import Disposition, Sector, Verdict
+from .warnings_map import TIER_FILL, map_layout
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+ERRORS_SHOWN = 500
+
+
+def _lang() -> str:
+    return "en" if (get_language() or "").startswith("en") else "zh"
+
+
+def _require_manager(user) -> None:
+    if not permissions.can_manage_indicators(user):
+        raise PermissionDenied
+
+
+def _limits():
+    return indicators.limits_from_settings()
+
+
+def url_or_none(name: str, *args) -> str | None:
+    """A link to another area's page when that area is built (the workflow pages)."""
+    try:
+        return reverse(name, args=args)
+    except NoReverseMatch:
+        return None
+
+
+def _visible_barometer_regions(user) -> list[Region]:
+    """Regions with a barometer that the user may see: every region but the province."""
+    return list(permissions.regions_visible_to(user).exclude(level="province")
+                .select_related("parent", "reports_to").order_by("code"))
+
+
+def _selected_month(request: HttpRequest) -> tuple[int, int]:
+    return services.parse_month(request.GET.get("month")) or services.reference_month()
+
+
+# --- The barometer ---------------------------------------------------------------------------
+
+@login_required
+def warnings_home(request: HttpRequest) -> HttpResponse:
+    """The barometer of one month for the user's regions, with escalations in force."""
+    year, month = _selected_month(request)
+    regions = _visible_barometer_regions(request.user)
+    manager = permissions.can_manage_indicators(request.user)
+    rows = []
+    indicator_by_region = {
+        i.region_id: i for i in IndicatorMonth.objects.filter(
+            region__in=regions, year=year, month=month).select_related("published_by")}
+    grid = services.barometer_grid(regions, [(year, month)], published_only=not manager)
+    for region in regions:
+        own = indicator_by_region.get(region.pk)
+        if own is not None and not own.published_at and not manager:
+            own = None  # unpublished figures are the provincial reviewer's working copy
+        rows.append({"region": region, "indicator": own, "cell": grid[region.pk][0]})
+    unpublished = sum(1 for r in rows if r["indicator"] and not r["indicator"].published_at)
+    escalations = (permissions.scoped(EscalationEvent.objects, request.user)
+                   .filter(ended_year__isnull=True).exclude(end_reason=EscalationEnd.CORRECTED)
+                   .select_related("region"))
+    previous = services.previous_month(year, month)
+    following = services.next_month(year, month)
+    return render(request, "screening/warnings/home.html", {
+        "rows": rows, "year": year, "month": month, "label": services.month_label(year, month),
+        "previous": services.month_label(*previous), "next": services.month_label(*following),
+        "manager": manager, "unpublished": unpublished, "escalations": escalations,
+        "publish_form": PublishForm(initial={"month": services.month_label(year, month)}),
+    })
+
+
+@login_required
+def region_barometer(request: HttpRequest, code: str) -> HttpResponse:
+    """A region's published months (trend), its indicators and its escalation history."""
+    region = permissions.get_region_for_user(request.user, code)
+    manager = permissions.can_manage_indicators(request.user)
+    months = IndicatorMonth.objects.filter(region=region).order_by("-year", "-month")
+    if not manager:
+        months = months.filter(published_at__isnull=False)
+    events = EscalationEvent.objects.filter(region=region).order_by("-started_year",
+                                                                    "-started_month")
+    return render(request, "screening/warnings/region.html", {
+        "region": region, "months": months[:36], "events": events,
+        "in_force": services.escalation_in_force(region),
+        "results": AnnualResult.objects.filter(region=region).order_by("-year")[:10],
+        "manager": manager,
+    })
+
+
+@login_required
+def indicator_form(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    """Enter or correct one region-month (provincial reviewer)."""
+    _require_manager(request.user)
+    regions = _visible_barometer_regions(request.user)
+    instance = get_object_or_404(IndicatorMonth, pk=pk) if pk is not None else None
+    initial = {}
+    if instance is not None:
+        initial = {"region": instance.region.code,
+                   "month": services.month_label(instance.year, instance.month)}
+        for key in services.INDICATOR_FIELDS:
+            value = getattr(instance, key)
+            initial[key] = "" if value is None else format(value.normalize(), "f")
+    form = IndicatorForm(request.POST or None, regions=regions, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            summary = services.save_indicator_months(
+                [form.row], user=request.user, source=IndicatorSource.FORM,
+                publish=form.cleaned_data["publish"])
+        except services.WarningRefused as refusal:
+            form.add_error(None, refusal.message)
+        else:
+            messages.success(request, _("Saved %(months)s.") % {
+                "months": "、".join(summary.months)} + (
+                " " + _("Published.") if summary.published else ""))
+            return redirect(reverse("screening:warnings") + "?" + urlencode(
+                {"month": services.month_label(form.row.year, form.row.month)}))
+    return render(request, "screening/warnings/indicator_form.html", {
+        "form": form, "instance": instance})
+
+
+def _store_upload(uploaded) -> Path:
+    """The upload written under a generated temporary name (never the file's own name)."""
+    handle = tempfile.NamedTemporaryFile(prefix="indicators-", suffix=".xlsx", delete=False)
+    with handle:
+        for chunk in uploaded.chunks():
+            handle.write(chunk)
+    return Path(handle.name)
+
+
+@login_required
+def indicator_upload(request: HttpRequest) -> HttpResponse:
+    """Upload the indicators template: every error at once, or all rows saved (provincial)."""
+    _require_manager(request.user)
+    form = UploadForm(request.POST or None, request.FILES or None)
+    context: dict = {"form": form, "kind": "indicators", "language": _lang()}
+    if request.method == "POST" and form.is_valid():
+        path = _store_upload(form.cleaned_data["file"])
+        try:
+            read = indicators.read_indicator_workbook(path, _limits(),
+                                                      indicators.indicator_region_lookup())
+        except UnsafeWorkbook as refusal:
+            context["refusal"] = refusal.message(_lang())
+        else:
+            context.update(_upload_outcome(request, read, lambda rows: (
+                services.save_indicator_months(rows, user=request.user,
+                                               source=IndicatorSource.UPLOAD,
+                                               publish=form.cleaned_data["publish"]))))
+        finally:
+            path.unlink(missing_ok=True)
+    return render(request, "screening/warnings/upload.html", context)
+
+
+def _upload_outcome(request, read, save) -> dict:
+    if read.all_errors:
+        return {"errors": read.all_errors[:ERRORS_SHOWN], "error_count": len(read.all_errors),
+                "ignored_columns": read.ignored_columns}
+    try:
+        summary = save([row for _n, row in read.rows])
+    except services.WarningRefused as refusal:
+        return {"refusal": refusal.message}
+    return {"summary": summary, "ignored_columns": read.ignored_columns}
+
+
+@login_required
+def indicator_template(request: HttpRequest) -> HttpResponse:
+    response = HttpResponse(indicators.indicator_template_bytes(), content_type=XLSX)
+    response["Content-Disposition"] = 'attachment; filename="indicators-template.xlsx"'
+    return response
+
+
+@login_required
+@require_POST
+def indicator_publish(request: HttpRequest) -> HttpResponse:
+    """Publish every unpublished region-month of a month (provincial reviewer)."""
+    _require_manager(request.user)
+    form = PublishForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Give the month as YYYY-MM."))
+        return redirect("screening:warnings")
+    year, month = form.cleaned_data["month"]
+    count = services.publish_months(
+        IndicatorMonth.objects.filter(year=year, month=month,
+                                      region_id__in=permissions.scope_region_ids(request.user)),
+        user=request.user)
+    messages.success(request, _("%(count)s region-months of %(month)s published.") % {
+        "count": count, "month": services.month_label(year, month)})
+    return redirect(reverse("screening:warnings") + "?" + urlencode(
+        {"month": services.month_label(year, month)}))
+
+
+# --- Annual results --------------------------------------------------------------------------
+
+@login_required
+def annual_results(request: HttpRequest) -> HttpResponse:
+    """Last years' target results per region; the provincial reviewer records them."""
+    manager = permissions.can_manage_indicators(request.user)
+    regions = _visible_barometer_regions(request.user)
+    form = AnnualResultForm(request.POST or None, regions=regions) if manager else None
+    if request.method == "POST":
+        _require_manager(request.user)
+        if form.is_valid():
+            region = get_object_or_404(Region, code=form.cleaned_data["region"])
+            try:
+                services.record_annual_result(
+                    region, form.cleaned_data["year"],
+                    dual_control_met=form.cleaned_data["dual_control"] == "met",
+                    pollutant_met=form.cleaned_data["pollutant"] == "met", user=request.user)
+            except services.WarningRefused as refusal:
+                form.add_error(None, refusal.message)
+            else:
+                messages.success(request, _("Recorded %(region)s %(year)s.") % {
+                    "region": region.name, "year": form.cleaned_data["year"]})
+                return redirect("screening:annual_results")
+    results = (permissions.scoped(AnnualResult.objects, request.user)
+               .select_related("region", "recorded_by").order_by("-year", "region__code"))
+    return render(request, "screening/warnings/annual_results.html", {
+        "form": form, "results": results[:500]})
+
+
+# --- Project energy-use warnings -------------------------------------------------------------
+
+def can_upload_project_energy(user) -> bool:
+    """The provincial reviewer, and agencies for the projects of their own regions."""
+    from accounts.models import Role
+
+    return permissions.can_manage_indicators(user) or (
+        user.role == Role.AGENCY and bool(permissions.scope_region_ids(user)))
+
+
+def _check_project_rows(read, user) -> None:
+    """Project codes must be operating 两高 projects of the user's regions."""
+    codes = {row.project_code for _n, row in read.rows}
+    projects = {p.project_code: p for p in permissions.scoped(
+        Project.objects.filter(project_code__in=codes), user)}
+    watched = set(services.operating_two_high(
+        Project.objects.filter(pk__in=[p.pk for p in projects.values()]))
+        .values_list("project_code", flat=True))
+    kept = []
+    for row_number, row in read.rows:
+        if row.project_code not in projects:
+            read.errors.append(indicators.project_row_error(
+                row_number, row.project_code, indicators.both(
+                    "no project with this code in the ledger of your regions")))
+        elif row.project_code not in watched:
+            read.errors.append(indicators.project_row_error(
+                row_number, row.project_code, indicators.both(
+                    "is not an operating (存量) two-high project in the ledger: only those "
+                    "get energy-use warnings")))
+        else:
+            kept.append((row_number, row))
+    read.rows = kept
+    read.errors.sort(key=lambda e: e.row)
+
+
+@login_required
+def project_energy(request: HttpRequest) -> HttpResponse:
+    """Operating 两高 projects' energy use against their approved energy, and the upload."""
+    may_upload = can_upload_project_energy(request.user)
+    form = UploadForm(request.POST or None, request.FILES or None) if may_upload else None
+    context: dict = {"form": form, "language": _lang()}
+    if request.method == "POST":
+        if not may_upload:
+            raise PermissionDenied
+        if form.is_valid():
+            path = _store_upload(form.cleaned_data["file"])
+            try:
+                read = indicators.read_project_energy_workbook(path, _limits())
+            except UnsafeWorkbook as refusal:
+                context["refusal"] = refusal.message(_lang())
+            else:
+                _check_project_rows(read, request.user)
+                context.update(_upload_outcome(request, read, lambda rows: (
+                    services.save_project_energy(rows, user=request.user))))
+            finally:
+                path.unlink(missing_ok=True)
+    projects = permissions.scoped(Project.objects.all(), request.user)
+    context["warnings"] = services.latest_project_warnings(projects)
+    return render(request, "screening/warnings/project_energy.html", context)
+
+
+@login_required
+def project_energy_template(request: HttpRequest) -> HttpResponse:
+    response = HttpResponse(indicators.project_energy_template_bytes(), content_type=XLSX)
+    response["Content-Disposition"] = 'attachment; filename="project-energy-template.xlsx"'
+    return response
+
+
+@login_required
+def project_energy_detail(request: HttpRequest, project_id: int) -> HttpResponse:
+    project = get_object_or_404(Project.objects.select_related("region"), pk=project_id)
+    if not permissions.may_see_region(request.user, project.region_id):
+        raise Http404
+    months = ProjectEnergyMonth.objects.filter(project=project).order_by("-year", "-month")
+    return render(request, "screening/warnings/project_energy_detail.html", {
+        "project": project, "months": months})
+
+
+# --- Alerts ----------------------------------------------------------------------------------
+
+@login_required
+def alerts(request: HttpRequest) -> HttpResponse:
+    """Every alert for the user's regions in one place."""
+    found = services.alerts_for(request.user, timezone.localdate())
+    for project in found.diagnoses_due:
+        project.link = url_or_none("screening:project", project.pk)
+    for case in [*found.rectification_overdue, *found.review_overdue]:
+        case.link = url_or_none("screening:case", case.pk)
+    return render(request, "screening/warnings/alerts.html", {"alerts": found})
+
+
+# --- Dashboard -------------------------------------------------------------------------------
+
+def _projects_url(**filters: str) -> str | None:
+    """The project list filtered to what a number counts (None until the ledger is built)."""
+    base = url_or_none("screening:projects")
+    if base is None:
+        return None
+    return base + "?" + urlencode({"in_scope": "true", **filters})
+
+
+def _counts(projects, field_name: str, order: list[str]) -> list[dict]:
+    counted = Counter(projects.values_list(field_name, flat=True))
+    return [{"value": value, "count": counted[value],
+             "url": _projects_url(**{field_name: value})}
+            for value in order if counted.get(value)]
+
+
+@login_required
+def dashboard(request: HttpRequest) -> HttpResponse:
+    """At a glance, for the user's regions: the map coloured by this month's tier, changes
+    against last month, the 12-month trend, 两高 project counts, the queue and what is overdue."""
+    user = request.user
+    today = timezone.localdate()
+    year, month = _selected_month(request)
+    regions = _visible_barometer_regions(user)
+    months = services.last_months(year, month, 12)
+    grid = services.barometer_grid(regions, months)
+    region_rows = []
+    for region in regions:
+        cells = grid[region.pk]
+        now_cell, before = cells[-1], cells[-2]
+        region_rows.append({
+            "region": region, "cells": cells, "now": now_cell, "before": before,
+            "changed": now_cell.tier != before.tier,
+            "url": reverse("screening:warning_region", args=[region.code]),
+        })
+    shapes = _map_shapes(region_rows)
+    projects = (permissions.scoped(Project.objects.all(), user)
+                .filter(status="active", in_scope=True))
+    by_region = Counter(projects.values_list("region__code", flat=True))
+    names = {r.code: r.name for r in permissions.regions_visible_to(user)}
+    queue, overdue = _cases(user, today)
+    return render(request, "screening/warnings/dashboard.html", {
+        "label": services.month_label(year, month), "months": months,
+        "previous": services.month_label(*services.previous_month(year, month)),
+        "region_rows": region_rows, "map": shapes,
+        "changes": [r for r in region_rows if r["changed"]],
+        "tier_counts": Counter(r["now"].tier for r in region_rows),
+        "grey_count": sum(1 for r in region_rows if not r["now"].tier),
+        "total_projects": projects.count(), "total_url": _projects_url(),
+        "by_verdict": _counts(projects, "verdict", [v.value for v in Verdict]),
+        "by_disposition": _counts(projects, "disposition", [d.value for d in Disposition]),
+        "by_sector": _counts(projects, "sector", [s.value for s in Sector]),
+        "by_region": [{"code": code, "name": names.get(code, code), "count": count,
+                       "url": _projects_url(region=code)}
+                      for code, count in sorted(by_region.items())],
+        "queue": queue, "overdue": overdue, "cases_url": url_or_none("screening:cases"),
+        "alerts_url": reverse("screening:alerts"),
+        "escalations": (permissions.scoped(EscalationEvent.objects, user)
+                        .filter(ended_year__isnull=True)
+                        .exclude(end_reason=EscalationEnd.CORRECTED)
+                        .select_related("region")),
+    })
+
+
+def _map_shapes(region_rows: list[dict]) -> dict:
+    rows = {r["region"].code: r for r in region_rows}
+    cities = tuple(code for code, r in rows.items()
+                   if r["region"].parent_id and r["region"].parent.is_province)
+    overlays = tuple(code for code in rows if code not in cities)
+    layout = map_layout(cities, overlays)
+    shapes = []
+    for shape in layout.shapes:
+        row = rows[shape.code]
+        tier = row["now"].tier
+        region = row["region"]
+        # Long names (郑州航空港经济综合实验区) do not fit a tile: use the short alias.
+        short = region.aliases[0] if len(region.name) > 5 and region.aliases else region.name
+        shapes.append({"shape": shape, "row": row, "fill": TIER_FILL.get(tier, TIER_FILL[""]),
+                       "text": "#fff" if tier in ("red", "green") else "#1f2933",
+                       "label": short})
+    return {"view_box": layout.view_box, "shapes": shapes,
+            "from_boundaries": layout.from_boundaries}
+
+
+def _cases(user, today: date) -> tuple[list, list]:
+    """The user's queue and the overdue cases in their regions (the workflow's models)."""
+    from .models import FINAL_STATES, ReviewCase
+    from .permissions_cases import cases_waiting_for
+
+    queue = list(cases_waiting_for(user).select_related("project", "region")[:20])
+    overdue = list(permissions.scoped(ReviewCase.objects, user)
+                   .exclude(state__in=list(FINAL_STATES)).filter(due_date__lt=today)
+                   .select_related("project", "region").order_by("due_date")[:20])
+    for case in [*queue, *overdue]:
+        case.link = url_or_none("screening:case", case.pk)
+    return queue, overdue

@@ -1,0 +1,66 @@
+"""Demo barometer: a year of published indicators for every city (never for production).
+
+安阳市 ends the year with four red months (区域节能评估限批 in force), 鹤壁市 with two (a
+reminder), 濮阳市 had a restriction that a green month lifted, 开封市 has months missing and
+blank indicators, the others are yellow or green.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.models import User
+
+from .models import IndicatorSource, Region
+from .warnings import IndicatorRow, last_months, reference_month, save_indicator_months
+
+# Per city: the tier of each of the 12 months, oldest first (G/Y/R; "-" = not reported;
+# "b" = reported with every figure but the target blank).
+PATTERNS: dict[str, str] = {
+    "410500": "GGYYGGYRRRRR",  # 安阳市: 限批
+    "410600": "GGGGYGGGYYRR",  # 鹤壁市: reminder
+    "410900": "GYRRRRGGYGGG",  # 濮阳市: restriction lifted by a green month
+    "410200": "GG--GYb-GGbG",  # 开封市: gaps and blank figures
+    "410800": "YYYYGYYYGYYY",  # 焦作市
+    "410700": "GGYGGGYGGYGY",  # 新乡市
+    "411300": "GGGGGGGGGYGG",  # 南阳市
+}
+DEFAULT_PATTERN = "GGGGGGGGGGGG"
+FACTOR = {"G": Decimal("0.96"), "Y": Decimal("1.05"), "R": Decimal("1.16")}
+INTENSITY = {"G": Decimal("-3.6"), "Y": Decimal("-1.2"), "R": Decimal("0.8")}
+
+
+def _row(region: Region, year: int, month: int, mark: str, size: Decimal) -> IndicatorRow:
+    budget = size * 1_000_000
+    coal_cap = budget * Decimal("0.55")
+    if mark == "b":  # reported, but only the target: no tier (grey)
+        return IndicatorRow(region.code, year, month, intensity_target_pct=Decimal("3.0"))
+    share = FACTOR[mark] * month / 12
+    return IndicatorRow(
+        region.code, year, month,
+        intensity_change_pct=INTENSITY[mark], intensity_target_pct=Decimal("3.0"),
+        energy_total_tce=(budget * share).quantize(Decimal(1)), energy_budget_tce=budget,
+        coal_tonnes=(coal_cap * share * Decimal("0.98")).quantize(Decimal(1)),
+        coal_cap_tonnes=coal_cap.quantize(Decimal(1)))
+
+
+@transaction.atomic
+def seed_demo_indicators() -> int:
+    """Write and publish the last 12 months of indicators for the 17 cities and 济源.
+
+    Idempotent: running it again leaves the same figures. Returns the months written.
+    """
+    months = last_months(*reference_month(timezone.localdate()), 12)
+    publisher = User.objects.filter(username="province").first()
+    rows = []
+    for index, region in enumerate(Region.objects.filter(level="city").order_by("code")):
+        pattern = PATTERNS.get(region.code, DEFAULT_PATTERN)
+        size = Decimal(12 + (index * 7) % 23)  # million tce a year, varied per city
+        for (year, month), mark in zip(months, pattern, strict=True):
+            if mark != "-":
+                rows.append(_row(region, year, month, mark, size))
+    save_indicator_months(rows, user=publisher, source=IndicatorSource.DEMO, publish=True)
+    return len(rows)

@@ -1,0 +1,194 @@
+"""An agency turns its Excel ledger into screened projects (SPEC §3 "Import behaviour")."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.files.base import ContentFile
+from openpyxl import load_workbook
+
+from screening.ledger_import import (
+    UploadRefused,
+    apply_upload,
+    receive_upload,
+    rollback_upload,
+    validate_upload,
+)
+from screening.models import (
+    LedgerUpload,
+    Project,
+    ProjectChange,
+    ProjectStatus,
+    Region,
+    UploadStatus,
+)
+from tests.conftest import CITY_A
+from tests.ledger_files import valid_row, write_ledger
+
+CODE_1 = "2104-410100-04-01-123456"
+CODE_2 = "2105-410100-04-01-654321"
+
+
+def upload_rows(user, rows, tmp_path, name="ledger.xlsx", region_code=CITY_A):
+    path = write_ledger(tmp_path / name, rows)
+    region = Region.objects.get(code=region_code)
+    upload = receive_upload(user, region, ContentFile(path.read_bytes(), name=name), name)
+    return validate_upload(upload)
+
+
+def two_projects():
+    return [valid_row(), valid_row(project_code=CODE_2, name="水泥熟料项目", sector="建材",
+                                   product="水泥熟料", unit_energy=100, new_capacity=None,
+                                   replaced_capacity=None, capacity_unit=None,
+                                   replacement_plan_ref=None, unit_energy_unit="kgce/t")]
+
+
+@pytest.fixture
+def applied(agency_a, tmp_path):
+    upload = upload_rows(agency_a, two_projects(), tmp_path)
+    assert upload.status == UploadStatus.PREVIEW, upload.errors
+    return apply_upload(upload, agency_a, {})
+
+
+def test_a_valid_file_is_previewed_then_applied_and_screened(agency_a, tmp_path):
+    upload = upload_rows(agency_a, two_projects(), tmp_path)
+    assert upload.status == UploadStatus.PREVIEW
+    assert upload.preview["counts"] == {"new": 2, "changed": 0, "unchanged": 0, "missing": 0}
+    assert not Project.objects.exists()  # nothing changes before the user confirms
+
+    upload = apply_upload(upload, agency_a, {})
+    assert upload.status == UploadStatus.APPLIED
+    project = Project.objects.get(project_code=CODE_1)
+    assert project.region.code == CITY_A
+    assert project.in_scope is True
+    assert project.verdict == "COMPLIANT", project.findings
+    assert project.disposition == "PROCEED"
+    assert [f["rule"] for f in project.findings][:2] == ["R01", "R02"]
+    assert ProjectChange.objects.filter(upload=upload, kind="created").count() == 2
+
+
+def test_uploading_the_same_file_twice_changes_nothing(agency_a, tmp_path, applied):
+    before = list(Project.objects.values_list("project_code", "updated_at", "verdict"))
+    changes = ProjectChange.objects.count()
+    again = upload_rows(agency_a, two_projects(), tmp_path, name="again.xlsx")
+    assert again.preview["counts"] == {"new": 0, "changed": 0, "unchanged": 2, "missing": 0}
+    apply_upload(again, agency_a, {})
+    assert list(Project.objects.values_list("project_code", "updated_at", "verdict")) == before
+    assert ProjectChange.objects.count() == changes
+
+
+def test_a_changed_field_is_shown_old_to_new_and_kept_in_history(agency_a, tmp_path, applied):
+    rows = two_projects()
+    rows[0]["replaced_capacity"] = 120  # 1.2 : 1 in a key area misses 1.5 : 1 (R03)
+    upload = upload_rows(agency_a, rows, tmp_path, name="changed.xlsx")
+    assert upload.preview["counts"]["changed"] == 1
+    change = upload.preview["changed"][0]
+    assert change["code"] == CODE_1
+    assert change["changes"] == {"replaced_capacity": ["150", "120"]}
+    apply_upload(upload, agency_a, {})
+    project = Project.objects.get(project_code=CODE_1)
+    assert project.verdict == "NON_COMPLIANT"
+    assert project.disposition == "REJECT"
+    history = ProjectChange.objects.get(project=project, upload=upload)
+    assert history.kind == "updated"
+    assert history.changes == {"replaced_capacity": ["150", "120"]}
+
+
+def test_projects_missing_from_the_file_need_a_reason(agency_a, tmp_path, applied):
+    upload = upload_rows(agency_a, two_projects()[:1], tmp_path, name="one.xlsx")
+    assert [m["code"] for m in upload.preview["missing"]] == [CODE_2]
+    with pytest.raises(UploadRefused):
+        apply_upload(upload, agency_a, {})
+    assert Project.objects.get(project_code=CODE_2).status == ProjectStatus.ACTIVE
+    apply_upload(LedgerUpload.objects.get(pk=upload.pk), agency_a,
+                 {CODE_2: ("cancelled", "项目已取消")})
+    gone = Project.objects.get(project_code=CODE_2)
+    assert gone.status == ProjectStatus.REMOVED
+    assert gone.removal_reason == "cancelled"
+    assert ProjectChange.objects.get(project=gone, kind="removed").note == "项目已取消"
+
+
+def test_rows_of_another_region_are_errors(agency_a, tmp_path):
+    upload = upload_rows(agency_a, [valid_row(region="洛阳市")], tmp_path)
+    assert upload.status == UploadStatus.INVALID
+    assert [(e["row"], e["column"]) for e in upload.errors] == [(2, "所在地区")]
+    assert not Project.objects.exists()
+
+
+def test_a_code_registered_in_another_region_is_an_error(agency_a, agency_b, tmp_path):
+    upload = upload_rows(agency_b, [valid_row(region="洛阳市")], tmp_path, region_code="410300")
+    apply_upload(upload, agency_b, {})
+    upload = upload_rows(agency_a, [valid_row()], tmp_path, name="mine.xlsx")
+    assert upload.status == UploadStatus.INVALID
+    assert upload.errors[0]["column"] == "项目代码"
+    assert Project.objects.get(project_code=CODE_1).region.code == "410300"
+
+
+def test_an_agency_cannot_upload_for_another_city(agency_a, tmp_path):
+    with pytest.raises(UploadRefused):
+        upload_rows(agency_a, [valid_row(region="洛阳市")], tmp_path, region_code="410300")
+    assert not LedgerUpload.objects.exists()
+
+
+def test_errors_come_back_in_an_annotated_workbook(agency_a, tmp_path):
+    upload = upload_rows(agency_a, [valid_row(uscc="91110000600037341X")], tmp_path)
+    assert upload.status == UploadStatus.INVALID
+    assert upload.errors[0]["column"] == "统一社会信用代码"
+    workbook = load_workbook(upload.annotated_file.path)
+    sheet = workbook.worksheets[0]
+    header = [c.value for c in sheet[1]]
+    cell = sheet.cell(row=2, column=header.index("统一社会信用代码") + 1)
+    assert cell.fill.fgColor.rgb.endswith("FFC7CE") or cell.fill.fill_type == "solid"
+    assert cell.comment is not None
+    assert len(workbook.worksheets) >= 2
+    assert not Project.objects.exists()
+
+
+def test_a_stale_preview_cannot_be_applied(agency_a, tmp_path, applied):
+    first = upload_rows(agency_a, [*two_projects(), valid_row(project_code="2106-410100-04-01-000001")],
+                        tmp_path, name="a.xlsx")
+    second = upload_rows(agency_a, two_projects()[:1] + [two_projects()[1]], tmp_path,
+                         name="b.xlsx")
+    rows = two_projects()
+    rows[1]["name"] = "改名"
+    third = upload_rows(agency_a, rows, tmp_path, name="c.xlsx")
+    apply_upload(third, agency_a, {})
+    with pytest.raises(UploadRefused):
+        apply_upload(first, agency_a, {})
+    assert LedgerUpload.objects.get(pk=second.pk).status == UploadStatus.SUPERSEDED
+    assert not Project.objects.filter(project_code="2106-410100-04-01-000001").exists()
+
+
+def test_rollback_restores_what_the_upload_changed(agency_a, provincial_reviewer, tmp_path,
+                                                   applied):
+    rows = two_projects()
+    rows[0]["name"] = "新名称"
+    upload = apply_upload(upload_rows(agency_a, rows, tmp_path, name="x.xlsx"), agency_a, {})
+    with pytest.raises(UploadRefused):
+        rollback_upload(upload, agency_a)  # agencies do not roll back
+    with pytest.raises(UploadRefused):
+        rollback_upload(applied, provincial_reviewer)  # a later upload touched its projects
+    rollback_upload(upload, provincial_reviewer)
+    assert Project.objects.get(project_code=CODE_1).name == "高炉产能置换升级项目"
+    assert LedgerUpload.objects.get(pk=upload.pk).status == UploadStatus.ROLLED_BACK
+    assert ProjectChange.objects.filter(kind="rolled_back").count() == 1
+    rollback_upload(applied, provincial_reviewer)
+    assert set(Project.objects.values_list("status", flat=True)) == {ProjectStatus.REMOVED}
+
+
+def test_a_failure_midway_leaves_the_ledger_as_it_was(agency_a, tmp_path, applied,
+                                                      monkeypatch):
+    rows = two_projects()
+    rows[0]["name"] = "改名"
+    upload = upload_rows(agency_a, rows, tmp_path, name="boom.xlsx")
+
+    def crash(*args, **kwargs):
+        raise RuntimeError("worker died")
+
+    monkeypatch.setattr(ProjectChange.objects, "bulk_create", crash)
+    with pytest.raises(RuntimeError):
+        apply_upload(upload, agency_a, {})
+    monkeypatch.undo()
+    assert Project.objects.get(project_code=CODE_1).name == "高炉产能置换升级项目"
+    assert LedgerUpload.objects.get(pk=upload.pk).status == UploadStatus.PREVIEW
+    apply_upload(LedgerUpload.objects.get(pk=upload.pk), agency_a, {})  # the retry works
+    assert Project.objects.get(project_code=CODE_1).name == "改名"
