@@ -48,6 +48,7 @@ lint: $(VENV)/.installed
 
 messages: $(VENV)/.installed
 	$(MANAGE) makemessages -l zh_Hans -i '.venv/*' -i 'var/*' -i 'tests/*' -i 'bench/*' >/dev/null
+	$(PY) config/locale/merge.py
 	$(MANAGE) compile_translations
 
 bench: setup

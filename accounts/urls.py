@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from . import views
+from . import views, views_tokens
 
 app_name = "accounts"
 
@@ -14,4 +14,6 @@ urlpatterns = [
         success_url="/accounts/password/done/"), name="password_change"),
     path("accounts/password/done/", auth_views.PasswordChangeDoneView.as_view(),
          name="password_change_done"),
+    path("accounts/tokens/", views_tokens.tokens, name="tokens"),
+    path("accounts/tokens/<int:pk>/revoke/", views_tokens.token_revoke, name="token_revoke"),
 ]

@@ -96,6 +96,7 @@ AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=0.25)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
+AXES_VERBOSE = False  # no start-up banner on standard error (commands print one-line reasons)
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 
 LANGUAGE_CODE = "zh-hans"
@@ -127,6 +128,8 @@ else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     # A folder-based broker: a real worker and beat without any server.
     _broker_dir = VAR_DIR / "celery"
+    for _folder in ("queue", "processed"):
+        (_broker_dir / _folder).mkdir(parents=True, exist_ok=True)
     CELERY_BROKER_URL = "filesystem://"
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(_broker_dir / "queue"),
@@ -167,10 +170,61 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "DEFAULT_PAGINATION_CLASS": "screening.api.common.ApiPagination",
     "PAGE_SIZE": 50,
+    # Personal API tokens (Authorization: Bearer th_…) for agency systems; the session for
+    # the browser (with CSRF).
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "screening.api.authentication.ApiTokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": [
+        "rest_framework.parsers.JSONParser",
+        "rest_framework.parsers.MultiPartParser",
+        "rest_framework.parsers.FormParser",
+    ],
+    # Rate limits: per token, per signed-in browser user, per address without sign-in.
+    "DEFAULT_THROTTLE_CLASSES": ["screening.api.throttling.ApiRateThrottle"],
+    "DEFAULT_THROTTLE_RATES": {
+        "api_token": env.str("API_TOKEN_RATE", default="120/min"),
+        "api_user": env.str("API_SESSION_RATE", default="120/min"),
+        "api_anon": env.str("API_ANON_RATE", default="30/min"),
+    },
+    "EXCEPTION_HANDLER": "screening.api.errors.api_exception_handler",
+    "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
-SPECTACULAR_SETTINGS = {"TITLE": "two-high API", "VERSION": "1.0.0"}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "two-high API",
+    "DESCRIPTION": (
+        "REST API of the Henan 两高 project screening system for agency systems: upload a "
+        "ledger, read projects, screening results, review cases, the barometer and rule "
+        "sets. Authenticate with a personal API token (profile page → API tokens) as "
+        "`Authorization: Bearer th_…`. Every endpoint is scoped to your regions: what you "
+        "may not see answers 404. Errors: {\"error\": {\"code\", \"message\", "
+        "\"details\"}}, messages in the Accept-Language (zh-hans or en)."
+    ),
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "SCHEMA_PATH_PREFIX": "/api/",
+    "COMPONENT_SPLIT_REQUEST": True,
+    # Swagger UI and Redoc from the drf-spectacular-sidecar package: never from a CDN.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {
+        "CaseStateEnum": "screening.models.workflow.CaseState",
+        "UploadStatusEnum": "screening.models.ledger.UploadStatus",
+        "RemovalReasonEnum": "screening.models.ledger.RemovalReason",
+        "TierEnum": "screening.models.warnings.TierChoice",
+        "ProjectStatusEnum": "screening.models.ledger.ProjectStatus",
+        "EvaluationKindEnum": "screening.models.workflow.EvaluationKind",
+        "DispositionEnum": "screening.api.schema_enums.DISPOSITIONS",
+        "OrderableDispositionEnum": "screening.api.schema_enums.ORDERABLE_DISPOSITIONS",
+    },
+}
 
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False

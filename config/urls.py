@@ -4,6 +4,7 @@ from django.urls import include, path
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("api/", include("screening.api.urls")),
     path("", include("accounts.urls")),
     path("", include("screening.urls")),
 ]

@@ -31,6 +31,7 @@ DEMO_USERS = [
     DemoUser("zz_city", "郑州市审核员", Role.CITY_REVIEWER, "410100", "zz-city@example.org"),
     DemoUser("ly_agency", "洛阳市发展改革委报送员", Role.AGENCY, "410300", "ly-agency@example.org"),
     DemoUser("ly_city", "洛阳市审核员", Role.CITY_REVIEWER, "410300", "ly-city@example.org"),
+    DemoUser("ay_agency", "安阳市发展改革委报送员", Role.AGENCY, "410500", "ay-agency@example.org"),
     DemoUser("gy_agency", "巩义市发展改革委报送员 (省直管)", Role.AGENCY, "410181",
              "gy-agency@example.org"),
     DemoUser("ly_observer", "洛阳市观察员", Role.OBSERVER, "410300", "ly-observer@example.org"),
@@ -54,3 +55,151 @@ def seed_demo_users() -> list[DemoUser]:
         user.save()
         user.regions.set([regions[demo.region_code]])
     return DEMO_USERS
+
+
+# --- A sample ledger and cases ---------------------------------------------------------------
+
+# (region, sector, product, stage, type, energy tce, tech class, twist): a varied ledger whose
+# rows exercise most rules; `twist` makes the row fail or lack something on purpose.
+DEMO_PROJECTS = [
+    ("郑州市", "钢铁", "高炉工序", "拟建", "新建", 52000, "允许类", None),
+    ("郑州市", "建材", "水泥熟料", "拟建", "新建", 38000, "允许类", "low_ratio"),
+    ("郑州市", "化工", "烧碱 (离子膜法液碱≥30%)", "在建", "扩建", 16000, "允许类", "no_eia"),
+    ("郑州市", "有色", "电解铝", "存量", "新建", 210000, "允许类", "old_diagnosis"),
+    ("郑州市", "煤电", None, "存量", "新建", 480000, "鼓励类", None),
+    ("郑州市", "数据中心", None, "存量", "新建", 12000, "允许类", None),
+    ("郑州市", "其他", None, "拟建", "新建", 6000, "允许类", None),
+    ("郑州市", "焦化", "焦炭 (顶装焦炉)", "存量", "新建", 95000, "淘汰类", None),
+    ("郑州市", "化工", "电石", "拟建", "新建", 9999, "允许类", None),
+    ("郑州市", "石化", "乙烯", "拟建", "扩建", 150000, "限制类", None),
+    ("洛阳市", "石化", "炼油", "拟建", "改建", 300000, "允许类", None),
+    ("洛阳市", "建材", "平板玻璃 (>800t/d)", "在建", "新建", 45000, "允许类", "high_energy"),
+    ("洛阳市", "钢铁", "电弧炉冶炼 (≥50t)", "存量", "技术改造", 30000, "限制类", "more_energy"),
+    ("洛阳市", "煤化工", "煤制甲醇", "拟建", "新建", 260000, "允许类", "no_rights"),
+    ("洛阳市", "建材", "建筑陶瓷 (E≤0.5%)", "存量", "新建", 14000, "允许类", None),
+    ("安阳市", "钢铁", "转炉工序", "拟建", "新建", 64000, "允许类", None),
+    ("安阳市", "焦化", "焦炭 (捣固焦炉)", "拟建", "新建", 88000, "允许类", None),
+    ("安阳市", "化工", "合成氨 (天然气)", "在建", "新建", 41000, "允许类", None),
+    ("巩义市", "有色", "铜冶炼", "拟建", "新建", 23000, "允许类", None),
+    ("巩义市", "建材", "卫生陶瓷", "存量", "新建", 11000, "允许类", None),
+]
+REGION_UPLOADERS = {"郑州市": "zz_agency", "洛阳市": "ly_agency", "安阳市": "ay_agency",
+                    "巩义市": "gy_agency"}
+REGION_CODES = {"郑州市": "410100", "洛阳市": "410300", "安阳市": "410500", "巩义市": "410181"}
+
+
+def demo_ledger_rows(region_name: str) -> list[dict]:
+    """The demo ledger rows of one region, keyed by template column key."""
+    from .rules.params import RuleParameters
+    from .screen import parameters_of, rule_set_for
+
+    params: RuleParameters = parameters_of(rule_set_for(timezone_today()))
+    rows = []
+    for index, (region, sector, product, stage, kind, energy, tech, twist) in enumerate(
+        DEMO_PROJECTS, start=1
+    ):
+        if region != region_name:
+            continue
+        code = REGION_CODES[region]
+        spec = params.product(product) if product else None
+        row = {
+            "project_code": f"24{index % 12 + 1:02d}-{code}-04-01-{index * 7919 % 1000000:06d}",
+            "name": f"{region.removesuffix('市')}{product or sector}项目{index}",
+            "enterprise": f"河南{region.removesuffix('市')}示例{sector}有限公司",
+            "uscc": "91110000600037341L" if index % 2 else "91110108551385082Q",
+            "region": region, "sector": sector, "product": product,
+            "construction_type": kind, "stage": stage, "annual_energy_tce": energy,
+            "new_energy_tce": energy if stage == "拟建" else None,
+            "tech_class": tech, "policy_fit": "是", "pollutant_control": "是",
+            "coal_substitution": "是", "pollutant_reduction": "是",
+            "energy_rights_tce": energy if stage == "拟建" else None, "livelihood": "否",
+            "energy_review_ref": f"豫发改环资〔2023〕{index}号", "energy_review_date": "2023-03-01",
+            "eia_ref": f"豫环审〔2023〕{index}号", "eia_date": "2023-04-01",
+            "start_date": "2023-06-01" if stage != "拟建" else None,
+            "last_energy_diagnosis": "2023-05-01" if stage == "存量" else None,
+            "last_cleaner_production": "2022-09-01" if stage == "存量" else None,
+            "investment": energy * 3,
+        }
+        if spec is not None:
+            row["unit_energy"] = spec.benchmark
+            row["unit_energy_unit"] = spec.unit
+            if params.replacement_rule(spec.family) and stage in ("拟建", "在建"):
+                row.update(new_capacity=100, capacity_unit="万吨/年", replaced_capacity=200,
+                           replacement_plan_ref=f"豫工信产业〔2023〕{index}号")
+        if twist == "low_ratio":
+            row["replaced_capacity"] = 120
+        elif twist == "no_eia":
+            row["eia_ref"] = row["eia_date"] = None
+        elif twist == "old_diagnosis":
+            row["last_energy_diagnosis"] = "2019-03-01"
+        elif twist == "high_energy":
+            row["unit_energy"] = spec.baseline + 1
+        elif twist == "more_energy":
+            row["new_energy_tce"] = 800
+        elif twist == "no_rights":
+            row["energy_rights_tce"] = 1000
+        rows.append(row)
+    return rows
+
+
+def timezone_today():
+    from django.utils import timezone
+
+    return timezone.localdate()
+
+
+def seed_demo_ledger() -> int:
+    """Upload the demo ledger of each demo region through the real upload path."""
+    import tempfile
+    from pathlib import Path
+
+    from django.core.files.base import ContentFile
+    from openpyxl import Workbook
+
+    from .ledger.template import COLUMNS
+    from .ledger_import import apply_upload, receive_upload, validate_upload
+    from .models import UploadStatus
+
+    applied = 0
+    for region_name, username in REGION_UPLOADERS.items():
+        user = User.objects.get(username=username)
+        region = Region.objects.get(code=REGION_CODES[region_name])
+        workbook = Workbook()
+        sheet = workbook.active
+        sheet.title = "台账"
+        sheet.append([c.header for c in COLUMNS])
+        for row in demo_ledger_rows(region_name):
+            sheet.append([row.get(c.key) for c in COLUMNS])
+        with tempfile.TemporaryDirectory() as folder:
+            path = Path(folder) / f"{region_name}台账.xlsx"
+            workbook.save(path)
+            upload = receive_upload(user, region, ContentFile(path.read_bytes()), path.name)
+        upload = validate_upload(upload)
+        if upload.status != UploadStatus.PREVIEW:
+            raise RuntimeError(f"demo ledger of {region_name} does not validate: {upload.errors}")
+        missing = {m["code"]: ("other", "demo") for m in upload.preview.get("missing", [])}
+        apply_upload(upload, user, missing)
+        applied += 1
+    return applied
+
+
+def seed_demo_cases() -> int:
+    """A few review cases in different states, so every reviewer has something waiting."""
+    from .models import CaseState, Project, ReviewCase
+    from .workflow import forward_case, open_case, submit_case
+
+    if ReviewCase.objects.exists():
+        return 0
+    agency = {code: User.objects.get(username=name)
+              for name, code in [(u, REGION_CODES[r]) for r, u in REGION_UPLOADERS.items()]}
+    city = {"410100": User.objects.get(username="zz_city"),
+            "410300": User.objects.get(username="ly_city")}
+    count = 0
+    for project in Project.objects.filter(stage="拟建").select_related("region").order_by("id"):
+        case = open_case(project, acting_user=agency[project.region.code])
+        submit_case(case, acting_user=agency[project.region.code])
+        count += 1
+        if case.state == CaseState.SUBMITTED and count % 2 and project.region.code in city:
+            forward_case(case, acting_user=city[project.region.code],
+                         opinion="经市级初审,材料齐全,同意报省级审核。")
+    return count

@@ -1,99 +1,140 @@
-"""Screening a whole ledger file without storing anything (the screen_ledger command)."""
+"""Screening a whole ledger file without storing anything (the screen_ledger command).
+
+Rows are validated, screened and written one at a time into a spool file, so memory stays flat
+for 100,000 rows; the spool is copied to the output only once the whole file was read, so a
+refusal found midway (exit 2) never leaves half a JSON document behind.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import tempfile
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import BinaryIO, TextIO
+from typing import BinaryIO
 
 import orjson
 
+from .context import ContextResolver
 from .ledger.safety import UnsafeWorkbook
-from .ledger.validate import validate_workbook
+from .ledger.validate import iter_workbook
 from .ledger_import import ledger_reference, limits_from_settings
-from .rules.engine import screening_to_dict
-from .screen import NoRuleSetInForce, rule_set_for, screen_inputs
+from .rules.engine import screen, screening_to_dict
+from .screen import NoRuleSetInForce, gc_paused, parameters_of, rule_set_for
 
 EXIT_OK, EXIT_INVALID, EXIT_UNREADABLE = 0, 1, 2
+SPOOL_IN_MEMORY_BYTES = 8_000_000
 
 
 @dataclass
 class LedgerScreening:
-    """The result of screening a file: the JSON contract of SPEC §8, or a refusal."""
+    """The outcome of screening a file: where the output is, or why the file was refused."""
 
+    exit_status: int
     refusal: str = ""
-    rule_set: str = ""
-    as_of: date | None = None
-    lang: str = "zh"
-    ignored_columns: list[str] = field(default_factory=list)
-    results: list[tuple[int, str, object]] = field(default_factory=list)  # row, code, Screening
-    errors: list = field(default_factory=list)
+    output: BinaryIO | None = None
+    rows_screened: int = 0
+    errors: int = 0
 
-    @property
-    def exit_status(self) -> int:
-        if self.refusal:
-            return EXIT_UNREADABLE
-        return EXIT_INVALID if self.errors else EXIT_OK
-
-    def error_dicts(self) -> list[dict]:
-        return [{"row": e.row, "column": e.column, "value": e.value,
-                 "message": e.message_en if self.lang == "en" else e.message_zh}
-                for e in self.errors]
-
-    def write_json(self, out: BinaryIO) -> None:
-        """One JSON object; results are written one at a time to keep memory flat."""
-        head = {"rule_set": self.rule_set, "as_of": self.as_of.isoformat(),
-                "ignored_columns": self.ignored_columns}
-        out.write(orjson.dumps(head)[:-1] + b', "results": [')
-        for index, (row, code, screening) in enumerate(self.results):
-            item = {"row": row, "project_code": code, **screening_to_dict(screening, self.lang)}
-            out.write((b"," if index else b"") + orjson.dumps(item))
-        out.write(b'], "errors": ' + orjson.dumps(self.error_dicts()) + b"}\n")
-
-    def write_table(self, out: TextIO) -> None:
-        out.write(f"rule set {self.rule_set}, as of {self.as_of}\n")
-        if self.ignored_columns:
-            out.write(f"ignored columns: {', '.join(self.ignored_columns)}\n")
-        out.write(f"{'row':>6}  {'project code':<26} {'verdict':<14} {'disposition':<22} "
-                  f"failing rules\n")
-        for row, code, screening in self.results:
-            failing = ",".join(f.rule for f in screening.findings if f.outcome == "FAIL")
-            out.write(f"{row:>6}  {code:<26} {screening.verdict:<14} "
-                      f"{screening.disposition:<22} {failing}\n")
-        if self.errors:
-            out.write(f"\n{len(self.errors)} error(s):\n")
-            for error in self.error_dicts():
-                out.write(f"  row {error['row']} [{error['column']}] {error['value']!r}: "
-                          f"{error['message']}\n")
+    def copy_to(self, out: BinaryIO) -> None:
+        assert self.output is not None
+        self.output.seek(0)
+        while chunk := self.output.read(1 << 20):
+            out.write(chunk)
 
 
-def screen_ledger_file(path: str | Path, as_of: date, lang: str = "zh") -> LedgerScreening:
+def _message(error, lang: str) -> str:
+    return error.message_en if lang == "en" else error.message_zh
+
+
+def _error_dict(error, lang: str) -> dict:
+    return {"row": error.row, "column": error.column, "value": error.value,
+            "message": _message(error, lang)}
+
+
+def screen_ledger_file(path: str | Path, as_of: date, lang: str = "zh",
+                       fmt: str = "json") -> LedgerScreening:
     """Validate and screen every valid row; never writes to the database."""
-    outcome = LedgerScreening(as_of=as_of, lang=lang)
     try:
         rule_set = rule_set_for(as_of)
     except NoRuleSetInForce:
-        outcome.refusal = (f"no rule set is in force on {as_of.isoformat()}" if lang == "en"
-                           else f"{as_of.isoformat()} 没有生效的规则集")
-        return outcome
-    outcome.rule_set = rule_set.name
+        return LedgerScreening(EXIT_UNREADABLE, refusal=(
+            f"no rule set is in force on {as_of.isoformat()}" if lang == "en"
+            else f"{as_of.isoformat()} 没有生效的规则集"))
+    params = parameters_of(rule_set)
+    resolver = ContextResolver(as_of)
+    spool = tempfile.SpooledTemporaryFile(max_size=SPOOL_IN_MEMORY_BYTES)
+    writer = _JsonWriter(spool, lang) if fmt == "json" else _TableWriter(spool, lang)
     try:
-        validation = validate_workbook(Path(path), ledger_reference(rule_set),
-                                       limits_from_settings())
+        validation, valid_rows = iter_workbook(Path(path), ledger_reference(rule_set),
+                                               limits_from_settings())
+        writer.start(rule_set.name, as_of, list(validation.ignored_columns))
+        count = 0
+        with gc_paused():
+            for row_number, project in valid_rows:
+                result = screen(project, resolver.for_region(project.region), params)
+                writer.result(row_number, project.project_code, result)
+                count += 1
     except UnsafeWorkbook as refusal:
-        outcome.refusal = refusal.message_en if lang == "en" else refusal.message_zh
-        return outcome
+        spool.close()
+        return LedgerScreening(EXIT_UNREADABLE, refusal=refusal.message(lang))
     except OSError as exc:
-        outcome.refusal = (f"cannot open the file: {exc.strerror}" if lang == "en"
-                           else f"无法打开文件:{exc.strerror}")
-        return outcome
-    outcome.ignored_columns = list(validation.ignored_columns)
-    outcome.errors = [*validation.header_errors, *validation.errors]
-    if validation.header_errors:
-        return outcome
-    _rs, screenings = screen_inputs((row for _n, row in validation.rows), as_of,
-                                    rule_set.name)
-    outcome.results = [(n, row.project_code, s)
-                       for (n, row), s in zip(validation.rows, screenings, strict=True)]
-    return outcome
+        spool.close()
+        return LedgerScreening(EXIT_UNREADABLE, refusal=(
+            f"cannot open the file: {exc.strerror}" if lang == "en"
+            else f"无法打开文件:{exc.strerror}"))
+    errors = validation.all_errors
+    writer.finish(errors)
+    return LedgerScreening(EXIT_INVALID if errors else EXIT_OK, output=spool,
+                           rows_screened=count, errors=len(errors))
+
+
+class _JsonWriter:
+    """SPEC §8's JSON object, written piece by piece."""
+
+    def __init__(self, out: BinaryIO, lang: str):
+        self.out, self.lang, self.first = out, lang, True
+
+    def start(self, rule_set: str, as_of: date, ignored: list[str]) -> None:
+        head = orjson.dumps({"rule_set": rule_set, "as_of": as_of.isoformat(),
+                             "ignored_columns": ignored})
+        self.out.write(head[:-1] + b',"results":[')
+
+    def result(self, row: int, code: str, screening) -> None:
+        item = {"row": row, "project_code": code, **screening_to_dict(screening, self.lang)}
+        self.out.write((b"" if self.first else b",") + orjson.dumps(item))
+        self.first = False
+
+    def finish(self, errors: list) -> None:
+        body = orjson.dumps([_error_dict(e, self.lang) for e in errors])
+        self.out.write(b'],"errors":' + body + b"}\n")
+
+
+class _TableWriter:
+    """A human-readable table, one line per screened row, then the errors."""
+
+    def __init__(self, out: BinaryIO, lang: str):
+        self.out, self.lang = out, lang
+
+    def _line(self, text: str) -> None:
+        self.out.write(text.encode("utf-8") + b"\n")
+
+    def start(self, rule_set: str, as_of: date, ignored: list[str]) -> None:
+        self._line(f"rule set {rule_set}, as of {as_of.isoformat()}")
+        if ignored:
+            self._line(f"ignored columns: {', '.join(ignored)}")
+        self._line(f"{'row':>6}  {'project code':<26} {'verdict':<14} {'disposition':<22} "
+                   "failing rules")
+
+    def result(self, row: int, code: str, screening) -> None:
+        failing = ",".join(f.rule for f in screening.findings if f.outcome == "FAIL")
+        self._line(f"{row:>6}  {code:<26} {screening.verdict:<14} "
+                   f"{screening.disposition:<22} {failing}")
+
+    def finish(self, errors: list) -> None:
+        if not errors:
+            return
+        self._line(f"\n{len(errors)} error(s):")
+        for error in errors:
+            self._line(f"  row {error.row} [{error.column}] {error.value!r}: "
+                       f"{_message(error, self.lang)}")

@@ -5,7 +5,6 @@ from . import urls_cases, urls_ledger, urls_warnings, views
 app_name = "screening"
 
 urlpatterns = [
-    path("dashboard/", views.dashboard, name="dashboard"),
     path("regions/", views.region_list, name="regions"),
     path("regions/<str:code>/", views.region_detail, name="region"),
     path("rule-sets/", views.rule_set_list, name="rule_sets"),

@@ -14,17 +14,6 @@ from .models import Region, RegionAttribute, RuleSet
 
 
 @login_required
-def dashboard(request: HttpRequest) -> HttpResponse:
-    regions = permissions.regions_visible_to(request.user).select_related("reports_to")
-    today = timezone.localdate()
-    return render(request, "screening/dashboard.html", {
-        "regions": regions,
-        "rule_set": RuleSet.in_force(today),
-        "today": today,
-    })
-
-
-@login_required
 def region_list(request: HttpRequest) -> HttpResponse:
     regions = (permissions.regions_visible_to(request.user)
                .select_related("parent", "reports_to").order_by("code"))

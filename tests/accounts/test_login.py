@@ -22,7 +22,7 @@ def test_language_switch_to_english(client, db):
 
 @pytest.mark.parametrize("persona", ["agency_a", "city_reviewer_a", "provincial_reviewer",
                                      "observer", "administrator"])
-def test_each_role_lands_on_its_page(client, persona, request):
+def test_each_role_lands_on_its_page(client, persona, request, db):
     user = request.getfixturevalue(persona)
     client.force_login(user)
     response = client.get(reverse("accounts:home"))

@@ -8,18 +8,18 @@ from datetime import date
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from screening.ledger_batch import EXIT_OK, EXIT_UNREADABLE, screen_ledger_file
+from screening.ledger_batch import EXIT_OK, screen_ledger_file
 
 
 class Command(BaseCommand):
     help = ("Validate and screen a ledger .xlsx without storing anything. Exit status: 0 every "
             "row valid, 1 some rows or headers have errors, 2 the file cannot be read safely "
-            "or no rule set is in force.")
+            "or no rule set is in force (with a one-line reason on standard error).")
 
     def add_arguments(self, parser):
         parser.add_argument("file", help="the ledger workbook (.xlsx)")
-        parser.add_argument("--as-of", dest="as_of", help="screening date YYYY-MM-DD "
-                            "(default: today)")
+        parser.add_argument("--as-of", dest="as_of",
+                            help="screening date YYYY-MM-DD (default: today)")
         parser.add_argument("--format", choices=["json", "table"], default="table")
         parser.add_argument("--lang", choices=["zh", "en"], default="zh",
                             help="language of messages (default zh)")
@@ -30,15 +30,13 @@ class Command(BaseCommand):
                      else timezone.localdate())
         except ValueError as exc:
             raise CommandError("--as-of must be a date YYYY-MM-DD") from exc
-        outcome = screen_ledger_file(options["file"], as_of, lang=options["lang"])
+        outcome = screen_ledger_file(options["file"], as_of, lang=options["lang"],
+                                     fmt=options["format"])
         if outcome.refusal:
-            sys.stderr.write(outcome.refusal + "\n")
-            sys.exit(EXIT_UNREADABLE)
-        out = sys.stdout.buffer
-        if options["format"] == "json":
-            outcome.write_json(out)
-        else:
-            outcome.write_table(self.stdout)
-        out.flush()
+            sys.stderr.write(outcome.refusal.replace("\n", " ") + "\n")
+            sys.exit(outcome.exit_status)
+        self.stdout.flush()
+        outcome.copy_to(sys.stdout.buffer)
+        sys.stdout.buffer.flush()
         if outcome.exit_status != EXIT_OK:
             sys.exit(outcome.exit_status)

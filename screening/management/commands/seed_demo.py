@@ -1,6 +1,12 @@
 from django.core.management.base import BaseCommand
 
-from screening.demo import DEMO_PASSWORD, seed_demo_users
+from screening.demo import (
+    DEMO_PASSWORD,
+    seed_demo_cases,
+    seed_demo_ledger,
+    seed_demo_users,
+)
+from screening.warnings_demo import seed_demo_indicators
 
 
 class Command(BaseCommand):
@@ -8,6 +14,11 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         users = seed_demo_users()
+        months = seed_demo_indicators()
+        ledgers = seed_demo_ledger()
+        cases = seed_demo_cases()
+        self.stdout.write(f"indicator months: {months}, ledgers uploaded: {ledgers}, "
+                          f"cases opened: {cases}")
         self.stdout.write(f"Demo users (DEMO ONLY, password for all: {DEMO_PASSWORD}):")
         for demo in users:
             self.stdout.write(f"  {demo.username:<12} {demo.role.label:<22} {demo.region_code}")

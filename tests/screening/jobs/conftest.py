@@ -74,7 +74,7 @@ def month_data(db) -> MonthData:
     from screening.models import EscalationEvent, EscalationKind, ProjectEnergyMonth, Region
 
     data = MonthData()
-    zz, ly = Region.objects.get(code=CITY_A), Region.objects.get(code=CITY_B)
+    zz = Region.objects.get(code=CITY_A)
     published = at(date(2025, 6, 1), 9)
     for m, tier in ((1, "green"), (2, "yellow"), (3, "red"), (4, "red")):
         publish_month(CITY_A, 2025, m, tier, at(date(2025, m + 1, 3)))

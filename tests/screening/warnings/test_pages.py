@@ -242,11 +242,11 @@ def test_the_dashboard_map_colours_regions_by_this_months_tier(client, observer,
     assert tiers["410181"] == "red"  # 巩义 has no barometer of its own: 郑州's
 
 
-def test_without_the_boundary_package_the_dashboard_draws_a_tile_map(client, observer,
-                                                                       barometer, monkeypatch):
+def test_without_the_boundary_file_the_dashboard_draws_a_tile_map(client, observer,
+                                                                    barometer, monkeypatch):
     from screening import warnings_map
 
-    monkeypatch.setattr(warnings_map, "_geometry_root", lambda: None)
+    monkeypatch.setattr(warnings_map, "_boundaries", lambda: {})
     warnings_map._boundary_layout.cache_clear()
     login(client, observer)
     html = client.get(reverse("screening:dashboard") + "?month=2024-03").content.decode()

@@ -1,0 +1,38 @@
+"""Merge every translation table under config/locale/zh/ into the zh_Hans catalogue.
+
+Usage (developer tool): `make messages` — refreshes the catalogue from the code, fills it from
+the tables, compiles it and lists what is still untranslated.
+"""
+
+import runpy
+import sys
+from pathlib import Path
+
+import polib
+
+HERE = Path(__file__).parent
+CATALOGUE = HERE / "zh_Hans" / "LC_MESSAGES" / "django.po"
+
+
+def main() -> int:
+    table: dict[str, str] = {}
+    for path in sorted((HERE / "zh").glob("*.py")):
+        table.update(runpy.run_path(str(path)).get("T", {}))
+    po = polib.pofile(str(CATALOGUE))
+    for entry in po:
+        if entry.msgid in table:
+            if entry.msgid_plural:
+                entry.msgstr_plural = {0: table[entry.msgid]}
+            else:
+                entry.msgstr = table[entry.msgid]
+            entry.flags = [f for f in entry.flags if f != "fuzzy"]
+    po.save()
+    missing = [e.msgid for e in po.untranslated_entries()]
+    for msgid in missing:
+        print("untranslated:", repr(msgid))
+    print(f"{len(table)} translations; {len(missing)} untranslated")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,484 @@
+"""What the API returns and accepts. Messages of findings and errors come in the request's
+language; both languages stay available as `message_zh` / `message_en`."""
+
+from __future__ import annotations
+
+from django.urls import reverse
+from django.utils import timezone
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from ..ledger_import import lang
+from ..models import (
+    CaseAttachment,
+    CaseEvent,
+    CaseState,
+    EvaluationKind,
+    IndicatorMonth,
+    LedgerUpload,
+    Project,
+    RemovalReason,
+    ReviewCase,
+    RuleSet,
+    UploadStatus,
+)
+from ..rules.types import Disposition
+from ..workflow import SERVICES
+
+
+def _url(request, name: str, *args) -> str:
+    path = reverse(f"api:{name}", args=args)
+    return request.build_absolute_uri(path) if request is not None else path
+
+
+def _message(item: dict) -> str:
+    if lang() == "en":
+        return item.get("message_en") or item.get("message_zh", "")
+    return item.get("message_zh") or item.get("message_en", "")
+
+
+# --- Shared pieces --------------------------------------------------------------------------
+
+class ModelSerializer(serializers.ModelSerializer):
+    """Decimals as plain strings without trailing zeros ("50000", not "50000.0000000000")."""
+
+    def build_standard_field(self, field_name, model_field):
+        field_class, kwargs = super().build_standard_field(field_name, model_field)
+        if field_class is serializers.DecimalField:
+            kwargs["normalize_output"] = True
+        return field_class, kwargs
+
+
+class FindingSerializer(serializers.Serializer):
+    """One rule's result: rule id, outcome, the clause behind it, the values it used."""
+
+    rule = serializers.CharField()
+    outcome = serializers.CharField()
+    clause = serializers.CharField()
+    message = serializers.SerializerMethodField()
+    message_zh = serializers.CharField()
+    message_en = serializers.CharField()
+    values = serializers.DictField()
+
+    @extend_schema_field(OpenApiTypes.STR)
+    def get_message(self, finding: dict) -> str:
+        return _message(finding)
+
+
+class ErrorDetailSerializer(serializers.Serializer):
+    field = serializers.CharField(required=False)
+    code = serializers.CharField(required=False)
+    message = serializers.CharField()
+
+
+class ErrorBodySerializer(serializers.Serializer):
+    code = serializers.CharField()
+    message = serializers.CharField()
+    details = serializers.ListField(child=serializers.DictField())
+
+
+class ErrorSerializer(serializers.Serializer):
+    """The one error shape: {"error": {"code", "message", "details"}}."""
+
+    error = ErrorBodySerializer()
+
+
+class RegionRefSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    name = serializers.CharField()
+    name_en = serializers.CharField()
+
+
+# --- Me -------------------------------------------------------------------------------------
+
+class MeSerializer(serializers.Serializer):
+    username = serializers.CharField()
+    name = serializers.CharField()
+    role = serializers.CharField()
+    role_label = serializers.CharField()
+    regions = RegionRefSerializer(many=True)
+    upload_regions = serializers.ListField(child=serializers.CharField(),
+                                           help_text="Region codes the user may upload for.")
+    token = serializers.DictField(allow_null=True,
+                                  help_text="The token used for this request, if any.")
+
+
+# --- Projects -------------------------------------------------------------------------------
+
+class ProjectSerializer(ModelSerializer):
+    """A project of the ledger with its latest screening's verdict."""
+
+    region = serializers.CharField(source="region.code")
+    region_name = serializers.CharField(source="region.name")
+    url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Project
+        fields = ["id", "url", "project_code", "name", "enterprise", "region", "region_name",
+                  "sector", "product", "construction_type", "stage", "annual_energy_tce",
+                  "status", "in_scope", "verdict", "disposition", "screened_rule_set",
+                  "screened_as_of", "updated_at"]
+
+    @extend_schema_field(OpenApiTypes.URI)
+    def get_url(self, project: Project) -> str:
+        return _url(self.context.get("request"), "project", project.pk)
+
+
+class ScreeningSerializer(serializers.Serializer):
+    rule_set = serializers.CharField()
+    as_of = serializers.DateField(allow_null=True)
+    in_scope = serializers.BooleanField(allow_null=True)
+    verdict = serializers.CharField()
+    disposition = serializers.CharField()
+    findings = FindingSerializer(many=True)
+
+
+class CaseRefSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    cycle = serializers.IntegerField()
+    state = serializers.CharField()
+    url = serializers.URLField()
+
+
+class ProjectDetailSerializer(ProjectSerializer):
+    """Every ledger field, the latest screening with its findings, and the project's cases."""
+
+    screening = serializers.SerializerMethodField()
+    cases = serializers.SerializerMethodField()
+
+    class Meta(ProjectSerializer.Meta):
+        fields = [*ProjectSerializer.Meta.fields, "uscc", "new_energy_tce", "coal_tonnes",
+                  "new_capacity", "capacity_unit", "replaced_capacity",
+                  "replacement_plan_ref", "unit_energy", "unit_energy_unit", "tech_class",
+                  "energy_review_ref", "energy_review_date", "eia_ref", "eia_date",
+                  "approval_ref", "policy_fit", "pollutant_control", "coal_substitution",
+                  "pollutant_reduction", "energy_rights_tce", "livelihood",
+                  "last_energy_diagnosis", "last_cleaner_production", "start_date",
+                  "operation_date", "investment", "remarks", "removal_reason", "removal_note",
+                  "created_at", "screening", "cases"]
+
+    @extend_schema_field(ScreeningSerializer)
+    def get_screening(self, project: Project) -> dict:
+        return ScreeningSerializer({
+            "rule_set": project.screened_rule_set, "as_of": project.screened_as_of,
+            "in_scope": project.in_scope, "verdict": project.verdict,
+            "disposition": project.disposition, "findings": project.findings}).data
+
+    @extend_schema_field(CaseRefSerializer(many=True))
+    def get_cases(self, project: Project) -> list[dict]:
+        request = self.context.get("request")
+        return [{"id": c.pk, "cycle": c.cycle, "state": c.state,
+                 "url": _url(request, "case", c.pk)}
+                for c in project.cases.order_by("cycle")]
+
+
+# --- Ledger uploads -------------------------------------------------------------------------
+
+class CellErrorSerializer(serializers.Serializer):
+    row = serializers.IntegerField(allow_null=True)
+    column = serializers.CharField()
+    value = serializers.CharField()
+    message = serializers.CharField()
+
+
+class UploadLinksSerializer(serializers.Serializer):
+    self = serializers.URLField()
+    original_file = serializers.URLField()
+    annotated_file = serializers.URLField(allow_null=True)
+    apply = serializers.URLField(allow_null=True)
+
+
+class UploadSerializer(ModelSerializer):
+    """A ledger upload and, while it runs in the background, its progress (the job to poll)."""
+
+    region = serializers.CharField(source="region.code")
+    uploaded_by = serializers.CharField(source="uploaded_by.username")
+    status_label = serializers.CharField(source="get_status_display")
+    in_progress = serializers.SerializerMethodField()
+    links = serializers.SerializerMethodField()
+
+    class Meta:
+        model = LedgerUpload
+        fields = ["id", "region", "original_name", "size", "sha256", "uploaded_by",
+                  "created_at", "as_of", "status", "status_label", "in_progress", "progress",
+                  "message", "data_rows", "error_count", "applied_at", "links"]
+
+    @extend_schema_field(OpenApiTypes.BOOL)
+    def get_in_progress(self, upload: LedgerUpload) -> bool:
+        return upload.status in (UploadStatus.RECEIVED, UploadStatus.VALIDATING,
+                                 UploadStatus.APPLYING) or (
+            upload.status == UploadStatus.PREVIEW and upload.apply_requested_at is not None)
+
+    @extend_schema_field(UploadLinksSerializer)
+    def get_links(self, upload: LedgerUpload) -> dict:
+        request = self.context.get("request")
+        return {
+            "self": _url(request, "upload", upload.pk),
+            "original_file": _url(request, "upload_original", upload.pk),
+            "annotated_file": (_url(request, "upload_annotated", upload.pk)
+                               if upload.annotated_file else None),
+            "apply": (_url(request, "upload_apply", upload.pk)
+                      if upload.status == UploadStatus.PREVIEW else None),
+        }
+
+
+class UploadDetailSerializer(UploadSerializer):
+    """The upload with its errors (in the request's language), preview and summary."""
+
+    errors = serializers.SerializerMethodField()
+    errors_shown = serializers.SerializerMethodField()
+
+    class Meta(UploadSerializer.Meta):
+        fields = [*UploadSerializer.Meta.fields, "errors", "errors_shown", "ignored_columns",
+                  "preview", "summary"]
+
+    @extend_schema_field(CellErrorSerializer(many=True))
+    def get_errors(self, upload: LedgerUpload) -> list[dict]:
+        return [{"row": e.get("row"), "column": e.get("column", ""),
+                 "value": e.get("value", ""), "message": _message(e)} for e in upload.errors]
+
+    @extend_schema_field(OpenApiTypes.INT)
+    def get_errors_shown(self, upload: LedgerUpload) -> int:
+        return len(upload.errors)
+
+
+class UploadCreateSerializer(serializers.Serializer):
+    """Multipart: the .xlsx file, the region it is the ledger of, and what to do."""
+
+    file = serializers.FileField(help_text="The ledger workbook (.xlsx).")
+    region = serializers.CharField(max_length=6, help_text="6-digit code of the region.")
+    mode = serializers.ChoiceField(choices=["validate", "apply"], default="validate",
+                                   help_text="validate: check and preview only; apply: apply "
+                                             "at once when the file is valid.")
+    as_of = serializers.DateField(required=False, help_text="Screening date (default today).")
+    missing_reason = serializers.ChoiceField(
+        choices=RemovalReason.choices, required=False,
+        help_text="With mode=apply: reason for every project missing from the file.")
+
+
+class MissingReasonSerializer(serializers.Serializer):
+    reason = serializers.ChoiceField(choices=RemovalReason.choices)
+    note = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
+
+
+class ApplySerializer(serializers.Serializer):
+    """Reasons for the projects of the region's ledger that the file no longer lists."""
+
+    missing_reasons = serializers.DictField(child=MissingReasonSerializer(), required=False,
+                                            default=dict,
+                                            help_text="{project code: {reason, note}}")
+    missing_reason = serializers.ChoiceField(
+        choices=RemovalReason.choices, required=False,
+        help_text="Reason for every missing project not listed in missing_reasons.")
+
+
+# --- Screening one payload ------------------------------------------------------------------
+
+class ScreenRequestSerializer(serializers.Serializer):
+    project = serializers.DictField(
+        help_text="One ledger row: {template header or field key: value}; strings are text "
+                  "cells, numbers numeric cells, null blank.")
+    as_of = serializers.DateField(required=False, help_text="Screening date (default today).")
+    rule_set = serializers.CharField(required=False, max_length=64,
+                                     help_text="A rule set by name (default: the one in "
+                                               "force on as_of).")
+
+
+class ScreenResultSerializer(serializers.Serializer):
+    rule_set = serializers.CharField()
+    as_of = serializers.DateField()
+    ignored_columns = serializers.ListField(child=serializers.CharField())
+    project_code = serializers.CharField()
+    region = serializers.CharField()
+    in_scope = serializers.BooleanField()
+    verdict = serializers.CharField()
+    disposition = serializers.CharField()
+    findings = FindingSerializer(many=True)
+
+
+# --- Review cases ---------------------------------------------------------------------------
+
+class CaseSerializer(ModelSerializer):
+    """A review case in lists."""
+
+    project = serializers.IntegerField(source="project_id")
+    project_code = serializers.CharField(source="project.project_code")
+    project_name = serializers.CharField(source="project.name")
+    region = serializers.CharField(source="region.code")
+    state_label = serializers.CharField(source="get_state_display")
+    overdue = serializers.BooleanField(source="is_overdue")
+    url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = ReviewCase
+        fields = ["id", "url", "project", "project_code", "project_name", "region", "cycle",
+                  "state", "state_label", "verdict", "disposition", "due_date", "overdue",
+                  "opened_at", "submitted_at", "updated_at"]
+
+    @extend_schema_field(OpenApiTypes.URI)
+    def get_url(self, case: ReviewCase) -> str:
+        return _url(self.context.get("request"), "case", case.pk)
+
+
+class AttachmentSerializer(ModelSerializer):
+    url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = CaseAttachment
+        fields = ["id", "original_name", "content_type", "size", "sha256", "uploaded_at", "url"]
+
+    @extend_schema_field(OpenApiTypes.URI)
+    def get_url(self, attachment: CaseAttachment) -> str:
+        return _url(self.context.get("request"), "case_file", attachment.case_id,
+                    attachment.pk)
+
+
+class EventSerializer(ModelSerializer):
+    """One step of the case's timeline."""
+
+    actor = serializers.CharField(source="actor.username")
+    attachments = AttachmentSerializer(many=True)
+
+    class Meta:
+        model = CaseEvent
+        fields = ["id", "transition", "actor", "at", "from_state", "to_state", "comment",
+                  "data", "attachments"]
+
+
+class BlockedSerializer(serializers.Serializer):
+    name = serializers.CharField()
+    reason = serializers.CharField()
+
+
+class CaseDetailSerializer(CaseSerializer):
+    """The case with its frozen screening, its timeline and what the user may do now."""
+
+    rule_set = serializers.CharField(source="rule_set.name", allow_null=True, default=None)
+    findings = FindingSerializer(many=True)
+    timeline = serializers.SerializerMethodField()
+    available_transitions = serializers.SerializerMethodField()
+    blocked_transitions = serializers.SerializerMethodField()
+
+    class Meta(CaseSerializer.Meta):
+        fields = [*CaseSerializer.Meta.fields, "rule_set", "screened_as_of", "in_scope",
+                  "findings", "evaluation_kind", "ordered_disposition",
+                  "rectification_deadline", "decided_at", "timeline",
+                  "available_transitions", "blocked_transitions"]
+
+    @extend_schema_field(EventSerializer(many=True))
+    def get_timeline(self, case: ReviewCase) -> list[dict]:
+        events = (CaseEvent.objects.filter(case=case).select_related("actor")
+                  .prefetch_related("attachments").order_by("at", "id"))
+        return EventSerializer(events, many=True, context=self.context).data
+
+    @extend_schema_field(serializers.ListField(child=serializers.CharField()))
+    def get_available_transitions(self, case: ReviewCase) -> list[str]:
+        from ..workflow import available_transitions
+
+        return available_transitions(case, self.context["request"].user)
+
+    @extend_schema_field(BlockedSerializer(many=True))
+    def get_blocked_transitions(self, case: ReviewCase) -> list[dict]:
+        from ..workflow import blocked_transitions
+
+        return [{"name": name, "reason": str(reason)}
+                for name, reason in blocked_transitions(case, self.context["request"].user)]
+
+
+class CaseOpenSerializer(serializers.Serializer):
+    project = serializers.IntegerField(help_text="Id of a project of your ledger.")
+
+
+class TransitionInputSerializer(serializers.Serializer):
+    """Input of a transition (JSON, or multipart when files are attached). Which fields a
+    transition needs is SPEC §5's table: withdraw/reject/close `reason`; return_for_info and
+    reject_rectification `comment`; forward `opinion`; request_evaluation `kind` and `scope`;
+    complete_evaluation `result` and files; order_rectification `disposition` and `deadline`;
+    submit_rectification files."""
+
+    expected_state = serializers.ChoiceField(
+        choices=CaseState.choices, required=False,
+        help_text="The state you saw; a case changed meanwhile is refused with 409.")
+    comment = serializers.CharField(required=False, allow_blank=True, max_length=4000)
+    reason = serializers.CharField(required=False, allow_blank=True, max_length=4000)
+    opinion = serializers.CharField(required=False, allow_blank=True, max_length=4000)
+    kind = serializers.ChoiceField(choices=EvaluationKind.choices, required=False)
+    scope = serializers.CharField(required=False, allow_blank=True, max_length=4000)
+    result = serializers.CharField(required=False, allow_blank=True, max_length=4000)
+    disposition = serializers.ChoiceField(
+        choices=[d.value for d in Disposition if d is not Disposition.NONE], required=False)
+    deadline = serializers.DateField(required=False, allow_null=True)
+    files = serializers.ListField(child=serializers.FileField(), required=False,
+                                  help_text="Evidence files (multipart only).")
+
+
+TRANSITION_NAMES = sorted(SERVICES)
+
+
+# --- Barometer and rule sets ----------------------------------------------------------------
+
+class IndicatorMonthSerializer(ModelSerializer):
+    """One region-month of the published barometer (能耗双控晴雨表)."""
+
+    region = serializers.CharField(source="region.code")
+    region_name = serializers.CharField(source="region.name")
+    period = serializers.SerializerMethodField()
+    rule_set = serializers.CharField(source="rule_set.name", allow_null=True, default=None)
+
+    class Meta:
+        model = IndicatorMonth
+        fields = ["region", "region_name", "year", "month", "period", "intensity_change_pct",
+                  "intensity_target_pct", "energy_total_tce", "energy_budget_tce",
+                  "coal_tonnes", "coal_cap_tonnes", "intensity_tier", "energy_tier",
+                  "coal_tier", "tier", "rule_set", "published_at"]
+
+    @extend_schema_field(OpenApiTypes.STR)
+    def get_period(self, row: IndicatorMonth) -> str:
+        return f"{row.year}-{row.month:02d}"
+
+
+class ParameterSerializer(serializers.Serializer):
+    id = serializers.CharField()
+    value = serializers.JSONField()
+    source = serializers.CharField(allow_blank=True)
+    status = serializers.CharField(allow_blank=True)
+    note = serializers.CharField(allow_blank=True)
+
+
+class RuleSetSerializer(ModelSerializer):
+    """A rule set: name, effective date, whether in force today."""
+
+    in_force = serializers.SerializerMethodField()
+    url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = RuleSet
+        fields = ["name", "url", "title_zh", "title_en", "effective_from", "in_force"]
+
+    @extend_schema_field(OpenApiTypes.BOOL)
+    def get_in_force(self, rule_set: RuleSet) -> bool:
+        current = self.context.get("in_force")
+        if current is None:
+            current = RuleSet.in_force(timezone.localdate())
+        return current is not None and current.pk == rule_set.pk
+
+    @extend_schema_field(OpenApiTypes.URI)
+    def get_url(self, rule_set: RuleSet) -> str:
+        return _url(self.context.get("request"), "rule_set", rule_set.name)
+
+
+class RuleSetDetailSerializer(RuleSetSerializer):
+    """The rule set with every parameter, its value and its source."""
+
+    parameters = serializers.SerializerMethodField()
+
+    class Meta(RuleSetSerializer.Meta):
+        fields = [*RuleSetSerializer.Meta.fields, "parameters"]
+
+    @extend_schema_field(ParameterSerializer(many=True))
+    def get_parameters(self, rule_set: RuleSet) -> list[dict]:
+        return [{"id": key, "value": value.get("value"), "source": value.get("source", ""),
+                 "status": value.get("status", ""), "note": value.get("note", "")}
+                for key, value in sorted(rule_set.parameters.items())
+                if isinstance(value, dict)]

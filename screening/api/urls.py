@@ -1,0 +1,39 @@
+"""URLs of the API (included at /api/ under the `api` namespace), its schema and docs."""
+
+from django.urls import path, re_path
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+
+from . import views, views_cases, views_ledger
+from .errors import not_found
+
+app_name = "api"
+
+urlpatterns = [
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
+    path("redoc/", SpectacularRedocView.as_view(url_name="api:schema"), name="redoc"),
+    path("me/", views.MeView.as_view(), name="me"),
+    path("ledger/template/", views_ledger.LedgerTemplate.as_view(), name="ledger_template"),
+    path("ledger/export/", views_ledger.LedgerExport.as_view(), name="ledger_export"),
+    path("ledger/uploads/", views_ledger.UploadList.as_view(), name="uploads"),
+    path("ledger/uploads/<int:pk>/", views_ledger.UploadDetail.as_view(), name="upload"),
+    path("ledger/uploads/<int:pk>/apply/", views_ledger.UploadApply.as_view(),
+         name="upload_apply"),
+    path("ledger/uploads/<int:pk>/files/original/", views_ledger.UploadOriginalFile.as_view(),
+         name="upload_original"),
+    path("ledger/uploads/<int:pk>/files/annotated/",
+         views_ledger.UploadAnnotatedFile.as_view(), name="upload_annotated"),
+    path("projects/", views.ProjectList.as_view(), name="projects"),
+    path("projects/<int:pk>/", views.ProjectDetail.as_view(), name="project"),
+    path("screening/", views.ScreenProject.as_view(), name="screen"),
+    path("cases/", views_cases.CaseList.as_view(), name="cases"),
+    path("cases/<int:pk>/", views_cases.CaseDetail.as_view(), name="case"),
+    path("cases/<int:pk>/transitions/<str:name>/", views_cases.CaseTransition.as_view(),
+         name="case_transition"),
+    path("cases/<int:pk>/files/<int:file_id>/", views_cases.CaseFile.as_view(),
+         name="case_file"),
+    path("barometer/", views.BarometerList.as_view(), name="barometer"),
+    path("rule-sets/", views.RuleSetList.as_view(), name="rule_sets"),
+    path("rule-sets/<str:name>/", views.RuleSetDetail.as_view(), name="rule_set"),
+    re_path(r"^.*$", not_found, name="not_found"),
+]
