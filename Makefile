@@ -20,6 +20,7 @@ setup: $(VENV)/.installed
 	$(MANAGE) compile_translations
 	$(MANAGE) migrate --noinput
 	$(MANAGE) load_reference_data
+	$(MANAGE) ensure_schedules
 
 run: setup
 	$(MANAGE) seed_demo
@@ -54,6 +55,7 @@ messages: $(VENV)/.installed
 bench: setup
 	$(PY) bench/engine.py
 	$(PY) bench/screen_ledger.py
+	$(PY) bench/monthly_report.py
 
 clean:
 	rm -rf var

@@ -135,7 +135,7 @@ class LedgerDiff:
 
 def ledger_scope_ids(region: Region) -> frozenset[int]:
     """The region and the regions that report to it: whose projects make up its ledger."""
-    return permissions._expand_review_line({region.pk})
+    return permissions.region_scope_ids(region)
 
 
 def compute_diff(region: Region, rows: Iterable[ProjectInput]) -> LedgerDiff:

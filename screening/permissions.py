@@ -39,6 +39,11 @@ def _expand_review_line(root_ids: set[int]) -> frozenset[int]:
     return frozenset(seen)
 
 
+def region_scope_ids(region: Region) -> frozenset[int]:
+    """The region and every region that reports to it: the scope of its ledger and reports."""
+    return _expand_review_line({region.pk})
+
+
 def scope_region_ids(user: User) -> frozenset[int]:
     """Ids of every region the user may see; empty for anonymous users. Cached on the user."""
     if not user.is_authenticated or not user.is_active:

@@ -54,7 +54,7 @@ from .models import (
     ReviewCase,
 )
 from .models.jobs import report_path
-from .permissions import _expand_review_line  # the one definition of a region's scope
+from .permissions import region_scope_ids as _region_scope
 
 log = logging.getLogger(__name__)
 
@@ -99,7 +99,7 @@ def aware(day: date) -> datetime:
 
 def region_scope_ids(region: Region) -> frozenset[int]:
     """The region and every region reporting to it: what its report and its members see."""
-    return _expand_review_line({region.pk})
+    return _region_scope(region)
 
 
 def report_scopes() -> list[Region]:

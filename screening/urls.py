@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import urls_cases, urls_ledger, urls_warnings, views
+from . import urls_cases, urls_ledger, urls_reports, urls_warnings, views
 
 app_name = "screening"
 
@@ -11,7 +11,5 @@ urlpatterns = [
     path("rule-sets/<str:name>/", views.rule_set_detail, name="rule_set"),
 ]
 
-urlpatterns += urls_ledger.urlpatterns + urls_cases.urlpatterns + urls_warnings.urlpatterns
-from . import urls_reports  # noqa: E402  (issue 7; the lead folds this into the import)
-
-urlpatterns += urls_reports.urlpatterns
+urlpatterns += (urls_ledger.urlpatterns + urls_cases.urlpatterns + urls_warnings.urlpatterns
+                + urls_reports.urlpatterns)

@@ -7,7 +7,7 @@ import io
 
 from openpyxl import load_workbook
 
-from screening.models import LedgerUpload, Project, UploadStatus
+from screening.models import LedgerUpload, Project, Region, UploadStatus
 from tests.factories import ProjectFactory
 from tests.ledger_files import valid_row, write_ledger
 
@@ -205,8 +205,7 @@ def test_the_template_can_be_downloaded(api_for, agency_a):
 def test_the_export_holds_only_my_regions_projects(api_for, agency_a):
     ProjectFactory(project_code="2401-410100-04-01-000001")
     ProjectFactory(project_code="2401-410300-04-01-000002",
-                   region=__import__("screening.models", fromlist=["Region"]).Region.objects
-                   .get(code="410300"))
+                   region=Region.objects.get(code="410300"))
     response = api_for(agency_a).get("/api/ledger/export/")
     sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).worksheets[0]
     codes = [row[0] for row in sheet.iter_rows(min_row=2, values_only=True)]
