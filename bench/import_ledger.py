@@ -319,6 +319,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=100_000)
     parser.add_argument("--file", help="use this ledger instead of writing one")
+    parser.add_argument("--changed-file", help="use this ledger as the 1 %% changed one")
     parser.add_argument("--iex-rows", type=int, default=10_000,
                         help="rows for django-import-export (0: skip; ≥ --rows: all)")
     parser.add_argument("--keep-db", action="store_true", help="do not drop the database")
@@ -338,8 +339,9 @@ def main() -> None:
         started = time.perf_counter()
         if not args.file:
             write_ledger(path, rows)
-        changed_path = temp_dir / "ledger-1pc-changed.xlsx"
-        write_ledger(changed_path, rows, changed_every=100)
+        changed_path = Path(args.changed_file or temp_dir / "ledger-1pc-changed.xlsx")
+        if not args.changed_file:
+            write_ledger(changed_path, rows, changed_every=100)
         iex_rows = min(args.iex_rows, rows)
         iex_path = temp_dir / "ledger-iex.xlsx"
         if 0 < iex_rows < rows:

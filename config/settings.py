@@ -214,6 +214,9 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Enums by value only: choice labels are translated, so they would make the schema depend
+    # on the request's language (and split one choice set into several components).
+    "ENUM_GENERATE_CHOICE_DESCRIPTION": False,
     "ENUM_NAME_OVERRIDES": {
         "CaseStateEnum": "screening.models.workflow.CaseState",
         "UploadStatusEnum": "screening.models.ledger.UploadStatus",

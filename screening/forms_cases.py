@@ -13,29 +13,12 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from .labels import DISPOSITION_LABELS, VERDICT_LABELS
 from .models import CaseState, EvaluationKind
 from .rules.types import Disposition
 from .workflow import CASE_FILE_MAX_BYTES
 
 ACCEPT = ".pdf,.jpg,.jpeg,.png,.docx,.xlsx"
-
-VERDICT_LABELS = {
-    "NOT_IN_SCOPE": _("Not in scope"), "NON_COMPLIANT": _("Non-compliant"),
-    "INCOMPLETE": _("Incomplete"), "COMPLIANT": _("Compliant"),
-}
-DISPOSITION_LABELS = {
-    "CLOSE": _("Close down by law"),
-    "STOP_AND_INVESTIGATE": _("Stop construction and investigate"),
-    "STOP_AND_RECTIFY": _("Stop construction and rectify"),
-    "SUSPEND_PRODUCTION": _("Suspend production for upgrading by a deadline"),
-    "RECTIFY": _("Upgrade by a deadline"),
-    "REJECT": _("Do not approve"),
-    "DEFER": _("Defer approval"),
-    "REQUEST_INFO": _("Request information"),
-    "PROCEED": _("Proceed normally"),
-    "NONE": _("None"),
-}
-
 
 class MultipleFileInput(forms.ClearableFileInput):
     allow_multiple_selected = True

@@ -36,6 +36,12 @@ from openpyxl.chart import BarChart, Reference
 from openpyxl.styles import Alignment, Font, PatternFill
 
 from . import deadlines
+from .labels import (
+    DISPOSITION_LABELS,
+    TIER_LABELS,
+    disposition_label,
+    verdict_label,
+)
 from .ledger.xlsx_safe import looks_like_formula, set_value, text_safe_cell
 from .models import (
     FINAL_STATES,
@@ -250,32 +256,6 @@ def diagnoses_due(region_ids: Iterable[int], *, changed_since: datetime | None =
 
 # --- Labels (English msgids; Chinese from the catalogue) -------------------------------------
 
-VERDICT_LABELS = {
-    "NOT_IN_SCOPE": gettext_lazy("Not in scope"),
-    "NON_COMPLIANT": gettext_lazy("Non-compliant"),
-    "INCOMPLETE": gettext_lazy("Incomplete"),
-    "COMPLIANT": gettext_lazy("Compliant"),
-    "": gettext_lazy("Not screened"),
-}
-DISPOSITION_LABELS = {
-    "CLOSE": gettext_lazy("Close down by law"),
-    "STOP_AND_INVESTIGATE": gettext_lazy("Stop construction and investigate"),
-    "STOP_AND_RECTIFY": gettext_lazy("Stop work and rectify"),
-    "SUSPEND_PRODUCTION": gettext_lazy("Suspend production for upgrading"),
-    "RECTIFY": gettext_lazy("Upgrade within a time limit"),
-    "REJECT": gettext_lazy("Do not approve"),
-    "DEFER": gettext_lazy("Defer approval"),
-    "REQUEST_INFO": gettext_lazy("Request more information"),
-    "PROCEED": gettext_lazy("Proceed"),
-    "NONE": gettext_lazy("None"),
-    "": gettext_lazy("None"),
-}
-TIER_LABELS = {
-    "red": gettext_lazy("Red"),
-    "yellow": gettext_lazy("Yellow"),
-    "green": gettext_lazy("Green"),
-    "": gettext_lazy("No data"),
-}
 ESCALATION_LABELS = {
     EscalationKind.REMINDER: gettext_lazy("Reminder"),
     EscalationKind.RESTRICTION: gettext_lazy("Regional energy-assessment restriction"),
@@ -291,14 +271,6 @@ HEADER_FILL = PatternFill("solid", fgColor="FFDCE6F1")
 BOLD = Font(bold=True)
 TITLE_FONT = Font(bold=True, size=14)
 WRAP = Alignment(wrap_text=True, vertical="top")
-
-
-def verdict_label(code: str) -> str:
-    return str(VERDICT_LABELS.get(code or "", code))
-
-
-def disposition_label(code: str) -> str:
-    return str(DISPOSITION_LABELS.get(code or "", code))
 
 
 def tier_label(code: str | None) -> str:

@@ -23,7 +23,7 @@ from ..models import (
     RuleSet,
     UploadStatus,
 )
-from ..rules.types import Disposition
+from ..rules.types import ConstructionType, Disposition, Sector, Stage, TechClass, Verdict
 from ..workflow import SERVICES
 
 
@@ -39,6 +39,13 @@ def _message(item: dict) -> str:
 
 
 # --- Shared pieces --------------------------------------------------------------------------
+
+def _codes(enum_cls, *, exclude=()) -> serializers.ChoiceField:
+    """A read-only code field of an engine enum: the code only, whatever the model's labels
+    (labels are translated; the schema names one enum per set of codes)."""
+    return serializers.ChoiceField(choices=[m.value for m in enum_cls if m not in exclude],
+                                   allow_blank=True, allow_null=True, read_only=True)
+
 
 class ModelSerializer(serializers.ModelSerializer):
     """Decimals as plain strings without trailing zeros ("50000", not "50000.0000000000")."""
@@ -111,6 +118,11 @@ class ProjectSerializer(ModelSerializer):
 
     region = serializers.CharField(source="region.code")
     region_name = serializers.CharField(source="region.name")
+    sector = _codes(Sector)
+    construction_type = _codes(ConstructionType)
+    stage = _codes(Stage)
+    verdict = _codes(Verdict)
+    disposition = _codes(Disposition)
     url = serializers.SerializerMethodField()
 
     class Meta:
@@ -144,6 +156,7 @@ class CaseRefSerializer(serializers.Serializer):
 class ProjectDetailSerializer(ProjectSerializer):
     """Every ledger field, the latest screening with its findings, and the project's cases."""
 
+    tech_class = _codes(TechClass)
     screening = serializers.SerializerMethodField()
     cases = serializers.SerializerMethodField()
 
@@ -307,6 +320,8 @@ class CaseSerializer(ModelSerializer):
     project_name = serializers.CharField(source="project.name")
     region = serializers.CharField(source="region.code")
     state_label = serializers.CharField(source="get_state_display")
+    verdict = _codes(Verdict)
+    disposition = _codes(Disposition)
     overdue = serializers.BooleanField(source="is_overdue")
     url = serializers.SerializerMethodField()
 
@@ -356,6 +371,7 @@ class CaseDetailSerializer(CaseSerializer):
 
     rule_set = serializers.CharField(source="rule_set.name", allow_null=True, default=None)
     findings = FindingSerializer(many=True)
+    ordered_disposition = _codes(Disposition)
     timeline = serializers.SerializerMethodField()
     available_transitions = serializers.SerializerMethodField()
     blocked_transitions = serializers.SerializerMethodField()

@@ -51,9 +51,14 @@ def write_annotated_workbook(src_path: str | Path, validation: LedgerValidation,
         text = _MISSING_HEADERS[lang] + "、".join(error.column for error in missing)
         notes[(1, 1)] = [text, *notes.get((1, 1), [])]
     if validation.data_rows <= full_copy_max_rows:
-        _annotate_in_place(src_path, validation, out_path, lang, notes)
-    else:
-        _annotated_copy(src_path, validation, out_path, lang, notes, limits or Limits())
+        try:
+            _annotate_in_place(src_path, validation, out_path, lang, notes)
+            return
+        except (ValueError, KeyError, TypeError):
+            # openpyxl cannot load every file the safe reader accepts (a numeric cell holding
+            # NaN, say): the user still gets the copy with the errors marked.
+            pass
+    _annotated_copy(src_path, validation, out_path, lang, notes, limits or Limits())
 
 
 def _cell_notes(errors: list[CellError], lang: str) -> dict[tuple[int, int], list[str]]:

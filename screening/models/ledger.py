@@ -6,7 +6,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from ..rules.types import ConstructionType, Disposition, Sector, Stage, TechClass, Verdict
+from ..labels import DISPOSITION_CHOICES, VERDICT_CHOICES
+from ..rules.types import ConstructionType, Sector, Stage, TechClass
 
 
 def _choices(enum_cls) -> list[tuple[str, str]]:
@@ -85,9 +86,9 @@ class Project(models.Model):
     remarks = _text(4000)
     # Latest screening (recomputed on every change and on re-screening).
     in_scope = models.BooleanField(null=True, db_index=True)
-    verdict = models.CharField(max_length=16, choices=_choices(Verdict), blank=True,
+    verdict = models.CharField(max_length=16, choices=VERDICT_CHOICES, blank=True,
                                db_index=True)
-    disposition = models.CharField(max_length=24, choices=_choices(Disposition), blank=True,
+    disposition = models.CharField(max_length=24, choices=DISPOSITION_CHOICES, blank=True,
                                    db_index=True)
     screened_rule_set = models.CharField(max_length=64, blank=True)
     screened_as_of = models.DateField(null=True, blank=True)

@@ -25,3 +25,24 @@ def parameter_value(value):
     if isinstance(value, list):
         return "、".join(str(v) for v in value)
     return value
+
+
+@register.filter
+def verdict_label(code):
+    from ..labels import verdict_label as label
+
+    return label(code)
+
+
+@register.filter
+def disposition_label(code):
+    from ..labels import disposition_label as label
+
+    return label(code)
+
+
+@register.filter
+def outcome_label(code):
+    from ..labels import outcome_label as label
+
+    return label(code)

@@ -44,8 +44,7 @@ CANARY_HOST = "127.0.0.1"
 class Entry:
     """One corpus file and what must happen to it.
 
-    outcome: "refused" (whole file, `code` is the safety refusal code, or "form" when the web
-    form refuses it before it is stored), "errors" (cell/header errors at `errors`:
+    outcome: "refused" (whole file, `code` is the safety refusal code), "errors" (cell/header errors at `errors`:
     (row, column header) pairs that must be reported) or "valid" (`rows` rows accepted).
     """
 
@@ -55,6 +54,7 @@ class Entry:
     code: str = ""
     errors: list[tuple[int, str]] = field(default_factory=list)
     rows: int = 0
+    web_form: str = ""  # the web form refuses it before it is stored (this message)
     huge: bool = False  # only in `make reliability` (slow to read: a real 50 MB import)
     note: str = ""
     values: dict[str, str] = field(default_factory=dict)  # expected cleaned values of row 2
@@ -398,16 +398,16 @@ BILLION_LAUGHS = ('<?xml version="1.0"?><!DOCTYPE worksheet [<!ENTITY lol "lol">
                   + "]>")
 
 
-def _entity_sheet(prolog: str, cell_text: str) -> bytes:
-    values = ledger_row(valid_values())
-    rows = [row_xml(1, HEADERS)]
-    cells = "".join(cell_xml(f"{column_letters(i + 1)}2", v) for i, v in enumerate(values)
-                    if i != 1)
-    cells = cells.replace('<c r="C2"', f'<c r="B2" t="inlineStr"><is><t>{cell_text}</t></is></c>'
-                                       '<c r="C2"', 1)
-    rows.append(f'<row r="2">{cells}</row>')
-    return sheet_xml(rows).replace(b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>',
-                                   prolog.encode(), 1)
+def _entity_sheet(prolog: str, name_xml: str) -> bytes:
+    """A ledger sheet whose XML starts with `prolog` and whose 项目名称 cell is raw XML text
+    (an entity reference, say)."""
+    cells = []
+    for i, value in enumerate(ledger_row(valid_values())):
+        ref = f"{column_letters(i + 1)}2"
+        cells.append(f'<c r="{ref}" t="inlineStr"><is><t>{name_xml}</t></is></c>' if i == 1
+                     else cell_xml(ref, value))
+    body = sheet_xml([row_xml(1, HEADERS), f'<row r="2">{"".join(cells)}</row>'])
+    return prolog.encode() + body.split(b"?>", 1)[1]
 
 
 def _many_rows_sheet(count: int, declared: str | None) -> bytes:
@@ -432,8 +432,9 @@ def _valid_big_sheet(target_bytes: int) -> tuple[bytes, int]:
 Maker = Callable[[Path], Entry]
 
 
-def build(folder: Path, huge: bool = False) -> list[Entry]:
-    """Write every corpus file into `folder`; the huge ones only when asked."""
+def build(folder: Path, huge: bool = False, canary_port: int = 9) -> list[Entry]:
+    """Write every corpus file into `folder`; the huge ones only when asked. External
+    references point at http://127.0.0.1:`canary_port`/ (a test may listen there)."""
     folder.mkdir(parents=True, exist_ok=True)
     entries: list[Entry] = []
 
@@ -466,7 +467,7 @@ def build(folder: Path, huge: bool = False) -> list[Entry]:
     encrypted_member.flags = 0x1
     add("encrypted_zip_entry", package([encrypted_member]), "refused", code="encrypted")
     # --- empty, truncated, bad CRC, lying sizes
-    add("empty", b"", "refused", code="form", note="the web form refuses an empty file")
+    add("empty", b"", "refused", code="empty", web_form="The submitted file is empty.")
     good = folder / "_good.xlsx"
     write_zip(good, package([_ok_sheet(3)]))
     whole = good.read_bytes()
@@ -505,7 +506,7 @@ def build(folder: Path, huge: bool = False) -> list[Entry]:
         (f"xl/media/pad{i:05d}.bin", stored(b"x")) for i in range(10_000)]),
         "refused", code="too_many_members")
     # --- XML: entity bombs, external entities, external DTDs
-    add("billion_laughs_sheet", _entity_sheet(BILLION_LAUGHS, "&lol9;"), "refused",
+    add("billion_laughs_sheet", package([_entity_sheet(BILLION_LAUGHS, "&lol9;")]), "refused",
         code="doctype")
     add("billion_laughs_shared_strings", package(
         [sheet_with_shared],
@@ -513,20 +514,20 @@ def build(folder: Path, huge: bool = False) -> list[Entry]:
                 + shared_strings_xml(shared).decode().split("?>", 1)[1]
                 .replace("<t>项目代码</t>", "<t>&lol9;</t>")).encode()),
         "refused", code="doctype")
-    xxe = (f'<?xml version="1.0"?><!DOCTYPE worksheet [<!ENTITY xxe SYSTEM '
-           f'"file:///etc/passwd">]>')
+    xxe = ('<?xml version="1.0"?><!DOCTYPE worksheet [<!ENTITY xxe SYSTEM '
+           '"file:///etc/passwd">]>')
     add("external_entity_file", package([_entity_sheet(xxe, "&xxe;")]), "refused",
         code="doctype")
     xxe_net = (f'<?xml version="1.0"?><!DOCTYPE worksheet [<!ENTITY xxe SYSTEM '
-               f'"http://{CANARY_HOST}:{{port}}/entity">]>')
+               f'"http://{CANARY_HOST}:{canary_port}/entity">]>')
     add("external_entity_http", package([_entity_sheet(xxe_net, "&xxe;")]), "refused",
         code="doctype", note="canary")
     dtd = (f'<?xml version="1.0"?><!DOCTYPE worksheet SYSTEM '
-           f'"http://{CANARY_HOST}:{{port}}/external.dtd">')
+           f'"http://{CANARY_HOST}:{canary_port}/external.dtd">')
     add("external_dtd", package([_entity_sheet(dtd, "x")]), "refused", code="doctype",
         note="canary")
     param = (f'<?xml version="1.0"?><!DOCTYPE worksheet [<!ENTITY % remote SYSTEM '
-             f'"http://{CANARY_HOST}:{{port}}/p.dtd"> %remote;]>')
+             f'"http://{CANARY_HOST}:{canary_port}/p.dtd"> %remote;]>')
     add("external_parameter_entity", package([_entity_sheet(param, "x")]), "refused",
         code="doctype", note="canary")
     wb_dtd = workbook_xml([("台账", "visible")]).replace(
@@ -610,12 +611,10 @@ def build(folder: Path, huge: bool = False) -> list[Entry]:
     name_at = HEADERS.index("项目名称")
     energy_at = HEADERS.index("年综合能源消费量(吨标准煤)")
     remarks_at = HEADERS.index("备注")
+    values[remarks_at] = "0"  # the DDE formula's saved value
     formula_rows = [row_xml(1, HEADERS), row_xml(2, values, formulas={
         name_at: 'HYPERLINK("http://127.0.0.1:9/x","点击")', energy_at: "25000*2",
         remarks_at: "cmd|' /C calc'!A0"})]
-    formula_rows[1] = formula_rows[1].replace(
-        f'<c r="{column_letters(name_at + 1)}2" t="str"><f>',
-        f'<c r="{column_letters(name_at + 1)}2" t="str"><f>', 1)
     add("formulas_with_saved_values", package([sheet_xml(formula_rows)]), "valid", rows=1,
         values={"name": "高炉产能置换升级项目0"})
     no_value = ledger_sheet([valid_values()]).replace(
@@ -624,7 +623,6 @@ def build(folder: Path, huge: bool = False) -> list[Entry]:
     add("formula_without_saved_value", package([no_value]), "errors",
         errors=[(2, "年综合能源消费量(吨标准煤)")])
     dde = ledger_sheet([valid_values()]).replace(
-        f'<c r="{column_letters(remarks_at + 1)}2"'.encode(), b"<c ignored", 0).replace(
         b"</row></sheetData>",
         f'<c r="{column_letters(remarks_at + 1)}2"><f>cmd|\' /C calc\'!A0</f></c>'
         f"</row></sheetData>".encode())
