@@ -7,11 +7,10 @@ import os
 
 import pytest
 import schemathesis
+from django.core.files import File
 from hypothesis import HealthCheck, Phase, given
 from hypothesis import settings as hypothesis_settings
 from schemathesis import GenerationMode
-
-from django.core.files import File
 
 from screening.api.authentication import issue_token
 from screening.ledger_import import receive_upload, validate_upload
