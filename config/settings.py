@@ -38,6 +38,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "config.security.ContentSecurityPolicyMiddleware",
+    "config.security.RequestSizeLimitMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -165,6 +167,9 @@ LEDGER_MAX_ROWS = env.int("LEDGER_MAX_ROWS", default=200_000)
 LEDGER_MAX_COLUMNS = env.int("LEDGER_MAX_COLUMNS", default=100)
 # Uploads larger than this are validated and applied in the background (progress bar).
 LEDGER_BACKGROUND_BYTES = env.int("LEDGER_BACKGROUND_BYTES", default=1_000_000)
+# Request bodies above the largest upload plus this margin (form fields, multipart framing) are
+# refused with 413 before they are read (config/security.py).
+REQUEST_BODY_MARGIN_BYTES = env.int("REQUEST_BODY_MARGIN_BYTES", default=1_000_000)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 
@@ -230,10 +235,33 @@ SPECTACULAR_SETTINGS = {
 }
 
 SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = False
+CSRF_COOKIE_SAMESITE = "Lax"
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+# Content Security Policy (config/security.py): scripts, styles, images and requests from this site
+# only; no inline script or style, no plug-ins, no framing, forms post only here.
+CONTENT_SECURITY_POLICY = {
+    "default-src": "'self'",
+    "script-src": "'self'",
+    "style-src": "'self'",
+    "img-src": "'self' data:",
+    "font-src": "'self'",
+    "connect-src": "'self'",
+    "object-src": "'none'",
+    "base-uri": "'none'",
+    "form-action": "'self'",
+    "frame-ancestors": "'none'",
+}
+# The API's Swagger UI and Redoc pages (third-party templates) start with an inline script.
+CONTENT_SECURITY_POLICY_EXCEPTIONS = {
+    prefix: {"script-src": "'self' 'unsafe-inline'", "style-src": "'self' 'unsafe-inline'",
+             "worker-src": "'self' blob:", "img-src": "'self' data: blob:"}
+    for prefix in ("/api/docs/", "/api/redoc/")
+}
 
 LOGGING = {
     "version": 1,

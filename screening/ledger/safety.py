@@ -371,7 +371,7 @@ class SheetScan:
         cut = data.rfind(b"</row>")
         if cut < 0:
             self.carry = data
-            if len(data) > 64 * MB:
+            if len(data) > 8 * MB:  # a row this long: the exact parse is cheaper
                 self.exact = True
             return
         cut += len(b"</row>")

@@ -29,3 +29,16 @@ def test_swagger_ui_and_redoc_come_from_the_sidecar_not_a_cdn(client, db):
         page = client.get(url).content.decode()
         assert "/static/drf_spectacular_sidecar/" in page, url
         assert "cdn" not in page.lower() and "unpkg" not in page.lower(), url
+
+
+def test_the_sidecar_files_are_found_by_staticfiles_once_the_app_is_installed(settings):
+    from django.contrib.staticfiles import finders
+
+    if "drf_spectacular_sidecar" not in settings.INSTALLED_APPS:
+        settings.INSTALLED_APPS = [*settings.INSTALLED_APPS, "drf_spectacular_sidecar"]
+    finders.get_finder.cache_clear()
+    try:
+        for name in ("swagger-ui-dist/swagger-ui-bundle.js", "redoc/bundles/redoc.standalone.js"):
+            assert finders.find(f"drf_spectacular_sidecar/{name}"), name
+    finally:
+        finders.get_finder.cache_clear()

@@ -220,3 +220,11 @@ def test_the_upload_list_is_scoped_and_filtered(api_for, agency_a, agency_b, tmp
     assert [u["region"] for u in mine["results"]] == ["410100"]
     assert api_for(agency_a).get(UPLOADS, {"status": "preview"}).json()["count"] == 1
     assert api_for(agency_a).get(UPLOADS, {"region": "410300"}).status_code == 400
+
+
+def test_a_date_without_a_rule_set_is_a_422_and_nothing_is_stored(api_for, agency_a, tmp_path):
+    response = upload(api_for(agency_a), write_ledger(tmp_path / "a.xlsx", [valid_row()]),
+                      as_of="2000-01-01")
+    assert response.status_code == 422
+    assert error_of(response)["code"] == "no_rule_set"
+    assert not LedgerUpload.objects.exists()
