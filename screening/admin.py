@@ -1,6 +1,8 @@
+from django import forms
 from django.contrib import admin
 
 from .models import AnnualResult, IndicatorMonth, Region, RegionAttribute, RuleSet
+from .reference_data import validate_rule_set_document
 
 
 class RegionAttributeInline(admin.TabularInline):
@@ -16,10 +18,47 @@ class RegionAdmin(admin.ModelAdmin):
     inlines = [RegionAttributeInline]
 
 
+class RuleSetForm(forms.ModelForm):
+    """A new rule set must drive the engine: its parameters are checked before saving."""
+
+    class Meta:
+        model = RuleSet
+        fields = ["name", "title_zh", "title_en", "effective_from", "parameters"]
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.errors:
+            return cleaned
+        document = {"name": cleaned.get("name"), "title_zh": cleaned.get("title_zh", ""),
+                    "title_en": cleaned.get("title_en", ""),
+                    "effective_from": cleaned["effective_from"].isoformat(),
+                    "parameters": cleaned.get("parameters")}
+        try:
+            validate_rule_set_document(document)
+        except ValueError as exc:
+            raise forms.ValidationError(str(exc)) from exc
+        return cleaned
+
+
 @admin.register(RuleSet)
 class RuleSetAdmin(admin.ModelAdmin):
+    form = RuleSetForm
     list_display = ("name", "effective_from", "title_zh", "created_at")
     search_fields = ("name", "title_zh", "title_en")
+
+    def get_readonly_fields(self, request, obj=None):
+        # A rule set that screenings cite is never edited in place: add a new one instead.
+        return ("name", "effective_from", "parameters") if obj is not None else ()
+
+    def get_changeform_initial_data(self, request):
+        """A new rule set starts as a copy of the one in force, to be edited."""
+        from django.utils import timezone
+
+        current = RuleSet.in_force(timezone.localdate())
+        initial = super().get_changeform_initial_data(request)
+        if current is not None:
+            initial.setdefault("parameters", current.parameters)
+        return initial
 
 
 @admin.register(IndicatorMonth)

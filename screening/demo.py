@@ -32,6 +32,7 @@ DEMO_USERS = [
     DemoUser("ly_agency", "洛阳市发展改革委报送员", Role.AGENCY, "410300", "ly-agency@example.org"),
     DemoUser("ly_city", "洛阳市审核员", Role.CITY_REVIEWER, "410300", "ly-city@example.org"),
     DemoUser("ay_agency", "安阳市发展改革委报送员", Role.AGENCY, "410500", "ay-agency@example.org"),
+    DemoUser("ay_city", "安阳市审核员", Role.CITY_REVIEWER, "410500", "ay-city@example.org"),
     DemoUser("gy_agency", "巩义市发展改革委报送员 (省直管)", Role.AGENCY, "410181",
              "gy-agency@example.org"),
     DemoUser("ly_observer", "洛阳市观察员", Role.OBSERVER, "410300", "ly-observer@example.org"),
@@ -193,13 +194,17 @@ def seed_demo_cases() -> int:
     agency = {code: User.objects.get(username=name)
               for name, code in [(u, REGION_CODES[r]) for r, u in REGION_UPLOADERS.items()]}
     city = {"410100": User.objects.get(username="zz_city"),
-            "410300": User.objects.get(username="ly_city")}
+            "410300": User.objects.get(username="ly_city"),
+            "410500": User.objects.get(username="ay_city")}
     count = 0
     for project in Project.objects.filter(stage="拟建").select_related("region").order_by("id"):
         case = open_case(project, acting_user=agency[project.region.code])
         submit_case(case, acting_user=agency[project.region.code])
         count += 1
-        if case.state == CaseState.SUBMITTED and count % 2 and project.region.code in city:
+        # Most cases go on to the province; 安阳's (under 限批 in the demo barometer) all do,
+        # so the provincial reviewer sees why they cannot be approved.
+        if case.state == CaseState.SUBMITTED and project.region.code in city and (
+                count % 3 or project.region.code == "410500"):
             forward_case(case, acting_user=city[project.region.code],
                          opinion="经市级初审,材料齐全,同意报省级审核。")
     return count
