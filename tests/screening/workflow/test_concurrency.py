@@ -63,7 +63,7 @@ def test_approve_and_reject_at_once_one_wins(on_postgres, transactional_db):
     losers = [r for r in results if isinstance(r, workflow.TransitionRefused)]
     assert len(winners) == 1 and len(losers) == 1, results
     assert losers[0].code == "conflict"
-    assert "changed by someone else" in losers[0].reason
+    assert "已被他人处理" in losers[0].reason  # the conflict message, in the default language
     case.refresh_from_db()
     assert case.state in (CaseState.APPROVED, CaseState.REJECTED)
     decisions = CaseEvent.objects.filter(case=case, transition__in=["approve", "reject"])
