@@ -175,7 +175,7 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "DEFAULT_PAGINATION_CLASS": "screening.api.common.ApiPagination",
+    "DEFAULT_PAGINATION_CLASS": "screening.api.pagination.ApiPagination",
     "PAGE_SIZE": 50,
     # Personal API tokens (Authorization: Bearer th_…) for agency systems; the session for
     # the browser (with CSRF).

@@ -12,20 +12,25 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field, fields
 from datetime import date
 from decimal import Decimal
+from operator import attrgetter
 from pathlib import Path
 
+import orjson
 from django.conf import settings
 from django.core.files.base import File
-from django.db import transaction
+from django.db import connection, models, transaction
 from django.db.models import Max
 from django.utils import timezone
+from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+from psycopg import sql
 
 from . import permissions
 from .ledger.reference import LedgerReference
 from .ledger.safety import Limits, UnsafeWorkbook
-from .ledger.validate import CellError, LedgerValidation, validate_workbook
+from .ledger.template import COLUMNS, Kind
+from .ledger.validate import CellError, validate_workbook
 from .models import (
     ChangeKind,
     LedgerUpload,
@@ -38,8 +43,8 @@ from .models import (
     UploadStatus,
 )
 from .models.ledger import NUMBER_DECIMAL_PLACES
-from .rules.types import ProjectInput
-from .screen import findings_for_storage, parameters_of, rule_set_for, screen_inputs
+from .rules.types import ConstructionType, ProjectInput, Sector, Stage, TechClass
+from .screen import findings_for_storage, gc_paused, parameters_of, rule_set_for, screener
 
 LEDGER_FIELDS = [f.name for f in fields(ProjectInput) if f.name != "region"]
 SCREENING_FIELDS = ["in_scope", "verdict", "disposition", "screened_rule_set", "screened_as_of",
@@ -69,12 +74,7 @@ def limits_from_settings() -> Limits:
 
 def ledger_reference(rule_set: RuleSet) -> LedgerReference:
     """What validation needs from the database: project regions and the rule set's products."""
-    params = parameters_of(rule_set)
-    regions = [(r.code, r.name, list(r.aliases))
-               for r in Region.objects.filter(is_project_region=True)]
-    products = [(spec.key, spec.family, spec.unit) for spec in params.products.values()]
-    return LedgerReference.build(regions=regions, products=products,
-                                 family_sectors=dict(params.family_sectors))
+    return ledger_reference_with_digest(rule_set)[0]
 
 
 def lang() -> str:
@@ -121,7 +121,10 @@ def field_changes(project: Project, row: ProjectInput, region_id: int) -> dict[s
 
 @dataclass
 class LedgerDiff:
-    """What applying a validated file would do to the region's ledger."""
+    """What applying a validated file would do to the region's ledger.
+
+    Projects are loaded without their screening (see `_DIFF_FIELDS`): setting those fields is
+    fine, reading them would cost a query per project."""
 
     new: list[ProjectInput] = field(default_factory=list)
     changed: list[tuple[Project, ProjectInput, dict]] = field(default_factory=list)
@@ -135,7 +138,12 @@ class LedgerDiff:
 
 def ledger_scope_ids(region: Region) -> frozenset[int]:
     """The region and the regions that report to it: whose projects make up its ledger."""
-    return permissions.region_scope_ids(region)
+    return permissions._expand_review_line({region.pk})
+
+
+_DIFF_FIELDS = ["id", "region", "status", *LEDGER_FIELDS]
+_ledger_values = attrgetter(*LEDGER_FIELDS)
+_CHUNK = 5000
 
 
 def compute_diff(region: Region, rows: Iterable[ProjectInput]) -> LedgerDiff:
@@ -143,8 +151,9 @@ def compute_diff(region: Region, rows: Iterable[ProjectInput]) -> LedgerDiff:
     region_ids = {r.code: r.pk for r in Region.objects.all()}
     codes = [row.project_code for row in rows]
     existing: dict[str, Project] = {}
-    for start in range(0, len(codes), 5000):
-        for project in Project.objects.filter(project_code__in=codes[start:start + 5000]):
+    for start in range(0, len(codes), _CHUNK):
+        for project in Project.objects.filter(
+                project_code__in=codes[start:start + _CHUNK]).only(*_DIFF_FIELDS).order_by():
             existing[project.project_code] = project
     diff = LedgerDiff()
     for row in rows:
@@ -152,7 +161,14 @@ def compute_diff(region: Region, rows: Iterable[ProjectInput]) -> LedgerDiff:
         if project is None:
             diff.new.append(row)
             continue
-        changes = field_changes(project, row, region_ids[row.region])
+        region_id = region_ids[row.region]
+        # Decimal compares by value and a StrEnum equals its text, so equal tuples mean an
+        # unchanged row; only rows that differ get the field-by-field comparison.
+        if (project.status == ProjectStatus.ACTIVE and project.region_id == region_id
+                and _ledger_values(project) == _ledger_values(row)):
+            diff.unchanged.append((project, row))
+            continue
+        changes = field_changes(project, row, region_id)
         if project.status != ProjectStatus.ACTIVE:
             changes["status"] = [project.status, ProjectStatus.ACTIVE]
         if changes:
@@ -160,15 +176,16 @@ def compute_diff(region: Region, rows: Iterable[ProjectInput]) -> LedgerDiff:
         else:
             diff.unchanged.append((project, row))
     in_file = set(codes)
-    diff.missing = list(
-        Project.objects.filter(region_id__in=ledger_scope_ids(region),
-                               status=ProjectStatus.ACTIVE)
-        .exclude(project_code__in=in_file).order_by("project_code")
-    ) if len(in_file) < 50_000 else [
-        p for p in Project.objects.filter(region_id__in=ledger_scope_ids(region),
-                                          status=ProjectStatus.ACTIVE).order_by("project_code")
-        if p.project_code not in in_file
+    missing_ids = [
+        pk for pk, code in Project.objects.filter(
+            region_id__in=ledger_scope_ids(region), status=ProjectStatus.ACTIVE
+        ).order_by().values_list("pk", "project_code").iterator(chunk_size=_CHUNK)
+        if code not in in_file
     ]
+    for start in range(0, len(missing_ids), _CHUNK):
+        diff.missing.extend(Project.objects.filter(pk__in=missing_ids[start:start + _CHUNK])
+                            .only("id", "project_code", "name", "status").order_by())
+    diff.missing.sort(key=lambda project: project.project_code)
     return diff
 
 
@@ -207,21 +224,22 @@ def receive_upload(user, region: Region, uploaded: File, original_name: str,
     return upload
 
 
-def _region_errors(validation: LedgerValidation, upload: LedgerUpload) -> list[CellError]:
+def _region_errors(rows: list[tuple[int, ProjectInput]], upload: LedgerUpload
+                   ) -> list[CellError]:
     """Rows of regions outside the upload's ledger, and codes registered in another region."""
     allowed = {r.code for r in Region.objects.filter(id__in=ledger_scope_ids(upload.region))}
     user_scope = permissions.scope_region_ids(upload.uploaded_by)
     allowed &= {r.code for r in Region.objects.filter(id__in=user_scope)}
     errors: list[CellError] = []
-    codes = [row.project_code for _n, row in validation.rows]
+    codes = [row.project_code for _n, row in rows]
     elsewhere: dict[str, str] = {}
-    for start in range(0, len(codes), 5000):
-        for code, region_code, region_name in Project.objects.filter(
-            project_code__in=codes[start:start + 5000]
-        ).values_list("project_code", "region__code", "region__name"):
-            if region_code not in allowed:
-                elsewhere[code] = region_name
-    for row_number, row in validation.rows:
+    for start in range(0, len(codes), _CHUNK):
+        for code, region_name in Project.objects.filter(
+            project_code__in=codes[start:start + _CHUNK]
+        ).exclude(region__code__in=allowed).order_by().values_list("project_code",
+                                                                    "region__name"):
+            elsewhere[code] = region_name
+    for row_number, row in rows:
         if row.region not in allowed:
             errors.append(CellError(
                 row=row_number, column="所在地区", value=row.region,
@@ -246,9 +264,9 @@ def validate_upload(upload: LedgerUpload, progress=None) -> LedgerUpload:
     rule_set = rule_set_for(upload.as_of)
     LedgerUpload.objects.filter(pk=upload.pk).update(status=UploadStatus.VALIDATING)
     path = Path(upload.file.path)
+    reference, reference_digest = ledger_reference_with_digest(rule_set)
     try:
-        validation = validate_workbook(path, ledger_reference(rule_set),
-                                       limits_from_settings())
+        validation = validate_workbook(path, reference, limits_from_settings())
     except UnsafeWorkbook as refusal:
         upload.status = UploadStatus.REFUSED
         upload.message = refusal.message_en if lang() == "en" else refusal.message_zh
@@ -256,7 +274,7 @@ def validate_upload(upload: LedgerUpload, progress=None) -> LedgerUpload:
                           "message_zh": refusal.message_zh, "message_en": refusal.message_en}]
         upload.save()
         return upload
-    extra = _region_errors(validation, upload) if not validation.header_errors else []
+    extra = _region_errors(validation.rows, upload) if not validation.header_errors else []
     bad_rows = {e.row for e in extra}
     if extra:
         validation.errors = sorted([*validation.errors, *extra], key=lambda e: (e.row, e.column))
@@ -276,6 +294,7 @@ def validate_upload(upload: LedgerUpload, progress=None) -> LedgerUpload:
         upload.save()
         return upload
     diff = compute_diff(upload.region, (row for _n, row in validation.rows))
+    write_rows_spool(upload, reference_digest, validation.rows)
     upload.preview = preview_of(diff, ledger_version(upload.region))
     upload.status = UploadStatus.PREVIEW
     upload.errors = []
@@ -296,10 +315,133 @@ def preview_of(diff: LedgerDiff, version: list) -> dict:
     }
 
 
+# --- The validated rows, kept from the preview to the confirmation --------------------------
+# Confirming re-reads nothing when the rows validated at the preview are still what the file
+# and the reference data give: the spool is signed (SECRET_KEY) and names the file's sha256
+# and a digest of the reference data; anything else and the file is validated again.
+
+SPOOL_FORMAT = 1
+_SPOOL_SALT = "screening.ledger_import.rows-spool"
+_INPUT_FIELDS = [f.name for f in fields(ProjectInput)]
+_DECIMAL_FIELDS = {c.key for c in COLUMNS if c.kind in (Kind.NUMBER, Kind.SIGNED_NUMBER)}
+_DATE_FIELDS = {c.key for c in COLUMNS if c.kind is Kind.DATE}
+_ENUM_FIELDS = {"sector": Sector, "construction_type": ConstructionType, "stage": Stage,
+                "tech_class": TechClass}
+
+
+def ledger_reference_with_digest(rule_set: RuleSet) -> tuple[LedgerReference, str]:
+    """ledger_reference() and a digest of what it was built from (keys the rows spool)."""
+    params = parameters_of(rule_set)
+    regions = sorted((r.code, r.name, sorted(r.aliases))
+                     for r in Region.objects.filter(is_project_region=True))
+    products = sorted((spec.key, spec.family, spec.unit) for spec in params.products.values())
+    family_sectors = {family: sorted(sectors) for family, sectors in params.family_sectors.items()}
+    digest = hashlib.sha256(orjson.dumps([regions, products, family_sectors],
+                                         option=orjson.OPT_SORT_KEYS)).hexdigest()
+    reference = LedgerReference.build(regions=regions, products=products,
+                                      family_sectors=family_sectors)
+    return reference, digest
+
+
+def _spool_path(upload: LedgerUpload) -> Path:
+    return Path(upload.file.path).with_suffix(".rows")
+
+
+def _spool_header(upload: LedgerUpload, reference_digest: str, rows: int) -> dict:
+    return {"format": SPOOL_FORMAT, "upload": upload.pk, "sha256": upload.sha256,
+            "reference": reference_digest, "rows": rows}
+
+
+def _spool_value(value):
+    if isinstance(value, Decimal):
+        return str(value)
+    raise TypeError(f"cannot spool {type(value).__name__}")
+
+
+def write_rows_spool(upload: LedgerUpload, reference_digest: str,
+                     rows: list[tuple[int, ProjectInput]]) -> None:
+    """Keep the validated rows next to the stored file: a signed header line, then one JSON
+    array per row (sheet row number, then the ProjectInput fields in order)."""
+    header = orjson.dumps(_spool_header(upload, reference_digest, len(rows)))
+    body = b"".join(
+        orjson.dumps([number, *(getattr(row, name) for name in _INPUT_FIELDS)],
+                     default=_spool_value) + b"\n"
+        for number, row in rows)
+    signature = salted_hmac(_SPOOL_SALT, header + b"\n" + body, algorithm="sha256").hexdigest()
+    _spool_path(upload).write_bytes(signature.encode() + b"\n" + header + b"\n" + body)
+
+
+def _input_from_spool(values: list) -> tuple[int, ProjectInput]:
+    number, *cells = values
+    row = {}
+    for name, value in zip(_INPUT_FIELDS, cells, strict=True):
+        if value is not None:
+            if name in _DECIMAL_FIELDS:
+                value = Decimal(value)
+            elif name in _DATE_FIELDS:
+                value = date.fromisoformat(value)
+            elif name in _ENUM_FIELDS:
+                value = _ENUM_FIELDS[name](value)
+        row[name] = value
+    return number, ProjectInput(**row)
+
+
+def read_rows_spool(upload: LedgerUpload, reference_digest: str
+                    ) -> list[tuple[int, ProjectInput]] | None:
+    """The rows validated at the preview, or None when there are none that can be trusted
+    for this upload, its stored file and the current reference data."""
+    path = _spool_path(upload)
+    if not path.is_file():
+        return None
+    data = path.read_bytes()
+    signature, _newline, signed = data.partition(b"\n")
+    expected = salted_hmac(_SPOOL_SALT, signed, algorithm="sha256").hexdigest().encode()
+    if not constant_time_compare(signature, expected):
+        return None
+    header, _newline, body = signed.partition(b"\n")
+    lines = body.splitlines()
+    if orjson.loads(header) != _spool_header(upload, reference_digest, len(lines)):
+        return None
+    return [_input_from_spool(orjson.loads(line)) for line in lines]
+
+
+def _file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _validated_rows(upload: LedgerUpload) -> list[tuple[int, ProjectInput]]:
+    """The file's rows as validated now: from the spool when it holds, else read again."""
+    path = Path(upload.file.path)
+    if _file_sha256(path) != upload.sha256:
+        raise UploadRefused(_("The stored file is not the one that was uploaded; please upload "
+                              "it again."))
+    reference, reference_digest = ledger_reference_with_digest(rule_set_for(upload.as_of))
+    rows = read_rows_spool(upload, reference_digest)
+    if rows is not None:
+        return rows
+    validation = validate_workbook(path, reference, limits_from_settings())
+    if validation.errors or validation.header_errors:
+        raise UploadRefused(_("The file no longer validates; please upload it again."))
+    return validation.rows
+
+
+# --- Apply ------------------------------------------------------------------------------------
+
 def _project_values(row: ProjectInput, region_id: int) -> dict:
     values = {name: _normalise(getattr(row, name)) for name in LEDGER_FIELDS}
     values["region_id"] = region_id
     return values
+
+
+def _screening_values(screening) -> dict:
+    return {"in_scope": screening.in_scope, "verdict": screening.verdict.value,
+            "disposition": screening.disposition.value,
+            "screened_rule_set": screening.rule_set, "screened_as_of": screening.as_of,
+            "findings": findings_for_storage(screening)}
 
 
 @transaction.atomic
@@ -318,105 +460,177 @@ def apply_upload(upload: LedgerUpload, user, missing_reasons: dict[str, tuple[st
             "status": upload.get_status_display()})
     if user.pk != upload.uploaded_by_id or not permissions.can_upload_ledger(user, upload.region):
         raise UploadRefused(_("Only the person who uploaded the file can confirm it."))
-    if ledger_version(upload.region) != upload.preview.get("version"):
-        raise UploadRefused(_("The ledger of %(region)s changed after this preview was made. "
-                              "Please upload the file again to see a fresh preview.") % {
-            "region": upload.region.name})
-    validation = validate_workbook(Path(upload.file.path), ledger_reference(
-        rule_set_for(upload.as_of)), limits_from_settings())
-    if validation.errors or validation.header_errors or _region_errors(validation, upload):
+    version = ledger_version(upload.region)
+    stale = UploadRefused(_("The ledger of %(region)s changed after this preview was made. "
+                            "Please upload the file again to see a fresh preview.") % {
+        "region": upload.region.name})
+    if version != upload.preview.get("version"):
+        raise stale
+    rows = _validated_rows(upload)
+    if _region_errors(rows, upload):
         raise UploadRefused(_("The file no longer validates; please upload it again."))
-    diff = compute_diff(upload.region, (row for _n, row in validation.rows))
-    missing_codes = {p.project_code for p in diff.missing}
+    diff = compute_diff(upload.region, (row for _n, row in rows))
+    if preview_of(diff, version) != upload.preview:
+        raise stale  # what is applied is exactly what the user confirmed
     valid_reasons = set(RemovalReason.values)
-    absent = sorted(code for code in missing_codes
-                    if missing_reasons.get(code, ("", ""))[0] not in valid_reasons)
+    absent = sorted(p.project_code for p in diff.missing
+                    if missing_reasons.get(p.project_code, ("", ""))[0] not in valid_reasons)
     if absent:
         raise UploadRefused(_("Give a reason for every project missing from the file "
                               "(%(count)d without a reason).") % {"count": len(absent)})
     region_ids = {r.code: r.pk for r in Region.objects.all()}
     now = timezone.now()
+    _rule_set, screen_one = screener(upload.as_of)
+    history: list[dict] = []
+    with gc_paused():
+        # New projects go in whole (ledger values and screening) in one pass; their history
+        # row only says they were created by this upload, whose file keeps the values.
+        for start in range(0, len(diff.new), _CHUNK):
+            batch = diff.new[start:start + _CHUNK]
+            ids = _insert_rows(Project, [
+                {**_project_values(row, region_ids[row.region]),
+                 **_screening_values(screen_one(row)), "status": ProjectStatus.ACTIVE,
+                 "last_upload_id": upload.pk, "created_at": now, "updated_at": now}
+                for row in batch])
+            history.extend({"project_id": pk, "kind": ChangeKind.CREATED, "changes": {}}
+                           for pk in ids)
 
-    new_projects = [Project(**_project_values(row, region_ids[row.region]), last_upload=upload)
-                    for row in diff.new]
-    Project.objects.bulk_create(new_projects, batch_size=1000)
-    if new_projects and new_projects[0].pk is None:  # backends without RETURNING ids
-        by_code = dict(Project.objects.filter(
-            project_code__in=[p.project_code for p in new_projects]
-        ).values_list("project_code", "pk"))
-        for project in new_projects:
-            project.pk = by_code[project.project_code]
-    history = [ProjectChange(project=p, upload=upload, kind=ChangeKind.CREATED, changed_by=user,
-                             changes={k: [None, _json(v)] for k, v in _project_values(
-                                 row, region_ids[row.region]).items() if v is not None})
-               for p, row in zip(new_projects, diff.new, strict=True)]
+        for project, row, changes in diff.changed:
+            for name, value in _project_values(row, region_ids[row.region]).items():
+                setattr(project, name, value)
+            for name, value in _screening_values(screen_one(row)).items():
+                setattr(project, name, value)
+            kind = (ChangeKind.RESTORED if project.status != ProjectStatus.ACTIVE
+                    else ChangeKind.UPDATED)
+            project.status = ProjectStatus.ACTIVE
+            project.removal_reason = ""
+            project.removal_note = ""
+            project.last_upload_id = upload.pk
+            project.updated_at = now
+            history.append({"project_id": project.pk, "kind": kind, "changes": changes})
+        _update_rows(Project, [p for p, _r, _c in diff.changed],
+                     ["region", "status", "removal_reason", "removal_note", "last_upload",
+                      "updated_at", *LEDGER_FIELDS, *SCREENING_FIELDS])
 
-    changed_projects = []
-    for project, row, changes in diff.changed:
-        for name, value in _project_values(row, region_ids[row.region]).items():
-            setattr(project, name, value)
-        kind = ChangeKind.RESTORED if project.status != ProjectStatus.ACTIVE else ChangeKind.UPDATED
-        project.status = ProjectStatus.ACTIVE
-        project.removal_reason = ""
-        project.removal_note = ""
-        project.last_upload = upload
-        project.updated_at = now
-        changed_projects.append(project)
-        history.append(ProjectChange(project=project, upload=upload, kind=kind, changes=changes,
-                                     changed_by=user))
+        # Unchanged projects are screened too, and written only if their result moved.
+        for start in range(0, len(diff.unchanged), _CHUNK):
+            _rescreen_unchanged(diff.unchanged[start:start + _CHUNK], screen_one)
+
+    by_reason: dict[tuple[str, str], list[int]] = {}
     for project in diff.missing:
         reason, note = missing_reasons[project.project_code]
-        project.status = ProjectStatus.REMOVED
-        project.removal_reason = reason
-        project.removal_note = (note or "")[:500]
-        project.last_upload = upload
-        project.updated_at = now
-        changed_projects.append(project)
-        history.append(ProjectChange(project=project, upload=upload, kind=ChangeKind.REMOVED,
-                                     changes={"status": [ProjectStatus.ACTIVE,
-                                                         ProjectStatus.REMOVED]},
-                                     reason=reason, note=(note or "")[:500], changed_by=user))
-
-    # Screen every project of the file; unchanged ones are written only if their result moved.
-    in_file = [*new_projects, *(p for p, _r, _c in diff.changed), *(p for p, _r in diff.unchanged)]
-    rows = [*diff.new, *(r for _p, r, _c in diff.changed), *(r for _p, r in diff.unchanged)]
-    _rule_set, screenings = screen_inputs(rows, upload.as_of)
-    unchanged_ids = {p.pk for p, _r in diff.unchanged}
-    rescreened = []
-    for project, screening in zip(in_file, screenings, strict=True):
-        stored = (project.in_scope, project.verdict, project.disposition,
-                  project.screened_rule_set, project.findings)
-        _store(project, screening)
-        if project.pk in unchanged_ids:
-            if stored != (project.in_scope, project.verdict, project.disposition,
-                          project.screened_rule_set, project.findings):
-                rescreened.append(project)
-    changed_fields = ["region", "status", "removal_reason", "removal_note", "last_upload",
-                      "updated_at", *LEDGER_FIELDS, *SCREENING_FIELDS]
-    Project.objects.bulk_update([*changed_projects], changed_fields, batch_size=500)
-    Project.objects.bulk_update(new_projects, SCREENING_FIELDS, batch_size=1000)
-    Project.objects.bulk_update(rescreened, SCREENING_FIELDS, batch_size=1000)
-    ProjectChange.objects.bulk_create(history, batch_size=1000)
+        note = (note or "")[:500]
+        by_reason.setdefault((reason, note), []).append(project.pk)
+        history.append({"project_id": project.pk, "kind": ChangeKind.REMOVED,
+                        "changes": {"status": [ProjectStatus.ACTIVE, ProjectStatus.REMOVED]},
+                        "reason": reason, "note": note})
+    for (reason, note), ids in by_reason.items():
+        for start in range(0, len(ids), _CHUNK):
+            Project.objects.filter(pk__in=ids[start:start + _CHUNK]).update(
+                status=ProjectStatus.REMOVED, removal_reason=reason, removal_note=note,
+                last_upload=upload, updated_at=now)
+    _insert_rows(ProjectChange, [{"upload_id": upload.pk, "changed_by_id": user.pk,
+                                  "changed_at": now, **entry} for entry in history])
 
     upload.status = UploadStatus.APPLIED
     upload.applied_at = now
     upload.applied_by = user
     upload.progress = 100
-    upload.summary = {**diff.counts(), "screened": len(in_file)}
+    upload.summary = {**diff.counts(),
+                      "screened": len(diff.new) + len(diff.changed) + len(diff.unchanged)}
     upload.save()
     # Earlier previews of this region's ledger are now out of date.
     LedgerUpload.objects.filter(region=upload.region, status=UploadStatus.PREVIEW).exclude(
         pk=upload.pk).update(status=UploadStatus.SUPERSEDED)
+    spool = _spool_path(upload)
+    transaction.on_commit(lambda: spool.unlink(missing_ok=True))
     return upload
 
 
-def _store(project: Project, screening) -> None:
-    project.in_scope = screening.in_scope
-    project.verdict = screening.verdict.value
-    project.disposition = screening.disposition.value
-    project.screened_rule_set = screening.rule_set
-    project.screened_as_of = screening.as_of
-    project.findings = findings_for_storage(screening)
+_STORED_SCREENING = ["in_scope", "verdict", "disposition", "screened_rule_set", "findings"]
+
+
+def _rescreen_unchanged(batch: list[tuple[Project, ProjectInput]], screen_one) -> None:
+    stored = {pk: values for pk, *values in Project.objects.filter(
+        pk__in=[p.pk for p, _r in batch]).order_by().values_list("pk", *_STORED_SCREENING)}
+    moved = []
+    for project, row in batch:
+        values = _screening_values(screen_one(row))
+        if [values[name] for name in _STORED_SCREENING] != stored[project.pk]:
+            for name, value in values.items():
+                setattr(project, name, value)
+            moved.append(project)
+    _update_rows(Project, moved, SCREENING_FIELDS)
+
+
+# --- Writing many rows: COPY on PostgreSQL, the ORM's bulk operations elsewhere ---------------
+
+def _copy_statement(table: str, columns: list[str]) -> sql.Composed:
+    return sql.SQL("COPY {} ({}) FROM STDIN").format(
+        sql.Identifier(table), sql.SQL(", ").join(map(sql.Identifier, columns)))
+
+
+def _column_value(model_field, value):
+    if value is not None and isinstance(model_field, models.JSONField):
+        return orjson.dumps(value).decode()
+    return value
+
+
+def _insert_rows(model, rows: list[dict]) -> list[int]:
+    """Insert rows given as {attname: value} (fields left out take their default); returns
+    the new ids in order. PostgreSQL takes the ids from the table's sequence, then COPY."""
+    if not rows:
+        return []
+    if connection.vendor != "postgresql":
+        objects = [model(**row) for row in rows]
+        model.objects.bulk_create(objects, batch_size=1000)
+        if objects[0].pk is None:  # backends without RETURNING ids
+            raise NotImplementedError("bulk_create did not return ids")
+        return [obj.pk for obj in objects]
+    meta = model._meta
+    columns = [f for f in meta.concrete_fields if not f.primary_key]
+    defaults = {f.attname: f.get_default() for f in columns if f.has_default()}
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT nextval(pg_get_serial_sequence(%s, %s)) "
+                       "FROM generate_series(1, %s)", [meta.db_table, meta.pk.column, len(rows)])
+        ids = [pk for (pk,) in cursor.fetchall()]
+        statement = _copy_statement(meta.db_table, [meta.pk.column, *(f.column for f in columns)])
+        with cursor.cursor.copy(statement) as copy:
+            for pk, row in zip(ids, rows, strict=True):
+                copy.write_row([pk, *(
+                    _column_value(f, row[f.attname] if f.attname in row else defaults.get(
+                        f.attname, "" if f.empty_strings_allowed and not f.null else None))
+                    for f in columns)])
+    return ids
+
+
+def _update_rows(model, objects: list, names: list[str]) -> None:
+    """bulk_update; on PostgreSQL one UPDATE … FROM a temporary table filled with COPY (the
+    ORM's CASE WHEN per row and field is slow for thousands of rows)."""
+    if not objects:
+        return
+    if connection.vendor != "postgresql":
+        model.objects.bulk_update(objects, names, batch_size=500)
+        return
+    meta = model._meta
+    columns = [meta.get_field(name) for name in names]
+    table = sql.Identifier(meta.db_table)
+    temp = sql.Identifier("ledger_update_rows")
+    pk = sql.Identifier(meta.pk.column)
+    column_names = sql.SQL(", ").join(sql.Identifier(f.column) for f in columns)
+    with connection.cursor() as cursor:
+        cursor.execute(sql.SQL("CREATE TEMPORARY TABLE {} ON COMMIT DROP AS SELECT {}, {} "
+                               "FROM {} WITH NO DATA").format(temp, pk, column_names, table))
+        statement = sql.SQL("COPY {} ({}, {}) FROM STDIN").format(temp, pk, column_names)
+        with cursor.cursor.copy(statement) as copy:
+            for obj in objects:
+                copy.write_row([obj.pk, *(_column_value(f, getattr(obj, f.attname))
+                                          for f in columns)])
+        cursor.execute(sql.SQL("UPDATE {} AS t SET {} FROM {} AS u WHERE t.{} = u.{}").format(
+            table, sql.SQL(", ").join(sql.SQL("{} = u.{}").format(sql.Identifier(f.column),
+                                                                 sql.Identifier(f.column))
+                                      for f in columns), temp, pk, pk))
+        cursor.execute(sql.SQL("DROP TABLE {}").format(temp))
 
 
 def may_roll_back(user) -> bool:
@@ -446,10 +660,12 @@ def rollback_upload(upload: LedgerUpload, user) -> LedgerUpload:
         raise UploadRefused(_("A later change touched projects of this upload; roll back the "
                               "later upload first."))
     region_ids = {r.pk for r in Region.objects.all()}
+    now = timezone.now()
     projects = []
     history = []
     for change in changes:
         project = change.project
+        project.updated_at = now  # moves ledger_version: previews made before are stale
         undo: dict[str, list] = {}
         if change.kind == ChangeKind.CREATED:
             undo["status"] = [project.status, ProjectStatus.REMOVED]
@@ -473,7 +689,7 @@ def rollback_upload(upload: LedgerUpload, user) -> LedgerUpload:
         history.append(ProjectChange(project=project, upload=upload, kind=ChangeKind.ROLLED_BACK,
                                      changes=undo, changed_by=user))
     Project.objects.bulk_update(projects, ["region", "status", "removal_reason", "removal_note",
-                                           *LEDGER_FIELDS], batch_size=500)
+                                           "updated_at", *LEDGER_FIELDS], batch_size=500)
     ProjectChange.objects.bulk_create(history, batch_size=1000)
     from .screen import rescreen_projects
 

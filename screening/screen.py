@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import gc
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import fields
 from datetime import date
@@ -87,15 +87,27 @@ def gc_paused() -> Iterator[None]:
             gc.enable()
 
 
+def screener(as_of: date, rule_set_name: str | None = None
+             ) -> tuple[RuleSet, Callable[[ProjectInput], Screening]]:
+    """The rule set in force (or named) and a function screening one input under it; the
+    context is read once, so a caller can screen a large ledger batch by batch."""
+    rule_set = rule_set_for(as_of, rule_set_name)
+    params = parameters_of(rule_set)
+    resolver = ContextResolver(as_of)
+
+    def screen_one(project: ProjectInput) -> Screening:
+        return screen(project, resolver.for_region(project.region), params)
+
+    return rule_set, screen_one
+
+
 def screen_inputs(
     inputs: Iterable[ProjectInput], as_of: date, rule_set_name: str | None = None
 ) -> tuple[RuleSet, list[Screening]]:
     """Screen engine inputs under the rule set in force (or named), reading the context once."""
-    rule_set = rule_set_for(as_of, rule_set_name)
-    params = parameters_of(rule_set)
-    resolver = ContextResolver(as_of)
+    rule_set, screen_one = screener(as_of, rule_set_name)
     with gc_paused():
-        return rule_set, [screen(p, resolver.for_region(p.region), params) for p in inputs]
+        return rule_set, [screen_one(p) for p in inputs]
 
 
 def store_screening(project: Project, screening: Screening) -> None:

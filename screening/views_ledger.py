@@ -221,7 +221,9 @@ def project_detail(request: HttpRequest, project_id: int) -> HttpResponse:
                   if column.key != "region"]
     return render(request, "screening/ledger/project.html", {
         "project": project, "fields": field_rows, "changes": changes, "language": lang(),
-        "cases": getattr(project, "cases", None) and project.cases.all(),
+        "cases": project.cases.order_by("-id") if hasattr(project, "cases") else [],
+        "may_open_case": (project.status == "active"
+                          and permissions.can_upload_ledger(request.user, project.region)),
     })
 
 

@@ -1,4 +1,4 @@
-"""Pieces shared by the API views: pagination, the .xlsx renderer, error responses."""
+"""Pieces shared by the API views: the .xlsx renderer and the documented error responses."""
 
 from __future__ import annotations
 
@@ -6,19 +6,11 @@ import json
 
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse
-from rest_framework.pagination import PageNumberPagination
 from rest_framework.renderers import BaseRenderer
 
 from .serializers import ErrorSerializer
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-class ApiPagination(PageNumberPagination):
-    """`?page=N`, and `?page_size=N` up to 200 (default PAGE_SIZE, 50)."""
-
-    page_size_query_param = "page_size"
-    max_page_size = 200
 
 
 class XlsxRenderer(BaseRenderer):

@@ -44,8 +44,9 @@ CANARY_HOST = "127.0.0.1"
 class Entry:
     """One corpus file and what must happen to it.
 
-    outcome: "refused" (whole file, `code` is the safety refusal code), "errors" (cell/header errors at `errors`:
-    (row, column header) pairs that must be reported) or "valid" (`rows` rows accepted).
+    outcome: "refused" (whole file, `code` is the safety refusal code), "errors" (cell or
+    header errors at `errors`: (row, column header) pairs that must be reported) or "valid"
+    (`rows` rows accepted).
     """
 
     name: str
@@ -262,10 +263,10 @@ ROOT_RELS = (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Relations
              f'openxmlformats.org/package/2006/relationships/metadata/core-properties" '
              f'Target="docProps/core.xml"/></Relationships>').encode()
 
-CORE = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?><cp:coreProperties '
-        'xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties" '
-        'xmlns:dc="http://purl.org/dc/elements/1.1/"><dc:creator>corpus</dc:creator>'
-        '</cp:coreProperties>').encode()
+CORE = (b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><cp:coreProperties '
+        b'xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties" '
+        b'xmlns:dc="http://purl.org/dc/elements/1.1/"><dc:creator>corpus</dc:creator>'
+        b'</cp:coreProperties>')
 
 
 def workbook_xml(sheets: list[tuple[str, str]]) -> bytes:
@@ -362,10 +363,10 @@ def ods_members() -> list[tuple[str, bytes | Raw]]:
     return [("mimetype", stored(b"application/vnd.oasis.opendocument.spreadsheet")),
             ("META-INF/manifest.xml", b'<?xml version="1.0"?><manifest:manifest xmlns:manifest='
              b'"urn:oasis:names:tc:opendocument:xmlns:manifest:1.0"/>'),
-            ("content.xml", ('<?xml version="1.0"?><office:document-content xmlns:office='
-                             '"urn:oasis:names:tc:opendocument:xmlns:office:1.0"><office:body>'
-                             '<office:spreadsheet/></office:body></office:document-content>'
-                             ).encode())]
+            ("content.xml", (b'<?xml version="1.0"?><office:document-content xmlns:office='
+                             b'"urn:oasis:names:tc:opendocument:xmlns:office:1.0"><office:body>'
+                             b'<office:spreadsheet/></office:body></office:document-content>'
+                             ))]
 
 
 SPREADSHEETML_2003 = (
@@ -583,7 +584,8 @@ def build(folder: Path, huge: bool = False, canary_port: int = 9) -> list[Entry]
         "errors", errors=[(2, "备注")])
     add("numbers_overflowing", package([ledger_sheet([valid_values(
         annual_energy_tce=RawNumber("1e400"), new_energy_tce=RawNumber("-1e400"),
-        coal_tonnes=RawNumber("NaN"), investment=1e13, new_capacity=RawNumber("1.7976931348623157e308"),
+        coal_tonnes=RawNumber("NaN"), investment=1e13,
+        new_capacity=RawNumber("1.7976931348623157e308"),
         replaced_capacity="99999999999999999999999999")])]),
         "errors", errors=[(2, "年综合能源消费量(吨标准煤)"), (2, "新增能源消费量(吨标准煤)"),
                           (2, "年煤炭消费量(吨)"), (2, "总投资(万元)"), (2, "新增产能"),
@@ -596,7 +598,7 @@ def build(folder: Path, huge: bool = False, canary_port: int = 9) -> list[Entry]
     merged_ok = [row_xml(1, [*HEADERS, "合并说明", None]),
                  row_xml(2, ledger_row(valid_values()) + ["x", None])]
     add("merged_ignored_header", package([sheet_xml(
-        merged_ok, extra=f'<mergeCells count="1"><mergeCell ref="AK1:AL1"/></mergeCells>')]),
+        merged_ok, extra='<mergeCells count="1"><mergeCell ref="AK1:AL1"/></mergeCells>')]),
         "valid", rows=1)
     # --- macros
     add("xlsm_with_macros", package([_ok_sheet()], types=content_types(main=(

@@ -163,3 +163,8 @@ T.update({
     'No data': '无数据',
     'Not screened': '未甄别',
 })
+
+T.update({
+    'No review case yet.': '尚无审核案件。',
+    'Open a review case': '发起审核案件',
+})
