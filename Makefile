@@ -57,5 +57,10 @@ bench: setup
 	$(PY) bench/screen_ledger.py
 	$(PY) bench/monthly_report.py
 
+# Issue 9: hostile files (with the 50 MB import), access matrix, races on PostgreSQL,
+# deployment checks and the running stack; prints one table (not part of `make test`).
+reliability: setup
+	$(PY) bench/reliability.py
+
 clean:
 	rm -rf var

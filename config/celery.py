@@ -12,3 +12,4 @@ app.autodiscover_tasks()
 # One tasks module per area, besides tasks.py.
 for _area in ("tasks_ledger", "tasks_warnings", "tasks_reports"):
     app.autodiscover_tasks(related_name=_area)
+app.autodiscover_tasks(["screening.api"])

@@ -123,12 +123,12 @@ def field_changes(project: Project, row: ProjectInput, region_id: int) -> dict[s
 class LedgerDiff:
     """What applying a validated file would do to the region's ledger.
 
-    Projects are loaded without their screening (see `_DIFF_FIELDS`): setting those fields is
-    fine, reading them would cost a query per project."""
+    Changed and missing projects are loaded without their screening fields (setting them is
+    fine; reading them would cost a query each); unchanged ones are only their id."""
 
     new: list[ProjectInput] = field(default_factory=list)
     changed: list[tuple[Project, ProjectInput, dict]] = field(default_factory=list)
-    unchanged: list[tuple[Project, ProjectInput]] = field(default_factory=list)
+    unchanged: list[tuple[int, ProjectInput]] = field(default_factory=list)
     missing: list[Project] = field(default_factory=list)
 
     def counts(self) -> dict[str, int]:
@@ -141,7 +141,7 @@ def ledger_scope_ids(region: Region) -> frozenset[int]:
     return permissions._expand_review_line({region.pk})
 
 
-_DIFF_FIELDS = ["id", "region", "status", *LEDGER_FIELDS]
+_STORED_FIELDS = ["id", "region_id", "status", *LEDGER_FIELDS]
 _ledger_values = attrgetter(*LEDGER_FIELDS)
 _CHUNK = 5000
 
@@ -150,31 +150,34 @@ def compute_diff(region: Region, rows: Iterable[ProjectInput]) -> LedgerDiff:
     rows = list(rows)
     region_ids = {r.code: r.pk for r in Region.objects.all()}
     codes = [row.project_code for row in rows]
-    existing: dict[str, Project] = {}
+    stored: dict[str, tuple] = {}
+    code_at = _STORED_FIELDS.index("project_code")
     for start in range(0, len(codes), _CHUNK):
-        for project in Project.objects.filter(
-                project_code__in=codes[start:start + _CHUNK]).only(*_DIFF_FIELDS).order_by():
-            existing[project.project_code] = project
+        for values in Project.objects.filter(project_code__in=codes[start:start + _CHUNK]
+                                             ).order_by().values_list(*_STORED_FIELDS):
+            stored[values[code_at]] = values
     diff = LedgerDiff()
     for row in rows:
-        project = existing.get(row.project_code)
-        if project is None:
+        values = stored.get(row.project_code)
+        if values is None:
             diff.new.append(row)
             continue
-        region_id = region_ids[row.region]
+        pk, region_id, status, *ledger = values
+        new_region_id = region_ids[row.region]
         # Decimal compares by value and a StrEnum equals its text, so equal tuples mean an
         # unchanged row; only rows that differ get the field-by-field comparison.
-        if (project.status == ProjectStatus.ACTIVE and project.region_id == region_id
-                and _ledger_values(project) == _ledger_values(row)):
-            diff.unchanged.append((project, row))
+        if (status == ProjectStatus.ACTIVE and region_id == new_region_id
+                and tuple(ledger) == _ledger_values(row)):
+            diff.unchanged.append((pk, row))
             continue
-        changes = field_changes(project, row, region_id)
-        if project.status != ProjectStatus.ACTIVE:
-            changes["status"] = [project.status, ProjectStatus.ACTIVE]
+        project = Project(**dict(zip(_STORED_FIELDS, values, strict=True)))
+        changes = field_changes(project, row, new_region_id)
+        if status != ProjectStatus.ACTIVE:
+            changes["status"] = [status, ProjectStatus.ACTIVE]
         if changes:
             diff.changed.append((project, row, changes))
         else:
-            diff.unchanged.append((project, row))
+            diff.unchanged.append((pk, row))
     in_file = set(codes)
     missing_ids = [
         pk for pk, code in Project.objects.filter(
@@ -310,7 +313,7 @@ def preview_of(diff: LedgerDiff, version: list) -> dict:
         "new": [{"code": r.project_code, "name": r.name} for r in diff.new],
         "changed": [{"code": p.project_code, "name": r.name, "changes": c}
                     for p, r, c in diff.changed],
-        "unchanged": [p.project_code for p, _r in diff.unchanged],
+        "unchanged": [r.project_code for _pk, r in diff.unchanged],
         "missing": [{"code": p.project_code, "name": p.name, "id": p.pk} for p in diff.missing],
     }
 
@@ -550,16 +553,14 @@ def apply_upload(upload: LedgerUpload, user, missing_reasons: dict[str, tuple[st
 _STORED_SCREENING = ["in_scope", "verdict", "disposition", "screened_rule_set", "findings"]
 
 
-def _rescreen_unchanged(batch: list[tuple[Project, ProjectInput]], screen_one) -> None:
+def _rescreen_unchanged(batch: list[tuple[int, ProjectInput]], screen_one) -> None:
     stored = {pk: values for pk, *values in Project.objects.filter(
-        pk__in=[p.pk for p, _r in batch]).order_by().values_list("pk", *_STORED_SCREENING)}
+        pk__in=[pk for pk, _r in batch]).order_by().values_list("pk", *_STORED_SCREENING)}
     moved = []
-    for project, row in batch:
+    for pk, row in batch:
         values = _screening_values(screen_one(row))
-        if [values[name] for name in _STORED_SCREENING] != stored[project.pk]:
-            for name, value in values.items():
-                setattr(project, name, value)
-            moved.append(project)
+        if [values[name] for name in _STORED_SCREENING] != stored[pk]:
+            moved.append(Project(pk=pk, **values))
     _update_rows(Project, moved, SCREENING_FIELDS)
 
 

@@ -20,11 +20,16 @@ def main() -> int:
         table.update(runpy.run_path(str(path)).get("T", {}))
     po = polib.pofile(str(CATALOGUE))
     for entry in po:
-        if entry.msgid in table:
+        text = table.get(entry.msgid)
+        if text is None and "%%" in entry.msgid:
+            # {% blocktranslate %} doubles a literal percent sign in its msgid.
+            single = table.get(entry.msgid.replace("%%", "%"))
+            text = single.replace("%", "%%") if single is not None else None
+        if text is not None:
             if entry.msgid_plural:
-                entry.msgstr_plural = {0: table[entry.msgid]}
+                entry.msgstr_plural = {0: text}
             else:
-                entry.msgstr = table[entry.msgid]
+                entry.msgstr = text
             entry.flags = [f for f in entry.flags if f != "fuzzy"]
     po.save()
     missing = [e.msgid for e in po.untranslated_entries()]

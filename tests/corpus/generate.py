@@ -418,16 +418,20 @@ def _many_rows_sheet(count: int, declared: str | None) -> bytes:
 
 
 def _valid_big_sheet(target_bytes: int) -> tuple[bytes, int]:
-    """A valid ledger sheet of about `target_bytes` of XML (stored, not deflated)."""
-    header = row_xml(1, HEADERS)
-    sample = row_xml(2, ledger_row(valid_values(0, remarks="备" * 400)))
-    per_row = len(sample.encode()) + 8
-    count = min(190_000, max(1, (target_bytes - 2000) // per_row))
-    parts = [header]
-    for i in range(count):
-        parts.append(row_xml(i + 2, ledger_row(valid_values(
-            i, project_code=f"2104-410100-04-01-{i:06d}", remarks="备注" * 200 + str(i)))))
-    return sheet_xml(parts), count
+    """A valid ledger sheet of just under `target_bytes` of XML (stored, not deflated)."""
+    parts = [row_xml(1, HEADERS).encode()]
+    size = len(sheet_xml([]))
+    count = 0
+    while count < 190_000:
+        row = row_xml(count + 2, ledger_row(valid_values(
+            count, project_code=f"2104-410100-04-01-{count:06d}",
+            remarks="备注" * 200 + str(count)))).encode()
+        if size + len(parts[0]) + len(row) > target_bytes:
+            break
+        parts.append(row)
+        size += len(row)
+        count += 1
+    return sheet_xml([p.decode() for p in parts]), count
 
 
 Maker = Callable[[Path], Entry]

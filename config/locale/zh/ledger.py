@@ -168,3 +168,8 @@ T.update({
     'No review case yet.': '尚无审核案件。',
     'Open a review case': '发起审核案件',
 })
+
+T.update({
+    'API tokens': 'API令牌',
+    'Digest': '摘要邮件',
+})

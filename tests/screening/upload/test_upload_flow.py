@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from django.core.files.base import ContentFile
 from openpyxl import load_workbook
 
+from screening import ledger_import
 from screening.ledger_import import (
     UploadRefused,
     apply_upload,
@@ -144,7 +147,8 @@ def test_errors_come_back_in_an_annotated_workbook(agency_a, tmp_path):
 
 
 def test_a_stale_preview_cannot_be_applied(agency_a, tmp_path, applied):
-    first = upload_rows(agency_a, [*two_projects(), valid_row(project_code="2106-410100-04-01-000001")],
+    first = upload_rows(agency_a, [*two_projects(),
+                                   valid_row(project_code="2106-410100-04-01-000001")],
                         tmp_path, name="a.xlsx")
     second = upload_rows(agency_a, two_projects()[:1] + [two_projects()[1]], tmp_path,
                          name="b.xlsx")
@@ -181,10 +185,14 @@ def test_a_failure_midway_leaves_the_ledger_as_it_was(agency_a, tmp_path, applie
     rows[0]["name"] = "改名"
     upload = upload_rows(agency_a, rows, tmp_path, name="boom.xlsx")
 
-    def crash(*args, **kwargs):
-        raise RuntimeError("worker died")
+    insert_rows = ledger_import._insert_rows
 
-    monkeypatch.setattr(ProjectChange.objects, "bulk_create", crash)
+    def crash_on_history(model, rows):  # the last write, after the projects changed
+        if model is ProjectChange:
+            raise RuntimeError("worker died")
+        return insert_rows(model, rows)
+
+    monkeypatch.setattr(ledger_import, "_insert_rows", crash_on_history)
     with pytest.raises(RuntimeError):
         apply_upload(upload, agency_a, {})
     monkeypatch.undo()
@@ -192,3 +200,90 @@ def test_a_failure_midway_leaves_the_ledger_as_it_was(agency_a, tmp_path, applie
     assert LedgerUpload.objects.get(pk=upload.pk).status == UploadStatus.PREVIEW
     apply_upload(LedgerUpload.objects.get(pk=upload.pk), agency_a, {})  # the retry works
     assert Project.objects.get(project_code=CODE_1).name == "改名"
+
+
+def test_confirming_uses_the_rows_validated_at_the_preview(agency_a, tmp_path, monkeypatch,
+                                                           django_capture_on_commit_callbacks):
+    upload = upload_rows(agency_a, two_projects(), tmp_path)
+    assert ledger_import._spool_path(upload).is_file()
+
+    def no_second_reading(*args, **kwargs):
+        raise AssertionError("the file was validated again")
+
+    monkeypatch.setattr(ledger_import, "validate_workbook", no_second_reading)
+    with django_capture_on_commit_callbacks(execute=True):
+        apply_upload(upload, agency_a, {})
+    assert Project.objects.count() == 2
+    assert not ledger_import._spool_path(upload).exists()  # removed once applied
+
+
+def test_the_spool_gives_back_exactly_the_validated_rows(agency_a, tmp_path):
+    from screening.ledger.validate import validate_workbook
+
+    rows = [*two_projects(), valid_row(project_code="2106-410100-04-01-000001", stage="存量",
+                                       eia_ref="豫环审〔2021〕7号", eia_date="2020-1-20",
+                                       start_date="2021年3月1日", remarks="  备注\u200b ",
+                                       coal_substitution=None, investment="12,000.5")]
+    upload = upload_rows(agency_a, rows, tmp_path)
+    assert upload.status == UploadStatus.PREVIEW, upload.errors
+    reference, digest = ledger_import.ledger_reference_with_digest(
+        ledger_import.rule_set_for(upload.as_of))
+    validated = validate_workbook(upload.file.path, reference).rows
+    assert ledger_import.read_rows_spool(upload, digest) == validated
+
+
+def test_a_tampered_spool_is_ignored_and_the_file_validated_again(agency_a, tmp_path,
+                                                                  monkeypatch):
+    upload = upload_rows(agency_a, two_projects(), tmp_path)
+    spool = ledger_import._spool_path(upload)
+    spool.write_bytes(spool.read_bytes().replace("高炉".encode(), "焦炉".encode()))
+    readings = []
+    validate = ledger_import.validate_workbook
+    monkeypatch.setattr(ledger_import, "validate_workbook",
+                        lambda *args, **kwargs: readings.append(1) or validate(*args, **kwargs))
+    apply_upload(upload, agency_a, {})
+    assert readings == [1]
+    assert Project.objects.get(project_code=CODE_1).name == "高炉产能置换升级项目"
+
+
+def test_a_spool_of_other_reference_data_is_not_used(agency_a, tmp_path):
+    upload = upload_rows(agency_a, two_projects(), tmp_path)
+    _reference, digest = ledger_import.ledger_reference_with_digest(
+        ledger_import.rule_set_for(upload.as_of))
+    assert ledger_import.read_rows_spool(upload, digest) is not None
+    assert ledger_import.read_rows_spool(upload, "0" * 64) is None
+    other = LedgerUpload.objects.get(pk=upload.pk)
+    other.pk += 1000  # a spool is bound to its upload
+    assert ledger_import.read_rows_spool(other, digest) is None
+
+
+def test_a_stored_file_that_changed_after_the_preview_is_refused(agency_a, tmp_path):
+    upload = upload_rows(agency_a, two_projects(), tmp_path)
+    rows = two_projects()
+    rows[0]["name"] = "偷换的名称"
+    write_ledger(Path(upload.file.path), rows)
+    with pytest.raises(UploadRefused):
+        apply_upload(upload, agency_a, {})
+    assert not Project.objects.exists()
+    assert LedgerUpload.objects.get(pk=upload.pk).status == UploadStatus.PREVIEW
+
+
+def test_a_preview_made_before_a_rollback_cannot_be_applied(agency_a, provincial_reviewer,
+                                                             tmp_path, applied):
+    rows = two_projects()
+    rows[0]["name"] = "新名称"
+    changed = apply_upload(upload_rows(agency_a, rows, tmp_path, name="x.xlsx"), agency_a, {})
+    stale = upload_rows(agency_a, rows, tmp_path, name="y.xlsx")  # previews "unchanged"
+    rollback_upload(changed, provincial_reviewer)
+    with pytest.raises(UploadRefused):
+        apply_upload(stale, agency_a, {})
+    assert Project.objects.get(project_code=CODE_1).name == "高炉产能置换升级项目"
+
+
+def test_history_of_created_projects_is_compact_and_rollback_still_removes_them(
+        agency_a, provincial_reviewer, applied):
+    created = ProjectChange.objects.filter(upload=applied, kind="created")
+    assert created.count() == 2
+    assert all(change.changes == {} for change in created)
+    rollback_upload(applied, provincial_reviewer)
+    assert set(Project.objects.values_list("status", flat=True)) == {ProjectStatus.REMOVED}

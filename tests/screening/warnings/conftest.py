@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import datetime, time
 from decimal import Decimal
 
-import pytest
 from django.utils import timezone
 
 from screening.context import month_counts_from
@@ -14,11 +13,6 @@ from screening.warnings import IndicatorRow, save_indicator_months
 
 ANYANG = "410500"
 HUAXIAN = "410526"  # 滑县: province-direct county inside 安阳, no barometer of its own
-
-
-@pytest.fixture(autouse=True)
-def _warning_urls(settings):
-    settings.ROOT_URLCONF = "tests.screening.warnings.urls"
 
 
 def energy_row(code: str, year: int, month: int, share: str, budget: str = "1200") -> IndicatorRow:
