@@ -374,19 +374,37 @@ def write_rows_spool(upload: LedgerUpload, reference_digest: str,
     _spool_path(upload).write_bytes(signature.encode() + b"\n" + header + b"\n" + body)
 
 
-def _input_from_spool(values: list) -> tuple[int, ProjectInput]:
-    number, *cells = values
-    row = {}
-    for name, value in zip(_INPUT_FIELDS, cells, strict=True):
-        if value is not None:
-            if name in _DECIMAL_FIELDS:
-                value = Decimal(value)
-            elif name in _DATE_FIELDS:
-                value = date.fromisoformat(value)
-            elif name in _ENUM_FIELDS:
-                value = _ENUM_FIELDS[name](value)
-        row[name] = value
-    return number, ProjectInput(**row)
+class _SpoolDecoder:
+    """Spooled cells back to ProjectInput values. Values repeat a lot down a column (sectors,
+    units, dates, references), so each column shares its equal values, as validation does."""
+
+    def __init__(self) -> None:
+        self.memos = {name: {} for name in _INPUT_FIELDS}
+
+    def row(self, values: list) -> tuple[int, ProjectInput]:
+        number, *cells = values
+        row = {}
+        for name, value in zip(_INPUT_FIELDS, cells, strict=True):
+            if value is not None:
+                memo = self.memos[name]
+                found = memo.get(value)
+                if found is None:
+                    found = _decode(name, value)
+                    if len(memo) < 4096:
+                        memo[value] = found
+                value = found
+            row[name] = value
+        return number, ProjectInput(**row)
+
+
+def _decode(name: str, value):
+    if name in _DECIMAL_FIELDS:
+        return Decimal(value)
+    if name in _DATE_FIELDS:
+        return date.fromisoformat(value)
+    if name in _ENUM_FIELDS:
+        return _ENUM_FIELDS[name](value)
+    return value
 
 
 def read_rows_spool(upload: LedgerUpload, reference_digest: str
@@ -405,7 +423,8 @@ def read_rows_spool(upload: LedgerUpload, reference_digest: str
     lines = body.splitlines()
     if orjson.loads(header) != _spool_header(upload, reference_digest, len(lines)):
         return None
-    return [_input_from_spool(orjson.loads(line)) for line in lines]
+    decoder = _SpoolDecoder()
+    return [decoder.row(orjson.loads(line)) for line in lines]
 
 
 def _file_sha256(path: Path) -> str:

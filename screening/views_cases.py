@@ -190,7 +190,14 @@ def _case_context(request: HttpRequest, case: ReviewCase, *, posted: tuple[str, 
     findings = [{**f, "message": _message(f)} for f in case.findings
                 if f.get("outcome") != "NA"]
     blocked = [(transition_label(n), why) for n, why in workflow.blocked_transitions(case, user)]
+    from . import warnings as early_warning
+
     return {
+        # On a planned project: the region's 限批 if any, and what approving would do to the
+        # region's energy budget for the year (SPEC §6).
+        "restriction": early_warning.restriction_in_force(case.region),
+        "budget": (early_warning.budget_impact(case.project)
+                   if case.project.stage == "拟建" else None),
         "case": case, "project": case.project, "state_label": CaseState(case.state).label,
         "findings": findings, "timeline": timeline, "forms": forms, "blocked": blocked,
         "stale_form": stale_form, "clock": clock_of(case),

@@ -173,3 +173,13 @@ T.update({
     'API tokens': 'API令牌',
     'Digest': '摘要邮件',
 })
+
+T.update({
+    'What approval would do to the energy budget': '审批通过对能源消费总量预算的影响',
+    '%(region)s, %(year)s (figures up to month %(month)s):': '%(region)s,%(year)s年(数据截至%(month)s月):',
+    'annual budget': '年度预算',
+    'used so far': '已消费',
+    'remaining': '剩余',
+    "this project's new energy": '本项目新增能耗',
+    'left after approval': '通过后剩余',
+})
