@@ -24,6 +24,7 @@ import argparse
 import datetime
 import json
 import os
+import resource
 import subprocess
 import sys
 import tempfile
@@ -186,6 +187,7 @@ def phase_import(path: str) -> dict:
         started = time.perf_counter()
         upload = validate_upload(upload)
         work.preview_seconds = time.perf_counter() - started
+        work.preview_peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
         if upload.status != UploadStatus.PREVIEW:
             raise SystemExit(f"upload is {upload.status}: {upload.errors[:3]}")
         work.counts = upload.preview["counts"]
@@ -193,7 +195,8 @@ def phase_import(path: str) -> dict:
         return upload.summary["screened"]
 
     result = _counted(work)
-    return {**result, "preview_seconds": round(work.preview_seconds, 2), "counts": work.counts}
+    return {**result, "preview_seconds": round(work.preview_seconds, 2), "counts": work.counts,
+            "preview_peak_mb": work.preview_peak}
 
 
 def phase_export(path: str) -> dict:
@@ -388,7 +391,8 @@ def _run_all(path: Path, changed_path: Path, iex_path: Path, rows: int, iex_rows
 
 
 def _details(out: dict, seconds: float, iteration: float) -> None:
-    print(f"    preview (validate_upload) {out['preview_seconds']} s; counts {out['counts']}; "
+    print(f"    preview (validate_upload) {out['preview_seconds']} s, peak "
+          f"{out['preview_peak_mb']} MB when done; counts {out['counts']}; "
           f"{seconds / iteration:.2f} × the iteration alone")
 
 

@@ -4,7 +4,6 @@ export of stored projects in the template's column order."""
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
@@ -99,7 +98,8 @@ def write_template(out_path: Path, rule_set: RuleSet) -> Path:
             note = (note + ";" if note else "") + "从下拉列表选择"
         instructions.append([column.number, column.header, _requirement(column), note])
     instructions.append([])
-    instructions.append(["", "读取规则", "", "第一个可见工作表为台账;第1行为表头(按文字匹配,全角半角与空格不影响);"
+    instructions.append(["", "读取规则", "",
+                         "第一个可见工作表为台账;第1行为表头(按文字匹配,全角半角与空格不影响);"
                          "整行空白的行跳过;其他工作表忽略;公式按Excel保存的值读取。"])
     instructions.append(["", "规则集", "", f"{rule_set.name}(自 {rule_set.effective_from} 起施行)"])
     instructions.append([])
@@ -116,20 +116,19 @@ def write_template(out_path: Path, rule_set: RuleSet) -> Path:
     return out_path
 
 
-def _cell_value(column, value, region_names: dict[int, str]):
+def _number_cell(value: Decimal | None):
     if value is None:
         return None
-    if column.kind == Kind.YESNO:
-        return YES if value else NO
-    if isinstance(value, Decimal):
-        value = value.normalize()
-        return int(value) if value == value.to_integral_value() else float(value)
-    if isinstance(value, date):
-        return value
-    return value
+    value = value.normalize()
+    return int(value) if value == value.to_integral_value() else float(value)
+
+
+def _yes_no_cell(value: bool | None):
+    return None if value is None else (YES if value else NO)
 
 
 EXPORT_FIELDS = ["region_id", *(c.key for c in COLUMNS if c.key != "region")]
+_NUMBER_KINDS = (Kind.NUMBER, Kind.SIGNED_NUMBER)
 
 
 def export_ledger(projects: Iterable[Project] | None, out_path: Path, *, queryset=None) -> int:
@@ -144,12 +143,21 @@ def export_ledger(projects: Iterable[Project] | None, out_path: Path, *, queryse
             *EXPORT_FIELDS).iterator(chunk_size=2000)
     else:
         rows = ([getattr(p, name) for name in EXPORT_FIELDS] for p in projects)
-    count = 0
+    # Per column, what a stored value needs (most need nothing): the row loop stays short.
     columns = [c for c in COLUMNS if c.key != "region"]
+    numbers = [i for i, c in enumerate(columns, start=1) if c.kind in _NUMBER_KINDS]
+    yes_no = [i for i, c in enumerate(columns, start=1) if c.kind == Kind.YESNO]
     region_index = next(i for i, c in enumerate(COLUMNS) if c.key == "region")
+    count = 0
     for row in rows:
-        values = [_cell_value(c, v, region_names) for c, v in zip(columns, row[1:], strict=True)]
-        values.insert(region_index, region_names.get(row[0], ""))
+        values = list(row)
+        for i in numbers:
+            values[i] = _number_cell(values[i])
+        for i in yes_no:
+            values[i] = _yes_no_cell(values[i])
+        values[0] = region_names.get(values[0], "")
+        if region_index:
+            values.insert(region_index, values.pop(0))
         sheet.append([text_safe_cell(sheet, v) if looks_like_formula(v) else v for v in values])
         count += 1
     workbook.save(out_path)

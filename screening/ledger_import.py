@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field, fields
 from datetime import date
 from decimal import Decimal
+from itertools import chain
 from operator import attrgetter
 from pathlib import Path
 
@@ -149,35 +150,36 @@ _CHUNK = 5000
 def compute_diff(region: Region, rows: Iterable[ProjectInput]) -> LedgerDiff:
     rows = list(rows)
     region_ids = {r.code: r.pk for r in Region.objects.all()}
-    codes = [row.project_code for row in rows]
-    stored: dict[str, tuple] = {}
     code_at = _STORED_FIELDS.index("project_code")
-    for start in range(0, len(codes), _CHUNK):
-        for values in Project.objects.filter(project_code__in=codes[start:start + _CHUNK]
-                                             ).order_by().values_list(*_STORED_FIELDS):
-            stored[values[code_at]] = values
     diff = LedgerDiff()
-    for row in rows:
-        values = stored.get(row.project_code)
-        if values is None:
-            diff.new.append(row)
-            continue
-        pk, region_id, status, *ledger = values
-        new_region_id = region_ids[row.region]
-        # Decimal compares by value and a StrEnum equals its text, so equal tuples mean an
-        # unchanged row; only rows that differ get the field-by-field comparison.
-        if (status == ProjectStatus.ACTIVE and region_id == new_region_id
-                and tuple(ledger) == _ledger_values(row)):
-            diff.unchanged.append((pk, row))
-            continue
-        project = Project(**dict(zip(_STORED_FIELDS, values, strict=True)))
-        changes = field_changes(project, row, new_region_id)
-        if status != ProjectStatus.ACTIVE:
-            changes["status"] = [status, ProjectStatus.ACTIVE]
-        if changes:
-            diff.changed.append((project, row, changes))
-        else:
-            diff.unchanged.append((pk, row))
+    # Chunk by chunk, so only a chunk of stored rows is in memory at a time.
+    for start in range(0, len(rows), _CHUNK):
+        chunk = rows[start:start + _CHUNK]
+        stored = {values[code_at]: values for values in Project.objects.filter(
+            project_code__in=[row.project_code for row in chunk]
+        ).order_by().values_list(*_STORED_FIELDS)}
+        for row in chunk:
+            values = stored.get(row.project_code)
+            if values is None:
+                diff.new.append(row)
+                continue
+            pk, region_id, status, *ledger = values
+            new_region_id = region_ids[row.region]
+            # Decimal compares by value and a StrEnum equals its text, so equal tuples mean
+            # an unchanged row; only rows that differ get the field-by-field comparison.
+            if (status == ProjectStatus.ACTIVE and region_id == new_region_id
+                    and tuple(ledger) == _ledger_values(row)):
+                diff.unchanged.append((pk, row))
+                continue
+            project = Project(**dict(zip(_STORED_FIELDS, values, strict=True)))
+            changes = field_changes(project, row, new_region_id)
+            if status != ProjectStatus.ACTIVE:
+                changes["status"] = [status, ProjectStatus.ACTIVE]
+            if changes:
+                diff.changed.append((project, row, changes))
+            else:
+                diff.unchanged.append((pk, row))
+    codes = [row.project_code for row in rows]
     in_file = set(codes)
     missing_ids = [
         pk for pk, code in Project.objects.filter(
@@ -361,17 +363,24 @@ def _spool_value(value):
     raise TypeError(f"cannot spool {type(value).__name__}")
 
 
+def _spool_mac():
+    return salted_hmac(_SPOOL_SALT, b"", algorithm="sha256")
+
+
 def write_rows_spool(upload: LedgerUpload, reference_digest: str,
                      rows: list[tuple[int, ProjectInput]]) -> None:
-    """Keep the validated rows next to the stored file: a signed header line, then one JSON
-    array per row (sheet row number, then the ProjectInput fields in order)."""
-    header = orjson.dumps(_spool_header(upload, reference_digest, len(rows)))
-    body = b"".join(
-        orjson.dumps([number, *(getattr(row, name) for name in _INPUT_FIELDS)],
-                     default=_spool_value) + b"\n"
-        for number, row in rows)
-    signature = salted_hmac(_SPOOL_SALT, header + b"\n" + body, algorithm="sha256").hexdigest()
-    _spool_path(upload).write_bytes(signature.encode() + b"\n" + header + b"\n" + body)
+    """Keep the validated rows next to the stored file: a header line, one JSON array per row
+    (sheet row number, then the ProjectInput fields in order), and a signature line last."""
+    mac = _spool_mac()
+    with _spool_path(upload).open("wb") as spool:
+        for line in chain(
+            [orjson.dumps(_spool_header(upload, reference_digest, len(rows)))],
+            (orjson.dumps([number, *(getattr(row, name) for name in _INPUT_FIELDS)],
+                          default=_spool_value) for number, row in rows),
+        ):
+            mac.update(line + b"\n")
+            spool.write(line + b"\n")
+        spool.write(mac.hexdigest().encode())
 
 
 class _SpoolDecoder:
@@ -415,16 +424,24 @@ def read_rows_spool(upload: LedgerUpload, reference_digest: str
     if not path.is_file():
         return None
     data = path.read_bytes()
-    signature, _newline, signed = data.partition(b"\n")
-    expected = salted_hmac(_SPOOL_SALT, signed, algorithm="sha256").hexdigest().encode()
-    if not constant_time_compare(signature, expected):
+    signed_end = data.rfind(b"\n") + 1
+    view = memoryview(data)  # slices of a view are not copies (the file can be 40 MB)
+    mac = _spool_mac()
+    mac.update(view[:signed_end])
+    if not constant_time_compare(data[signed_end:], mac.hexdigest().encode()):
         return None
-    header, _newline, body = signed.partition(b"\n")
-    lines = body.splitlines()
-    if orjson.loads(header) != _spool_header(upload, reference_digest, len(lines)):
+    header_end = data.index(b"\n")
+    if orjson.loads(view[:header_end]) != _spool_header(
+            upload, reference_digest, data.count(b"\n", header_end + 1)):
         return None
     decoder = _SpoolDecoder()
-    return [decoder.row(orjson.loads(line)) for line in lines]
+    rows = []
+    start = header_end + 1
+    while start < signed_end:
+        end = data.index(b"\n", start)
+        rows.append(decoder.row(orjson.loads(view[start:end])))
+        start = end + 1
+    return rows
 
 
 def _file_sha256(path: Path) -> str:
@@ -514,8 +531,9 @@ def apply_upload(upload: LedgerUpload, user, missing_reasons: dict[str, tuple[st
                  **_screening_values(screen_one(row)), "status": ProjectStatus.ACTIVE,
                  "last_upload_id": upload.pk, "created_at": now, "updated_at": now}
                 for row in batch])
-            history.extend({"project_id": pk, "kind": ChangeKind.CREATED, "changes": {}}
-                           for pk in ids)
+            _insert_rows(ProjectChange, [
+                {"project_id": pk, "upload_id": upload.pk, "kind": ChangeKind.CREATED,
+                 "changes": {}, "changed_by_id": user.pk, "changed_at": now} for pk in ids])
 
         for project, row, changes in diff.changed:
             for name, value in _project_values(row, region_ids[row.region]).items():
