@@ -1,13 +1,13 @@
 """Faults injected on the real stack (issue 9); prints one JSON line of figures.
 
-    .venv/bin/python bench/faults.py [--rows 20000] [--json out.json] [--keep-db]
+    .venv/bin/python bench/faults.py [--rows 10000] [--json out.json] [--keep-db]
 
 Loopback only. It creates its own PostgreSQL database (two_high_faults_<pid> on 127.0.0.1:5432,
 user postgres), starts its own redis-server on 127.0.0.1:6390 (never the shared one on 6379),
 an aiosmtpd server on a free loopback port and real `celery worker` / `celery beat` processes,
 then injects, one after another:
 
-  kill -9 of the worker mid-import   the apply of a 20,000-row ledger (its write transaction seen
+  kill -9 of the worker mid-import   the apply of a 10,000-row ledger (its write transaction seen
                                      in pg_stat_activity); the ledger must be unchanged, and the
                                      redelivered message (acks_late) must apply exactly the file
   kill -9 of the worker mid-report   the monthly report while its claim is RUNNING; the
@@ -134,7 +134,11 @@ class Smtp:
         self.port, self.mailbox, self.controller = port, Mailbox(), None
 
     def start(self) -> None:
+        import logging
+
         from aiosmtpd.controller import Controller
+
+        logging.getLogger("mail.log").setLevel(logging.WARNING)
 
         self.controller = Controller(self.mailbox, hostname="127.0.0.1", port=self.port)
         self.controller.start()
@@ -465,8 +469,14 @@ def reconcile(accepted_uploads: int | None = None, transitions: int | None = Non
     """Counts that must agree after a run (the database of the run is the current one)."""
     from django.db.models import Count
 
-    from screening.models import (CaseEvent, DigestDelivery, LedgerUpload, ProjectChange,
-                                  Report, UploadStatus)
+    from screening.models import (
+        CaseEvent,
+        DigestDelivery,
+        LedgerUpload,
+        ProjectChange,
+        Report,
+        UploadStatus,
+    )
 
     stored = LedgerUpload.objects.count()
     half_applied = (ProjectChange.objects.exclude(upload__isnull=True)
@@ -589,7 +599,7 @@ def run(rows: int, keep_db: bool) -> dict:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--rows", type=int, default=20_000)
+    parser.add_argument("--rows", type=int, default=10_000)
     parser.add_argument("--json", type=Path)
     parser.add_argument("--keep-db", action="store_true")
     args = parser.parse_args()

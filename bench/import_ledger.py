@@ -6,7 +6,8 @@
 It creates its own database (two_high_bench_<pid> on 127.0.0.1:5432, user postgres, trust
 auth), migrates it, loads the reference data, creates an agency user of 郑州市 (410100) and
 drops the database at the end. Each phase runs in its own subprocess so its peak memory (max
-RSS from wait4) is its own; query counts come from a `connection.execute_wrapper` counter:
+RSS from wait4) is its own; query counts come from a `connection.execute_wrapper` counter
+plus the COPY statements sent through psycopg:
 
 (a) openpyxl read-only bare iteration of the file (the yardstick of the imports),
 (b) django-import-export's plain xlsx import into Project (first --iex-rows rows, rolled back,
@@ -126,7 +127,7 @@ def _django():
 
 
 class QueryCounter:
-    """Counts the statements Django sends (COPY is counted by the code that issues it)."""
+    """Counts the statements Django sends."""
 
     def __init__(self) -> None:
         self.count = 0
@@ -137,11 +138,24 @@ class QueryCounter:
 
 
 def _counted(work) -> dict:
+    """Run `work`, counting statements: through Django, plus psycopg COPYs (which bypass
+    Django's execute wrappers)."""
+    import psycopg
     from django.db import connection
 
     counter = QueryCounter()
-    with connection.execute_wrapper(counter):
-        rows = work()
+    copy = psycopg.Cursor.copy
+
+    def counted_copy(cursor, statement, *args, **kwargs):
+        counter.count += 1
+        return copy(cursor, statement, *args, **kwargs)
+
+    psycopg.Cursor.copy = counted_copy
+    try:
+        with connection.execute_wrapper(counter):
+            rows = work()
+    finally:
+        psycopg.Cursor.copy = copy
     return {"rows": rows, "queries": counter.count}
 
 

@@ -6,13 +6,17 @@ while hostile files are uploaded; prints one table of figures.
 Loopback only, bounded in time. Needs PostgreSQL at DATABASE_URL (default: the local
 two_high_rel database) for the races and the stack.
 
-Not yet here (reported as "not run" in the table): the fault injections (kill -9 of a worker
-mid-import and mid-report, two beat processes, Redis / PostgreSQL restarts, SMTP down) and the
-load run of bench/load.py.
+Then the fault injections of bench/faults.py (kill -9 of a worker mid-import and mid-report,
+PostgreSQL "restart" by pg_terminate_backend, a restart of its own redis-server, SMTP down then
+up, two beat processes) and the load run of bench/load.py (120 s; 300 s with --full), each in
+its own database, with their reconciliation counts.
+
+    .venv/bin/python bench/reliability.py [--full] [--only faults,load]
 """
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
 import re
@@ -177,12 +181,104 @@ def hostile_uploads_while_others_browse(base: str, password: str) -> dict:
             if latencies else None, "others_requests": len(latencies)}
 
 
+def run_bench(script: str, name: str, *args: str, timeout: int = 1200) -> dict:
+    """bench/faults.py or bench/load.py in its own process; its figures from its JSON file."""
+    out = FIGURES / name
+    out.unlink(missing_ok=True)
+    command = [PY, f"bench/{script}", "--json", str(out), *args]
+    print("$", " ".join(command), flush=True)
+    try:
+        subprocess.run(command, cwd=ROOT, timeout=timeout, stdout=subprocess.DEVNULL)
+    except subprocess.TimeoutExpired:
+        print(f"{script} timed out after {timeout} s", file=sys.stderr)
+    return load(name)
+
+
+def fault_cell(faults: dict) -> str:
+    if not faults:
+        return "not run"
+    missed = [f["fault"] for f in faults.get("faults", []) if not f.get("survived")]
+    return (f"{faults['injected']} / {faults['survived']}"
+            + (f" (not survived: {'; '.join(missed)})" if missed else ""))
+
+
+def fault_rows(faults: dict) -> list[tuple[str, object]]:
+    rows = []
+    for f in faults.get("faults", []):
+        if "error" in f:
+            detail = f"error: {f['error']}"
+        else:
+            detail = ", ".join(f"{k}={v}" for k, v in f.items()
+                               if k not in ("fault", "survived", "seconds"))
+        rows.append((f"  {f['fault']}",
+                     f"{'survived' if f.get('survived') else 'NOT survived'} in "
+                     f"{f.get('seconds', '?')} s ({detail})"))
+    return rows
+
+
+def load_rows(figures: dict) -> list[tuple[str, object]]:
+    if not figures or "p95_ms" not in figures:
+        return [("load p50/p95/p99 / errors / RSS", "not run")]
+    rss = figures.get("rss_mb", {})
+    web, worker = rss.get("web", {}), rss.get("worker", {})
+    p95 = figures["p95_ms"] or 0
+    target = "met" if p95 < 500 and figures["server_errors"] == 0 else "MISSED"
+    return [
+        ("load (30 users, loopback)",
+         f"{figures['seconds']} s, {figures['requests']} requests, 100,000 projects, "
+         f"2,000 cases"),
+        ("load p50/p95/p99 (pages)",
+         f"{figures['p50_ms']} / {figures['p95_ms']} / {figures['p99_ms']} ms "
+         f"(target p95 < 500 ms, 0 5xx: {target})"),
+        ("load errors (5xx / connection)",
+         f"{figures['server_errors']} / {figures['connection_errors']}"),
+        ("load RSS web start-peak-end",
+         f"{web.get('start')}-{web.get('peak')}-{web.get('end')} MB (3 gunicorn workers)"),
+        ("load RSS worker start-peak-end",
+         f"{worker.get('start')}-{worker.get('peak')}-{worker.get('end')} MB"),
+        ("load transitions / conflicts (409)",
+         f"{figures['transitions']} / {figures['conflicts']}"),
+        ("load uploads accepted / applied / refused stale",
+         f"{figures['uploads_accepted']} / {figures['uploads_applied']} / "
+         f"{figures['uploads_refused']}"),
+        ("load report + digest midway",
+         f"{figures['reports_ready']} reports ready, {figures['digests_sent']} digests sent, "
+         f"{figures['mail_duplicates']} duplicate mails, all jobs done within 180 s after: "
+         f"{'yes' if figures['jobs_finished'] else 'NO'}"),
+    ]
+
+
+def reconciliation_cell(name: str, figures: dict) -> tuple[str, str]:
+    r = figures.get("reconciliation")
+    if not r:
+        return (f"reconciliation ({name})", "not run")
+    parts = [f"uploads accepted {r['accepted_uploads']} = stored {r['stored_uploads']}",
+             f"half-applied {r['half_applied_uploads']}"]
+    if r.get("transitions_done") is not None:
+        parts.append(f"transitions {r['transitions_done']} = audit rows "
+                     f"{r['transition_audit_rows']}")
+    parts += [f"reports {r['reports']}, duplicate (scope, month) "
+              f"{r['report_scope_month_duplicates']}",
+              f"digests {r['digests']}, duplicate (user, period) "
+              f"{r['digest_user_period_duplicates']}"]
+    ok = (r["accepted_uploads"] == r["stored_uploads"] and not r["half_applied_uploads"]
+          and not r["report_scope_month_duplicates"]
+          and not r["digest_user_period_duplicates"]
+          and (r.get("transitions_done") is None
+               or r["transitions_done"] == r["transition_audit_rows"])
+          and not figures.get("mail_duplicates"))
+    return (f"reconciliation ({name})", ("ok: " if ok else "MISMATCH: ") + "; ".join(parts)
+            + f"; duplicate mails {figures.get('mail_duplicates', '?')}")
+
+
 def load(name: str) -> dict:
     path = FIGURES / name
     return json.loads(path.read_text()) if path.exists() else {}
 
 
-def table(test_status: int, stack: dict) -> str:
+def table(test_status: int, stack: dict, faults: dict | None = None,
+          load_figures: dict | None = None) -> str:
+    faults, load_figures = faults or {}, load_figures or {}
     corpus = load("corpus.json")
     results = corpus.get("results", [])
     files = {r["file"] for r in results}
@@ -213,24 +309,39 @@ def table(test_status: int, stack: dict) -> str:
         ("security headers on the stack",
          "ok" if stack and not stack.get("headers_missing") else
          stack.get("headers_missing", "not run")),
-        ("faults injected / survived", "not run (not built yet)"),
-        ("load p50/p95/p99 / errors / RSS", "not run (bench/load.py not built yet)"),
-        ("reconciliation", "not run (needs the fault run)"),
+        ("faults injected / survived", fault_cell(faults)),
+        *fault_rows(faults),
+        *load_rows(load_figures),
+        reconciliation_cell("faults", faults),
+        reconciliation_cell("load", load_figures),
     ]
     width = max(len(k) for k, _v in rows)
     return "\n".join(f"{k:<{width}}  {v}" for k, v in rows)
 
 
 def main() -> int:
+    parser = argparse.ArgumentParser(description="make reliability (issue 9)")
+    parser.add_argument("--full", action="store_true", help="the 5-minute load run")
+    parser.add_argument("--only", default="tests,stack,faults,load",
+                        help="comma-separated parts to run (default: all)")
+    args = parser.parse_args()
+    parts = set(args.only.split(","))
     FIGURES.mkdir(parents=True, exist_ok=True)
-    status = run_tests()
-    try:
-        stack = stack_checks()
-    except (subprocess.SubprocessError, OSError) as error:
-        print(f"running stack not checked: {error}", file=sys.stderr)
-        stack = {}
-    print("\n== reliability figures\n" + table(status, stack))
-    return status
+    status = run_tests() if "tests" in parts else 0
+    stack: dict = {}
+    if "stack" in parts:
+        try:
+            stack = stack_checks()
+        except (subprocess.SubprocessError, OSError) as error:
+            print(f"running stack not checked: {error}", file=sys.stderr)
+    faults = run_bench("faults.py", "faults.json") if "faults" in parts else {}
+    seconds = "300" if args.full else "120"
+    load_figures = (run_bench("load.py", "load.json", "--seconds", seconds)
+                    if "load" in parts else {})
+    print("\n== reliability figures\n" + table(status, stack, faults, load_figures))
+    failed = (faults and faults["survived"] < faults["injected"]) or (
+        load_figures and load_figures.get("server_errors"))
+    return status or int(bool(failed))
 
 
 if __name__ == "__main__":

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from celery import shared_task
-from django.db import transaction
+from django.db import close_old_connections, transaction
+from django.utils.translation import gettext as _
 
 from .models import LedgerUpload, UploadStatus
 
@@ -38,4 +39,13 @@ def apply_upload_task(upload_id: int) -> str:
             LedgerUpload.objects.filter(pk=upload_id).update(
                 apply_requested_at=None, message=refusal.message)
         return "refused"
+    except Exception:
+        # The transaction rolled back (e.g. the database connection was lost) and the failed
+        # task is not retried: release the claim so the user can confirm again, then re-raise.
+        close_old_connections()  # a broken connection is replaced
+        LedgerUpload.objects.filter(pk=upload_id, status=UploadStatus.PREVIEW).update(
+            apply_requested_at=None,
+            message=_("The upload could not be applied; nothing was changed. Please confirm "
+                      "it again."))
+        raise
     return upload.status
