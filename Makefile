@@ -56,6 +56,7 @@ bench: setup
 	$(PY) bench/engine.py
 	$(PY) bench/screen_ledger.py
 	$(PY) bench/monthly_report.py
+	$(PY) bench/import_ledger.py
 
 # Issue 9: hostile files (with the 50 MB import), access matrix, races on PostgreSQL,
 # deployment checks and the running stack; prints one table (not part of `make test`).

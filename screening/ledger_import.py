@@ -579,11 +579,12 @@ def apply_upload(upload: LedgerUpload, user, missing_reasons: dict[str, tuple[st
     upload.summary = {**diff.counts(),
                       "screened": len(diff.new) + len(diff.changed) + len(diff.unchanged)}
     upload.save()
-    # Earlier previews of this region's ledger are now out of date.
-    LedgerUpload.objects.filter(region=upload.region, status=UploadStatus.PREVIEW).exclude(
-        pk=upload.pk).update(status=UploadStatus.SUPERSEDED)
-    spool = _spool_path(upload)
-    transaction.on_commit(lambda: spool.unlink(missing_ok=True))
+    # Earlier previews of this region's ledger are now out of date, and so are their spools.
+    superseded = LedgerUpload.objects.filter(
+        region=upload.region, status=UploadStatus.PREVIEW).exclude(pk=upload.pk)
+    spools = [_spool_path(u) for u in superseded if u.file] + [_spool_path(upload)]
+    superseded.update(status=UploadStatus.SUPERSEDED)
+    transaction.on_commit(lambda: [spool.unlink(missing_ok=True) for spool in spools])
     return upload
 
 
