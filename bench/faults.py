@@ -528,6 +528,13 @@ def seed(rows: int, folder: Path) -> dict:
         publish_month(CITY_B, 2025, m, "green", at(date(2025, m + 1, 3)))
     publish_month(CITY_A, 2025, 5, "red", at(date(2025, 6, 1), 9))
     publish_month(CITY_B, 2025, 5, "green", at(date(2025, 6, 1), 9))
+    # News of the digest day (as the worker tests' month_data): 郑州's third red month.
+    from screening.models import EscalationEvent, EscalationKind
+
+    restriction = EscalationEvent.objects.create(
+        region=region, kind=EscalationKind.RESTRICTION, started_year=2025, started_month=5,
+        months=["2025-03", "2025-04", "2025-05"])
+    EscalationEvent.objects.filter(pk=restriction.pk).update(created_at=at(date(2025, 6, 1), 9))
     base, big, changed = folder / "base.xlsx", folder / "big.xlsx", folder / "changed.xlsx"
     write_ledger(base, rows // 10)
     write_ledger(big, rows)

@@ -8,13 +8,13 @@ other with the same words.
 from __future__ import annotations
 
 from django import forms
-from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from . import indicators
 from .models import Region
+from .uploads import WorkbookField
 
 
 def _number_field(label: str, help_text: str = "") -> forms.CharField:
@@ -61,18 +61,10 @@ class IndicatorForm(forms.Form):
 class UploadForm(forms.Form):
     """An indicators or project-energy workbook."""
 
-    file = forms.FileField(label=gettext_lazy("Workbook (.xlsx)"))
+    file = WorkbookField(label=gettext_lazy("Workbook (.xlsx)"))
     publish = forms.BooleanField(label=gettext_lazy("Publish the months loaded"),
                                  required=False)
 
-    def clean_file(self):
-        upload = self.cleaned_data["file"]
-        if upload.size > settings.LEDGER_MAX_FILE_BYTES:
-            raise forms.ValidationError(_("The file is larger than %(mb)d MB.") % {
-                "mb": settings.LEDGER_MAX_FILE_BYTES // 1_000_000})
-        if upload.size == 0:
-            raise forms.ValidationError(_("The file is empty."))
-        return upload
 
 
 class PublishForm(forms.Form):

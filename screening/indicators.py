@@ -20,7 +20,6 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
-from django.conf import settings
 from django.utils import translation
 from django.utils.translation import gettext as _
 
@@ -217,18 +216,6 @@ class TemplateRead:
     @property
     def all_errors(self) -> list[CellError]:
         return [*self.header_errors, *self.errors]
-
-
-def limits_from_settings() -> Limits:
-    """The upload limits of the settings (the ledger's, SPEC §9)."""
-    return Limits(
-        max_file_bytes=settings.LEDGER_MAX_FILE_BYTES,
-        max_members=settings.LEDGER_MAX_MEMBERS,
-        max_total_uncompressed_bytes=settings.LEDGER_MAX_UNCOMPRESSED_BYTES,
-        max_member_ratio=settings.LEDGER_MAX_RATIO,
-        max_data_rows=settings.LEDGER_MAX_ROWS,
-        max_header_columns=settings.LEDGER_MAX_COLUMNS,
-    )
 
 
 def _sheet_rows(path: Path, limits: Limits

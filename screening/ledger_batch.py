@@ -18,9 +18,10 @@ import orjson
 from .context import ContextResolver
 from .ledger.safety import UnsafeWorkbook
 from .ledger.validate import iter_workbook
-from .ledger_import import ledger_reference, limits_from_settings
+from .ledger_import import ledger_reference
 from .rules.engine import screen, screening_to_dict
 from .screen import NoRuleSetInForce, gc_paused, parameters_of, rule_set_for
+from .uploads import limits_from_settings
 
 EXIT_OK, EXIT_INVALID, EXIT_UNREADABLE = 0, 1, 2
 SPOOL_IN_MEMORY_BYTES = 8_000_000

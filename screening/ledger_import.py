@@ -29,7 +29,7 @@ from psycopg import sql
 
 from . import permissions
 from .ledger.reference import LedgerReference
-from .ledger.safety import Limits, UnsafeWorkbook
+from .ledger.safety import UnsafeWorkbook
 from .ledger.template import COLUMNS, Kind
 from .ledger.validate import CellError, validate_workbook
 from .models import (
@@ -46,6 +46,7 @@ from .models import (
 from .models.ledger import NUMBER_DECIMAL_PLACES
 from .rules.types import ConstructionType, ProjectInput, Sector, Stage, TechClass
 from .screen import findings_for_storage, gc_paused, parameters_of, rule_set_for, screener
+from .uploads import limits_from_settings
 
 LEDGER_FIELDS = [f.name for f in fields(ProjectInput) if f.name != "region"]
 SCREENING_FIELDS = ["in_scope", "verdict", "disposition", "screened_rule_set", "screened_as_of",
@@ -60,17 +61,6 @@ class UploadRefused(Exception):
     def __init__(self, message: str):
         self.message = message
         super().__init__(message)
-
-
-def limits_from_settings() -> Limits:
-    return Limits(
-        max_file_bytes=settings.LEDGER_MAX_FILE_BYTES,
-        max_total_uncompressed_bytes=settings.LEDGER_MAX_UNCOMPRESSED_BYTES,
-        max_member_ratio=settings.LEDGER_MAX_RATIO,
-        max_members=settings.LEDGER_MAX_MEMBERS,
-        max_data_rows=settings.LEDGER_MAX_ROWS,
-        max_header_columns=settings.LEDGER_MAX_COLUMNS,
-    )
 
 
 def ledger_reference(rule_set: RuleSet) -> LedgerReference:

@@ -30,6 +30,7 @@ from .ledger_import import (
 from .models import LedgerUpload, Project, RemovalReason, UploadStatus
 from .project_filters import ProjectFilter
 from .screen import NoRuleSetInForce
+from .uploads import WorkbookField
 
 PREVIEW_LIST_LIMIT = 500
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -37,21 +38,12 @@ XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 class UploadForm(forms.Form):
     region = forms.ChoiceField(label=gettext_lazy("Region"))
-    file = forms.FileField(label=gettext_lazy("Ledger file (.xlsx)"))
+    file = WorkbookField(label=gettext_lazy("Ledger file (.xlsx)"))
 
     def __init__(self, *args, regions=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["region"].choices = [(r.code, f"{r.name} ({r.code})") for r in regions]
         self.regions = {r.code: r for r in regions}
-
-    def clean_file(self):
-        upload = self.cleaned_data["file"]
-        if upload.size > settings.LEDGER_MAX_FILE_BYTES:
-            raise forms.ValidationError(_("The file is larger than %(mb)d MB.") % {
-                "mb": settings.LEDGER_MAX_FILE_BYTES // 1_000_000})
-        if upload.size == 0:
-            raise forms.ValidationError(_("The file is empty."))
-        return upload
 
 
 def uploadable_regions(user) -> list:

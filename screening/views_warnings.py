@@ -36,6 +36,7 @@ from .models import (
     Region,
 )
 from .rules.types import Disposition, Sector, Verdict
+from .uploads import limits_from_settings
 from .warnings_map import TIER_FILL, map_layout
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -52,7 +53,7 @@ def _require_manager(user) -> None:
 
 
 def _limits():
-    return indicators.limits_from_settings()
+    return limits_from_settings()
 
 
 def url_or_none(name: str, *args) -> str | None:

@@ -27,6 +27,7 @@ if __package__ in (None, ""):  # run as a script: make the repository importable
     sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 from screening.ledger.template import COLUMNS  # noqa: E402
+from tests.ledger_files import valid_row  # noqa: E402
 
 GIB = 1 << 30
 MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
@@ -65,35 +66,8 @@ class Entry:
 
 def valid_values(n: int = 0, **overrides: object) -> dict[str, object]:
     """A valid, compliant row (郑州 steel project) by template key; `n` varies the code."""
-    row: dict[str, object] = {
-        "project_code": f"2104-410100-04-01-{900000 + n:06d}",
-        "name": f"高炉产能置换升级项目{n}",
-        "enterprise": "河南示例钢铁有限公司",
-        "uscc": "91110000600037341L",
-        "region": "郑州市",
-        "sector": "钢铁",
-        "product": "高炉工序",
-        "construction_type": "新建",
-        "stage": "拟建",
-        "annual_energy_tce": 50000,
-        "new_energy_tce": 50000,
-        "coal_tonnes": 0,
-        "new_capacity": 100,
-        "capacity_unit": "万吨/年",
-        "replaced_capacity": 150,
-        "replacement_plan_ref": "豫工信产业〔2021〕12号",
-        "unit_energy": 360,
-        "unit_energy_unit": "kgce/t",
-        "tech_class": "允许类",
-        "policy_fit": "是",
-        "pollutant_control": "是",
-        "coal_substitution": "是",
-        "pollutant_reduction": "是",
-        "energy_rights_tce": 50000,
-        "livelihood": "否",
-    }
-    row.update(overrides)
-    return row
+    return valid_row(**{"project_code": f"2104-410100-04-01-{900000 + n:06d}",
+                        "name": f"高炉产能置换升级项目{n}", **overrides})
 
 
 def column_letters(number: int) -> str:

@@ -28,9 +28,10 @@ from django.utils.html import escape
 from screening.ledger.safety import _REFUSALS, UnsafeWorkbook
 from screening.ledger.validate import validate_workbook
 from screening.ledger_batch import EXIT_INVALID, EXIT_OK, EXIT_UNREADABLE, screen_ledger_file
-from screening.ledger_import import ledger_reference, limits_from_settings
+from screening.ledger_import import ledger_reference
 from screening.models import LedgerUpload, Project, UploadStatus
 from screening.screen import rule_set_for
+from screening.uploads import limits_from_settings
 from tests.corpus.fingerprint import data_fingerprint
 from tests.corpus.generate import build
 from tests.corpus.measure import measure

@@ -12,6 +12,7 @@ from screening import indicators
 from screening import warnings as services
 from screening.ledger.safety import UnsafeWorkbook
 from screening.models import IndicatorSource
+from screening.uploads import limits_from_settings
 
 
 class Command(BaseCommand):
@@ -38,7 +39,7 @@ class Command(BaseCommand):
                 raise CommandError(f"no user {options['user']!r}")
         try:
             read = indicators.read_indicator_workbook(
-                options["file"], indicators.limits_from_settings(),
+                options["file"], limits_from_settings(),
                 indicators.indicator_region_lookup())
         except UnsafeWorkbook as refusal:
             sys.stderr.write(refusal.message(lang) + "\n")
