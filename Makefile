@@ -59,9 +59,11 @@ bench: setup
 	$(PY) bench/import_ledger.py
 
 # Issue 9: hostile files (with the 50 MB import), access matrix, races on PostgreSQL,
-# deployment checks and the running stack; prints one table (not part of `make test`).
+# deployment checks, the running stack, faults injected (bench/faults.py) and the load run
+# (bench/load.py, 120 s; RELIABILITY_ARGS=--full for 300 s); prints one table (not part of
+# `make test`).
 reliability: setup
-	$(PY) bench/reliability.py
+	$(PY) bench/reliability.py $(RELIABILITY_ARGS)
 
 clean:
 	rm -rf var

@@ -65,7 +65,7 @@ def seed(folder: Path) -> dict:
     call_command("migrate", verbosity=0)
     call_command("load_reference_data", stdout=open(os.devnull, "w"))  # noqa: SIM115
     regions = {r.code: r for r in Region.objects.all()}
-    hashed = make_password(PASSWORD)
+    hashed = make_password(PASSWORD, hasher="pbkdf2_sha256")  # production's hasher
     users: list[dict] = []
 
     def add(username: str, role: str, code: str) -> User:
@@ -208,6 +208,8 @@ class Stats:
         self.uploads_accepted = 0
         self.uploads_applied = 0
         self.uploads_refused = 0
+        self.login_failures = 0
+        self.to_login = 0
 
     def add(self, seconds: float, status: int, page: bool, what: str) -> None:
         with self.lock:
@@ -243,6 +245,9 @@ class User(threading.Thread):
             response = self.session.request(method, self.base + path, timeout=60,
                                             allow_redirects=False, **kwargs)
             status = response.status_code
+            if status == 302 and "/accounts/login/" in response.headers.get("Location", ""):
+                with self.stats.lock:
+                    self.stats.to_login += 1  # not logged in: counted, never a success
         except requests.RequestException as error:
             response, status = None, 0
             path = f"{path} {type(error).__name__}"
@@ -257,6 +262,9 @@ class User(threading.Thread):
         self.request("GET", "/accounts/login/", True)
         self.post("/accounts/login/", {"username": self.profile["username"],
                                        "password": PASSWORD})
+        if "sessionid" not in self.session.cookies:
+            with self.stats.lock:
+                self.stats.login_failures += 1
 
     def post(self, path: str, data: dict, files=None):
         data = {**data, "csrfmiddlewaretoken": self.session.cookies.get("csrftoken", "")}
@@ -464,7 +472,9 @@ def drive(base: str, seeded: dict, seconds: int, gunicorn: int, worker: int,
             "p99_ms": percentile(pages, 0.99), "action_p95_ms": percentile(stats.actions, 0.95),
             "server_errors": sum(n for s, n in stats.statuses.items() if s >= 500),
             "connection_errors": stats.statuses.get(0, 0), "error_samples": stats.errors[:5],
-            "statuses": dict(stats.statuses), "transitions": stats.transitions,
+            "statuses": dict(stats.statuses),
+            "login_failures": stats.login_failures, "sent_to_login": stats.to_login,
+            "transitions": stats.transitions,
             "conflicts": stats.conflicts, "uploads_accepted": stats.uploads_accepted,
             "uploads_applied": stats.uploads_applied, "uploads_refused": stats.uploads_refused,
             "jobs_finished": bool(jobs_done),

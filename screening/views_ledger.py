@@ -209,8 +209,10 @@ def project_detail(request: HttpRequest, project_id: int) -> HttpResponse:
     from .ledger.template import COLUMNS
 
     changes = project.changes.select_related("changed_by", "upload").order_by("-id")[:200]
-    field_rows = [(column.header, getattr(project, column.key, None)) for column in COLUMNS
-                  if column.key != "region"]
+    english = lang() == "en"
+    field_rows = [(f"{column.header} ({column.label_en})" if english else column.header,
+                   getattr(project, column.key, None))
+                  for column in COLUMNS if column.key != "region"]
     return render(request, "screening/ledger/project.html", {
         "project": project, "fields": field_rows, "changes": changes, "language": lang(),
         "cases": project.cases.order_by("-id") if hasattr(project, "cases") else [],

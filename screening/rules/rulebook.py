@@ -631,8 +631,8 @@ def _r09(f: Facts) -> tuple[Finding, ...]:
         PASS,
         "(十一)",
         f"工艺技术类别为{tech}，{stage}项目不受限制。",
-        f"The technology class is {TECH_EN[tech]}, which is not barred for a "
-        f"{STAGE_EN[stage]} project.",
+        f"The technology class is {TECH_EN[tech]}, which is not barred at the "
+        f"{STAGE_EN[stage]} stage.",
         values,
     )
 
