@@ -54,7 +54,7 @@ PASSWORD = secrets.token_urlsafe(12)
 
 
 def seed(folder: Path) -> dict:
-    from django.contrib.auth.hashers import make_password
+    from django.contrib.auth.hashers import PBKDF2PasswordHasher
     from django.core.management import call_command
     from django.utils import timezone
 
@@ -65,7 +65,7 @@ def seed(folder: Path) -> dict:
     call_command("migrate", verbosity=0)
     call_command("load_reference_data", stdout=open(os.devnull, "w"))  # noqa: SIM115
     regions = {r.code: r for r in Region.objects.all()}
-    hashed = make_password(PASSWORD, hasher="pbkdf2_sha256")  # production's hasher
+    hashed = PBKDF2PasswordHasher().encode(PASSWORD, PBKDF2PasswordHasher().salt())  # as prod
     users: list[dict] = []
 
     def add(username: str, role: str, code: str) -> User:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from celery import shared_task
+from celery.exceptions import SoftTimeLimitExceeded
 from django.db import close_old_connections, transaction
 from django.utils.translation import gettext as _
 
@@ -19,7 +20,16 @@ def validate_upload_task(upload_id: int) -> str:
     ).update(status=UploadStatus.VALIDATING, progress=10)
     if not claimed:
         return "already done"
-    upload = validate_upload(LedgerUpload.objects.get(pk=upload_id))
+    try:
+        upload = validate_upload(LedgerUpload.objects.get(pk=upload_id))
+    except (MemoryError, SoftTimeLimitExceeded):
+        # The worker's memory or time limit stopped a file the pre-parse checks let through:
+        # the upload fails with a message, nothing is stored.
+        LedgerUpload.objects.filter(pk=upload_id).update(
+            status=UploadStatus.FAILED,
+            message=_("The file could not be processed within the limits of the server; "
+                      "nothing was stored."))
+        return UploadStatus.FAILED
     return upload.status
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
 from django import forms
@@ -10,6 +11,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db import transaction
+from django.db.models import Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -33,6 +35,7 @@ from .screen import NoRuleSetInForce
 from .uploads import WorkbookField
 
 PREVIEW_LIST_LIMIT = 500
+APPLY_RETRY_AFTER = timedelta(minutes=5)  # a queued apply not done by then may be re-queued
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -110,10 +113,12 @@ def upload_detail(request: HttpRequest, upload_id: int) -> HttpResponse:
         "limit": PREVIEW_LIST_LIMIT,
         "may_confirm": (upload.status == UploadStatus.PREVIEW
                         and upload.uploaded_by_id == request.user.pk
-                        and upload.apply_requested_at is None),
+                        and (upload.apply_requested_at is None
+                             or upload.apply_requested_at < timezone.now() - APPLY_RETRY_AFTER)),
         "may_roll_back": upload.status == UploadStatus.APPLIED and may_roll_back(request.user),
         "in_progress": upload.status in (UploadStatus.RECEIVED, UploadStatus.VALIDATING)
-        or (upload.status == UploadStatus.PREVIEW and upload.apply_requested_at is not None),
+        or (upload.status == UploadStatus.PREVIEW and upload.apply_requested_at is not None
+            and upload.apply_requested_at >= timezone.now() - APPLY_RETRY_AFTER),
     }
     return render(request, "screening/ledger/upload.html", context)
 
@@ -154,8 +159,13 @@ def queue_apply(upload: LedgerUpload, user, reasons: dict) -> None:
 
     if upload.uploaded_by_id != user.pk:
         raise UploadRefused(_("Only the person who uploaded the file can confirm it."))
+    # A job that died (worker killed) leaves its claim behind: after APPLY_RETRY_AFTER the
+    # user may queue it again. Two applies cannot interleave: apply locks the region's row and
+    # re-checks the upload's state inside its transaction.
+    stale = timezone.now() - APPLY_RETRY_AFTER
     claimed = LedgerUpload.objects.filter(
-        pk=upload.pk, status=UploadStatus.PREVIEW, apply_requested_at__isnull=True
+        Q(apply_requested_at__isnull=True) | Q(apply_requested_at__lt=stale),
+        pk=upload.pk, status=UploadStatus.PREVIEW,
     ).update(apply_requested_at=timezone.now(), missing_reasons=reasons, message="")
     if not claimed:
         raise UploadRefused(_("This upload is already being applied."))

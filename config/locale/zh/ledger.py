@@ -183,3 +183,10 @@ T.update({
     "this project's new energy": '本项目新增能耗',
     'left after approval': '通过后剩余',
 })
+
+T.update({
+    'The upload could not be applied; nothing was changed. Please confirm it again.':
+        '本次上传未能应用,台账未作任何更改。请重新确认。',
+    'The file could not be processed within the limits of the server; nothing was stored.':
+        '文件超出服务器处理能力限制,未作任何保存。',
+})

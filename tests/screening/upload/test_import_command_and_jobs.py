@@ -87,3 +87,32 @@ def test_big_files_are_validated_and_applied_by_background_jobs(
         client.post(reverse("screening:upload_confirm", args=[upload.pk]))
     assert LedgerUpload.objects.get().status == UploadStatus.APPLIED
     assert Project.objects.count() == 1
+
+
+def test_an_apply_job_that_died_can_be_queued_again(
+        client, agency_a, tmp_path, settings, django_capture_on_commit_callbacks):
+    """A worker killed mid-apply rolls its transaction back and leaves its claim; after a
+    while the uploader sees the confirm button again and the retry applies the file."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    settings.LEDGER_BACKGROUND_BYTES = 0
+    client.force_login(agency_a)
+    path = write_ledger(tmp_path / "a.xlsx", [valid_row()])
+    with django_capture_on_commit_callbacks(execute=True):
+        with path.open("rb") as handle:
+            client.post(reverse("screening:ledger"), {"region": "410100", "file": handle})
+    upload = LedgerUpload.objects.get()
+    assert upload.status == UploadStatus.PREVIEW
+    LedgerUpload.objects.filter(pk=upload.pk).update(apply_requested_at=timezone.now())
+    page = client.get(reverse("screening:upload", args=[upload.pk])).content.decode()
+    assert 'id="confirm"' not in page  # being applied: no second confirm
+    LedgerUpload.objects.filter(pk=upload.pk).update(
+        apply_requested_at=timezone.now() - timedelta(minutes=10))  # the job died
+    page = client.get(reverse("screening:upload", args=[upload.pk])).content.decode()
+    assert 'id="confirm"' in page
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("screening:upload_confirm", args=[upload.pk]))
+    assert LedgerUpload.objects.get().status == UploadStatus.APPLIED
+    assert Project.objects.count() == 1
