@@ -141,6 +141,10 @@ def seed(folder: Path) -> dict:
                            .values_list("id", flat=True)) for code in CITIES}
     project_ids = {code: list(Project.objects.filter(region__code=code).order_by("?")
                               .values_list("id", flat=True)[:500]) for code in CITIES}
+    from django.db import connection
+
+    with connection.cursor() as cursor:  # fresh statistics after the bulk load, as autovacuum
+        cursor.execute("ANALYZE")        # would give a production database
     return {"users": users, "files": files, "cases": case_ids, "projects": project_ids}
 
 

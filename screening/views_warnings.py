@@ -13,6 +13,7 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
@@ -355,8 +356,14 @@ def _projects_url(**filters: str) -> str | None:
     return base + "?" + urlencode({"in_scope": "true", **filters})
 
 
+def _grouped(projects, field_name: str) -> dict:
+    """Counts by one field, done by the database (100,000 projects must not come to Python)."""
+    return dict(projects.order_by().values_list(field_name).annotate(n=Count("id"))
+                .values_list(field_name, "n"))
+
+
 def _counts(projects, field_name: str, order: list[str]) -> list[dict]:
-    counted = Counter(projects.values_list(field_name, flat=True))
+    counted = _grouped(projects, field_name)
     return [{"value": value, "count": counted[value],
              "url": _projects_url(**{field_name: value})}
             for value in order if counted.get(value)]
@@ -384,7 +391,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     shapes = _map_shapes(region_rows)
     projects = (permissions.scoped(Project.objects.all(), user)
                 .filter(status="active", in_scope=True))
-    by_region = Counter(projects.values_list("region__code", flat=True))
+    by_region = _grouped(projects, "region__code")
     names = {r.code: r.name for r in permissions.regions_visible_to(user)}
     queue, overdue = _cases(user, today)
     return render(request, "screening/warnings/dashboard.html", {

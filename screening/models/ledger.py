@@ -101,7 +101,8 @@ class Project(models.Model):
     removal_note = models.CharField(max_length=500, blank=True)
 
     class Meta:
-        ordering = ["region__code", "project_code"]
+        # By code alone: the unique index serves a page of 100,000 projects without a sort.
+        ordering = ["project_code"]
         indexes = [models.Index(fields=["region", "status"])]
         verbose_name = _("project")
         verbose_name_plural = _("projects")
