@@ -24,7 +24,7 @@ from .screen import NoRuleSetInForce, gc_paused, parameters_of, rule_set_for
 from .uploads import limits_from_settings
 
 EXIT_OK, EXIT_INVALID, EXIT_UNREADABLE = 0, 1, 2
-SPOOL_IN_MEMORY_BYTES = 8_000_000
+SPOOL_IN_MEMORY_BYTES = 1_000_000  # beyond this the output spools to disk
 
 
 @dataclass
