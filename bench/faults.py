@@ -610,11 +610,15 @@ def main() -> None:
     parser.add_argument("--json", type=Path)
     parser.add_argument("--keep-db", action="store_true")
     args = parser.parse_args()
-    figures = run(args.rows, args.keep_db)
+    emit(run(args.rows, args.keep_db), args.json)
+
+
+def emit(figures: dict, json_path: Path | None) -> None:
+    """Print the figures as one JSON line, and keep them in `json_path` if given."""
     text = json.dumps(figures, ensure_ascii=False, default=str)
-    if args.json:
-        args.json.parent.mkdir(parents=True, exist_ok=True)
-        args.json.write_text(text)
+    if json_path:
+        json_path.parent.mkdir(parents=True, exist_ok=True)
+        json_path.write_text(text)
     print(text)
 
 

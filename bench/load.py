@@ -20,7 +20,6 @@ daily digest are queued. RSS of the gunicorn workers and the Celery worker is sa
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import random
 import re
@@ -39,7 +38,7 @@ from urllib.parse import urlsplit
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.faults import Smtp, free_port, reconcile, wait_for  # noqa: E402
+from bench.faults import Smtp, emit, free_port, reconcile, wait_for  # noqa: E402
 from bench.import_ledger import create_database, drop_database, write_ledger  # noqa: E402
 
 REDIS_URL = "redis://127.0.0.1:6379/12"
@@ -495,12 +494,7 @@ def main() -> None:
     parser.add_argument("--json", type=Path)
     parser.add_argument("--keep-db", action="store_true")
     args = parser.parse_args()
-    figures = run(args.seconds, args.keep_db)
-    text = json.dumps(figures, ensure_ascii=False, default=str)
-    if args.json:
-        args.json.parent.mkdir(parents=True, exist_ok=True)
-        args.json.write_text(text)
-    print(text)
+    emit(run(args.seconds, args.keep_db), args.json)
 
 
 if __name__ == "__main__":

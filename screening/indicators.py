@@ -269,12 +269,10 @@ def read_indicator_workbook(path: Path | str, limits, regions: Mapping[str, str]
     from .warnings import no_rule_set_message, rule_set_for_month
 
     read = _read_template(Path(path), limits, INDICATOR_COLUMNS, parse_row)
-    first: dict[tuple[str, int, int], int] = {}
-    kept = []
     month_column = INDICATOR_COLUMNS[1]
     judged: dict[tuple[int, int], bool] = {}
+    kept = []
     for row_number, row in read.rows:
-        key = (row.region_code, row.year, row.month)
         month = (row.year, row.month)
         if month not in judged:
             judged[month] = rule_set_for_month(*month) is not None
@@ -286,10 +284,21 @@ def read_indicator_workbook(path: Path | str, limits, regions: Mapping[str, str]
             read.errors.append(_error(row_number, month_column, f"{row.year}-{row.month:02d}",
                                       Bilingual(zh, en)))
             continue
+        kept.append((row_number, row))
+    read.rows = kept
+    return _drop_repeats(read, lambda row: (row.region_code, row.year, row.month), month_column,
+                         "this region and month repeat row %(row)s")
+
+
+def _drop_repeats(read: TemplateRead, key_of, column, message: str) -> TemplateRead:
+    """Keep the first row of each key; every later one is an error on `column` naming it."""
+    first: dict[tuple, int] = {}
+    kept = []
+    for row_number, row in read.rows:
+        key = key_of(row)
         if key in first:
-            read.errors.append(_error(row_number, month_column, f"{row.year}-{row.month:02d}",
-                                      _both("this region and month repeat row %(row)s",
-                                            row=first[key])))
+            read.errors.append(_error(row_number, column, f"{row.year}-{row.month:02d}",
+                                      _both(message, row=first[key])))
             continue
         first[key] = row_number
         kept.append((row_number, row))
@@ -327,21 +336,8 @@ def read_project_energy_workbook(path: Path | str, limits) -> TemplateRead:
                                 actual_tce=values["actual_tce"]), {}
 
     read = _read_template(Path(path), limits, PROJECT_ENERGY_COLUMNS, parse_row)
-    first: dict[tuple[str, int, int], int] = {}
-    kept = []
-    for row_number, row in read.rows:
-        key = (row.project_code, row.year, row.month)
-        if key in first:
-            read.errors.append(_error(row_number, PROJECT_ENERGY_COLUMNS[1],
-                                      f"{row.year}-{row.month:02d}",
-                                      _both("this project and month repeat row %(row)s",
-                                            row=first[key])))
-            continue
-        first[key] = row_number
-        kept.append((row_number, row))
-    read.rows = kept
-    read.errors.sort(key=lambda e: e.row)
-    return read
+    return _drop_repeats(read, lambda row: (row.project_code, row.year, row.month),
+                         PROJECT_ENERGY_COLUMNS[1], "this project and month repeat row %(row)s")
 
 
 def project_row_error(row_number: int, value: str, message: Bilingual) -> CellError:
