@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 from datetime import date, timedelta
+from functools import lru_cache
 
 import chinese_calendar
 from django.conf import settings
@@ -44,8 +45,12 @@ def calendar_is_known(day: date) -> bool:
     return True
 
 
+@lru_cache(maxsize=8192)
 def is_working_day(day: date) -> bool:
-    """A Chinese working day: not a holiday, or a make-up day; Mon–Fri in years not yet known."""
+    """A Chinese working day: not a holiday, or a make-up day; Mon–Fri in years not yet known.
+
+    Cached: the answer only depends on the day and the installed calendar package (a case list
+    counts the working days up to every case's due date, dozens of days per row)."""
     try:
         return chinese_calendar.is_workday(day)
     except NotImplementedError:

@@ -82,10 +82,21 @@ def scoped(queryset: QuerySet, user: User, region_field: str = "region") -> Quer
 
 
 def is_province_user(user: User) -> bool:
-    """Belongs to the province itself (or administers): sees and decides province-wide."""
+    """Belongs to the province itself (or administers): sees and decides province-wide.
+    Cached on the user together with the scope (asked several times for each case page):
+    whatever clears the cached scope clears this too."""
     if user.is_administrator:
         return True
-    return user.is_authenticated and user.regions.filter(level="province").exists()
+    if not user.is_authenticated:
+        return False
+    scope = getattr(user, "_scope_region_ids", None)
+    cached = getattr(user, "_province_of_scope", None)
+    if scope is not None and cached is not None and cached[0] is scope:
+        return cached[1]
+    province = user.regions.filter(level="province").exists()
+    if scope is not None:
+        user._province_of_scope = (scope, province)
+    return province
 
 
 # --- What a role may do -------------------------------------------------------------------

@@ -356,14 +356,24 @@ def _projects_url(**filters: str) -> str | None:
     return base + "?" + urlencode({"in_scope": "true", **filters})
 
 
-def _grouped(projects, field_name: str) -> dict:
-    """Counts by one field, done by the database (100,000 projects must not come to Python)."""
-    return dict(projects.order_by().values_list(field_name).annotate(n=Count("id"))
-                .values_list(field_name, "n"))
+PROJECT_COUNT_FIELDS = ("region_id", "verdict", "disposition", "sector")
 
 
-def _counts(projects, field_name: str, order: list[str]) -> list[dict]:
-    counted = _grouped(projects, field_name)
+def _grouped(projects) -> dict[str, Counter]:
+    """Counts by region, verdict, disposition and sector in one pass of the database: one
+    GROUP BY over the four fields (a few hundred groups at most; 100,000 projects never come
+    to Python), summed here per field."""
+    totals: dict[str, Counter] = {name: Counter() for name in PROJECT_COUNT_FIELDS}
+    # COUNT(*), not COUNT(id): the partial index project_two_high_counts answers it alone.
+    rows = (projects.order_by().values_list(*PROJECT_COUNT_FIELDS)
+            .annotate(n=Count("*")).values_list(*PROJECT_COUNT_FIELDS, "n"))
+    for *values, n in rows:
+        for name, value in zip(PROJECT_COUNT_FIELDS, values, strict=True):
+            totals[name][value] += n
+    return totals
+
+
+def _counts(counted: Counter, field_name: str, order: list[str]) -> list[dict]:
     return [{"value": value, "count": counted[value],
              "url": _projects_url(**{field_name: value})}
             for value in order if counted.get(value)]
@@ -391,8 +401,12 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     shapes = _map_shapes(region_rows)
     projects = (permissions.scoped(Project.objects.all(), user)
                 .filter(status="active", in_scope=True))
-    by_region = _grouped(projects, "region__code")
-    names = {r.code: r.name for r in permissions.regions_visible_to(user)}
+    counted = _grouped(projects)
+    visible = {r.pk: r for r in permissions.regions_visible_to(user)}
+    by_region = Counter()
+    for region_id, n in counted["region_id"].items():
+        by_region[visible[region_id].code] += n
+    names = {r.code: r.name for r in visible.values()}
     queue, overdue = _cases(user, today)
     return render(request, "screening/warnings/dashboard.html", {
         "label": services.month_label(year, month), "months": months,
@@ -401,10 +415,11 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "changes": [r for r in region_rows if r["changed"]],
         "tier_counts": Counter(r["now"].tier for r in region_rows),
         "grey_count": sum(1 for r in region_rows if not r["now"].tier),
-        "total_projects": projects.count(), "total_url": _projects_url(),
-        "by_verdict": _counts(projects, "verdict", [v.value for v in Verdict]),
-        "by_disposition": _counts(projects, "disposition", [d.value for d in Disposition]),
-        "by_sector": _counts(projects, "sector", [s.value for s in Sector]),
+        "total_projects": sum(counted["region_id"].values()), "total_url": _projects_url(),
+        "by_verdict": _counts(counted["verdict"], "verdict", [v.value for v in Verdict]),
+        "by_disposition": _counts(counted["disposition"], "disposition",
+                                  [d.value for d in Disposition]),
+        "by_sector": _counts(counted["sector"], "sector", [s.value for s in Sector]),
         "by_region": [{"code": code, "name": names.get(code, code), "count": count,
                        "url": _projects_url(region=code)}
                       for code, count in sorted(by_region.items())],

@@ -103,7 +103,17 @@ class Project(models.Model):
     class Meta:
         # By code alone: the unique index serves a page of 100,000 projects without a sort.
         ordering = ["project_code"]
-        indexes = [models.Index(fields=["region", "status"])]
+        indexes = [
+            models.Index(fields=["region", "status"]),
+            # The dashboard's counts and the list's 两高 filter: read from this index alone.
+            models.Index(fields=["region", "verdict", "disposition", "sector"],
+                         condition=models.Q(status="active", in_scope=True),
+                         name="project_two_high_counts"),
+            # "Largest energy use first" without sorting the whole ledger.
+            models.Index(fields=["annual_energy_tce"], name="project_energy"),
+        ]
+        # On PostgreSQL, migration 0003 also adds trigram indexes for the text search
+        # (project_filters.ProjectFilter.search); SQLite scans.
         verbose_name = _("project")
         verbose_name_plural = _("projects")
 
