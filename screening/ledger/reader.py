@@ -10,10 +10,22 @@ Found by testing python-calamine 0.9.1 on real files (tests/screening/ledger/tes
 - error values (#N/A …) and formulas without a saved value both come back as "" —
   `safety.SheetScan` finds them in the XML and they are overlaid here as markers;
 - a formula with a saved value reads as that value; merged cells as stored.
+
+calamine holds a sheet densely in memory (≈ 320 MB for 100,000 × 36 cells), so a plain sheet
+(every file Excel, WPS, LibreOffice or openpyxl writes; see `WorkbookInspection.in_pieces`)
+is read a run of whole rows at a time: each run is written with the workbook's own shared
+strings and styles into a small stored workbook that calamine reads exactly as it would the
+whole (tests/screening/ledger/test_ledger_pieces.py compares the two on every corpus file).
+Other sheets are read whole, within the used-area limit of the safety checks.
 """
 
 from __future__ import annotations
 
+import itertools
+import re
+import shutil
+import tempfile
+import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,7 +33,13 @@ from pathlib import Path
 import python_calamine
 
 from screening.ledger.cleaning import RawCell, column_letter
-from screening.ledger.safety import Limits, WorkbookInspection, inspect_workbook, refuse
+from screening.ledger.safety import (
+    CHUNK,
+    Limits,
+    WorkbookInspection,
+    inspect_workbook,
+    refuse,
+)
 
 
 @dataclass
@@ -39,38 +57,179 @@ class SheetReading:
 
 
 def read_sheet(path: str | Path, limits: Limits | None = None,
-               inspection: WorkbookInspection | None = None) -> SheetReading:
-    """Check the file (unless already inspected) and open its first visible worksheet."""
+               inspection: WorkbookInspection | None = None,
+               piece_bytes: int | None = None) -> SheetReading:
+    """Check the file (unless already inspected) and open its first visible worksheet.
+
+    `piece_bytes`: the size of the runs of rows a plain sheet is read in (tests make it
+    tiny); by default PIECE_BYTES, or the shared strings' size when larger, since they are
+    parsed again with each piece."""
     limits = limits or Limits()
     inspection = inspection or inspect_workbook(path, limits)
+    if inspection.in_pieces:
+        size = piece_bytes or max(PIECE_BYTES, inspection.parts_bytes)
+        rows, first_column = _rows_in_pieces(Path(path), inspection, size), 0
+    else:
+        rows, first_column = _rows_whole(Path(path), inspection)
+    rows = _with_markers(rows, _by_row(inspection.markers, first_column))
+    first = next(rows, None)
+    if first is not None and first[0] == 0:
+        header = first[1]
+    else:
+        header = []
+        if first is not None:
+            rows = itertools.chain([first], rows)
+    _check_header_width(header, first_column, limits)
+    return SheetReading(inspection.sheet_name, first_column, header, _data_rows(rows, limits))
+
+
+def _open_sheet(path: str, name: str) -> python_calamine.CalamineSheet:
     try:
-        workbook = python_calamine.CalamineWorkbook.from_path(str(path))
-        sheet = workbook.get_sheet_by_name(inspection.sheet_name)
+        return python_calamine.CalamineWorkbook.from_path(path).get_sheet_by_name(name)
     except python_calamine.CalamineError as exc:
         raise refuse("bad_xml") from exc
+
+
+def _rows_whole(path: Path, inspection: WorkbookInspection
+                ) -> tuple[Iterator[tuple[int, list[RawCell]]], int]:
+    """The whole sheet at once (calamine holds it densely: bounded by the used-area limit).
+
+    Rows come numbered from 0 = sheet row 1; cells from the first used column."""
+    sheet = _open_sheet(str(path), inspection.sheet_name)
     start = sheet.start
     first_column = start[1] if start else 0
-    width = sheet.width if start else 0
-    rows = iter(sheet.iter_rows())
-    header = next(rows, [])
-    header = _overlay(header, 0, first_column, _by_row(inspection.markers).get(0, {}))
-    _check_header_width(header, first_column, limits)
-    return SheetReading(inspection.sheet_name, first_column, header,
-                        _data_rows(rows, inspection, first_column, width, limits))
+    return enumerate(sheet.iter_rows()), first_column
 
 
-def _by_row(markers: dict[tuple[int, int], RawCell]) -> dict[int, dict[int, RawCell]]:
+def _rows_in_pieces(path: Path, inspection: WorkbookInspection, piece_bytes: int
+                    ) -> Iterator[tuple[int, list[RawCell]]]:
+    """The sheet read a piece of whole rows at a time, so memory stays flat however long
+    the sheet is. Each piece is written, with the parts calamine needs, as a small stored
+    workbook in a private temporary folder and read by calamine exactly as the whole would
+    be (same styles, so the same dates; same shared strings). Rows come numbered from 0 =
+    sheet row 1, cells from sheet column A; rows calamine sees no value in are left out.
+    """
+    member = inspection.sheet_member
+    with tempfile.TemporaryDirectory(prefix="two-high-sheet-") as folder, \
+            zipfile.ZipFile(path) as archive:
+        base = Path(folder, "base.xlsx")
+        with zipfile.ZipFile(base, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as out:
+            for part in inspection.parts:
+                with archive.open(part) as source, out.open(part, "w") as target:
+                    shutil.copyfileobj(source, target, CHUNK)
+        piece = Path(folder, "piece.xlsx")
+        last = -1  # the last sheet row (0-based) read so far
+        with archive.open(member) as stream:
+            for prefix, body in _row_runs(stream, piece_bytes):
+                shutil.copyfile(base, piece)
+                with zipfile.ZipFile(piece, "a") as out, out.open(member, "w") as target:
+                    target.write(prefix)
+                    target.write(body)
+                    target.write(b"</sheetData></worksheet>")
+                del body
+                sheet = _open_sheet(str(piece), inspection.sheet_name)
+                start = sheet.start
+                if start is None:
+                    continue
+                rows = sheet.to_python(skip_empty_area=True)
+                del sheet  # frees calamine's copy before the rows are handed on
+                top, pad = start[0], [""] * start[1]
+                if top <= last:
+                    # A row repeated or out of order across two pieces: calamine would merge
+                    # them when reading the whole sheet; refuse rather than misread.
+                    raise refuse("row_order", row=top + 1, after=last + 1)
+                last = top + len(rows) - 1
+                for offset, cells in enumerate(rows):
+                    yield top + offset, pad + cells if pad else cells
+                del rows
+
+
+# Of sheet XML: about 2,300 rows of the 36-column ledger. Smaller pieces were no slower (the
+# rows are still in the CPU's caches when validated) and keep memory lower; see bench/.
+PIECE_BYTES = 4 * 1024 * 1024
+_SHEET_DATA = re.compile(rb"<sheetData\s*(/?)>")
+_CLOSE = b"</sheetData>"
+
+
+def _row_runs(stream, piece_bytes: int) -> Iterator[tuple[bytes, bytearray]]:
+    """Cut the sheet XML into (everything up to <sheetData>, a run of whole rows), each run
+    at least `piece_bytes` long but the last. Only for sheets the inspection found plain:
+    there "</row>" only ever closes a row."""
+    buffer = bytearray()
+    while (found := _SHEET_DATA.search(buffer)) is None:
+        chunk = stream.read(CHUNK)
+        if not chunk:
+            return  # no rows at all
+        buffer += chunk
+    if found.group(1):
+        return  # <sheetData/>
+    prefix = bytes(buffer[:found.end()])
+    del buffer[:found.end()]
+    ended = False
+    end = buffer.find(_CLOSE)
+    if end >= 0:
+        del buffer[end:]
+        ended = True
+    while True:
+        while not ended and _cut(buffer, piece_bytes) < 0:
+            chunk = stream.read(CHUNK)
+            if not chunk:
+                ended = True  # no </sheetData>: malformed, and calamine will say so
+                break
+            searched = max(0, len(buffer) - len(_CLOSE) + 1)
+            buffer += chunk
+            end = buffer.find(_CLOSE, searched)
+            if end >= 0:
+                del buffer[end:]
+                ended = True
+        cut = _cut(buffer, piece_bytes)
+        if cut < 0:
+            if buffer.strip():
+                yield prefix, buffer
+            return
+        yield prefix, buffer[:cut]
+        del buffer[:cut]
+
+
+def _cut(buffer: bytearray, piece_bytes: int) -> int:
+    """Where the first run of at least piece_bytes ends (after a "</row>"), or -1."""
+    if len(buffer) < piece_bytes:
+        return -1
+    found = buffer.find(b"</row>", max(0, piece_bytes - len(b"</row>")))
+    return found + len(b"</row>") if found >= 0 else -1
+
+
+def _by_row(markers: dict[tuple[int, int], RawCell], first_column: int
+            ) -> dict[int, dict[int, RawCell]]:
+    """Markers by row, then by cell index (sheet column less the first column read)."""
     grouped: dict[int, dict[int, RawCell]] = {}
     for (row, col), marker in markers.items():
-        grouped.setdefault(row, {})[col] = marker
+        grouped.setdefault(row, {})[col - first_column] = marker
     return grouped
 
 
-def _overlay(cells: list[RawCell], row: int, first_column: int,
-             markers: dict[int, RawCell]) -> list[RawCell]:
-    """Put marker cells (formula without value, error) where calamine read blanks."""
-    for col, marker in markers.items():
-        index = col - first_column
+def _with_markers(rows: Iterator[tuple[int, list[RawCell]]], markers: dict[int, dict[int, RawCell]]
+                  ) -> Iterator[tuple[int, list[RawCell]]]:
+    """Overlay marker cells (formula without value, error), in row order; a row holding
+    only markers, which calamine reads as blank or leaves out, is yielded too."""
+    pending = sorted(markers)
+    next_marked = 0
+    for row, cells in rows:
+        while next_marked < len(pending) and pending[next_marked] < row:
+            marked = pending[next_marked]
+            yield marked, _overlay([], markers[marked])
+            next_marked += 1
+        if next_marked < len(pending) and pending[next_marked] == row:
+            cells = _overlay(cells, markers[row])
+            next_marked += 1
+        yield row, cells
+    for marked in pending[next_marked:]:
+        yield marked, _overlay([], markers[marked])
+
+
+def _overlay(cells: list[RawCell], markers: dict[int, RawCell]) -> list[RawCell]:
+    """Put marker cells where calamine read blanks; `markers` by cell index."""
+    for index, marker in markers.items():
         if index < 0:
             continue  # left of every used column: no header there, so ignored anyway
         if index >= len(cells):
@@ -88,27 +247,14 @@ def _check_header_width(header: list[RawCell], first_column: int, limits: Limits
                      limit=limits.max_header_columns)
 
 
-def _data_rows(rows: Iterator[list[RawCell]], inspection: WorkbookInspection,
-               first_column: int, width: int, limits: Limits
+def _data_rows(rows: Iterator[tuple[int, list[RawCell]]], limits: Limits
                ) -> Iterator[tuple[int, list[RawCell]]]:
     """Non-empty rows below the header, numbered as in the sheet; enforces the row limit."""
-    markers = _by_row(inspection.markers)
-    markers.pop(0, None)
     counted = 0
-    row_index = 0
-    for row_index, cells in enumerate(rows, start=1):
-        extra = markers.pop(row_index, None)
-        if extra:
-            cells = _overlay(cells, row_index, first_column, extra)
-        elif cells.count("") == len(cells):
+    for row, cells in rows:
+        if cells.count("") == len(cells):
             continue
         counted += 1
         if counted > limits.max_data_rows:
             raise refuse("too_many_rows", limit=limits.max_data_rows)
-        yield row_index + 1, cells
-    # Markers below calamine's last row: a trailing row holding only such cells.
-    for row in sorted(markers):
-        counted += 1
-        if counted > limits.max_data_rows:
-            raise refuse("too_many_rows", limit=limits.max_data_rows)
-        yield row + 1, _overlay([""] * width, row, first_column, markers[row])
+        yield row + 1, cells

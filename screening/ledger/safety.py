@@ -78,6 +78,14 @@ class WorkbookInspection:
     sheet_member: str
     sheet_index: int  # position among all sheets in workbook order
     markers: dict[tuple[int, int], RawCell] = field(default_factory=dict)  # 0-based (row, col)
+    # Whether the sheet may be read in pieces of whole rows (reader.py): plain layout (the
+    # scan's fast path held: unprefixed tags, a reference on every cell) and no comment,
+    # CDATA section or processing instruction that could hide a "</row>".
+    in_pieces: bool = False
+    # The parts calamine reads besides the sheet (content types, workbook, its relationships,
+    # shared strings, styles) and their uncompressed size.
+    parts: tuple[str, ...] = ()
+    parts_bytes: int = 0
 
 
 def check_workbook_file(path: str | Path, limits: Limits | None = None) -> None:
@@ -214,7 +222,22 @@ class _MemberStream:
                 if name_in_zip == member:
                     scan.feed(chunk)
         markers = scan.finish(lambda: self._stream(member, count=False))
-        return WorkbookInspection(name, member, index, markers)
+        parts = self._parts(workbook_member, rels_member, rels)
+        return WorkbookInspection(
+            name, member, index, markers, in_pieces=not scan.exact and scan.plain,
+            parts=parts, parts_bytes=sum(self.infos[part].file_size for part in parts))
+
+    def _parts(self, workbook_member: str, rels_member: str,
+               rels: dict[str, tuple[str, str]]) -> tuple[str, ...]:
+        """The members calamine opens besides worksheets, where this package has them."""
+        wanted = {"[Content_Types].xml", "_rels/.rels", workbook_member, rels_member}
+        wanted.update(target for kind, target in rels.values()
+                      if kind.endswith(("/sharedStrings", "/styles")))
+        # calamine also looks for the conventional names (case-insensitively in places).
+        conventional = {"xl/workbook.xml", "xl/_rels/workbook.xml.rels", "xl/sharedstrings.xml",
+                        "xl/styles.xml"}
+        wanted.update(name for name in self.order if name.lower() in conventional)
+        return tuple(name for name in self.order if name in wanted)
 
     def _office_document(self) -> str:
         root = self._parse(self._read_whole("_rels/.rels"))
@@ -326,6 +349,7 @@ def _first_visible_worksheet(workbook_xml: bytes, rels: dict[str, tuple[str, str
 # ------------------------------------------------------------------------- sheet scan
 
 _ROOT = re.compile(rb"<([A-Za-z_][\w.-]*:)?worksheet[\s>]")
+_XML_DECLARATION = re.compile(rb"^(?:\xef\xbb\xbf)?\s*<\?xml[^>]*\?>")
 _FORMULA_OR_ERROR = re.compile(rb"<f[\s>/]|\bt=[\"']e[\"']")
 _WIDE_CANDIDATE = re.compile(rb'r="[C-Z][A-Z]')  # cheap superset of the pattern below
 _WIDE_REF = re.compile(rb"\br=[\"']([A-Z]{3}|[D-Z][A-Z]|C[W-Z])[0-9]")
@@ -357,16 +381,23 @@ class SheetScan:
         self.last_row = 0
         self.cells = 0
         self.refs = 0
+        self.plain = True  # no comment, CDATA or processing instruction (see in_pieces)
+        self.tail = b""
 
     def feed(self, chunk: bytes) -> None:
         if self.exact:
             return
+        probe = self.tail + chunk
         if self.first:
             self.first = False
             root = _ROOT.search(chunk)
             if root is None or root.group(1):
                 self.exact = True
                 return
+            probe = _XML_DECLARATION.sub(b"", probe, count=1)
+        if b"<!" in probe or b"<?" in probe:
+            self.plain = False
+        self.tail = chunk[-1:]
         data = self.carry + chunk
         cut = data.rfind(b"</row>")
         if cut < 0:
@@ -383,9 +414,17 @@ class SheetScan:
             head = piece.find(b"<sheetData")
             if head > 0:
                 piece = piece[head:]  # <cols>, <customSheetViews> … are not cells
+        tail = piece.find(b"</sheetData>")
+        if tail >= 0:
+            piece = piece[:tail]  # nor are <mergeCells>, <conditionalFormatting> …
         # Each test below is one C-speed pass over the piece; regexes run only on hits.
-        self.cells += piece.count(b"<c")
+        # Cells are counted by their start tags ("<c " "<c>" "<c/"; other white space after
+        # "<c" is left to the exact parse); every one must carry a reference.
+        self.cells += piece.count(b"<c ") + piece.count(b"<c>") + piece.count(b"<c/")
         self.refs += piece.count(b'<c r="')
+        if b"<c\n" in piece or b"<c\t" in piece or b"<c\r" in piece:
+            self.exact = True
+            return
         if _WIDE_CANDIDATE.search(piece) is not None:
             # calamine leaves out cells without a value (styled blanks), so only cells
             # holding a <v> or an inline string count towards the used area.
@@ -573,6 +612,10 @@ _REFUSALS: dict[str, tuple[str, str]] = {
     "area": ("工作表使用的区域过大（到第{rows:,}行、第{columns:,}列），请删除多余的行和列",
              "the worksheet's used area is too large (up to row {rows:,}, column {columns:,}): "
              "delete the extra rows and columns"),
+    "row_order": ("工作表第{row:,}行出现在第{after:,}行之后（行的顺序错乱），"
+                  "请在Excel中打开并另存为.xlsx后再上传",
+                  "sheet row {row:,} comes after row {after:,} in the file (rows out of order): "
+                  "open it in Excel, save it as .xlsx again and upload that"),
     "too_many_rows": ("数据行超过{limit:,}行", "there are more than {limit:,} data rows"),
     "too_many_columns": ("表头的最后一个非空单元格在第{column}列，超过了前{limit}列",
                          "the last non-blank header cell is in column {column}, beyond the "

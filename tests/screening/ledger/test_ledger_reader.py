@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import zipfile
 
@@ -9,7 +10,7 @@ import pytest
 
 from screening.ledger.cleaning import FORMULA_WITHOUT_VALUE, ExcelErrorValue
 from screening.ledger.reader import read_sheet
-from screening.ledger.safety import Limits, UnsafeWorkbook
+from screening.ledger.safety import Limits, UnsafeWorkbook, inspect_workbook
 from tests.screening.ledger.conftest import inline, rewrite_zip, sheet_xml
 
 SHEET = "xl/worksheets/sheet1.xml"
@@ -63,11 +64,17 @@ def test_merged_cells_read_as_stored(write_ledger):
     assert rows == [(2, ["merged", "", ""])]
 
 
-def test_leading_blank_columns_are_reported_with_their_offset(tmp_path, write_ledger):
+@pytest.mark.parametrize("in_pieces", [True, False])
+def test_leading_blank_columns_are_reported_with_their_offset(tmp_path, write_ledger, in_pieces):
+    """Cell i of a row is sheet column first_column + i, whichever way the sheet is read."""
     body = b'<row r="1">' + inline("C1", "h") + b'</row><row r="2"><c r="C2"><v>7</v></c></row>'
-    reading, rows = rows_of(hand_made(tmp_path, write_ledger, body))
-    assert reading.first_column == 2
-    assert reading.header == ["h"] and rows == [(2, [7.0])]
+    path = hand_made(tmp_path, write_ledger, body)
+    inspection = dataclasses.replace(inspect_workbook(path, Limits()), in_pieces=in_pieces)
+    reading = read_sheet(path, inspection=inspection)
+    rows = list(reading.rows)
+    assert reading.first_column == (0 if in_pieces else 2)
+    assert reading.first_column + reading.header.index("h") == 2
+    assert rows == [(2, [""] * (2 - reading.first_column) + [7.0])]
 
 
 def test_formulas_count_as_their_saved_value_and_unsaved_ones_are_marked(tmp_path, write_ledger):
