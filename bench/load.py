@@ -409,8 +409,8 @@ def run(seconds: int, keep_db: bool) -> dict:
         base = f"https://127.0.0.1:{port}"
         gunicorn = subprocess.Popen(
             [str(Path(sys.executable).with_name("gunicorn")), "config.wsgi", "-b",
-             f"127.0.0.1:{port}", "-w", "3", "--threads", "4", "--certfile", str(cert),
-             "--keyfile", str(key), "--timeout", "120"], cwd=ROOT, env=web_env,
+             f"127.0.0.1:{port}", "-c", str(ROOT / "config" / "gunicorn.conf.py"),
+             "--certfile", str(cert), "--keyfile", str(key)], cwd=ROOT, env=web_env,
             stdout=subprocess.DEVNULL, stderr=(folder / "gunicorn.log").open("w"))
         processes.append(gunicorn)
         log = folder / "worker.log"

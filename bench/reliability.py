@@ -94,9 +94,10 @@ def stack_checks() -> dict:
                     "-subj", "/CN=127.0.0.1", "-keyout", str(key), "-out", str(cert)],
                    check=True, capture_output=True, timeout=60)
     server = subprocess.Popen([str(Path(PY).with_name("gunicorn")), "config.wsgi",
-                               "-b", f"127.0.0.1:{port}", "-w", "2", "--threads", "4",
-                               "--certfile", str(cert), "--keyfile", str(key),
-                               "--timeout", "120"], cwd=ROOT, env=env,
+                               "-b", f"127.0.0.1:{port}",
+                               "-c", str(ROOT / "config" / "gunicorn.conf.py"),
+                               "--certfile", str(cert), "--keyfile", str(key)],
+                              cwd=ROOT, env=env,
                               stdout=subprocess.DEVNULL,
                               stderr=(ROOT / "var" / "rel-stack" / "gunicorn.log").open("w"))
     figures: dict = {}
