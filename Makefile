@@ -52,7 +52,11 @@ messages: $(VENV)/.installed
 	$(PY) config/locale/merge.py
 	$(MANAGE) compile_translations
 
-bench: setup
+$(VENV)/.bench-installed: $(VENV)/.installed requirements-bench.txt
+	$(PIP) install -q -r requirements-bench.txt
+	touch $@
+
+bench: setup $(VENV)/.bench-installed
 	$(PY) bench/engine.py
 	$(PY) bench/screen_ledger.py
 	$(PY) bench/monthly_report.py
