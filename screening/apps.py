@@ -7,6 +7,7 @@ class ScreeningConfig(AppConfig):
     verbose_name = _("Two-high screening")
 
     def ready(self) -> None:
-        from . import checks
+        from . import checks, lookups
 
+        lookups.register()
         checks.assert_xml_safety()  # no start-up without defusedxml behind openpyxl

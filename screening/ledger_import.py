@@ -146,7 +146,7 @@ def compute_diff(region: Region, rows: Iterable[ProjectInput]) -> LedgerDiff:
     for start in range(0, len(rows), _CHUNK):
         chunk = rows[start:start + _CHUNK]
         stored = {values[code_at]: values for values in Project.objects.filter(
-            project_code__in=[row.project_code for row in chunk]
+            project_code__in_array=[row.project_code for row in chunk]
         ).order_by().values_list(*_STORED_FIELDS)}
         for row in chunk:
             values = stored.get(row.project_code)
@@ -178,7 +178,7 @@ def compute_diff(region: Region, rows: Iterable[ProjectInput]) -> LedgerDiff:
         if code not in in_file
     ]
     for start in range(0, len(missing_ids), _CHUNK):
-        diff.missing.extend(Project.objects.filter(pk__in=missing_ids[start:start + _CHUNK])
+        diff.missing.extend(Project.objects.filter(pk__in_array=missing_ids[start:start + _CHUNK])
                             .only("id", "project_code", "name", "status").order_by())
     diff.missing.sort(key=lambda project: project.project_code)
     return diff
@@ -230,7 +230,7 @@ def _region_errors(rows: list[tuple[int, ProjectInput]], upload: LedgerUpload
     elsewhere: dict[str, str] = {}
     for start in range(0, len(codes), _CHUNK):
         for code, region_name in Project.objects.filter(
-            project_code__in=codes[start:start + _CHUNK]
+            project_code__in_array=codes[start:start + _CHUNK]
         ).exclude(region__code__in=allowed).order_by().values_list("project_code",
                                                                     "region__name"):
             elsewhere[code] = region_name
@@ -556,7 +556,7 @@ def apply_upload(upload: LedgerUpload, user, missing_reasons: dict[str, tuple[st
                         "reason": reason, "note": note})
     for (reason, note), ids in by_reason.items():
         for start in range(0, len(ids), _CHUNK):
-            Project.objects.filter(pk__in=ids[start:start + _CHUNK]).update(
+            Project.objects.filter(pk__in_array=ids[start:start + _CHUNK]).update(
                 status=ProjectStatus.REMOVED, removal_reason=reason, removal_note=note,
                 last_upload=upload, updated_at=now)
     _insert_rows(ProjectChange, [{"upload_id": upload.pk, "changed_by_id": user.pk,
@@ -583,7 +583,7 @@ _STORED_SCREENING = ["in_scope", "verdict", "disposition", "screened_rule_set", 
 
 def _rescreen_unchanged(batch: list[tuple[int, ProjectInput]], screen_one) -> None:
     stored = {pk: values for pk, *values in Project.objects.filter(
-        pk__in=[pk for pk, _r in batch]).order_by().values_list("pk", *_STORED_SCREENING)}
+        pk__in_array=[pk for pk, _r in batch]).order_by().values_list("pk", *_STORED_SCREENING)}
     moved = []
     for pk, row in batch:
         values = _screening_values(screen_one(row))
@@ -618,7 +618,11 @@ def _insert_rows(model, rows: list[dict]) -> list[int]:
         return [obj.pk for obj in objects]
     meta = model._meta
     columns = [f for f in meta.concrete_fields if not f.primary_key]
-    defaults = {f.attname: f.get_default() for f in columns if f.has_default()}
+    # What a field left out of a row takes: its default, else "" or NULL as the ORM would.
+    absent = [f.get_default() if f.has_default() else
+              "" if f.empty_strings_allowed and not f.null else None for f in columns]
+    names = [f.attname for f in columns]
+    json_at = [i for i, f in enumerate(columns) if isinstance(f, models.JSONField)]
     with connection.cursor() as cursor:
         cursor.execute("SELECT nextval(pg_get_serial_sequence(%s, %s)) "
                        "FROM generate_series(1, %s)", [meta.db_table, meta.pk.column, len(rows)])
@@ -626,10 +630,11 @@ def _insert_rows(model, rows: list[dict]) -> list[int]:
         statement = _copy_statement(meta.db_table, [meta.pk.column, *(f.column for f in columns)])
         with cursor.cursor.copy(statement) as copy:
             for pk, row in zip(ids, rows, strict=True):
-                copy.write_row([pk, *(
-                    _column_value(f, row[f.attname] if f.attname in row else defaults.get(
-                        f.attname, "" if f.empty_strings_allowed and not f.null else None))
-                    for f in columns)])
+                values = [pk, *map(row.get, names, absent)]
+                for index in json_at:  # +1: the id comes first
+                    if values[index + 1] is not None:
+                        values[index + 1] = orjson.dumps(values[index + 1]).decode()
+                copy.write_row(values)
     return ids
 
 
