@@ -14,10 +14,11 @@ search or filters) and detail pages, the case list and detail pages and the dash
 reviewers forward submitted cases two at a time on the same case (a deliberate conflict: one
 gets 409); 郑州's agencies upload and confirm a small ledger (concurrently, so previews go
 stale). Midway the monthly reports of every scope and the daily digest are queued. RSS of the
-gunicorn workers and the Celery worker is sampled every 2 s from /proc. Afterwards the
-database is reconciled (bench/faults.reconcile) and dropped. Besides the overall percentiles,
-`per_page` gives n / p50 / p95 for each kind of request (dashboard, project_list,
-project_search, project_detail, case_list, case_detail, upload_page, login, actions).
+gunicorn workers and the Celery worker is sampled every 2 s from /proc (start, peak, end and
+the last sample of each minute). Afterwards the database is reconciled
+(bench/faults.reconcile) and dropped. Besides the overall percentiles, `per_page` gives
+n / p50 / p95 for each kind of request (dashboard, project_list, project_search,
+project_detail, case_list, case_detail, upload_page, login, actions).
 """
 
 from __future__ import annotations
@@ -181,11 +182,13 @@ class Sampler(threading.Thread):
         super().__init__(daemon=True)
         self.gunicorn, self.worker = gunicorn, worker
         self.samples: list[tuple[float, float]] = []
+        self.times: list[float] = []
         self.stop = threading.Event()
 
     def sample(self) -> None:
         web = sum(rss_mb(p) for p in children(self.gunicorn))
         self.samples.append((web, rss_mb(self.worker)))
+        self.times.append(time.monotonic())
 
     def run(self) -> None:
         while not self.stop.wait(2):
@@ -197,8 +200,14 @@ class Sampler(threading.Thread):
         out = {}
         for index, name in ((0, "web"), (1, "worker")):
             values = [s[index] for s in self.samples]
+            # The last sample of each minute since the baseline: creep shows as a steady rise,
+            # warm-up as a rise that flattens.
+            minutes: dict[int, float] = {}
+            for at, value in zip(self.times, values, strict=True):
+                minutes[int((at - self.times[0]) // 60)] = value
             out[name] = {"start": round(values[0]), "peak": round(max(values)),
-                         "end": round(values[-1])}
+                         "end": round(values[-1]),
+                         "by_minute": [round(minutes[m]) for m in sorted(minutes)]}
         return out
 
 
