@@ -26,6 +26,7 @@ from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from psycopg import sql
+from psycopg.copy import QueuedLibpqWriter
 
 from . import permissions
 from .ledger.reference import LedgerReference
@@ -516,11 +517,12 @@ def apply_upload(upload: LedgerUpload, user, missing_reasons: dict[str, tuple[st
         # row only says they were created by this upload, whose file keeps the values.
         for start in range(0, len(diff.new), _CHUNK):
             batch = diff.new[start:start + _CHUNK]
-            ids = _insert_rows(Project, [
+            # A generator: each row is screened while PostgreSQL takes in the earlier ones.
+            ids = _insert_rows(Project, (
                 {**_project_values(row, region_ids[row.region]),
                  **_screening_values(screen_one(row)), "status": ProjectStatus.ACTIVE,
                  "last_upload_id": upload.pk, "created_at": now, "updated_at": now}
-                for row in batch])
+                for row in batch), count=len(batch))
             _insert_rows(ProjectChange, [
                 {"project_id": pk, "upload_id": upload.pk, "kind": ChangeKind.CREATED,
                  "changes": {}, "changed_by_id": user.pk, "changed_at": now} for pk in ids])
@@ -605,10 +607,13 @@ def _column_value(model_field, value):
     return value
 
 
-def _insert_rows(model, rows: list[dict]) -> list[int]:
+def _insert_rows(model, rows: Iterable[dict], count: int | None = None) -> list[int]:
     """Insert rows given as {attname: value} (fields left out take their default); returns
-    the new ids in order. PostgreSQL takes the ids from the table's sequence, then COPY."""
-    if not rows:
+    the new ids in order. `rows` may be a generator of `count` rows. PostgreSQL takes the ids
+    from the table's sequence, then COPY, sent from a thread of psycopg's own (the queued
+    writer) so the rows are made while the server stores the earlier ones."""
+    count = len(rows) if count is None else count
+    if not count:
         return []
     if connection.vendor != "postgresql":
         objects = [model(**row) for row in rows]
@@ -625,10 +630,10 @@ def _insert_rows(model, rows: list[dict]) -> list[int]:
     json_at = [i for i, f in enumerate(columns) if isinstance(f, models.JSONField)]
     with connection.cursor() as cursor:
         cursor.execute("SELECT nextval(pg_get_serial_sequence(%s, %s)) "
-                       "FROM generate_series(1, %s)", [meta.db_table, meta.pk.column, len(rows)])
+                       "FROM generate_series(1, %s)", [meta.db_table, meta.pk.column, count])
         ids = [pk for (pk,) in cursor.fetchall()]
         statement = _copy_statement(meta.db_table, [meta.pk.column, *(f.column for f in columns)])
-        with cursor.cursor.copy(statement) as copy:
+        with cursor.cursor.copy(statement, writer=QueuedLibpqWriter(cursor.cursor)) as copy:
             for pk, row in zip(ids, rows, strict=True):
                 values = [pk, *map(row.get, names, absent)]
                 for index in json_at:  # +1: the id comes first
