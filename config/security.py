@@ -2,10 +2,11 @@
 
 Content Security Policy: every response says scripts and styles come from this site only.
 
-No page has inline script or style (templates/static holds them). The one exception is the
-API's interactive documentation (Swagger UI, Redoc, served from drf-spectacular-sidecar):
-those third-party pages start themselves with an inline script, so they get the policy in
-CONTENT_SECURITY_POLICY_EXCEPTIONS, still with no other origin allowed.
+No page has inline script or style (templates/static holds them). The API's interactive
+documentation (Swagger UI, Redoc, served from drf-spectacular-sidecar) runs from our own
+templates without inline script too; those libraries set styles from script and Redoc uses a
+blob: worker, so their pages get CONTENT_SECURITY_POLICY_EXCEPTIONS for styles and workers
+only, still with no other origin allowed.
 """
 
 from __future__ import annotations
