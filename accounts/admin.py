@@ -11,5 +11,6 @@ class UserAdmin(BaseUserAdmin):
     list_filter = ("role", "is_active", "regions")
     filter_horizontal = ("regions", "groups", "user_permissions")
     fieldsets = BaseUserAdmin.fieldsets + (
-        (_("Role and regions"), {"fields": ("role", "regions", "digest_frequency")}),
+        (_("Role and regions"), {"fields": ("role", "regions", "digest_frequency",
+                                             "language")}),
     )

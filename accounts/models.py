@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -22,6 +23,11 @@ class DigestFrequency(models.TextChoices):
     OFF = "off", _("Off")
 
 
+def site_languages() -> list[tuple[str, str]]:
+    """The languages of the site (settings.LANGUAGES), as the choices of User.language."""
+    return list(settings.LANGUAGES)
+
+
 class User(AbstractUser):
     """A person who signs in: one role, one or more regions (the province is a region too)."""
 
@@ -33,6 +39,10 @@ class User(AbstractUser):
     digest_frequency = models.CharField(_("digest e-mail"), max_length=16,
                                         choices=DigestFrequency.choices,
                                         default=DigestFrequency.WEEKLY)
+    # The language of the e-mails this person gets (digests, case notices): the one they last
+    # chose in the language switcher, or on the digest page; blank: the site's (Chinese).
+    language = models.CharField(_("e-mail language"), max_length=8, choices=site_languages,
+                                blank=True, default="")
 
     class Meta:
         verbose_name = _("user")

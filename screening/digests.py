@@ -108,6 +108,14 @@ def set_frequency(user: User, frequency: str) -> None:
     user.digest_frequency = frequency
 
 
+def set_language(user: User, language: str) -> None:
+    """The language of the person's e-mails (digests and case notices)."""
+    if language not in dict(settings.LANGUAGES):
+        raise ValueError(f"unknown language: {language!r}")
+    User.objects.filter(pk=user.pk).update(language=language)
+    user.language = language
+
+
 def unsubscribe_token(user: User) -> str:
     return signing.dumps({"u": user.pk}, salt=UNSUBSCRIBE_SALT, compress=True)
 
@@ -306,8 +314,8 @@ def collect_digest(user: User, period: Period, cache: ScopeCache | None = None
 
 
 def user_language(user: User) -> str:
-    """The user's language if the account keeps one, else the site's (Chinese)."""
-    return getattr(user, "language", "") or settings.LANGUAGE_CODE
+    """The language the person chose for their e-mails, else the site's (Chinese)."""
+    return user.language or settings.LANGUAGE_CODE
 
 
 def report_scopes_of(user: User) -> list[Region]:

@@ -57,8 +57,8 @@ def send_case_event_notice(event_id: int) -> int:
         .get(pk=event_id)
     case = event.case
     sent = 0
-    with translation.override(settings.LANGUAGE_CODE):
-        for user in recipients_for(case, actor_id=event.actor_id):
+    for user in recipients_for(case, actor_id=event.actor_id):
+        with translation.override(user.language or settings.LANGUAGE_CODE):
             context = {
                 "case": case, "event": event, "user": user,
                 "state": CaseState(case.state).label,

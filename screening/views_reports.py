@@ -5,6 +5,7 @@ scope comes from permissions.py, work from reports.py / digests.py / the tasks."
 from __future__ import annotations
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -117,15 +118,21 @@ def report_download(request: HttpRequest, pk: int) -> FileResponse:
 class SubscriptionForm(forms.Form):
     frequency = forms.ChoiceField(label=gettext_lazy("Digest e-mail"),
                                   choices=DigestFrequency.choices, widget=forms.RadioSelect)
+    language = forms.ChoiceField(label=gettext_lazy("Language of your e-mails"),
+                                 choices=settings.LANGUAGES, required=False)
 
 
 @login_required
 def subscription(request: HttpRequest) -> HttpResponse:
-    """The user's own digest frequency (daily, weekly, monthly, off)."""
+    """The user's own digest frequency (daily, weekly, monthly, off) and e-mail language."""
     user = request.user
-    form = SubscriptionForm(request.POST or None, initial={"frequency": user.digest_frequency})
+    form = SubscriptionForm(request.POST or None, initial={
+        "frequency": user.digest_frequency,
+        "language": digests.user_language(user)})
     if request.method == "POST" and form.is_valid():
         digests.set_frequency(user, form.cleaned_data["frequency"])
+        if form.cleaned_data["language"]:
+            digests.set_language(user, form.cleaned_data["language"])
         messages.success(request, _("Your digest setting is saved."))
         return redirect("screening:digest_subscription")
     default = ROLE_DEFAULT_FREQUENCY.get(user.role, DigestFrequency.WEEKLY)

@@ -58,3 +58,23 @@ def test_password_change_requires_the_old_password(client, agency_a):
     assert response.status_code == 200
     agency_a.refresh_from_db()
     assert agency_a.check_password("pw-agency_a")
+
+
+def test_the_language_switch_is_kept_on_the_account_for_its_emails(client, agency_a):
+    client.force_login(agency_a)
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    agency_a.refresh_from_db()
+    assert agency_a.language == "en"
+    client.post(reverse("set_language"), {"language": "xx", "next": "/"})  # not a language
+    agency_a.refresh_from_db()
+    assert agency_a.language == "en"
+
+
+def test_the_language_switch_needs_csrf(db, agency_a):
+    from django.test import Client
+
+    strict = Client(enforce_csrf_checks=True)
+    strict.force_login(agency_a)
+    assert strict.post(reverse("set_language"), {"language": "en"}).status_code == 403
+    agency_a.refresh_from_db()
+    assert agency_a.language == ""

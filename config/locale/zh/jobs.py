@@ -164,6 +164,8 @@ T = {
     "Replace a ready one": "替换已生成的报告",
     "That report is ready: download it below.": "该报告已生成，请在下方下载。",
     "Digest e-mail": "摘要邮件",
+    "Language of your e-mails": "邮件语言",
+    "e-mail language": "邮件语言",
     "Your digest setting is saved.": "摘要邮件设置已保存。",
     "Reports": "报告",
     "Monthly reports and ledger exports": "月度预警报告与台账导出",

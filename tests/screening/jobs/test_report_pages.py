@@ -73,7 +73,10 @@ def test_the_subscription_page_saves_the_choice(client, agency_a):
     assert client.get(url).status_code == 200
     client.post(url, {"frequency": "monthly"})
     agency_a.refresh_from_db()
-    assert agency_a.digest_frequency == "monthly"
+    assert agency_a.digest_frequency == "monthly" and agency_a.language == ""
+    client.post(url, {"frequency": "weekly", "language": "en"})
+    agency_a.refresh_from_db()
+    assert (agency_a.digest_frequency, agency_a.language) == ("weekly", "en")
 
 
 def test_one_click_unsubscribe_works_without_login(client, agency_a):

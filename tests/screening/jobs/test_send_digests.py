@@ -205,3 +205,14 @@ def test_the_monthly_digest_attaches_the_users_own_scope_report(month_data, obse
 def test_the_command_runs_each_frequency(db, frequency, capsys):
     call_command("send_digests", "--frequency", frequency, "--date", "2025-06-02")
     assert f"frequency={frequency}" in capsys.readouterr().out
+
+
+def test_the_digest_is_written_in_the_language_the_person_chose(month_data, agency_a,
+                                                                city_reviewer_a):
+    """The site is in Chinese; the reviewer chose English for their e-mails."""
+    case_in_state("submitted", agency=agency_a, project=month_data.projects["410100"][0])
+    city_reviewer_a.language = "en"
+    city_reviewer_a.save(update_fields=["language"])
+    send()
+    body, html = both_parts(message_to(city_reviewer_a))
+    assert "Cases waiting for you (1)" in body and "Cases waiting for you" in html

@@ -59,3 +59,22 @@ def test_the_notice_is_sent_once_even_if_the_task_runs_twice(people):
     assert tasks.notify_case_event(event.pk) == 1
     assert tasks.notify_case_event(event.pk) == 0
     assert len(mail.outbox) == 1
+
+
+def test_each_person_is_written_to_in_their_own_language(
+    people, django_capture_on_commit_callbacks
+):
+    """The city reviewer switched the site to English: the notice comes in English; the
+    site's language (Chinese) for those who never chose."""
+    people["city"].language = "en"
+    people["city"].save(update_fields=["language"])
+    case = case_in_state(CaseState.DRAFT, agency=people["agency"])
+    with django_capture_on_commit_callbacks(execute=True):
+        workflow.submit_case(case, acting_user=people["agency"])
+    english = mail.outbox[0]
+    assert english.subject.startswith(f"Case {case.project.project_code} is waiting for you")
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        workflow.forward_case(case, acting_user=people["city"], opinion="同意")
+    chinese = mail.outbox[0]  # the provincial reviewer never chose: Chinese
+    assert not chinese.subject.startswith("Case ") and "待您" in chinese.subject
