@@ -390,18 +390,33 @@ def _run_all(path: Path, changed_path: Path, iex_path: Path, rows: int, iex_rows
         _line(f"(b) django-import-export ({iex_rows:,} rows)", "import_export", iex_path,
               iex_rows, env, yardstick=read * iex_rows / rows, versus="(a) same rows")
     iteration = out["iteration_seconds"]
-    first, _peak, out = _line("(c) import, all new", "import", path, rows, env, yardstick=read)
+    first, first_peak, out = _line("(c) import, all new", "import", path, rows, env,
+                                   yardstick=read)
     _details(out, first, iteration)
     again, _peak, out = _line("(d) re-import, 1 % changed", "import", changed_path, rows, env,
                               yardstick=read)
     _details(out, again, iteration)
     write, _peak, _out = _line("(f) openpyxl write-only, same rows", "openpyxl_write", path,
                                rows, env)
-    _line("(e) export_ledger", "export", path, rows, env, yardstick=write, versus="(f)")
+    export, _peak, _out = _line("(e) export_ledger", "export", path, rows, env,
+                                yardstick=write, versus="(f)")
+    faster = None
     if iex_rows and _line.iex_seconds:
         extrapolated = _line.iex_seconds * rows / iex_rows
+        faster = extrapolated / first
         print(f"    django-import-export extrapolated to {rows:,} rows: {extrapolated:.1f} s "
-              f"= {extrapolated / first:.1f} × our first import")
+              f"= {faster:.1f} × our first import")
+    print("targets (issue 4):")
+    _target("first import ≤ 1.5 × (a) and ≤ 500 MB", f"{first / read:.2f} ×, {first_peak} MB",
+            first / read <= 1.5 and first_peak <= 500)
+    _target("re-import ≤ 1.0 × (a)", f"{again / read:.2f} ×", again / read <= 1.0)
+    _target("≥ 10 × faster than django-import-export",
+            f"{faster:.1f} ×" if faster else "not measured", faster is not None and faster >= 10)
+    _target("export ≤ 1.3 × (f)", f"{export / write:.2f} ×", export / write <= 1.3)
+
+
+def _target(what: str, figure: str, met: bool) -> None:
+    print(f"    {what}: {figure} — {'met' if met else 'MISSED'}")
 
 
 def _details(out: dict, seconds: float, iteration: float) -> None:
