@@ -170,14 +170,23 @@ def phase_digests(folder: Path) -> None:
     print(f"digests: {elapsed:.1f} s, {counts}, messages {len(mail.outbox)}")
 
 
+# Issue 7: seconds and MB for each phase (None: no memory target).
+TARGETS = {"report": (60, 300), "digests": (60, None)}
+
+
 def run_phase(name: str, folder: Path) -> None:
     started = time.perf_counter()
     process = subprocess.Popen([sys.executable, __file__, "--phase", name, "--folder",
                                 str(folder)], cwd=ROOT)
     _pid, status, usage = os.wait4(process.pid, 0)
     elapsed = time.perf_counter() - started
+    peak = usage.ru_maxrss / 1024
     print(f"  {name}: wall {elapsed:.1f} s (with start-up), peak RSS "
-          f"{usage.ru_maxrss / 1024:.0f} MB, exit {os.waitstatus_to_exitcode(status)}")
+          f"{peak:.0f} MB, exit {os.waitstatus_to_exitcode(status)}")
+    seconds, megabytes = TARGETS[name]
+    met = elapsed < seconds and (megabytes is None or peak < megabytes) and status == 0
+    limit = f"< {seconds} s" + (f" and < {megabytes} MB" if megabytes else "")
+    print(f"    target {limit}: {'met' if met else 'MISSED'}")
 
 
 def main() -> None:

@@ -322,6 +322,24 @@ def table(test_status: int, stack: dict, faults: dict | None = None,
     return "\n".join(f"{k:<{width}}  {v}" for k, v in rows)
 
 
+def ensure_database(url: str) -> None:
+    """Create the run's database if this machine does not have it yet (the stack part
+    migrates it; the test part makes its own test_ copy)."""
+    from urllib.parse import urlsplit
+
+    import psycopg
+    from psycopg import sql
+
+    parts = urlsplit(url)
+    name = parts.path.lstrip("/")
+    with psycopg.connect(host=parts.hostname, port=parts.port or 5432, user=parts.username,
+                         password=parts.password, dbname="postgres",
+                         autocommit=True) as connection:
+        if not connection.execute("SELECT 1 FROM pg_database WHERE datname = %s",
+                                  [name]).fetchone():
+            connection.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description="make reliability (issue 9)")
     parser.add_argument("--full", action="store_true", help="the 5-minute load run")
@@ -334,6 +352,7 @@ def main() -> int:
     stack: dict = {}
     if "stack" in parts:
         try:
+            ensure_database(DATABASE_URL)
             stack = stack_checks()
         except (subprocess.SubprocessError, OSError) as error:
             print(f"running stack not checked: {error}", file=sys.stderr)
