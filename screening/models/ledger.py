@@ -47,16 +47,16 @@ class Project(models.Model):
     region = models.ForeignKey("screening.Region", on_delete=models.PROTECT,
                                related_name="projects")
     status = models.CharField(max_length=16, choices=ProjectStatus.choices,
-                              default=ProjectStatus.ACTIVE, db_index=True)
+                              default=ProjectStatus.ACTIVE)
     # Ledger columns, in template order (SPEC §3).
     project_code = models.CharField(_("project code"), max_length=32, unique=True)
     name = models.CharField(_("project name"), max_length=1000)
     enterprise = models.CharField(_("enterprise"), max_length=1000)
     uscc = models.CharField(_("unified social credit code"), max_length=18)
-    sector = models.CharField(_("sector"), max_length=16, choices=_choices(Sector), db_index=True)
+    sector = models.CharField(_("sector"), max_length=16, choices=_choices(Sector))
     product = _text(200)
     construction_type = models.CharField(max_length=16, choices=_choices(ConstructionType))
-    stage = models.CharField(max_length=16, choices=_choices(Stage), db_index=True)
+    stage = models.CharField(max_length=16, choices=_choices(Stage))
     annual_energy_tce = _number(null=False)
     new_energy_tce = _number()
     coal_tonnes = _number()
@@ -86,10 +86,8 @@ class Project(models.Model):
     remarks = _text(4000)
     # Latest screening (recomputed on every change and on re-screening).
     in_scope = models.BooleanField(null=True, db_index=True)
-    verdict = models.CharField(max_length=16, choices=VERDICT_CHOICES, blank=True,
-                               db_index=True)
-    disposition = models.CharField(max_length=24, choices=DISPOSITION_CHOICES, blank=True,
-                                   db_index=True)
+    verdict = models.CharField(max_length=16, choices=VERDICT_CHOICES, blank=True)
+    disposition = models.CharField(max_length=24, choices=DISPOSITION_CHOICES, blank=True)
     screened_rule_set = models.CharField(max_length=64, blank=True)
     screened_as_of = models.DateField(null=True, blank=True)
     findings = models.JSONField(default=list, blank=True)
@@ -111,6 +109,11 @@ class Project(models.Model):
                          name="project_two_high_counts"),
             # "Largest energy use first" without sorting the whole ledger.
             models.Index(fields=["annual_energy_tce"], name="project_energy"),
+            # The list's filters province-wide. Declared here rather than with db_index=True,
+            # which on PostgreSQL adds a second, LIKE-only index to each text column: nothing
+            # filters these codes by prefix, and every ledger upload paid for them.
+            *(models.Index(fields=[name], name=f"project_{name}")
+              for name in ("status", "sector", "stage", "verdict", "disposition")),
         ]
         # On PostgreSQL, migration 0003 also adds trigram indexes for the text search
         # (project_filters.ProjectFilter.search); SQLite scans.
