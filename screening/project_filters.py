@@ -15,6 +15,19 @@ def _choices(enum_cls):
     return [(m.value, m.value) for m in enum_cls]
 
 
+class StableOrderingFilter(django_filters.OrderingFilter):
+    """The chosen sort, then the project code (unique): projects with equal names, energy
+    or verdicts keep one order, so paging through a sorted list never shows a project twice
+    or leaves one out."""
+
+    def filter(self, qs, value):
+        qs = super().filter(qs, value)
+        chosen = [str(term) for term in qs.query.order_by]
+        if value and not any(term.lstrip("-") == "project_code" for term in chosen):
+            qs = qs.order_by(*chosen, "project_code")
+        return qs
+
+
 class ProjectFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Search code, name or enterprise"), method="search")
     region = django_filters.ModelChoiceFilter(label=_("Region"), queryset=Region.objects.none(),
@@ -28,7 +41,7 @@ class ProjectFilter(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(label=_("Ledger status"),
                                          choices=ProjectStatus.choices,
                                          empty_label=None)
-    ordering = django_filters.OrderingFilter(
+    ordering = StableOrderingFilter(
         label=_("Sort by"),
         fields=(("project_code", "code"), ("name", "name"), ("annual_energy_tce", "energy"),
                 ("region__code", "region"), ("verdict", "verdict"), ("updated_at", "updated")),

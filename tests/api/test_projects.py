@@ -85,3 +85,17 @@ def test_another_regions_project_does_not_exist_for_me(api_for, agency_b):
     project = ProjectFactory()
     response = api_for(agency_b).get(f"{PROJECTS}{project.pk}/")
     assert response.status_code == 404
+
+
+def test_paging_through_a_sort_with_ties_shows_every_project_once(api_for, agency_a):
+    """Sorted by name (all equal here) or energy, ties are broken by the project code, so
+    the pages together hold each project exactly once, in one stable order."""
+    made = sorted(ProjectFactory(name="同名项目").project_code for _ in range(25))
+    api = api_for(agency_a)
+    for ordering in ("name", "-energy", "verdict"):
+        seen = []
+        for page in (1, 2, 3):
+            body = api.get(PROJECTS, {"ordering": ordering, "page_size": 10,
+                                      "page": page}).json()
+            seen += [row["project_code"] for row in body["results"]]
+        assert seen == made, ordering
