@@ -31,8 +31,12 @@ def main() -> int:
             else:
                 entry.msgstr = text
             entry.flags = [f for f in entry.flags if f != "fuzzy"]
+            # msgmerge's guess of an earlier msgid goes with the fuzzy flag.
+            entry.previous_msgid = entry.previous_msgid_plural = None
     po.save()
-    missing = [e.msgid for e in po.untranslated_entries()]
+    # A fuzzy entry is not compiled: it is as untranslated as an empty one.
+    missing = [e.msgid for e in po.untranslated_entries() + po.fuzzy_entries()
+               if e.msgid]
     for msgid in missing:
         print("untranslated:", repr(msgid))
     print(f"{len(table)} translations; {len(missing)} untranslated")

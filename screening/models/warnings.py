@@ -95,10 +95,11 @@ class AnnualResult(models.Model):
 
 
 class EscalationKind(models.TextChoices):
-    """What a run of red barometer months triggers (clause (十八))."""
+    """What a run of red barometer months triggers (clause (十八)). How many months each takes
+    is a rule-set parameter, so the labels name no number; an event lists its months."""
 
-    REMINDER = "reminder", _("Reminder (2 red months in a row)")
-    RESTRICTION = "restriction", _("Regional energy-assessment restriction (3 red months)")
+    REMINDER = "reminder", _("Reminder (red months in a row)")
+    RESTRICTION = "restriction", _("Regional energy-assessment restriction")
 
 
 class EscalationEnd(models.TextChoices):

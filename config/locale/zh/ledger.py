@@ -6,6 +6,8 @@ T = {
     'Only the person who uploaded the file can confirm it.': '只有上传人本人可以确认应用。',
     'The ledger of %(region)s changed after this preview was made. Please upload the file again to see a fresh preview.': '生成预览后,%(region)s的台账已发生变化。请重新上传文件以查看最新预览。',
     'The file no longer validates; please upload it again.': '文件已无法通过校验,请重新上传。',
+    'The stored file is not the one that was uploaded; please upload it again.':
+        '保存的文件与上传的文件不一致，请重新上传。',
     'Give a reason for every project missing from the file (%(count)d without a reason).': '请为文件中缺少的每个项目说明原因(%(count)d 个未说明)。',
     'Only administrators and provincial reviewers may roll back an upload.': '只有管理员和省级审核人员可以撤销上传。',
     'Only an applied upload can be rolled back.': '只有已应用的上传可以撤销。',
