@@ -149,6 +149,17 @@ class Smtp:
             self.controller = None
 
 
+def stop_process(process: subprocess.Popen) -> None:
+    """SIGTERM, then SIGKILL if it has not ended within 30 s."""
+    if process.poll() is None:
+        process.send_signal(signal.SIGTERM)
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.send_signal(signal.SIGKILL)
+            process.wait(timeout=10)
+
+
 class Celery:
     """`celery worker` (solo pool) and `celery beat` processes; each with its own log."""
 
@@ -181,19 +192,9 @@ class Celery:
             process.send_signal(signal.SIGKILL)
             process.wait(timeout=10)
 
-    @staticmethod
-    def stop(process: subprocess.Popen) -> None:
-        if process.poll() is None:
-            process.send_signal(signal.SIGTERM)
-            try:
-                process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                process.send_signal(signal.SIGKILL)
-                process.wait(timeout=10)
-
     def stop_all(self) -> None:
         for process in self.processes:
-            self.stop(process)
+            stop_process(process)
 
 
 # ------------------------------------------------------------------------------ helpers
@@ -353,7 +354,7 @@ def fault_kill_mid_report(ctx: dict) -> dict:
 
     celery, broker = ctx["celery"], ctx["broker"]
     for process in list(celery.processes):
-        celery.stop(process)
+        stop_process(process)
     worker = celery.worker("kill-report")
     region = Region.objects.get(code=REGION_CODE)
     key = {"kind": "monthly_report", "region": region, "year": 2025, "month": 5}
@@ -448,7 +449,7 @@ def fault_two_beats(ctx: dict) -> dict:
     beats = [celery.beat("beat1"), celery.beat("beat2")]
     time.sleep(10)
     for beat in beats:
-        celery.stop(beat)
+        stop_process(beat)
     PeriodicTask.objects.filter(name__startswith="fault:").update(enabled=False)
     wait_for(lambda: JobRun.objects.filter(job="send_digests", finished_at__isnull=True)
              .count() == 0 and ctx["redis_llen"]() == 0, timeout=120, step=0.5)

@@ -28,7 +28,6 @@ import os
 import random
 import re
 import secrets
-import signal
 import subprocess
 import sys
 import tempfile
@@ -42,7 +41,14 @@ from urllib.parse import urlsplit
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.faults import Smtp, emit, free_port, reconcile, wait_for  # noqa: E402
+from bench.faults import (  # noqa: E402
+    Smtp,
+    emit,
+    free_port,
+    reconcile,
+    stop_process,
+    wait_for,
+)
 from bench.import_ledger import create_database, drop_database, write_ledger  # noqa: E402
 
 REDIS_URL = "redis://127.0.0.1:6379/12"
@@ -438,13 +444,7 @@ def run(seconds: int, keep_db: bool) -> dict:
         figures.update(drive(base, seeded, seconds, gunicorn.pid, worker.pid, smtp))
     finally:
         for process in processes:
-            if process.poll() is None:
-                process.send_signal(signal.SIGTERM)
-                try:
-                    process.wait(timeout=30)
-                except subprocess.TimeoutExpired:
-                    process.send_signal(signal.SIGKILL)
-                    process.wait(timeout=10)
+            stop_process(process)
         smtp.stop()
         from django.db import connections
 
