@@ -48,6 +48,15 @@ class User(AbstractUser):
         verbose_name = _("user")
         verbose_name_plural = _("users")
 
+    def keep_language(self, code: str) -> bool:
+        """Keep `code` as the language of this person's e-mails, if it is one of the site's
+        languages; says whether it was."""
+        if code not in dict(settings.LANGUAGES):
+            return False
+        User.objects.filter(pk=self.pk).update(language=code)
+        self.language = code
+        return True
+
     @property
     def is_administrator(self) -> bool:
         return self.is_superuser or self.role == Role.ADMIN

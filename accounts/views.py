@@ -1,13 +1,12 @@
 """Sign-in landing: each role starts on the page that fits its work; the language switch."""
 
-from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import NoReverseMatch, reverse
 from django.views.i18n import set_language as django_set_language
 
-from .models import Role, User
+from .models import Role
 
 LANDING = {
     Role.AGENCY: "screening:ledger",
@@ -30,9 +29,6 @@ def set_language(request: HttpRequest) -> HttpResponse:
     """Django's language switch (POST, CSRF-checked), also kept on the account: the e-mails
     a person gets (digests, case notices) are then written in the language they read."""
     response = django_set_language(request)
-    code = request.POST.get("language", "")
-    if (request.method == "POST" and request.user.is_authenticated
-            and code in dict(settings.LANGUAGES)):
-        User.objects.filter(pk=request.user.pk).update(language=code)
-        request.user.language = code
+    if request.method == "POST" and request.user.is_authenticated:
+        request.user.keep_language(request.POST.get("language", ""))
     return response

@@ -108,14 +108,6 @@ def set_frequency(user: User, frequency: str) -> None:
     user.digest_frequency = frequency
 
 
-def set_language(user: User, language: str) -> None:
-    """The language of the person's e-mails (digests and case notices)."""
-    if language not in dict(settings.LANGUAGES):
-        raise ValueError(f"unknown language: {language!r}")
-    User.objects.filter(pk=user.pk).update(language=language)
-    user.language = language
-
-
 def unsubscribe_token(user: User) -> str:
     return signing.dumps({"u": user.pk}, salt=UNSUBSCRIBE_SALT, compress=True)
 

@@ -15,25 +15,22 @@ class InArray(models.Lookup):
     lookup_name = "in_array"
     prepare_rhs = False  # the list itself, not the field's conversion of it
 
-    def _values(self, connection) -> list:
-        field = self.lhs.output_field
-        return [field.get_db_prep_value(field.get_prep_value(value), connection)
-                for value in self.rhs]
-
-    def as_sql(self, compiler, connection):
+    def _sql(self, compiler, connection, array: bool):
         lhs, lhs_params = self.process_lhs(compiler, connection)
-        values = self._values(connection)
+        field = self.lhs.output_field
+        values = [field.get_db_prep_value(field.get_prep_value(value), connection)
+                  for value in self.rhs]
         if not values:
             raise EmptyResultSet
+        if array:
+            return f"{lhs} = ANY(%s)", [*lhs_params, values]
         return f"{lhs} IN ({', '.join(['%s'] * len(values))})", [*lhs_params, *values]
 
-    def as_postgresql(self, compiler, connection):
-        lhs, lhs_params = self.process_lhs(compiler, connection)
-        values = self._values(connection)
-        if not values:
-            raise EmptyResultSet
-        return f"{lhs} = ANY(%s)", [*lhs_params, values]
+    def as_sql(self, compiler, connection):
+        return self._sql(compiler, connection, array=False)
 
+    def as_postgresql(self, compiler, connection):
+        return self._sql(compiler, connection, array=True)
 
 def register() -> None:
     models.CharField.register_lookup(InArray)

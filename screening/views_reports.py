@@ -131,8 +131,7 @@ def subscription(request: HttpRequest) -> HttpResponse:
         "language": digests.user_language(user)})
     if request.method == "POST" and form.is_valid():
         digests.set_frequency(user, form.cleaned_data["frequency"])
-        if form.cleaned_data["language"]:
-            digests.set_language(user, form.cleaned_data["language"])
+        user.keep_language(form.cleaned_data["language"])  # blank: left as it was
         messages.success(request, _("Your digest setting is saved."))
         return redirect("screening:digest_subscription")
     default = ROLE_DEFAULT_FREQUENCY.get(user.role, DigestFrequency.WEEKLY)
