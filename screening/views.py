@@ -50,6 +50,3 @@ def rule_set_detail(request: HttpRequest, name: str) -> HttpResponse:
         "rule_set": rule_set, "parameters": parameters,
     })
 
-
-def region_choices_for(user) -> list[Region]:
-    return list(permissions.regions_visible_to(user).filter(is_project_region=True))

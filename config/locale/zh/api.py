@@ -1,5 +1,5 @@
 """Chinese translations of the REST API and the API token page (issue 8); merged by
-config/locale/fill.py. ("Not found." and DRF's other messages come with DRF's catalogue.)"""
+config/locale/merge.py. ("Not found." and DRF's other messages come with DRF's catalogue.)"""
 
 T = {
     # Errors

@@ -1,5 +1,5 @@
 """Chinese (zh-hans) translations of issue 7 (scheduled jobs, reports, digests), for
-config/locale/fill.py: msgid → msgstr. Report labels follow the wording of official
+config/locale/merge.py: msgid → msgstr. Report labels follow the wording of official
 月度预警报告 documents."""
 
 T = {

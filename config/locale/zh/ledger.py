@@ -1,4 +1,4 @@
-"""Chinese translations of the ledger pages and the foundation (merged by config/locale/fill.py)."""
+"""Chinese translations of the ledger pages and the foundation (merged by config/locale/merge.py)."""
 
 T = {
     'You may not upload a ledger for %(region)s.': '您无权上传%(region)s的台账。',

@@ -1,4 +1,4 @@
-"""Chinese translations of the review workflow (issue 5); merged by config/locale/fill.py."""
+"""Chinese translations of the review workflow (issue 5); merged by config/locale/merge.py."""
 
 T = {
     # Verdicts and dispositions (SPEC §4)
