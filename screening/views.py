@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 
 from . import permissions
-from .models import Region, RegionAttribute, RuleSet
+from .models import RegionAttribute, RuleSet
 
 
 @login_required
