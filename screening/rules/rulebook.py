@@ -1014,6 +1014,41 @@ RULE_PARAMETERS: dict[str, tuple[str, ...]] = {
 }
 
 
+# What each rule checks, in both languages (the rule-set page and the template's
+# instructions list them; the engine's messages stay in the findings).
+RULE_TITLES: dict[str, tuple[str, str]] = {
+    "R01": ("“两高”范围（八个行业、年综合能源消费量1万吨标准煤及以上）",
+            "Two-high scope (eight sectors, 10,000 tce a year and more)"),
+    "R02": ("重点用能单位（5000吨标准煤）；数据中心超过1万吨标准煤纳入能耗在线监测",
+            "Key energy user (5,000 tce); data centres above 10,000 tce join online monitoring"),
+    "R03": ("产能置换（按产品族和是否重点区域的置换比例）；钢铁、焦化、建材、有色、石化行业新建、"
+            "改建、扩建项目未填产品/工序须补充",
+            "Capacity replacement (ratio by family and key area); a blank product in steel, "
+            "coking, building materials, non-ferrous or petrochemicals needs information"),
+    "R04": ("新建、改建、扩建“两高”项目落实煤炭消费减量替代和污染物排放区域削减",
+            "New, rebuilt and expanded projects carry out coal and pollutant reduction"),
+    "R05": ("在建、存量项目的节能审查和环评批复", "Energy review and EIA of projects built or "
+            "being built"),
+    "R06": ("未达标地区落实污染物排放总量控制", "Pollutant total control in non-attainment "
+            "regions"),
+    "R07": ("所在地区能耗双控晴雨表红色预警（拟建）",
+            "The region's dual-control barometer is red (planned projects)"),
+    "R08": ("区域节能评估限批；上年度未完成能耗双控或污染物总量目标（拟建）",
+            "Regional restriction; last year's dual-control or pollutant target missed "
+            "(planned projects)"),
+    "R09": ("工艺技术类别（淘汰类、限制类）", "Technology class (eliminated, restricted)"),
+    "R10": ("能效标杆和基准水平；未填产品/工序须补充（煤电除外）",
+            "Efficiency benchmark and baseline; a blank product needs information (not coal "
+            "power)"),
+    "R11": ("用能权全额购买（拟建）", "Energy-use rights bought in full (planned projects)"),
+    "R12": ("节能诊断和清洁生产审核五年一次（存量）",
+            "Energy diagnosis and cleaner-production audit every five years (operating)"),
+    "R13": ("符合产业政策和规划", "Fits industrial policy and plans"),
+    "R15": ("重点区域严禁新增氧化铝、煤化工产能（拟建）",
+            "No new alumina or coal-chemical capacity in key air-pollution areas (planned)"),
+}
+
+
 def parameters_of(finding: Finding) -> tuple[str, ...]:
     """Ids of the rule-set parameters a finding rests on (for source and status in the UI)."""
     used = RULE_PARAMETERS.get(finding.rule, ())
