@@ -150,3 +150,26 @@ def test_rule_changes_lists_rules_whose_outcome_changed_in_rule_order():
     after = [{"rule": "R03", "outcome": "NEEDS_INFO"}, {"rule": "R04", "outcome": "FAIL"},
              {"rule": "R13", "outcome": "PASS"}, {"rule": "R15", "outcome": "FAIL"}]
     assert [c["rule"] for c in rule_changes(before, after)] == ["R03", "R04", "R15"]
+
+
+def test_the_demo_shows_each_revision_4_change():
+    """Demo rows: a blank-product steel project, coal-chemical and alumina capacity in a key
+    area (R15), and 许昌 red on coal only (no warning, no escalation)."""
+    from screening.demo import seed_demo_ledger, seed_demo_users
+    from screening.warnings_demo import seed_demo_indicators
+
+    seed_demo_users()
+    seed_demo_indicators()
+    seed_demo_ledger()
+    xuchang = IndicatorMonth.objects.filter(region__code="411000").order_by("year", "month")
+    assert [(m.coal_tier, m.tier) for m in xuchang][-3:] == [("red", "green")] * 3
+    assert not EscalationEvent.objects.filter(region__code="411000").exists()
+    steel = Project.objects.get(sector="钢铁", product__isnull=True)
+    outcomes = {f["rule"]: f["outcome"] for f in steel.findings}
+    assert (outcomes["R03"], outcomes["R04"], outcomes["R10"]) == ("NEEDS_INFO", "FAIL",
+                                                                   "NEEDS_INFO")
+    assert steel.disposition == "REJECT"
+    for product in ("煤制烯烃", "氧化铝"):
+        project = Project.objects.get(product=product)
+        assert {"rule": "R15", "outcome": "FAIL"}.items() <= next(
+            f for f in project.findings if f["rule"] == "R15").items()
