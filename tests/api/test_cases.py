@@ -82,6 +82,7 @@ def test_the_city_forwards_and_the_province_approves(api_for, agency_a, city_rev
     case = case_in_state(CaseState.SUBMITTED, agency=agency_a)
     assert act(api_for(city_reviewer_a), case, "forward", opinion="同意").json()["state"] == \
         "provincial_review"
+    case.refresh_from_db()
     complete_an_evaluation(case, provincial_reviewer)  # (十一): every 拟建 case (revision 4)
     response = act(api_for(provincial_reviewer), case, "approve",
                    expected_state="provincial_review")
