@@ -173,3 +173,24 @@ def test_the_demo_shows_each_revision_4_change():
         project = Project.objects.get(product=product)
         assert {"rule": "R15", "outcome": "FAIL"}.items() <= next(
             f for f in project.findings if f["rule"] == "R15").items()
+
+
+@pytest.mark.parametrize("name", ["henan-2021", "henan-2023"])
+def test_the_template_instructions_list_r15_and_accept_alumina(tmp_path, name):
+    from openpyxl import load_workbook
+
+    from screening.ledger_export import write_template
+    from screening.models import RuleSet
+
+    path = write_template(tmp_path / "t.xlsx", RuleSet.objects.get(name=name))
+    workbook = load_workbook(path)
+    texts = [str(v) for ws in workbook.worksheets for row in ws.iter_rows(values_only=True)
+             for v in row if v is not None]
+    assert "R15" in texts and "重点区域严禁新增氧化铝、煤化工产能（拟建）" in texts
+    assert texts.count("氧化铝") >= 2  # the product list and the instructions
+
+
+def test_the_rule_set_page_lists_r15(client, provincial_reviewer):
+    client.force_login(provincial_reviewer)
+    page = client.get(reverse("screening:rule_set", args=["henan-2021"])).content.decode()
+    assert "R15" in page and "key_area_capacity_ban" in page
