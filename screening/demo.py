@@ -83,6 +83,12 @@ DEMO_PROJECTS = [
     ("安阳市", "化工", "合成氨 (天然气)", "在建", "新建", 41000, "允许类", None),
     ("巩义市", "有色", "铜冶炼", "拟建", "新建", 23000, "允许类", None),
     ("巩义市", "建材", "卫生陶瓷", "存量", "新建", 11000, "允许类", None),
+    # Revision 4 (2026-12): a planned steel project with 产品/工序 blank, adding capacity,
+    # replacing none and answering 否 to coal substitution (R03 (b), R04, R10: no longer a
+    # pass); new coal-chemical and alumina capacity in a key area (R15).
+    ("郑州市", "钢铁", None, "拟建", "新建", 58000, "允许类", "blank_product_no_coal"),
+    ("郑州市", "煤化工", "煤制烯烃", "拟建", "新建", 320000, "允许类", "key_area_capacity"),
+    ("巩义市", "有色", "氧化铝", "拟建", "扩建", 42000, "允许类", "key_area_capacity"),
 ]
 REGION_UPLOADERS = {"郑州市": "zz_agency", "洛阳市": "ly_agency", "安阳市": "ay_agency",
                     "巩义市": "gy_agency"}
@@ -139,6 +145,10 @@ def demo_ledger_rows(region_name: str) -> list[dict]:
             row["new_energy_tce"] = 800
         elif twist == "no_rights":
             row["energy_rights_tce"] = 1000
+        elif twist == "blank_product_no_coal":
+            row.update(new_capacity=100, capacity_unit="万吨/年", coal_substitution="否")
+        elif twist == "key_area_capacity":
+            row.update(new_capacity=60, capacity_unit="万吨/年")
         rows.append(row)
     return rows
 

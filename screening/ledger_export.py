@@ -15,6 +15,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from .ledger.template import COLUMNS, DATE_FORMATS_HELP, NO, YES, Kind
 from .ledger.xlsx_safe import looks_like_formula, text_safe_cell
 from .models import Project, Region, RuleSet
+from .rules.rulebook import RULE_TITLES, RULES
 from .screen import parameters_of
 
 LEDGER_SHEET = "台账"
@@ -62,7 +63,7 @@ def write_template(out_path: Path, rule_set: RuleSet) -> Path:
     regions = [r.name for r in Region.objects.filter(is_project_region=True).order_by("code")]
     choices_by_key = {
         "region": regions,
-        "product": list(params.products),
+        "product": [*params.products, *params.products_without_benchmark],
     }
     last = TEMPLATE_ROWS_WITH_DROPDOWNS + 1
     list_column = 0
@@ -110,6 +111,15 @@ def write_template(out_path: Path, rule_set: RuleSet) -> Path:
     instructions.append(["", "产品/工序及单位", "单位", "标杆水平 / 基准水平"])
     for spec in params.products.values():
         instructions.append(["", spec.key, spec.unit, f"{spec.benchmark} / {spec.baseline}"])
+    for key in params.products_without_benchmark:
+        instructions.append(["", key, "任意", "无能效标杆行(不比对能效)"])
+    instructions.append([])
+    instructions.append(["", "筛查规则", "条款", "内容"])
+    for rule in RULES:
+        instructions.append(["", rule.id, rule.clause, RULE_TITLES[rule.id][0]])
+    instructions.append(["", "", "", "产品/工序留空不会使项目通过:钢铁、焦化、建材、有色、"
+                         "石化行业的新建/改建/扩建项目须补充产品(R03),有能效标杆的行业须补充"
+                         "产品(R10)。"])
     for letter, width in zip("ABCD", (6, 28, 24, 90), strict=True):
         instructions.column_dimensions[letter].width = width
     workbook.save(out_path)

@@ -331,6 +331,9 @@ def ledger_reference_with_digest(rule_set: RuleSet) -> tuple[LedgerReference, st
     regions = sorted((r.code, r.name, sorted(r.aliases))
                      for r in Region.objects.filter(is_project_region=True))
     products = sorted((spec.key, spec.family, spec.unit) for spec in params.products.values())
+    # Products without a benchmark row (氧化铝) take any unit.
+    products += sorted((key, family, None)
+                       for key, family in params.products_without_benchmark.items())
     family_sectors = {family: sorted(sectors) for family, sectors in params.family_sectors.items()}
     digest = hashlib.sha256(orjson.dumps([regions, products, family_sectors],
                                          option=orjson.OPT_SORT_KEYS)).hexdigest()

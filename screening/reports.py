@@ -430,7 +430,7 @@ class _ReportWriter:
         regions = list(Region.objects.filter(pk__in=self.ids).order_by("code"))
         rows.append(header_row(ws, [_("Region"), _("Two-high projects"), _("Non-compliant"),
                                     _("Incomplete"), _("Compliant"),
-                                    _("Tier of the month")]))
+                                    _("Tier of the month"), _("Coal tier")]))
         for region in regions:
             counts = by_region.get(region.pk, Counter())
             if not counts and region.pk not in self.tiers and region.level == "county":
@@ -438,7 +438,9 @@ class _ReportWriter:
             month_row = self.tiers.get(region.pk, {}).get(self.month)
             rows.append([styled(ws, self.name(region)), sum(counts.values()),
                          counts["NON_COMPLIANT"], counts["INCOMPLETE"], counts["COMPLIANT"],
-                         tier_cell(ws, month_row.tier if month_row else "")])
+                         tier_cell(ws, month_row.tier if month_row else ""),
+                         # Beside the 能耗双控 tier, counted for nothing else (revision 4).
+                         tier_cell(ws, month_row.coal_tier if month_row else "")])
         rows.append([])
 
         tier_counts = Counter()

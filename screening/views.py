@@ -46,7 +46,13 @@ def rule_set_detail(request: HttpRequest, name: str) -> HttpResponse:
         {"id": key, **value} for key, value in sorted(rule_set.parameters.items())
         if isinstance(value, dict)
     ]
+    from .rules.rulebook import RULE_PARAMETERS, RULE_TITLES, RULES
+
+    english = get_language() == "en"
+    rules = [{"id": rule.id, "clause": rule.clause,
+              "title": RULE_TITLES[rule.id][1 if english else 0],
+              "parameters": RULE_PARAMETERS.get(rule.id, ())} for rule in RULES]
     return render(request, "screening/rule_set_detail.html", {
-        "rule_set": rule_set, "parameters": parameters,
+        "rule_set": rule_set, "parameters": parameters, "rules": rules,
     })
 

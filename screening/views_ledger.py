@@ -226,6 +226,8 @@ def project_detail(request: HttpRequest, project_id: int) -> HttpResponse:
     return render(request, "screening/ledger/project.html", {
         "project": project, "fields": field_rows, "changes": changes, "language": lang(),
         "cases": project.cases.order_by("-id") if hasattr(project, "cases") else [],
+        # Verdicts changed by a rule revision, not an upload (screening/revision.py).
+        "screening_changes": project.screening_changes.order_by("-id")[:50],
         "may_open_case": (project.status == "active"
                           and permissions.can_upload_ledger(request.user, project.region)),
     })

@@ -415,6 +415,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "changes": [r for r in region_rows if r["changed"]],
         "tier_counts": Counter(r["now"].tier for r in region_rows),
         "grey_count": sum(1 for r in region_rows if not r["now"].tier),
+        # Coal's own tier, shown beside the map's 能耗双控 tier (revision 4).
+        "coal_counts": Counter(r["now"].indicator.coal_tier for r in region_rows
+                               if r["now"].indicator is not None),
         "total_projects": sum(counted["region_id"].values()), "total_url": _projects_url(),
         "by_verdict": _counts(counted["verdict"], "verdict", [v.value for v in Verdict]),
         "by_disposition": _counts(counted["disposition"], "disposition",

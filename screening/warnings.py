@@ -100,13 +100,14 @@ def rule_set_for_month(year: int, month: int) -> RuleSet | None:
 
 
 def tiers_of(values, month: int, params: RuleParameters) -> dict[str, str]:
-    """Tier of each indicator and of the region-month ('' = no data, shown grey)."""
+    """Tier of each indicator and the region-month's 能耗双控 tier `tier` ('' = no data,
+    shown grey). Coal keeps its own tier beside it and counts for nothing else (revision 4)."""
     intensity = barometer.intensity_tier(values.intensity_change_pct,
                                          values.intensity_target_pct, params)
     energy = barometer.total_energy_tier(values.energy_total_tce, values.energy_budget_tce,
                                          month, params)
     coal = barometer.coal_tier(values.coal_tonnes, values.coal_cap_tonnes, month, params)
-    overall = barometer.worst_tier((intensity, energy, coal))
+    overall = barometer.dual_control_tier(intensity, energy)
     return {"intensity_tier": intensity or "", "energy_tier": energy or "",
             "coal_tier": coal or "", "tier": overall or ""}
 

@@ -2,7 +2,8 @@
 
 安阳市 ends the year with four red months (区域节能评估限批 in force), 鹤壁市 with two (a
 reminder), 濮阳市 had a restriction that a green month lifted, 开封市 has months missing and
-blank indicators, the others are yellow or green.
+blank indicators, 许昌市 ends with three months red on coal only (its 能耗双控 tier stays green:
+no warning, no escalation; revision 4), the others are yellow or green.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ PATTERNS: dict[str, str] = {
     "410800": "YYYYGYYYGYYY",  # 焦作市
     "410700": "GGYGGGYGGYGY",  # 新乡市
     "411300": "GGGGGGGGGYGG",  # 南阳市
+    "411000": "GGGGGGGGGCCC",  # 许昌市: red on coal only (C), green on 能耗双控
 }
 DEFAULT_PATTERN = "GGGGGGGGGGGG"
 FACTOR = {"G": Decimal("0.96"), "Y": Decimal("1.05"), "R": Decimal("1.16")}
@@ -38,12 +40,15 @@ def _row(region: Region, year: int, month: int, mark: str, size: Decimal) -> Ind
     coal_cap = budget * Decimal("0.55")
     if mark == "b":  # reported, but only the target: no tier (grey)
         return IndicatorRow(region.code, year, month, intensity_target_pct=Decimal("3.0"))
+    coal_mark = "R" if mark == "C" else mark
+    mark = "G" if mark == "C" else mark  # coal red only: intensity and total energy green
     share = FACTOR[mark] * month / 12
+    coal_share = FACTOR[coal_mark] * month / 12 * Decimal("0.98")
     return IndicatorRow(
         region.code, year, month,
         intensity_change_pct=INTENSITY[mark], intensity_target_pct=Decimal("3.0"),
         energy_total_tce=(budget * share).quantize(Decimal(1)), energy_budget_tce=budget,
-        coal_tonnes=(coal_cap * share * Decimal("0.98")).quantize(Decimal(1)),
+        coal_tonnes=(coal_cap * coal_share).quantize(Decimal(1)),
         coal_cap_tonnes=coal_cap.quantize(Decimal(1)))
 
 

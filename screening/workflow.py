@@ -366,8 +366,9 @@ def complete_evaluation(case: ReviewCase, *, acting_user: User, result: str,
 def approve_case(case: ReviewCase, *, acting_user: User, comment: str = "",
                  files: Sequence[UploadedFile] = (),
                  expected_state: str | None = None) -> ReviewCase:
-    """Approve: only a COMPLIANT case, in a region not restricted today and that met last
-    year's targets (unless livelihood), with the evaluation done where R03 applied."""
+    """Approve: only a COMPLIANT case; a planned (拟建) one only after its evaluation, in a
+    region not restricted today and that met last year's targets (dual control: unless
+    livelihood)."""
     case.forget_derived()  # the guards read the region's standing now
     _check(case, "approve", acting_user, expected_state)
     types = _check_files(files)

@@ -26,7 +26,13 @@ class ProjectFactory(factory.django.DjangoModelFactory):
     enterprise = "河南某化工有限公司"
     uscc = "91410100MA44UNKN0W"
     sector = "化工"
-    product = None
+    # Revision 4: a blank product is NEEDS_INFO (R10), and R04 asks every new 两高 project
+    # for coal and pollutant reduction, so the compliant default states all three.
+    product = "电石"
+    unit_energy = Decimal("805")
+    unit_energy_unit = "kgce/t"
+    coal_substitution = True
+    pollutant_reduction = True
     construction_type = "新建"
     stage = "拟建"
     annual_energy_tce = Decimal("20000")
@@ -76,6 +82,8 @@ def case_in_state(state: str, *, agency, city=None, province=None, project=None,
         return workflow.request_evaluation(case, acting_user=province, kind="window_guidance",
                                            scope="产能置换方案")
     if state == CaseState.APPROVED:
+        if case.is_planned:  # (十一): no approval of a planned project before its evaluation
+            complete_an_evaluation(case, province)
         return workflow.approve_case(case, acting_user=province)
     if state == CaseState.REJECTED:
         return workflow.reject_case(case, acting_user=province, reason="不符合产业政策")
@@ -90,6 +98,14 @@ def case_in_state(state: str, *, agency, city=None, province=None, project=None,
     if state == CaseState.RECTIFICATION_SUBMITTED:
         return case
     raise ValueError(f"no route to {state}")
+
+
+def complete_an_evaluation(case: ReviewCase, province) -> ReviewCase:
+    """Window guidance requested and completed, as a planned project needs before approval."""
+    workflow.request_evaluation(case, acting_user=province, kind="window_guidance",
+                                scope="项目整体")
+    return workflow.complete_evaluation(case, acting_user=province, result="符合要求",
+                                        files=[pdf_upload("评估报告.pdf")])
 
 
 def pdf_upload(name: str = "整改报告.pdf", size: int = 0):

@@ -110,9 +110,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
                        "郑州 或 410100）",
                        "“{value}” is not a project region of Henan; give its name, alias or "
                        "6-digit code (e.g. 郑州市, 郑州 or 410100)"),
-    "product_unknown": ("“{value}”不在能效标杆水平表中（如 焦炭 (顶装焦炉)、水泥熟料）",
-                        "“{value}” is not a product of the benchmark table (e.g. 焦炭 (顶装焦炉), "
-                        "水泥熟料)"),
+    "product_unknown": ("“{value}”不在能效标杆水平表中，也不是无标杆行的产品（如 焦炭 (顶装焦炉)、"
+                        "水泥熟料、氧化铝）",
+                        "“{value}” is not a product of the benchmark table nor one without a "
+                        "benchmark row (e.g. 焦炭 (顶装焦炉), 水泥熟料, 氧化铝)"),
     "product_sector": ("“{product}”（{family}）不属于所属行业“{sector}”，应属于：{sectors}",
                        "“{product}” ({family}) does not belong to sector {sector}; it belongs "
                        "to: {sectors}"),

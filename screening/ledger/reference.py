@@ -20,11 +20,12 @@ PROVINCE_NAMES = ("河南省", "河南", PROVINCE_CODE)
 
 @dataclass(frozen=True, slots=True)
 class Product:
-    """A product key of the benchmark table with its family and unit."""
+    """A product key of the benchmark table with its family and unit; a product without a
+    benchmark row (氧化铝) has no unit of its own (None: any unit is accepted)."""
 
     key: str
     family: str
-    unit: str
+    unit: str | None
 
 
 def product_family(key: str) -> str:
@@ -54,7 +55,7 @@ class LedgerReference:
 
     @classmethod
     def build(cls, *, regions: Iterable[tuple[str, str, Iterable[str]]],
-              products: Iterable[tuple[str, str, str]],
+              products: Iterable[tuple[str, str, str | None]],
               family_sectors: Mapping[str, Iterable[str]]) -> LedgerReference:
         """Build from (code, name, aliases) of project regions, (key, family, unit) products
         and {family: [sectors]}. 河南省 is never a project region, even if passed in."""
@@ -87,6 +88,9 @@ class LedgerReference:
             (item["key"], item.get("family", ""), item["unit"])
             for item in _parameter_value(parameters, "products")
         ]
+        if "products_without_benchmark" in parameters:
+            products += [(item["key"], item.get("family", ""), None) for item in
+                         _parameter_value(parameters, "products_without_benchmark")]
         return cls.build(regions=regions, products=products,
                          family_sectors=_parameter_value(parameters, "family_sectors"))
 

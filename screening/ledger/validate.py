@@ -309,7 +309,8 @@ class _RowValidator:
                     sector=sector.value, sectors="、".join(sorted(sectors)) or "—")))
             # A unit given with a product must be its unit, even without 设计单位产品能耗.
             unit = values["unit_energy_unit"]
-            if unit.__class__ is str and self._unit_key(unit) != self._unit_key(product.unit):
+            if (unit.__class__ is str and product.unit is not None
+                    and self._unit_key(unit) != self._unit_key(product.unit)):
                 problems.append((template.BY_KEY["unit_energy_unit"], problem(
                     "unit_mismatch", expected=product.unit, product=product.key)))
         start, operation = values["start_date"], values["operation_date"]

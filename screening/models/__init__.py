@@ -7,6 +7,7 @@ from .ledger import (
     ProjectChange,
     ProjectStatus,
     RemovalReason,
+    ScreeningChange,
     UploadStatus,
 )
 from .regions import Region, RegionAttribute, RegionAttributeKind
@@ -20,6 +21,7 @@ __all__ = [
     "ProjectChange",
     "ProjectStatus",
     "RemovalReason",
+    "ScreeningChange",
     "UploadStatus",
     "AnnualResult",
     "IndicatorMonth",

@@ -211,3 +211,37 @@ class ProjectChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.project_id} {self.kind} {self.changed_at:%Y-%m-%d}"
+
+
+class ScreeningChange(models.Model):
+    """A stored project's latest screening changed without a ledger upload, because the rules
+    were revised (规则修订): when, why, and verdict and disposition before → after. Shown on the
+    project page; the upload history records nothing for it."""
+
+    project = models.ForeignKey(Project, on_delete=models.PROTECT,
+                                related_name="screening_changes")
+    # A rule revision's label, e.g. "2026-12" (SPEC "Revision 4 (2026-12)").
+    revision = models.CharField(_("rule revision"), max_length=32)
+    rule_set = models.CharField(max_length=64)
+    as_of = models.DateField(null=True, blank=True)
+    verdict_before = models.CharField(max_length=16, choices=VERDICT_CHOICES, blank=True)
+    verdict_after = models.CharField(max_length=16, choices=VERDICT_CHOICES, blank=True)
+    disposition_before = models.CharField(max_length=24, choices=DISPOSITION_CHOICES,
+                                          blank=True)
+    disposition_after = models.CharField(max_length=24, choices=DISPOSITION_CHOICES,
+                                         blank=True)
+    # [{"rule": "R03", "before": "PASS" | null, "after": "NEEDS_INFO" | null}, …]
+    rules = models.JSONField(default=list, blank=True)
+    changed_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-changed_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["project", "revision"],
+                                    name="one_screening_change_per_project_revision"),
+        ]
+        verbose_name = _("screening change (rule revision)")
+        verbose_name_plural = _("screening changes (rule revisions)")
+
+    def __str__(self) -> str:
+        return f"{self.project_id} {self.revision}"

@@ -45,6 +45,8 @@ class IndicatorMonth(models.Model):
     intensity_tier = models.CharField(max_length=8, choices=TierChoice.choices, blank=True)
     energy_tier = models.CharField(max_length=8, choices=TierChoice.choices, blank=True)
     coal_tier = models.CharField(max_length=8, choices=TierChoice.choices, blank=True)
+    # The 能耗双控 tier (worse of intensity and total energy): what R07, R08, escalation and
+    # the map read. coal_tier stands beside it and counts for nothing else (revision 4).
     tier = models.CharField(max_length=8, choices=TierChoice.choices, blank=True)
     rule_set = models.ForeignKey("screening.RuleSet", null=True, blank=True,
                                  on_delete=models.PROTECT)

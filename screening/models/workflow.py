@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_fsm import RETURN_VALUE, ConcurrentTransitionMixin, FSMField, transition
 
-from ..rules.types import Disposition, Verdict
+from ..rules.types import Disposition, Stage, Verdict
 from .ledger import ProjectStatus
 
 if TYPE_CHECKING:
@@ -145,23 +145,34 @@ def screening_is_compliant(case: ReviewCase) -> bool:
     return case.verdict == Verdict.COMPLIANT
 
 
+# The region guards apply to 拟建 projects only, as R07/R08 do (SPEC §5, revision 4).
+
 @condition(_("The region is under 区域节能评估限批 (three or more red barometer months in a "
-             "row): no project can be approved until a published month is no longer red."))
+             "row): no planned project can be approved until a published month is no longer "
+             "red."))
 def region_not_restricted(case: ReviewCase) -> bool:
-    return not case.region_status_today().restricted
+    return not case.is_planned or not case.region_status_today().restricted
 
 
-@condition(_("The region missed last year's energy dual-control or pollutant-total target: "
-             "only livelihood or infrastructure projects can be approved this year."))
-def region_met_targets_or_livelihood(case: ReviewCase) -> bool:
-    status = case.region_status_today()
-    return not status.missed_targets or case.is_livelihood
+@condition(_("The region missed last year's energy dual-control target: only livelihood or "
+             "infrastructure projects can be approved this year (clause (十八))."))
+def region_met_dual_control_or_livelihood(case: ReviewCase) -> bool:
+    if not case.is_planned:
+        return True
+    return not case.region_status_today().missed_dual_control or case.is_livelihood
 
 
-@condition(_("Capacity replacement applies (R03): window guidance or a third-party evaluation "
-             "must be completed before approval (clause (十一))."))
-def evaluation_done_where_replacement_applies(case: ReviewCase) -> bool:
-    return not case.capacity_replacement_applies or case.evaluation_completed_at is not None
+@condition(_("The region missed last year's pollutant-total target: EIA approvals of projects "
+             "adding those pollutants are suspended, livelihood projects included (clause "
+             "(十八))."))
+def region_met_pollutant_target(case: ReviewCase) -> bool:
+    return not case.is_planned or not case.region_status_today().missed_pollutant
+
+
+@condition(_("A planned project needs window guidance or a third-party evaluation completed "
+             "before approval (clause (十一))."))
+def evaluation_done_for_planned_project(case: ReviewCase) -> bool:
+    return not case.is_planned or case.evaluation_completed_at is not None
 
 
 @condition(_("A fresh screening of the project is not COMPLIANT: the rectification cannot be "
@@ -200,10 +211,16 @@ def _about(label: str, who: str, needs: str = "") -> dict:
 class RegionStatus:
     """The region's restriction and last year's targets as of a day (for the approve guard)."""
 
-    def __init__(self, restricted: bool, missed_targets: bool, red_run: int):
+    def __init__(self, restricted: bool, missed_dual_control: bool, missed_pollutant: bool,
+                 red_run: int):
         self.restricted = restricted
-        self.missed_targets = missed_targets
+        self.missed_dual_control = missed_dual_control
+        self.missed_pollutant = missed_pollutant
         self.red_run = red_run
+
+    @property
+    def missed_targets(self) -> bool:
+        return self.missed_dual_control or self.missed_pollutant
 
 
 class ReviewCase(ConcurrentTransitionMixin, models.Model):
@@ -280,6 +297,12 @@ class ReviewCase(ConcurrentTransitionMixin, models.Model):
         return bool(self.project.livelihood)
 
     @property
+    def is_planned(self) -> bool:
+        """拟建 as screened (falls back to the ledger row before any screening)."""
+        stage = self.project_snapshot.get("stage", self.project.stage)
+        return stage == Stage.PLANNED
+
+    @property
     def capacity_replacement_applies(self) -> bool:
         """R03 applied to the frozen screening (any outcome but NA)."""
         return any(f.get("rule") == "R03" and f.get("outcome") != "NA" for f in self.findings)
@@ -308,8 +331,8 @@ class ReviewCase(ConcurrentTransitionMixin, models.Model):
                       and run >= parameters_of(rule_set).barometer_restriction_months)
         status = RegionStatus(
             restricted=restricted, red_run=run,
-            missed_targets=(context.missed_dual_control_last_year
-                            or context.missed_pollutant_target_last_year))
+            missed_dual_control=context.missed_dual_control_last_year,
+            missed_pollutant=context.missed_pollutant_target_last_year)
         self._region_status = status
         return status
 
@@ -411,13 +434,14 @@ class ReviewCase(ConcurrentTransitionMixin, models.Model):
         self._enter(CaseState.PROVINCIAL_REVIEW)
 
     @transition(field=state, source=CaseState.PROVINCIAL_REVIEW, target=CaseState.APPROVED,
-                conditions=[screening_is_compliant, region_not_restricted,
-                            region_met_targets_or_livelihood,
-                            evaluation_done_where_replacement_applies],
+                conditions=[screening_is_compliant, evaluation_done_for_planned_project,
+                            region_not_restricted, region_met_dual_control_or_livelihood,
+                            region_met_pollutant_target],
                 permission=decides_as_province,
                 custom=_about(_("Approve"), _("Provincial reviewer"),
-                              _("COMPLIANT screening; region not restricted and targets met "
-                                "(or livelihood); evaluation done where R03 applied")))
+                              _("COMPLIANT screening; for a planned project: evaluation done, "
+                                "region not restricted, last year's targets met (dual control: "
+                                "or livelihood)")))
     def approve(self, *, by: User) -> None:
         self.decided_by, self.decided_at = by, timezone.now()
         self._enter(CaseState.APPROVED)

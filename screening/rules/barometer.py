@@ -13,8 +13,9 @@ Pure functions over numbers and the rule set's thresholds. Conventions and inter
   elapsed (budget × month / 12): use ≤ pro-rated budget → green; ≤ pro-rated budget ×
   (1 + margin) → yellow (exactly 110 % is yellow); above → red. Comparisons are done by cross
   multiplication so no rounding ever moves a value across a boundary.
-* Missing data gives no tier (None, shown grey), never red. A region-month's tier is the worst
-  of the indicators that have a tier.
+* Missing data gives no tier (None, shown grey), never red. A region-month's 能耗双控 tier is
+  the worse of energy intensity and total energy (those with a tier); coal gets its own tier,
+  shown beside it and counted for neither R07, R08 nor escalation (revision 4).
 * Escalation counts consecutive red months at the end of the series: a month without a tier,
   or a calendar month missing from the series, breaks the run.
 * The project energy-use warning (两高项目用能预警) compares actual use in the months elapsed
@@ -99,6 +100,12 @@ def worst_tier(tiers: Iterable[Tier | None]) -> Tier | None:
     return worst
 
 
+def dual_control_tier(intensity: Tier | None, total_energy: Tier | None) -> Tier | None:
+    """A region-month's 能耗双控 tier: the worse of energy intensity and total energy ((四)4,
+    (十八)). Coal consumption has its own tier and never enters this one (revision 4)."""
+    return worst_tier((intensity, total_energy))
+
+
 def region_month_tier(
     *,
     month: int,
@@ -110,13 +117,11 @@ def region_month_tier(
     coal_t: Decimal | None = None,
     coal_cap_t: Decimal | None = None,
 ) -> Tier | None:
-    """A region-month's tier from the indicators template's six figures (SPEC §8)."""
-    return worst_tier(
-        (
-            intensity_tier(intensity_change_pct, intensity_target_pct, params),
-            budget_tier(total_energy_tce, total_energy_budget_tce, month, params),
-            budget_tier(coal_t, coal_cap_t, month, params),
-        )
+    """A region-month's 能耗双控 tier from the template's figures (SPEC §6, §8); the coal
+    figures are accepted but judged only by `coal_tier`, beside it."""
+    return dual_control_tier(
+        intensity_tier(intensity_change_pct, intensity_target_pct, params),
+        budget_tier(total_energy_tce, total_energy_budget_tce, month, params),
     )
 
 

@@ -11,9 +11,10 @@ from __future__ import annotations
 import json
 import unicodedata
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
+from functools import cached_property
 from types import MappingProxyType
 from typing import Any
 
@@ -25,7 +26,6 @@ REQUIRED_PARAMETERS = (
     "scope_min_energy_tce",
     "key_energy_user_min_tce",
     "data_center_monitoring_min_tce",
-    "reduction_substitution_families",
     "diagnosis_interval_years",
     "barometer_intensity_progress_share",
     "barometer_budget_yellow_margin",
@@ -36,6 +36,12 @@ REQUIRED_PARAMETERS = (
     "products",
     "family_sectors",
 )
+# Parameters a rule set may lack (older or administrator-made rule sets): without
+# products_without_benchmark only the benchmark table's keys are products; without
+# key_area_capacity_ban R15 does not apply.
+PRODUCTS_WITHOUT_BENCHMARK = "products_without_benchmark"
+KEY_AREA_CAPACITY_BAN = "key_area_capacity_ban"
+
 # Capacity-replacement ratios are one parameter per group of families sharing one source.
 REPLACEMENT_PREFIX = "replacement_ratio_"
 
@@ -66,6 +72,17 @@ class ProductSpec:
     unit: str
     benchmark: Decimal
     baseline: Decimal
+
+
+@dataclass(frozen=True, slots=True)
+class CapacityBan:
+    """R15: families and sectors that may add no capacity in a key air-pollution area."""
+
+    families: frozenset[str]
+    sectors: frozenset[str]
+
+    def covers(self, family: str | None, sector: str) -> bool:
+        return sector in self.sectors or (family is not None and family in self.families)
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,7 +144,6 @@ class RuleParameters:
     key_energy_user_min_tce: Decimal
     data_center_monitoring_min_tce: Decimal
     replacement_rules: Mapping[str, ReplacementRule]  # by family
-    reduction_substitution_families: frozenset[str]
     diagnosis_interval_years: int
     barometer_intensity_progress_share: Decimal
     barometer_budget_yellow_margin: Decimal
@@ -139,6 +155,9 @@ class RuleParameters:
     family_sectors: Mapping[str, frozenset[str]]
     sources: Mapping[str, ParameterSource]
     _products_normalised: Mapping[str, ProductSpec]
+    # Product keys accepted in the ledger without a benchmark row (氧化铝), key → family.
+    products_without_benchmark: Mapping[str, str] = field(default_factory=dict)
+    key_area_capacity_ban: CapacityBan | None = None
 
     # -- lookups ----------------------------------------------------------------------------
 
@@ -151,10 +170,35 @@ class RuleParameters:
             spec = self._products_normalised.get(normalise_key(key))
         return spec
 
+    def is_product(self, key: str | None) -> bool:
+        """A product key the ledger accepts: a benchmark row or a product without one."""
+        if not key:
+            return False
+        if self.product(key) is not None:
+            return True
+        folded = normalise_key(key)
+        return any(normalise_key(k) == folded for k in self.products_without_benchmark)
+
     def family_of(self, product_key: str) -> str:
         """The family of a product key (its table row's family when the key is known)."""
         spec = self.product(product_key)
         return spec.family if spec is not None else family_of(product_key)
+
+    @cached_property
+    def replacement_sectors(self) -> frozenset[str]:
+        """Sectors with a family that must replace capacity (R03 (b): 钢铁, 焦化, 建材, 有色,
+        石化), derived from the ratio table and family_sectors."""
+        return frozenset(
+            sector for family in self.replacement_rules for sector in self.sectors_of_family(family)
+        )
+
+    @cached_property
+    def benchmarked_sectors(self) -> frozenset[str]:
+        """Sectors with at least one product in the benchmark table (R10: all but 煤电)."""
+        return frozenset(
+            sector for spec in self.products.values() for sector in self.sectors_of_family(
+                spec.family)
+        )
 
     def replacement_rule(self, family: str | None) -> ReplacementRule | None:
         """The capacity-replacement ratios for a family, or None when it need not replace."""
@@ -217,6 +261,19 @@ class RuleParameters:
                 f"rule set {name!r}: families without sectors in family_sectors: {unknown}"
             )
         replacement = _replacement_rules(name, values)
+        unbenchmarked = (
+            _products_without_benchmark(*param(PRODUCTS_WITHOUT_BENCHMARK), products)
+            if PRODUCTS_WITHOUT_BENCHMARK in values
+            else {}
+        )
+        unknown = sorted(set(unbenchmarked.values()) - family_sectors.keys())
+        if unknown:
+            raise ValueError(
+                f"rule set {name!r}: families without sectors in family_sectors: {unknown}"
+            )
+        ban = None
+        if KEY_AREA_CAPACITY_BAN in values:
+            ban = _capacity_ban(*param(KEY_AREA_CAPACITY_BAN))
         reminder = _count(*param("barometer_reminder_months"))
         restriction = _count(*param("barometer_restriction_months"))
         if reminder > restriction:
@@ -236,7 +293,6 @@ class RuleParameters:
             key_energy_user_min_tce=_number(*param("key_energy_user_min_tce")),
             data_center_monitoring_min_tce=_number(*param("data_center_monitoring_min_tce")),
             replacement_rules=MappingProxyType(replacement),
-            reduction_substitution_families=_text_set(*param("reduction_substitution_families")),
             diagnosis_interval_years=_count(*param("diagnosis_interval_years")),
             barometer_intensity_progress_share=_number(
                 *param("barometer_intensity_progress_share")
@@ -252,6 +308,8 @@ class RuleParameters:
             _products_normalised=MappingProxyType(
                 {normalise_key(key): spec for key, spec in products.items()}
             ),
+            products_without_benchmark=MappingProxyType(unbenchmarked),
+            key_area_capacity_ban=ban,
         )
 
 
@@ -327,6 +385,41 @@ def _products(value: Any, where: str) -> dict[str, ProductSpec]:
             key, family, _text(row.get("unit"), f"{at}: unit"), benchmark, baseline
         )
     return products
+
+
+def _products_without_benchmark(
+    value: Any, where: str, products: Mapping[str, ProductSpec]
+) -> dict[str, str]:
+    if not isinstance(value, list):
+        raise ValueError(f"{where}: must be a list of product rows")
+    table = {normalise_key(key) for key in products}
+    found: dict[str, str] = {}
+    for index, row in enumerate(value):
+        at = f"{where}, row {index + 1}"
+        if not isinstance(row, Mapping):
+            raise ValueError(f"{at}: must be an object")
+        key = _text(row.get("key"), f"{at}: key")
+        family = _text(row.get("family"), f"{at}: family")
+        if family != family_of(key):
+            raise ValueError(f"{at}: family {family!r} is not the key's text before the bracket")
+        if normalise_key(key) in table or key in found:
+            raise ValueError(f"{at}: duplicate product key {key!r}")
+        found[key] = family
+    return found
+
+
+def _capacity_ban(value: Any, where: str) -> CapacityBan:
+    if not isinstance(value, Mapping):
+        raise ValueError(f"{where}: must be an object with families and sectors")
+    families, sectors = value.get("families", []), value.get("sectors", [])
+    if not isinstance(families, list) or not isinstance(sectors, list) or not (
+        families or sectors
+    ):
+        raise ValueError(f"{where}: families and sectors must be lists, not both empty")
+    return CapacityBan(
+        frozenset(_text(item, f"{where}: families") for item in families),
+        frozenset(_text(item, f"{where}: sectors") for item in sectors),
+    )
 
 
 def _family_sectors(value: Any, where: str) -> dict[str, frozenset[str]]:

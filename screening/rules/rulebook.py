@@ -1,4 +1,4 @@
-"""The screening rules R01–R13 of SPEC §4, as a table of small rule objects.
+"""The screening rules R01–R15 of SPEC §4, as a table of small rule objects.
 
 Each rule declares its id, its clause in the Henan action plan (or the 2030 plan), when it
 applies, and what it finds. Thresholds, ratios and benchmarks come only from RuleParameters;
@@ -157,8 +157,9 @@ def _r01(f: Facts) -> tuple[Finding, ...]:
 
 def _r02_applies(f: Facts) -> bool:
     energy = f.project.annual_energy_tce
+    # 2030 plan 三(二)4 says 超过: the data-centre threshold itself is not enough.
     return energy >= f.params.key_energy_user_min_tce or (
-        f.project.sector is Sector.DATA_CENTER and energy >= f.params.data_center_monitoring_min_tce
+        f.project.sector is Sector.DATA_CENTER and energy > f.params.data_center_monitoring_min_tce
     )
 
 
@@ -173,10 +174,11 @@ def _r02(f: Facts) -> tuple[Finding, ...]:
                 "R02",
                 INFO,
                 "(十五)",
-                f"年综合能源消费量{num(energy)}吨标准煤，不低于{num(threshold)}吨标准煤，"
-                "属重点用能单位和用能权交易主体。",
-                f"Using {num(energy)} tce a year (threshold {num(threshold)} tce), the "
-                "enterprise is a key energy user and an energy-use-rights trading party.",
+                f"本项目年综合能源消费量{num(energy)}吨标准煤，单独即达到{num(threshold)}吨标准煤，"
+                "其建设单位应作为用能权交易主体、按重点用能单位管理。",
+                f"Using {num(energy)} tce a year, the project alone reaches the {num(threshold)} "
+                "tce at which its enterprise trades energy-use rights and is managed as a key "
+                "energy user.",
                 {
                     "topic": "key_energy_user",
                     "annual_energy_tce": jnum(energy),
@@ -184,16 +186,16 @@ def _r02(f: Facts) -> tuple[Finding, ...]:
                 },
             )
         )
-    if p.sector is Sector.DATA_CENTER and energy >= params.data_center_monitoring_min_tce:
+    if p.sector is Sector.DATA_CENTER and energy > params.data_center_monitoring_min_tce:
         threshold = params.data_center_monitoring_min_tce
         found.extend(
             _one(
                 "R02",
                 INFO,
                 "2030 plan 三(二)4",
-                f"数据中心年综合能源消费量{num(energy)}吨标准煤，不低于{num(threshold)}吨标准煤，"
+                f"数据中心年综合能源消费量{num(energy)}吨标准煤，超过{num(threshold)}吨标准煤，"
                 "应纳入能耗在线监测。",
-                f"A data centre using {num(energy)} tce a year (threshold {num(threshold)} tce) "
+                f"A data centre using {num(energy)} tce a year, more than {num(threshold)} tce, "
                 "must join online energy-consumption monitoring.",
                 {
                     "topic": "online_monitoring",
@@ -208,18 +210,49 @@ def _r02(f: Facts) -> tuple[Finding, ...]:
 # -- R03 capacity replacement (四)2 -----------------------------------------------------------
 
 
+def _r03_blank_product(f: Facts) -> bool:
+    """(b): no product, in a sector with replacement families, a new/rebuilt/expanded project."""
+    p = f.project
+    return (
+        not p.product
+        and p.construction_type in AIR_QUALITY_TYPES
+        and p.sector.value in f.params.replacement_sectors
+    )
+
+
 def _r03_applies(f: Facts) -> bool:
     new_capacity = f.project.new_capacity
-    return (
-        f.project.stage in NEW_BUILD_STAGES
-        and f.params.replacement_rule(f.family) is not None
-        and new_capacity is not None
-        and new_capacity > 0
+    return f.project.stage in NEW_BUILD_STAGES and (
+        (
+            f.params.replacement_rule(f.family) is not None
+            and new_capacity is not None
+            and new_capacity > 0
+        )
+        or _r03_blank_product(f)
     )
 
 
 def _r03(f: Facts) -> tuple[Finding, ...]:
     p, key_area = f.project, f.context.key_air_area
+    if not p.product:
+        # Revision 4: without the product nobody can tell whether capacity must be replaced,
+        # and a blank cell must never let a project through.
+        kind = p.construction_type
+        return _one(
+            "R03",
+            NEEDS_INFO,
+            "(四)2",
+            f"{p.sector}行业{kind}项目未填产品/工序，无法判断是否须产能置换及置换比例。",
+            f"The product of this {TYPE_EN[kind]} {SECTOR_EN[p.sector]} project is blank, so "
+            "whether and at what ratio it must replace capacity cannot be told.",
+            {
+                "product": None,
+                "sector": p.sector.value,
+                "construction_type": kind.value,
+                "new_capacity": jnum(p.new_capacity),
+                "problems": ["no_product"],
+            },
+        )
     rule = f.params.replacement_rule(f.family)
     assert rule is not None and p.new_capacity is not None  # guaranteed by _r03_applies
     need = rule.requirement(key_area)
@@ -293,10 +326,11 @@ def _r03(f: Facts) -> tuple[Finding, ...]:
 
 
 def _r04_applies(f: Facts) -> bool:
+    # (四)3 asks every 两高 新建、改扩建 project for coal and pollutant reduction, whatever
+    # its product family (revision 4; R01 already limits the rule to projects in scope).
     return (
         f.project.stage in NEW_BUILD_STAGES
-        and f.family is not None
-        and f.family in f.params.reduction_substitution_families
+        and f.project.construction_type in AIR_QUALITY_TYPES
     )
 
 
@@ -312,15 +346,20 @@ def _r04(f: Facts) -> tuple[Finding, ...]:
         "coal_substitution": p.coal_substitution,
         "pollutant_reduction": p.pollutant_reduction,
     }
-    values = {"family": f.family, **answers}
+    values = {"family": f.family, "construction_type": p.construction_type.value, **answers}
+    # The project's family when known, otherwise its sector, names it in the message.
+    what_zh = f.family or f"{p.sector}行业"
+    what_en = f.family or f"{SECTOR_EN[p.sector]} sector"
     refused = [(zh, en) for key, zh, en in _R04_ITEMS if answers[key] is False]
     if refused:
         return _one(
             "R04",
             FAIL,
-            "(四)5",
-            f"{f.family}项目须减量替代，但未落实{'和'.join(zh for zh, _ in refused)}。",
-            f"A {f.family} project must follow reduction substitution but has not carried out "
+            "(四)3",
+            f"{what_zh}{p.construction_type}项目须减量替代，"
+            f"但未落实{'和'.join(zh for zh, _ in refused)}。",
+            f"A {what_en} {TYPE_EN[p.construction_type]} project must follow reduction "
+            "substitution but has not carried out "
             f"{' and '.join(en for _, en in refused)}.",
             values,
         )
@@ -329,18 +368,21 @@ def _r04(f: Facts) -> tuple[Finding, ...]:
         return _one(
             "R04",
             NEEDS_INFO,
-            "(四)5",
-            f"{f.family}项目须减量替代，未填写是否落实{'和'.join(zh for zh, _ in blank)}。",
-            f"A {f.family} project must follow reduction substitution; whether it carried out "
+            "(四)3",
+            f"{what_zh}{p.construction_type}项目须减量替代，"
+            f"未填写是否落实{'和'.join(zh for zh, _ in blank)}。",
+            f"A {what_en} {TYPE_EN[p.construction_type]} project must follow reduction "
+            "substitution; whether it carried out "
             f"{' and '.join(en for _, en in blank)} is not stated.",
             values,
         )
     return _one(
         "R04",
         PASS,
-        "(四)5",
-        f"{f.family}项目已落实煤炭消费减量替代和污染物排放区域削减。",
-        f"The {f.family} project has carried out coal-consumption reduction substitution and "
+        "(四)3",
+        f"{what_zh}{p.construction_type}项目已落实煤炭消费减量替代和污染物排放区域削减。",
+        f"The {what_en} {TYPE_EN[p.construction_type]} project has carried out "
+        "coal-consumption reduction substitution and "
         "regional pollutant reduction.",
         values,
     )
@@ -509,24 +551,29 @@ def _r08(f: Facts) -> tuple[Finding, ...]:
     months = counting_months(ctx)
     run = red_run_at_end(months)
     limit = params.barometer_restriction_months
-    missed = ctx.missed_dual_control_last_year or ctx.missed_pollutant_target_last_year
+    missed_dual = ctx.missed_dual_control_last_year
+    missed_pollutant = ctx.missed_pollutant_target_last_year
     reasons: list[str] = []
     zh: list[str] = []
     en: list[str] = []
     if run >= limit:
         reasons.append("regional_restriction")
-        zh.append(f"晴雨表连续{run}个月红色预警（{limit}个月起），实行区域节能评估限批")
+        zh.append(f"能耗双控晴雨表连续{run}个月红色预警（{limit}个月起），实行区域节能评估限批")
         en.append(
-            f"the barometer has been red {run} months running ({limit} trigger the "
+            f"the dual-control barometer has been red {run} months running ({limit} trigger the "
             "regional energy-assessment restriction)"
         )
-    if missed and not p.livelihood:
-        reasons.append("targets_missed")
-        zh.append("上年度未完成能耗双控或污染物排放总量控制目标，暂停节能审查")
-        en.append(
-            "it missed last year's dual-control or pollutant-total target, so energy "
-            "reviews are suspended"
-        )
+    # (十八): the livelihood exemption covers the 节能审查 suspension only (revision 4).
+    if missed_dual and not p.livelihood:
+        reasons.append("dual_control_missed")
+        zh.append("上年度未完成能耗双控目标，暂停节能审查")
+        en.append("it missed last year's energy dual-control target, so energy reviews are "
+                  "suspended")
+    if missed_pollutant:
+        reasons.append("pollutant_target_missed")
+        zh.append("上年度未完成污染物排放总量控制目标，暂停新增排放相应污染物项目的环评审批")
+        en.append("it missed last year's pollutant-total target, so EIA approvals of projects "
+                  "adding those pollutants are suspended")
     values = {
         "red_run_months": run,
         "restriction_months": limit,
@@ -545,10 +592,11 @@ def _r08(f: Facts) -> tuple[Finding, ...]:
             f"The region is restricted: {'; '.join(en)}.",
             values,
         )
-    if missed:
-        zh_tail = "上年度未完成目标，但本项目属民生或基础设施项目，不暂停节能审查"
+    if missed_dual:
+        zh_tail = "上年度未完成能耗双控目标，但本项目属民生或基础设施项目，不暂停节能审查"
         en_tail = (
-            "it missed last year's targets but livelihood and infrastructure projects are exempt"
+            "it missed last year's dual-control target but livelihood and infrastructure "
+            "projects are exempt from that suspension"
         )
     else:
         zh_tail = "上年度目标已完成"
@@ -557,9 +605,9 @@ def _r08(f: Facts) -> tuple[Finding, ...]:
         "R08",
         PASS,
         "(十八)",
-        f"所在地区未限批（晴雨表末尾连续红色{run}个月，少于{limit}个月），{zh_tail}。",
-        f"The region is not restricted: its barometer ends in {run} red months (fewer than "
-        f"{limit}) and {en_tail}.",
+        f"所在地区未限批（能耗双控晴雨表末尾连续红色{run}个月，少于{limit}个月），{zh_tail}。",
+        f"The region is not restricted: its dual-control barometer ends in {run} red months "
+        f"(fewer than {limit}) and {en_tail}.",
         values,
     )
 
@@ -645,7 +693,11 @@ _R10_CLAUSE = {PLANNED: "(十七)", BUILDING: "2030 plan 三(三)6", OPERATING: 
 
 
 def _r10_applies(f: Facts) -> bool:
-    return bool(f.project.product)
+    # A product without a benchmark row (氧化铝) has nothing to compare with; a blank product
+    # must not pass, except in a sector with no benchmark row at all (煤电).
+    if f.project.product:
+        return f.product is not None
+    return f.project.sector.value in f.params.benchmarked_sectors
 
 
 def _r10(f: Facts) -> tuple[Finding, ...]:
@@ -653,13 +705,15 @@ def _r10(f: Facts) -> tuple[Finding, ...]:
     stage = p.stage
     clause = _R10_CLAUSE[stage]
     if spec is None:
+        # Revision 4: a blank product cannot be compared with any benchmark.
         return _one(
             "R10",
             NEEDS_INFO,
             clause,
-            f"产品/工序“{p.product}”不在能效标杆和基准水平表中，无法比对。",
-            f"The product {p.product!r} is not in the benchmark table, so it cannot be compared.",
-            {"product": p.product},
+            f"{p.sector}行业项目未填产品/工序，无法与能效标杆和基准水平比对。",
+            f"The product of this {SECTOR_EN[p.sector]} project is blank, so it cannot be "
+            "compared with the benchmark and baseline levels.",
+            {"product": None, "sector": p.sector.value, "stage": stage.value},
         )
     actual = p.unit_energy
     values = {
@@ -870,6 +924,46 @@ def _r13(f: Facts) -> tuple[Finding, ...]:
     )
 
 
+# -- R15 key-area capacity ban, 2021 pollution-control opinion (七) -----------------------------
+
+R15_CLAUSE = "2021 pollution-control opinion (七)"
+
+
+def _r15_applies(f: Facts) -> bool:
+    p, ban = f.project, f.params.key_area_capacity_ban
+    return (
+        ban is not None
+        and p.stage is PLANNED
+        and p.new_capacity is not None
+        and p.new_capacity > 0
+        and f.context.key_air_area
+        and ban.covers(f.family, p.sector.value)
+    )
+
+
+def _r15(f: Facts) -> tuple[Finding, ...]:
+    p = f.project
+    what_zh = f.family if f.family and f.family != p.sector.value else p.sector.value
+    unit = p.capacity_unit or ""
+    return _one(
+        "R15",
+        FAIL,
+        R15_CLAUSE,
+        f"重点区域严禁新增氧化铝、煤化工产能：本项目（{p.sector}，{what_zh}）位于大气污染防治重点区域，"
+        f"新增产能{num(p.new_capacity)}{unit}。",
+        f"No new alumina or coal-chemical capacity is allowed in a key air-pollution control "
+        f"area: this {SECTOR_EN[p.sector]} project adds {num(p.new_capacity)}"
+        f"{' ' + unit if unit else ''} there.",
+        {
+            "family": f.family,
+            "sector": p.sector.value,
+            "key_air_area": True,
+            "new_capacity": jnum(p.new_capacity),
+            "capacity_unit": p.capacity_unit,
+        },
+    )
+
+
 def _always(_: Facts) -> bool:
     return True
 
@@ -883,8 +977,8 @@ def _is_operating(f: Facts) -> bool:
 RULES: tuple[Rule, ...] = (
     Rule("R01", "(三)", _always, _r01),
     Rule("R02", "(十五); 2030 plan 三(二)4", _r02_applies, _r02, needs_scope=False),
-    Rule("R03", "(四)2, (十一)", _r03_applies, _r03),
-    Rule("R04", "(四)5", _r04_applies, _r04),
+    Rule("R03", "(四)2, (四)5, (十一)", _r03_applies, _r03),
+    Rule("R04", "(四)3, (四)5", _r04_applies, _r04),
     Rule("R05", "(四)3, (七), (九)", _r05_applies, _r05),
     Rule("R06", "(四)1", _r06_applies, _r06),
     Rule("R07", "(四)4", _is_planned, _r07),
@@ -894,6 +988,7 @@ RULES: tuple[Rule, ...] = (
     Rule("R11", "(十五)", _is_planned, _r11),
     Rule("R12", "(十)", _is_operating, _r12),
     Rule("R13", "(四)3, (五), (十二)", _always, _r13),
+    Rule("R15", R15_CLAUSE, _r15_applies, _r15),
 )
 RULES_BY_ID = {rule.id: rule for rule in RULES}
 OUT_OF_SCOPE_RULES = tuple(rule for rule in RULES if not rule.needs_scope)
@@ -905,7 +1000,7 @@ RULE_PARAMETERS: dict[str, tuple[str, ...]] = {
     "R01": ("scope_sectors", "scope_min_energy_tce"),
     "R02": ("key_energy_user_min_tce", "data_center_monitoring_min_tce"),
     "R03": (),
-    "R04": ("reduction_substitution_families",),
+    "R04": ("scope_sectors",),
     "R05": (),
     "R06": (),
     "R07": (),
@@ -915,6 +1010,42 @@ RULE_PARAMETERS: dict[str, tuple[str, ...]] = {
     "R11": (),
     "R12": ("diagnosis_interval_years",),
     "R13": (),
+    "R15": ("key_area_capacity_ban", "products_without_benchmark"),
+}
+
+
+# What each rule checks, in both languages (the rule-set page and the template's
+# instructions list them; the engine's messages stay in the findings).
+RULE_TITLES: dict[str, tuple[str, str]] = {
+    "R01": ("“两高”范围（八个行业、年综合能源消费量1万吨标准煤及以上）",
+            "Two-high scope (eight sectors, 10,000 tce a year and more)"),
+    "R02": ("重点用能单位（5000吨标准煤）；数据中心超过1万吨标准煤纳入能耗在线监测",
+            "Key energy user (5,000 tce); data centres above 10,000 tce join online monitoring"),
+    "R03": ("产能置换（按产品族和是否重点区域的置换比例）；钢铁、焦化、建材、有色、石化行业新建、"
+            "改建、扩建项目未填产品/工序须补充",
+            "Capacity replacement (ratio by family and key area); a blank product in steel, "
+            "coking, building materials, non-ferrous or petrochemicals needs information"),
+    "R04": ("新建、改建、扩建“两高”项目落实煤炭消费减量替代和污染物排放区域削减",
+            "New, rebuilt and expanded projects carry out coal and pollutant reduction"),
+    "R05": ("在建、存量项目的节能审查和环评批复", "Energy review and EIA of projects built or "
+            "being built"),
+    "R06": ("未达标地区落实污染物排放总量控制", "Pollutant total control in non-attainment "
+            "regions"),
+    "R07": ("所在地区能耗双控晴雨表红色预警（拟建）",
+            "The region's dual-control barometer is red (planned projects)"),
+    "R08": ("区域节能评估限批；上年度未完成能耗双控或污染物总量目标（拟建）",
+            "Regional restriction; last year's dual-control or pollutant target missed "
+            "(planned projects)"),
+    "R09": ("工艺技术类别（淘汰类、限制类）", "Technology class (eliminated, restricted)"),
+    "R10": ("能效标杆和基准水平；未填产品/工序须补充（煤电除外）",
+            "Efficiency benchmark and baseline; a blank product needs information (not coal "
+            "power)"),
+    "R11": ("用能权全额购买（拟建）", "Energy-use rights bought in full (planned projects)"),
+    "R12": ("节能诊断和清洁生产审核五年一次（存量）",
+            "Energy diagnosis and cleaner-production audit every five years (operating)"),
+    "R13": ("符合产业政策和规划", "Fits industrial policy and plans"),
+    "R15": ("重点区域严禁新增氧化铝、煤化工产能（拟建）",
+            "No new alumina or coal-chemical capacity in key air-pollution areas (planned)"),
 }
 
 

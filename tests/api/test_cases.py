@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from screening.models import CaseEvent, CaseState, ReviewCase
-from tests.factories import ProjectFactory, case_in_state, pdf_upload
+from tests.factories import ProjectFactory, case_in_state, complete_an_evaluation, pdf_upload
 
 from .conftest import error_of
 
@@ -82,6 +82,8 @@ def test_the_city_forwards_and_the_province_approves(api_for, agency_a, city_rev
     case = case_in_state(CaseState.SUBMITTED, agency=agency_a)
     assert act(api_for(city_reviewer_a), case, "forward", opinion="同意").json()["state"] == \
         "provincial_review"
+    case.refresh_from_db()
+    complete_an_evaluation(case, provincial_reviewer)  # (十一): every 拟建 case (revision 4)
     response = act(api_for(provincial_reviewer), case, "approve",
                    expected_state="provincial_review")
     assert response.status_code == 200 and response.json()["state"] == "approved"

@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from screening.models import CaseState, ReviewCase
 from tests.conftest import browser_login
-from tests.factories import ProjectFactory
+from tests.factories import ProjectFactory, complete_an_evaluation
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -56,6 +56,9 @@ def test_submit_forward_approve(page, agency_a, city_reviewer_a, provincial_revi
     act(page, "forward", opinion="经审核，同意上报省级审核。")
     assert page.locator("#case-state").inner_text() == CaseState.PROVINCIAL_REVIEW.label
     sign_out(page)
+    # (十一), revision 4: a planned case is approved only after its evaluation.
+    case.refresh_from_db()
+    complete_an_evaluation(case, provincial_reviewer)
 
     browser_login(page, "province", "pw-province")
     open_case_page(page, case)

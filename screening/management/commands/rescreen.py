@@ -1,4 +1,5 @@
-"""What-if re-screening of the stored ledger under a named rule set (nothing is stored)."""
+"""What-if re-screening of the stored ledger under a named rule set (nothing is stored), or,
+with --store, applying a rule revision to what is stored (screening/revision.py)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from django.utils import timezone
 
 from screening.models import Project, Region
 from screening.permissions import region_scope_ids
+from screening.revision import CURRENT_REVISION, apply_revision
 from screening.screen import NoRuleSetInForce
 from screening.whatif import what_if
 
@@ -17,10 +19,19 @@ from screening.whatif import what_if
 class Command(BaseCommand):
     help = ("Screen the stored ledger under RULE_SET and list the projects whose verdict, "
             "disposition or findings would change compared with the rule set in force "
-            "(or --against). Nothing is stored.")
+            "(or --against). Nothing is stored. With --store (and no RULE_SET): apply a rule "
+            "revision: recompute the barometer's tiers and escalations, re-screen every stored "
+            "project under its own rule set and screening date, store the result and record "
+            "on each project whose verdict, disposition or rule outcomes changed that the "
+            "revision changed it (review cases keep their frozen screenings).")
 
     def add_arguments(self, parser):
-        parser.add_argument("rule_set", help="name of the rule set to try, e.g. henan-2023")
+        parser.add_argument("rule_set", nargs="?",
+                            help="name of the rule set to try, e.g. henan-2023")
+        parser.add_argument("--store", action="store_true",
+                            help="apply a rule revision to the stored projects (see above)")
+        parser.add_argument("--revision", default=CURRENT_REVISION,
+                            help=f"label of the revision recorded (default {CURRENT_REVISION})")
         parser.add_argument("--against", help="rule set to compare with (default: in force)")
         parser.add_argument("--as-of", dest="as_of", help="YYYY-MM-DD (default: today)")
         parser.add_argument("--region", help="only this region's ledger (6-digit code)")
@@ -28,6 +39,14 @@ class Command(BaseCommand):
         parser.add_argument("--lang", choices=["zh", "en"], default="zh")
 
     def handle(self, *args, **options):
+        if options["store"]:
+            if options["rule_set"]:
+                raise CommandError("--store re-screens each project under its own rule set: "
+                                   "give no RULE_SET")
+            self._store(options)
+            return
+        if not options["rule_set"]:
+            raise CommandError("give RULE_SET, or --store to apply a rule revision")
         try:
             as_of = (date.fromisoformat(options["as_of"]) if options["as_of"]
                      else timezone.localdate())
@@ -73,3 +92,25 @@ class Command(BaseCommand):
             for finding in row["findings"]:
                 self.stdout.write(f"      {finding['rule']}: {finding['before']} → "
                                   f"{finding['after']}  {finding['message']}")
+
+    def _store(self, options) -> None:
+        projects = Project.objects.all()
+        if options["region"]:
+            region = Region.objects.filter(code=options["region"]).first()
+            if region is None:
+                raise CommandError(f"no region with code {options['region']}")
+            projects = projects.filter(region_id__in=region_scope_ids(region))
+        try:
+            summary = apply_revision(options["revision"], projects)
+        except NoRuleSetInForce as exc:
+            raise CommandError(f"no rule set in force on {exc.as_of}") from exc
+        result = {"revision": options["revision"], "screened": summary.screened,
+                  "changed": summary.changed, "months_retiered": summary.months_retiered,
+                  "regions_resynced": summary.regions_resynced}
+        if options["format"] == "json":
+            self.stdout.write(orjson.dumps(result).decode())
+        else:
+            self.stdout.write(f"revision {result['revision']}: {summary.screened} projects "
+                              f"re-screened, {summary.changed} changed; "
+                              f"{summary.months_retiered} barometer months re-tiered, "
+                              f"{summary.regions_resynced} regions' escalations re-derived")

@@ -89,7 +89,8 @@ def test_replacement_ratios_by_family_and_area(p21):
     assert steel.requirement(True).ratio == Decimal("1.5")
     assert steel.requirement(False).ratio == Decimal("1.25")
     assert p21.replacement_rule("电解铝").key_area.strict is True
-    assert p21.replacement_rule("电解铝").elsewhere.strict is False
+    # Revision 4: (四)5 makes 电解铝 减量 (> 1 : 1) outside key areas too.
+    assert p21.replacement_rule("电解铝").elsewhere.strict is True
     assert p21.replacement_rule("煤制甲醇") is None
     assert p21.source_of(steel.param_id).confirmed
 

@@ -49,14 +49,29 @@ def test_reds_followed_by_a_green_month_lift_the_restriction(p21):
     assert only(run(p21, ctx), "R08").outcome is Outcome.PASS
 
 
-def test_missed_targets_suspend_energy_reviews(p21):
-    for missed in (
-        {"missed_dual_control_last_year": True},
-        {"missed_pollutant_target_last_year": True},
+def test_missed_targets_suspend_approvals_clause_18(p21):
+    for missed, reason in (
+        ({"missed_dual_control_last_year": True}, "dual_control_missed"),
+        ({"missed_pollutant_target_last_year": True}, "pollutant_target_missed"),
     ):
         finding = only(run(p21, context(**missed)), "R08")
         assert finding.outcome is Outcome.FAIL
-        assert finding.values["reasons"] == ["targets_missed"]
+        assert finding.values["reasons"] == [reason]
+
+
+def test_livelihood_projects_are_not_exempt_from_the_pollutant_suspension_clause_18(p21, p23):
+    """Revision 4, (十八): the livelihood exemption covers the 节能审查 suspension only; a
+    missed pollutant-total target suspends EIA approvals of livelihood projects too."""
+    for params in (p21, p23):
+        finding = only(run(params, context(missed_pollutant_target_last_year=True),
+                           livelihood=True), "R08")
+        assert finding.outcome is Outcome.FAIL
+        assert finding.values["reasons"] == ["pollutant_target_missed"]
+        assert "环评审批" in finding.message_zh
+        both = only(run(params, context(missed_pollutant_target_last_year=True,
+                                        missed_dual_control_last_year=True),
+                        livelihood=True), "R08")
+        assert both.values["reasons"] == ["pollutant_target_missed"]
 
 
 def test_livelihood_projects_are_exempt_from_missed_targets(p21):
@@ -69,14 +84,14 @@ def test_livelihood_projects_are_not_exempt_from_the_restriction(p21):
     ctx = context(barometer=months(RED, RED, RED), missed_pollutant_target_last_year=True)
     finding = only(run(p21, ctx, livelihood=True), "R08")
     assert finding.outcome is Outcome.FAIL
-    assert finding.values["reasons"] == ["regional_restriction"]
+    assert finding.values["reasons"] == ["regional_restriction", "pollutant_target_missed"]
 
 
 def test_both_reasons_in_one_finding(p21):
     ctx = context(barometer=months(RED, RED, RED), missed_dual_control_last_year=True)
     assert only(run(p21, ctx), "R08").values["reasons"] == [
         "regional_restriction",
-        "targets_missed",
+        "dual_control_missed",
     ]
 
 

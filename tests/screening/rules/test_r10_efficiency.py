@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from screening.rules.testing import only, run
-from screening.rules.types import Outcome, Stage
+from screening.rules.types import Outcome, Sector, Stage
 
 PLANNED, BUILDING, OPERATING = Stage.PLANNED, Stage.UNDER_CONSTRUCTION, Stage.OPERATING
 
@@ -76,8 +76,21 @@ def test_blank_unit_energy_needs_info(p21):
     assert finding.values["unit_energy"] is None
 
 
-def test_no_product_no_finding(p21):
-    assert only(run(p21, product=None), "R10") is None
+@pytest.mark.parametrize("stage", [PLANNED, BUILDING, OPERATING])
+def test_a_blank_product_needs_info_clause_17(p21, p23, stage):
+    """Revision 4: a blank product has nothing to compare with, and must not pass."""
+    for params in (p21, p23):
+        finding = only(run(params, product=None, unit_energy=None, stage=stage), "R10")
+        assert finding.outcome is Outcome.NEEDS_INFO
+        assert finding.values["product"] is None
+        assert "未填产品/工序" in finding.message_zh
+
+
+def test_a_blank_product_in_coal_power_has_no_finding_clause_17(p21, p23):
+    """煤电 has no benchmark row, so a blank product there is nothing to compare."""
+    for params in (p21, p23):
+        assert only(run(params, sector=Sector.COAL_POWER, product=None, unit_energy=None),
+                    "R10") is None
 
 
 def test_a_full_width_key_finds_its_row(p21):
@@ -86,5 +99,8 @@ def test_a_full_width_key_finds_its_row(p21):
     assert finding.values["product"] == "电弧炉冶炼 (≥50t)"
 
 
-def test_an_unknown_product_needs_info(p21):
-    assert only(run(p21, product="海绵铁"), "R10").outcome is Outcome.NEEDS_INFO
+def test_a_product_without_a_benchmark_row_has_no_finding_clause_17(p21, p23):
+    """氧化铝 is a product (有色) without a benchmark row: R10 does not apply."""
+    for params in (p21, p23):
+        assert only(run(params, sector=Sector.NONFERROUS, product="氧化铝", unit_energy="300",
+                        unit_energy_unit="kgce/t"), "R10") is None

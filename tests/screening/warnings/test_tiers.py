@@ -38,9 +38,13 @@ def test_total_energy_of_exactly_110_percent_of_the_prorated_budget_is_yellow():
     assert stored(energy_total_tce=D("600.0001"), energy_budget_tce=D(1200)).tier == "yellow"
 
 
-def test_coal_follows_the_same_rule_against_its_cap():
+def test_coal_follows_the_same_rule_against_its_cap_but_stays_beside_the_dual_control_tier():
+    """Revision 4, (四)4 and (十八): coal is tiered and shown, never the month's 双控 tier."""
     month = stored(coal_tonnes=D(660), coal_cap_tonnes=D(1200))
-    assert (month.coal_tier, month.energy_tier, month.tier) == ("yellow", "", "yellow")
+    assert (month.coal_tier, month.energy_tier, month.tier) == ("yellow", "", "")
+    red_coal = stored(coal_tonnes=D(1000), coal_cap_tonnes=D(1200), energy_total_tce=D(600),
+                      energy_budget_tce=D(1200))
+    assert (red_coal.coal_tier, red_coal.tier) == ("red", "green")
 
 
 def test_no_data_gives_no_tier_never_red():

@@ -30,10 +30,13 @@ def publish_red_months(region_code: str, n: int) -> None:
                                       published_at=published)
 
 
-def record_missed_targets(region_code: str) -> None:
+def record_missed_targets(region_code: str, *, dual_control: bool = False,
+                          pollutant: bool = True) -> None:
+    """Last year's results: by default the dual-control target missed, the pollutant one met
+    (the arguments say whether each was met)."""
     AnnualResult.objects.create(region=Region.objects.get(code=region_code),
-                                year=timezone.localdate().year - 1, dual_control_met=False,
-                                pollutant_met=True)
+                                year=timezone.localdate().year - 1,
+                                dual_control_met=dual_control, pollutant_met=pollutant)
 
 
 @pytest.fixture

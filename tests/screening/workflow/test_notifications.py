@@ -4,7 +4,7 @@ from django.core import mail
 
 from screening import tasks, workflow
 from screening.models import CaseState
-from tests.factories import case_in_state
+from tests.factories import case_in_state, complete_an_evaluation
 
 
 def test_submitting_mails_the_city_reviewer_after_commit(
@@ -36,6 +36,7 @@ def test_a_decision_mails_the_agency(
 ):
     case = case_in_state(CaseState.PROVINCIAL_REVIEW, agency=people["agency"],
                          city=people["city"])
+    complete_an_evaluation(case, people["province"])
     with django_capture_on_commit_callbacks(execute=True):
         workflow.approve_case(case, acting_user=people["province"])
     assert [m.to for m in mail.outbox] == [["agency_a@example.org"]]

@@ -5,7 +5,7 @@ import pytest
 from accounts.models import Role
 from screening import permissions_cases, workflow
 from screening.models import CaseState, Region
-from tests.factories import case_in_state
+from tests.factories import case_in_state, complete_an_evaluation
 
 
 def promote(user, role, region_code):
@@ -18,6 +18,7 @@ def promote(user, role, region_code):
 def test_a_submitter_made_provincial_reviewer_cannot_decide_their_case(people):
     agency = people["agency"]
     case = case_in_state(CaseState.PROVINCIAL_REVIEW, agency=agency, city=people["city"])
+    complete_an_evaluation(case, people["province"])
     promote(agency, Role.PROVINCIAL_REVIEWER, "410000")
     assert workflow.available_transitions(case, agency) == []
     for action in (workflow.approve_case, workflow.reject_case):

@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from screening import workflow
 from screening.models import CaseState, ReviewCase
-from tests.factories import case_in_state, pdf_upload
+from tests.factories import case_in_state, complete_an_evaluation, pdf_upload
 
 S = CaseState
 MACHINE = ReviewCase._meta.get_field("state")
@@ -82,6 +82,8 @@ def test_state_transition_role_matrix(state, persona, request, agency_a, city_re
     user = request.getfixturevalue(persona)
     case = case_in_state(state, agency=agency_a, city=city_reviewer_a,
                          province=provincial_reviewer)
+    if state == CaseState.PROVINCIAL_REVIEW:
+        complete_an_evaluation(case, provincial_reviewer)  # (十一): approve needs it (拟建)
     role = PERSONAS[persona]
     expected_available = {name for name, who in SPEC.items()
                           if role is not None and who.get(state) == role}
