@@ -15,8 +15,8 @@ import pytest
 from screening.ledger.annotate import write_annotated_workbook
 from screening.ledger.template import COLUMNS
 from screening.ledger.validate import validate_workbook
-from tests.corpus.generate import ledger_row, package, row_xml, sheet_xml, valid_values, write_zip
 from tests.corpus.generate import HEADERS as TEMPLATE_HEADERS
+from tests.corpus.generate import ledger_row, package, row_xml, sheet_xml, valid_values, write_zip
 
 KEYS = [column.key for column in COLUMNS]
 ENERGY = KEYS.index("annual_energy_tce")
