@@ -14,6 +14,7 @@ import pytest
 from django.contrib.auth.hashers import check_password
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.utils import translation
 
 from accounts.models import User
 from screening.models import DemoSeed, LedgerUpload, Project, ProjectStatus
@@ -21,6 +22,15 @@ from tests.corpus.fingerprint import data_fingerprint
 from tests.ledger_files import valid_row, write_ledger
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _keep_the_language():
+    """Commands with --lang and requests with Accept-Language activate a language in this
+    thread; later tests (the browser tests compare labels) must not inherit it."""
+    language = translation.get_language()
+    yield
+    translation.activate(language)
 
 
 def seed(*args) -> str:

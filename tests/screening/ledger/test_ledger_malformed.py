@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 from django.core.management import call_command
+from django.utils import translation
 
 from screening.ledger.safety import UnsafeWorkbook, check_workbook_file
 from tests.corpus.generate import excel_like_package, excel_like_parts, valid_values, write_zip
@@ -20,6 +21,15 @@ from tests.corpus.generate import excel_like_package, excel_like_parts, valid_va
 SHEET = "xl/worksheets/sheet1.xml"
 SHARED = "xl/sharedStrings.xml"
 STYLES = "xl/styles.xml"
+
+
+@pytest.fixture(autouse=True)
+def _keep_the_language():
+    """Commands with --lang and requests with Accept-Language activate a language in this
+    thread; later tests (the browser tests compare labels) must not inherit it."""
+    language = translation.get_language()
+    yield
+    translation.activate(language)
 
 
 def _unclosed(xml: bytes, tag: bytes) -> bytes:

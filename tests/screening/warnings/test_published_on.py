@@ -10,7 +10,7 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from openpyxl import Workbook
 
 from screening.context import ContextResolver
@@ -24,6 +24,15 @@ HEADERS = ["地区", "月份", "能耗强度累计变化(%)", "年度能耗强�
            "累计能源消费总量(吨标准煤)", "年度能源消费总量预算(吨标准煤)", "累计煤炭消费量(吨)",
            "年度煤炭消费上限(吨)"]
 RED_MONTHS = [["安阳市", f"2023-{m:02d}", 0.5, 3] for m in (1, 2, 3)]
+
+
+@pytest.fixture(autouse=True)
+def _keep_the_language():
+    """Commands with --lang and requests with Accept-Language activate a language in this
+    thread; later tests (the browser tests compare labels) must not inherit it."""
+    language = translation.get_language()
+    yield
+    translation.activate(language)
 
 
 def xlsx(rows) -> io.BytesIO:
