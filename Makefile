@@ -23,7 +23,7 @@ setup: $(VENV)/.installed
 	$(MANAGE) ensure_schedules
 
 run: setup
-	$(MANAGE) seed_demo
+	$(MANAGE) seed_demo --if-unseeded
 	$(MANAGE) collectstatic --noinput -v 0
 	@echo "Serving on http://$(HOST):$(PORT)/ with a Celery worker and beat (Ctrl-C stops all three)"
 	@trap 'kill 0' INT TERM EXIT; \

@@ -40,11 +40,14 @@ DEMO_USERS = [
 
 
 @transaction.atomic
-def seed_demo_users() -> list[DemoUser]:
-    """Create or reset the demo users (one per role in two cities and the province)."""
+def seed_demo_users(*, reset: bool = False) -> list[DemoUser]:
+    """Create the demo users (one per role in two cities and the province); with `reset`,
+    also reset existing ones (name, role, regions, password)."""
     regions = {r.code: r for r in Region.objects.all()}
     for demo in DEMO_USERS:
-        user, _ = User.objects.get_or_create(username=demo.username)
+        user, created = User.objects.get_or_create(username=demo.username)
+        if not created and not reset:
+            continue  # never alter an existing user unless told to
         user.first_name = demo.full_name
         user.email = demo.email
         user.role = demo.role
@@ -159,8 +162,9 @@ def timezone_today():
     return timezone.localdate()
 
 
-def seed_demo_ledger() -> int:
-    """Upload the demo ledger of each demo region through the real upload path."""
+def seed_demo_ledger() -> list[int]:
+    """Upload the demo ledger of each demo region through the real upload path; returns the
+    uploads' ids."""
     import tempfile
     from pathlib import Path
 
@@ -171,7 +175,7 @@ def seed_demo_ledger() -> int:
     from .ledger_import import apply_upload, receive_upload, validate_upload
     from .models import UploadStatus
 
-    applied = 0
+    applied = []
     for region_name, username in REGION_UPLOADERS.items():
         user = User.objects.get(username=username)
         region = Region.objects.get(code=REGION_CODES[region_name])
@@ -190,7 +194,7 @@ def seed_demo_ledger() -> int:
             raise RuntimeError(f"demo ledger of {region_name} does not validate: {upload.errors}")
         missing = {m["code"]: ("other", "demo") for m in upload.preview.get("missing", [])}
         apply_upload(upload, user, missing)
-        applied += 1
+        applied.append(upload.pk)
     return applied
 
 
@@ -218,3 +222,43 @@ def seed_demo_cases() -> int:
             forward_case(case, acting_user=city[project.region.code],
                          opinion="经市级初审,材料齐全,同意报省级审核。")
     return count
+
+
+# --- Seeding once (issue 13.1) ---------------------------------------------------------------
+
+def data_the_demo_did_not_put_here() -> list[str]:
+    """What users entered that seeding would change: uploads the demo did not make, barometer
+    months not from the demo, and (before the first seeding) users with a demo user's name.
+    Empty when seeding is harmless."""
+    from .models import DemoSeed, IndicatorMonth, LedgerUpload
+    from .models.warnings import IndicatorSource
+
+    seed = DemoSeed.objects.first()
+    found = []
+    uploads = LedgerUpload.objects.exclude(pk__in=seed.upload_ids if seed else [])
+    if count := uploads.count():
+        names = sorted(set(uploads.values_list("uploaded_by__username", flat=True)))
+        found.append(f"{count} ledger upload(s) not made by the demo (by {', '.join(names)})")
+    if count := IndicatorMonth.objects.exclude(source=IndicatorSource.DEMO).count():
+        found.append(f"{count} barometer month(s) not from the demo")
+    if seed is None:
+        names = sorted(User.objects.filter(username__in=[d.username for d in DEMO_USERS])
+                       .values_list("username", flat=True))
+        if names:
+            found.append(f"users with demo names the demo did not create ({', '.join(names)})")
+    return found
+
+
+def record_demo_seeded(upload_ids: list[int], *, forced: bool) -> None:
+    """Keep the one row saying the demo was seeded, with every upload the demo made."""
+    from django.utils import timezone
+
+    from .models import DemoSeed
+
+    seed = DemoSeed.objects.first()
+    if seed is None:
+        DemoSeed.objects.create(upload_ids=upload_ids, forced=forced)
+        return
+    seed.upload_ids = sorted({*seed.upload_ids, *upload_ids})
+    seed.seeded_at, seed.forced = timezone.now(), forced
+    seed.save()

@@ -67,6 +67,31 @@ class UploadForm(forms.Form):
 
 
 
+class IndicatorUploadForm(UploadForm):
+    """The indicators workbook; history may be recorded as published on a past date."""
+
+    published_on = forms.DateField(
+        label=gettext_lazy("Published on (history)"), required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=gettext_lazy("Only for months published before: every month in the file is "
+                               "recorded as published on this date (each must have ended by "
+                               "then). Leave empty to publish today."))
+
+    def clean(self):
+        from .warnings import publication_date_problem
+
+        data = super().clean()
+        published_on = data.get("published_on")
+        if published_on is None:
+            return data
+        if not data.get("publish"):
+            self.add_error("published_on", _("A publication date is given only with "
+                                             "publishing: tick “Publish the months loaded”."))
+        elif problem := publication_date_problem(published_on):
+            self.add_error("published_on", problem)
+        return data
+
+
 class PublishForm(forms.Form):
     """Publish every unpublished region-month of one month."""
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 import io
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
@@ -288,6 +289,28 @@ def read_indicator_workbook(path: Path | str, limits, regions: Mapping[str, str]
     read.rows = kept
     return _drop_repeats(read, lambda row: (row.region_code, row.year, row.month), month_column,
                          "this region and month repeat row %(row)s")
+
+
+def check_published_on(read: TemplateRead, published_on: date) -> TemplateRead:
+    """History published on `published_on` (SPEC §8 `--published-on`): a row whose month had
+    not ended by then is an error on 月份, and is dropped from the rows to store."""
+    from .warnings import month_ended_by, month_not_ended_message
+
+    month_column = INDICATOR_COLUMNS[1]
+    kept = []
+    for row_number, row in read.rows:
+        if month_ended_by(row.year, row.month, published_on):
+            kept.append((row_number, row))
+            continue
+        with translation.override("zh-hans"):
+            zh = month_not_ended_message(row.year, row.month, published_on)
+        with translation.override("en"):
+            en = month_not_ended_message(row.year, row.month, published_on)
+        read.errors.append(_error(row_number, month_column, f"{row.year}-{row.month:02d}",
+                                  Bilingual(zh, en)))
+    read.rows = kept
+    read.errors.sort(key=lambda e: e.row)
+    return read
 
 
 def _drop_repeats(read: TemplateRead, key_of, column, message: str) -> TemplateRead:

@@ -24,7 +24,13 @@ from django.views.decorators.http import require_POST
 
 from . import indicators, permissions
 from . import warnings as services
-from .forms_warnings import AnnualResultForm, IndicatorForm, PublishForm, UploadForm
+from .forms_warnings import (
+    AnnualResultForm,
+    IndicatorForm,
+    IndicatorUploadForm,
+    PublishForm,
+    UploadForm,
+)
 from .ledger.safety import UnsafeWorkbook
 from .models import (
     AnnualResult,
@@ -169,20 +175,24 @@ def _store_upload(uploaded) -> Path:
 def indicator_upload(request: HttpRequest) -> HttpResponse:
     """Upload the indicators template: every error at once, or all rows saved (provincial)."""
     _require_manager(request.user)
-    form = UploadForm(request.POST or None, request.FILES or None)
+    form = IndicatorUploadForm(request.POST or None, request.FILES or None)
     context: dict = {"form": form, "kind": "indicators", "language": _lang()}
     if request.method == "POST" and form.is_valid():
         path = _store_upload(form.cleaned_data["file"])
+        published_on = form.cleaned_data["published_on"]
         try:
             read = indicators.read_indicator_workbook(path, _limits(),
                                                       indicators.indicator_region_lookup())
         except UnsafeWorkbook as refusal:
             context["refusal"] = refusal.message(_lang())
         else:
+            if published_on is not None:
+                read = indicators.check_published_on(read, published_on)
             context.update(_upload_outcome(request, read, lambda rows: (
                 services.save_indicator_months(rows, user=request.user,
                                                source=IndicatorSource.UPLOAD,
-                                               publish=form.cleaned_data["publish"]))))
+                                               publish=form.cleaned_data["publish"],
+                                               published_on=published_on))))
         finally:
             path.unlink(missing_ok=True)
     return render(request, "screening/warnings/upload.html", context)

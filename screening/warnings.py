@@ -135,6 +135,42 @@ def no_rule_set_message(year: int, month: int) -> str:
         "date": month_counts_from(year, month).isoformat(), "month": month_label(year, month)}
 
 
+# --- Publication dates of history (SPEC §8 `--published-on`) ------------------------------
+
+# A province starting with years of history records when those months were published; before
+# this no barometer month of the plan's era can have been published.
+EARLIEST_PUBLICATION = date(2000, 1, 1)
+
+
+def publication_date_problem(published_on: date, today: date | None = None) -> str | None:
+    """Why `published_on` cannot be recorded as a publication date (None when it can)."""
+    today = today or timezone.localdate()
+    if published_on > today:
+        return _("The publication date must not be in the future.")
+    if published_on < EARLIEST_PUBLICATION:
+        return _("The publication date must not be before %(date)s.") % {
+            "date": EARLIEST_PUBLICATION.isoformat()}
+    return None
+
+
+def month_ended_by(year: int, month: int, published_on: date) -> bool:
+    """Whether month M had ended on `published_on`: it can be published from the 1st of M+1
+    (the day it starts to count), never while it runs."""
+    return published_on >= month_counts_from(year, month)
+
+
+def month_not_ended_message(year: int, month: int, published_on: date) -> str:
+    return _("Month %(month)s had not ended on %(date)s: it cannot have been published then "
+             "(at the earliest on %(first)s).") % {
+        "month": month_label(year, month), "date": published_on.isoformat(),
+        "first": month_counts_from(year, month).isoformat()}
+
+
+def publication_moment(published_on: date) -> datetime:
+    """The start of the day, local time: a screening as of that day counts the month."""
+    return timezone.make_aware(datetime.combine(published_on, time.min))
+
+
 @dataclass
 class SaveSummary:
     """What saving a batch of months did."""
@@ -155,18 +191,31 @@ def _as_stored(value: Decimal | int | None) -> Decimal | None:
 @transaction.atomic
 def save_indicator_months(
     rows: Iterable[IndicatorRow], *, user=None, source: str = IndicatorSource.FORM,
-    publish: bool = False,
+    publish: bool = False, published_on: date | None = None,
 ) -> SaveSummary:
     """Create or update region-months from their figures, recompute their tiers, optionally
     publish them, and re-derive the regions' escalations. All or nothing.
 
     A correction of a month already published takes effect at once (it stays published, with
     its first publication date) so that fixing a figure never opens a gap in the series.
+    `published_on` records history: every month is published on that day (each must have
+    ended by then); a month already published later moves back to it, never forward (a later
+    date would quietly lift what it restricted in between).
     """
     rows = list(rows)
+    if published_on is not None:
+        if not publish:
+            raise WarningRefused(_("A publication date is given only with publishing."))
+        problem = publication_date_problem(published_on)
+        if problem:
+            raise WarningRefused(problem)
+        for row in rows:
+            if not month_ended_by(row.year, row.month, published_on):
+                raise WarningRefused(month_not_ended_message(row.year, row.month,
+                                                             published_on))
     regions = {r.code: r for r in Region.objects.filter(code__in={r.region_code for r in rows})}
     summary = SaveSummary()
-    now = timezone.now()
+    now = publication_moment(published_on) if published_on is not None else timezone.now()
     for row in rows:
         region = regions[row.region_code]
         indicator = (IndicatorMonth.objects.select_for_update()
@@ -181,7 +230,8 @@ def save_indicator_months(
                 inputs_changed = inputs_changed or not created
                 setattr(indicator, name, new)
         tiers_changed = recompute_tiers(indicator)
-        newly_published = publish and indicator.published_at is None
+        newly_published = publish and (indicator.published_at is None or (
+            published_on is not None and indicator.published_at > now))
         if newly_published:
             indicator.published_at, indicator.published_by = now, user
             summary.published += 1

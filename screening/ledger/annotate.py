@@ -3,6 +3,8 @@
 Two ways, chosen by size:
 - up to `FULL_COPY_MAX_ROWS` data rows the uploaded workbook itself is loaded with openpyxl
   and annotated, so the user gets back their own file (formatting, other sheets, formulas);
+  the ledger sheet's formulas are written as the values Excel saved with them, so the file
+  uploads again exactly as the original did;
 - above it, loading the whole workbook costs far more time and memory than the upload is
   worth (openpyxl keeps every cell as an object, ~20× the file), so a write-only copy of the
   ledger sheet's values is written instead, cell for cell at the same row and column, with
@@ -27,7 +29,7 @@ from openpyxl.styles import Font, PatternFill
 from screening.ledger.cleaning import FORMULA_WITHOUT_VALUE
 from screening.ledger.problems import CellError
 from screening.ledger.reader import read_sheet
-from screening.ledger.safety import Limits
+from screening.ledger.safety import Limits, inspect_workbook
 from screening.ledger.validate import LedgerValidation
 from screening.ledger.xlsx_safe import safe_row, set_value, text_safe_cell
 
@@ -52,7 +54,7 @@ def write_annotated_workbook(src_path: str | Path, validation: LedgerValidation,
         notes[(1, 1)] = [text, *notes.get((1, 1), [])]
     if validation.data_rows <= full_copy_max_rows:
         try:
-            _annotate_in_place(src_path, validation, out_path, lang, notes)
+            _annotate_in_place(src_path, validation, out_path, lang, notes, limits or Limits())
             return
         except (ValueError, KeyError, TypeError):
             # openpyxl cannot load every file the safe reader accepts (a numeric cell holding
@@ -86,9 +88,10 @@ def _comment(messages: list[str]) -> Comment:
 
 def _annotate_in_place(src_path: str | Path, validation: LedgerValidation,
                        out_path: str | Path, lang: str,
-                       notes: dict[tuple[int, int], list[str]]) -> None:
+                       notes: dict[tuple[int, int], list[str]], limits: Limits) -> None:
     workbook = openpyxl.load_workbook(src_path)
     sheet = workbook[validation.sheet_name]
+    _keep_saved_values(src_path, sheet, limits)
     for (row, column), messages in notes.items():
         cell = sheet.cell(row=row, column=column)
         cell.fill = ERROR_FILL
@@ -98,6 +101,38 @@ def _annotate_in_place(src_path: str | Path, validation: LedgerValidation,
     error_sheet = workbook.create_sheet(_free_title(workbook.sheetnames, lang))
     _fill_error_sheet(error_sheet, validation, lang, write_only=False)
     workbook.save(out_path)
+
+
+def _keep_saved_values(src_path: str | Path, sheet, limits: Limits) -> None:
+    """Write each formula of the ledger sheet as the value Excel saved with it.
+
+    openpyxl keeps a formula's text but not its saved result, and writes the formula without
+    one: the annotated file, uploaded again, would then hold "formulas without a saved value"
+    where the original held values. The ledger sheet gets the values, read as the reader reads
+    them: a formula the reader found without a saved value stays a formula (it is marked and
+    has nothing to keep); an empty text result becomes a blank. Other sheets keep their
+    formulas, which Excel recalculates on opening.
+    """
+    formulas = {(cell.row, cell.column): cell for row in sheet.iter_rows() for cell in row
+                if cell.data_type == "f"}
+    if not formulas:
+        return
+    unsaved = {(row + 1, column + 1) for (row, column), raw
+               in inspect_workbook(src_path, limits).markers.items()
+               if raw is FORMULA_WITHOUT_VALUE}
+    wanted_rows = {row for row, _column in formulas}
+    saved_book = openpyxl.load_workbook(src_path, read_only=True, data_only=True)
+    try:
+        saved_sheet = saved_book[sheet.title]
+        for row_number, values in enumerate(saved_sheet.iter_rows(values_only=True), start=1):
+            if row_number not in wanted_rows:
+                continue
+            for column_number, value in enumerate(values, start=1):
+                cell = formulas.get((row_number, column_number))
+                if cell is not None and (row_number, column_number) not in unsaved:
+                    set_value(cell, value)  # text that looks like a formula stays text
+    finally:
+        saved_book.close()
 
 
 def _annotated_copy(src_path: str | Path, validation: LedgerValidation,

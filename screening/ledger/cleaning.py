@@ -290,10 +290,12 @@ def match_headers(header_cells: list[RawCell], columns: tuple) -> HeaderMatch:
 
     Matching is on text after invisible-character removal, NFKC and white space removal;
     unknown headers are ignored (listed once each, stripped, as written); blank ones skipped.
+    An unknown header is the same header however it is spaced or folded (序号, 序 号 and
+    full-width forms are one, SPEC §3): it is listed once, as first written.
     """
     wanted = {normalise_header(column.header): column for column in columns}
     seen: dict[str, list[int]] = {}
-    ignored: list[str] = []
+    ignored: dict[str, str] = {}  # normalised header → as first written (stripped)
     for index, raw in enumerate(header_cells):
         text = display_value(raw) if not isinstance(raw, str) else raw
         key = normalise_header(text)
@@ -301,9 +303,7 @@ def match_headers(header_cells: list[RawCell], columns: tuple) -> HeaderMatch:
             continue
         column = wanted.get(key)
         if column is None:
-            shown = clean_text(text)
-            if shown not in ignored:
-                ignored.append(shown)
+            ignored.setdefault(key, clean_text(text))
             continue
         seen.setdefault(column.key, []).append(index)
     problems: list[tuple[str, CellProblem, tuple[int, ...]]] = []
@@ -317,7 +317,7 @@ def match_headers(header_cells: list[RawCell], columns: tuple) -> HeaderMatch:
                 "header_duplicate", header=column.header, count=len(places),
                 columns="、".join(column_letter(n) for n in sheet_columns)), sheet_columns))
     positions = {key: places[0] for key, places in seen.items()}
-    return HeaderMatch(positions, tuple(ignored), tuple(problems))
+    return HeaderMatch(positions, tuple(ignored.values()), tuple(problems))
 
 
 def column_letter(number: int) -> str:

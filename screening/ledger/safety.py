@@ -5,7 +5,10 @@ through zlib once (sizes in a zip directory can lie; CRCs are checked), looks fo
 entity declarations, Strict Open XML and VBA projects, finds the first visible worksheet and
 scans that sheet's XML for what calamine cannot report: formulas without a saved value,
 Excel error values, and the used area (calamine allocates rows × columns densely, so one
-cell at XFD1048576 would otherwise cost hundreds of gigabytes).
+cell at XFD1048576 would otherwise cost hundreds of gigabytes). Every part calamine reads
+(the sheet, shared strings, styles, workbook, relationships, content types) must be
+well-formed XML: calamine reads an unclosed, mismatched or truncated tag leniently, so such
+a part is refused here rather than read as something the user did not write.
 
 Nothing is extracted to disk and nothing external (entity, DTD, link) is ever fetched:
 members are only read into memory chunk by chunk.
@@ -22,6 +25,7 @@ import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from xml.parsers import expat
 
 from defusedxml import ElementTree as SafeElementTree
 
@@ -214,15 +218,22 @@ class _MemberStream:
         name, member, index = _first_visible_worksheet(workbook_xml, rels)
         if member not in self.infos:
             raise _refuse("bad_zip")
+        self._parse(content_types)  # the other parts read whole were parsed above
+        parts = self._parts(workbook_member, rels_member, rels)
         scan = SheetScan(self.limits)
         for name_in_zip in self.order:
             if name_in_zip in self.done:
                 continue
+            checked = WellFormed(name_in_zip) if (
+                name_in_zip == member or name_in_zip in parts) else None
             for chunk in self._stream(name_in_zip):
+                if checked is not None:
+                    checked.feed(chunk)
                 if name_in_zip == member:
                     scan.feed(chunk)
+            if checked is not None:
+                checked.close()
         markers = scan.finish(lambda: self._stream(member, count=False))
-        parts = self._parts(workbook_member, rels_member, rels)
         return WorkbookInspection(
             name, member, index, markers, in_pieces=not scan.exact and scan.plain,
             parts=parts, parts_bytes=sum(self.infos[part].file_size for part in parts))
@@ -318,6 +329,37 @@ class _MemberStream:
             raise _refuse("size_mismatch", name=name)
         if count:
             self.done.add(name)
+
+
+class WellFormed:
+    """Proves one part is well-formed XML as it streams past (expat, no handlers but two).
+
+    Nothing is expanded or fetched: a DOCTYPE or entity declaration is refused (the streaming
+    check above refuses it first; this is the second lock), and expat never loads external
+    entities unless told to. An unclosed, mismatched or truncated tag, or bytes after the root
+    element, refuse the part with its name and line.
+    """
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.parser = expat.ParserCreate()
+        self.parser.StartDoctypeDeclHandler = self._declaration
+        self.parser.EntityDeclHandler = self._declaration
+
+    def _declaration(self, *_args: object) -> None:
+        raise _refuse("doctype", name=self.name)
+
+    def feed(self, chunk: bytes) -> None:
+        try:
+            self.parser.Parse(chunk, False)
+        except expat.ExpatError as exc:
+            raise _refuse("malformed_xml", name=self.name, line=exc.lineno) from exc
+
+    def close(self) -> None:
+        try:
+            self.parser.Parse(b"", True)
+        except expat.ExpatError as exc:  # ends inside a tag or with elements left open
+            raise _refuse("malformed_xml", name=self.name, line=exc.lineno) from exc
 
 
 def replace_zipinfo(info: zipfile.ZipInfo, **changes: int) -> zipfile.ZipInfo:
@@ -603,6 +645,11 @@ _REFUSALS: dict[str, tuple[str, str]] = {
     "doctype": ("文件“{name}”含有DTD或实体声明，出于安全原因拒绝处理",
                 "part “{name}” contains a DTD or entity declaration; refused for safety"),
     "bad_xml": ("文件内部的XML已损坏", "an XML part of the file is malformed"),
+    "malformed_xml": ("文件内部“{name}”的XML不完整或格式错误"
+                      "（第{line}行附近：标签未闭合、不匹配或被截断），无法安全读取，请在Excel中打开并另存为.xlsx后再上传",
+                      "part “{name}” is not well-formed XML (near line {line}: an unclosed, "
+                      "mismatched or truncated tag), so it cannot be read safely: open the file "
+                      "in Excel, save it as .xlsx again and upload that"),
     "strict": ("这是“严格Open XML”格式的工作簿，请在Excel中另存为普通的“Excel工作簿(.xlsx)”",
                "this is a Strict Open XML workbook: save it as a normal Excel Workbook "
                "(.xlsx)"),

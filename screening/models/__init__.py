@@ -85,3 +85,6 @@ __all__ += [
     "ReportKind",
     "ReportStatus",
 ]
+from .demo import DemoSeed  # noqa: E402  (issue 13.1)
+
+__all__ += ["DemoSeed"]

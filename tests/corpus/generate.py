@@ -269,6 +269,35 @@ def shared_strings_xml(strings: dict[str, int]) -> bytes:
             f'count="{len(strings)}" uniqueCount="{len(strings)}">{items}</sst>').encode()
 
 
+STYLES = (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><styleSheet '
+          f'xmlns="{MAIN_NS}"><fonts count="1"><font><sz val="11"/><name val="宋体"/></font>'
+          '</fonts><fills count="1"><fill><patternFill patternType="none"/></fill></fills>'
+          '<borders count="1"><border/></borders><cellStyleXfs count="1"><xf/></cellStyleXfs>'
+          '<cellXfs count="1"><xf xfId="0"/></cellXfs></styleSheet>').encode()
+STYLES_TYPE = ('<Override PartName="/xl/styles.xml" ContentType="application/vnd.openxmlformats-'
+               'officedocument.spreadsheetml.styles+xml"/><Override PartName="/xl/'
+               'sharedStrings.xml" ContentType="application/vnd.openxmlformats-officedocument.'
+               'spreadsheetml.sharedStrings+xml"/>')
+
+
+def excel_like_parts(rows: list[dict[str, object]]) -> dict[str, bytes]:
+    """A ledger sheet, its shared-string table and a style sheet, as Excel writes them."""
+    table: dict[str, int] = {}
+    lines = [row_xml(1, HEADERS, shared=table)] + [
+        row_xml(i + 2, ledger_row(r), shared=table) for i, r in enumerate(rows)]
+    return {"xl/worksheets/sheet1.xml": sheet_xml(lines),
+            "xl/sharedStrings.xml": shared_strings_xml(table), "xl/styles.xml": STYLES}
+
+
+def excel_like_package(parts: dict[str, bytes]) -> list[tuple[str, bytes | Raw]]:
+    """The members of a workbook made of `excel_like_parts` (some perhaps damaged)."""
+    return package([parts["xl/worksheets/sheet1.xml"]], shared=parts["xl/sharedStrings.xml"],
+                   types=content_types(1, STYLES_TYPE),
+                   wb_rels_extra=(f'<Relationship Id="rId90" Type="{REL_NS}/styles" '
+                                  'Target="styles.xml"/>'),
+                   extra=[("xl/styles.xml", parts["xl/styles.xml"])])
+
+
 def package(sheets: list[bytes | Raw], *, names: list[tuple[str, str]] | None = None,
             extra: list[tuple[str, bytes | Raw]] = (), shared: bytes | Raw | None = None,
             core: bytes | Raw = CORE, types: bytes | None = None, wb_rels_extra: str = "",
@@ -516,6 +545,16 @@ def build(folder: Path, huge: bool = False, canary_port: int = 9) -> list[Entry]
     utf16 = ("\ufeff" + _entity_sheet(xxe, "&xxe;").decode().replace("UTF-8", "UTF-16")
              ).encode("utf-16-le")
     add("utf16_hidden_doctype", package([utf16]), "refused", code="bad_xml")
+    # --- parts that are not well-formed XML (issue 13.5: never read leniently)
+    add("excel_like_valid", excel_like_package(excel_like_parts(
+        [valid_values(i) for i in range(3)])), "valid", rows=3)
+    for member, damage in (("xl/worksheets/sheet1.xml", lambda x: x.replace(b"</row>", b"", 1)),
+                           ("xl/sharedStrings.xml", lambda x: x.replace(b"</si>", b"</s>", 1)),
+                           ("xl/styles.xml", lambda x: x[:x.rfind(b"</font>") + 4])):
+        parts = excel_like_parts([valid_values(i) for i in range(3)])
+        parts[member] = damage(parts[member])
+        kind = member.split("/")[-1].split(".")[0]
+        add(f"malformed_{kind}", excel_like_package(parts), "refused", code="malformed_xml")
     # --- workbook structure
     add("no_worksheets", package([], names=[]), "refused", code="no_visible_sheet")
     add("only_hidden_sheets", package([_ok_sheet()], names=[("台账", "hidden")]), "refused",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from datetime import date
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
@@ -18,13 +19,18 @@ from screening.uploads import limits_from_settings
 class Command(BaseCommand):
     help = ("Load regional monthly energy indicators from the indicators template (.xlsx): "
             "validate every row, store the months, compute their tiers and escalations. "
-            "--publish publishes the months loaded. Exit status: 0 loaded, 1 rows or headers "
+            "--publish publishes the months loaded (today, or with --published-on on the date "
+            "given: history). Exit status: 0 loaded, 1 rows or headers "
             "have errors (nothing stored), 2 the file cannot be read safely.")
 
     def add_arguments(self, parser):
         parser.add_argument("file", help="the indicators workbook (.xlsx)")
         parser.add_argument("--publish", action="store_true",
                             help="publish the months loaded (they then count for screening)")
+        parser.add_argument("--published-on", dest="published_on", metavar="YYYY-MM-DD",
+                            help="with --publish: record every month as published on this "
+                                 "date (history; each month must have ended by then, and the "
+                                 "date must not be in the future)")
         parser.add_argument("--user", help="user name recorded as having entered/published")
         parser.add_argument("--lang", choices=["zh", "en"], default="zh",
                             help="language of messages (default zh)")
@@ -32,6 +38,17 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         lang = options["lang"]
         translation.activate("en" if lang == "en" else "zh-hans")
+        published_on = None
+        if options["published_on"]:
+            if not options["publish"]:
+                raise CommandError("--published-on is given only with --publish")
+            try:
+                published_on = date.fromisoformat(options["published_on"])
+            except ValueError as exc:
+                raise CommandError("--published-on must be a date YYYY-MM-DD") from exc
+            problem = services.publication_date_problem(published_on)
+            if problem:
+                raise CommandError(problem)
         user = None
         if options["user"]:
             user = User.objects.filter(username=options["user"]).first()
@@ -47,6 +64,8 @@ class Command(BaseCommand):
         except OSError as exc:
             sys.stderr.write(f"cannot open the file: {exc.strerror}\n")
             sys.exit(2)
+        if published_on is not None:
+            read = indicators.check_published_on(read, published_on)
         if read.ignored_columns:
             self.stdout.write("ignored columns: " + ", ".join(read.ignored_columns))
         if read.all_errors:
@@ -57,7 +76,7 @@ class Command(BaseCommand):
         try:
             summary = services.save_indicator_months(
                 [row for _n, row in read.rows], user=user, source=IndicatorSource.COMMAND,
-                publish=options["publish"])
+                publish=options["publish"], published_on=published_on)
         except services.WarningRefused as refusal:
             sys.stderr.write(refusal.message + "\n")
             sys.exit(1)

@@ -90,3 +90,13 @@ def test_an_unreadable_file_exits_2_with_one_line_on_stderr(tmp_path):
     assert result.returncode == 2
     assert result.stdout == ""
     assert len(result.stderr.strip().splitlines()) == 1, result.stderr
+
+
+def test_an_ignored_header_is_listed_once_however_it_is_spaced(db, tmp_path, capsys):
+    """SPEC §3: headers match after NFKC folding and removing all white space, so 序号, 序 号
+    and a full-width-spaced 序　号 are one header, listed once as first written (stripped)."""
+    path = write_ledger(tmp_path / "a.xlsx", [valid_row()],
+                        extra_headers=[" 序 号", "序号", "序\u3000号", "备注2", "备注 2"])
+    code, out, _ = screen(capsys, path, "--as-of", "2021-12-31")
+    assert code == 0
+    assert orjson.loads(out)["ignored_columns"] == ["序 号", "备注2"]
