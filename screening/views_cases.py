@@ -191,13 +191,17 @@ def _case_context(request: HttpRequest, case: ReviewCase, *, posted: tuple[str, 
                 if f.get("outcome") != "NA"]
     blocked = [(transition_label(n), why) for n, why in workflow.blocked_transitions(case, user)]
     from . import warnings as early_warning
+    from .rules.headroom import committed_in_view
 
+    budget = (early_warning.budget_impact(case.project)
+              if case.project.stage == "拟建" else None)
     return {
         # On a planned project: the region's 限批 if any, and what approving would do to the
-        # region's energy budget for the year (SPEC §6).
+        # region's energy headroom for the year (SPEC §6, issue 13).
         "restriction": early_warning.restriction_in_force(case.region),
-        "budget": (early_warning.budget_impact(case.project)
-                   if case.project.stage == "拟建" else None),
+        "budget": budget,
+        "budget_view": (committed_in_view(budget.headroom, set(permissions.scope_region_ids(user)))
+                        if budget else None),
         "case": case, "project": case.project, "state_label": CaseState(case.state).label,
         "findings": findings, "timeline": timeline, "forms": forms, "blocked": blocked,
         "stale_form": stale_form, "clock": clock_of(case),
