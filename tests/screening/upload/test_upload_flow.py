@@ -169,8 +169,8 @@ def test_rollback_restores_what_the_upload_changed(agency_a, provincial_reviewer
     upload = apply_upload(upload_rows(agency_a, rows, tmp_path, name="x.xlsx"), agency_a, {})
     with pytest.raises(UploadRefused):
         rollback_upload(upload, agency_a, "报送有误")  # agencies do not roll back
-    with pytest.raises(UploadRefused):
-        rollback_upload(applied, provincial_reviewer, "报送有误")  # a later upload touched its projects
+    with pytest.raises(UploadRefused):  # a later upload touched its projects
+        rollback_upload(applied, provincial_reviewer, "报送有误")
     rollback_upload(upload, provincial_reviewer, "报送有误")
     assert Project.objects.get(project_code=CODE_1).name == "高炉产能置换升级项目"
     assert LedgerUpload.objects.get(pk=upload.pk).status == UploadStatus.ROLLED_BACK
