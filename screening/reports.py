@@ -347,7 +347,10 @@ def set_widths(ws, widths: Iterable[float]) -> None:
 def append_row(ws, values: Iterable[Any]) -> None:
     """Append a row to a write-only sheet: formula-safe, multi-line or over-wide text wrapped,
     and the row as tall as its longest cell (xlsx_layout)."""
+    values = list(values)
     widths = _WIDTHS.get(ws, ())
+    if sum(1 for v in values if v is not None and v != "") == 1:
+        widths = ()  # a title alone on its row runs over the empty cells beside it
     row = wrap_cells(ws, safe_row(ws, values), widths)
     number = _ROWS_WRITTEN.get(ws, 0) + 1
     _ROWS_WRITTEN[ws] = number
