@@ -44,7 +44,7 @@ from .labels import (
     outcome_label,
     verdict_label,
 )
-from .ledger.xlsx_layout import row_height, wrap_cells
+from .ledger.xlsx_layout import fit_row
 from .ledger.xlsx_safe import looks_like_formula, set_value, text_safe_cell
 from .models import (
     FINAL_STATES,
@@ -351,10 +351,9 @@ def append_row(ws, values: Iterable[Any]) -> None:
     widths = _WIDTHS.get(ws, ())
     if sum(1 for v in values if v is not None and v != "") == 1:
         widths = ()  # a title alone on its row runs over the empty cells beside it
-    row = wrap_cells(ws, safe_row(ws, values), widths)
+    row, height = fit_row(ws, safe_row(ws, values), widths)
     number = _ROWS_WRITTEN.get(ws, 0) + 1
     _ROWS_WRITTEN[ws] = number
-    height = row_height(row, widths)
     if height is not None:
         ws.row_dimensions[number].height = height
     ws.append(row)

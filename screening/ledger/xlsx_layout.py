@@ -13,6 +13,8 @@ import math
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
+from copy import copy
+from weakref import WeakKeyDictionary
 
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import Cell
@@ -48,8 +50,57 @@ def line_count(text: str, width: float | None) -> int:
 
 
 def needs_wrap(value: object, width: float | None) -> bool:
-    return isinstance(value, str) and ("\n" in value or (
-        width is not None and display_width(value) > width))
+    if not isinstance(value, str):
+        return False
+    if "\n" in value:
+        return True
+    # 2 × len bounds the width: most cells are decided without measuring them.
+    return width is not None and 2 * len(value) > width and display_width(value) > width
+
+
+_WRAPPED_STYLE: WeakKeyDictionary = WeakKeyDictionary()  # sheet → style of a wrapped cell
+
+
+def _wrapped(ws, value: object) -> Cell:
+    """A wrapped cell; a plain value takes a copy of the sheet's wrapped style (registering
+    the alignment with the workbook once, not once a row)."""
+    if isinstance(value, Cell):
+        value.alignment = WRAP
+        return value
+    cell = WriteOnlyCell(ws, value)
+    style = _WRAPPED_STYLE.get(ws)
+    if style is None:
+        cell.alignment = WRAP
+        _WRAPPED_STYLE[ws] = copy(cell._style)
+    else:
+        cell._style = copy(style)
+    return cell
+
+
+def fit_row(ws, values: Iterable[object], widths: Sequence[float | None] = ()
+            ) -> tuple[list, float | None]:
+    """`wrap_cells` and `row_height` in one pass (each text measured at most once): the
+    write-only row and the height it needs (None: one line)."""
+    row = list(values)
+    lines = 1
+    count_widths = len(widths)
+    for index, value in enumerate(row):
+        if type(value) is str:
+            text = value
+        elif isinstance(value, Cell) and isinstance(value.value, str):
+            text = value.value
+        else:
+            continue
+        width = widths[index] if index < count_widths else None
+        if "\n" not in text and (width is None or 2 * len(text) < width):
+            continue  # one line for sure (a character is at most two columns)
+        count = line_count(text, width)
+        if count > 1:
+            lines = max(lines, count)
+            row[index] = _wrapped(ws, value)
+    if lines == 1:
+        return row, None
+    return row, min(lines * LINE_POINTS, MAX_ROW_POINTS)
 
 
 def row_height(values: Sequence[object], widths: Sequence[float | None] = ()) -> float | None:
