@@ -122,6 +122,14 @@ class OrderRectificationForm(CaseActionForm):
     def clean_deadline(self):
         return _after_today(self.cleaned_data.get("deadline"))
 
+    def fit_to(self, case) -> None:
+        """Offer only the dispositions that fit the project's stage (SPEC §4 table)."""
+        from .rules.engine import dispositions_for_stage
+
+        self.fields["disposition"].choices = [
+            (d.value, DISPOSITION_LABELS[d.value])
+            for d in dispositions_for_stage(case.project.stage)]
+
 
 class SubmitRectificationForm(CaseActionForm):
     comment = forms.CharField(label=_("Comment"), required=False, widget=forms.Textarea,
@@ -166,12 +174,24 @@ FORMS: dict[str, type[CaseActionForm]] = {
 }
 
 
+def form_for(name: str, case, *args, **kwargs) -> CaseActionForm:
+    """The form of a transition on this case (choices fitted to the case where they depend
+    on it)."""
+    form = FORMS[name](*args, **kwargs)
+    if hasattr(form, "fit_to"):
+        form.fit_to(case)
+    return form
+
+
 def initial_for(name: str, case) -> dict:
     """Sensible starting values: the state seen, the recommended disposition, a deadline."""
+    from .rules.engine import dispositions_for_stage
+
     initial: dict = {"expected_state": case.state}
     if name == "order_rectification":
-        recommended = case.disposition if case.disposition in dict(DISPOSITION_CHOICES) \
-            else Disposition.RECTIFY.value
+        fitting = [d.value for d in dispositions_for_stage(case.project.stage)]
+        recommended = case.disposition if case.disposition in fitting else (
+            fitting[-1] if fitting else "")
         initial.update(disposition=recommended,
                        deadline=timezone.localdate() + timedelta(days=90))
     return initial

@@ -378,6 +378,8 @@ def _template_bytes(columns: Iterable[TemplateColumn], sheet_title: str, example
     from openpyxl import Workbook
     from openpyxl.styles import Font, PatternFill
 
+    from .ledger.xlsx_layout import fit_rows
+
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = sheet_title
@@ -402,6 +404,7 @@ def _template_bytes(columns: Iterable[TemplateColumn], sheet_title: str, example
         notes.append([column.header, need + column.help_zh])
     for line in instructions:
         notes.append(["", line])
+    fit_rows(notes)
     out = io.BytesIO()
     workbook.save(out)
     return out.getvalue()

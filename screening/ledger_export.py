@@ -13,6 +13,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from .ledger.template import COLUMNS, DATE_FORMATS_HELP, NO, YES, Kind
+from .ledger.xlsx_layout import fit_rows, row_height, wrap_cells
 from .ledger.xlsx_safe import looks_like_formula, text_safe_cell
 from .models import Project, Region, RuleSet
 from .rules.rulebook import RULE_TITLES, RULES
@@ -122,6 +123,7 @@ def write_template(out_path: Path, rule_set: RuleSet) -> Path:
                          "产品(R10)。"])
     for letter, width in zip("ABCD", (6, 28, 24, 90), strict=True):
         instructions.column_dimensions[letter].width = width
+    fit_rows(instructions)
     workbook.save(out_path)
     return out_path
 
@@ -168,7 +170,12 @@ def export_ledger(projects: Iterable[Project] | None, out_path: Path, *, queryse
         values[0] = region_names.get(values[0], "")
         if region_index:
             values.insert(region_index, values.pop(0))
-        sheet.append([text_safe_cell(sheet, v) if looks_like_formula(v) else v for v in values])
+        cells = [text_safe_cell(sheet, v) if looks_like_formula(v) else v for v in values]
+        if any(isinstance(v, str) and "\n" in v for v in values):
+            # A multi-line text (备注, say) wraps, in a row tall enough to show it.
+            cells = wrap_cells(sheet, cells)
+            sheet.row_dimensions[count + 2].height = row_height(cells)
+        sheet.append(cells)
         count += 1
     workbook.save(out_path)
     return count

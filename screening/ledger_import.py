@@ -292,6 +292,8 @@ def validate_upload(upload: LedgerUpload, progress=None) -> LedgerUpload:
     diff = compute_diff(upload.region, (row for _n, row in validation.rows))
     write_rows_spool(upload, reference_digest, validation.rows)
     upload.preview = preview_of(diff, ledger_version(upload.region))
+    # Not part of what apply compares: a case moving on meanwhile does not stale the preview.
+    upload.preview["open_cases"] = open_cases_of(diff.missing)
     upload.status = UploadStatus.PREVIEW
     upload.errors = []
     upload.save()
@@ -309,6 +311,23 @@ def preview_of(diff: LedgerDiff, version: list) -> dict:
         "unchanged": [r.project_code for _pk, r in diff.unchanged],
         "missing": [{"code": p.project_code, "name": p.name, "id": p.pk} for p in diff.missing],
     }
+
+
+def open_cases_of(projects: list[Project]) -> dict[str, dict]:
+    """The open review case of each of these projects, by project code: {id, cycle, state}.
+    The preview names them, so nobody removes a project under review unawares."""
+    from .models import FINAL_STATES, ReviewCase
+
+    codes = {p.pk: p.project_code for p in projects}
+    ids = list(codes)
+    found: dict[str, dict] = {}
+    for start in range(0, len(ids), _CHUNK):
+        for project_id, pk, cycle, state in (
+                ReviewCase.objects.filter(project__id__in_array=ids[start:start + _CHUNK])
+                .exclude(state__in=list(FINAL_STATES))
+                .values_list("project_id", "pk", "cycle", "state")):
+            found[codes[project_id]] = {"id": pk, "cycle": cycle, "state": state}
+    return found
 
 
 # --- The validated rows, kept from the preview to the confirmation --------------------------
@@ -491,7 +510,7 @@ def apply_upload(upload: LedgerUpload, user, missing_reasons: dict[str, tuple[st
     if upload.status != UploadStatus.PREVIEW:
         raise UploadRefused(_("This upload cannot be applied now (status: %(status)s).") % {
             "status": upload.get_status_display()})
-    if user.pk != upload.uploaded_by_id or not permissions.can_upload_ledger(user, upload.region):
+    if not may_confirm(upload, user):
         raise UploadRefused(_("Only the person who uploaded the file can confirm it."))
     version = ledger_version(upload.region)
     stale = UploadRefused(_("The ledger of %(region)s changed after this preview was made. "
@@ -503,7 +522,8 @@ def apply_upload(upload: LedgerUpload, user, missing_reasons: dict[str, tuple[st
     if _region_errors(rows, upload):
         raise UploadRefused(_("The file no longer validates; please upload it again."))
     diff = compute_diff(upload.region, (row for _n, row in rows))
-    if preview_of(diff, version) != upload.preview:
+    confirmed = {key: value for key, value in upload.preview.items() if key != "open_cases"}
+    if preview_of(diff, version) != confirmed:
         raise stale  # what is applied is exactly what the user confirmed
     valid_reasons = set(RemovalReason.values)
     absent = sorted(p.project_code for p in diff.missing
@@ -675,6 +695,11 @@ def _update_rows(model, objects: list, names: list[str]) -> None:
         cursor.execute(sql.SQL("DROP TABLE {}").format(temp))
 
 
+def may_confirm(upload: LedgerUpload, user) -> bool:
+    """Whoever uploaded the file confirms it, while they still keep the region's ledger."""
+    return user.pk == upload.uploaded_by_id and permissions.can_upload_ledger(user, upload.region)
+
+
 def may_roll_back(user) -> bool:
     from accounts.models import Role
 
@@ -682,13 +707,23 @@ def may_roll_back(user) -> bool:
                                      and permissions.is_province_user(user))
 
 
+ROLLBACK_REASON_MAX = 1000
+
+
 @transaction.atomic
-def rollback_upload(upload: LedgerUpload, user) -> LedgerUpload:
+def rollback_upload(upload: LedgerUpload, user, reason: str) -> LedgerUpload:
     """Undo an applied upload, restoring the projects it changed, if no later upload touched
-    them. The rollback is recorded in every project's history."""
+    them. The reason is kept on the upload (its uploader sees it there) and the rollback is
+    recorded in every project's history."""
     if not may_roll_back(user):
         raise UploadRefused(_("Only administrators and provincial reviewers may roll back "
                               "an upload."))
+    reason = (reason or "").strip()
+    if not reason:
+        raise UploadRefused(_("Say why the upload is rolled back: the uploader will see it."))
+    if len(reason) > ROLLBACK_REASON_MAX:
+        raise UploadRefused(_("The reason may be at most %(n)s characters.") % {
+            "n": ROLLBACK_REASON_MAX})
     Region.objects.select_for_update().get(pk=upload.region_id)
     upload = LedgerUpload.objects.select_for_update().get(pk=upload.pk)
     if upload.status != UploadStatus.APPLIED:
@@ -739,6 +774,7 @@ def rollback_upload(upload: LedgerUpload, user) -> LedgerUpload:
     upload.status = UploadStatus.ROLLED_BACK
     upload.rolled_back_at = timezone.now()
     upload.rolled_back_by = user
+    upload.rollback_reason = reason
     upload.save()
     return upload
 

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
+from weakref import WeakKeyDictionary
 
 from django.conf import settings
 from django.core.files import File
@@ -40,8 +41,10 @@ from .labels import (
     DISPOSITION_LABELS,
     TIER_LABELS,
     disposition_label,
+    outcome_label,
     verdict_label,
 )
+from .ledger.xlsx_layout import fit_row
 from .ledger.xlsx_safe import looks_like_formula, set_value, text_safe_cell
 from .models import (
     FINAL_STATES,
@@ -315,33 +318,73 @@ def header_row(ws, headers: Iterable[str]) -> list[WriteOnlyCell]:
     return [styled(ws, str(h), font=BOLD, fill=HEADER_FILL, alignment=WRAP) for h in headers]
 
 
-def tier_cell(ws, tier: str | None) -> WriteOnlyCell:
+def tier_cell(ws, tier: str | None, inherited_from: str = "") -> WriteOnlyCell:
+    """A coloured tier; a tier taken from a parent region says so, as the dashboard does."""
     tier = tier or ""
     font = Font(color="FFFFFFFF", bold=True) if tier in ("red", "green") else None
-    cell = styled(ws, tier_label(tier), fill=TIER_FILLS[tier])
+    text = tier_label(tier)
+    if tier and inherited_from:
+        text = f"{text} ({_('from %(parent)s') % {'parent': inherited_from}})"
+    cell = styled(ws, text, fill=TIER_FILLS[tier])
     if font is not None:
         cell.font = font
     return cell
 
 
+_WIDTHS: WeakKeyDictionary = WeakKeyDictionary()  # write-only sheet → its column widths
+_ROWS_WRITTEN: WeakKeyDictionary = WeakKeyDictionary()
+
+
 def set_widths(ws, widths: Iterable[float]) -> None:
     from openpyxl.utils import get_column_letter
 
+    widths = list(widths)
+    _WIDTHS[ws] = widths
     for index, width in enumerate(widths, start=1):
         ws.column_dimensions[get_column_letter(index)].width = width
 
 
+def append_row(ws, values: Iterable[Any]) -> None:
+    """Append a row to a write-only sheet: formula-safe, multi-line or over-wide text wrapped,
+    and the row as tall as its longest cell (xlsx_layout)."""
+    values = list(values)
+    widths = _WIDTHS.get(ws, ())
+    if sum(1 for v in values if v is not None and v != "") == 1:
+        widths = ()  # a title alone on its row runs over the empty cells beside it
+    row, height = fit_row(ws, safe_row(ws, values), widths)
+    number = _ROWS_WRITTEN.get(ws, 0) + 1
+    _ROWS_WRITTEN[ws] = number
+    if height is not None:
+        ws.row_dimensions[number].height = height
+    ws.append(row)
+
+
 # --- The monthly alert report -----------------------------------------------------------------
 
+def finding_line(finding: dict, english: bool) -> str:
+    """One finding in words, in the report's language: 'R03 不通过：…（(四)2）' or
+    'R03 Fail: … ((四)2)'. Call inside the report's language (the outcome label)."""
+    label = outcome_label(finding.get("outcome"))
+    message = (finding.get("message_en" if english else "message_zh") or "").strip()
+    clause = finding.get("clause") or ""
+    if english:
+        line = f"{finding.get('rule')} {label}: {message}" if message else \
+            f"{finding.get('rule')} {label}"
+        return f"{line} ({clause})" if clause else line
+    line = f"{finding.get('rule')} {label}：{message}" if message else \
+        f"{finding.get('rule')} {label}"
+    return f"{line}（{clause}）" if clause else line
+
+
 def findings_text(findings: list, outcomes: tuple[str, ...], english: bool) -> tuple[str, str]:
-    """The findings with these outcomes as lines 'R03 FAIL (四)2 message', and their clauses."""
+    """The findings with these outcomes, one line each in words (`finding_line`), and their
+    clauses."""
     lines, clauses = [], []
     for finding in findings or ():
         if finding.get("outcome") not in outcomes:
             continue
-        message = finding.get("message_en" if english else "message_zh") or ""
         clause = finding.get("clause") or ""
-        lines.append(f"{finding.get('rule')} {finding.get('outcome')} {clause} {message}".strip())
+        lines.append(finding_line(finding, english))
         if clause and clause not in clauses:
             clauses.append(clause)
     return "\n".join(lines), "；".join(clauses) if not english else "; ".join(clauses)
@@ -390,6 +433,7 @@ class _ReportWriter:
         self.two_high = projects.filter(in_scope=True)
         self.barometer_regions = _barometer_regions(self.ids, self.year)
         self.tiers = self._tiers()
+        self.cells = self._cells()
         self._summary_sheet(projects)
         self._barometer_sheet()
         self._escalations_sheet()
@@ -409,6 +453,32 @@ class _ReportWriter:
                 month__lte=self.month, published_at__isnull=False):
             months[row.region_id][row.month] = row
         return months
+
+    def _cells(self) -> dict[int, dict[int, Any]]:
+        """Each region's tier per month as the dashboard shows it: its own, else its nearest
+        parent's (never the province's), marked as inherited (warnings.barometer_grid)."""
+        from .warnings import barometer_grid
+
+        regions = list(Region.objects.filter(pk__in=self.ids))
+        grid = barometer_grid(regions, [(self.year, m) for m in range(1, self.month + 1)])
+        return {region_id: {cell.month: cell for cell in cells}
+                for region_id, cells in grid.items()}
+
+    def _tier_cell(self, ws, region: Region, month: int) -> WriteOnlyCell:
+        cell = self.cells.get(region.pk, {}).get(month)
+        if cell is None or not cell.tier:
+            return tier_cell(ws, "")
+        parent = (self.name(cell.indicator.region)
+                  if cell.inherited_from and cell.indicator is not None else "")
+        return tier_cell(ws, cell.tier, parent)
+
+    def _coal_tier_code(self, region: Region, month: int) -> str:
+        cell = self.cells.get(region.pk, {}).get(month)
+        return cell.indicator.coal_tier if cell is not None and cell.indicator is not None else ""
+
+    def _tier_code(self, region: Region, month: int) -> str:
+        cell = self.cells.get(region.pk, {}).get(month)
+        return cell.tier if cell is not None else ""
 
     # The summary: counts, then the two native charts drawn from those counts.
     def _summary_sheet(self, projects) -> None:
@@ -435,18 +505,16 @@ class _ReportWriter:
             counts = by_region.get(region.pk, Counter())
             if not counts and region.pk not in self.tiers and region.level == "county":
                 continue  # counties without projects or figures would only lengthen the table
-            month_row = self.tiers.get(region.pk, {}).get(self.month)
             rows.append([styled(ws, self.name(region)), sum(counts.values()),
                          counts["NON_COMPLIANT"], counts["INCOMPLETE"], counts["COMPLIANT"],
-                         tier_cell(ws, month_row.tier if month_row else ""),
+                         self._tier_cell(ws, region, self.month),
                          # Beside the 能耗双控 tier, counted for nothing else (revision 4).
-                         tier_cell(ws, month_row.coal_tier if month_row else "")])
+                         tier_cell(ws, self._coal_tier_code(region, self.month))])
         rows.append([])
 
         tier_counts = Counter()
         for region in self.barometer_regions:
-            row = self.tiers.get(region.pk, {}).get(self.month)
-            tier_counts[row.tier if row else ""] += 1
+            tier_counts[self._tier_code(region, self.month)] += 1
         rows.append(header_row(ws, [_("Tier of the month"), _("Regions")]))
         for tier in TIER_ORDER:
             rows.append([tier_cell(ws, tier), tier_counts[tier]])
@@ -485,9 +553,7 @@ class _ReportWriter:
         rows.append(header_row(ws, [_("Region"), tier_label("red"), tier_label("yellow"),
                                     tier_label("green"), tier_label("")]))
         for region in self.barometer_regions:
-            months = self.tiers.get(region.pk, {})
-            counts = Counter(months[m].tier if m in months else "" for m in
-                             range(1, self.month + 1))
+            counts = Counter(self._tier_code(region, m) for m in range(1, self.month + 1))
             rows.append([self.name(region)] + [counts[t] for t in TIER_ORDER])
         tier_table_end = len(rows)
 
@@ -526,7 +592,7 @@ class _ReportWriter:
             chart.width, chart.height = 22, 10
             ws.add_chart(chart, "I24")
         for row in rows:
-            ws.append(safe_row(ws, row))
+            append_row(ws, row)
 
     def _barometer_sheet(self) -> None:
         ws = self.wb.create_sheet(_("Barometer"))
@@ -539,13 +605,12 @@ class _ReportWriter:
         ]
         set_widths(ws, [18, 10] + [9] * self.month + [14] * len(indicator_headers))
         ws.freeze_panes = "C2"
-        ws.append(header_row(ws, [_("Region"), _("Code")] + month_headers + [
+        append_row(ws, header_row(ws, [_("Region"), _("Code")] + month_headers + [
             f"{h} ({self.year}-{self.month:02d})" for h in indicator_headers]))
         for region in self.barometer_regions:
             months = self.tiers.get(region.pk, {})
             row: list = [self.name(region), region.code]
-            row += [tier_cell(ws, months[m].tier if m in months else "")
-                    for m in range(1, self.month + 1)]
+            row += [self._tier_cell(ws, region, m) for m in range(1, self.month + 1)]
             current = months.get(self.month)
             if current is not None:
                 row += [current.intensity_change_pct, current.intensity_target_pct,
@@ -554,12 +619,12 @@ class _ReportWriter:
                         tier_cell(ws, current.intensity_tier), tier_cell(ws, current.energy_tier),
                         tier_cell(ws, current.coal_tier),
                         timezone.localtime(current.published_at).strftime("%Y-%m-%d")]
-            ws.append(safe_row(ws, row))
+            append_row(ws, row)
 
     def _escalations_sheet(self) -> None:
         ws = self.wb.create_sheet(_("Escalations"))
         set_widths(ws, [18, 34, 12, 12, 30, 34])
-        ws.append(header_row(ws, [_("Region"), _("Escalation"), _("Started"), _("Ended"),
+        append_row(ws, header_row(ws, [_("Region"), _("Escalation"), _("Started"), _("Ended"),
                                   _("Red months"), _("Status")]))
         events = escalations_in(self.year, self.month, self.ids)
         key = month_key(self.year, self.month)
@@ -571,10 +636,10 @@ class _ReportWriter:
             status = (_("In force at the end of the month") if ended_later
                       else str(EscalationEnd(event.end_reason).label) if event.end_reason
                       else _("Ended"))
-            ws.append(safe_row(ws, [self.name(event.region),
+            append_row(ws, [self.name(event.region),
                                     str(ESCALATION_LABELS.get(event.kind, event.kind)),
                                     event.started, event.ended, "、".join(event.months),
-                                    status]))
+                                    status])
         self.summary["escalations"] = len(events)
         self.summary["escalations_in_force"] = in_force
 
@@ -582,7 +647,7 @@ class _ReportWriter:
         ws = self.wb.create_sheet(_("Two-high projects"))
         set_widths(ws, [26, 36, 30, 12, 10, 22, 10, 10, 14, 14, 22, 70, 24])
         ws.freeze_panes = "B2"
-        ws.append(header_row(ws, [
+        append_row(ws, header_row(ws, [
             _("Project code"), _("Project name"), _("Enterprise"), _("Region"), _("Sector"),
             _("Product / process"), _("Construction type"), _("Stage"),
             _("Annual energy (tce)"), _("Verdict"), _("Recommended disposition"),
@@ -596,9 +661,9 @@ class _ReportWriter:
             (code, name, enterprise, region_id, sector, product, ctype, stage, energy,
              verdict, disposition, findings) = row
             text, clauses = findings_text(findings, outcomes, self.english)
-            ws.append(safe_row(ws, [code, name, enterprise, names.get(region_id, ""), sector,
+            append_row(ws, [code, name, enterprise, names.get(region_id, ""), sector,
                                     product, ctype, stage, energy, verdict_label(verdict),
-                                    disposition_label(disposition), text, clauses]))
+                                    disposition_label(disposition), text, clauses])
 
     def _region_names(self) -> dict[int, str]:
         return {r.pk: self.name(r) for r in Region.objects.filter(pk__in=self.ids)}
@@ -607,7 +672,7 @@ class _ReportWriter:
         ws = self.wb.create_sheet(_("Non-compliant projects"))
         set_widths(ws, [26, 36, 30, 12, 10, 10, 26, 70, 24, 18])
         ws.freeze_panes = "B2"
-        ws.append(header_row(ws, [
+        append_row(ws, header_row(ws, [
             _("Project code"), _("Project name"), _("Enterprise"), _("Region"), _("Sector"),
             _("Stage"), _("Recommended disposition"), _("Failed rules"), _("Clauses"),
             _("Open review case")]))
@@ -622,53 +687,53 @@ class _ReportWriter:
             pk, code, name, enterprise, region_id, sector, stage, disposition, findings = row
             text, clauses = findings_text(findings, ("FAIL",), self.english)
             state = open_cases.get(pk)
-            ws.append(safe_row(ws, [code, name, enterprise, names.get(region_id, ""), sector,
+            append_row(ws, [code, name, enterprise, names.get(region_id, ""), sector,
                                     stage, disposition_label(disposition), text, clauses,
-                                    str(CaseState(state).label) if state else ""]))
+                                    str(CaseState(state).label) if state else ""])
             count += 1
         self.summary["non_compliant_listed"] = count
 
     def _overdue_sheet(self) -> None:
         ws = self.wb.create_sheet(_("Overdue"))
         set_widths(ws, [24, 26, 36, 12, 22, 12, 14])
-        ws.append(header_row(ws, [_("What is overdue"), _("Project code"), _("Project name"),
+        append_row(ws, header_row(ws, [_("What is overdue"), _("Project code"), _("Project name"),
                                   _("Region"), _("Case state"), _("Due"),
                                   _("Working days overdue")]))
         items = overdue_items(self.ids, self.cutoff)
         for item in items:
             what = (_("Rectification deadline passed") if item.kind == "rectification"
                     else _("Review time limit passed"))
-            ws.append(safe_row(ws, [what, item.project_code, item.project_name,
+            append_row(ws, [what, item.project_code, item.project_name,
                                     item.region_name, str(CaseState(item.state).label),
-                                    item.due_date, item.working_days_overdue]))
+                                    item.due_date, item.working_days_overdue])
         self.summary["overdue"] = len(items)
 
     def _energy_sheet(self) -> None:
         ws = self.wb.create_sheet(_("Energy warnings"))
         set_widths(ws, [26, 36, 12, 12, 16, 16, 12, 10])
-        ws.append(header_row(ws, [_("Project code"), _("Project name"), _("Region"),
+        append_row(ws, header_row(ws, [_("Project code"), _("Project name"), _("Region"),
                                   _("Month"), _("Cumulative energy (tce)"),
                                   _("Approved annual energy (tce)"), _("Share (%)"),
                                   _("Tier")]))
         rows = energy_warnings(self.ids, year=self.year, month=self.month)
         for row in rows:
             share = row.share_pct
-            ws.append(safe_row(ws, [
+            append_row(ws, [
                 row.project.project_code, row.project.name, self.name(row.project.region),
                 f"{row.year}-{row.month:02d}", row.cumulative_tce, row.approved_annual_tce,
                 round(float(share), 1) if share is not None else None,
-                tier_cell(ws, row.tier)]))
+                tier_cell(ws, row.tier)])
         self.summary["energy_warnings"] = len(rows)
 
     def _diagnoses_sheet(self) -> None:
         ws = self.wb.create_sheet(_("Diagnoses due"))
         set_widths(ws, [26, 36, 12, 18, 18])
-        ws.append(header_row(ws, [_("Project code"), _("Project name"), _("Region"),
+        append_row(ws, header_row(ws, [_("Project code"), _("Project name"), _("Region"),
                                   _("Last energy diagnosis"),
                                   _("Last cleaner-production audit")]))
         count = 0
         for _pk, code, name, region, diagnosis, cleaner in diagnoses_due(self.ids):
-            ws.append(safe_row(ws, [code, name, region, diagnosis, cleaner]))
+            append_row(ws, [code, name, region, diagnosis, cleaner])
             count += 1
         self.summary["diagnoses_due"] = count
 

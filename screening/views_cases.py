@@ -27,10 +27,10 @@ from django.views.decorators.http import require_http_methods, require_POST
 from . import deadlines, permissions, permissions_cases, workflow
 from .forms_cases import (
     DISPOSITION_LABELS,
-    FORMS,
     VERDICT_LABELS,
     CaseActionForm,
     CaseFilterForm,
+    form_for,
     initial_for,
 )
 from .models import (
@@ -164,14 +164,14 @@ def _case_context(request: HttpRequest, case: ReviewCase, *, posted: tuple[str, 
         if posted and posted[0] == name and not stale:
             form = posted[1]
         else:
-            form = FORMS[name](initial=initial_for(name, case), prefix=name)
+            form = form_for(name, case, initial=initial_for(name, case), prefix=name)
         forms.append({"name": name, "label": transition_label(name), "form": form})
     if posted and (stale or posted[0] not in available):
         # Keep what the user typed, with the case's current state to act on again.
         data = posted[1].data.copy()
         data[f"{posted[0]}-expected_state"] = case.state
         stale_form = {"name": posted[0], "label": transition_label(posted[0]),
-                      "form": FORMS[posted[0]](data, prefix=posted[0]),
+                      "form": form_for(posted[0], case, data, prefix=posted[0]),
                       "still_available": posted[0] in available}
         if stale_form["still_available"]:
             forms = [f for f in forms if f["name"] != posted[0]]
@@ -191,13 +191,17 @@ def _case_context(request: HttpRequest, case: ReviewCase, *, posted: tuple[str, 
                 if f.get("outcome") != "NA"]
     blocked = [(transition_label(n), why) for n, why in workflow.blocked_transitions(case, user)]
     from . import warnings as early_warning
+    from .rules.headroom import committed_in_view
 
+    budget = (early_warning.budget_impact(case.project)
+              if case.project.stage == "拟建" else None)
     return {
         # On a planned project: the region's 限批 if any, and what approving would do to the
-        # region's energy budget for the year (SPEC §6).
+        # region's energy headroom for the year (SPEC §6, issue 13).
         "restriction": early_warning.restriction_in_force(case.region),
-        "budget": (early_warning.budget_impact(case.project)
-                   if case.project.stage == "拟建" else None),
+        "budget": budget,
+        "budget_view": (committed_in_view(budget.headroom, set(permissions.scope_region_ids(user)))
+                        if budget else None),
         "case": case, "project": case.project, "state_label": CaseState(case.state).label,
         "findings": findings, "timeline": timeline, "forms": forms, "blocked": blocked,
         "stale_form": stale_form, "clock": clock_of(case),
@@ -224,7 +228,7 @@ def case_transition(request: HttpRequest, pk: int, name: str) -> HttpResponse:
     if name not in workflow.SERVICES:
         raise Http404
     case = permissions_cases.get_case_for_user(request.user, pk)
-    form = FORMS[name](request.POST, request.FILES, prefix=name)
+    form = form_for(name, case, request.POST, request.FILES, prefix=name)
     if not form.is_valid():
         messages.error(request, _("Please correct the errors below."))
         context = _case_context(request, case, posted=(name, form))
@@ -266,21 +270,22 @@ def case_new(request: HttpRequest) -> HttpResponse:
     project = get_object_or_404(permissions.scoped(Project.objects.select_related("region"),
                                                    request.user), pk=int(raw))
     existing = project.cases.order_by("-cycle")
-    allowed = permissions_cases.can_open_case(request.user, project)
+    refusal = workflow.open_case_refusal(project, request.user)
+    allowed = refusal is None
     if request.method == "POST":
         try:
             case = workflow.open_case(project, acting_user=request.user)
-        except workflow.TransitionRefused as refusal:
-            messages.error(request, refusal.reason)
-            status = 403 if refusal.code == "forbidden" else 409
+        except workflow.TransitionRefused as refused:
+            messages.error(request, refused.reason)
+            status = 403 if refused.code == "forbidden" else 409
             return render(request, "screening/cases/new.html", {
-                "project": project, "existing": existing, "allowed": allowed,
-                "title": _("Open a review case")}, status=status)
+                "project": project, "existing": existing, "allowed": False,
+                "refusal": refused.reason, "title": _("Open a review case")}, status=status)
         messages.success(request, _("A draft case was opened. Check it and submit it."))
         return redirect("screening:case", pk=case.pk)
     return render(request, "screening/cases/new.html", {
         "project": project, "existing": existing, "allowed": allowed,
-        "title": _("Open a review case")})
+        "refusal": refusal.reason if refusal else "", "title": _("Open a review case")})
 
 
 # --- The workflow diagram -------------------------------------------------------------------

@@ -17,13 +17,15 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
-from . import permissions
+from . import permissions, workflow
 from .ledger_import import (
+    ROLLBACK_REASON_MAX,
     UploadRefused,
     apply_upload,
     lang,
+    may_confirm,
     may_roll_back,
     receive_upload,
     rollback_upload,
@@ -97,6 +99,20 @@ def start_validation(upload: LedgerUpload) -> None:
     transaction.on_commit(lambda: validate_upload_task.delay(upload.pk))
 
 
+def _with_open_cases(preview: dict) -> list[dict]:
+    """The missing projects, each with its open review case (state in words, a link)."""
+    from .models import CaseState
+
+    open_cases = preview.get("open_cases", {})
+    rows = []
+    for item in preview.get("missing", []):
+        case = open_cases.get(item["code"])
+        if case is not None:
+            case = {**case, "state_label": CaseState(case["state"]).label}
+        rows.append({**item, "case": case})
+    return rows
+
+
 @login_required
 def upload_detail(request: HttpRequest, upload_id: int) -> HttpResponse:
     upload = visible_upload(request.user, upload_id)
@@ -108,11 +124,12 @@ def upload_detail(request: HttpRequest, upload_id: int) -> HttpResponse:
         "counts": preview.get("counts", {}),
         "new": preview.get("new", [])[:PREVIEW_LIST_LIMIT],
         "changed": preview.get("changed", [])[:PREVIEW_LIST_LIMIT],
-        "missing": preview.get("missing", []),
+        "missing": (missing := _with_open_cases(preview)),
+        "missing_with_cases": sum(1 for item in missing if item["case"]),
         "reasons": RemovalReason.choices,
         "limit": PREVIEW_LIST_LIMIT,
         "may_confirm": (upload.status == UploadStatus.PREVIEW
-                        and upload.uploaded_by_id == request.user.pk
+                        and may_confirm(upload, request.user)
                         and (upload.apply_requested_at is None
                              or upload.apply_requested_at < timezone.now() - APPLY_RETRY_AFTER)),
         "may_roll_back": upload.status == UploadStatus.APPLIED and may_roll_back(request.user),
@@ -173,15 +190,26 @@ def queue_apply(upload: LedgerUpload, user, reasons: dict) -> None:
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def upload_rollback(request: HttpRequest, upload_id: int) -> HttpResponse:
+    """GET asks for confirmation and a reason (what will be undone); POST rolls back."""
     upload = visible_upload(request.user, upload_id)
-    try:
-        rollback_upload(upload, request.user)
-        messages.success(request, _("The upload was rolled back."))
-    except UploadRefused as refusal:
-        messages.error(request, refusal.message)
-    return redirect("screening:upload", upload.pk)
+    if upload.status != UploadStatus.APPLIED or not may_roll_back(request.user):
+        messages.error(request, _("This upload cannot be rolled back by you now."))
+        return redirect("screening:upload", upload.pk)
+    reason = ""
+    if request.method == "POST":
+        reason = request.POST.get("reason", "")
+        try:
+            rollback_upload(upload, request.user, reason)
+            messages.success(request, _("The upload was rolled back."))
+            return redirect("screening:upload", upload.pk)
+        except UploadRefused as refusal:
+            messages.error(request, refusal.message)
+    return render(request, "screening/ledger/rollback.html", {
+        "upload": upload, "summary": upload.summary or {}, "reason": reason,
+        "max_length": ROLLBACK_REASON_MAX},
+        status=400 if request.method == "POST" else 200)
 
 
 @login_required
@@ -228,8 +256,8 @@ def project_detail(request: HttpRequest, project_id: int) -> HttpResponse:
         "cases": project.cases.order_by("-id") if hasattr(project, "cases") else [],
         # Verdicts changed by a rule revision, not an upload (screening/revision.py).
         "screening_changes": project.screening_changes.order_by("-id")[:50],
-        "may_open_case": (project.status == "active"
-                          and permissions.can_upload_ledger(request.user, project.region)),
+        # The same question the service asks (role, the project on the ledger, no open case).
+        "may_open_case": workflow.open_case_refusal(project, request.user) is None,
     })
 
 

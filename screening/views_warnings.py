@@ -418,7 +418,13 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         by_region[visible[region_id].code] += n
     names = {r.code: r.name for r in visible.values()}
     queue, overdue = _cases(user, today)
+    # The same headroom as the case page, for each region with a budget of its own this year.
+    headroom = services.headroom_by_region([r["region"] for r in region_rows], today)
     return render(request, "screening/warnings/dashboard.html", {
+        "headroom_rows": [{"region": r["region"], "url": r["url"],
+                           "h": headroom[r["region"].pk].headroom}
+                          for r in region_rows if r["region"].pk in headroom],
+        "headroom_year": today.year,
         "label": services.month_label(year, month), "months": months,
         "previous": services.month_label(*services.previous_month(year, month)),
         "region_rows": region_rows, "map": shapes,

@@ -238,19 +238,28 @@ def _record(case: ReviewCase, name: str, user: User, from_state: str, *, comment
 
 # --- Opening a case (not a transition: the case begins in draft) -------------------------
 
-def open_case(project: Project, *, acting_user: User) -> ReviewCase:
-    """Open a new review cycle of a project of the agency's ledger, as a draft."""
-    if not permissions_cases.can_open_case(acting_user, project):
-        raise TransitionRefused(_("You may not open a review case for this project."),
-                                "forbidden")
+def open_case_refusal(project: Project, user: User) -> TransitionRefused | None:
+    """Why `user` may not open a review case for the project now, or None when they may.
+    The service and every page that offers the action ask this one function."""
+    if not permissions_cases.can_open_case(user, project):
+        return TransitionRefused(_("You may not open a review case for this project."),
+                                 "forbidden")
     if project.status != ProjectStatus.ACTIVE:
-        raise TransitionRefused(
+        return TransitionRefused(
             _("The project has left the ledger; it cannot be submitted for review."), "guard")
     open_case_ = project.cases.exclude(state__in=FINAL_STATES).first()
     if open_case_ is not None:
-        raise TransitionRefused(
+        return TransitionRefused(
             _("This project already has an open review case (cycle %(cycle)s).")
             % {"cycle": open_case_.cycle}, "conflict")
+    return None
+
+
+def open_case(project: Project, *, acting_user: User) -> ReviewCase:
+    """Open a new review cycle of a project of the agency's ledger, as a draft."""
+    refusal = open_case_refusal(project, acting_user)
+    if refusal is not None:
+        raise refusal
     try:
         with transaction.atomic():
             cycle = (project.cases.aggregate(n=Max("cycle"))["n"] or 0) + 1
@@ -410,8 +419,14 @@ def order_rectification(case: ReviewCase, *, acting_user: User, disposition: str
                         expected_state: str | None = None) -> ReviewCase:
     """Order the project rectified (限期整改) under a disposition, by a deadline."""
     _check(case, "order_rectification", acting_user, expected_state)
+    from .rules.engine import dispositions_for_stage
+
     if disposition not in {d.value for d in Disposition} - {Disposition.NONE.value}:
         raise TransitionRefused(_("Choose a disposition."), "invalid")
+    if disposition not in {d.value for d in dispositions_for_stage(case.project.stage)}:
+        raise TransitionRefused(
+            _("This disposition does not fit a project at stage %(stage)s (SPEC §4 "
+              "disposition table).") % {"stage": case.project.stage}, "invalid")
     deadline = _check_deadline(deadline, required=True)
     types = _check_files(files)
     from_state = case.state

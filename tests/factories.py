@@ -88,7 +88,11 @@ def case_in_state(state: str, *, agency, city=None, province=None, project=None,
     if state == CaseState.REJECTED:
         return workflow.reject_case(case, acting_user=province, reason="不符合产业政策")
     deadline = timezone.localdate() + timedelta(days=60)
-    workflow.order_rectification(case, acting_user=province, disposition="RECTIFY",
+    from screening.rules.engine import dispositions_for_stage
+
+    # The mildest disposition that fits the project's stage (SPEC §4 table).
+    workflow.order_rectification(case, acting_user=province,
+                                 disposition=dispositions_for_stage(project.stage)[-1],
                                  deadline=deadline)
     if state == CaseState.RECTIFYING:
         return case

@@ -366,6 +366,54 @@ class BlockedSerializer(serializers.Serializer):
     reason = serializers.CharField()
 
 
+class CommittedProjectSerializer(serializers.Serializer):
+    project = serializers.IntegerField(source="project_id")
+    project_code = serializers.CharField()
+    name = serializers.CharField()
+    region_name = serializers.CharField()
+    case = serializers.IntegerField(source="case_id", allow_null=True)
+    approved_on = serializers.DateField()
+    new_energy_tce = serializers.DecimalField(max_digits=18, decimal_places=4, allow_null=True)
+
+
+class EnergyHeadroomSerializer(serializers.Serializer):
+    """The region's energy headroom (能耗空间) with every term; null figures are unknown."""
+
+    region = serializers.CharField(allow_null=True)
+    year = serializers.IntegerField()
+    budget_known = serializers.BooleanField()
+    annual_budget_tce = serializers.DecimalField(max_digits=18, decimal_places=4, allow_null=True)
+    months_reported = serializers.IntegerField(allow_null=True)
+    used_to_date_tce = serializers.DecimalField(max_digits=18, decimal_places=4, allow_null=True)
+    projected_use_tce = serializers.DecimalField(max_digits=18, decimal_places=4, allow_null=True)
+    committed = CommittedProjectSerializer(many=True)
+    committed_elsewhere_count = serializers.IntegerField()
+    committed_tce = serializers.DecimalField(max_digits=18, decimal_places=4)
+    headroom_before_tce = serializers.DecimalField(max_digits=18, decimal_places=4,
+                                                   allow_null=True)
+    new_energy_tce = serializers.DecimalField(max_digits=18, decimal_places=4, allow_null=True)
+    headroom_after_tce = serializers.DecimalField(max_digits=18, decimal_places=4,
+                                                  allow_null=True)
+    exceeds = serializers.BooleanField()
+
+
+def energy_headroom_data(impact, user) -> dict:
+    """The API's form of `warnings.budget_impact`: the same terms the case page shows, the
+    approved projects outside the user's regions counted but not named."""
+    from .. import permissions
+    from ..rules.headroom import committed_in_view
+
+    h = impact.headroom
+    view = committed_in_view(h, set(permissions.scope_region_ids(user)))
+    return {"region": impact.region.code if impact.region else None, "year": h.year,
+            "budget_known": h.budget_known, "annual_budget_tce": h.annual_budget_tce,
+            "months_reported": h.months_reported, "used_to_date_tce": h.used_to_date_tce,
+            "projected_use_tce": h.projected_use_tce, "committed": view.shown,
+            "committed_elsewhere_count": view.hidden_count, "committed_tce": h.committed_tce,
+            "headroom_before_tce": h.headroom_before_tce, "new_energy_tce": h.new_energy_tce,
+            "headroom_after_tce": h.headroom_after_tce, "exceeds": h.exceeds}
+
+
 class CaseDetailSerializer(CaseSerializer):
     """The case with its frozen screening, its timeline and what the user may do now."""
 
@@ -375,12 +423,24 @@ class CaseDetailSerializer(CaseSerializer):
     timeline = serializers.SerializerMethodField()
     available_transitions = serializers.SerializerMethodField()
     blocked_transitions = serializers.SerializerMethodField()
+    energy_headroom = serializers.SerializerMethodField()
 
     class Meta(CaseSerializer.Meta):
         fields = [*CaseSerializer.Meta.fields, "rule_set", "screened_as_of", "in_scope",
                   "findings", "evaluation_kind", "ordered_disposition",
                   "rectification_deadline", "decided_at", "timeline",
-                  "available_transitions", "blocked_transitions"]
+                  "available_transitions", "blocked_transitions", "energy_headroom"]
+
+    @extend_schema_field(EnergyHeadroomSerializer(allow_null=True))
+    def get_energy_headroom(self, case: ReviewCase) -> dict | None:
+        """For a planned (拟建) project: what approving it does to the region's headroom."""
+        from ..warnings import budget_impact
+
+        if case.project.stage != "拟建":
+            return None
+        impact = budget_impact(case.project)
+        return EnergyHeadroomSerializer(
+            energy_headroom_data(impact, self.context["request"].user)).data
 
     @extend_schema_field(EventSerializer(many=True))
     def get_timeline(self, case: ReviewCase) -> list[dict]:

@@ -23,7 +23,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from .. import permissions, permissions_cases, workflow
-from ..forms_cases import FORMS
+from ..forms_cases import form_for
 from ..models import CaseAttachment, Project, ReviewCase
 from . import serializers as s
 from .common import ERRORS_LIST, ERRORS_READ, ERRORS_WRITE, error
@@ -138,7 +138,7 @@ class CaseTransition(APIView):
         body = s.TransitionInputSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         data, files = _form_input(request, body, case)
-        form = FORMS[name](data, files)
+        form = form_for(name, case, data, files)
         if not form.is_valid():
             raise ApiError(400, "invalid", _("The request is not valid."), form_errors(form))
         kwargs = form.service_kwargs()

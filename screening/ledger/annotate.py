@@ -31,6 +31,7 @@ from screening.ledger.problems import CellError
 from screening.ledger.reader import read_sheet
 from screening.ledger.safety import Limits, inspect_workbook
 from screening.ledger.validate import LedgerValidation
+from screening.ledger.xlsx_layout import fit_rows, row_height, wrap_cells
 from screening.ledger.xlsx_safe import safe_row, set_value, text_safe_cell
 
 FULL_COPY_MAX_ROWS = 20_000
@@ -151,6 +152,9 @@ def _annotated_copy(src_path: str | Path, validation: LedgerValidation,
         row = safe_row(sheet, lead + [_writable(value) for value in cells])
         for column, messages in row_notes.get(row_number, ()):
             _mark(sheet, row, column, messages)
+        if any(isinstance(value, str) and "\n" in value for value in cells):
+            row = wrap_cells(sheet, row)  # the user's multi-line text shows every line
+            sheet.row_dimensions[row_number].height = row_height(row)
         sheet.append(row)
 
     write(1, reading.header)
@@ -200,10 +204,17 @@ def _fill_error_sheet(sheet, validation: LedgerValidation, lang: str, *,
     header = _ERROR_HEADERS[lang]
     rows = [[error.row, error.column, error.value, error.message(lang)]
             for error in validation.all_errors]
+    widths = (None, 28, 30, 80)
     if write_only:
+        for letter, width in zip("BCD", widths[1:], strict=True):
+            sheet.column_dimensions[letter].width = width
         sheet.append(header)
-        for values in rows:
-            sheet.append(safe_row(sheet, values))
+        for row_index, values in enumerate(rows, start=2):
+            row = wrap_cells(sheet, safe_row(sheet, values), widths)
+            height = row_height(row, widths)
+            if height is not None:
+                sheet.row_dimensions[row_index].height = height
+            sheet.append(row)
         return
     sheet.append(header)
     for cell in sheet[1]:
@@ -211,6 +222,6 @@ def _fill_error_sheet(sheet, validation: LedgerValidation, lang: str, *,
     for row_index, values in enumerate(rows, start=2):
         for column_index, value in enumerate(values, start=1):
             set_value(sheet.cell(row=row_index, column=column_index), value)
-    sheet.column_dimensions["B"].width = 28
-    sheet.column_dimensions["C"].width = 30
-    sheet.column_dimensions["D"].width = 80
+    for letter, width in zip("BCD", widths[1:], strict=True):
+        sheet.column_dimensions[letter].width = width
+    fit_rows(sheet, min_row=2)

@@ -167,6 +167,7 @@ class LedgerUpload(models.Model):
     rolled_back_at = models.DateTimeField(null=True, blank=True)
     rolled_back_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
                                        on_delete=models.PROTECT, related_name="+")
+    rollback_reason = models.TextField(_("reason for the rollback"), blank=True)
     job_id = models.CharField(max_length=64, blank=True)
     # Set when the apply job is queued; the upload stays "preview" until the job's single
     # transaction commits, so a job that dies leaves the ledger as it was and can be retried.

@@ -114,6 +114,24 @@ def _disposition(
     return Disposition.PROCEED
 
 
+# The rows of SPEC §4's disposition table that name a stage, most severe first: what a
+# rectification order may impose on a project at that stage. REQUEST_INFO and PROCEED follow
+# from the verdict, not from a breach, and have their own transitions (return, approve).
+STAGE_DISPOSITIONS: dict[Stage, tuple[Disposition, ...]] = {
+    Stage.OPERATING: (Disposition.CLOSE, Disposition.SUSPEND_PRODUCTION, Disposition.RECTIFY),
+    Stage.UNDER_CONSTRUCTION: (Disposition.STOP_AND_INVESTIGATE, Disposition.STOP_AND_RECTIFY),
+    Stage.PLANNED: (Disposition.REJECT, Disposition.DEFER),
+}
+
+
+def dispositions_for_stage(stage: str) -> tuple[Disposition, ...]:
+    """The dispositions a rectification order may carry for a project at `stage`."""
+    try:
+        return STAGE_DISPOSITIONS[Stage(stage)]
+    except ValueError:
+        return ()
+
+
 def finding_to_dict(finding: Finding, lang: str = "zh") -> dict:
     """One finding as in SPEC §8's `findings` list, its message in `lang` (zh or en)."""
     return {

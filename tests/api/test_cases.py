@@ -69,7 +69,7 @@ def test_the_detail_has_the_timeline_with_attachments(api_for, agency_a, city_re
     steps = [e["transition"] for e in body["timeline"]]
     assert steps == ["open", "submit", "forward", "order_rectification",
                      "submit_rectification"]
-    assert body["timeline"][3]["data"]["disposition"] == "RECTIFY"
+    assert body["timeline"][3]["data"]["disposition"] == "DEFER"
     attachment = body["timeline"][4]["attachments"][0]
     download = api_for(provincial_reviewer).get(attachment["url"])
     assert download.status_code == 200

@@ -168,14 +168,14 @@ def test_rollback_restores_what_the_upload_changed(agency_a, provincial_reviewer
     rows[0]["name"] = "新名称"
     upload = apply_upload(upload_rows(agency_a, rows, tmp_path, name="x.xlsx"), agency_a, {})
     with pytest.raises(UploadRefused):
-        rollback_upload(upload, agency_a)  # agencies do not roll back
-    with pytest.raises(UploadRefused):
-        rollback_upload(applied, provincial_reviewer)  # a later upload touched its projects
-    rollback_upload(upload, provincial_reviewer)
+        rollback_upload(upload, agency_a, "报送有误")  # agencies do not roll back
+    with pytest.raises(UploadRefused):  # a later upload touched its projects
+        rollback_upload(applied, provincial_reviewer, "报送有误")
+    rollback_upload(upload, provincial_reviewer, "报送有误")
     assert Project.objects.get(project_code=CODE_1).name == "高炉产能置换升级项目"
     assert LedgerUpload.objects.get(pk=upload.pk).status == UploadStatus.ROLLED_BACK
     assert ProjectChange.objects.filter(kind="rolled_back").count() == 1
-    rollback_upload(applied, provincial_reviewer)
+    rollback_upload(applied, provincial_reviewer, "报送有误")
     assert set(Project.objects.values_list("status", flat=True)) == {ProjectStatus.REMOVED}
 
 
@@ -274,7 +274,7 @@ def test_a_preview_made_before_a_rollback_cannot_be_applied(agency_a, provincial
     rows[0]["name"] = "新名称"
     changed = apply_upload(upload_rows(agency_a, rows, tmp_path, name="x.xlsx"), agency_a, {})
     stale = upload_rows(agency_a, rows, tmp_path, name="y.xlsx")  # previews "unchanged"
-    rollback_upload(changed, provincial_reviewer)
+    rollback_upload(changed, provincial_reviewer, "报送有误")
     with pytest.raises(UploadRefused):
         apply_upload(stale, agency_a, {})
     assert Project.objects.get(project_code=CODE_1).name == "高炉产能置换升级项目"
@@ -285,5 +285,5 @@ def test_history_of_created_projects_is_compact_and_rollback_still_removes_them(
     created = ProjectChange.objects.filter(upload=applied, kind="created")
     assert created.count() == 2
     assert all(change.changes == {} for change in created)
-    rollback_upload(applied, provincial_reviewer)
+    rollback_upload(applied, provincial_reviewer, "报送有误")
     assert set(Project.objects.values_list("status", flat=True)) == {ProjectStatus.REMOVED}

@@ -23,20 +23,20 @@ pytestmark = pytest.mark.django_db
 
 
 def test_budget_impact_compares_new_energy_with_what_is_left_of_the_year():
-    save_indicator_months([IndicatorRow(ANYANG, 2024, 6, energy_total_tce=Decimal(900),
+    save_indicator_months([IndicatorRow(ANYANG, 2024, 6, energy_total_tce=Decimal(450),
                                         energy_budget_tce=Decimal(1200))], publish=True)
     backdate(ANYANG, [(2024, 6)])
     project = make_project(HUAXIAN, stage="拟建", new_energy_tce=Decimal(250))
     impact = budget_impact(project, date(2024, 7, 15))
     assert impact.region.code == ANYANG  # 滑县 takes 安阳's figures
-    assert (impact.remaining_tce, impact.remaining_after_tce) == (300, 50)
+    # 1200 − 450 × 12 / 6 = 300 before; 50 after the project's 250.
+    assert (impact.headroom.headroom_before_tce, impact.headroom.headroom_after_tce) == (300, 50)
     assert not impact.exceeds
-    assert round(impact.share_of_remaining_pct) == 83
     project.new_energy_tce = Decimal(301)
     assert budget_impact(project, date(2024, 7, 15)).exceeds
-    # Before June counts, and in another year, there is nothing to compare with.
-    assert budget_impact(project, date(2024, 6, 30)) is None
-    assert budget_impact(project, date(2025, 7, 15)) is None
+    # Before June counts, and in another year, the budget is unknown.
+    assert not budget_impact(project, date(2024, 6, 30)).headroom.budget_known
+    assert not budget_impact(project, date(2025, 7, 15)).headroom.budget_known
 
 
 def test_alerts_list_r12_diagnoses_due_in_the_users_regions(city_reviewer_a):

@@ -22,7 +22,7 @@ def test_a_full_journey_leaves_a_complete_trail(people):
     workflow.complete_evaluation(case, acting_user=province, result="评估通过",
                                  files=[pdf_upload("评估报告.pdf")])
     deadline = timezone.localdate() + timedelta(days=30)
-    workflow.order_rectification(case, acting_user=province, disposition="RECTIFY",
+    workflow.order_rectification(case, acting_user=province, disposition="DEFER",
                                  deadline=deadline, comment="能效需提升")
     workflow.submit_rectification(case, acting_user=agency, files=[pdf_upload("整改.pdf")])
     workflow.reject_rectification(case, acting_user=province, comment="证据不足")
@@ -52,7 +52,7 @@ def test_a_full_journey_leaves_a_complete_trail(people):
     assert comments["forward"] == "同意上报"
     assert comments["request_evaluation"] == "产能置换及能效水平"
     assert events[5].data == {"kind": "third_party"}
-    assert events[7].data == {"disposition": "RECTIFY", "deadline": deadline.isoformat()}
+    assert events[7].data == {"disposition": "DEFER", "deadline": deadline.isoformat()}
     # The screening snapshot is on every event after the first submit.
     for event in events[1:]:
         assert event.screening["verdict"] == "COMPLIANT"

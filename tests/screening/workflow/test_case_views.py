@@ -152,7 +152,7 @@ def test_invalid_input_keeps_the_input_and_changes_nothing(client, people):
     response = client.post(
         reverse("screening:case_transition", args=[case.pk, "order_rectification"]),
         {"order_rectification-expected_state": "provincial_review",
-         "order_rectification-disposition": "RECTIFY",
+         "order_rectification-disposition": "DEFER",
          "order_rectification-deadline": "2000-01-01",
          "order_rectification-comment": "需整改"})
     assert response.status_code == 400

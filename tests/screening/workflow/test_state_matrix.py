@@ -58,7 +58,7 @@ def valid_input(name: str) -> dict:
         "request_evaluation": {"kind": "third_party", "scope": "能效水平"},
         "complete_evaluation": {"result": "评估通过", "files": [pdf_upload()]},
         "reject": {"reason": "不符合"},
-        "order_rectification": {"disposition": "RECTIFY", "deadline": later},
+        "order_rectification": {"disposition": "DEFER", "deadline": later},
         "submit_rectification": {"files": [pdf_upload()]},
         "reject_rectification": {"comment": "整改不到位"}, "close": {"reason": "已关停"},
     }.get(name, {})
