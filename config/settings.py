@@ -213,6 +213,9 @@ SPECTACULAR_SETTINGS = {
         "\"details\"}}, messages in the Accept-Language (zh-hans or en)."
     ),
     "VERSION": "1.0.0",
+    # `<id:pk>` (screening/ids.py): ids are 64-bit integers; larger numbers are a 404.
+    "PATH_CONVERTER_OVERRIDES": {"id": {"type": "integer", "format": "int64", "minimum": 0,
+                                        "maximum": 2**63 - 1}},
     "SERVE_INCLUDE_SCHEMA": False,
     "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
     "SCHEMA_PATH_PREFIX": "/api/",

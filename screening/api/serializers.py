@@ -9,6 +9,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from ..ids import MAX_ID
 from ..ledger_import import lang
 from ..models import (
     CaseAttachment,
@@ -403,7 +404,8 @@ class CaseDetailSerializer(CaseSerializer):
 
 
 class CaseOpenSerializer(serializers.Serializer):
-    project = serializers.IntegerField(help_text="Id of a project of your ledger.")
+    project = serializers.IntegerField(min_value=1, max_value=MAX_ID,
+                                       help_text="Id of a project of your ledger.")
 
 
 class TransitionInputSerializer(serializers.Serializer):
