@@ -25,7 +25,8 @@ API_ID_PATHS = ["/api/projects/{}/", "/api/cases/{}/", "/api/cases/{}/transition
                 "/api/ledger/uploads/{}/files/annotated/"]
 WEB_ID_PATHS = ["/cases/{}/", "/cases/{}/files/1/", "/ledger/projects/{}/",
                 "/ledger/uploads/{}/", "/ledger/uploads/{}/status/", "/reports/{}/download/",
-                "/warnings/indicators/{}/", "/warnings/project-energy/{}/", "/cases/new/?project={}"]
+                "/warnings/indicators/{}/", "/warnings/project-energy/{}/",
+                "/cases/new/?project={}"]
 
 
 def _server_errors_raised(client) -> None:
