@@ -19,6 +19,7 @@ setup: $(VENV)/.installed
 	mkdir -p var/celery/queue var/celery/processed var/mail
 	$(MANAGE) compile_translations
 	$(MANAGE) migrate --noinput
+	$(MANAGE) createcachetable
 	$(MANAGE) load_reference_data
 	$(MANAGE) ensure_schedules
 

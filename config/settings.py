@@ -126,13 +126,21 @@ MEDIA_ROOT = Path(env.str("TWO_HIGH_FILES_DIR", default=str(VAR_DIR / "files")))
 MEDIA_URL = "/private-files-are-not-served/"  # no URL pattern serves this
 
 REDIS_URL = env.str("REDIS_URL", default="")
+# API rate-limit counters must be shared by every web process, or the limit is the rate times the
+# number of workers: Redis when there is one, else a table of the database
+# (`manage.py createcachetable`, run by `make setup`). Never a per-process memory cache.
+THROTTLE_DATABASE_CACHE = {"BACKEND": "django.core.cache.backends.db.DatabaseCache",
+                           "LOCATION": "two_high_throttle_cache",
+                           "OPTIONS": {"MAX_ENTRIES": 20_000, "CULL_FREQUENCY": 4}}
 if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
                           "LOCATION": REDIS_URL}}
+    CACHES["throttle"] = CACHES["default"]
     CELERY_BROKER_URL = REDIS_URL
     CELERY_RESULT_BACKEND = REDIS_URL
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+              "throttle": THROTTLE_DATABASE_CACHE}
     # A folder-based broker: a real worker and beat without any server.
     _broker_dir = VAR_DIR / "celery"
     for _folder in ("queue", "processed"):

@@ -257,3 +257,13 @@ def test_production_refuses_to_start_without_a_real_secret_key(tmp_path):
                          capture_output=True, text=True, timeout=120)
     assert run.returncode != 0
     assert "DJANGO_SECRET_KEY" in run.stderr
+
+
+def test_check_deploy_refuses_a_per_process_rate_limit_cache(settings):
+    from screening.checks import check_shared_rate_limits
+
+    assert check_shared_rate_limits() == []  # the database cache (or Redis) is shared
+    settings.CACHES = {**settings.CACHES, "throttle": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    errors = check_shared_rate_limits()
+    assert [e.id for e in errors] == ["two_high.E003"] and "REDIS_URL" in errors[0].hint
