@@ -139,3 +139,13 @@ def test_the_indicator_form_refuses_a_future_month(client, provincial_reviewer):
     assert response.status_code == 200
     assert set(response.context["form"].errors) == {"month"}
     assert IndicatorMonth.objects.count() == 0
+
+
+def test_an_api_upload_refuses_a_screening_date_out_of_the_window(agency_a):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    response = token_client(agency_a).post("/api/ledger/uploads/", {
+        "region": "410100", "as_of": "9999-12-31",
+        "file": SimpleUploadedFile("l.xlsx", b"PK\x03\x04")}, format="multipart")
+    assert response.status_code == 400
+    assert "as_of" in {d["field"] for d in error_of(response)["details"]}
