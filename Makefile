@@ -19,6 +19,7 @@ setup: $(VENV)/.installed
 	mkdir -p var/celery/queue var/celery/processed var/mail
 	$(MANAGE) compile_translations
 	$(MANAGE) migrate --noinput
+	$(MANAGE) createcachetable
 	$(MANAGE) load_reference_data
 	$(MANAGE) ensure_schedules
 
@@ -61,6 +62,7 @@ bench: setup $(VENV)/.bench-installed
 	$(PY) bench/screen_ledger.py
 	$(PY) bench/monthly_report.py
 	$(PY) bench/import_ledger.py
+	$(PY) bench/working_days.py
 
 # Issue 9: hostile files (with the 50 MB import), access matrix, races on PostgreSQL,
 # deployment checks, the running stack, faults injected (bench/faults.py) and the load run

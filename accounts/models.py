@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -56,6 +57,20 @@ class User(AbstractUser):
         User.objects.filter(pk=self.pk).update(language=code)
         self.language = code
         return True
+
+    def save(self, *args, **kwargs) -> None:
+        # set_password() leaves the new password in _password until the save (a hash upgrade at
+        # sign-in does not): a new password or a deactivated account ends every API token, so a
+        # leaked token does not outlive the password it was made under (issue 13 item 9).
+        password_changed = self._password is not None
+        super().save(*args, **kwargs)
+        if self.pk and (password_changed or not self.is_active):
+            self.revoke_api_tokens()
+
+    def revoke_api_tokens(self) -> int:
+        """Revoke every active API token of this user; returns how many."""
+        return ApiToken.objects.filter(user=self, revoked_at__isnull=True).update(
+            revoked_at=timezone.now())
 
     @property
     def is_administrator(self) -> bool:

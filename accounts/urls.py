@@ -15,5 +15,5 @@ urlpatterns = [
     path("accounts/password/done/", auth_views.PasswordChangeDoneView.as_view(),
          name="password_change_done"),
     path("accounts/tokens/", views_tokens.tokens, name="tokens"),
-    path("accounts/tokens/<int:pk>/revoke/", views_tokens.token_revoke, name="token_revoke"),
+    path("accounts/tokens/<id:pk>/revoke/", views_tokens.token_revoke, name="token_revoke"),
 ]

@@ -514,6 +514,7 @@ def seed(rows: int, folder: Path) -> dict:
     from tests.screening.jobs.conftest import at, publish_month
 
     call_command("migrate", verbosity=0)
+    call_command("createcachetable", verbosity=0)
     call_command("load_reference_data", stdout=open(os.devnull, "w"))  # noqa: SIM115
     region = Region.objects.get(code=REGION_CODE)
     user = User.objects.create_user(username="fault_agency", password="x", role="agency",

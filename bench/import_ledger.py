@@ -163,6 +163,7 @@ def phase_setup(_path: str) -> dict:
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0)
+    call_command("createcachetable", verbosity=0)
     call_command("load_reference_data", stdout=open(os.devnull, "w"))  # noqa: SIM115
     from accounts.models import User
     from screening.models import Region

@@ -72,6 +72,7 @@ def seed(folder: Path) -> dict:
     from tests.screening.jobs.conftest import at, publish_month
 
     call_command("migrate", verbosity=0)
+    call_command("createcachetable", verbosity=0)
     call_command("load_reference_data", stdout=open(os.devnull, "w"))  # noqa: SIM115
     regions = {r.code: r for r in Region.objects.all()}
     hashed = PBKDF2PasswordHasher().encode(PASSWORD, PBKDF2PasswordHasher().salt())  # as prod

@@ -77,6 +77,7 @@ def stack_checks() -> dict:
         os.environ.pop(name, None)
     env = stack_env()
     manage("migrate", "--noinput", env=env)
+    manage("createcachetable", env=env)
     manage("load_reference_data", env=env)
     password = secrets.token_urlsafe(12)
     subprocess.run([PY, "manage.py", "shell", "-c", (

@@ -55,5 +55,9 @@ class RequestSizeLimitMiddleware:
         if length > limit:
             message = _("The request is too large: files may be at most %(mb)d MB.") % {
                 "mb": settings.LEDGER_MAX_FILE_BYTES // 1_000_000}
+            from screening.api.errors import error_response, is_api_request
+
+            if is_api_request(request):
+                return error_response("too_large", message, 413)
             return HttpResponse(message, status=413, content_type="text/plain; charset=utf-8")
         return self.get_response(request)

@@ -8,13 +8,17 @@ from pathlib import Path
 
 import environ
 
+from .local_secret import local_secret_key
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(environ.Env().str("TWO_HIGH_VAR_DIR", default=str(BASE_DIR / "var")))
 
 env = environ.Env()
 
 DEBUG = env.bool("DJANGO_DEBUG", default=True)
-SECRET_KEY = env.str("DJANGO_SECRET_KEY", default="dev-only-not-secret-" + "x" * 40)
+# Without DJANGO_SECRET_KEY: a random key made once on this machine, kept in var/secret_key
+# (config/local_secret.py); never a key written in the code. Production requires the variable.
+SECRET_KEY = env.str("DJANGO_SECRET_KEY", default="") or local_secret_key(VAR_DIR)
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
@@ -122,13 +126,21 @@ MEDIA_ROOT = Path(env.str("TWO_HIGH_FILES_DIR", default=str(VAR_DIR / "files")))
 MEDIA_URL = "/private-files-are-not-served/"  # no URL pattern serves this
 
 REDIS_URL = env.str("REDIS_URL", default="")
+# API rate-limit counters must be shared by every web process, or the limit is the rate times the
+# number of workers: Redis when there is one, else a table of the database
+# (`manage.py createcachetable`, run by `make setup`). Never a per-process memory cache.
+THROTTLE_DATABASE_CACHE = {"BACKEND": "django.core.cache.backends.db.DatabaseCache",
+                           "LOCATION": "two_high_throttle_cache",
+                           "OPTIONS": {"MAX_ENTRIES": 20_000, "CULL_FREQUENCY": 4}}
 if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
                           "LOCATION": REDIS_URL}}
+    CACHES["throttle"] = CACHES["default"]
     CELERY_BROKER_URL = REDIS_URL
     CELERY_RESULT_BACKEND = REDIS_URL
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+              "throttle": THROTTLE_DATABASE_CACHE}
     # A folder-based broker: a real worker and beat without any server.
     _broker_dir = VAR_DIR / "celery"
     for _folder in ("queue", "processed"):
@@ -213,6 +225,9 @@ SPECTACULAR_SETTINGS = {
         "\"details\"}}, messages in the Accept-Language (zh-hans or en)."
     ),
     "VERSION": "1.0.0",
+    # `<id:pk>` (screening/ids.py): ids are 64-bit integers; larger numbers are a 404.
+    "PATH_CONVERTER_OVERRIDES": {"id": {"type": "integer", "format": "int64", "minimum": 0,
+                                        "maximum": 2**63 - 1}},
     "SERVE_INCLUDE_SCHEMA": False,
     "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
     "SCHEMA_PATH_PREFIX": "/api/",
@@ -236,6 +251,7 @@ SPECTACULAR_SETTINGS = {
     },
 }
 
+CSRF_FAILURE_VIEW = "screening.api.errors.csrf_failure"  # JSON under /api/, a page elsewhere
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = False

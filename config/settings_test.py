@@ -5,7 +5,7 @@ import tempfile
 from pathlib import Path
 
 from .settings import *  # noqa: F401,F403
-from .settings import REDIS_URL
+from .settings import REDIS_URL, THROTTLE_DATABASE_CACHE
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 _tmp = Path(tempfile.mkdtemp(prefix="two-high-test-"))
@@ -18,7 +18,9 @@ STORAGES = {
 }
 AXES_ENABLED = True
 if REDIS_URL:
-    # Tests must not share a cache database with a running app.
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    # Tests must not share a cache database with a running app: rate limits count in the test
+    # database, as without Redis.
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+              "throttle": THROTTLE_DATABASE_CACHE}
 STATIC_ROOT = _tmp / "static"
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.urls import register_converter
 from django.utils.translation import gettext_lazy as _
 
 
@@ -8,6 +9,8 @@ class ScreeningConfig(AppConfig):
 
     def ready(self) -> None:
         from . import checks, lookups
+        from .ids import IdConverter
 
         lookups.register()
+        register_converter(IdConverter, "id")  # <id:pk>: ids beyond 64 bits are a 404
         checks.assert_xml_safety()  # no start-up without defusedxml behind openpyxl

@@ -51,6 +51,19 @@ def check_upload_limits(app_configs=None, **kwargs) -> list[Warning]:
     return problems
 
 
+@register(Tags.security, deploy=True)
+def check_shared_rate_limits(app_configs=None, **kwargs) -> list[Error]:
+    """API rate-limit counters must be shared by every web process (issue 13 item 9)."""
+    backend = settings.CACHES.get("throttle", {}).get("BACKEND", "")
+    if backend.endswith(("locmem.LocMemCache", "dummy.DummyCache")) or not backend:
+        return [Error("the API rate-limit cache ('throttle') is not shared by the web processes, "
+                      "so the limit multiplies with the number of workers",
+                      id="two_high.E003",
+                      hint="set REDIS_URL, or use the database cache (settings.py's default) and "
+                           "run manage.py createcachetable")]
+    return []
+
+
 def assert_xml_safety() -> None:
     """Refuse to start without defusedxml (called from the app's ready())."""
     errors = xml_safety_errors()

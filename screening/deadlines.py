@@ -9,6 +9,7 @@ marked as an estimate: a deadline is never refused because next year's notice is
 from __future__ import annotations
 
 import logging
+from bisect import bisect_right
 from datetime import date, timedelta
 from functools import lru_cache
 
@@ -70,17 +71,40 @@ def add_working_days(start: date, days: int) -> date:
     return day
 
 
+def _weekdays_through(day: date) -> int:
+    """Monday–Friday days from 0001-01-01 (a Monday, ordinal 1) up to and including `day`."""
+    weeks, rest = divmod(day.toordinal(), 7)
+    return weeks * 5 + min(rest, 5)
+
+
+@lru_cache(maxsize=1)
+def _calendar_exceptions() -> tuple[list[date], list[date]]:
+    """The calendar table's exceptions to Monday–Friday, sorted: holidays falling on a weekday,
+    and make-up working days (调休上班) falling on a weekend."""
+    from chinese_calendar.constants import holidays, workdays
+
+    days_off = sorted(day for day in holidays if day.weekday() < 5 and day not in workdays)
+    days_on = sorted(day for day in workdays if day.weekday() >= 5)
+    return days_off, days_on
+
+
+def _count_in(days: list[date], start: date, end: date) -> int:
+    """How many of the sorted `days` lie after `start`, up to and including `end`."""
+    return bisect_right(days, end) - bisect_right(days, start)
+
+
 def working_days_between(start: date, end: date) -> int:
-    """Working days after `start` up to and including `end`; negative when `end` is earlier."""
+    """Working days after `start` up to and including `end`; negative when `end` is earlier.
+
+    Costs the same whatever the distance (issue 13 item 9: a deadline in 9999 once took a
+    minute per page): whole weeks are counted arithmetically, then the calendar table's
+    holidays and make-up days in the range are found by bisection. Years the table does not
+    cover have no exceptions, so they count Monday–Friday, as is_working_day does."""
     if end < start:
         return -working_days_between(end, start)
-    count = 0
-    day = start
-    while day < end:
-        day += timedelta(days=1)
-        if is_working_day(day):
-            count += 1
-    return count
+    days_off, days_on = _calendar_exceptions()
+    return (_weekdays_through(end) - _weekdays_through(start)
+            - _count_in(days_off, start, end) + _count_in(days_on, start, end))
 
 
 def review_due_date(state: str, entered: date) -> date | None:

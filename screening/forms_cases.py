@@ -13,6 +13,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from . import date_limits
 from .labels import DISPOSITION_LABELS, VERDICT_LABELS
 from .models import CaseState, EvaluationKind
 from .rules.types import Disposition
@@ -56,6 +57,8 @@ class CaseActionForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["files"].help_text = _files_help()
+        if "deadline" in self.fields:
+            self.fields["deadline"].widget = _deadline_input()
         # Keep the attachments last, after the action's own fields.
         self.order_fields([n for n in self.fields if n != "files"] + ["files"])
 
@@ -103,9 +106,17 @@ class RejectForm(CaseActionForm):
 
 
 def _after_today(value):
-    if value is not None and value <= timezone.localdate():
-        raise forms.ValidationError(_("The deadline must be after today."))
+    problem = value and date_limits.deadline_problem(value, timezone.localdate())
+    if problem:
+        raise forms.ValidationError(problem)
     return value
+
+
+def _deadline_input() -> forms.DateInput:
+    """A date picker that offers only the days date_limits allows."""
+    today = timezone.localdate()
+    return forms.DateInput(attrs={"type": "date", "min": (today + timedelta(days=1)).isoformat(),
+                                  "max": date_limits.latest_deadline(today).isoformat()})
 
 
 DISPOSITION_CHOICES = [(d.value, DISPOSITION_LABELS[d.value]) for d in Disposition
@@ -114,8 +125,7 @@ DISPOSITION_CHOICES = [(d.value, DISPOSITION_LABELS[d.value]) for d in Dispositi
 
 class OrderRectificationForm(CaseActionForm):
     disposition = forms.ChoiceField(label=_("Disposition"), choices=DISPOSITION_CHOICES)
-    deadline = forms.DateField(label=_("Deadline"),
-                               widget=forms.DateInput(attrs={"type": "date"}))
+    deadline = forms.DateField(label=_("Deadline"))
     comment = forms.CharField(label=_("Comment"), required=False, widget=forms.Textarea,
                               max_length=4000)
 
@@ -146,8 +156,7 @@ class RejectRectificationForm(CaseActionForm):
     comment = forms.CharField(label=_("What is still wrong"), widget=forms.Textarea,
                               max_length=4000)
     deadline = forms.DateField(label=_("New deadline"), required=False,
-                               help_text=_("Leave blank to keep the current deadline."),
-                               widget=forms.DateInput(attrs={"type": "date"}))
+                               help_text=_("Leave blank to keep the current deadline."))
 
     def clean_deadline(self):
         return _after_today(self.cleaned_data.get("deadline"))

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from . import indicators
+from . import date_limits, indicators
 from .models import Region
 from .uploads import WorkbookField
 
@@ -51,6 +51,10 @@ class IndicatorForm(forms.Form):
         cells["region_code"] = data.get("region", "")
         row, problems = indicators.clean_indicator_cells(
             cells, indicators.indicator_region_lookup())
+        if row is not None and not problems.get("month"):
+            problem = date_limits.month_problem(row.year, row.month, timezone.localdate())
+            if problem:
+                self.add_error("month", problem)
         for key, found in problems.items():
             field_name = "region" if key == "region_code" else key
             self.add_error(field_name, indicators.problem_message(found))
@@ -103,6 +107,9 @@ class PublishForm(forms.Form):
         parsed = parse_month(self.cleaned_data["month"])
         if parsed is None:
             raise forms.ValidationError(_("Give the month as YYYY-MM."))
+        problem = date_limits.month_problem(*parsed, timezone.localdate())
+        if problem:
+            raise forms.ValidationError(problem)
         return parsed
 
 

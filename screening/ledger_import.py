@@ -228,13 +228,13 @@ def _region_errors(rows: list[tuple[int, ProjectInput]], upload: LedgerUpload
     allowed &= {r.code for r in Region.objects.filter(id__in=user_scope)}
     errors: list[CellError] = []
     codes = [row.project_code for _n, row in rows]
-    elsewhere: dict[str, str] = {}
+    # Which region holds a code is never said: an agency could otherwise test codes by the
+    # thousand to learn which projects exist in regions it may not see (issue 13 item 9).
+    elsewhere: set[str] = set()
     for start in range(0, len(codes), _CHUNK):
-        for code, region_name in Project.objects.filter(
+        elsewhere.update(Project.objects.filter(
             project_code__in_array=codes[start:start + _CHUNK]
-        ).exclude(region__code__in=allowed).order_by().values_list("project_code",
-                                                                    "region__name"):
-            elsewhere[code] = region_name
+        ).exclude(region__code__in=allowed).order_by().values_list("project_code", flat=True))
     for row_number, row in rows:
         if row.region not in allowed:
             errors.append(CellError(
@@ -246,9 +246,8 @@ def _region_errors(rows: list[tuple[int, ProjectInput]], upload: LedgerUpload
         elif row.project_code in elsewhere:
             errors.append(CellError(
                 row=row_number, column="项目代码", value=row.project_code,
-                message_zh=f"该项目代码已登记在{elsewhere[row.project_code]}的台账中",
-                message_en=f"this project code is already registered in the ledger of "
-                           f"{elsewhere[row.project_code]}",
+                message_zh="该项目代码已登记在其他地区的台账中",
+                message_en="this project code is registered in another region's ledger",
             ))
     return errors
 

@@ -9,7 +9,7 @@ urlpatterns: list = [
     path("cases/queue/", views_cases.my_queue, name="my_queue"),
     path("cases/new/", views_cases.case_new, name="case_new"),
     path("cases/workflow/", views_cases.workflow_diagram, name="workflow_diagram"),
-    path("cases/<int:pk>/", views_cases.case_detail, name="case"),
-    path("cases/<int:pk>/do/<str:name>/", views_cases.case_transition, name="case_transition"),
-    path("cases/<int:pk>/files/<int:file_id>/", views_cases.case_file, name="case_file"),
+    path("cases/<id:pk>/", views_cases.case_detail, name="case"),
+    path("cases/<id:pk>/do/<str:name>/", views_cases.case_transition, name="case_transition"),
+    path("cases/<id:pk>/files/<id:file_id>/", views_cases.case_file, name="case_file"),
 ]

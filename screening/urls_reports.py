@@ -7,7 +7,7 @@ from . import views_reports as views
 urlpatterns = [
     path("reports/", views.report_list, name="reports"),
     path("reports/generate/", views.report_generate, name="report_generate"),
-    path("reports/<int:pk>/download/", views.report_download, name="report_download"),
+    path("reports/<id:pk>/download/", views.report_download, name="report_download"),
     path("reports/jobs/", views.job_runs, name="job_runs"),
     path("digests/subscription/", views.subscription, name="digest_subscription"),
     path("digests/unsubscribe/<str:token>/", views.unsubscribe, name="digest_unsubscribe"),

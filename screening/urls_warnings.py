@@ -9,7 +9,7 @@ urlpatterns: list = [
     path("dashboard/", views.dashboard, name="dashboard"),
     path("warnings/", views.warnings_home, name="warnings"),
     path("warnings/indicators/new/", views.indicator_form, name="indicator_new"),
-    path("warnings/indicators/<int:pk>/", views.indicator_form, name="indicator_edit"),
+    path("warnings/indicators/<id:pk>/", views.indicator_form, name="indicator_edit"),
     path("warnings/indicators/upload/", views.indicator_upload, name="indicator_upload"),
     path("warnings/indicators/template.xlsx", views.indicator_template,
          name="indicator_template"),
@@ -19,7 +19,7 @@ urlpatterns: list = [
     path("warnings/project-energy/", views.project_energy, name="project_energy"),
     path("warnings/project-energy/template.xlsx", views.project_energy_template,
          name="project_energy_template"),
-    path("warnings/project-energy/<int:project_id>/", views.project_energy_detail,
+    path("warnings/project-energy/<id:project_id>/", views.project_energy_detail,
          name="project_energy_detail"),
     path("warnings/alerts/", views.alerts, name="alerts"),
 ]

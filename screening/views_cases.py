@@ -33,6 +33,7 @@ from .forms_cases import (
     form_for,
     initial_for,
 )
+from .ids import parse_id
 from .models import (
     FINAL_STATES,
     CaseAttachment,
@@ -265,10 +266,11 @@ def case_file(request: HttpRequest, pk: int, file_id: int) -> FileResponse:
 def case_new(request: HttpRequest) -> HttpResponse:
     """An agency opens a new review case (a draft) for a project of its ledger."""
     raw = request.POST.get("project") if request.method == "POST" else request.GET.get("project")
-    if not raw or not raw.isdigit():
+    project_id = parse_id(raw)
+    if project_id is None:
         raise Http404
     project = get_object_or_404(permissions.scoped(Project.objects.select_related("region"),
-                                                   request.user), pk=int(raw))
+                                                   request.user), pk=project_id)
     existing = project.cases.order_by("-cycle")
     refusal = workflow.open_case_refusal(project, request.user)
     allowed = refusal is None

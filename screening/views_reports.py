@@ -13,6 +13,7 @@ from django.db import transaction
 from django.db.models import Count
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
@@ -20,7 +21,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.models import DigestFrequency
 
-from . import digests, permissions, reports
+from . import date_limits, digests, permissions, reports
 from .models import DigestDelivery, JobRun, Report, ReportKind, ReportStatus
 from .models.jobs import ROLE_DEFAULT_FREQUENCY
 
@@ -41,9 +42,13 @@ class GenerateForm(forms.Form):
 
     def clean_month(self) -> tuple[int, int]:
         try:
-            return reports.parse_month(self.cleaned_data["month"])
+            year, month = reports.parse_month(self.cleaned_data["month"])
         except ValueError as exc:
             raise forms.ValidationError(str(exc)) from exc
+        problem = date_limits.month_problem(year, month, timezone.localdate())
+        if problem:
+            raise forms.ValidationError(problem)
+        return year, month
 
 
 def _language() -> str:

@@ -26,7 +26,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_fsm import ConcurrentTransition
 
-from . import permissions_cases
+from . import date_limits, permissions_cases
 from .models import (
     FINAL_STATES,
     CaseAttachment,
@@ -407,8 +407,9 @@ def _check_deadline(deadline: date | None, required: bool) -> date | None:
         if required:
             raise TransitionRefused(_("A deadline is required."), "invalid")
         return None
-    if deadline <= timezone.localdate():
-        raise TransitionRefused(_("The deadline must be after today."), "invalid")
+    problem = date_limits.deadline_problem(deadline, timezone.localdate())
+    if problem:
+        raise TransitionRefused(problem, "invalid")
     return deadline
 
 

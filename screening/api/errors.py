@@ -13,6 +13,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import Http404, HttpRequest, JsonResponse
 from django.utils.translation import gettext as _
+from django.views import csrf, defaults
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -101,3 +102,51 @@ def not_found(request: HttpRequest, *args, **kwargs) -> JsonResponse:
     """Any /api/ address that matches no endpoint."""
     return JsonResponse(payload("not_found", exceptions.NotFound.default_detail),
                         status=status.HTTP_404_NOT_FOUND, json_dumps_params={"ensure_ascii": False})
+
+
+# --- Errors Django answers before (or instead of) an API view ---------------------------------
+# config/urls.py names these as its handler400/403/404/500 and settings.CSRF_FAILURE_VIEW: under
+# /api/ they answer in the error shape, everywhere else with the site's pages.
+
+def is_api_request(request: HttpRequest) -> bool:
+    return request.path_info == "/api" or request.path_info.startswith("/api/")
+
+
+def error_response(code: str, message: str, status_code: int) -> JsonResponse:
+    return JsonResponse(payload(code, message), status=status_code,
+                        json_dumps_params={"ensure_ascii": False})
+
+
+def bad_request(request: HttpRequest, exception: Exception | None = None):
+    """Too many files or fields, a malformed body or host: refused before any view ran."""
+    if not is_api_request(request):
+        return defaults.bad_request(request, exception)
+    return error_response("bad_request", _("The request could not be read: too many files or "
+                                           "fields, or a malformed body."), 400)
+
+
+def permission_denied(request: HttpRequest, exception: Exception | None = None):
+    if not is_api_request(request):
+        return defaults.permission_denied(request, exception)
+    return error_response("forbidden", exceptions.PermissionDenied.default_detail, 403)
+
+
+def page_not_found(request: HttpRequest, exception: Exception | None = None):
+    if not is_api_request(request):
+        return defaults.page_not_found(request, exception)
+    return error_response("not_found", exceptions.NotFound.default_detail, 404)
+
+
+def server_error(request: HttpRequest):
+    if not is_api_request(request):
+        return defaults.server_error(request)
+    return error_response("server_error", _("An unexpected error occurred on the server; it has "
+                                            "been logged."), 500)
+
+
+def csrf_failure(request: HttpRequest, reason: str = ""):
+    """A signed-in browser session posted without the CSRF token."""
+    if not is_api_request(request):
+        return csrf.csrf_failure(request, reason)
+    return error_response("csrf_failed", _("CSRF check failed: send the CSRF token with a "
+                                           "browser session, or use an API token."), 403)

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy
 from django_filters.rest_framework import DjangoFilterBackend
 
 from .. import permissions, permissions_cases
+from ..ids import IdFilter
 from ..ledger.cleaning import CellProblem, parse_year_month
 from ..models import (
     FINAL_STATES,
@@ -74,8 +75,7 @@ class CaseFilter(UserRegionFilterSet):
                                            method="filter_overdue")
     waiting = django_filters.BooleanFilter(label=gettext_lazy("Waiting for me"),
                                            method="filter_waiting")
-    project = django_filters.NumberFilter(label=gettext_lazy("Project id"),
-                                          field_name="project_id")
+    project = IdFilter(label=gettext_lazy("Project id"), field_name="project_id")
 
     class Meta:
         model = ReviewCase

@@ -3,12 +3,16 @@ language; both languages stay available as `message_zh` / `message_en`."""
 
 from __future__ import annotations
 
+from datetime import date
+
 from django.urls import reverse
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from .. import date_limits
+from ..ids import MAX_ID
 from ..ledger_import import lang
 from ..models import (
     CaseAttachment,
@@ -256,6 +260,12 @@ class UploadDetailSerializer(UploadSerializer):
         return len(upload.errors)
 
 
+def _as_of_in_window(value: date) -> None:
+    problem = date_limits.as_of_problem(value, timezone.localdate())
+    if problem:
+        raise serializers.ValidationError(problem)
+
+
 class UploadCreateSerializer(serializers.Serializer):
     """Multipart: the .xlsx file, the region it is the ledger of, and what to do."""
 
@@ -264,7 +274,8 @@ class UploadCreateSerializer(serializers.Serializer):
     mode = serializers.ChoiceField(choices=["validate", "apply"], default="validate",
                                    help_text="validate: check and preview only; apply: apply "
                                              "at once when the file is valid.")
-    as_of = serializers.DateField(required=False, help_text="Screening date (default today).")
+    as_of = serializers.DateField(required=False, help_text="Screening date (default today).",
+                                  validators=[_as_of_in_window])
     missing_reason = serializers.ChoiceField(
         choices=RemovalReason.choices, required=False,
         help_text="With mode=apply: reason for every project missing from the file.")
@@ -292,7 +303,8 @@ class ScreenRequestSerializer(serializers.Serializer):
     project = serializers.DictField(
         help_text="One ledger row: {template header or field key: value}; strings are text "
                   "cells, numbers numeric cells, null blank.")
-    as_of = serializers.DateField(required=False, help_text="Screening date (default today).")
+    as_of = serializers.DateField(required=False, help_text="Screening date (default today).",
+                                  validators=[_as_of_in_window])
     rule_set = serializers.CharField(required=False, max_length=64,
                                      help_text="A rule set by name (default: the one in "
                                                "force on as_of).")
@@ -463,7 +475,8 @@ class CaseDetailSerializer(CaseSerializer):
 
 
 class CaseOpenSerializer(serializers.Serializer):
-    project = serializers.IntegerField(help_text="Id of a project of your ledger.")
+    project = serializers.IntegerField(min_value=1, max_value=MAX_ID,
+                                       help_text="Id of a project of your ledger.")
 
 
 class TransitionInputSerializer(serializers.Serializer):
@@ -484,7 +497,8 @@ class TransitionInputSerializer(serializers.Serializer):
     result = serializers.CharField(required=False, allow_blank=True, max_length=4000)
     disposition = serializers.ChoiceField(
         choices=[d.value for d in Disposition if d is not Disposition.NONE], required=False)
-    deadline = serializers.DateField(required=False, allow_null=True)
+    deadline = serializers.DateField(required=False, allow_null=True,
+                                     help_text="After today, within two years.")
     files = serializers.ListField(child=serializers.FileField(), required=False,
                                   help_text="Evidence files (multipart only).")
 

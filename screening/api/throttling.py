@@ -1,12 +1,15 @@
 """Rate limits per API token (DRF throttling keyed by the token's id).
 
-Rates come from REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"] and are read on every request, so a
-settings override takes effect at once: `api_token` per token, `api_user` per signed-in user
+Counters live in the `throttle` cache, shared by every process (Redis, else a database table),
+so the limit holds however many workers serve the API. Rates come from
+REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"] and are read on every request, so a settings override
+takes effect at once: `api_token` per token, `api_user` per signed-in user
 (browser session), `api_anon` per address.
 """
 
 from __future__ import annotations
 
+from django.core.cache import caches
 from rest_framework.request import Request
 from rest_framework.settings import api_settings
 from rest_framework.throttling import SimpleRateThrottle
@@ -20,7 +23,8 @@ class ApiRateThrottle(SimpleRateThrottle):
     scope = "api_token"
 
     def __init__(self) -> None:  # the rate is chosen per request, not at construction
-        pass
+        # Counters every web process shares (Redis, or the database cache table): settings.py.
+        self.cache = caches["throttle"]
 
     def _scope_and_ident(self, request: Request) -> tuple[str, str]:
         if isinstance(request.auth, ApiToken):

@@ -55,7 +55,7 @@ def sample_kwargs(route: Route, **given: object) -> dict[str, object]:
     for key in route.kwargs:
         if key in given:
             values[key] = given[key]
-        elif converters.get(key) == "IntConverter":
+        elif converters.get(key) in ("IntConverter", "IdConverter"):
             values[key] = 1
         elif key == "which":
             values[key] = "original"

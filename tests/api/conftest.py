@@ -30,12 +30,21 @@ def api_for():
 
 
 @pytest.fixture(autouse=True)
-def _fresh_throttle_buckets():
-    from django.core.cache import cache
+def _fresh_throttle_buckets(request):
+    from django.core.cache import cache, caches
 
-    cache.clear()
+    # The rate-limit counters live in the database (settings.py): cleared when the test has one.
+    buckets = [cache]
+    for database in ("transactional_db", "db"):
+        if database in request.fixturenames:
+            request.getfixturevalue(database)  # set up before this fixture touches it
+            buckets.append(caches["throttle"])
+            break
+    for store in buckets:
+        store.clear()
     yield
-    cache.clear()
+    for store in buckets:
+        store.clear()
 
 
 def error_of(response) -> dict:

@@ -66,3 +66,20 @@ def test_anonymous_clients_are_limited_by_address(db, settings):
         "api_token": "3/min", "api_user": "3/min", "api_anon": "2/min"}}
     api = APIClient()  # the schema is public: anonymous clients reach the throttle there
     assert [api.get("/api/schema/").status_code for _ in range(3)] == [200, 200, 429]
+
+
+def test_rate_limit_counters_are_shared_by_every_process(api_for, agency_a, settings):
+    """Issue 13 item 9: without Redis the counters were per process (120 × workers a minute).
+    They are kept in the database's cache table, which every web process reads."""
+    from django.core.cache import caches
+    from django.db import connection
+
+    settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": {
+        "api_token": "2/min", "api_user": "2/min", "api_anon": "2/min"}}
+    api = api_for(agency_a)
+    assert [api.get("/api/me/").status_code for _ in range(2)] == [200, 200]
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT COUNT(*) FROM two_high_throttle_cache")
+        assert cursor.fetchone()[0] == 1  # this token's bucket, in the shared table
+    caches["default"].clear()  # a process's own memory does not hold the count
+    assert api.get("/api/me/").status_code == 429

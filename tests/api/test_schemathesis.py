@@ -1,5 +1,9 @@
 """Schemathesis against the live schema: generated requests to every operation, with an API
-token, must never get a 5xx. Bounded (a few examples per operation) so it runs in CI."""
+token, must never get a 5xx. Bounded (a few examples per operation) so it runs in CI.
+
+Deterministic (issue 13 item 6): Hypothesis is derandomised (a fixed seed per operation and
+mode) and keeps no example database, so a clean clone generates the same requests every run;
+the integer edges it once found only sometimes are tried explicitly in test_integer_edges.py."""
 
 from __future__ import annotations
 
@@ -8,7 +12,7 @@ import os
 import pytest
 import schemathesis
 from django.core.files import File
-from hypothesis import HealthCheck, Phase, given
+from hypothesis import HealthCheck, Phase, given, seed
 from hypothesis import settings as hypothesis_settings
 from schemathesis import GenerationMode
 
@@ -19,12 +23,14 @@ from tests.factories import ProjectFactory, case_in_state
 from tests.ledger_files import valid_row, write_ledger
 
 EXAMPLES = int(os.environ.get("API_FUZZ_EXAMPLES", "12"))
+SEED = int(os.environ.get("API_FUZZ_SEED", "20261204"))  # change to explore other examples
 
 
 def _fuzz(operation, mode: GenerationMode, base_url: str, headers: dict, failures: list,
           examples: int, path_parameters: dict | None = None) -> None:
+    @seed(SEED)
     @given(case=operation.as_strategy(generation_mode=mode, path_parameters=path_parameters))
-    @hypothesis_settings(max_examples=examples, deadline=None, database=None,
+    @hypothesis_settings(max_examples=examples, deadline=None, database=None, derandomize=True,
                          phases=[Phase.explicit, Phase.generate],
                          suppress_health_check=list(HealthCheck))
     def run(case) -> None:

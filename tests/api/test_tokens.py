@@ -99,3 +99,52 @@ def test_active_tokens_are_limited(client, agency_a):
     response = client.post(reverse("accounts:tokens"), {"name": "one more"})
     assert response.context["created"] is None
     assert ApiToken.objects.filter(user=agency_a).count() == MAX_ACTIVE_TOKENS
+
+
+def _works(raw: str) -> bool:
+    return APIClient().get("/api/me/", HTTP_AUTHORIZATION=f"Bearer {raw}").status_code == 200
+
+
+def test_changing_the_password_on_its_page_revokes_every_token(client, agency_a):
+    """Issue 13 item 9: API tokens survived a password change."""
+    _first, raw_first = issue_token(agency_a, "erp")
+    _second, raw_second = issue_token(agency_a, "report tool")
+    client.force_login(agency_a)
+    page = client.get(reverse("accounts:password_change"), HTTP_ACCEPT_LANGUAGE="en")
+    assert "revokes all your API tokens" in page.content.decode()
+    response = client.post(reverse("accounts:password_change"), {
+        "old_password": "pw-agency_a", "new_password1": "a-New-passw0rd-2026",
+        "new_password2": "a-New-passw0rd-2026"}, HTTP_ACCEPT_LANGUAGE="en", follow=True)
+    assert "API tokens were revoked" in response.content.decode()
+    assert not _works(raw_first) and not _works(raw_second)
+    assert not ApiToken.objects.filter(user=agency_a, revoked_at__isnull=True).exists()
+
+
+def test_a_password_set_elsewhere_revokes_the_tokens_too(agency_a, agency_b):
+    """An administrator's reset or `manage.py changepassword` goes through set_password."""
+    _token, raw = issue_token(agency_a, "erp")
+    _other, raw_other = issue_token(agency_b, "erp")
+    agency_a.set_password("another-passw0rd-2026")
+    agency_a.save()
+    assert not _works(raw)
+    assert _works(raw_other)  # another user's tokens are untouched
+
+
+def test_deactivating_the_account_revokes_its_tokens(agency_a):
+    token, raw = issue_token(agency_a, "erp")
+    agency_a.is_active = False
+    agency_a.save()
+    token.refresh_from_db()
+    assert token.revoked_at is not None
+    agency_a.is_active = True
+    agency_a.save()
+    assert not _works(raw)  # reactivating does not bring an old token back
+
+
+def test_other_changes_to_the_user_keep_the_tokens(agency_a):
+    _token, raw = issue_token(agency_a, "erp")
+    agency_a.first_name = "李"
+    agency_a.save()
+    agency_a.refresh_from_db()
+    agency_a.check_password("pw-agency_a")  # a sign-in (may re-hash) is no password change
+    assert _works(raw)

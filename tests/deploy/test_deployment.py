@@ -223,3 +223,47 @@ def test_uploaded_files_are_never_served_from_a_public_url(client, agency_a):
 
     with pytest.raises(Resolver404):
         resolve(settings.MEDIA_URL)
+
+
+def _settings_value(env: dict[str, str], expression: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-c", "import django; django.setup(); "
+                           "from django.conf import settings as s; print(" + expression + ")"],
+                          cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
+
+
+def test_without_a_secret_key_one_is_generated_once_and_kept_under_var(tmp_path):
+    """Issue 13 item 9: on the defaults the secret key was public (written in the code)."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
+    env.update(DJANGO_SETTINGS_MODULE="config.settings", TWO_HIGH_VAR_DIR=str(tmp_path))
+    first = _settings_value(env, "s.SECRET_KEY")
+    assert first.returncode == 0, first.stderr
+    key = first.stdout.strip()
+    kept = tmp_path / "secret_key"
+    assert kept.read_text().strip() == key and len(key) >= 50
+    assert kept.stat().st_mode & 0o077 == 0  # readable by the owner only
+    again = _settings_value(env, "s.SECRET_KEY")
+    assert again.stdout.strip() == key  # the same key after a restart (and for the worker)
+    other = tmp_path / "other"
+    env["TWO_HIGH_VAR_DIR"] = str(other)
+    assert _settings_value(env, "s.SECRET_KEY").stdout.strip() != key  # each machine its own
+    assert key not in "".join(p.read_text(errors="ignore") for p in (ROOT / "config").glob("*.py"))
+
+
+def test_production_refuses_to_start_without_a_real_secret_key(tmp_path):
+    env = production_env()
+    del env["DJANGO_SECRET_KEY"]
+    env["TWO_HIGH_VAR_DIR"] = str(tmp_path)
+    run = subprocess.run([sys.executable, "manage.py", "check", "--deploy"], cwd=ROOT, env=env,
+                         capture_output=True, text=True, timeout=120)
+    assert run.returncode != 0
+    assert "DJANGO_SECRET_KEY" in run.stderr
+
+
+def test_check_deploy_refuses_a_per_process_rate_limit_cache(settings):
+    from screening.checks import check_shared_rate_limits
+
+    assert check_shared_rate_limits() == []  # the database cache (or Redis) is shared
+    settings.CACHES = {**settings.CACHES, "throttle": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    errors = check_shared_rate_limits()
+    assert [e.id for e in errors] == ["two_high.E003"] and "REDIS_URL" in errors[0].hint

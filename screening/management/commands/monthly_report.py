@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
 
-from screening import reports
+from screening import date_limits, reports
 from screening.models import Region
 
 
@@ -28,6 +29,9 @@ class Command(BaseCommand):
             year, month = reports.parse_month(options["month"])
         except ValueError as exc:
             raise CommandError(str(exc)) from exc
+        problem = date_limits.month_problem(year, month, timezone.localdate())
+        if problem:
+            raise CommandError(problem)
         code = options["region"]
         region = (Region.objects.filter(code=code).first() if code
                   else Region.objects.filter(level="province").first())

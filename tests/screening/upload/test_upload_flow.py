@@ -126,6 +126,17 @@ def test_a_code_registered_in_another_region_is_an_error(agency_a, agency_b, tmp
     assert Project.objects.get(project_code=CODE_1).region.code == "410300"
 
 
+def test_the_error_does_not_say_which_region_holds_the_code(agency_a, agency_b, tmp_path):
+    """Issue 13 item 9: naming 洛阳市 let an agency learn which projects exist elsewhere."""
+    upload = upload_rows(agency_b, [valid_row(region="洛阳市")], tmp_path, region_code="410300")
+    apply_upload(upload, agency_b, {})
+    upload = upload_rows(agency_a, [valid_row()], tmp_path, name="mine.xlsx")
+    error = upload.errors[0]
+    assert error["message_zh"] == "该项目代码已登记在其他地区的台账中"
+    assert error["message_en"] == "this project code is registered in another region's ledger"
+    assert "洛阳" not in str(upload.errors) and "Luoyang" not in str(upload.errors)
+
+
 def test_an_agency_cannot_upload_for_another_city(agency_a, tmp_path):
     with pytest.raises(UploadRefused):
         upload_rows(agency_a, [valid_row(region="洛阳市")], tmp_path, region_code="410300")

@@ -1,5 +1,6 @@
 """Working days follow China's holiday notices: Spring Festival off, make-up days on."""
 
+import random
 from datetime import date, timedelta
 
 import pytest
@@ -73,3 +74,59 @@ def test_a_case_past_its_due_date_is_overdue_and_a_final_one_never(people):
 def test_negative_day_counts_are_refused(negative):
     with pytest.raises(ValueError):
         deadlines.add_working_days(date(2024, 1, 1), negative)
+
+
+def _stepwise_working_days(start: date, end: date) -> int:
+    """The reference count: one day at a time (what working_days_between did before)."""
+    sign, low, high = (1, start, end) if start <= end else (-1, end, start)
+    count, day = 0, low
+    while day < high:
+        day += timedelta(days=1)
+        count += deadlines.is_working_day(day)
+    return sign * count
+
+
+def test_the_working_day_count_matches_the_day_by_day_count_on_random_ranges():
+    """Issue 13 item 9: the arithmetic count (whole weeks, holidays from the calendar table)
+    gives exactly the day-by-day count, across holidays, make-up days and uncovered years."""
+    rng = random.Random(13)
+    for _ in range(400):
+        start = date(2002, 1, 1) + timedelta(days=rng.randrange(365 * 28))
+        end = start + timedelta(days=rng.randrange(-800, 800))
+        assert deadlines.working_days_between(start, end) == _stepwise_working_days(start, end), \
+            (start, end)
+
+
+def test_the_working_day_count_matches_around_each_holiday_and_make_up_day():
+    from chinese_calendar.constants import holidays, workdays
+
+    for special in sorted({*holidays, *workdays})[::7]:
+        for start_offset, end_offset in ((-1, 0), (0, 1), (-3, 3), (-10, 20)):
+            start = special + timedelta(days=start_offset)
+            end = special + timedelta(days=end_offset)
+            assert deadlines.working_days_between(start, end) == \
+                _stepwise_working_days(start, end), (start, end)
+
+
+def test_a_deadline_in_9999_is_counted_without_stepping_through_the_days():
+    """Issue 13 item 9: 9999-12-31 once made every case page count millions of days."""
+    today = date(2026, 12, 4)
+    far = date(9999, 12, 31)
+    left = deadlines.days_left(far, today)
+    # Up to the table's last year its days, after it Monday–Friday: checked in two pieces.
+    from chinese_calendar.constants import holidays
+
+    end_of_table = date(max(holidays).year, 12, 31)
+    assert left == _stepwise_working_days(today, end_of_table) + \
+        deadlines._weekdays_through(far) - deadlines._weekdays_through(end_of_table)
+    assert deadlines.days_left(today, far) == -left
+    assert deadlines.working_days_between(date(1, 1, 1), far) > 2_600_000
+
+
+def test_counting_working_days_does_not_step_through_the_days():
+    """Issue 13 item 9: the cost is the same whatever the distance. Day-by-day counting asked
+    is_working_day once per day (73,000 times for 200 years); the count now asks it nothing."""
+    deadlines.is_working_day.cache_clear()
+    deadlines.working_days_between(date(2000, 1, 1), date(2200, 1, 1))
+    info = deadlines.is_working_day.cache_info()
+    assert info.hits + info.misses == 0
