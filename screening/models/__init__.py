@@ -83,3 +83,11 @@ __all__ += [
     "ReportKind",
     "ReportStatus",
 ]
+from .documents import (  # noqa: E402  (decision documents, issue 18)
+    DecisionDocument,
+    DocumentCounter,
+    DocumentKind,
+    IssuingOffice,
+)
+
+__all__ += ["DecisionDocument", "DocumentCounter", "DocumentKind", "IssuingOffice"]
