@@ -36,6 +36,9 @@ if TYPE_CHECKING:
     from accounts.models import User
 
 
+DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
 class DocumentRefused(Exception):
     """A document action was refused; `reason` is for the user."""
 
