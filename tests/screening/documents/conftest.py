@@ -35,3 +35,38 @@ def read_back(record) -> tuple[docx.document.Document, str]:
         opened = docx.Document(io.BytesIO(handle.read()))
     text = "\n".join(p.text for p in opened.paragraphs)
     return opened, text
+
+
+@pytest.fixture
+def people(agency_a, city_reviewer_a, provincial_reviewer):
+    """The personas who move a 郑州 case through the workflow."""
+    return {"agency": agency_a, "city": city_reviewer_a, "province": provincial_reviewer}
+
+
+@pytest.fixture(autouse=True)
+def english_reasons():
+    """Refusal reasons in their English msgids, whatever the catalogue holds."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
+
+
+def in_review(people, **project_fields):
+    from screening.models import CaseState
+    from tests.factories import case_in_state
+
+    return case_in_state(CaseState.PROVINCIAL_REVIEW, agency=people["agency"],
+                         city=people["city"], **project_fields)
+
+
+def evaluated(case, province):
+    """Window guidance requested and completed ((十一): before any approval of a 拟建 case)."""
+    from screening import workflow
+    from tests.factories import pdf_upload
+
+    workflow.request_evaluation(case, acting_user=province, kind="window_guidance",
+                                scope="能效水平和产能置换")
+    workflow.complete_evaluation(case, acting_user=province, result="符合窗口指导要求",
+                                 files=[pdf_upload("窗口指导意见.pdf")])
+    return case

@@ -10,7 +10,8 @@ from screening.documents.docx import render_docx
 
 FINDING_R03 = {
     "rule": "R03", "outcome": "FAIL", "clause": "(四)2",
-    "message_zh": "水泥熟料新增产能100万吨/年，置换比例须不低于2∶1：置换产能120万吨/年不足200万吨/年。",
+    "message_zh": "水泥熟料新增产能100万吨/年，置换比例须不低于2∶1："
+                  "置换产能120万吨/年不足200万吨/年。",
     "values": {"family": "水泥熟料", "key_air_area": True, "ratio_parameter": "x",
                "ratio_required": 2, "strict": False, "new_capacity": 100,
                "replaced_capacity": 120, "required_capacity": 200, "capacity_unit": "万吨/年",
