@@ -101,6 +101,15 @@ def _store(facts: dict, *, region: Region, issuing_region: Region, user: User | 
     return record
 
 
+@transaction.atomic
+def issue_document(facts: dict, *, region: Region, user: User | None = None,
+                   case: ReviewCase | None = None, event: CaseEvent | None = None,
+                   escalation: EscalationEvent | None = None) -> DecisionDocument:
+    """Number, build and store the first version of a document from its facts."""
+    return _store(facts, region=region, issuing_region=issuing_region_for(region), user=user,
+                  case=case, event=event, escalation=escalation)
+
+
 def read_document(record: DecisionDocument) -> builders.Document:
     return builders.Document.from_dict(record.content)
 
@@ -236,9 +245,7 @@ def issue_for_event(event: CaseEvent) -> DecisionDocument | None:
                        issued_on=timezone.localdate(event.at))
     if facts is None:
         return None
-    with transaction.atomic():
-        return _store(facts, region=case.region, issuing_region=issuing_region_for(case.region),
-                      user=event.actor, case=case, event=event)
+    return issue_document(facts, region=case.region, user=event.actor, case=case, event=event)
 
 
 def preview_for(case: ReviewCase, transition: str, *, comment: str = "",
@@ -274,17 +281,15 @@ def sync_restriction_notices(region: Region) -> list[DecisionDocument]:
                    .order_by("started_year", "started_month"))
     for escalation in escalations:
         kinds = dict(escalation.documents.values_list("kind", "number"))
-        issuing = issuing_region_for(region)
         if escalation.in_force and DocumentKind.RESTRICTION not in kinds:
             facts = _restriction_facts(escalation, DocumentKind.RESTRICTION)
-            issued.append(_store(facts, region=region, issuing_region=issuing, user=None,
-                                 escalation=escalation))
         elif (not escalation.in_force and DocumentKind.RESTRICTION in kinds
               and DocumentKind.RESTRICTION_LIFTED not in kinds):
             facts = _restriction_facts(escalation, DocumentKind.RESTRICTION_LIFTED,
                                        kinds[DocumentKind.RESTRICTION])
-            issued.append(_store(facts, region=region, issuing_region=issuing, user=None,
-                                 escalation=escalation))
+        else:
+            continue
+        issued.append(issue_document(facts, region=region, escalation=escalation))
     return issued
 
 

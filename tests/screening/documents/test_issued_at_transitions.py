@@ -4,6 +4,7 @@ clauses, blanks."""
 
 from datetime import timedelta
 
+import pytest
 from django.utils import timezone
 
 from screening import workflow
@@ -143,7 +144,8 @@ def test_a_correction_is_a_new_version_with_the_same_number(people, offices):
     first_bytes = first.file.open("rb").read()
     corrected = services.correct_document(
         first, acting_user=people["province"], reason="补充不予审批理由",
-        changes={"opinion": "该项目不符合国家产业政策，不予审批。", "addressee": "郑州市发展改革委"})
+        changes={"opinion": "该项目不符合国家产业政策，不予审批。",
+                 "addressee": "郑州市发展改革委"})
     assert corrected.number == first.number and corrected.version == 2
     assert corrected.previous == first
     text = read_back(corrected)[1]
@@ -151,8 +153,6 @@ def test_a_correction_is_a_new_version_with_the_same_number(people, offices):
     first.refresh_from_db()
     assert first.file.open("rb").read() == first_bytes  # the first version kept as issued
     assert not first.is_current and corrected.is_current
-    import pytest
-
     with pytest.raises(services.DocumentRefused):
         services.correct_document(first, acting_user=people["province"], reason="again",
                                   changes={})

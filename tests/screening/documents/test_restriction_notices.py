@@ -35,6 +35,7 @@ def test_the_third_red_month_issues_the_notice_and_a_green_one_lifts_it(offices,
     lifted = DecisionDocument.objects.get(kind=DocumentKind.RESTRICTION_LIFTED)
     assert lifted.escalation == notice.escalation and lifted.number == number(2, notice.year)
     text = read_back(lifted)[1]
-    assert f"（{notice.number}）" in text and "2025年11月，公布的月度能耗双控预警等级已不再为红色" in text
+    assert f"（{notice.number}）" in text
+    assert "2025年11月，公布的月度能耗双控预警等级已不再为红色" in text
     sync_escalations(zhengzhou)
     assert DecisionDocument.objects.count() == 2
