@@ -39,3 +39,15 @@ def test_the_third_red_month_issues_the_notice_and_a_green_one_lifts_it(offices,
     assert "2025年11月，公布的月度能耗双控预警等级已不再为红色" in text
     sync_escalations(zhengzhou)
     assert DecisionDocument.objects.count() == 2
+
+
+def test_the_region_page_links_its_notices(client, offices, provincial_reviewer):
+    zhengzhou = Region.objects.get(code="410100")
+    publish(zhengzhou, [(2025, 8), (2025, 9), (2025, 10)], "red", provincial_reviewer)
+    notice = DecisionDocument.objects.get()
+    client.force_login(provincial_reviewer)
+    page = client.get(f"/warnings/regions/{zhengzhou.code}/").content.decode()
+    assert f'href="/documents/{notice.pk}/"' in page and notice.number in page
+    page = client.get(f"/documents/{notice.pk}/").content.decode()
+    assert "关于对郑州市实行区域节能评估限批的通知" in page
+    assert '<mark class="blank">【待填：整改要求】</mark>' in page
