@@ -243,7 +243,7 @@ def finding_paragraph(finding: dict) -> str:
     values = finding_values_words(finding.get("values") or {})
     text = f"{name}（{rule}，依据{clause_words(clause)}）：{message}"
     if values:
-        text += f"（依据数值：{values}。）"
+        text += f"（依据数值：{values}）"
     return text
 
 

@@ -6,6 +6,7 @@ from screening.demo import (
     seed_demo_ledger,
     seed_demo_users,
 )
+from screening.documents.demo import seed_demo_offices
 from screening.warnings_demo import seed_demo_indicators
 
 
@@ -14,6 +15,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         users = seed_demo_users()
+        seed_demo_offices()  # before the barometer: its 限批 notices name the offices
         months = seed_demo_indicators()
         ledgers = seed_demo_ledger()
         cases = seed_demo_cases()
