@@ -21,7 +21,7 @@ class IssuingOfficeInline(admin.StackedInline):
     """The region's document settings: office name, number prefix, copy-to (issue 18)."""
 
     model = IssuingOffice
-    extra = 0
+    extra = 1  # the settings form is there to fill, not behind "add another"
     max_num = 1
 
 

@@ -155,9 +155,12 @@ def _evaluation(case: ReviewCase) -> dict | None:
 
 def _screening(case: ReviewCase, fresh: bool = False) -> dict:
     if fresh:
-        from ..screen import findings_for_storage
+        from ..screen import NoRuleSetInForce, findings_for_storage
 
-        screening = case.fresh_screening()
+        try:
+            screening = case.fresh_screening()
+        except NoRuleSetInForce:  # the verification will refuse; preview the frozen one
+            return _screening(case)
         rule_set = getattr(case, "_fresh_rule_set", None)
         return {"rule_set": rule_set.name if rule_set else "", "as_of":
                 screening.as_of.isoformat(), "verdict": screening.verdict.value,

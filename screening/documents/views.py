@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from .. import permissions_cases
+from .. import permissions_cases, workflow
 from ..models import DecisionDocument
 from . import services
 
@@ -119,12 +119,17 @@ def transition_preview(request: HttpRequest, pk: int, name: str) -> HttpResponse
     """The case page again with the document the transition would issue, built from the
     form's input; nothing is saved and the input stays in the form."""
     from ..forms_cases import FORMS
-    from ..views_cases import _case_context
+    from ..views_cases import _case_context, transition_label
 
     if name not in DOCUMENT_TRANSITIONS:
         raise Http404
     case = permissions_cases.get_case_for_user(request.user, pk)
     form = FORMS[name](request.POST, request.FILES, prefix=name)
+    if name not in workflow.available_transitions(case, request.user):
+        messages.error(request, _("You may not “%(action)s” on this case.")
+                       % {"action": transition_label(name)})
+        return render(request, "screening/cases/detail.html", _case_context(request, case),
+                      status=403)
     context = _case_context(request, case, posted=(name, form))
     if not form.is_valid():
         messages.error(request, _("Please correct the errors below."))

@@ -24,7 +24,7 @@ def test_preview_reject_then_download_the_docx(page, tmp_path, agency_a, city_re
     page.locator("details", has=form).locator("summary").click()
     form.locator("[name=reject-reason]").fill("不符合国家产业政策。")
     with page.expect_navigation():
-        form.locator("button[name=preview]").click()
+        form.locator("[name=preview]").click()
     preview = page.locator("#document-preview")
     assert "不予审批的意见" in preview.inner_text()
     assert "R13" in preview.inner_text()

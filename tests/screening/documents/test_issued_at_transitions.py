@@ -43,8 +43,9 @@ def test_a_rejection_cites_the_failed_rule_and_clause(people, offices):
     case = in_review(people, non_compliant=True)
     workflow.reject_case(case, acting_user=people["province"], reason="不符合产业政策。")
     document = only_document(case)
-    assert document.kind == DocumentKind.REJECTION
-    _opened, text = read_back(document)
+    assert document.kind == DocumentKind.REJECTION and document.number == number(1)
+    opened, text = read_back(document)
+    assert opened.paragraphs[2].text == number(1)
     assert f"关于{case.project.name}不予审批的意见" in text
     assert "产业政策和规划符合性（R13，依据《河南省坚决遏制“两高”项目盲目发展行动方案》" \
         "第(四)3条、第(五)条、第(十二)条）" in text
@@ -58,7 +59,8 @@ def test_rejecting_a_compliant_case_under_restriction_is_a_deferral(people, offi
     workflow.reject_case(case, acting_user=people["province"], reason="待限批解除后再报。")
     document = only_document(case)
     assert document.kind == DocumentKind.DEFERRAL
-    _opened, text = read_back(document)
+    opened, text = read_back(document)
+    assert opened.paragraphs[2].text == number(1)
     assert f"关于暂缓审批{case.project.name}的通知" in text
     assert "连续3个月为红色（一级预警）" in text and "区域节能评估限批期间" in text
 

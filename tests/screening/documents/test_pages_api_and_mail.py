@@ -131,3 +131,33 @@ def test_the_case_notice_carries_the_document(people, offices,
     assert name == f"{number(1)}关于{case.project.name}的审查意见.docx"
     assert mime.endswith("wordprocessingml.document")
     assert docx.Document(io.BytesIO(content)).paragraphs[2].text == number(1)
+
+
+def test_only_who_may_take_the_step_gets_its_preview(client, people, offices):
+    case = in_review(people, non_compliant=True)
+    client.force_login(people["agency"])
+    url = reverse("screening:case_document_preview", args=[case.pk, "reject"])
+    response = client.post(url, {"reject-expected_state": case.state, "reject-reason": "x"})
+    assert response.status_code == 403
+    assert 'id="document-preview"' not in response.content.decode()
+
+
+def test_the_office_settings_are_edited_in_the_region_admin(client, db):
+    from screening.models import IssuingOffice, Region
+
+    admin = make_user("root", "admin", "410000", is_staff=True, is_superuser=True)
+    client.force_login(admin)
+    province = Region.objects.get(code="410000")
+    url = reverse("admin:screening_region_change", args=[province.pk])
+    page = client.get(url).content.decode()
+    assert "issuing_office-0-number_prefix" in page
+    form = {"code": province.code, "name": province.name, "name_en": province.name_en,
+            "level": province.level, "aliases": "[]", "is_project_region": "",
+            "attributes-TOTAL_FORMS": "0", "attributes-INITIAL_FORMS": "0",
+            "issuing_office-TOTAL_FORMS": "1", "issuing_office-INITIAL_FORMS": "0",
+            "issuing_office-0-name": "河南省发展和改革委员会",
+            "issuing_office-0-number_prefix": "豫发改环资", "issuing_office-0-copy_to": ""}
+    response = client.post(url, form)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    office = IssuingOffice.objects.get(region=province)
+    assert (office.name, office.number_prefix) == ("河南省发展和改革委员会", "豫发改环资")
