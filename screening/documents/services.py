@@ -241,6 +241,8 @@ def _project_values(case: ReviewCase) -> dict:
 
 def issue_for_event(event: CaseEvent) -> DecisionDocument | None:
     """The document a case event's transition issues, numbered and stored with the event."""
+    if builders.kind_for_transition(event.transition) is None:
+        return None  # a step that decides nothing: no query, no document
     case = event.case
     facts = case_facts(case, transition=event.transition, comment=event.comment,
                        data=event.data,
