@@ -473,7 +473,8 @@ def build_rectification_order(facts: dict) -> Document:
             else [Block(blank("存在的问题"))])
     doc.heading("整改要求")
     ordered = DISPOSITION_WORDS.get(facts.get("ordered_disposition", ""), blank("处置方式"))
-    doc.para(f"处置方式：{ordered}。{_deadline_words(facts)}，并将整改情况及佐证材料报送我委。"
+    office = text_or_blank((facts.get("office") or {}).get("name"), "发文机关")
+    doc.para(f"处置方式：{ordered}。{_deadline_words(facts)}，并将整改情况及佐证材料报送{office}。"
              f"{_opinion(facts, '整改要求')}")
     return _common(facts, "rectification_order", f"{project_name(facts)}整改通知书",
                    doc.blocks)

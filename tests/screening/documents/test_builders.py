@@ -84,6 +84,7 @@ def test_a_rectification_order_gives_the_deadline_in_working_days_and_the_dispos
     assert doc.title == "年产100万吨水泥熟料项目整改通知书"
     assert "处置方式：停工整改" in text
     assert "请自本通知印发之日起29个工作日内（2027年1月15日前）完成整改" in text
+    assert "整改情况及佐证材料报送河南省发展和改革委员会。" in text
 
 
 def test_a_deferral_names_the_regions_restriction_and_its_red_months():
