@@ -1,7 +1,14 @@
 from django import forms
 from django.contrib import admin
 
-from .models import AnnualResult, IndicatorMonth, Region, RegionAttribute, RuleSet
+from .models import (
+    AnnualResult,
+    IndicatorMonth,
+    IssuingOffice,
+    Region,
+    RegionAttribute,
+    RuleSet,
+)
 from .reference_data import validate_rule_set_document
 
 
@@ -10,12 +17,20 @@ class RegionAttributeInline(admin.TabularInline):
     extra = 0
 
 
+class IssuingOfficeInline(admin.StackedInline):
+    """The region's document settings: office name, number prefix, copy-to (issue 18)."""
+
+    model = IssuingOffice
+    extra = 1  # the settings form is there to fill, not behind "add another"
+    max_num = 1
+
+
 @admin.register(Region)
 class RegionAdmin(admin.ModelAdmin):
     list_display = ("code", "name", "level", "parent", "reports_to", "is_project_region")
     list_filter = ("level", "is_project_region")
     search_fields = ("code", "name", "name_en")
-    inlines = [RegionAttributeInline]
+    inlines = [RegionAttributeInline, IssuingOfficeInline]
 
 
 class RuleSetForm(forms.ModelForm):
@@ -155,3 +170,23 @@ class ProjectEnergyMonthAdmin(admin.ModelAdmin):
     list_display = ("project", "year", "month", "actual_tce", "cumulative_tce", "tier")
     list_filter = ("tier", "year")
     search_fields = ("project__project_code", "project__name")
+
+
+# --- Decision documents (issue 18) -------------------------------------------------------------
+from .models import DecisionDocument  # noqa: E402
+
+
+@admin.register(DecisionDocument)
+class DecisionDocumentAdmin(admin.ModelAdmin):
+    """Issued documents are kept as issued: read-only here; corrections are new versions."""
+
+    list_display = ("number", "version", "kind", "title", "region", "issued_at")
+    list_filter = ("kind", "year")
+    search_fields = ("number", "title")
+    readonly_fields = [f.name for f in DecisionDocument._meta.fields]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False

@@ -128,3 +128,23 @@ def cases_waiting_for(user: User) -> QuerySet[ReviewCase]:
     # Separation of duties: nobody reviews what they submitted.
     mine = CaseEvent.objects.filter(actor=user, transition__in=SUBMITTING_TRANSITIONS)
     return waiting.exclude(Q(submitted_by=user) | Q(pk__in=mine.values("case_id")))
+
+
+# --- Decision documents (issue 18) ----------------------------------------------------------
+
+def get_document_for_user(user: User, pk: int):
+    """A decision document of a case or a region the user sees, or 404."""
+    from .models import DecisionDocument
+
+    document = (DecisionDocument.objects.select_related("case", "region", "issued_by")
+                .filter(pk=pk).first())
+    if document is None or not _active(user) or not may_see_region(user, document.region_id):
+        raise Http404
+    return document
+
+
+def may_correct_document(user: User, document) -> bool:
+    """Provincial reviewers issue corrected versions (never the submitter of the case)."""
+    if not is_provincial_reviewer(user) or not may_see_region(user, document.region_id):
+        return False
+    return document.case is None or not is_submitter(document.case, user)

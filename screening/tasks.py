@@ -17,6 +17,13 @@ from accounts.models import Role, User
 from . import permissions_cases
 from .models import FINAL_STATES, CaseEvent, CaseState, Region, ReviewCase
 
+DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+def _read(field) -> bytes:
+    with field.open("rb") as handle:
+        return handle.read()
+
 
 def _review_line(region: Region) -> list[int]:
     """The region and every region it reports to, up to the province (whose members see it)."""
@@ -56,6 +63,7 @@ def send_case_event_notice(event_id: int) -> int:
     event = CaseEvent.objects.select_related("case__project", "case__region", "actor") \
         .get(pk=event_id)
     case = event.case
+    documents = [(d.download_name, _read(d.file)) for d in event.documents.all()]
     sent = 0
     for user in recipients_for(case, actor_id=event.actor_id):
         with translation.override(user.language or settings.LANGUAGE_CODE):
@@ -71,6 +79,8 @@ def send_case_event_notice(event_id: int) -> int:
             message = EmailMultiAlternatives(" ".join(subject.split()), body,
                                              settings.DEFAULT_FROM_EMAIL, [user.email])
             message.attach_alternative(html, "text/html")
+            for name, content in documents:  # the decision document of this step (issue 18)
+                message.attach(name, content, DOCX_TYPE)
             message.send()
             sent += 1
     return sent

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import urls_cases, urls_ledger, urls_reports, urls_warnings, views
+from .documents import urls as documents_urls
 
 app_name = "screening"
 
@@ -13,3 +14,4 @@ urlpatterns = [
 
 urlpatterns += (urls_ledger.urlpatterns + urls_cases.urlpatterns + urls_warnings.urlpatterns
                 + urls_reports.urlpatterns)
+urlpatterns += documents_urls.urlpatterns  # decision documents (issue 18)

@@ -178,7 +178,8 @@ def _case_context(request: HttpRequest, case: ReviewCase, *, posted: tuple[str, 
             forms = [f for f in forms if f["name"] != posted[0]]
     events = (CaseEvent.objects.filter(case=case).select_related("actor")
               .prefetch_related(Prefetch("attachments",
-                                         queryset=CaseAttachment.objects.order_by("id"))))
+                                         queryset=CaseAttachment.objects.order_by("id")),
+                                "documents"))
     timeline = [{"event": e, "label": (_("Opened") if e.transition == "open"
                                        else transition_label(e.transition)),
                  "from_label": CaseState(e.from_state).label if e.from_state else "",
@@ -193,10 +194,14 @@ def _case_context(request: HttpRequest, case: ReviewCase, *, posted: tuple[str, 
     blocked = [(transition_label(n), why) for n, why in workflow.blocked_transitions(case, user)]
     from . import warnings as early_warning
     from .rules.headroom import committed_in_view
+    from .documents.views import DOCUMENT_TRANSITIONS
 
     budget = (early_warning.budget_impact(case.project)
               if case.project.stage == "拟建" else None)
     return {
+        # Decision documents (issue 18): the case's documents and which forms can preview one.
+        "documents": case.documents.select_related("correction").order_by("issued_at", "id"),
+        "document_transitions": DOCUMENT_TRANSITIONS,
         # On a planned project: the region's 限批 if any, and what approving would do to the
         # region's energy headroom for the year (SPEC §6, issue 13).
         "restriction": early_warning.restriction_in_force(case.region),

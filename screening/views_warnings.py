@@ -121,8 +121,8 @@ def region_barometer(request: HttpRequest, code: str) -> HttpResponse:
     months = IndicatorMonth.objects.filter(region=region).order_by("-year", "-month")
     if not manager:
         months = months.filter(published_at__isnull=False)
-    events = EscalationEvent.objects.filter(region=region).order_by("-started_year",
-                                                                    "-started_month")
+    events = EscalationEvent.objects.filter(region=region).order_by(
+        "-started_year", "-started_month").prefetch_related("documents")  # 限批 notices
     return render(request, "screening/warnings/region.html", {
         "region": region, "months": months[:36], "events": events,
         "in_force": services.escalation_in_force(region),

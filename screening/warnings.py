@@ -370,6 +370,9 @@ def sync_escalations(region: Region) -> list[EscalationEvent]:
             if event.ended_year is None:
                 event.ended_year, event.ended_month = event.started_year, event.started_month
             event.save()
+    from .documents.services import sync_restriction_notices
+
+    sync_restriction_notices(region)  # 限批 notices and their lifting (issue 18)
     return kept
 
 

@@ -229,6 +229,9 @@ def _record(case: ReviewCase, name: str, user: User, from_state: str, *, comment
             case=case, event=event, file=upload, original_name=(upload.name or "")[:255],
             content_type=content_type, size=upload.size, sha256=_sha256(upload),
             uploaded_by=user)
+    from .documents.services import issue_for_event
+
+    issue_for_event(event)  # the decision document of this step, if it issues one (issue 18)
     from . import tasks
 
     # robust: a mail or broker failure is logged and never undoes or hides the committed step.

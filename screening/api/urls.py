@@ -7,6 +7,7 @@ from drf_spectacular.views import (
     SpectacularSwaggerSplitView,
 )
 
+from ..documents import api as documents_api
 from . import views, views_cases, views_ledger
 from .errors import not_found
 
@@ -39,6 +40,10 @@ urlpatterns = [
          name="case_transition"),
     path("cases/<id:pk>/files/<id:file_id>/", views_cases.CaseFile.as_view(),
          name="case_file"),
+    path("cases/<int:pk>/documents/", documents_api.CaseDocumentList.as_view(),
+         name="case_documents"),
+    path("documents/<int:pk>/file/", documents_api.DocumentFile.as_view(),
+         name="document_file"),
     path("barometer/", views.BarometerList.as_view(), name="barometer"),
     path("rule-sets/", views.RuleSetList.as_view(), name="rule_sets"),
     path("rule-sets/<str:name>/", views.RuleSetDetail.as_view(), name="rule_set"),

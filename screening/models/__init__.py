@@ -88,3 +88,11 @@ __all__ += [
 from .demo import DemoSeed  # noqa: E402  (issue 13.1)
 
 __all__ += ["DemoSeed"]
+from .documents import (  # noqa: E402  (decision documents, issue 18)
+    DecisionDocument,
+    DocumentCounter,
+    DocumentKind,
+    IssuingOffice,
+)
+
+__all__ += ["DecisionDocument", "DocumentCounter", "DocumentKind", "IssuingOffice"]

@@ -24,6 +24,7 @@ from django.core.files.base import ContentFile
 from django.test import Client
 from openpyxl import Workbook
 
+from screening.documents.services import case_facts, issue_document
 from screening.models import (
     CaseAttachment,
     CaseState,
@@ -72,6 +73,7 @@ class RegionObjects:
     attachment: CaseAttachment
     indicator: IndicatorMonth
     report: Report
+    document: object = None  # a decision document of the case (issue 18)
 
     @property
     def markers(self) -> tuple[str, str]:
@@ -117,8 +119,10 @@ def build_objects(users: dict) -> dict[str, RegionObjects]:
         report.file.save("r.xlsx", ContentFile(content), save=False)
         report.size = len(content)
         report.save()
+        document = issue_document(case_facts(case, transition="reject", comment="越权"),
+                                  region=region, case=case)
         objects[code] = RegionObjects(code, region, project, upload, case, attachment,
-                                      indicator, report)
+                                      indicator, report, document)
     return objects
 
 
@@ -135,6 +139,10 @@ def object_kwargs(route: Route, o: RegionObjects) -> list[dict] | None:
         "case": [{"pk": o.case.pk}],
         "case_transition": [{"pk": o.case.pk, "name": n} for n in ("forward", "approve")],
         "case_file": [{"pk": o.case.pk, "file_id": o.attachment.pk}],
+        "case_documents": [{"pk": o.case.pk}],
+        "case_document_preview": [{"pk": o.case.pk, "name": "reject"}],
+        "document": [{"pk": o.document.pk}], "document_file": [{"pk": o.document.pk}],
+        "document_correct": [{"pk": o.document.pk}],
     }
     for key in ("upload", "upload_status", "upload_confirm", "upload_rollback", "upload_apply",
                 "upload_original", "upload_annotated"):

@@ -13,6 +13,7 @@ from screening.demo import (
     seed_demo_users,
 )
 from screening.models import DemoSeed
+from screening.documents.demo import seed_demo_offices
 from screening.warnings_demo import seed_demo_indicators
 
 
@@ -54,6 +55,7 @@ class Command(BaseCommand):
                 return
         with transaction.atomic():  # all or nothing: a failed seeding leaves no half demo
             users = seed_demo_users(reset=force)
+            seed_demo_offices()  # before the barometer: its 限批 notices name the offices
             months = seed_demo_indicators()
             uploads = seed_demo_ledger()
             cases = seed_demo_cases()
