@@ -83,3 +83,15 @@ __all__ += [
     "ReportKind",
     "ReportStatus",
 ]
+from .registry import (  # noqa: E402  (capacity-replacement registry, issue 17)
+    CapacityDraw,
+    CapacitySource,
+    PlanStatus,
+    RegistryUpload,
+    RegistryUploadKind,
+    RegistryUploadStatus,
+    ReplacementPlan,
+)
+
+__all__ += ["CapacityDraw", "CapacitySource", "PlanStatus", "RegistryUpload",
+            "RegistryUploadKind", "RegistryUploadStatus", "ReplacementPlan"]

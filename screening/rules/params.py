@@ -35,9 +35,13 @@ REQUIRED_PARAMETERS = (
     "project_warning_yellow_share",
     "products",
     "family_sectors",
+    "replacement_source_ineligible",
 )
 # Capacity-replacement ratios are one parameter per group of families sharing one source.
 REPLACEMENT_PREFIX = "replacement_ratio_"
+# Why retired capacity may be unusable for replacement (R14); a rule set lists the ones that
+# apply under it in `replacement_source_ineligible`, and each source records which it has.
+SOURCE_INELIGIBILITY_REASONS = ("subsidised", "mandatory_elimination")
 
 
 @dataclass(frozen=True, slots=True)
@@ -139,6 +143,7 @@ class RuleParameters:
     family_sectors: Mapping[str, frozenset[str]]
     sources: Mapping[str, ParameterSource]
     _products_normalised: Mapping[str, ProductSpec]
+    replacement_source_ineligible: frozenset[str] = frozenset()
 
     # -- lookups ----------------------------------------------------------------------------
 
@@ -252,6 +257,9 @@ class RuleParameters:
             _products_normalised=MappingProxyType(
                 {normalise_key(key): spec for key, spec in products.items()}
             ),
+            replacement_source_ineligible=_ineligibility(
+                *param("replacement_source_ineligible")
+            ),
         )
 
 
@@ -299,6 +307,17 @@ def _text_list(value: Any, where: str) -> list[str]:
 
 def _text_set(value: Any, where: str) -> frozenset[str]:
     return frozenset(_text_list(value, where))
+
+
+def _ineligibility(value: Any, where: str) -> frozenset[str]:
+    """The reasons that make retired capacity unusable (R14); an empty list is allowed."""
+    if not isinstance(value, list):
+        raise ValueError(f"{where}: must be a list of reasons")
+    reasons = frozenset(_text(item, where) for item in value)
+    unknown = sorted(reasons.difference(SOURCE_INELIGIBILITY_REASONS))
+    if unknown:
+        raise ValueError(f"{where}: unknown reasons {unknown}")
+    return reasons
 
 
 def _products(value: Any, where: str) -> dict[str, ProductSpec]:

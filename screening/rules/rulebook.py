@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+from . import r14_replacement_sources as r14
 from .barometer import red_run_at_end
 from .params import ProductSpec, RuleParameters
 from .text import (
@@ -894,6 +895,7 @@ RULES: tuple[Rule, ...] = (
     Rule("R11", "(十五)", _is_planned, _r11),
     Rule("R12", "(十)", _is_operating, _r12),
     Rule("R13", "(四)3, (五), (十二)", _always, _r13),
+    Rule(r14.ID, r14.CLAUSE, r14.applies, r14.evaluate),
 )
 RULES_BY_ID = {rule.id: rule for rule in RULES}
 OUT_OF_SCOPE_RULES = tuple(rule for rule in RULES if not rule.needs_scope)
@@ -915,6 +917,7 @@ RULE_PARAMETERS: dict[str, tuple[str, ...]] = {
     "R11": (),
     "R12": ("diagnosis_interval_years",),
     "R13": (),
+    r14.ID: r14.PARAMETERS,
 }
 
 
