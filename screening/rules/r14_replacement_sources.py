@@ -23,7 +23,8 @@ ID = "R14"
 CLAUSE = "(四)2, (十一)"
 PARAMETERS = ("replacement_source_ineligible",)
 
-_REASON_ZH = {"subsidised": "享受过奖补资金或政策支持", "mandatory_elimination": "列入淘汰落后产能名单"}
+_REASON_ZH = {"subsidised": "享受过奖补资金或政策支持",
+              "mandatory_elimination": "列入淘汰落后产能名单"}
 _REASON_EN = {"subsidised": "retired with public subsidies",
               "mandatory_elimination": "on a mandatory-elimination list"}
 
@@ -166,8 +167,10 @@ def evaluate(facts) -> tuple[Finding, ...]:
         head_en = (f"Plan {plan.ref} builds {num(built)} {unit} of {plan.family} and must "
                    f"replace {ratio_text(need.ratio, need.strict)}; it draws {listed_en}")
     else:
-        head_zh = f"置换方案{plan.ref}建设{plan.family}产能{num(built)}{unit}，提取退出产能{listed_zh}"
-        head_en = f"Plan {plan.ref} builds {num(built)} {unit} of {plan.family}; it draws {listed_en}"
+        head_zh = (f"置换方案{plan.ref}建设{plan.family}产能{num(built)}{unit}，"
+                   f"提取退出产能{listed_zh}")
+        head_en = (f"Plan {plan.ref} builds {num(built)} {unit} of {plan.family}; "
+                   f"it draws {listed_en}")
     if problems:
         return (Finding(ID, Outcome.FAIL, CLAUSE, f"{head_zh}：{'；'.join(zh)}。",
                         f"{head_en}: {'; '.join(en)}.", values),)

@@ -31,7 +31,7 @@ def test_two_plans_drawing_the_last_100_t_at_once_one_wins_one_is_refused():
         ready = threading.Barrier(2)
         results: list = [None, None]
 
-        def run(index: int) -> None:
+        def run(index: int, ready=ready, results=results) -> None:
             try:
                 ready.wait(timeout=30)
                 results[index] = ("won", services.draw(plans[index], source, D("100"),
@@ -50,8 +50,8 @@ def test_two_plans_drawing_the_last_100_t_at_once_one_wins_one_is_refused():
             thread.join(timeout=60)
         outcomes = sorted(kind for kind, _ in results)
         assert outcomes == ["refused", "won"], results
-        refusal = next(text for kind, text in results if kind == "refused")
-        assert "0 remain" in refusal
+        message = next(text for kind, text in results if kind == "refused")
+        assert "0 remain" in message
         source.refresh_from_db()
         assert source.drawn == D("300")
         live = CapacityDraw.objects.filter(source=source, returned_at__isnull=True)
