@@ -15,6 +15,7 @@ NAV_ITEMS = [
     ("screening:cases", _("Review cases"), None),
     ("screening:warnings", _("Early warning"), None),
     ("screening:reports", _("Reports"), None),
+    ("screening:registry", _("Capacity replacement"), None),
     ("screening:rule_sets", _("Rule sets"), None),
     ("screening:regions", _("Regions"), None),
 ]

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import urls_cases, urls_ledger, urls_reports, urls_warnings, views
+from .registry import urls as urls_registry
 
 app_name = "screening"
 
@@ -12,4 +13,4 @@ urlpatterns = [
 ]
 
 urlpatterns += (urls_ledger.urlpatterns + urls_cases.urlpatterns + urls_warnings.urlpatterns
-                + urls_reports.urlpatterns)
+                + urls_reports.urlpatterns + urls_registry.urlpatterns)
