@@ -181,4 +181,6 @@ T = {
         "与同一方案第%(row)s行不一致（%(columns)s）。",
     "Source %(source)s has %(available)s left; the file draws %(wanted)s from it up to this "
     "row.": "退出产能%(source)s仅剩%(available)s，文件至本行共提取%(wanted)s。",
+    "Only province-wide users see the cross-checks.": "只有全省范围的用户可以查看交叉核查。",
+    "Does not exist or is outside your regions.": "不存在或不在您的地区范围内。",
 }
