@@ -46,8 +46,14 @@ def rule_set_detail(request: HttpRequest, name: str) -> HttpResponse:
         {"id": key, **value} for key, value in sorted(rule_set.parameters.items())
         if isinstance(value, dict)
     ]
+    from .rules.rulebook import RULE_PARAMETERS, RULES
+    from .rules.titles import rule_title
+
+    lang = "en" if (get_language() or "").startswith("en") else "zh"
+    rules = [{"id": rule.id, "title": rule_title(rule.id, lang), "clause": rule.clause,
+              "parameters": RULE_PARAMETERS.get(rule.id, ())} for rule in RULES]
     return render(request, "screening/rule_set_detail.html", {
-        "rule_set": rule_set, "parameters": parameters,
+        "rule_set": rule_set, "parameters": parameters, "rules": rules,
     })
 
 

@@ -183,4 +183,6 @@ T = {
     "row.": "退出产能%(source)s仅剩%(available)s，文件至本行共提取%(wanted)s。",
     "Only province-wide users see the cross-checks.": "只有全省范围的用户可以查看交叉核查。",
     "Does not exist or is outside your regions.": "不存在或不在您的地区范围内。",
+    "Rules": "规则",
+    "Parameters": "参数",
 }

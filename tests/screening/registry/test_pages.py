@@ -147,3 +147,12 @@ def test_nothing_else_of_the_registry_is_reachable_without_login():
             response = method(url)
             assert response.status_code == 302, (url, response.status_code)
             assert "/accounts/login/" in response["Location"]
+
+
+def test_the_rule_set_page_lists_r14_and_its_unconfirmed_parameter(observer):
+    page = client_for(observer).get(reverse("screening:rule_set", args=["henan-2023"]))
+    html = page.content.decode()
+    rules = html.split('id="rules"')[1].split("</table>")[0]
+    assert "R14 置换来源核验" in rules and "replacement_source_ineligible" in rules
+    row = html.split("<code>replacement_source_ineligible</code>")[1].split("</tr>")[0]
+    assert "unconfirmed" in row
