@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from typing import NamedTuple
 
 from ..rules.r14_replacement_sources import plan_key
 
@@ -30,15 +31,18 @@ def parse_source_number(text: str) -> int | None:
     return int(text) if text.isdigit() and 0 < len(text) <= 12 else None
 
 
+_FLAGS = {
+    (subsidised, eliminated): frozenset(
+        name for name, on in (("subsidised", subsidised), ("mandatory_elimination", eliminated))
+        if on)
+    for subsidised in (False, True) for eliminated in (False, True)
+}
+
+
 def source_flags(subsidised: bool, mandatory_elimination: bool) -> frozenset[str]:
     """A source's ineligibility flags, by the reason codes of the rule-set parameter
     `replacement_source_ineligible`."""
-    flags = set()
-    if subsidised:
-        flags.add("subsidised")
-    if mandatory_elimination:
-        flags.add("mandatory_elimination")
-    return frozenset(flags)
+    return _FLAGS[bool(subsidised), bool(mandatory_elimination)]
 
 
 def draw_fits(capacity: Decimal, drawn: Decimal, amount: Decimal) -> bool:
@@ -73,8 +77,7 @@ class Risk(enum.IntEnum):
     HIGH = 3
 
 
-@dataclass(frozen=True)
-class SourceRow:
+class SourceRow(NamedTuple):
     id: int
     region: str
     enterprise: str
@@ -91,8 +94,7 @@ class SourceRow:
         return source_number(self.id)
 
 
-@dataclass(frozen=True)
-class PlanRow:
+class PlanRow(NamedTuple):
     id: int
     ref: str
     region: str
@@ -102,19 +104,10 @@ class PlanRow:
     project_codes: tuple[str, ...]
 
 
-@dataclass(frozen=True)
-class DrawRow:
-    plan_id: int
-    source_id: int
-    amount: Decimal
-
-
-@dataclass(frozen=True)
-class LedgerRow:
+class LedgerRow(NamedTuple):
     """A ledger project that names a plan reference (its figures as the agency typed them)."""
 
     project_code: str
-    region: str
     replacement_plan_ref: str
     new_capacity: Decimal | None
     replaced_capacity: Decimal | None
@@ -123,13 +116,14 @@ class LedgerRow:
 
 @dataclass
 class SharedSource:
-    """A source drawn by more than one plan."""
+    """A source drawn by more than one plan; `draws` are filled for the items shown."""
 
     source: SourceRow
-    draws: list[tuple[PlanRow, Decimal]]
+    plans: int
     drawn: Decimal
     risk: Risk
     reasons: list[str]
+    draws: list[tuple[PlanRow, Decimal]] = field(default_factory=list)
 
 
 @dataclass
@@ -154,72 +148,71 @@ class CrossRegionDraw:
 
 @dataclass
 class CrossChecks:
+    """The three lists, each sorted by risk (then size); `counts` are the full lengths when
+    the lists hold only the first items."""
+
     shared_sources: list[SharedSource] = field(default_factory=list)
     ledger_mismatches: list[LedgerMismatch] = field(default_factory=list)
     cross_region: list[CrossRegionDraw] = field(default_factory=list)
+    counts: dict[str, int] = field(default_factory=dict)
 
 
-def cross_checks(sources: Iterable[SourceRow], plans: Iterable[PlanRow],
-                 draws: Iterable[DrawRow], ledger: Iterable[LedgerRow],
-                 ineligible: frozenset[str], as_of: date) -> CrossChecks:
-    """The three cross-checks over the live draws of registered (not withdrawn) plans, each
-    list sorted by risk, then by size."""
-    source_by_id = {s.id: s for s in sources}
-    plan_by_id = {p.id: p for p in plans}
-    by_source: dict[int, list[tuple[PlanRow, Decimal]]] = defaultdict(list)
-    drawn_by_plan: dict[int, Decimal] = defaultdict(Decimal)
-    result = CrossChecks()
-    for draw in draws:
-        plan = plan_by_id.get(draw.plan_id)
-        source = source_by_id.get(draw.source_id)
-        if plan is None or source is None:
-            continue
-        by_source[source.id].append((plan, draw.amount))
-        drawn_by_plan[plan.id] += draw.amount
-        if source.region != plan.region:
-            result.cross_region.append(CrossRegionDraw(
-                source, plan, draw.amount,
-                Risk.MEDIUM if source.family != plan.family else Risk.LOW))
-    for source_id, plan_draws in by_source.items():
-        if len({plan.id for plan, _ in plan_draws}) < 2:
-            continue
-        source = source_by_id[source_id]
-        drawn = sum((amount for _, amount in plan_draws), Decimal(0))
-        reasons = []
-        if len({plan.region for plan, _ in plan_draws}) > 1:
-            reasons.append("plans_in_several_regions")
-        if source.flags & ineligible:
-            reasons.append("source_ineligible")
-        if source.shutdown_date is None or source.shutdown_date > as_of:
-            reasons.append("source_not_shut_down")
-        if drawn > source.capacity:
-            reasons.append("source_over_drawn")
-        risk = Risk.HIGH if reasons else Risk.MEDIUM
-        result.shared_sources.append(SharedSource(source, plan_draws, drawn, risk, reasons))
-    ledger_by_key: dict[str, list[LedgerRow]] = defaultdict(list)
+def shared_source(source: SourceRow, plans: int, regions: int, drawn: Decimal,
+                  ineligible: frozenset[str], as_of: date) -> SharedSource:
+    """A source drawn by `plans` (≥ 2) plans in `regions` regions: high risk when the plans
+    lie in several regions (the classic 一女多嫁), or the source is ineligible, not shut down
+    by `as_of` or over-drawn; medium otherwise (sharing within capacity is allowed)."""
+    reasons = []
+    if regions > 1:
+        reasons.append("plans_in_several_regions")
+    if source.flags & ineligible:
+        reasons.append("source_ineligible")
+    if source.shutdown_date is None or source.shutdown_date > as_of:
+        reasons.append("source_not_shut_down")
+    if drawn > source.capacity:
+        reasons.append("source_over_drawn")
+    return SharedSource(source, plans, drawn, Risk.HIGH if reasons else Risk.MEDIUM, reasons)
+
+
+def sort_shared(items: list[SharedSource]) -> list[SharedSource]:
+    return sorted(items, key=lambda s: (-s.risk, -s.plans, -s.drawn, s.source.id))
+
+
+def cross_region_risk(source_family: str, plan_family: str) -> Risk:
+    """Drawing across regions is allowed; it is medium risk only when the families differ."""
+    return Risk.MEDIUM if source_family != plan_family else Risk.LOW
+
+
+def ledger_mismatches(plans: Iterable[PlanRow], drawn_by_plan: dict[int, Decimal],
+                      ledger: Iterable[LedgerRow]) -> list[LedgerMismatch]:
+    """Plans whose ledger rows disagree with them, sorted by risk, then number of problems."""
+    by_key: dict[str, list[LedgerRow]] = defaultdict(list)
     for row in ledger:
-        ledger_by_key[plan_key(row.replacement_plan_ref)].append(row)
-    for plan in plan_by_id.values():
-        mismatch = _ledger_mismatch(plan, drawn_by_plan[plan.id], ledger_by_key.get(
-            plan_key(plan.ref), []))
+        by_key[plan_key(row.replacement_plan_ref)].append(row)
+    found = []
+    for plan in plans:
+        mismatch = ledger_mismatch(plan, drawn_by_plan.get(plan.id, Decimal(0)),
+                                   by_key.get(plan_key(plan.ref), []))
         if mismatch is not None:
-            result.ledger_mismatches.append(mismatch)
-    result.shared_sources.sort(key=lambda s: (-s.risk, -len(s.draws), -s.drawn, s.source.id))
-    result.ledger_mismatches.sort(key=lambda m: (-m.risk, -len(m.problems), m.plan.ref))
-    result.cross_region.sort(key=lambda c: (-c.risk, -c.amount, c.source.id, c.plan.id))
-    return result
+            found.append(mismatch)
+    found.sort(key=lambda m: (-m.risk, -len(m.problems), m.plan.ref))
+    return found
 
 
-def _ledger_mismatch(plan: PlanRow, drawn: Decimal, rows: list[LedgerRow]
-                     ) -> LedgerMismatch | None:
-    """Problems between a plan and the ledger rows that name it (or that it names)."""
+def ledger_mismatch(plan: PlanRow, drawn: Decimal, rows: list[LedgerRow]
+                    ) -> LedgerMismatch | None:
+    """Problems between a plan and the ledger rows that name it (or that it names): high risk
+    when the ledger claims more replaced capacity or more new capacity than the registry
+    holds, or another product family; medium for other differences."""
     problems: list[dict] = []
     risk = Risk.MEDIUM
-    named = {row.project_code for row in rows}
-    for code in plan.project_codes:
-        if code not in named:
-            problems.append({"kind": "project_not_citing_plan", "project_code": code})
-    listed = set(plan.project_codes)
+    if plan.project_codes:
+        named = {row.project_code for row in rows}
+        problems.extend({"kind": "project_not_citing_plan", "project_code": code}
+                        for code in plan.project_codes if code not in named)
+    if not rows:
+        return LedgerMismatch(plan, drawn, problems, risk) if problems else None
+    listed = plan.project_codes
     new_total = Decimal(0)
     replaced_total = Decimal(0)
     for row in rows:
@@ -229,15 +222,17 @@ def _ledger_mismatch(plan: PlanRow, drawn: Decimal, rows: list[LedgerRow]
             problems.append({"kind": "family_differs", "project_code": row.project_code,
                              "ledger": row.family, "registry": plan.family})
             risk = Risk.HIGH
-        new_total += row.new_capacity or 0
-        replaced_total += row.replaced_capacity or 0
-    if rows and replaced_total != drawn:
+        if row.new_capacity is not None:
+            new_total += row.new_capacity
+        if row.replaced_capacity is not None:
+            replaced_total += row.replaced_capacity
+    if replaced_total != drawn:
         # More retired capacity in the ledger than the plan holds is what let R03 pass.
         problems.append({"kind": "replaced_differs", "project_code": "",
                          "ledger": replaced_total, "registry": drawn})
         if replaced_total > drawn:
             risk = Risk.HIGH
-    if rows and new_total != plan.new_capacity:
+    if new_total != plan.new_capacity:
         problems.append({"kind": "new_capacity_differs", "project_code": "",
                          "ledger": new_total, "registry": plan.new_capacity})
         if new_total > plan.new_capacity:

@@ -35,6 +35,8 @@ from .workbook import PLAN_COLUMNS, SOURCE_COLUMNS, write_template
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 LIST_LIMIT = 500
+# Rows of each cross-check shown on the page (the riskiest first); the export has them all.
+CROSS_CHECK_ROWS = 100
 
 
 def _lang() -> str:
@@ -247,9 +249,10 @@ def _require_cross_checks(user) -> None:
 @login_required
 def cross_checks(request: HttpRequest) -> HttpResponse:
     _require_cross_checks(request.user)
-    checks = queries.cross_checks_now()
+    rows = CROSS_CHECK_ROWS
+    checks = queries.cross_checks_now(limit=rows)
     return render(request, "screening/registry/cross_checks.html", {
-        "checks": checks, "risk_label": risk_label,
+        "checks": checks, "rows": rows, "counts": checks.counts,
         "shared": [(item, risk_label(item.risk), [reason_label(r) for r in item.reasons])
                    for item in checks.shared_sources],
         "mismatches": [(item, risk_label(item.risk),

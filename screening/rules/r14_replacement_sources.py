@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import unicodedata
 from decimal import Decimal
+from functools import lru_cache
 
 from .text import jdate, jnum, num, ratio_text, ratio_text_zh
 from .types import Finding, Outcome, PlanFacts, SourceDrawFacts
@@ -29,14 +30,17 @@ _REASON_EN = {"subsidised": "retired with public subsidies",
               "mandatory_elimination": "on a mandatory-elimination list"}
 
 
+@lru_cache(maxsize=65536)
 def plan_key(ref: str | None) -> str:
     """The form in which a plan reference is matched: NFKC-folded (full-width letters, digits
-    and brackets become half-width), white space and invisible characters removed."""
+    and brackets become half-width), white space and invisible characters removed. Cached: a
+    row's reference is looked up by `applies` and again by `evaluate`."""
     if not ref:
         return ""
     folded = unicodedata.normalize("NFKC", ref)
-    return "".join(ch for ch in folded if not ch.isspace() and unicodedata.category(ch) not in
-                   ("Cc", "Cf"))
+    if not folded.isprintable():  # control or format characters (Cc, Cf) somewhere
+        folded = "".join(ch for ch in folded if unicodedata.category(ch) not in ("Cc", "Cf"))
+    return "".join(folded.split())
 
 
 def plan_of(facts) -> PlanFacts | None:
@@ -48,8 +52,16 @@ def plan_of(facts) -> PlanFacts | None:
     return facts.context.replacement_plans.get(plan_key(ref))
 
 
+# The plan `applies` found for the row being screened, so `evaluate` need not look it up
+# again; keyed by the Facts object itself (a tuple is replaced whole: safe across threads).
+_last_found: tuple[object, PlanFacts | None] = (None, None)
+
+
 def applies(facts) -> bool:
-    return plan_of(facts) is not None
+    global _last_found
+    plan = plan_of(facts)
+    _last_found = (facts, plan)
+    return plan is not None
 
 
 def _source_problems(draw: SourceDrawFacts, plan: PlanFacts, as_of, ineligible: frozenset[str]
@@ -92,7 +104,9 @@ def _source_problems(draw: SourceDrawFacts, plan: PlanFacts, as_of, ineligible: 
 
 
 def evaluate(facts) -> tuple[Finding, ...]:
-    plan = plan_of(facts)
+    found_for, plan = _last_found
+    if found_for is not facts:
+        plan = plan_of(facts)
     assert plan is not None  # guaranteed by applies()
     p, params, as_of = facts.project, facts.params, facts.context.as_of
     key_area = facts.context.key_air_area

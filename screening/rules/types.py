@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from types import MappingProxyType
+from typing import NamedTuple
 
 
 class Sector(enum.StrEnum):
@@ -190,9 +191,9 @@ class Screening:
     findings: tuple[Finding, ...]
 
 
-@dataclass(frozen=True, slots=True)
-class SourceDrawFacts:
-    """One live draw of a registered plan, with what R14 needs to know about its source."""
+class SourceDrawFacts(NamedTuple):
+    """One live draw of a registered plan, with what R14 needs to know about its source.
+    (A named tuple: the registry's facts are built by the thousand for each batch.)"""
 
     source_number: str
     enterprise: str
@@ -205,11 +206,10 @@ class SourceDrawFacts:
     amount: Decimal  # what this plan draws
     shutdown_date: date | None
     dismantled_date: date | None
-    ineligibility: frozenset[str]  # the source's flags (registry.eligibility.REASONS)
+    ineligibility: frozenset[str]  # the source's flags (rules.params.SOURCE_INELIGIBILITY_…)
 
 
-@dataclass(frozen=True, slots=True)
-class PlanFacts:
+class PlanFacts(NamedTuple):
     """A registered capacity-replacement plan as R14 reads it (issue 17)."""
 
     ref: str

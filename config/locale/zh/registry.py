@@ -185,4 +185,6 @@ T = {
     "Does not exist or is outside your regions.": "不存在或不在您的地区范围内。",
     "Rules": "规则",
     "Parameters": "参数",
+    "Each list shows its %(rows)s riskiest items; the export has them all.":
+        "每个列表显示风险最高的%(rows)s项；导出文件包含全部。",
 }
