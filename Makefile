@@ -61,6 +61,7 @@ bench: setup $(VENV)/.bench-installed
 	$(PY) bench/screen_ledger.py
 	$(PY) bench/monthly_report.py
 	$(PY) bench/import_ledger.py
+	$(PY) bench/registry.py
 
 # Issue 9: hostile files (with the 50 MB import), access matrix, races on PostgreSQL,
 # deployment checks, the running stack, faults injected (bench/faults.py) and the load run

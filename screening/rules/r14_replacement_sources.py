@@ -59,7 +59,10 @@ _last_found: tuple[object, PlanFacts | None] = (None, None)
 
 def applies(facts) -> bool:
     global _last_found
-    plan = plan_of(facts)
+    ref = facts.project.replacement_plan_ref
+    if not ref:  # most rows: no lookup at all
+        return False
+    plan = facts.context.replacement_plans.get(plan_key(ref))
     _last_found = (facts, plan)
     return plan is not None
 
