@@ -52,13 +52,33 @@ def draw_fits(capacity: Decimal, drawn: Decimal, amount: Decimal) -> bool:
 
 
 def is_natural_person_code(uscc: str) -> bool:
-    """True when a credit code belongs to a natural person's business: registration category 92
-    (个体工商户, GB 32100), or anything that is not a credit code of an organisation (an
-    identity-card number typed in its place). The public list never shows these."""
+    """True when a code may belong to a natural person: registration category 92 (个体工商户,
+    GB 32100), an identity-card number, or anything that is not a valid organisation credit
+    code (check character included). The public list never shows these."""
+    from ..ledger.validate import USCC_CHARSET, uscc_check_character
+
     code = (uscc or "").strip().upper()
-    if len(code) != 18 or code[:2] == "92":
+    if len(code) != 18 or code[:2] == "92" or _looks_like_identity_card(code):
         return True
-    return code[0] not in "123456789ANY" or not code[2:8].isdigit()
+    if any(char not in USCC_CHARSET for char in code):
+        return True
+    return uscc_check_character(code[:17]) != code[17]
+
+
+_ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+
+
+def _looks_like_identity_card(code: str) -> bool:
+    """An 18-character resident identity-card number (GB 11643): 17 digits, a valid date of
+    birth and its ISO 7064 check character."""
+    if not code[:17].isdigit() or not (code[17].isdigit() or code[17] == "X"):
+        return False
+    try:
+        date(int(code[6:10]), int(code[10:12]), int(code[12:14]))
+    except ValueError:
+        return False
+    total = sum(int(char) * weight for char, weight in zip(code[:17], _ID_WEIGHTS, strict=True))
+    return "10X98765432"[total % 11] == code[17]
 
 
 def public_uscc(uscc: str) -> str:

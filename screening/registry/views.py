@@ -286,9 +286,8 @@ def public_plans(request: HttpRequest) -> HttpResponse:
             "retired": sum((d.amount for d in plan.live_draws), 0),
             "draws": [{"draw": d, "uscc": public_uscc(d.source.uscc)} for d in plan.live_draws],
         })
-    response = render(request, "screening/registry/public.html", {"plans": plans})
-    response["Cache-Control"] = "public, max-age=300"
-    return response
+    # Not marked cacheable: the page header greets a signed-in visitor by name.
+    return render(request, "screening/registry/public.html", {"plans": plans})
 
 
 # -- uploads ----------------------------------------------------------------------------------
