@@ -142,21 +142,36 @@ def evaluate(facts) -> tuple[Finding, ...]:
                   f"{'exceed' if need.strict else 'reach'} {num(required)} {unit}")
     warnings: list[str] = []
     sources = []
+    listed_zh: list[str] = []
+    listed_en: list[str] = []
+    ineligible = params.replacement_source_ineligible
     for draw in plan.draws:
-        codes, s_zh, s_en, s_warn = _source_problems(
-            draw, plan, as_of, params.replacement_source_ineligible)
-        problems.extend(c for c in codes if c not in problems)
-        zh.extend(s_zh)
-        en.extend(s_en)
-        warnings.extend(w for w in s_warn if w not in warnings)
+        shutdown, dismantled = draw.shutdown_date, draw.dismantled_date
+        if (draw.drawn_total > draw.capacity or draw.family != plan.family
+                or draw.capacity_unit != unit or shutdown is None or shutdown > as_of
+                or (draw.ineligibility and draw.ineligibility & ineligible)):
+            codes, s_zh, s_en, s_warn = _source_problems(draw, plan, as_of, ineligible)
+            problems.extend(c for c in codes if c not in problems)
+            zh.extend(s_zh)
+            en.extend(s_en)
+            codes = codes + s_warn
+        else:  # the usual case: nothing wrong but perhaps the dismantling
+            s_warn = ([] if dismantled is not None and dismantled <= as_of
+                      else ["source_not_dismantled"])
+            codes = s_warn
+        if s_warn and not warnings:
+            warnings.append("source_not_dismantled")
+        amount = num(draw.amount)
+        listed_zh.append(f"{draw.source_number}（{draw.enterprise}{draw.equipment}）{amount}{unit}")
+        listed_en.append(f"{draw.source_number} ({draw.enterprise} {draw.equipment}) {amount} "
+                         f"{unit}")
         sources.append({
             "source": draw.source_number, "enterprise": draw.enterprise,
             "equipment": draw.equipment, "region": draw.region, "family": draw.family,
             "amount": jnum(draw.amount), "capacity": jnum(draw.capacity),
             "drawn_total": jnum(draw.drawn_total), "capacity_unit": draw.capacity_unit,
-            "shutdown_date": jdate(draw.shutdown_date),
-            "dismantled_date": jdate(draw.dismantled_date),
-            "problems": codes + s_warn,
+            "shutdown_date": jdate(shutdown), "dismantled_date": jdate(dismantled),
+            "problems": codes,
         })
     values = {
         "replacement_plan_ref": plan.ref,
@@ -174,10 +189,8 @@ def evaluate(facts) -> tuple[Finding, ...]:
         "problems": problems,
         "warnings": warnings,
     }
-    listed_zh = "；".join(f"{d.source_number}（{d.enterprise}{d.equipment}）{num(d.amount)}{unit}"
-                         for d in plan.draws) or "无"
-    listed_en = "; ".join(f"{d.source_number} ({d.enterprise} {d.equipment}) {num(d.amount)} "
-                          f"{unit}" for d in plan.draws) or "none"
+    listed_zh = "；".join(listed_zh) or "无"
+    listed_en = "; ".join(listed_en) or "none"
     if need is not None:
         head_zh = (f"置换方案{plan.ref}建设{plan.family}产能{num(built)}{unit}，须按"
                    f"{ratio_text_zh(need.ratio, need.strict)}置换，提取退出产能{listed_zh}")
