@@ -63,6 +63,7 @@ bench: setup $(VENV)/.bench-installed
 	$(PY) bench/monthly_report.py
 	$(PY) bench/import_ledger.py
 	$(PY) bench/working_days.py
+	$(PY) bench/registry.py
 
 # Issue 9: hostile files (with the 50 MB import), access matrix, races on PostgreSQL,
 # deployment checks, the running stack, faults injected (bench/faults.py) and the load run

@@ -16,6 +16,7 @@ NAV_ITEMS = [
     ("screening:cases", _("Review cases")),
     ("screening:warnings", _("Early warning")),
     ("screening:reports", _("Reports")),
+    ("screening:registry", _("Capacity replacement")),
     ("screening:rule_sets", _("Rule sets")),
     ("screening:regions", _("Regions")),
 ]

@@ -248,6 +248,7 @@ SPECTACULAR_SETTINGS = {
         "EvaluationKindEnum": "screening.models.workflow.EvaluationKind",
         "DispositionEnum": "screening.api.schema_enums.DISPOSITIONS",
         "OrderableDispositionEnum": "screening.api.schema_enums.ORDERABLE_DISPOSITIONS",
+        "RegistryUploadKindEnum": "screening.models.registry.RegistryUploadKind",
     },
 }
 

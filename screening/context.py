@@ -12,6 +12,7 @@ from datetime import date, datetime, time
 from django.utils import timezone
 
 from .models import AnnualResult, IndicatorMonth, Region, RegionAttribute, RegionAttributeKind
+from .registry.facts import LazyPlans
 from .rules.types import BarometerMonth, ScreeningContext, Tier
 
 
@@ -54,6 +55,8 @@ class ContextResolver:
             ).values_list("region_id", "dual_control_met", "pollutant_met")
         }
         self._cache: dict[str, ScreeningContext] = {}
+        # One registry for the whole batch, read on its first use (R14, issue 17).
+        self._plans = LazyPlans()
 
     def _chain(self, region_id: int):
         """The region, then its parents, stopping before the province."""
@@ -92,6 +95,7 @@ class ContextResolver:
             barometer=barometer,
             missed_dual_control_last_year=not dual_met,
             missed_pollutant_target_last_year=not pollutant_met,
+            replacement_plans=self._plans,
         )
         self._cache[code] = context
         return context

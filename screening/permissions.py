@@ -121,3 +121,31 @@ def can_view_rule_sets(user: User) -> bool:
 
 def is_read_only(user: User) -> bool:
     return user.role == Role.OBSERVER and not user.is_administrator
+
+
+# --- The capacity-replacement registry (issue 17) ------------------------------------------
+
+def can_edit_registry(user: User, region: Region | int) -> bool:
+    """Sources and plans are entered by agencies for their own regions and by the provincial
+    reviewer (and administrators) for any region, the same scoping as the ledger."""
+    if user.is_administrator:
+        return True
+    if user.role == Role.PROVINCIAL_REVIEWER:
+        return is_province_user(user)
+    return user.role == Role.AGENCY and may_see_region(user, region)
+
+
+def can_enter_registry(user: User) -> bool:
+    """Whether the user may enter anything in the registry at all (shows the forms)."""
+    return user.is_administrator or user.role in (Role.AGENCY, Role.PROVINCIAL_REVIEWER)
+
+
+def can_publish_plans(user: User) -> bool:
+    """Publishing a plan in the public list (公告) is the provincial reviewer's decision."""
+    return user.is_administrator or (
+        user.role == Role.PROVINCIAL_REVIEWER and is_province_user(user))
+
+
+def can_view_registry_cross_checks(user: User) -> bool:
+    """The cross-checks compare plans and sources across regions: province-wide users only."""
+    return user.is_authenticated and is_province_user(user)

@@ -2,6 +2,7 @@ from django.urls import path
 
 from . import urls_cases, urls_ledger, urls_reports, urls_warnings, views
 from .documents import urls as documents_urls
+from .registry import urls as urls_registry
 
 app_name = "screening"
 
@@ -13,5 +14,5 @@ urlpatterns = [
 ]
 
 urlpatterns += (urls_ledger.urlpatterns + urls_cases.urlpatterns + urls_warnings.urlpatterns
-                + urls_reports.urlpatterns)
+                + urls_reports.urlpatterns + urls_registry.urlpatterns)
 urlpatterns += documents_urls.urlpatterns  # decision documents (issue 18)

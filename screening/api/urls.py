@@ -8,6 +8,7 @@ from drf_spectacular.views import (
 )
 
 from ..documents import api as documents_api
+from ..registry import api as registry
 from . import views, views_cases, views_ledger
 from .errors import not_found
 
@@ -47,5 +48,20 @@ urlpatterns = [
     path("barometer/", views.BarometerList.as_view(), name="barometer"),
     path("rule-sets/", views.RuleSetList.as_view(), name="rule_sets"),
     path("rule-sets/<str:name>/", views.RuleSetDetail.as_view(), name="rule_set"),
+    path("registry/sources/", registry.SourceList.as_view(), name="registry_sources"),
+    path("registry/sources/<int:pk>/", registry.SourceDetail.as_view(), name="registry_source"),
+    path("registry/plans/", registry.PlanList.as_view(), name="registry_plans"),
+    path("registry/plans/<int:pk>/", registry.PlanDetail.as_view(), name="registry_plan"),
+    path("registry/plans/<int:pk>/draws/", registry.PlanDraw.as_view(),
+         name="registry_plan_draw"),
+    path("registry/plans/<int:pk>/withdraw/", registry.PlanWithdraw.as_view(),
+         name="registry_plan_withdraw"),
+    path("registry/plans/<int:pk>/publish/", registry.PlanPublish.as_view(),
+         name="registry_plan_publish"),
+    path("registry/uploads/", registry.UploadCreate.as_view(), name="registry_uploads"),
+    path("registry/uploads/<int:pk>/apply/", registry.UploadApply.as_view(),
+         name="registry_upload_apply"),
+    path("registry/cross-checks/", registry.CrossChecks.as_view(),
+         name="registry_cross_checks"),
     re_path(r"^.*$", not_found, name="not_found"),
 ]

@@ -96,3 +96,15 @@ from .documents import (  # noqa: E402  (decision documents, issue 18)
 )
 
 __all__ += ["DecisionDocument", "DocumentCounter", "DocumentKind", "IssuingOffice"]
+from .registry import (  # noqa: E402  (capacity-replacement registry, issue 17)
+    CapacityDraw,
+    CapacitySource,
+    PlanStatus,
+    RegistryUpload,
+    RegistryUploadKind,
+    RegistryUploadStatus,
+    ReplacementPlan,
+)
+
+__all__ += ["CapacityDraw", "CapacitySource", "PlanStatus", "RegistryUpload",
+            "RegistryUploadKind", "RegistryUploadStatus", "ReplacementPlan"]

@@ -35,6 +35,7 @@ REQUIRED_PARAMETERS = (
     "project_warning_yellow_share",
     "products",
     "family_sectors",
+    "replacement_source_ineligible",
 )
 # Parameters a rule set may lack (older or administrator-made rule sets): without
 # products_without_benchmark only the benchmark table's keys are products; without
@@ -44,6 +45,9 @@ KEY_AREA_CAPACITY_BAN = "key_area_capacity_ban"
 
 # Capacity-replacement ratios are one parameter per group of families sharing one source.
 REPLACEMENT_PREFIX = "replacement_ratio_"
+# Why retired capacity may be unusable for replacement (R14); a rule set lists the ones that
+# apply under it in `replacement_source_ineligible`, and each source records which it has.
+SOURCE_INELIGIBILITY_REASONS = ("subsidised", "mandatory_elimination")
 
 
 @dataclass(frozen=True, slots=True)
@@ -158,6 +162,7 @@ class RuleParameters:
     # Product keys accepted in the ledger without a benchmark row (氧化铝), key → family.
     products_without_benchmark: Mapping[str, str] = field(default_factory=dict)
     key_area_capacity_ban: CapacityBan | None = None
+    replacement_source_ineligible: frozenset[str] = frozenset()
 
     # -- lookups ----------------------------------------------------------------------------
 
@@ -310,6 +315,9 @@ class RuleParameters:
             ),
             products_without_benchmark=MappingProxyType(unbenchmarked),
             key_area_capacity_ban=ban,
+            replacement_source_ineligible=_ineligibility(
+                *param("replacement_source_ineligible")
+            ),
         )
 
 
@@ -357,6 +365,17 @@ def _text_list(value: Any, where: str) -> list[str]:
 
 def _text_set(value: Any, where: str) -> frozenset[str]:
     return frozenset(_text_list(value, where))
+
+
+def _ineligibility(value: Any, where: str) -> frozenset[str]:
+    """The reasons that make retired capacity unusable (R14); an empty list is allowed."""
+    if not isinstance(value, list):
+        raise ValueError(f"{where}: must be a list of reasons")
+    reasons = frozenset(_text(item, where) for item in value)
+    unknown = sorted(reasons.difference(SOURCE_INELIGIBILITY_REASONS))
+    if unknown:
+        raise ValueError(f"{where}: unknown reasons {unknown}")
+    return reasons
 
 
 def _products(value: Any, where: str) -> dict[str, ProductSpec]:

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+from . import r14_replacement_sources as r14
 from .barometer import red_run_at_end
 from .params import ProductSpec, RuleParameters
 from .text import (
@@ -988,6 +989,7 @@ RULES: tuple[Rule, ...] = (
     Rule("R11", "(十五)", _is_planned, _r11),
     Rule("R12", "(十)", _is_operating, _r12),
     Rule("R13", "(四)3, (五), (十二)", _always, _r13),
+    Rule(r14.ID, r14.CLAUSE, r14.applies, r14.evaluate),
     Rule("R15", R15_CLAUSE, _r15_applies, _r15),
 )
 RULES_BY_ID = {rule.id: rule for rule in RULES}
@@ -1010,6 +1012,7 @@ RULE_PARAMETERS: dict[str, tuple[str, ...]] = {
     "R11": (),
     "R12": ("diagnosis_interval_years",),
     "R13": (),
+    r14.ID: r14.PARAMETERS,
     "R15": ("key_area_capacity_ban", "products_without_benchmark"),
 }
 
@@ -1044,6 +1047,8 @@ RULE_TITLES: dict[str, tuple[str, str]] = {
     "R12": ("节能诊断和清洁生产审核五年一次（存量）",
             "Energy diagnosis and cleaner-production audit every five years (operating)"),
     "R13": ("符合产业政策和规划", "Fits industrial policy and plans"),
+    "R14": ("产能置换来源核验（登记的置换方案和退出产能）",
+            "Replacement sources verified (registered plans and retired capacity)"),
     "R15": ("重点区域严禁新增氧化铝、煤化工产能（拟建）",
             "No new alumina or coal-chemical capacity in key air-pollution areas (planned)"),
 }

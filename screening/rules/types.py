@@ -8,9 +8,12 @@ rule set.
 from __future__ import annotations
 
 import enum
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from types import MappingProxyType
+from typing import NamedTuple
 
 
 class Sector(enum.StrEnum):
@@ -140,6 +143,10 @@ class BarometerMonth:
     tier: Tier | None
 
 
+def _no_plans() -> Mapping[str, PlanFacts]:
+    return MappingProxyType({})
+
+
 @dataclass(frozen=True, slots=True)
 class ScreeningContext:
     """What the engine needs to know about the project's region on the screening date.
@@ -155,6 +162,9 @@ class ScreeningContext:
     barometer: tuple[BarometerMonth, ...] = ()
     missed_dual_control_last_year: bool = False
     missed_pollutant_target_last_year: bool = False
+    # The capacity-replacement registry's plans by reference key (registry.keys.plan_key),
+    # read in bulk for a whole screening batch; R14 applies only to rows naming one of them.
+    replacement_plans: Mapping[str, PlanFacts] = field(default_factory=_no_plans)
 
 
 @dataclass(frozen=True, slots=True)
@@ -179,3 +189,33 @@ class Screening:
     verdict: Verdict
     disposition: Disposition
     findings: tuple[Finding, ...]
+
+
+class SourceDrawFacts(NamedTuple):
+    """One live draw of a registered plan, with what R14 needs to know about its source.
+    (A named tuple: the registry's facts are built by the thousand for each batch.)"""
+
+    source_number: str
+    enterprise: str
+    equipment: str
+    region: str
+    family: str
+    capacity: Decimal
+    capacity_unit: str
+    drawn_total: Decimal  # all live draws on the source, by every plan in every region
+    amount: Decimal  # what this plan draws
+    shutdown_date: date | None
+    dismantled_date: date | None
+    ineligibility: frozenset[str]  # the source's flags (rules.params.SOURCE_INELIGIBILITY_…)
+
+
+class PlanFacts(NamedTuple):
+    """A registered capacity-replacement plan as R14 reads it (issue 17)."""
+
+    ref: str
+    withdrawn: bool
+    region: str
+    family: str
+    new_capacity: Decimal
+    capacity_unit: str
+    draws: tuple[SourceDrawFacts, ...] = ()

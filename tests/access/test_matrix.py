@@ -55,7 +55,7 @@ PERSONAS = {
     "anonymous": (None, None, set()),
 }
 PUBLIC = {"accounts:login", "set_language", "api:schema", "api:docs", "api:redoc",
-          "screening:digest_unsubscribe"}
+          "screening:digest_unsubscribe", "screening:registry_public"}
 SKIP = {"api:not_found": "catch-all 404 of the API",
         "accounts:logout": "would end the session under test (GET is still tried)"}
 LIST_FILTERS = ("region", "region_code")

@@ -14,6 +14,7 @@ from screening.demo import (
 )
 from screening.models import DemoSeed
 from screening.documents.demo import seed_demo_offices
+from screening.registry.demo import seed_demo_registry
 from screening.warnings_demo import seed_demo_indicators
 
 
@@ -59,9 +60,10 @@ class Command(BaseCommand):
             months = seed_demo_indicators()
             uploads = seed_demo_ledger()
             cases = seed_demo_cases()
+            plans = seed_demo_registry()
             record_demo_seeded(uploads, forced=force)
         self.stdout.write(f"indicator months: {months}, ledgers uploaded: {len(uploads)}, "
-                          f"cases opened: {cases}")
+                          f"cases opened: {cases}, replacement plans: {plans}")
         self.stdout.write(f"Demo users (DEMO ONLY, password for all: {DEMO_PASSWORD}):")
         for demo in users:
             self.stdout.write(f"  {demo.username:<12} {demo.role.label:<22} {demo.region_code}")
