@@ -17,8 +17,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
+from django.utils import translation
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext, pgettext
+from django.utils.translation import gettext_lazy, ngettext
 
 # --- Sections, in the order a reader weighs them ----------------------------------------------
 
@@ -107,7 +108,7 @@ class Detail:
     @property
     def tail_summary(self) -> str:
         """What the routine tail holds, section by section: "Energy diagnoses due 40, …"."""
-        return pgettext("list of names", ", ").join(
+        return separator("names").join(
             f"{title} {number(count)}" for title, count in self.left_out)
 
 
@@ -232,6 +233,16 @@ class HeadlineLine:
     critical: bool
 
 
+# Punctuation between the parts of a line, by the language being written.
+_SEPARATORS = {"names": (", ", "、"), "figures": (", ", "，"), "clauses": ("; ", "；")}
+
+
+def separator(kind: str) -> str:
+    """", " or "、" between names, ", " or "，" between figures, "; " or "；" between clauses."""
+    english, chinese = _SEPARATORS[kind]
+    return chinese if (translation.get_language() or "").startswith("zh") else english
+
+
 def number(value: int) -> str:
     """A count as the pages show it: thousands separated."""
     return f"{value:,}"
@@ -239,11 +250,11 @@ def number(value: int) -> str:
 
 def names(regions: Sequence[str], at_most: int = 6) -> str:
     """Region names for a line: all of a few, else the first ones and how many more."""
-    separator = pgettext("list of names", ", ")
+    joiner = separator("names")
     if len(regions) <= at_most:
-        return separator.join(regions)
+        return joiner.join(regions)
     rest = len(regions) - at_most
-    return separator.join(regions[:at_most]) + ngettext(
+    return joiner.join(regions[:at_most]) + ngettext(
         " and %(count)s more", " and %(count)s more", rest) % {"count": number(rest)}
 
 
@@ -258,9 +269,14 @@ def change(current: int, previous: int | None) -> str:
     return _("%(change)s on last month") % {"change": f"{sign}{number(abs(delta))}"}
 
 
+def aside(text: str, inner: str) -> str:
+    """`text (inner)`, with the parentheses of the language being written."""
+    return _("%(text)s (%(aside)s)") % {"text": text, "aside": inner}
+
+
 def _with_change(text: str, current: int, previous: int | None) -> str:
     moved = change(current, previous)
-    return f"{text} ({moved})" if moved else text
+    return aside(text, moved) if moved else text
 
 
 def _escalation_line(key: str, label: str, new: Sequence[str], in_force: Sequence[str],
@@ -272,12 +288,12 @@ def _escalation_line(key: str, label: str, new: Sequence[str], in_force: Sequenc
         parts.append(ngettext("%(count)s region new this period (%(names)s)",
                               "%(count)s regions new this period (%(names)s)", len(new))
                      % {"count": number(len(new)), "names": names(new)})
-    if in_force:
+    if in_force and set(in_force) != set(new):  # all of them new: "new" says it
         parts.append(ngettext("%(count)s region in force (%(names)s)",
                               "%(count)s regions in force (%(names)s)", len(in_force))
                      % {"count": number(len(in_force)), "names": names(in_force)})
-    text = _with_change(f"{label}: " + pgettext("clauses", "; ").join(parts), len(in_force),
-                        previous)
+    text = _with_change(_("%(label)s: %(figures)s") % {
+        "label": label, "figures": separator("clauses").join(parts)}, len(in_force), previous)
     if key == "restrictions":
         subject = (ngettext("%(count)s region newly under restriction",
                             "%(count)s regions newly under restriction", len(new))
@@ -314,8 +330,8 @@ def headline(facts: Facts, links: dict[str, str], previous: Facts | None = None
             "count": number(facts.non_compliant_new)}
         text = short
         if facts.dispositions:
-            text += " (" + pgettext("list of names", ", ").join(
-                f"{label} {number(count)}" for label, count in facts.dispositions) + ")"
+            text = aside(text, separator("names").join(
+                f"{label} {number(count)}" for label, count in facts.dispositions))
         lines.append(HeadlineLine(
             "non_compliant", _with_change(text, facts.non_compliant_new,
                                           previous.non_compliant_new if previous else None),
@@ -324,8 +340,8 @@ def headline(facts: Facts, links: dict[str, str], previous: Facts | None = None
         text = ngettext("%(count)s case waiting for you", "%(count)s cases waiting for you",
                         facts.waiting) % {"count": number(facts.waiting)}
         if facts.waiting_overdue:
-            text += " " + _("(%(count)s of them overdue)") % {
-                "count": number(facts.waiting_overdue)}
+            text = aside(text, _("%(count)s of them overdue") % {
+                "count": number(facts.waiting_overdue)})
         lines.append(HeadlineLine("waiting", text, links.get("waiting", ""),
                                   ngettext("%(count)s case waiting", "%(count)s cases waiting",
                                            facts.waiting) % {"count": number(facts.waiting)},
@@ -369,5 +385,5 @@ def subject(scope: str, lines: Sequence[HeadlineLine], fallback: str, at_most: i
     ranked = sorted((line for line in lines if line.subject),
                     key=lambda line: (not line.critical, SUBJECT_ORDER.index(line.key)))
     fragments = [line.subject for line in ranked[:at_most]]
-    text = pgettext("list of clauses", ", ").join(fragments) if fragments else fallback
+    text = separator("figures").join(fragments) if fragments else fallback
     return _("%(scope)s: %(headline)s") % {"scope": scope, "headline": text}

@@ -362,11 +362,14 @@ def scope_facts(ids: frozenset[int], period: Period, language: str) -> ScopeFact
         sum(e.section == "energy_yellow" for e in energy))
 
 
-def _queue(user: User, today: date, language: str) -> tuple[list[briefing.Entry], int]:
-    """The cases waiting for the user, and how many of them are overdue."""
-    entries, overdue = [], 0
+def _queue(user: User, today: date, language: str, listed: set[int]
+           ) -> tuple[list[briefing.Entry], int, int]:
+    """The cases waiting for the user that the overdue section does not already list, how
+    many cases wait for the user in all, and how many of those are overdue."""
+    entries, waiting, overdue = [], 0, 0
     for case in cases_waiting_for(user).select_related("project", "region").order_by(
             "due_date", "pk"):
+        waiting += 1
         parts = [str(CaseState(case.state).label)]
         late = bool(case.due_date and case.due_date < today)
         if case.due_date:
@@ -376,11 +379,13 @@ def _queue(user: User, today: date, language: str) -> tuple[list[briefing.Entry]
                 "date": case.rectification_deadline.isoformat()})
             late = late or case.rectification_deadline < today
         overdue += late
+        if case.pk in listed:
+            continue
         entries.append(briefing.Entry(
             "queue", case.region.display_name(language),
             f"{case.project.project_code} {case.project.name}", " · ".join(parts),
             absolute("screening:case", case.pk), (case.due_date or date.max, case.pk)))
-    return entries, overdue
+    return entries, waiting, overdue
 
 
 def _upload_entries(user: User, period: Period, language: str) -> list[briefing.Entry]:
@@ -437,9 +442,9 @@ def collect_digest(user: User, period: Period, cache: ScopeCache | None = None
     waiting_overdue = 0
     wanted = briefing.sections_for(user.role)
     if "queue" in wanted:
-        queue, waiting_overdue = _queue(user, period.today, language)
+        queue, waiting, waiting_overdue = _queue(user, period.today, language,
+                                                 {item.case_id for item in facts.overdue})
         entries += queue
-        waiting = len(queue)
     if "uploads" in wanted:
         entries += _upload_entries(user, period, language)
     content.detail = briefing.compose(entries, user.role, routine_limit())

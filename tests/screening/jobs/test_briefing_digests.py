@@ -62,8 +62,7 @@ def section(body: str, title: str) -> str:
 def test_the_agency_headline(data, agency_a, english):
     _message, body, _html = digest_of(agency_a)
     assert headline_of(body) == [
-        "Regional energy-assessment restriction (限批): 1 region new this period (Zhengzhou); "
-        "1 region in force (Zhengzhou)",
+        "Regional energy-assessment restriction (限批): 1 region new this period (Zhengzhou)",
         "3 new non-compliant projects (Stop work and rectify 1, Do not approve 2)",
         "1 case waiting for you",
         "4 cases overdue, up to 3 working days",
@@ -83,9 +82,8 @@ def test_the_city_reviewer_headline(data, city_reviewer_a, english):
 def test_the_province_headline_counts_the_whole_province(data, provincial_reviewer, english):
     _message, body, _html = digest_of(provincial_reviewer)
     assert headline_of(body) == [
-        "Regional energy-assessment restriction (限批): 1 region new this period (Zhengzhou); "
-        "1 region in force (Zhengzhou)",
-        "Reminders (提醒): 1 region new this period (Luoyang); 1 region in force (Luoyang)",
+        "Regional energy-assessment restriction (限批): 1 region new this period (Zhengzhou)",
+        "Reminders (提醒): 1 region new this period (Luoyang)",
         "4 new non-compliant projects (Stop work and rectify 1, Do not approve 3)",
         "4 cases overdue, up to 3 working days",
         f"Projects over their approved energy: {RED_A + RED_B} red, {YELLOW_A} yellow",
@@ -135,8 +133,9 @@ def test_restrictions_and_reminders_come_before_everything_else(data, provincial
                   "Projects over their approved energy (red)", "Cases waiting for you",
                   "Your uploads with errors", "New non-compliant projects",
                   "Projects near their approved energy (yellow)", "Energy diagnoses due"]),
+    # The reviewer's four waiting cases are all overdue: listed once, under "Overdue cases".
     ("city_reviewer_a", ["Regional restrictions and reminders", "Overdue cases",
-                         "Projects over their approved energy (red)", "Cases waiting for you",
+                         "Projects over their approved energy (red)",
                          "New non-compliant projects",
                          "Projects near their approved energy (yellow)",
                          "Energy diagnoses due"]),  # 郑州's tier did not move: no tier line
@@ -186,8 +185,8 @@ def test_the_limit_never_drops_a_red_warning_even_at_zero(data, city_reviewer_a,
     _message, body, _html = digest_of(city_reviewer_a)
     assert section_titles(body) == ["Regional restrictions and reminders", "Overdue cases",
                                     "Projects over their approved energy (red)"]
-    assert "== Cases waiting for you" not in body
-    assert "more routine changes (Cases waiting for you 4, " in body
+    assert "more routine changes (New non-compliant projects 3, Projects near their approved " \
+        f"energy (yellow) {YELLOW_A}, Energy diagnoses due {DIAGNOSES_A}), see all" in body
 
 
 def test_a_first_publication_is_one_line_per_region_and_only_when_it_warns(
