@@ -97,6 +97,11 @@ class BriefSection:
     def shown(self) -> int:
         return sum(len(group.items) for group in self.groups)
 
+    @property
+    def heading(self) -> str:
+        """The title with the section's count: "超期案件（4）"."""
+        return aside(self.title, number(self.total))
+
 
 @dataclass
 class Detail:

@@ -59,7 +59,7 @@ FREQUENCIES = (DigestFrequency.DAILY, DigestFrequency.WEEKLY, DigestFrequency.MO
 def routine_limit() -> int:
     """Routine lines a digest lists before "and N more routine changes" (restrictions,
     reminders, overdue cases and red energy warnings are never cut)."""
-    return getattr(settings, "DIGEST_ROUTINE_LIMIT", 30)
+    return getattr(settings, "DIGEST_ROUTINE_LIMIT", 20)
 
 
 def digest_lease() -> timedelta:

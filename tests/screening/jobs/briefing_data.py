@@ -8,7 +8,8 @@ digest of 2025-06-02 sees it, with far more routine news than a digest lists.
   first month, green (not news).
 - 郑州: 12 operating projects over their approved energy (red), 30 near it (yellow), 40
   energy diagnoses due, 3 projects entered the ledger non-compliant (2 不予审批, 1 停工整改),
-  4 cases overdue at city review, 1 case returned to the agency, one upload with errors.
+  4 cases overdue at city review, 1 case returned to the agency, 1 case in provincial review,
+  one upload with errors.
 - 洛阳: 2 projects in red energy warning, 1 new non-compliant project.
 """
 
@@ -37,6 +38,7 @@ class BriefingData:
     red_codes: list[str] = field(default_factory=list)
     overdue_codes: list[str] = field(default_factory=list)
     returned_code: str = ""
+    forwarded_code: str = ""
     non_compliant_codes: list[str] = field(default_factory=list)
 
 
@@ -132,6 +134,12 @@ def make_briefing_data(agency_a, city_reviewer_a) -> BriefingData:
     case = case_in_state("returned", agency=agency_a, city=city_reviewer_a, project=returned)
     type(case).objects.filter(pk=case.pk).update(due_date=SEND_DAY + timedelta(days=10))
     data.returned_code = returned.project_code
+
+    forwarded = make_project(CITY_A, "郑州待省级审查项目")
+    case = case_in_state("provincial_review", agency=agency_a, city=city_reviewer_a,
+                         project=forwarded)
+    type(case).objects.filter(pk=case.pk).update(due_date=SEND_DAY + timedelta(days=15))
+    data.forwarded_code = forwarded.project_code
 
     upload = LedgerUpload.objects.create(
         region=zz, uploaded_by=agency_a, original_name="郑州台账-2025-06.xlsx", sha256="0" * 64,

@@ -85,18 +85,22 @@ def test_the_province_headline_counts_the_whole_province(data, provincial_review
         "Regional energy-assessment restriction (限批): 1 region new this period (Zhengzhou)",
         "Reminders (提醒): 1 region new this period (Luoyang)",
         "4 new non-compliant projects (Stop work and rectify 1, Do not approve 3)",
+        "1 case waiting for you",
         "4 cases overdue, up to 3 working days",
         f"Projects over their approved energy: {RED_A + RED_B} red, {YELLOW_A} yellow",
     ]
+    assert data.forwarded_code in section(body, "Cases waiting for you")
 
 
 def test_the_observer_reads_the_province_without_a_queue(data, observer, provincial_reviewer,
                                                          english):
     _message, observer_body, _html = digest_of(observer)
     _message, province_body, _html = digest_of(provincial_reviewer)
-    assert headline_of(observer_body) == headline_of(province_body)
+    assert headline_of(observer_body) == [line for line in headline_of(province_body)
+                                          if line != "1 case waiting for you"]
     assert "Cases waiting for you" not in observer_body
-    assert section_titles(observer_body) == section_titles(province_body)
+    assert section_titles(observer_body) == [title for title in section_titles(province_body)
+                                             if title != "Cases waiting for you"]
 
 
 def test_each_headline_line_links_to_its_filtered_list(data, city_reviewer_a, english):
@@ -121,8 +125,9 @@ def test_restrictions_and_reminders_come_before_everything_else(data, provincial
     _message, body, _html = digest_of(provincial_reviewer)
     assert section_titles(body) == [
         "Regional restrictions and reminders", "Overdue cases",
-        "Projects over their approved energy (red)", "New non-compliant projects",
-        "Barometer tiers that moved", "Projects near their approved energy (yellow)"]
+        "Projects over their approved energy (red)", "Cases waiting for you",
+        "New non-compliant projects", "Barometer tiers that moved",
+        "Projects near their approved energy (yellow)"]
     escalations = section(body, "Regional restrictions and reminders")
     assert escalations.index("[Zhengzhou]") < escalations.index("[Luoyang]")
     assert body.index("At a glance") < body.index("== Regional restrictions")
@@ -167,16 +172,17 @@ def test_nothing_of_weight_is_cut_however_long_the_tail(data, provincial_reviewe
                           flags=re.M)) == RED_A + RED_B
     assert "[Zhengzhou]" in section(body, "Regional restrictions and reminders")
     assert "[Luoyang]" in section(body, "Regional restrictions and reminders")
-    # Routine: 4 new non-compliant projects, 3 tier lines, 30 yellow, 40 diagnoses; 5 shown.
-    routine = 4 + 3 + YELLOW_A + DIAGNOSES_A
-    tail = (f"… and {routine - 5} more routine changes (Barometer tiers that moved 2, "
+    # Routine: 1 case waiting, 4 new non-compliant projects, 3 tier lines, 30 yellow, 40
+    # diagnoses; 5 shown.
+    routine = 1 + 4 + 3 + YELLOW_A + DIAGNOSES_A
+    tail = (f"… and {routine - 5} more routine changes (Barometer tiers that moved 3, "
             f"Projects near their approved energy (yellow) {YELLOW_A}, Energy diagnoses due "
             f"{DIAGNOSES_A}), see all")
     assert f"{tail}\n  http://127.0.0.1:8000/warnings/alerts/" in body
     assert tail in html.unescape(page)
     assert len(re.findall(r"^- ", section(body, "New non-compliant projects"),
                           flags=re.M)) == 4
-    assert section_titles(body)[-1] == "Barometer tiers that moved"
+    assert section_titles(body)[-1] == "New non-compliant projects"
 
 
 def test_the_limit_never_drops_a_red_warning_even_at_zero(data, city_reviewer_a, settings,
@@ -213,7 +219,8 @@ def test_the_subject_carries_the_headline(data, city_reviewer_a, agency_a, engli
 
 def test_the_chinese_subject_reads_like_a_briefing(data, city_reviewer_a):
     message, body, page = digest_of(city_reviewer_a)
-    assert message.subject == f"郑州市：1个地区新进入区域节能评估限批，4个案件超期，{RED_A}个项目用能红色预警"
+    assert message.subject == (f"郑州市：1个地区新进入区域节能评估限批，4个案件超期，"
+                               f"{RED_A}个项目用能红色预警")
     assert "本期要点" in body and "本期要点" in page
 
 
@@ -259,3 +266,17 @@ def test_a_restriction_still_in_force_is_not_news_on_its_own(db, city_reviewer_a
                                    started_month=3, months=["2025-01", "2025-02", "2025-03"])
     counts = digests.send_digests("daily", SEND_DAY)
     assert counts.get("empty") == 1 and mail.outbox == []
+
+
+def test_people_of_one_scope_each_read_their_own_language(data, provincial_reviewer, observer):
+    """One run builds a scope's lines once per language: before, the first reader's language
+    was served to everyone of the scope."""
+    observer.language = "en"
+    observer.save(update_fields=["language"])
+    digests.set_frequency(observer, "daily")
+    digests.set_frequency(provincial_reviewer, "daily")
+    digests.send_digests("daily", SEND_DAY)
+    by_user = {m.to[0]: m.body for m in mail.outbox}
+    assert "自 2025-05 起（红色月份" in by_user[provincial_reviewer.email]
+    assert "From 2025-05 (red months" in by_user[observer.email]
+    assert "自 2025-05 起" not in by_user[observer.email]
