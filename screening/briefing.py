@@ -354,9 +354,10 @@ def headline(facts: Facts, links: dict[str, str], previous: Facts | None = None
     if facts.overdue:
         short = ngettext("%(count)s case overdue", "%(count)s cases overdue", facts.overdue) % {
             "count": number(facts.overdue)}
-        text = short + ngettext(", up to %(days)s working day", ", up to %(days)s working days",
-                                facts.overdue_max_days) % {
-            "days": number(facts.overdue_max_days)}
+        text = short + (ngettext(", up to %(days)s working day",
+                                 ", up to %(days)s working days", facts.overdue_max_days) % {
+            "days": number(facts.overdue_max_days)} if facts.overdue_max_days else
+            _(", less than a working day"))
         lines.append(HeadlineLine("overdue", _with_change(
             text, facts.overdue, previous.overdue if previous else None),
             links.get("overdue", ""), short, True))

@@ -259,9 +259,11 @@ def _overdue_entries(items: list[reports.OverdueItem], names: dict[int, str]
         region = names.get(item.region_id, item.region_name)
         entries.append(briefing.Entry(
             "overdue", region, f"{item.project_code} {item.project_name}",
-            ngettext("%(what)s: due %(date)s, %(days)s working day overdue",
-                     "%(what)s: due %(date)s, %(days)s working days overdue",
-                     item.working_days_overdue) % {
+            (ngettext("%(what)s: due %(date)s, %(days)s working day overdue",
+                      "%(what)s: due %(date)s, %(days)s working days overdue",
+                      item.working_days_overdue) if item.working_days_overdue else
+             # due on a working day before a weekend or holiday that has not ended yet
+             _("%(what)s: due %(date)s, overdue by less than a working day")) % {
                 "what": what, "date": item.due_date.isoformat(),
                 "days": f"{item.working_days_overdue:,}"},
             absolute("screening:case", item.case_id), (item.due_date, item.case_id)))

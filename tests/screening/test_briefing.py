@@ -137,6 +137,11 @@ def test_the_headline_has_a_line_per_figure_in_the_issues_order():
     ]
 
 
+def test_overdue_by_less_than_a_working_day_is_said_so():
+    (line,) = briefing.headline(Facts(overdue=2, overdue_max_days=0), LINKS)
+    assert line.text == "2 cases overdue, less than a working day"
+
+
 def test_a_quiet_period_has_no_headline_and_a_role_without_a_queue_no_queue_line():
     assert briefing.headline(Facts(), LINKS) == []
     assert briefing.headline(Facts(waiting=0), LINKS) == []

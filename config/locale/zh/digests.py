@@ -32,6 +32,7 @@ T = {
     "%(count)s case waiting": "%(count)s个案件待处理",
     "%(count)s case overdue": "%(count)s个案件超期",
     ", up to %(days)s working day": "，最长超期 %(days)s 个工作日",
+    ", less than a working day": "，均超期不足 1 个工作日",
     "Projects over their approved energy: %(red)s red, %(yellow)s yellow":
         "用能超出批复的项目：红色预警 %(red)s 个，黄色预警 %(yellow)s 个",
     "Projects over their approved energy: %(red)s red (%(red_change)s), %(yellow)s yellow "
@@ -46,6 +47,8 @@ T = {
     "Lifted (%(start)s – %(end)s)": "已解除（%(start)s – %(end)s）",
     "%(what)s: due %(date)s, %(days)s working day overdue":
         "%(what)s：期限 %(date)s，已超期 %(days)s 个工作日",
+    "%(what)s: due %(date)s, overdue by less than a working day":
+        "%(what)s：期限 %(date)s，已超期，不足 1 个工作日",
     "%(month)s: %(tier)s, %(share)s %% of the approved energy to date":
         "%(month)s：%(tier)s，累计用能达批复能耗同期值的 %(share)s%%",
     "%(month)s: tier %(tier)s (first publication)": "%(month)s：%(tier)s（首次发布）",

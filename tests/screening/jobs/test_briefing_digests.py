@@ -158,6 +158,10 @@ def test_the_agency_reads_its_returned_case_and_its_upload_errors(data, agency_a
     _message, body, _html = digest_of(agency_a)
     queue = section(body, "Cases waiting for you")
     assert data.returned_code in queue and "Returned for information · due 2025-06-12" in queue
+    overdue = section(body, "Overdue cases")
+    assert "Review time limit passed: due 2025-05-30, overdue by less than a working day" \
+        in overdue  # a Friday before the 端午 holiday
+    assert "due 2025-05-27, 3 working days overdue" in overdue
     assert "郑州台账-2025-06.xlsx\n  17 errors in the file\n  http://127.0.0.1:8000/ledger/" \
         "uploads/" in section(body, "Your uploads with errors")
 
