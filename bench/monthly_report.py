@@ -167,7 +167,13 @@ def phase_digests(folder: Path) -> None:
     started = time.perf_counter()
     counts = digests.send_digests("daily", date.fromisoformat(SEND_DAY))
     elapsed = time.perf_counter() - started
-    print(f"digests: {elapsed:.1f} s, {counts}, messages {len(mail.outbox)}")
+    # The locmem backend keeps every message: their size is part of the phase's peak RSS.
+    kept = sum(len(m.body) + sum(len(part) for part, _kind in m.alternatives)
+               for m in mail.outbox)
+    largest = max((len(m.body) for m in mail.outbox), default=0)
+    print(f"digests: {elapsed:.1f} s, {counts}, messages {len(mail.outbox)}, "
+          f"{kept / 1e6:.0f} MB of text kept by the test backend, largest plain part "
+          f"{largest / 1e3:.0f} kB")
 
 
 # Issue 7: seconds and MB for each phase (None: no memory target).

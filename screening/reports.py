@@ -11,6 +11,7 @@ are small functions at the top: the digests read the same ones.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import os
 import tempfile
@@ -36,7 +37,7 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.chart import BarChart, Reference
 from openpyxl.styles import Alignment, Font, PatternFill
 
-from . import deadlines
+from . import briefing, deadlines
 from .labels import (
     DISPOSITION_LABELS,
     TIER_LABELS,
@@ -49,11 +50,13 @@ from .ledger.xlsx_safe import looks_like_formula, set_value, text_safe_cell
 from .models import (
     FINAL_STATES,
     CaseState,
+    ChangeKind,
     EscalationEnd,
     EscalationEvent,
     EscalationKind,
     IndicatorMonth,
     Project,
+    ProjectChange,
     ProjectEnergyMonth,
     ProjectStatus,
     Region,
@@ -134,6 +137,7 @@ class OverdueItem:
     kind: str  # "rectification" or "review"
     due_date: date
     working_days_overdue: int
+    region_id: int = 0
 
 
 def overdue_items(region_ids: Iterable[int], today: date) -> list[OverdueItem]:
@@ -144,7 +148,7 @@ def overdue_items(region_ids: Iterable[int], today: date) -> list[OverdueItem]:
     rectification, review = overdue_cases(region_ids, today)
     items = [OverdueItem(case.pk, case.project_id, case.project.project_code,
                          case.project.name, case.region.name, case.state, kind, due,
-                         deadlines.working_days_between(due, today))
+                         deadlines.working_days_between(due, today), case.region_id)
              for kind, cases in (("rectification", rectification), ("review", review))
              for case in cases
              for due in [case.rectification_deadline if kind == "rectification"
@@ -234,6 +238,39 @@ def energy_warnings(region_ids: Iterable[int], *, year: int | None = None,
                 .order_by("project__region__code", "project__project_code", "year", "month"))
 
 
+def escalations_in_force_at(region_ids: Iterable[int], year: int, month: int
+                            ) -> list[EscalationEvent]:
+    """Escalations of these regions in force at the end of the month (started by then and not
+    ended by a later published month)."""
+    key = month_key(year, month)
+    return [e for e in escalations_in(year, month, region_ids)
+            if e.ended_year is None or month_key(e.ended_year, e.ended_month) > key]
+
+
+def new_non_compliant(region_ids: Iterable[int], since: datetime, until: datetime
+                      ) -> list[Project]:
+    """Active 两高 projects of these regions that entered the ledger (added or back) in
+    [since, until) and are non-compliant. The verdict has no history of its own, so a project
+    already in the ledger that turns non-compliant on re-screening is not "new" here."""
+    entered = ProjectChange.objects.filter(
+        kind__in=[ChangeKind.CREATED, ChangeKind.RESTORED], changed_at__gte=since,
+        changed_at__lt=until).values("project_id")
+    return list(Project.objects.filter(
+        region_id__in=list(region_ids), status=ProjectStatus.ACTIVE, in_scope=True,
+        verdict="NON_COMPLIANT", pk__in=entered).select_related("region")
+        .order_by("region__code", "project_code"))
+
+
+def ledger_changes(region_ids: Iterable[int], since: datetime, until: datetime) -> Counter:
+    """Projects of these regions added, changed and removed in [since, until), by change kind
+    (a project counted once per kind); rolled-back uploads are left out."""
+    rows = (ProjectChange.objects.filter(project__region_id__in=list(region_ids),
+                                         changed_at__gte=since, changed_at__lt=until)
+            .exclude(kind=ChangeKind.ROLLED_BACK).exclude(upload__rolled_back_at__isnull=False)
+            .values_list("kind").annotate(n=Count("project_id", distinct=True)).order_by())
+    return Counter(dict(rows))
+
+
 def _has_r12_warn(findings: list) -> bool:
     return any(f.get("rule") == "R12" and f.get("outcome") == "WARN" for f in findings or ())
 
@@ -273,6 +310,8 @@ TIER_FILLS = {
 HEADER_FILL = PatternFill("solid", fgColor="FFDCE6F1")
 BOLD = Font(bold=True)
 TITLE_FONT = Font(bold=True, size=14)
+HEADLINE_FONT = Font(bold=True, size=12, color="FF0B4F8A")
+CRITICAL_FONT = Font(bold=True, color="FFC62828")
 WRAP = Alignment(wrap_text=True, vertical="top")
 
 
@@ -316,6 +355,13 @@ def styled(ws, value: Any, **style: Any) -> WriteOnlyCell:
 
 def header_row(ws, headers: Iterable[str]) -> list[WriteOnlyCell]:
     return [styled(ws, str(h), font=BOLD, fill=HEADER_FILL, alignment=WRAP) for h in headers]
+
+
+def count_cell(ws, value: int | None, *, signed: bool = False) -> WriteOnlyCell:
+    """A count with thousands separators ("—" when unknown); signed for a change."""
+    if value is None:
+        return styled(ws, "—", alignment=Alignment(horizontal="right"))
+    return styled(ws, value, number_format="+#,##0;-#,##0;0" if signed else "#,##0")
 
 
 def tier_cell(ws, tier: str | None, inherited_from: str = "") -> WriteOnlyCell:
@@ -492,6 +538,7 @@ class _ReportWriter:
         rows.append([_("Month"), f"{self.year}-{self.month:02d}"])
         rows.append([_("Generated"), timezone.localtime().strftime("%Y-%m-%d %H:%M")])
         rows.append([])
+        rows += self._headline_rows(ws)
 
         by_region = defaultdict(Counter)
         for region_id, verdict, count in self.two_high.values_list("region_id", "verdict") \
@@ -593,6 +640,73 @@ class _ReportWriter:
             ws.add_chart(chart, "I24")
         for row in rows:
             append_row(ws, row)
+
+    # The month at a glance (issue 16), above the summary's tables.
+    def _headline_rows(self, ws) -> list[list]:
+        """Restrictions and reminders, the headline figures with their change from last month
+        (较上月) and what changed in the ledger, as rows of the summary sheet."""
+        last = previous_month(date(self.year, self.month, 1))
+        facts = month_facts(self.ids, self.year, self.month, self.cutoff, self.name)
+        kept = _kept_summary(self.region, *last)
+        # Overdue cases have no history: last month's figure is the one its report kept.
+        before = dataclasses.replace(month_facts(self.ids, *last, None, self.name),
+                                     overdue=kept.get("overdue"))
+        rows: list[list] = [[styled(ws, _("The month at a glance"), font=HEADLINE_FONT)]]
+        lines = briefing.headline(facts, {}, before)
+        for line in lines:
+            style = {"font": CRITICAL_FONT} if line.critical else {}
+            rows.append([styled(ws, line.text, **style)])
+        if not lines:
+            rows.append([_("No restriction, reminder, new non-compliant project, overdue case "
+                           "or project energy warning this month.")])
+        added, changed, removed = ledger_change_counts(self.ids, self.year, self.month)
+        rows.append([styled(ws, _("Ledger this month: %(added)s added, %(changed)s changed, "
+                                  "%(removed)s left the ledger") % {
+            "added": briefing.number(added), "changed": briefing.number(changed),
+            "removed": briefing.number(removed)})])
+        rows.append([])
+
+        red_now = self._red_regions(self.year, self.month)
+        two_high = self.two_high.count()
+        non_compliant = self.two_high.filter(verdict="NON_COMPLIANT").count()
+        last_added, last_changed, last_removed = ledger_change_counts(self.ids, *last)
+        figures = [
+            (_("Regions under the regional energy-assessment restriction"),
+             len(facts.restrictions_in_force), len(before.restrictions_in_force)),
+            (_("Regions under a reminder"), len(facts.reminders_in_force),
+             len(before.reminders_in_force)),
+            (_("Regions red on the barometer"), red_now, self._red_regions(*last)),
+            (_("Two-high projects"), two_high, kept.get("two_high")),
+            (_("Non-compliant two-high projects"), non_compliant, kept.get("non_compliant")),
+            (_("New non-compliant projects"), facts.non_compliant_new,
+             before.non_compliant_new),
+            (_("Overdue cases"), facts.overdue, kept.get("overdue")),
+            (_("Projects in red energy warning"), facts.energy_red, before.energy_red),
+            (_("Projects in yellow energy warning"), facts.energy_yellow, before.energy_yellow),
+            (_("Projects added to the ledger"), added, last_added),
+            (_("Projects changed in the ledger"), changed, last_changed),
+            (_("Projects that left the ledger"), removed, last_removed),
+        ]
+        rows.append(header_row(ws, [_("Headline figure"), _("This month"), _("Last month"),
+                                    _("Change on last month")]))
+        for label, now, last in figures:
+            rows.append([styled(ws, str(label)), count_cell(ws, now), count_cell(ws, last),
+                         count_cell(ws, None if last is None else now - last, signed=True)])
+        rows.append([])
+        self.summary.update({
+            "restrictions_in_force": len(facts.restrictions_in_force),
+            "reminders_in_force": len(facts.reminders_in_force),
+            "new_non_compliant": facts.non_compliant_new,
+            "energy_red": facts.energy_red, "energy_yellow": facts.energy_yellow,
+            "ledger_added": added, "ledger_changed": changed, "ledger_removed": removed,
+        })
+        return rows
+
+    def _red_regions(self, year: int, month: int) -> int:
+        """Barometer regions of the report whose published month is red."""
+        return IndicatorMonth.objects.filter(
+            region__in=self.barometer_regions, year=year, month=month,
+            published_at__isnull=False, tier="red").count()
 
     def _barometer_sheet(self) -> None:
         ws = self.wb.create_sheet(_("Barometer"))
@@ -736,6 +850,61 @@ class _ReportWriter:
             append_row(ws, [code, name, region, diagnosis, cleaner])
             count += 1
         self.summary["diagnoses_due"] = count
+
+
+# --- The month's headline (shared with the digests through screening.briefing) -------------
+
+def month_facts(region_ids: frozenset[int], year: int, month: int, overdue_on: date | None,
+                name) -> briefing.Facts:
+    """The headline facts of a month in these regions: escalations in force at its end (and
+    those that began in it), projects that entered the ledger non-compliant in it, project
+    energy warnings of the month, and cases overdue on `overdue_on` (None: not counted)."""
+    restrictions, reminders = [], []
+    new_restrictions, new_reminders = [], []
+    for event in escalations_in_force_at(region_ids, year, month):
+        started_now = (event.started_year, event.started_month) == (year, month)
+        if event.kind == EscalationKind.RESTRICTION:
+            restrictions.append(name(event.region))
+            if started_now:
+                new_restrictions.append(name(event.region))
+        else:
+            reminders.append(name(event.region))
+            if started_now:
+                new_reminders.append(name(event.region))
+    projects = new_non_compliant(region_ids, aware(date(year, month, 1)),
+                                 aware(month_end(year, month)))
+    dispositions = Counter(p.disposition for p in projects)
+    tiers = Counter(row.tier for row in energy_warnings(region_ids, year=year, month=month))
+    overdue = overdue_items(region_ids, overdue_on) if overdue_on else []
+    return briefing.Facts(
+        restrictions_new=tuple(dict.fromkeys(new_restrictions)),
+        restrictions_in_force=tuple(dict.fromkeys(restrictions)),
+        reminders_new=tuple(dict.fromkeys(new_reminders)),
+        reminders_in_force=tuple(dict.fromkeys(reminders)),
+        non_compliant_new=len(projects),
+        dispositions=tuple((str(label), dispositions[code])
+                           for code, label in DISPOSITION_LABELS.items() if dispositions[code]),
+        overdue=len(overdue),
+        overdue_max_days=max((item.working_days_overdue for item in overdue), default=0),
+        energy_red=tiers["red"], energy_yellow=tiers["yellow"])
+
+
+def ledger_change_counts(region_ids: frozenset[int], year: int, month: int
+                         ) -> tuple[int, int, int]:
+    """Projects added (or back), changed and removed in the month."""
+    counts = ledger_changes(region_ids, aware(date(year, month, 1)),
+                            aware(month_end(year, month)))
+    return (counts[ChangeKind.CREATED] + counts[ChangeKind.RESTORED],
+            counts[ChangeKind.UPDATED], counts[ChangeKind.REMOVED])
+
+
+def _kept_summary(region: Region, year: int, month: int) -> dict[str, Any]:
+    """The summary kept with last month's report of the same scope (figures that have no
+    history of their own: project and overdue counts as they stood then); {} if none."""
+    report = Report.objects.filter(kind=ReportKind.MONTHLY_REPORT, region=region, year=year,
+                                   month=month, status=ReportStatus.READY).order_by(
+        "-finished_at").first()
+    return dict(report.summary or {}) if report is not None else {}
 
 
 # --- Kept reports: claim, produce, replace ----------------------------------------------------

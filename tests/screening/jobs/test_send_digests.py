@@ -68,10 +68,10 @@ def test_the_digest_lists_escalations_energy_warnings_and_diagnoses(
         month_data, city_reviewer_a, english):
     send()
     body, html = both_parts(message_to(city_reviewer_a))
-    assert "Regions that changed tier or escalated (1)" in body
-    assert "Regional energy-assessment restriction from 2025-05" in body
-    assert "Project energy-use warnings (1)" in body
-    assert "2025-05: Red, 114 % of the approved energy" in body
+    assert "Regional restrictions and reminders (1)" in body
+    assert "- Regional energy-assessment restriction\n  From 2025-05" in body
+    assert "Projects over their approved energy (red) (1)" in body
+    assert "2025-05: Red, 114 % of the approved energy to date" in body
     assert "Energy diagnoses due (1)" in body
     assert body.count("郑州存量焦化项目") == 2
     assert "Energy diagnoses due (1)" in html
@@ -105,8 +105,9 @@ def test_cases_waiting_and_overdue_are_listed(month_data, agency_a, city_reviewe
     send()
     body, _html = both_parts(message_to(city_reviewer_a))
     assert f"/cases/{case.pk}/" in body
-    assert "Cases waiting for you (1)" in body
-    assert "Overdue (1)" in body
+    assert "1 case waiting for you (1 of them overdue)" in body
+    assert "Overdue cases (1)" in body  # listed once, among the overdue cases
+    assert "Cases waiting for you (" not in body
     assert "Review time limit passed: due 2025-05-28" in body
 
 
@@ -215,4 +216,4 @@ def test_the_digest_is_written_in_the_language_the_person_chose(month_data, agen
     city_reviewer_a.save(update_fields=["language"])
     send()
     body, html = both_parts(message_to(city_reviewer_a))
-    assert "Cases waiting for you (1)" in body and "Cases waiting for you" in html
+    assert "1 case waiting for you" in body and "1 case waiting for you" in html
