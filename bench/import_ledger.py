@@ -9,11 +9,14 @@ drops the database at the end. Each phase runs in its own subprocess so its peak
 RSS from wait4) is its own; query counts come from a `connection.execute_wrapper` counter
 plus the COPY statements sent through psycopg:
 
-(a) openpyxl read-only bare iteration of the file (the yardstick of the imports),
+(y) python-calamine's read of the whole sheet plus a psycopg COPY of the rows as read into a
+    table of text columns, in one process: the practical limit of an import (issue 19),
+(a) openpyxl read-only bare iteration of the file (the yardstick of issue 4; --skip-openpyxl),
 (b) django-import-export's plain xlsx import into Project (first --iex-rows rows, rolled back,
     extrapolated to the whole file),
 (c) our import: receive_upload + validate_upload (preview) + apply_upload, 100 % new rows,
 (d) a re-import of the same ledger with 1 % of the rows changed,
+(g) a re-import of that file again (identical: nothing changes),
 (e) export_ledger of every project,
 (f) openpyxl write-only of the same rows (the same query, values written as fetched): the
     yardstick of the export.
@@ -213,6 +216,30 @@ def phase_import(path: str) -> dict:
             "preview_peak_mb": work.preview_peak}
 
 
+def phase_yardstick(path: str) -> dict:
+    """python-calamine reads the sheet; psycopg COPYs every row as read into a plain table of
+    text columns (created and dropped here): what any import of the file costs at least."""
+    import psycopg
+    import python_calamine
+
+    database = os.environ["DATABASE_URL"].rsplit("/", 1)[1]
+    sheet = python_calamine.CalamineWorkbook.from_path(path).get_sheet_by_index(0)
+    rows = iter(sheet.iter_rows())
+    width = len(next(rows))
+    columns = ", ".join(f"c{i} text" for i in range(width))
+    count = 0
+    with psycopg.connect(dbname=database, **PG) as connection:
+        connection.execute(f"CREATE TABLE bench_yardstick ({columns})")
+        with connection.cursor() as cursor, cursor.copy("COPY bench_yardstick FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row([None if value == "" else value for value in row])
+                count += 1
+        connection.commit()
+        connection.execute("DROP TABLE bench_yardstick")
+        connection.commit()
+    return {"rows": count, "queries": 3}
+
+
 def phase_export(path: str) -> dict:
     from screening.ledger_export import export_ledger
     from screening.models import Project
@@ -315,6 +342,7 @@ def phase_import_export(path: str) -> dict:
 
 
 PHASES = {"setup": phase_setup, "openpyxl_read": phase_openpyxl_read,
+          "yardstick": phase_yardstick,
           "import": phase_import, "export": phase_export,
           "openpyxl_write": phase_openpyxl_write, "import_export": phase_import_export}
 
@@ -340,15 +368,17 @@ def main() -> None:
     parser.add_argument("--iex-rows", type=int, default=10_000,
                         help="rows for django-import-export (0: skip; ≥ --rows: all)")
     parser.add_argument("--keep-db", action="store_true", help="do not drop the database")
+    parser.add_argument("--database", help="database name (default two_high_bench_<pid>); "
+                        "it is created, and dropped at the end unless --keep-db")
     parser.add_argument("--phase", choices=sorted(PHASES), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.phase:
-        if args.phase != "openpyxl_read":
+        if args.phase not in ("openpyxl_read", "yardstick"):
             _django()
         print(json.dumps(PHASES[args.phase](args.file), ensure_ascii=False))
         return
 
-    database = f"two_high_bench_{os.getpid()}"
+    database = args.database or f"two_high_bench_{os.getpid()}"
     with tempfile.TemporaryDirectory() as temp:
         temp_dir = Path(temp)
         path = Path(args.file) if args.file else temp_dir / "ledger.xlsx"

@@ -29,6 +29,7 @@ from psycopg import sql
 from psycopg.copy import QueuedLibpqWriter
 
 from . import permissions
+from .ledger.digest import row_digest, source_digest
 from .ledger.reference import LedgerReference
 from .ledger.safety import UnsafeWorkbook
 from .ledger.template import COLUMNS, Kind
@@ -46,7 +47,14 @@ from .models import (
 )
 from .models.ledger import NUMBER_DECIMAL_PLACES
 from .rules.types import ConstructionType, ProjectInput, Sector, Stage, TechClass
-from .screen import findings_for_storage, gc_paused, parameters_of, rule_set_for, screener
+from .screen import (
+    findings_for_storage,
+    gc_paused,
+    parameters_of,
+    rule_set_for,
+    screener,
+    screening_keys,
+)
 from .uploads import limits_from_settings
 
 LEDGER_FIELDS = [f.name for f in fields(ProjectInput) if f.name != "region"]
@@ -111,17 +119,28 @@ def field_changes(project: Project, row: ProjectInput, region_id: int) -> dict[s
     return changes
 
 
+def stored_row_digest(row: ProjectInput) -> str:
+    """The row digest (screening/ledger/digest.py) of a validated row, as it would be stored."""
+    return row_digest(row.region, [_normalise(value) for value in _ledger_values(row)])
+
+
 @dataclass
 class LedgerDiff:
     """What applying a validated file would do to the region's ledger.
 
     Changed and missing projects are loaded without their screening fields (setting them is
-    fine; reading them would cost a query each); unchanged ones are only their id."""
+    fine; reading them would cost a query each); unchanged ones are only their id.
+    `digests` holds each row's digest by project code; `screening_keys` the stored screening
+    key of each unchanged project (by id), and `digests_to_store` the unchanged projects whose
+    stored digest is blank or stale (their values were compared one by one)."""
 
     new: list[ProjectInput] = field(default_factory=list)
     changed: list[tuple[Project, ProjectInput, dict]] = field(default_factory=list)
     unchanged: list[tuple[int, ProjectInput]] = field(default_factory=list)
     missing: list[Project] = field(default_factory=list)
+    digests: dict[str, str] = field(default_factory=dict)
+    screening_keys: dict[int, str] = field(default_factory=dict)
+    digests_to_store: set[int] = field(default_factory=set)
 
     def counts(self) -> dict[str, int]:
         return {"new": len(self.new), "changed": len(self.changed),
@@ -134,11 +153,15 @@ def ledger_scope_ids(region: Region) -> frozenset[int]:
 
 
 _STORED_FIELDS = ["id", "region_id", "status", *LEDGER_FIELDS]
+_FINGERPRINT_FIELDS = ["project_code", "id", "status", "row_digest", "screening_key"]
 _ledger_values = attrgetter(*LEDGER_FIELDS)
 _CHUNK = 5000
 
 
 def compute_diff(region: Region, rows: Iterable[ProjectInput]) -> LedgerDiff:
+    """Compare the file's rows with the stored ledger. A row whose digest is the stored one
+    is unchanged without reading or comparing its values (issue 19); the others are compared
+    field by field."""
     rows = list(rows)
     region_ids = {r.code: r.pk for r in Region.objects.all()}
     code_at = _STORED_FIELDS.index("project_code")
@@ -146,30 +169,43 @@ def compute_diff(region: Region, rows: Iterable[ProjectInput]) -> LedgerDiff:
     # Chunk by chunk, so only a chunk of stored rows is in memory at a time.
     for start in range(0, len(rows), _CHUNK):
         chunk = rows[start:start + _CHUNK]
-        stored = {values[code_at]: values for values in Project.objects.filter(
+        fingerprints = {code: rest for code, *rest in Project.objects.filter(
             project_code__in_array=[row.project_code for row in chunk]
-        ).order_by().values_list(*_STORED_FIELDS)}
+        ).order_by().values_list(*_FINGERPRINT_FIELDS)}
+        to_compare = []
         for row in chunk:
-            values = stored.get(row.project_code)
-            if values is None:
+            digest = diff.digests[row.project_code] = stored_row_digest(row)
+            found = fingerprints.get(row.project_code)
+            if found is None:
                 diff.new.append(row)
-                continue
+            elif found[1] == ProjectStatus.ACTIVE and found[2] == digest:
+                diff.unchanged.append((found[0], row))
+                diff.screening_keys[found[0]] = found[3]
+            else:
+                to_compare.append(row)
+        stored = {values[code_at]: values for values in Project.objects.filter(
+            project_code__in_array=[row.project_code for row in to_compare]
+        ).order_by().values_list(*_STORED_FIELDS)} if to_compare else {}
+        for row in to_compare:
+            values = stored[row.project_code]
             pk, region_id, status, *ledger = values
             new_region_id = region_ids[row.region]
             # Decimal compares by value and a StrEnum equals its text, so equal tuples mean
             # an unchanged row; only rows that differ get the field-by-field comparison.
             if (status == ProjectStatus.ACTIVE and region_id == new_region_id
                     and tuple(ledger) == _ledger_values(row)):
-                diff.unchanged.append((pk, row))
-                continue
-            project = Project(**dict(zip(_STORED_FIELDS, values, strict=True)))
-            changes = field_changes(project, row, new_region_id)
-            if status != ProjectStatus.ACTIVE:
-                changes["status"] = [status, ProjectStatus.ACTIVE]
+                changes = {}
+            else:
+                project = Project(**dict(zip(_STORED_FIELDS, values, strict=True)))
+                changes = field_changes(project, row, new_region_id)
+                if status != ProjectStatus.ACTIVE:
+                    changes["status"] = [status, ProjectStatus.ACTIVE]
             if changes:
                 diff.changed.append((project, row, changes))
-            else:
+            else:  # equal values under a blank or stale digest: store the digest on apply
                 diff.unchanged.append((pk, row))
+                diff.screening_keys[pk] = ""
+                diff.digests_to_store.add(pk)
     codes = [row.project_code for row in rows]
     in_file = set(codes)
     missing_ids = [
@@ -220,12 +256,17 @@ def receive_upload(user, region: Region, uploaded: File, original_name: str,
     return upload
 
 
+def allowed_region_codes(upload: LedgerUpload) -> set[str]:
+    """The regions whose rows this upload may hold: its ledger's, within the uploader's."""
+    allowed = {r.code for r in Region.objects.filter(id__in=ledger_scope_ids(upload.region))}
+    user_scope = permissions.scope_region_ids(upload.uploaded_by)
+    return allowed & {r.code for r in Region.objects.filter(id__in=user_scope)}
+
+
 def _region_errors(rows: list[tuple[int, ProjectInput]], upload: LedgerUpload
                    ) -> list[CellError]:
     """Rows of regions outside the upload's ledger, and codes registered in another region."""
-    allowed = {r.code for r in Region.objects.filter(id__in=ledger_scope_ids(upload.region))}
-    user_scope = permissions.scope_region_ids(upload.uploaded_by)
-    allowed &= {r.code for r in Region.objects.filter(id__in=user_scope)}
+    allowed = allowed_region_codes(upload)
     errors: list[CellError] = []
     codes = [row.project_code for _n, row in rows]
     elsewhere: dict[str, str] = {}
@@ -261,6 +302,9 @@ def validate_upload(upload: LedgerUpload, progress=None) -> LedgerUpload:
     LedgerUpload.objects.filter(pk=upload.pk).update(status=UploadStatus.VALIDATING)
     path = Path(upload.file.path)
     reference, reference_digest = ledger_reference_with_digest(rule_set)
+    fingerprint = file_fingerprint(upload, reference_digest)
+    if (same := identical_applied_upload(upload, fingerprint)) is not None:
+        return _preview_identical(upload, same, fingerprint)
     try:
         validation = validate_workbook(path, reference, limits_from_settings())
     except UnsafeWorkbook as refusal:
@@ -298,6 +342,60 @@ def validate_upload(upload: LedgerUpload, progress=None) -> LedgerUpload:
     return upload
 
 
+# --- An identical file again (issue 19) -------------------------------------------------------
+# A file byte for byte the same as one applied before, validated against the same reference
+# data, limits, validation code and regions, gives the same rows; if the ledger has not changed
+# since that upload was applied, those rows are exactly the ledger, so the preview is "all
+# unchanged" without reading the file. Its stored screenings must also be current (the same
+# screening key), or the rows are read and screened again the ordinary way.
+
+def file_fingerprint(upload: LedgerUpload, reference_digest: str) -> dict:
+    """What validating this upload's file depends on besides its bytes."""
+    return {"sha256": upload.sha256, "reference": reference_digest,
+            "regions": sorted(allowed_region_codes(upload)),
+            "limits": repr(limits_from_settings()), "code": source_digest("ledger")}
+
+
+def identical_applied_upload(upload: LedgerUpload, fingerprint: dict) -> LedgerUpload | None:
+    """The applied upload of this region whose file and validation were the same and whose
+    result is still the region's ledger, with screenings current on this upload's date."""
+    same = (LedgerUpload.objects.filter(region_id=upload.region_id, sha256=upload.sha256,
+                                        status=UploadStatus.APPLIED)
+            .exclude(pk=upload.pk).order_by("-applied_at", "-pk").first())
+    if same is None or {k: same.fingerprint.get(k) for k in fingerprint} != fingerprint:
+        return None
+    if same.fingerprint.get("ledger_after") != ledger_version(upload.region):
+        return None
+    rule_set, _screen_one = screener(upload.as_of)
+    key_of = screening_keys(rule_set, upload.as_of)
+    for region in Region.objects.filter(id__in=ledger_scope_ids(upload.region)):
+        if Project.objects.filter(region=region, status=ProjectStatus.ACTIVE).exclude(
+                screening_key=key_of(region.code)).exists():
+            return None
+    return same
+
+
+def _identical_preview(upload: LedgerUpload, version: list) -> dict:
+    codes = list(Project.objects.filter(
+        region_id__in=ledger_scope_ids(upload.region), status=ProjectStatus.ACTIVE
+    ).order_by("project_code").values_list("project_code", flat=True))
+    return {"counts": {"new": 0, "changed": 0, "unchanged": len(codes), "missing": 0},
+            "version": version, "new": [], "changed": [], "unchanged": codes, "missing": []}
+
+
+def _preview_identical(upload: LedgerUpload, same: LedgerUpload, fingerprint: dict
+                       ) -> LedgerUpload:
+    upload.fingerprint = {**fingerprint, "same_as": same.pk}
+    upload.data_rows = same.data_rows
+    upload.ignored_columns = same.ignored_columns
+    upload.error_count = 0
+    upload.errors = []
+    upload.preview = _identical_preview(upload, ledger_version(upload.region))
+    upload.status = UploadStatus.PREVIEW
+    upload.save()
+    return upload
+
+
 def preview_of(diff: LedgerDiff, version: list) -> dict:
     """The preview kept on the upload: counts, the changes field by field, what is missing."""
     return {
@@ -306,7 +404,8 @@ def preview_of(diff: LedgerDiff, version: list) -> dict:
         "new": [{"code": r.project_code, "name": r.name} for r in diff.new],
         "changed": [{"code": p.project_code, "name": r.name, "changes": c}
                     for p, r, c in diff.changed],
-        "unchanged": [r.project_code for _pk, r in diff.unchanged],
+        # By code (the shortcut for an identical file lists them from the ledger, by code).
+        "unchanged": sorted(r.project_code for _pk, r in diff.unchanged),
         "missing": [{"code": p.project_code, "name": p.name, "id": p.pk} for p in diff.missing],
     }
 
@@ -496,12 +595,24 @@ def apply_upload(upload: LedgerUpload, user, missing_reasons: dict[str, tuple[st
         "region": upload.region.name})
     if version != upload.preview.get("version"):
         raise stale
-    rows = _validated_rows(upload)
-    if _region_errors(rows, upload):
-        raise UploadRefused(_("The file no longer validates; please upload it again."))
-    diff = compute_diff(upload.region, (row for _n, row in rows))
-    if preview_of(diff, version) != upload.preview:
-        raise stale  # what is applied is exactly what the user confirmed
+    reference_digest = ledger_reference_with_digest(rule_set_for(upload.as_of))[1]
+    fingerprint = file_fingerprint(upload, reference_digest)
+    if upload.fingerprint.get("same_as"):
+        # Previewed as identical to an applied upload: still so, or the user looks again.
+        same = identical_applied_upload(upload, fingerprint)
+        if same is None or same.pk != upload.fingerprint["same_as"] or _identical_preview(
+                upload, version) != upload.preview:
+            raise stale
+        diff = LedgerDiff()
+        counts = upload.preview["counts"]
+    else:
+        rows = _validated_rows(upload)
+        if _region_errors(rows, upload):
+            raise UploadRefused(_("The file no longer validates; please upload it again."))
+        diff = compute_diff(upload.region, (row for _n, row in rows))
+        if preview_of(diff, version) != upload.preview:
+            raise stale  # what is applied is exactly what the user confirmed
+        counts = diff.counts()
     valid_reasons = set(RemovalReason.values)
     absent = sorted(p.project_code for p in diff.missing
                     if missing_reasons.get(p.project_code, ("", ""))[0] not in valid_reasons)
@@ -510,7 +621,9 @@ def apply_upload(upload: LedgerUpload, user, missing_reasons: dict[str, tuple[st
                               "(%(count)d without a reason).") % {"count": len(absent)})
     region_ids = {r.code: r.pk for r in Region.objects.all()}
     now = timezone.now()
-    _rule_set, screen_one = screener(upload.as_of)
+    rule_set, screen_one = screener(upload.as_of)
+    key_of = screening_keys(rule_set, upload.as_of)
+    digests = diff.digests
     history: list[dict] = []
     with gc_paused():
         # New projects go in whole (ledger values and screening) in one pass; their history
@@ -521,6 +634,7 @@ def apply_upload(upload: LedgerUpload, user, missing_reasons: dict[str, tuple[st
             ids = _insert_rows(Project, (
                 {**_project_values(row, region_ids[row.region]),
                  **_screening_values(screen_one(row)), "status": ProjectStatus.ACTIVE,
+                 "row_digest": digests[row.project_code], "screening_key": key_of(row.region),
                  "last_upload_id": upload.pk, "created_at": now, "updated_at": now}
                 for row in batch), count=len(batch))
             _insert_rows(ProjectChange, [
@@ -532,6 +646,8 @@ def apply_upload(upload: LedgerUpload, user, missing_reasons: dict[str, tuple[st
                 setattr(project, name, value)
             for name, value in _screening_values(screen_one(row)).items():
                 setattr(project, name, value)
+            project.row_digest = digests[row.project_code]
+            project.screening_key = key_of(row.region)
             kind = (ChangeKind.RESTORED if project.status != ProjectStatus.ACTIVE
                     else ChangeKind.UPDATED)
             project.status = ProjectStatus.ACTIVE
@@ -542,11 +658,16 @@ def apply_upload(upload: LedgerUpload, user, missing_reasons: dict[str, tuple[st
             history.append({"project_id": project.pk, "kind": kind, "changes": changes})
         _update_rows(Project, [p for p, _r, _c in diff.changed],
                      ["region", "status", "removal_reason", "removal_note", "last_upload",
-                      "updated_at", *LEDGER_FIELDS, *SCREENING_FIELDS])
+                      "updated_at", *LEDGER_FIELDS, *SCREENING_FIELDS, *_FINGERPRINTS])
 
-        # Unchanged projects are screened too, and written only if their result moved.
-        for start in range(0, len(diff.unchanged), _CHUNK):
-            _rescreen_unchanged(diff.unchanged[start:start + _CHUNK], screen_one)
+        # An unchanged project whose screening was made under this upload's key (rule set,
+        # engine, region context, date) costs nothing; the others are screened again and
+        # written only if their result moved (their new key and digest are kept either way).
+        stale = [(pk, row) for pk, row in diff.unchanged
+                 if diff.screening_keys[pk] != key_of(row.region)
+                 or pk in diff.digests_to_store]
+        for start in range(0, len(stale), _CHUNK):
+            _rescreen_unchanged(stale[start:start + _CHUNK], screen_one, key_of, digests)
 
     by_reason: dict[tuple[str, str], list[int]] = {}
     for project in diff.missing:
@@ -568,8 +689,10 @@ def apply_upload(upload: LedgerUpload, user, missing_reasons: dict[str, tuple[st
     upload.applied_at = now
     upload.applied_by = user
     upload.progress = 100
-    upload.summary = {**diff.counts(),
-                      "screened": len(diff.new) + len(diff.changed) + len(diff.unchanged)}
+    upload.summary = {**counts,
+                      "screened": counts["new"] + counts["changed"] + counts["unchanged"]}
+    # Kept so that the same file uploaded again can be previewed without reading it.
+    upload.fingerprint = {**fingerprint, "ledger_after": ledger_version(upload.region)}
     upload.save()
     # Earlier previews of this region's ledger are now out of date, and so are their spools.
     superseded = LedgerUpload.objects.filter(
@@ -581,17 +704,24 @@ def apply_upload(upload: LedgerUpload, user, missing_reasons: dict[str, tuple[st
 
 
 _STORED_SCREENING = ["in_scope", "verdict", "disposition", "screened_rule_set", "findings"]
+_FINGERPRINTS = ["row_digest", "screening_key"]
 
 
-def _rescreen_unchanged(batch: list[tuple[int, ProjectInput]], screen_one) -> None:
+def _rescreen_unchanged(batch: list[tuple[int, ProjectInput]], screen_one, key_of,
+                        digests: dict[str, str]) -> None:
     stored = {pk: values for pk, *values in Project.objects.filter(
         pk__in_array=[pk for pk, _r in batch]).order_by().values_list("pk", *_STORED_SCREENING)}
-    moved = []
+    moved, kept = [], []
     for pk, row in batch:
         values = _screening_values(screen_one(row))
+        fingerprints = {"row_digest": digests[row.project_code],
+                        "screening_key": key_of(row.region)}
         if [values[name] for name in _STORED_SCREENING] != stored[pk]:
-            moved.append(Project(pk=pk, **values))
-    _update_rows(Project, moved, SCREENING_FIELDS)
+            moved.append(Project(pk=pk, **values, **fingerprints))
+        else:
+            kept.append(Project(pk=pk, **fingerprints))
+    _update_rows(Project, moved, [*SCREENING_FIELDS, *_FINGERPRINTS])
+    _update_rows(Project, kept, _FINGERPRINTS)
 
 
 # --- Writing many rows: COPY on PostgreSQL, the ORM's bulk operations elsewhere ---------------
@@ -727,8 +857,11 @@ def rollback_upload(upload: LedgerUpload, user) -> LedgerUpload:
         projects.append(project)
         history.append(ProjectChange(project=project, upload=upload, kind=ChangeKind.ROLLED_BACK,
                                      changes=undo, changed_by=user))
+    for project in projects:
+        project.row_digest = ""  # the values went back: compare them in full next time
     Project.objects.bulk_update(projects, ["region", "status", "removal_reason", "removal_note",
-                                           "updated_at", *LEDGER_FIELDS], batch_size=500)
+                                           "updated_at", "row_digest", *LEDGER_FIELDS],
+                                batch_size=500)
     ProjectChange.objects.bulk_create(history, batch_size=1000)
     from .screen import rescreen_projects
 
