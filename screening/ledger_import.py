@@ -120,8 +120,8 @@ def field_changes(project: Project, row: ProjectInput, region_id: int) -> dict[s
 
 
 def stored_row_digest(row: ProjectInput) -> str:
-    """The row digest (screening/ledger/digest.py) of a validated row, as it would be stored."""
-    return row_digest(row.region, [_normalise(value) for value in _ledger_values(row)])
+    """The row digest (screening/ledger/digest.py) of a validated row."""
+    return row_digest(row.region, _ledger_values(row))
 
 
 @dataclass
@@ -158,7 +158,11 @@ _ledger_values = attrgetter(*LEDGER_FIELDS)
 _CHUNK = 5000
 
 
-def compute_diff(region: Region, rows: Iterable[ProjectInput]) -> LedgerDiff:
+class _ValuesNeeded(Exception):
+    """A row kept without its values (KnownRow) needs them: the file is to be read again."""
+
+
+def compute_diff(region: Region, rows: Iterable[ProjectInput | KnownRow]) -> LedgerDiff:
     """Compare the file's rows with the stored ledger. A row whose digest is the stored one
     is unchanged without reading or comparing its values (issue 19); the others are compared
     field by field."""
@@ -174,13 +178,16 @@ def compute_diff(region: Region, rows: Iterable[ProjectInput]) -> LedgerDiff:
         ).order_by().values_list(*_FINGERPRINT_FIELDS)}
         to_compare = []
         for row in chunk:
-            digest = diff.digests[row.project_code] = stored_row_digest(row)
+            digest = diff.digests[row.project_code] = (
+                row.digest if row.__class__ is KnownRow else stored_row_digest(row))
             found = fingerprints.get(row.project_code)
-            if found is None:
-                diff.new.append(row)
-            elif found[1] == ProjectStatus.ACTIVE and found[2] == digest:
+            if found is not None and found[1] == ProjectStatus.ACTIVE and found[2] == digest:
                 diff.unchanged.append((found[0], row))
                 diff.screening_keys[found[0]] = found[3]
+            elif row.__class__ is KnownRow:
+                raise _ValuesNeeded
+            elif found is None:
+                diff.new.append(row)
             else:
                 to_compare.append(row)
         stored = {values[code_at]: values for values in Project.objects.filter(
@@ -334,7 +341,11 @@ def validate_upload(upload: LedgerUpload, progress=None) -> LedgerUpload:
         upload.save()
         return upload
     diff = compute_diff(upload.region, (row for _n, row in validation.rows))
-    write_rows_spool(upload, reference_digest, validation.rows)
+    key_of = screening_keys(rule_set, upload.as_of)
+    known = frozenset(row.project_code for pk, row in diff.unchanged
+                      if diff.screening_keys[pk] == key_of(row.region)
+                      and pk not in diff.digests_to_store)
+    write_rows_spool(upload, reference_digest, validation.rows, known)
     upload.preview = preview_of(diff, ledger_version(upload.region))
     upload.status = UploadStatus.PREVIEW
     upload.errors = []
@@ -415,7 +426,18 @@ def preview_of(diff: LedgerDiff, version: list) -> dict:
 # and the reference data give: the spool is signed (SECRET_KEY) and names the file's sha256
 # and a digest of the reference data; anything else and the file is validated again.
 
-SPOOL_FORMAT = 1
+SPOOL_FORMAT = 2
+
+
+@dataclass(frozen=True, slots=True)
+class KnownRow:
+    """A validated row the spool keeps without its values: at the preview it was the stored
+    project's row (same digest) with a current screening, so applying it needs none of them.
+    Should it need them after all (the ledger or the context moved), the file is read again."""
+
+    project_code: str
+    region: str
+    digest: str
 _SPOOL_SALT = "screening.ledger_import.rows-spool"
 _INPUT_FIELDS = [f.name for f in fields(ProjectInput)]
 _DECIMAL_FIELDS = {c.key for c in COLUMNS if c.kind in (Kind.NUMBER, Kind.SIGNED_NUMBER)}
@@ -457,16 +479,24 @@ def _spool_mac():
     return salted_hmac(_SPOOL_SALT, b"", algorithm="sha256")
 
 
+def _spool_line(number: int, row: ProjectInput, known: frozenset[str]) -> bytes:
+    if row.project_code in known:
+        return orjson.dumps([number, row.project_code, row.region, stored_row_digest(row)])
+    return orjson.dumps([number, *(getattr(row, name) for name in _INPUT_FIELDS)],
+                        default=_spool_value)
+
+
 def write_rows_spool(upload: LedgerUpload, reference_digest: str,
-                     rows: list[tuple[int, ProjectInput]]) -> None:
+                     rows: list[tuple[int, ProjectInput]],
+                     known: frozenset[str] = frozenset()) -> None:
     """Keep the validated rows next to the stored file: a header line, one JSON array per row
-    (sheet row number, then the ProjectInput fields in order), and a signature line last."""
+    (sheet row number, then the ProjectInput fields in order; for the codes in `known`, only
+    code, region and digest: see KnownRow), and a signature line last."""
     mac = _spool_mac()
     with _spool_path(upload).open("wb") as spool:
         for line in chain(
             [orjson.dumps(_spool_header(upload, reference_digest, len(rows)))],
-            (orjson.dumps([number, *(getattr(row, name) for name in _INPUT_FIELDS)],
-                          default=_spool_value) for number, row in rows),
+            (_spool_line(number, row, known) for number, row in rows),
         ):
             mac.update(line + b"\n")
             spool.write(line + b"\n")
@@ -480,7 +510,9 @@ class _SpoolDecoder:
     def __init__(self) -> None:
         self.memos = {name: {} for name in _INPUT_FIELDS}
 
-    def row(self, values: list) -> tuple[int, ProjectInput]:
+    def row(self, values: list) -> tuple[int, ProjectInput | KnownRow]:
+        if len(values) == 4:
+            return values[0], KnownRow(*values[1:])
         number, *cells = values
         row = {}
         for name, value in zip(_INPUT_FIELDS, cells, strict=True):
@@ -507,7 +539,7 @@ def _decode(name: str, value):
 
 
 def read_rows_spool(upload: LedgerUpload, reference_digest: str
-                    ) -> list[tuple[int, ProjectInput]] | None:
+                    ) -> list[tuple[int, ProjectInput | KnownRow]] | None:
     """The rows validated at the preview, or None when there are none that can be trusted
     for this upload, its stored file and the current reference data."""
     path = _spool_path(upload)
@@ -542,14 +574,16 @@ def _file_sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def _validated_rows(upload: LedgerUpload) -> list[tuple[int, ProjectInput]]:
-    """The file's rows as validated now: from the spool when it holds, else read again."""
+def _validated_rows(upload: LedgerUpload, spool: bool = True
+                    ) -> list[tuple[int, ProjectInput | KnownRow]]:
+    """The file's rows as validated now: from the spool when it holds (unless `spool` is
+    false), else read again (then every row is a ProjectInput)."""
     path = Path(upload.file.path)
     if _file_sha256(path) != upload.sha256:
         raise UploadRefused(_("The stored file is not the one that was uploaded; please upload "
                               "it again."))
     reference, reference_digest = ledger_reference_with_digest(rule_set_for(upload.as_of))
-    rows = read_rows_spool(upload, reference_digest)
+    rows = read_rows_spool(upload, reference_digest) if spool else None
     if rows is not None:
         return rows
     validation = validate_workbook(path, reference, limits_from_settings())
@@ -597,6 +631,8 @@ def apply_upload(upload: LedgerUpload, user, missing_reasons: dict[str, tuple[st
         raise stale
     reference_digest = ledger_reference_with_digest(rule_set_for(upload.as_of))[1]
     fingerprint = file_fingerprint(upload, reference_digest)
+    rule_set, screen_one = screener(upload.as_of)
+    key_of = screening_keys(rule_set, upload.as_of)
     if upload.fingerprint.get("same_as"):
         # Previewed as identical to an applied upload: still so, or the user looks again.
         same = identical_applied_upload(upload, fingerprint)
@@ -609,7 +645,10 @@ def apply_upload(upload: LedgerUpload, user, missing_reasons: dict[str, tuple[st
         rows = _validated_rows(upload)
         if _region_errors(rows, upload):
             raise UploadRefused(_("The file no longer validates; please upload it again."))
-        diff = compute_diff(upload.region, (row for _n, row in rows))
+        try:
+            diff = _diff_with_values(upload, rows, key_of)
+        except _ValuesNeeded:  # kept without values, needed after all: read the file again
+            diff = _diff_with_values(upload, _validated_rows(upload, spool=False), key_of)
         if preview_of(diff, version) != upload.preview:
             raise stale  # what is applied is exactly what the user confirmed
         counts = diff.counts()
@@ -621,8 +660,6 @@ def apply_upload(upload: LedgerUpload, user, missing_reasons: dict[str, tuple[st
                               "(%(count)d without a reason).") % {"count": len(absent)})
     region_ids = {r.code: r.pk for r in Region.objects.all()}
     now = timezone.now()
-    rule_set, screen_one = screener(upload.as_of)
-    key_of = screening_keys(rule_set, upload.as_of)
     digests = diff.digests
     history: list[dict] = []
     with gc_paused():
@@ -663,9 +700,7 @@ def apply_upload(upload: LedgerUpload, user, missing_reasons: dict[str, tuple[st
         # An unchanged project whose screening was made under this upload's key (rule set,
         # engine, region context, date) costs nothing; the others are screened again and
         # written only if their result moved (their new key and digest are kept either way).
-        stale = [(pk, row) for pk, row in diff.unchanged
-                 if diff.screening_keys[pk] != key_of(row.region)
-                 or pk in diff.digests_to_store]
+        stale = _stale_screenings(diff, key_of)
         for start in range(0, len(stale), _CHUNK):
             _rescreen_unchanged(stale[start:start + _CHUNK], screen_one, key_of, digests)
 
@@ -701,6 +736,21 @@ def apply_upload(upload: LedgerUpload, user, missing_reasons: dict[str, tuple[st
     superseded.update(status=UploadStatus.SUPERSEDED)
     transaction.on_commit(lambda: [spool.unlink(missing_ok=True) for spool in spools])
     return upload
+
+
+def _stale_screenings(diff: LedgerDiff, key_of) -> list[tuple[int, ProjectInput]]:
+    """The unchanged rows whose stored screening is not this upload's (or whose digest is to
+    be stored): screened again on apply."""
+    return [(pk, row) for pk, row in diff.unchanged
+            if diff.screening_keys[pk] != key_of(row.region) or pk in diff.digests_to_store]
+
+
+def _diff_with_values(upload: LedgerUpload, rows, key_of) -> LedgerDiff:
+    """compute_diff, making sure every row apply screens again has its values."""
+    diff = compute_diff(upload.region, (row for _n, row in rows))
+    if any(row.__class__ is KnownRow for _pk, row in _stale_screenings(diff, key_of)):
+        raise _ValuesNeeded
+    return diff
 
 
 _STORED_SCREENING = ["in_scope", "verdict", "disposition", "screened_rule_set", "findings"]

@@ -2,18 +2,18 @@
 
 Two fingerprints are kept with each project:
 
-- the *row digest*: a hash of the ledger row as stored (every template value, normalised to
-  the stored precision, and the region). Two rows with the same digest store the same values,
-  so an unchanged row of a monthly re-upload needs no field-by-field comparison, no write and
-  no history row;
+- the *row digest*: a hash of the validated ledger row (its region and every template value,
+  cleaned, as the engine screens them). Two rows with the same digest hold the same values, so
+  they store the same values and screen the same: an unchanged row of a monthly re-upload
+  needs no field-by-field comparison, no write and no history row;
 - the *screening key*: a hash of everything a screening depends on besides the row: the rule
   set (name, effective date and parameters), the engine's own code and the region's screening
   context on the screening date (which includes that date). A stored screening whose key is
   the key of a new upload is exactly what screening the unchanged row again would give.
 
 Pure: no Django, no database. A digest that differs only costs time (the row is compared or
-screened in full); equal digests must mean equal values, which the canonical serialisation
-below guarantees (each value is written with its type, in a fixed field order).
+screened in full); equal digests must mean equal values, which the serialisation below
+guarantees.
 """
 
 from __future__ import annotations
@@ -31,22 +31,20 @@ DIGEST_BYTES = 16  # 32 hex characters
 DIGEST_LENGTH = DIGEST_BYTES * 2
 
 
-def _value(value: object) -> object:
-    """A stored value in a form orjson writes unambiguously (Decimal as text in a list, so a
-    number never equals the text of a text column)."""
+def _decimal_text(value: object) -> str:
     if isinstance(value, Decimal):
-        return ["d", str(value)]
-    if isinstance(value, date):
-        return ["t", value.isoformat()]
-    return value
+        return str(value)
+    raise TypeError(f"no digest for {type(value).__name__}")
 
 
-def row_digest(region_code: str, stored_values: Sequence[object]) -> str:
-    """The digest of one ledger row: its region and its values as stored, in a fixed order.
+def row_digest(region_code: str, values: Sequence[object]) -> str:
+    """The digest of one validated row: its region and its cleaned values, in a fixed order.
 
-    `stored_values` must already be normalised the way they are written to the database
-    (numbers to the stored precision, enumerations as their text), by the caller."""
-    payload = orjson.dumps([region_code, *map(_value, stored_values)])
+    Each position has one type (text, Decimal, date, bool, enumeration or None), so writing
+    them as orjson does (dates as ISO text, Decimals as their exact text, `12.50` apart from
+    `12.5`) is unambiguous: equal digests, equal rows. Unequal digests of equal values (that
+    `12.50`) only cost a comparison in full."""
+    payload = orjson.dumps([region_code, *values], default=_decimal_text)
     return hashlib.blake2b(payload, digest_size=DIGEST_BYTES).hexdigest()
 
 

@@ -101,6 +101,14 @@ def stored_ledger() -> tuple[dict, list]:
     return projects, history
 
 
+def comparable(projects: dict) -> dict:
+    """Projects as compared between a fast and a full import: a project that left the ledger
+    keeps the fingerprints it had (the full import blanked them on purpose)."""
+    return {code: {k: v for k, v in values.items()
+                   if values["status"] == "active" or k not in ("row_digest", "screening_key")}
+            for code, values in projects.items()}
+
+
 def forget_fingerprints() -> None:
     """What the ledger looked like before issue 19: no digest, no screening key."""
     Project.objects.update(row_digest="", screening_key="")
@@ -134,11 +142,9 @@ def test_a_fast_reimport_stores_what_the_full_comparison_and_screening_store(
     after_full = stored_ledger()
 
     assert after_fast[0].keys() == after_full[0].keys()
-    for code, values in after_fast[0].items():
-        if values["status"] != "active":  # a project that left keeps what it had
-            for ledger_state in (values, after_full[0][code]):
-                del ledger_state["row_digest"], ledger_state["screening_key"]
-        assert values == after_full[0][code], code
+    fast_projects, full_projects = comparable(after_fast[0]), comparable(after_full[0])
+    for code, values in fast_projects.items():
+        assert values == full_projects[code], code
     assert after_fast[1] == after_full[1]
     # The full comparison wrote every active project's digest and key: the next is fast.
     assert all(v["row_digest"] and v["screening_key"] for v in after_full[0].values()
@@ -164,7 +170,7 @@ def test_unchanged_rows_are_screened_again_when_the_region_context_changes(agenc
 
     forget_fingerprints()
     apply(agency_a, upload(agency_a, ledger(), tmp_path, "full.xlsx"))
-    assert stored_ledger()[0] == fast
+    assert comparable(stored_ledger()[0]) == comparable(fast)
 
 
 def test_unchanged_rows_are_screened_again_under_a_new_rule_set(agency_a, tmp_path):
@@ -238,21 +244,29 @@ def test_a_rolled_back_change_is_compared_in_full_on_the_next_upload(
 # ------------------------------------------------------------------------ the digests (pure)
 
 
-def test_equal_stored_values_have_equal_digests_and_types_are_kept_apart():
+def test_equal_rows_have_equal_digests_and_any_difference_shows():
     values = [Decimal("12000"), "豫发改〔2021〕5号", date(2021, 3, 1), True, None]
     assert row_digest("410100", values) == row_digest("410100", list(values))
     assert row_digest("410100", values) != row_digest("410300", values)
-    assert row_digest("410100", [Decimal("1")]) != row_digest("410100", ["1"])
-    assert row_digest("410100", [date(2021, 3, 1)]) != row_digest("410100", ["2021-03-01"])
-    assert row_digest("410100", [True]) != row_digest("410100", [Decimal("1")])
     assert row_digest("410100", ["a", None]) != row_digest("410100", [None, "a"])
+    assert row_digest("410100", [date(2021, 3, 1)]) != row_digest("410100", [date(2021, 3, 2)])
+    assert row_digest("410100", [True]) != row_digest("410100", [False])
+    # Exact values: 12.50 is not 12.5 here (the upload then compares the row in full).
+    assert row_digest("410100", [Decimal("12.5")]) != row_digest("410100", [Decimal("12.50")])
 
 
-def test_the_stored_precision_decides_equality():
-    """Numbers are kept to 10 decimals: what rounds to the same stored value is the same."""
-    same = [ledger_import._normalise(Decimal("12000")),
-            ledger_import._normalise(Decimal("12000.0000000000"))]
-    assert row_digest("410100", same[:1]) == row_digest("410100", same[1:])
+def test_a_row_whose_digest_differs_but_whose_values_do_not_is_unchanged(agency_a, tmp_path):
+    """12.50 and 12.5 store the same number: unchanged, and its digest is then kept."""
+    rows = ledger()
+    apply(agency_a, upload(agency_a, rows, tmp_path, "a.xlsx"))
+    rows[5]["investment"] = "12,345.50"
+    again = upload(agency_a, rows, tmp_path, "b.xlsx")
+    assert again.preview["counts"] == {"new": 0, "changed": 0, "unchanged": 24, "missing": 0}
+    diff = compute_diff(again.region, (row for _n, row in ledger_import._validated_rows(again)))
+    assert len(diff.digests_to_store) == 1
+    apply(agency_a, again)
+    diff = compute_diff(again.region, (row for _n, row in ledger_import._validated_rows(again)))
+    assert not diff.digests_to_store
 
 
 def test_the_screening_key_follows_the_rule_set_the_context_and_the_date():
@@ -279,3 +293,35 @@ def test_the_screening_key_follows_the_rule_set_the_context_and_the_date():
 @pytest.mark.parametrize("field", ["row_digest", "screening_key"])
 def test_the_fingerprints_fit_their_columns(field):
     assert Project._meta.get_field(field).max_length == len(row_digest("410100", []))
+
+
+def test_the_confirmation_reads_the_file_again_only_when_kept_rows_need_their_values(
+        agency_a, tmp_path, monkeypatch):
+    """The preview keeps unchanged rows with a current screening without their values; if
+    the region's context moves before the confirmation, they are screened again from the file
+    (R08, (十八)), never from nothing."""
+    rows = ledger()
+    apply(agency_a, upload(agency_a, rows, tmp_path, "a.xlsx"))
+    readings = []
+    validate = ledger_import.validate_workbook
+    monkeypatch.setattr(ledger_import, "validate_workbook",
+                        lambda *args, **kwargs: readings.append(1) or validate(*args, **kwargs))
+    changed = next_month(rows)
+    quiet = upload(agency_a, changed, tmp_path, "b.xlsx")
+    assert len(ledger_import.read_rows_spool(quiet, ledger_import.ledger_reference_with_digest(
+        ledger_import.rule_set_for(AS_OF))[1])) == 24
+    apply(agency_a, quiet)
+    assert readings == [1]  # the preview's reading only
+
+    readings.clear()
+    moved = upload(agency_a, rows, tmp_path, "c.xlsx")
+    AnnualResult.objects.create(region=Region.objects.get(code=CITY_A), year=AS_OF.year - 1,
+                                dual_control_met=False, pollutant_met=True)
+    apply(agency_a, moved)
+    assert readings == [1, 1]  # the preview's, and the confirmation's
+    planned = Project.objects.get(project_code="2104-410100-04-01-000006")
+    assert planned.verdict == "NON_COMPLIANT"
+    fast = stored_ledger()[0]
+    forget_fingerprints()
+    apply(agency_a, upload(agency_a, rows, tmp_path, "d.xlsx"))
+    assert comparable(stored_ledger()[0]) == comparable(fast)
