@@ -170,12 +170,18 @@ def compute_diff(region: Region, rows: Iterable[ProjectInput | KnownRow]) -> Led
     region_ids = {r.code: r.pk for r in Region.objects.all()}
     code_at = _STORED_FIELDS.index("project_code")
     diff = LedgerDiff()
+    # The ledger's fingerprints in one pass (a code of the file stored outside the ledger is a
+    # validation error, but is looked up below all the same).
+    fingerprints = {code: rest for code, *rest in Project.objects.filter(
+        region_id__in=ledger_scope_ids(region)).order_by().values_list(
+        *_FINGERPRINT_FIELDS).iterator(chunk_size=_CHUNK)}
     # Chunk by chunk, so only a chunk of stored rows is in memory at a time.
     for start in range(0, len(rows), _CHUNK):
         chunk = rows[start:start + _CHUNK]
-        fingerprints = {code: rest for code, *rest in Project.objects.filter(
-            project_code__in_array=[row.project_code for row in chunk]
-        ).order_by().values_list(*_FINGERPRINT_FIELDS)}
+        elsewhere = [row.project_code for row in chunk if row.project_code not in fingerprints]
+        if elsewhere:
+            fingerprints.update((code, rest) for code, *rest in Project.objects.filter(
+                project_code__in_array=elsewhere).order_by().values_list(*_FINGERPRINT_FIELDS))
         to_compare = []
         for row in chunk:
             digest = diff.digests[row.project_code] = (
@@ -213,14 +219,13 @@ def compute_diff(region: Region, rows: Iterable[ProjectInput | KnownRow]) -> Led
                 diff.unchanged.append((pk, row))
                 diff.screening_keys[pk] = ""
                 diff.digests_to_store.add(pk)
-    codes = [row.project_code for row in rows]
-    in_file = set(codes)
-    missing_ids = [
-        pk for pk, code in Project.objects.filter(
-            region_id__in=ledger_scope_ids(region), status=ProjectStatus.ACTIVE
-        ).order_by().values_list("pk", "project_code").iterator(chunk_size=_CHUNK)
-        if code not in in_file
-    ]
+    in_file = set(diff.digests)
+    scope = ledger_scope_ids(region)
+    missing_ids = [found[0] for code, found in fingerprints.items()
+                   if found[1] == ProjectStatus.ACTIVE and code not in in_file]
+    if missing_ids:  # only the ledger's own (fingerprints may hold codes looked up elsewhere)
+        missing_ids = list(Project.objects.filter(pk__in_array=missing_ids, region_id__in=scope)
+                           .order_by().values_list("pk", flat=True))
     for start in range(0, len(missing_ids), _CHUNK):
         diff.missing.extend(Project.objects.filter(pk__in_array=missing_ids[start:start + _CHUNK])
                             .only("id", "project_code", "name", "status").order_by())
@@ -342,9 +347,8 @@ def validate_upload(upload: LedgerUpload, progress=None) -> LedgerUpload:
         return upload
     diff = compute_diff(upload.region, (row for _n, row in validation.rows))
     key_of = screening_keys(rule_set, upload.as_of)
-    known = frozenset(row.project_code for pk, row in diff.unchanged
-                      if diff.screening_keys[pk] == key_of(row.region)
-                      and pk not in diff.digests_to_store)
+    known = {row.project_code: diff.digests[row.project_code] for pk, row in diff.unchanged
+             if diff.screening_keys[pk] == key_of(row.region) and pk not in diff.digests_to_store}
     write_rows_spool(upload, reference_digest, validation.rows, known)
     upload.preview = preview_of(diff, ledger_version(upload.region))
     upload.status = UploadStatus.PREVIEW
@@ -479,19 +483,21 @@ def _spool_mac():
     return salted_hmac(_SPOOL_SALT, b"", algorithm="sha256")
 
 
-def _spool_line(number: int, row: ProjectInput, known: frozenset[str]) -> bytes:
-    if row.project_code in known:
-        return orjson.dumps([number, row.project_code, row.region, stored_row_digest(row)])
+def _spool_line(number: int, row: ProjectInput, known: dict[str, str]) -> bytes:
+    digest = known.get(row.project_code)
+    if digest is not None:
+        return orjson.dumps([number, row.project_code, row.region, digest])
     return orjson.dumps([number, *(getattr(row, name) for name in _INPUT_FIELDS)],
                         default=_spool_value)
 
 
 def write_rows_spool(upload: LedgerUpload, reference_digest: str,
                      rows: list[tuple[int, ProjectInput]],
-                     known: frozenset[str] = frozenset()) -> None:
+                     known: dict[str, str] | None = None) -> None:
     """Keep the validated rows next to the stored file: a header line, one JSON array per row
     (sheet row number, then the ProjectInput fields in order; for the codes in `known`, only
-    code, region and digest: see KnownRow), and a signature line last."""
+    code, region and the digest `known` gives: see KnownRow), and a signature line last."""
+    known = known or {}
     mac = _spool_mac()
     with _spool_path(upload).open("wb") as spool:
         for line in chain(
