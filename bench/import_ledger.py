@@ -448,6 +448,8 @@ def main() -> None:
             iex_path = path
         print(f"wrote the ledgers ({rows:,} rows, {path.stat().st_size / 1e6:.1f} MB) in "
               f"{time.perf_counter() - started:.1f} s")
+        if args.database:
+            drop_database(database)  # a named one is the bench's own: start afresh
         create_database(database)
         env = child_env(database, str(temp_dir / "var"))
         try:

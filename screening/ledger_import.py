@@ -514,24 +514,32 @@ class _SpoolDecoder:
     units, dates, references), so each column shares its equal values, as validation does."""
 
     def __init__(self) -> None:
-        self.memos = {name: {} for name in _INPUT_FIELDS}
+        self.columns = [(index, name, {}) for index, name in enumerate(_INPUT_FIELDS, start=1)]
 
     def row(self, values: list) -> tuple[int, ProjectInput | KnownRow]:
         if len(values) == 4:
             return values[0], KnownRow(*values[1:])
-        number, *cells = values
-        row = {}
-        for name, value in zip(_INPUT_FIELDS, cells, strict=True):
+        if len(values) != len(_INPUT_FIELDS) + 1:
+            raise ValueError("a spooled row of the wrong length")
+        for index, name, memo in self.columns:
+            value = values[index]
             if value is not None:
-                memo = self.memos[name]
                 found = memo.get(value)
                 if found is None:
                     found = _decode(name, value)
                     if len(memo) < 4096:
                         memo[value] = found
-                value = found
-            row[name] = value
-        return number, ProjectInput(**row)
+                values[index] = found
+        # Set through the slot descriptors, as the engine builds its results: the same object
+        # as ProjectInput(*values[1:]) without the frozen __init__'s per-field __setattr__.
+        row = _new_object(ProjectInput)
+        for setter, value in zip(_INPUT_SETTERS, values[1:]):  # noqa: B905 (length checked)
+            setter(row, value)
+        return values[0], row
+
+
+_new_object = object.__new__
+_INPUT_SETTERS = tuple(ProjectInput.__dict__[name].__set__ for name in _INPUT_FIELDS)
 
 
 def _decode(name: str, value):
