@@ -219,13 +219,10 @@ def compute_diff(region: Region, rows: Iterable[ProjectInput | KnownRow]) -> Led
                 diff.unchanged.append((pk, row))
                 diff.screening_keys[pk] = ""
                 diff.digests_to_store.add(pk)
-    in_file = set(diff.digests)
-    scope = ledger_scope_ids(region)
+    # The ledger's active projects the file does not name (codes looked up outside the
+    # ledger above are all in the file, so never among them).
     missing_ids = [found[0] for code, found in fingerprints.items()
-                   if found[1] == ProjectStatus.ACTIVE and code not in in_file]
-    if missing_ids:  # only the ledger's own (fingerprints may hold codes looked up elsewhere)
-        missing_ids = list(Project.objects.filter(pk__in_array=missing_ids, region_id__in=scope)
-                           .order_by().values_list("pk", flat=True))
+                   if found[1] == ProjectStatus.ACTIVE and code not in diff.digests]
     for start in range(0, len(missing_ids), _CHUNK):
         diff.missing.extend(Project.objects.filter(pk__in_array=missing_ids[start:start + _CHUNK])
                             .only("id", "project_code", "name", "status").order_by())
@@ -442,6 +439,8 @@ class KnownRow:
     project_code: str
     region: str
     digest: str
+
+
 _SPOOL_SALT = "screening.ledger_import.rows-spool"
 _INPUT_FIELDS = [f.name for f in fields(ProjectInput)]
 _DECIMAL_FIELDS = {c.key for c in COLUMNS if c.kind in (Kind.NUMBER, Kind.SIGNED_NUMBER)}
