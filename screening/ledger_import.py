@@ -365,7 +365,9 @@ def file_fingerprint(upload: LedgerUpload, reference_digest: str) -> dict:
     """What validating this upload's file depends on besides its bytes."""
     return {"sha256": upload.sha256, "reference": reference_digest,
             "regions": sorted(allowed_region_codes(upload)),
-            "limits": repr(limits_from_settings()), "code": source_digest("ledger")}
+            "limits": repr(limits_from_settings()),
+            # The reader and validator, the engine's input types, and this module's checks.
+            "code": source_digest("ledger/*.py", "rules/types.py", "ledger_import.py")}
 
 
 def identical_applied_upload(upload: LedgerUpload, fingerprint: dict) -> LedgerUpload | None:

@@ -49,20 +49,20 @@ def row_digest(region_code: str, values: Sequence[object]) -> str:
 
 
 @cache
-def source_digest(package: str) -> str:
-    """A hash of the source of a package of `screening` ("rules", "ledger"): a deployment that
-    changes how a rule or a cell reads (SPEC revision 4) makes what was stored under the old
-    code stale, without a rule-set change."""
-    folder = Path(__file__).resolve().parents[1] / package
+def source_digest(*patterns: str) -> str:
+    """A hash of the source files of `screening` matching the patterns ("rules/*.py"): a
+    deployment that changes how a rule or a cell reads (SPEC revision 4) makes what was stored
+    under the old code stale, without a rule-set change."""
+    root = Path(__file__).resolve().parents[1]
     digest = hashlib.blake2b(digest_size=DIGEST_BYTES)
-    for path in sorted(folder.glob("*.py")):
+    for path in sorted({path for pattern in patterns for path in root.glob(pattern)}):
         digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
     return digest.hexdigest()
 
 
 def engine_code_digest() -> str:
     """The screening engine's source digest (part of every screening key)."""
-    return source_digest("rules")
+    return source_digest("rules/*.py")
 
 
 def _context_value(value: object) -> object:
