@@ -609,10 +609,19 @@ def _validated_rows(upload: LedgerUpload, spool: bool = True
 
 # --- Apply ------------------------------------------------------------------------------------
 
+# Only numbers and enumerations change when stored (_normalise); the other values go as they are.
+_NORMALISED_AT = tuple(index for index, name in enumerate(LEDGER_FIELDS)
+                       if name in _DECIMAL_FIELDS or name in _ENUM_FIELDS)
+
+
 def _project_values(row: ProjectInput, region_id: int) -> dict:
-    values = {name: _normalise(getattr(row, name)) for name in LEDGER_FIELDS}
-    values["region_id"] = region_id
-    return values
+    values = list(_ledger_values(row))
+    for index in _NORMALISED_AT:
+        if values[index] is not None:
+            values[index] = _normalise(values[index])
+    stored = dict(zip(LEDGER_FIELDS, values, strict=True))
+    stored["region_id"] = region_id
+    return stored
 
 
 def _screening_values(screening) -> dict:

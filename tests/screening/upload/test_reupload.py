@@ -325,3 +325,18 @@ def test_the_confirmation_reads_the_file_again_only_when_kept_rows_need_their_va
     forget_fingerprints()
     apply(agency_a, upload(agency_a, rows, tmp_path, "d.xlsx"))
     assert comparable(stored_ledger()[0]) == comparable(fast)
+
+
+def test_stored_values_normalise_exactly_the_numbers_and_enumerations():
+    from screening.rules.types import ConstructionType, ProjectInput, Sector, Stage
+
+    row = ProjectInput(project_code="2104-410100-04-01-000001", name=" 名称 ", enterprise="企业",
+                       uscc="91110000600037341L", region="410100", sector=Sector.STEEL,
+                       product="高炉工序", construction_type=ConstructionType.NEW,
+                       stage=Stage.PLANNED, annual_energy_tce=Decimal("12000.123456789012"),
+                       eia_date=date(2021, 4, 1), livelihood=True, remarks="=1+1")
+    stored = ledger_import._project_values(row, 7)
+    assert stored == {**{name: ledger_import._normalise(getattr(row, name))
+                         for name in ledger_import.LEDGER_FIELDS}, "region_id": 7}
+    assert stored["annual_energy_tce"] == Decimal("12000.1234567890")
+    assert type(stored["sector"]) is str and stored["sector"] == "钢铁"
