@@ -61,8 +61,10 @@ def source_digest(*patterns: str) -> str:
 
 
 def engine_code_digest() -> str:
-    """The screening engine's source digest (part of every screening key)."""
-    return source_digest("rules/*.py")
+    """The source digest of the screening engine and of how its results are stored (part of
+    every screening key): after a deployment that touches them, every row is screened again
+    once."""
+    return source_digest("rules/*.py", "screen.py", "ledger_import.py")
 
 
 def _context_value(value: object) -> object:
