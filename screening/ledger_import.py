@@ -29,6 +29,7 @@ from psycopg import sql
 from psycopg.copy import QueuedLibpqWriter
 
 from . import permissions
+from .ledger.digest import row_digest, source_digest
 from .ledger.reference import LedgerReference
 from .ledger.safety import UnsafeWorkbook
 from .ledger.template import COLUMNS, Kind
@@ -46,7 +47,14 @@ from .models import (
 )
 from .models.ledger import NUMBER_DECIMAL_PLACES
 from .rules.types import ConstructionType, ProjectInput, Sector, Stage, TechClass
-from .screen import findings_for_storage, gc_paused, parameters_of, rule_set_for, screener
+from .screen import (
+    findings_for_storage,
+    gc_paused,
+    parameters_of,
+    rule_set_for,
+    screener,
+    screening_keys,
+)
 from .uploads import limits_from_settings
 
 LEDGER_FIELDS = [f.name for f in fields(ProjectInput) if f.name != "region"]
@@ -111,17 +119,28 @@ def field_changes(project: Project, row: ProjectInput, region_id: int) -> dict[s
     return changes
 
 
+def stored_row_digest(row: ProjectInput) -> str:
+    """The row digest (screening/ledger/digest.py) of a validated row."""
+    return row_digest(row.region, _ledger_values(row))
+
+
 @dataclass
 class LedgerDiff:
     """What applying a validated file would do to the region's ledger.
 
     Changed and missing projects are loaded without their screening fields (setting them is
-    fine; reading them would cost a query each); unchanged ones are only their id."""
+    fine; reading them would cost a query each); unchanged ones are only their id.
+    `digests` holds each row's digest by project code; `screening_keys` the stored screening
+    key of each unchanged project (by id), and `digests_to_store` the unchanged projects whose
+    stored digest is blank or stale (their values were compared one by one)."""
 
     new: list[ProjectInput] = field(default_factory=list)
     changed: list[tuple[Project, ProjectInput, dict]] = field(default_factory=list)
     unchanged: list[tuple[int, ProjectInput]] = field(default_factory=list)
     missing: list[Project] = field(default_factory=list)
+    digests: dict[str, str] = field(default_factory=dict)
+    screening_keys: dict[int, str] = field(default_factory=dict)
+    digests_to_store: set[int] = field(default_factory=set)
 
     def counts(self) -> dict[str, int]:
         return {"new": len(self.new), "changed": len(self.changed),
@@ -134,50 +153,76 @@ def ledger_scope_ids(region: Region) -> frozenset[int]:
 
 
 _STORED_FIELDS = ["id", "region_id", "status", *LEDGER_FIELDS]
+_FINGERPRINT_FIELDS = ["project_code", "id", "status", "row_digest", "screening_key"]
 _ledger_values = attrgetter(*LEDGER_FIELDS)
 _CHUNK = 5000
 
 
-def compute_diff(region: Region, rows: Iterable[ProjectInput]) -> LedgerDiff:
+class _ValuesNeeded(Exception):
+    """A row kept without its values (KnownRow) needs them: the file is to be read again."""
+
+
+def compute_diff(region: Region, rows: Iterable[ProjectInput | KnownRow]) -> LedgerDiff:
+    """Compare the file's rows with the stored ledger. A row whose digest is the stored one
+    is unchanged without reading or comparing its values (issue 19); the others are compared
+    field by field."""
     rows = list(rows)
     region_ids = {r.code: r.pk for r in Region.objects.all()}
     code_at = _STORED_FIELDS.index("project_code")
     diff = LedgerDiff()
+    # The ledger's fingerprints in one pass (a code of the file stored outside the ledger is a
+    # validation error, but is looked up below all the same).
+    fingerprints = {code: rest for code, *rest in Project.objects.filter(
+        region_id__in=ledger_scope_ids(region)).order_by().values_list(
+        *_FINGERPRINT_FIELDS).iterator(chunk_size=_CHUNK)}
     # Chunk by chunk, so only a chunk of stored rows is in memory at a time.
     for start in range(0, len(rows), _CHUNK):
         chunk = rows[start:start + _CHUNK]
-        stored = {values[code_at]: values for values in Project.objects.filter(
-            project_code__in_array=[row.project_code for row in chunk]
-        ).order_by().values_list(*_STORED_FIELDS)}
+        elsewhere = [row.project_code for row in chunk if row.project_code not in fingerprints]
+        if elsewhere:
+            fingerprints.update((code, rest) for code, *rest in Project.objects.filter(
+                project_code__in_array=elsewhere).order_by().values_list(*_FINGERPRINT_FIELDS))
+        to_compare = []
         for row in chunk:
-            values = stored.get(row.project_code)
-            if values is None:
+            digest = diff.digests[row.project_code] = (
+                row.digest if row.__class__ is KnownRow else stored_row_digest(row))
+            found = fingerprints.get(row.project_code)
+            if found is not None and found[1] == ProjectStatus.ACTIVE and found[2] == digest:
+                diff.unchanged.append((found[0], row))
+                diff.screening_keys[found[0]] = found[3]
+            elif row.__class__ is KnownRow:
+                raise _ValuesNeeded
+            elif found is None:
                 diff.new.append(row)
-                continue
+            else:
+                to_compare.append(row)
+        stored = {values[code_at]: values for values in Project.objects.filter(
+            project_code__in_array=[row.project_code for row in to_compare]
+        ).order_by().values_list(*_STORED_FIELDS)} if to_compare else {}
+        for row in to_compare:
+            values = stored[row.project_code]
             pk, region_id, status, *ledger = values
             new_region_id = region_ids[row.region]
             # Decimal compares by value and a StrEnum equals its text, so equal tuples mean
             # an unchanged row; only rows that differ get the field-by-field comparison.
             if (status == ProjectStatus.ACTIVE and region_id == new_region_id
                     and tuple(ledger) == _ledger_values(row)):
-                diff.unchanged.append((pk, row))
-                continue
-            project = Project(**dict(zip(_STORED_FIELDS, values, strict=True)))
-            changes = field_changes(project, row, new_region_id)
-            if status != ProjectStatus.ACTIVE:
-                changes["status"] = [status, ProjectStatus.ACTIVE]
+                changes = {}
+            else:
+                project = Project(**dict(zip(_STORED_FIELDS, values, strict=True)))
+                changes = field_changes(project, row, new_region_id)
+                if status != ProjectStatus.ACTIVE:
+                    changes["status"] = [status, ProjectStatus.ACTIVE]
             if changes:
                 diff.changed.append((project, row, changes))
-            else:
+            else:  # equal values under a blank or stale digest: store the digest on apply
                 diff.unchanged.append((pk, row))
-    codes = [row.project_code for row in rows]
-    in_file = set(codes)
-    missing_ids = [
-        pk for pk, code in Project.objects.filter(
-            region_id__in=ledger_scope_ids(region), status=ProjectStatus.ACTIVE
-        ).order_by().values_list("pk", "project_code").iterator(chunk_size=_CHUNK)
-        if code not in in_file
-    ]
+                diff.screening_keys[pk] = ""
+                diff.digests_to_store.add(pk)
+    # The ledger's active projects the file does not name (codes looked up outside the
+    # ledger above are all in the file, so never among them).
+    missing_ids = [found[0] for code, found in fingerprints.items()
+                   if found[1] == ProjectStatus.ACTIVE and code not in diff.digests]
     for start in range(0, len(missing_ids), _CHUNK):
         diff.missing.extend(Project.objects.filter(pk__in_array=missing_ids[start:start + _CHUNK])
                             .only("id", "project_code", "name", "status").order_by())
@@ -220,12 +265,17 @@ def receive_upload(user, region: Region, uploaded: File, original_name: str,
     return upload
 
 
+def allowed_region_codes(upload: LedgerUpload) -> set[str]:
+    """The regions whose rows this upload may hold: its ledger's, within the uploader's."""
+    allowed = {r.code for r in Region.objects.filter(id__in=ledger_scope_ids(upload.region))}
+    user_scope = permissions.scope_region_ids(upload.uploaded_by)
+    return allowed & {r.code for r in Region.objects.filter(id__in=user_scope)}
+
+
 def _region_errors(rows: list[tuple[int, ProjectInput]], upload: LedgerUpload
                    ) -> list[CellError]:
     """Rows of regions outside the upload's ledger, and codes registered in another region."""
-    allowed = {r.code for r in Region.objects.filter(id__in=ledger_scope_ids(upload.region))}
-    user_scope = permissions.scope_region_ids(upload.uploaded_by)
-    allowed &= {r.code for r in Region.objects.filter(id__in=user_scope)}
+    allowed = allowed_region_codes(upload)
     errors: list[CellError] = []
     codes = [row.project_code for _n, row in rows]
     # Which region holds a code is never said: an agency could otherwise test codes by the
@@ -260,6 +310,9 @@ def validate_upload(upload: LedgerUpload, progress=None) -> LedgerUpload:
     LedgerUpload.objects.filter(pk=upload.pk).update(status=UploadStatus.VALIDATING)
     path = Path(upload.file.path)
     reference, reference_digest = ledger_reference_with_digest(rule_set)
+    fingerprint = file_fingerprint(upload, reference_digest)
+    if (same := identical_applied_upload(upload, fingerprint)) is not None:
+        return _preview_identical(upload, same, fingerprint)
     try:
         validation = validate_workbook(path, reference, limits_from_settings())
     except UnsafeWorkbook as refusal:
@@ -289,12 +342,71 @@ def validate_upload(upload: LedgerUpload, progress=None) -> LedgerUpload:
         upload.save()
         return upload
     diff = compute_diff(upload.region, (row for _n, row in validation.rows))
-    write_rows_spool(upload, reference_digest, validation.rows)
+    key_of = screening_keys(rule_set, upload.as_of)
+    known = {row.project_code: diff.digests[row.project_code] for pk, row in diff.unchanged
+             if diff.screening_keys[pk] == key_of(row.region) and pk not in diff.digests_to_store}
+    write_rows_spool(upload, reference_digest, validation.rows, known)
     upload.preview = preview_of(diff, ledger_version(upload.region))
     # Not part of what apply compares: a case moving on meanwhile does not stale the preview.
     upload.preview["open_cases"] = open_cases_of(diff.missing)
     upload.status = UploadStatus.PREVIEW
     upload.errors = []
+    upload.save()
+    return upload
+
+
+# --- An identical file again (issue 19) -------------------------------------------------------
+# A file byte for byte the same as one applied before, validated against the same reference
+# data, limits, validation code and regions, gives the same rows; if the ledger has not changed
+# since that upload was applied, those rows are exactly the ledger, so the preview is "all
+# unchanged" without reading the file. Its stored screenings must also be current (the same
+# screening key), or the rows are read and screened again the ordinary way.
+
+def file_fingerprint(upload: LedgerUpload, reference_digest: str) -> dict:
+    """What validating this upload's file depends on besides its bytes."""
+    return {"sha256": upload.sha256, "reference": reference_digest,
+            "regions": sorted(allowed_region_codes(upload)),
+            "limits": repr(limits_from_settings()),
+            # The reader and validator, the engine's input types, and this module's checks.
+            "code": source_digest("ledger/*.py", "rules/types.py", "ledger_import.py")}
+
+
+def identical_applied_upload(upload: LedgerUpload, fingerprint: dict) -> LedgerUpload | None:
+    """The applied upload of this region whose file and validation were the same and whose
+    result is still the region's ledger, with screenings current on this upload's date."""
+    same = (LedgerUpload.objects.filter(region_id=upload.region_id, sha256=upload.sha256,
+                                        status=UploadStatus.APPLIED)
+            .exclude(pk=upload.pk).order_by("-applied_at", "-pk").first())
+    if same is None or {k: same.fingerprint.get(k) for k in fingerprint} != fingerprint:
+        return None
+    if same.fingerprint.get("ledger_after") != ledger_version(upload.region):
+        return None
+    rule_set, _screen_one = screener(upload.as_of)
+    key_of = screening_keys(rule_set, upload.as_of)
+    for region in Region.objects.filter(id__in=ledger_scope_ids(upload.region)):
+        if Project.objects.filter(region=region, status=ProjectStatus.ACTIVE).exclude(
+                screening_key=key_of(region.code)).exists():
+            return None
+    return same
+
+
+def _identical_preview(upload: LedgerUpload, version: list) -> dict:
+    codes = list(Project.objects.filter(
+        region_id__in=ledger_scope_ids(upload.region), status=ProjectStatus.ACTIVE
+    ).order_by("project_code").values_list("project_code", flat=True))
+    return {"counts": {"new": 0, "changed": 0, "unchanged": len(codes), "missing": 0},
+            "version": version, "new": [], "changed": [], "unchanged": codes, "missing": []}
+
+
+def _preview_identical(upload: LedgerUpload, same: LedgerUpload, fingerprint: dict
+                       ) -> LedgerUpload:
+    upload.fingerprint = {**fingerprint, "same_as": same.pk}
+    upload.data_rows = same.data_rows
+    upload.ignored_columns = same.ignored_columns
+    upload.error_count = 0
+    upload.errors = []
+    upload.preview = _identical_preview(upload, ledger_version(upload.region))
+    upload.status = UploadStatus.PREVIEW
     upload.save()
     return upload
 
@@ -307,7 +419,8 @@ def preview_of(diff: LedgerDiff, version: list) -> dict:
         "new": [{"code": r.project_code, "name": r.name} for r in diff.new],
         "changed": [{"code": p.project_code, "name": r.name, "changes": c}
                     for p, r, c in diff.changed],
-        "unchanged": [r.project_code for _pk, r in diff.unchanged],
+        # By code (the shortcut for an identical file lists them from the ledger, by code).
+        "unchanged": sorted(r.project_code for _pk, r in diff.unchanged),
         "missing": [{"code": p.project_code, "name": p.name, "id": p.pk} for p in diff.missing],
     }
 
@@ -334,7 +447,20 @@ def open_cases_of(projects: list[Project]) -> dict[str, dict]:
 # and the reference data give: the spool is signed (SECRET_KEY) and names the file's sha256
 # and a digest of the reference data; anything else and the file is validated again.
 
-SPOOL_FORMAT = 1
+SPOOL_FORMAT = 2
+
+
+@dataclass(frozen=True, slots=True)
+class KnownRow:
+    """A validated row the spool keeps without its values: at the preview it was the stored
+    project's row (same digest) with a current screening, so applying it needs none of them.
+    Should it need them after all (the ledger or the context moved), the file is read again."""
+
+    project_code: str
+    region: str
+    digest: str
+
+
 _SPOOL_SALT = "screening.ledger_import.rows-spool"
 _INPUT_FIELDS = [f.name for f in fields(ProjectInput)]
 _DECIMAL_FIELDS = {c.key for c in COLUMNS if c.kind in (Kind.NUMBER, Kind.SIGNED_NUMBER)}
@@ -379,16 +505,26 @@ def _spool_mac():
     return salted_hmac(_SPOOL_SALT, b"", algorithm="sha256")
 
 
+def _spool_line(number: int, row: ProjectInput, known: dict[str, str]) -> bytes:
+    digest = known.get(row.project_code)
+    if digest is not None:
+        return orjson.dumps([number, row.project_code, row.region, digest])
+    return orjson.dumps([number, *(getattr(row, name) for name in _INPUT_FIELDS)],
+                        default=_spool_value)
+
+
 def write_rows_spool(upload: LedgerUpload, reference_digest: str,
-                     rows: list[tuple[int, ProjectInput]]) -> None:
+                     rows: list[tuple[int, ProjectInput]],
+                     known: dict[str, str] | None = None) -> None:
     """Keep the validated rows next to the stored file: a header line, one JSON array per row
-    (sheet row number, then the ProjectInput fields in order), and a signature line last."""
+    (sheet row number, then the ProjectInput fields in order; for the codes in `known`, only
+    code, region and the digest `known` gives: see KnownRow), and a signature line last."""
+    known = known or {}
     mac = _spool_mac()
     with _spool_path(upload).open("wb") as spool:
         for line in chain(
             [orjson.dumps(_spool_header(upload, reference_digest, len(rows)))],
-            (orjson.dumps([number, *(getattr(row, name) for name in _INPUT_FIELDS)],
-                          default=_spool_value) for number, row in rows),
+            (_spool_line(number, row, known) for number, row in rows),
         ):
             mac.update(line + b"\n")
             spool.write(line + b"\n")
@@ -400,22 +536,32 @@ class _SpoolDecoder:
     units, dates, references), so each column shares its equal values, as validation does."""
 
     def __init__(self) -> None:
-        self.memos = {name: {} for name in _INPUT_FIELDS}
+        self.columns = [(index, name, {}) for index, name in enumerate(_INPUT_FIELDS, start=1)]
 
-    def row(self, values: list) -> tuple[int, ProjectInput]:
-        number, *cells = values
-        row = {}
-        for name, value in zip(_INPUT_FIELDS, cells, strict=True):
+    def row(self, values: list) -> tuple[int, ProjectInput | KnownRow]:
+        if len(values) == 4:
+            return values[0], KnownRow(*values[1:])
+        if len(values) != len(_INPUT_FIELDS) + 1:
+            raise ValueError("a spooled row of the wrong length")
+        for index, name, memo in self.columns:
+            value = values[index]
             if value is not None:
-                memo = self.memos[name]
                 found = memo.get(value)
                 if found is None:
                     found = _decode(name, value)
                     if len(memo) < 4096:
                         memo[value] = found
-                value = found
-            row[name] = value
-        return number, ProjectInput(**row)
+                values[index] = found
+        # Set through the slot descriptors, as the engine builds its results: the same object
+        # as ProjectInput(*values[1:]) without the frozen __init__'s per-field __setattr__.
+        row = _new_object(ProjectInput)
+        for setter, value in zip(_INPUT_SETTERS, values[1:]):  # noqa: B905 (length checked)
+            setter(row, value)
+        return values[0], row
+
+
+_new_object = object.__new__
+_INPUT_SETTERS = tuple(ProjectInput.__dict__[name].__set__ for name in _INPUT_FIELDS)
 
 
 def _decode(name: str, value):
@@ -429,7 +575,7 @@ def _decode(name: str, value):
 
 
 def read_rows_spool(upload: LedgerUpload, reference_digest: str
-                    ) -> list[tuple[int, ProjectInput]] | None:
+                    ) -> list[tuple[int, ProjectInput | KnownRow]] | None:
     """The rows validated at the preview, or None when there are none that can be trusted
     for this upload, its stored file and the current reference data."""
     path = _spool_path(upload)
@@ -464,14 +610,20 @@ def _file_sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def _validated_rows(upload: LedgerUpload) -> list[tuple[int, ProjectInput]]:
-    """The file's rows as validated now: from the spool when it holds, else read again."""
+def _without_open_cases(preview: dict) -> dict:
+    return {key: value for key, value in preview.items() if key != "open_cases"}
+
+
+def _validated_rows(upload: LedgerUpload, spool: bool = True
+                    ) -> list[tuple[int, ProjectInput | KnownRow]]:
+    """The file's rows as validated now: from the spool when it holds (unless `spool` is
+    false), else read again (then every row is a ProjectInput)."""
     path = Path(upload.file.path)
     if _file_sha256(path) != upload.sha256:
         raise UploadRefused(_("The stored file is not the one that was uploaded; please upload "
                               "it again."))
     reference, reference_digest = ledger_reference_with_digest(rule_set_for(upload.as_of))
-    rows = read_rows_spool(upload, reference_digest)
+    rows = read_rows_spool(upload, reference_digest) if spool else None
     if rows is not None:
         return rows
     validation = validate_workbook(path, reference, limits_from_settings())
@@ -482,10 +634,19 @@ def _validated_rows(upload: LedgerUpload) -> list[tuple[int, ProjectInput]]:
 
 # --- Apply ------------------------------------------------------------------------------------
 
+# Only numbers and enumerations change when stored (_normalise); the other values go as they are.
+_NORMALISED_AT = tuple(index for index, name in enumerate(LEDGER_FIELDS)
+                       if name in _DECIMAL_FIELDS or name in _ENUM_FIELDS)
+
+
 def _project_values(row: ProjectInput, region_id: int) -> dict:
-    values = {name: _normalise(getattr(row, name)) for name in LEDGER_FIELDS}
-    values["region_id"] = region_id
-    return values
+    values = list(_ledger_values(row))
+    for index in _NORMALISED_AT:
+        if values[index] is not None:
+            values[index] = _normalise(values[index])
+    stored = dict(zip(LEDGER_FIELDS, values, strict=True))
+    stored["region_id"] = region_id
+    return stored
 
 
 def _screening_values(screening) -> dict:
@@ -517,13 +678,31 @@ def apply_upload(upload: LedgerUpload, user, missing_reasons: dict[str, tuple[st
         "region": upload.region.name})
     if version != upload.preview.get("version"):
         raise stale
-    rows = _validated_rows(upload)
-    if _region_errors(rows, upload):
-        raise UploadRefused(_("The file no longer validates; please upload it again."))
-    diff = compute_diff(upload.region, (row for _n, row in rows))
-    confirmed = {key: value for key, value in upload.preview.items() if key != "open_cases"}
-    if preview_of(diff, version) != confirmed:
-        raise stale  # what is applied is exactly what the user confirmed
+    reference_digest = ledger_reference_with_digest(rule_set_for(upload.as_of))[1]
+    fingerprint = file_fingerprint(upload, reference_digest)
+    rule_set, screen_one = screener(upload.as_of)
+    key_of = screening_keys(rule_set, upload.as_of)
+    # Open cases are shown for information, outside what confirming compares.
+    confirmed = _without_open_cases(upload.preview)
+    if upload.fingerprint.get("same_as"):
+        # Previewed as identical to an applied upload: still so, or the user looks again.
+        same = identical_applied_upload(upload, fingerprint)
+        if same is None or same.pk != upload.fingerprint["same_as"] or _without_open_cases(
+                _identical_preview(upload, version)) != confirmed:
+            raise stale
+        diff = LedgerDiff()
+        counts = upload.preview["counts"]
+    else:
+        rows = _validated_rows(upload)
+        if _region_errors(rows, upload):
+            raise UploadRefused(_("The file no longer validates; please upload it again."))
+        try:
+            diff = _diff_with_values(upload, rows, key_of)
+        except _ValuesNeeded:  # kept without values, needed after all: read the file again
+            diff = _diff_with_values(upload, _validated_rows(upload, spool=False), key_of)
+        if preview_of(diff, version) != confirmed:
+            raise stale  # what is applied is exactly what the user confirmed
+        counts = diff.counts()
     valid_reasons = set(RemovalReason.values)
     absent = sorted(p.project_code for p in diff.missing
                     if missing_reasons.get(p.project_code, ("", ""))[0] not in valid_reasons)
@@ -532,7 +711,7 @@ def apply_upload(upload: LedgerUpload, user, missing_reasons: dict[str, tuple[st
                               "(%(count)d without a reason).") % {"count": len(absent)})
     region_ids = {r.code: r.pk for r in Region.objects.all()}
     now = timezone.now()
-    _rule_set, screen_one = screener(upload.as_of)
+    digests = diff.digests
     history: list[dict] = []
     with gc_paused():
         # New projects go in whole (ledger values and screening) in one pass; their history
@@ -543,6 +722,7 @@ def apply_upload(upload: LedgerUpload, user, missing_reasons: dict[str, tuple[st
             ids = _insert_rows(Project, (
                 {**_project_values(row, region_ids[row.region]),
                  **_screening_values(screen_one(row)), "status": ProjectStatus.ACTIVE,
+                 "row_digest": digests[row.project_code], "screening_key": key_of(row.region),
                  "last_upload_id": upload.pk, "created_at": now, "updated_at": now}
                 for row in batch), count=len(batch))
             _insert_rows(ProjectChange, [
@@ -554,6 +734,8 @@ def apply_upload(upload: LedgerUpload, user, missing_reasons: dict[str, tuple[st
                 setattr(project, name, value)
             for name, value in _screening_values(screen_one(row)).items():
                 setattr(project, name, value)
+            project.row_digest = digests[row.project_code]
+            project.screening_key = key_of(row.region)
             kind = (ChangeKind.RESTORED if project.status != ProjectStatus.ACTIVE
                     else ChangeKind.UPDATED)
             project.status = ProjectStatus.ACTIVE
@@ -564,11 +746,14 @@ def apply_upload(upload: LedgerUpload, user, missing_reasons: dict[str, tuple[st
             history.append({"project_id": project.pk, "kind": kind, "changes": changes})
         _update_rows(Project, [p for p, _r, _c in diff.changed],
                      ["region", "status", "removal_reason", "removal_note", "last_upload",
-                      "updated_at", *LEDGER_FIELDS, *SCREENING_FIELDS])
+                      "updated_at", *LEDGER_FIELDS, *SCREENING_FIELDS, *_FINGERPRINTS])
 
-        # Unchanged projects are screened too, and written only if their result moved.
-        for start in range(0, len(diff.unchanged), _CHUNK):
-            _rescreen_unchanged(diff.unchanged[start:start + _CHUNK], screen_one)
+        # An unchanged project whose screening was made under this upload's key (rule set,
+        # engine, region context, date) costs nothing; the others are screened again and
+        # written only if their result moved (their new key and digest are kept either way).
+        stale = _stale_screenings(diff, key_of)
+        for start in range(0, len(stale), _CHUNK):
+            _rescreen_unchanged(stale[start:start + _CHUNK], screen_one, key_of, digests)
 
     by_reason: dict[tuple[str, str], list[int]] = {}
     for project in diff.missing:
@@ -590,8 +775,10 @@ def apply_upload(upload: LedgerUpload, user, missing_reasons: dict[str, tuple[st
     upload.applied_at = now
     upload.applied_by = user
     upload.progress = 100
-    upload.summary = {**diff.counts(),
-                      "screened": len(diff.new) + len(diff.changed) + len(diff.unchanged)}
+    upload.summary = {**counts,
+                      "screened": counts["new"] + counts["changed"] + counts["unchanged"]}
+    # Kept so that the same file uploaded again can be previewed without reading it.
+    upload.fingerprint = {**fingerprint, "ledger_after": ledger_version(upload.region)}
     upload.save()
     # Earlier previews of this region's ledger are now out of date, and so are their spools.
     superseded = LedgerUpload.objects.filter(
@@ -602,18 +789,40 @@ def apply_upload(upload: LedgerUpload, user, missing_reasons: dict[str, tuple[st
     return upload
 
 
+def _stale_screenings(diff: LedgerDiff, key_of) -> list[tuple[int, ProjectInput]]:
+    """The unchanged rows whose stored screening is not this upload's (or whose digest is to
+    be stored): screened again on apply."""
+    return [(pk, row) for pk, row in diff.unchanged
+            if diff.screening_keys[pk] != key_of(row.region) or pk in diff.digests_to_store]
+
+
+def _diff_with_values(upload: LedgerUpload, rows, key_of) -> LedgerDiff:
+    """compute_diff, making sure every row apply screens again has its values."""
+    diff = compute_diff(upload.region, (row for _n, row in rows))
+    if any(row.__class__ is KnownRow for _pk, row in _stale_screenings(diff, key_of)):
+        raise _ValuesNeeded
+    return diff
+
+
 _STORED_SCREENING = ["in_scope", "verdict", "disposition", "screened_rule_set", "findings"]
+_FINGERPRINTS = ["row_digest", "screening_key"]
 
 
-def _rescreen_unchanged(batch: list[tuple[int, ProjectInput]], screen_one) -> None:
+def _rescreen_unchanged(batch: list[tuple[int, ProjectInput]], screen_one, key_of,
+                        digests: dict[str, str]) -> None:
     stored = {pk: values for pk, *values in Project.objects.filter(
         pk__in_array=[pk for pk, _r in batch]).order_by().values_list("pk", *_STORED_SCREENING)}
-    moved = []
+    moved, kept = [], []
     for pk, row in batch:
         values = _screening_values(screen_one(row))
+        fingerprints = {"row_digest": digests[row.project_code],
+                        "screening_key": key_of(row.region)}
         if [values[name] for name in _STORED_SCREENING] != stored[pk]:
-            moved.append(Project(pk=pk, **values))
-    _update_rows(Project, moved, SCREENING_FIELDS)
+            moved.append(Project(pk=pk, **values, **fingerprints))
+        else:
+            kept.append(Project(pk=pk, **fingerprints))
+    _update_rows(Project, moved, [*SCREENING_FIELDS, *_FINGERPRINTS])
+    _update_rows(Project, kept, _FINGERPRINTS)
 
 
 # --- Writing many rows: COPY on PostgreSQL, the ORM's bulk operations elsewhere ---------------
@@ -764,8 +973,11 @@ def rollback_upload(upload: LedgerUpload, user, reason: str) -> LedgerUpload:
         projects.append(project)
         history.append(ProjectChange(project=project, upload=upload, kind=ChangeKind.ROLLED_BACK,
                                      changes=undo, changed_by=user))
+    for project in projects:
+        project.row_digest = ""  # the values went back: compare them in full next time
     Project.objects.bulk_update(projects, ["region", "status", "removal_reason", "removal_note",
-                                           "updated_at", *LEDGER_FIELDS], batch_size=500)
+                                           "updated_at", "row_digest", *LEDGER_FIELDS],
+                                batch_size=500)
     ProjectChange.objects.bulk_create(history, batch_size=1000)
     from .screen import rescreen_projects
 

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .context import ContextResolver
+from .ledger.digest import screening_key
 from .models import Project, RuleSet
 from .rules.engine import screen
 from .rules.params import RuleParameters
@@ -118,6 +119,7 @@ def store_screening(project: Project, screening: Screening) -> None:
     project.screened_rule_set = screening.rule_set
     project.screened_as_of = screening.as_of
     project.findings = findings_for_storage(screening)
+    project.screening_key = ""  # screened outside an upload: an upload screens it again
 
 
 def findings_for_storage(screening: Screening) -> list[dict]:
@@ -138,5 +140,22 @@ def rescreen_projects(projects: Iterable[Project], as_of: date | None = None) ->
         store_screening(project, screening)
     Project.objects.bulk_update(
         projects, ["in_scope", "verdict", "disposition", "screened_rule_set", "screened_as_of",
-                   "findings"], batch_size=1000)
+                   "findings", "screening_key"], batch_size=1000)
     return len(projects)
+
+
+def screening_keys(rule_set: RuleSet, as_of: date) -> Callable[[str], str]:
+    """region code → the key of a screening of that region's rows under `rule_set` on `as_of`
+    (screening/ledger/digest.py): equal keys, equal screenings of equal rows."""
+    resolver = ContextResolver(as_of)
+    fingerprint = [rule_set.name, rule_set.effective_from.isoformat(), rule_set.parameters]
+    keys: dict[str, str] = {}
+
+    def key_of(region_code: str) -> str:
+        key = keys.get(region_code)
+        if key is None:
+            key = keys[region_code] = screening_key(fingerprint,
+                                                    resolver.for_region(region_code))
+        return key
+
+    return key_of

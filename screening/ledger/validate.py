@@ -11,6 +11,7 @@ import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
+from operator import mul
 from pathlib import Path
 
 from screening.ledger import template
@@ -78,10 +79,14 @@ _USCC_VALUE = {char: value for value, char in enumerate(USCC_CHARSET)}
 _USCC_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
 
 
+_USCC_CHARS = frozenset(USCC_CHARSET)
+
+
 def uscc_check_character(first17: str) -> str:
     """GB 32100-2015 check character for the first 17 characters (all in the charset)."""
-    total = sum(_USCC_VALUE[char] * weight for char, weight in zip(first17, _USCC_WEIGHTS,
-                                                                     strict=True))
+    if len(first17) != len(_USCC_WEIGHTS):
+        raise ValueError("17 characters expected")
+    total = sum(map(mul, map(_USCC_VALUE.__getitem__, first17), _USCC_WEIGHTS))
     return USCC_CHARSET[(31 - total % 31) % 31]
 
 
@@ -108,8 +113,8 @@ def parse_uscc(raw: RawCell, max_length: int = template.TEXT_MAX_LENGTH
     code = squeeze(fold(text)).upper()
     if len(code) != 18:
         return problem("uscc_length", length=len(code))
-    wrong = "".join(dict.fromkeys(char for char in code if char not in _USCC_VALUE))
-    if wrong:
+    if not _USCC_CHARS.issuperset(code):
+        wrong = "".join(dict.fromkeys(char for char in code if char not in _USCC_VALUE))
         return problem("uscc_charset", chars=wrong)
     expected = uscc_check_character(code[:17])
     if code[17] != expected:

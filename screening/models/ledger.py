@@ -91,6 +91,11 @@ class Project(models.Model):
     screened_rule_set = models.CharField(max_length=64, blank=True)
     screened_as_of = models.DateField(null=True, blank=True)
     findings = models.JSONField(default=list, blank=True)
+    # Fingerprints for re-uploads (screening/ledger/digest.py): of the ledger row as stored, and
+    # of what its screening was made under (rule set, engine, region context, date). Blank when
+    # unknown (written by something other than an upload): the row is then compared in full.
+    row_digest = models.CharField(max_length=32, blank=True, default="")
+    screening_key = models.CharField(max_length=32, blank=True, default="")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     last_upload = models.ForeignKey("screening.LedgerUpload", null=True, blank=True,
@@ -173,6 +178,9 @@ class LedgerUpload(models.Model):
     # transaction commits, so a job that dies leaves the ledger as it was and can be retried.
     apply_requested_at = models.DateTimeField(null=True, blank=True)
     missing_reasons = models.JSONField(default=dict, blank=True)
+    # What the file was validated and applied against (ledger_import.file_fingerprint): an
+    # identical file uploaded later, against the same, is previewed without reading it again.
+    fingerprint = models.JSONField(default=dict, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
