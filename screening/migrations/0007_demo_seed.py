@@ -29,7 +29,7 @@ def record_earlier_demo_seeding(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('screening', '0005_escalation_labels'),
+        ('screening', '0006_revision_4'),
     ]
 
     operations = [

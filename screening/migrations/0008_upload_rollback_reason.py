@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('screening', '0005_escalation_labels'),
+        ('screening', '0007_demo_seed'),
     ]
 
     operations = [

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('screening', '0005_escalation_labels'),
+        ('screening', '0009_decision_documents'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -10,7 +10,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('screening', '0005_escalation_labels'),
+        ('screening', '0008_upload_rollback_reason'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
