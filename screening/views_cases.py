@@ -193,8 +193,8 @@ def _case_context(request: HttpRequest, case: ReviewCase, *, posted: tuple[str, 
                 if f.get("outcome") != "NA"]
     blocked = [(transition_label(n), why) for n, why in workflow.blocked_transitions(case, user)]
     from . import warnings as early_warning
-    from .rules.headroom import committed_in_view
     from .documents.views import DOCUMENT_TRANSITIONS
+    from .rules.headroom import committed_in_view
 
     budget = (early_warning.budget_impact(case.project)
               if case.project.stage == "拟建" else None)

@@ -12,8 +12,8 @@ from screening.demo import (
     seed_demo_ledger,
     seed_demo_users,
 )
-from screening.models import DemoSeed
 from screening.documents.demo import seed_demo_offices
+from screening.models import DemoSeed
 from screening.registry.demo import seed_demo_registry
 from screening.warnings_demo import seed_demo_indicators
 
