@@ -5,9 +5,9 @@ from django.urls import path
 from . import views
 
 urlpatterns: list = [
-    path("documents/<int:pk>/", views.document_page, name="document"),
-    path("documents/<int:pk>/file/", views.document_file, name="document_file"),
-    path("documents/<int:pk>/correct/", views.document_correct, name="document_correct"),
-    path("cases/<int:pk>/preview/<str:name>/", views.transition_preview,
+    path("documents/<id:pk>/", views.document_page, name="document"),
+    path("documents/<id:pk>/file/", views.document_file, name="document_file"),
+    path("documents/<id:pk>/correct/", views.document_correct, name="document_correct"),
+    path("cases/<id:pk>/preview/<str:name>/", views.transition_preview,
          name="case_document_preview"),
 ]

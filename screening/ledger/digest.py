@@ -18,8 +18,9 @@ guarantees.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
 from decimal import Decimal
 from functools import cache
@@ -70,8 +71,14 @@ def engine_code_digest() -> str:
 def _context_value(value: object) -> object:
     if isinstance(value, date):
         return value.isoformat()
-    if isinstance(value, tuple):
+    if isinstance(value, (tuple, list)):
         return [_context_value(item) for item in value]
+    if isinstance(value, (set, frozenset)):
+        return sorted(_context_value(item) for item in value)
+    if isinstance(value, Mapping):  # the registry's plans (R14), by reference
+        return [[str(key), _context_value(item)] for key, item in sorted(value.items())]
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return [_context_value(getattr(value, f.name)) for f in dataclasses.fields(value)]
     if hasattr(value, "__slots__") and not isinstance(value, str):
         return [_context_value(getattr(value, name)) for name in value.__slots__]
     return getattr(value, "value", value)  # enums by their value

@@ -78,7 +78,8 @@ def test_the_rectification_order_and_its_acceptance(people, offices):
     province = people["province"]
     case = in_review(people)
     deadline = timezone.localdate() + timedelta(days=30)
-    workflow.order_rectification(case, acting_user=province, disposition="RECTIFY",
+    # A planned project: 暂缓审批 is a disposition that fits its stage (SPEC §4 table).
+    workflow.order_rectification(case, acting_user=province, disposition="DEFER",
                                  deadline=deadline, comment="请按期完成节能改造。")
     order = only_document(case)
     assert order.kind == DocumentKind.RECTIFICATION_ORDER and order.number == number(1)
@@ -88,7 +89,7 @@ def test_the_rectification_order_and_its_acceptance(people, offices):
     days = working_days_between(timezone.localdate(), deadline)
     assert (f"{days}个工作日内（{deadline.year}年{deadline.month}月{deadline.day}日前）完成整改"
             in text)
-    assert "处置方式：限期改造" in text
+    assert "处置方式：暂缓审批" in text
 
     workflow.submit_rectification(case, acting_user=people["agency"], files=[pdf_upload()])
     workflow.reject_rectification(case, acting_user=province, comment="佐证材料不全。")

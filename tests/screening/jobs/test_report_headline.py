@@ -65,8 +65,8 @@ def test_the_first_sheet_opens_with_the_month_at_a_glance(month, tmp_path):
         "Ledger this month: 4 added, 0 changed, 0 left the ledger",
     ]
     assert at_glance < texts.index(["Region", "Two-high projects", "Non-compliant",
-                                    "Incomplete", "Compliant", "Tier of the month"]
-                                   + [None] * (len(texts[at_glance + 1]) - 6))
+                                    "Incomplete", "Compliant", "Tier of the month", "Coal tier"]
+                                   + [None] * (len(texts[at_glance + 1]) - 7))
 
 
 def test_the_headline_figures_carry_the_change_from_last_month(month, tmp_path):

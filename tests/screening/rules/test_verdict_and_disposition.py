@@ -11,6 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from screening.rules import screen
+from screening.rules.rulebook import RULES
 from screening.rules.testing import context, load, months, run
 from screening.rules.types import (
     BarometerMonth,
@@ -101,7 +102,7 @@ SEVERITY = [
     Disposition.REQUEST_INFO,
     Disposition.PROCEED,
 ]
-RULE_ORDER = [f"R{i:02d}" for i in range(1, 14)]
+RULE_ORDER = [rule.id for rule in RULES]  # R01 … R15, as the rulebook lists them
 
 boundary = st.sampled_from(["0", "0.01", "4999.99", "5000", "9999.99", "10000", "10000.01"])
 amount = st.one_of(

@@ -233,7 +233,7 @@ def test_a_rolled_back_change_is_compared_in_full_on_the_next_upload(
     changed = [dict(row) for row in rows]
     changed[7]["name"] = "项目7(更名)"
     second = apply(agency_a, upload(agency_a, changed, tmp_path, "b.xlsx"))
-    rollback_upload(second, provincial_reviewer)
+    rollback_upload(second, provincial_reviewer, "测试：撤回第二次上传")
     assert Project.objects.get(project_code=changed[7]["project_code"]).name == "项目7"
     again = upload(agency_a, changed, tmp_path, "b-again.xlsx")
     assert "same_as" not in again.fingerprint

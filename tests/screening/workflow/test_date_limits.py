@@ -61,7 +61,7 @@ def test_the_service_refuses_a_far_deadline_and_changes_nothing(people, far):
                          city=people["city"])
     with pytest.raises(workflow.TransitionRefused) as info:
         workflow.order_rectification(case, acting_user=people["province"],
-                                     disposition="RECTIFY", deadline=far)
+                                     disposition="DEFER", deadline=far)
     assert info.value.code == "invalid" and "two years" in str(info.value.reason)
     case.refresh_from_db()
     assert case.state == CaseState.PROVINCIAL_REVIEW and case.rectification_deadline is None
@@ -71,13 +71,13 @@ def test_the_last_day_of_the_window_is_accepted(people):
     case = case_in_state(CaseState.PROVINCIAL_REVIEW, agency=people["agency"],
                          city=people["city"])
     latest = date_limits.latest_deadline(timezone.localdate())
-    workflow.order_rectification(case, acting_user=people["province"], disposition="RECTIFY",
+    workflow.order_rectification(case, acting_user=people["province"], disposition="DEFER",
                                  deadline=latest)
     assert case.rectification_deadline == latest
 
 
 @pytest.mark.parametrize("transition,state,body", [
-    ("order_rectification", CaseState.PROVINCIAL_REVIEW, {"disposition": "RECTIFY"}),
+    ("order_rectification", CaseState.PROVINCIAL_REVIEW, {"disposition": "DEFER"}),
     ("reject_rectification", CaseState.RECTIFICATION_SUBMITTED, {"comment": "不到位"}),
 ])
 def test_the_api_refuses_a_deadline_of_9999(people, transition, state, body):
