@@ -88,5 +88,6 @@ def screening_key(rule_set_fingerprint: Iterable[object], context: object) -> st
     """The key of a stored screening: the rule set's fingerprint (name, effective date,
     parameters), the engine's code and the region's ScreeningContext (as_of included)."""
     payload = orjson.dumps([list(rule_set_fingerprint), engine_code_digest(),
-                            _context_value(context)], option=orjson.OPT_SORT_KEYS)
+                            _context_value(context)], option=orjson.OPT_SORT_KEYS,
+                           default=_decimal_text)
     return hashlib.blake2b(payload, digest_size=DIGEST_BYTES).hexdigest()

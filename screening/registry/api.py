@@ -135,7 +135,19 @@ def _body(request: Request) -> dict:
     """The request body as a flat mapping (a JSON list or scalar is a 400, never a 500)."""
     if not hasattr(request.data, "get"):
         raise ApiError(400, "invalid", _("The request is not valid."))
-    return {key: request.data.get(key) for key in request.data}
+    data = {}
+    for key in request.data:
+        value = request.data.get(key)
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            value = str(value)  # the forms read text, as from the web page
+        elif not (value is None or isinstance(value, str)
+                  or (key == "project_codes" and isinstance(value, list)
+                      and all(isinstance(code, str) for code in value))):
+            raise ApiError(400, "invalid", _("The request is not valid."),
+                           [{"field": str(key), "code": "invalid",
+                             "message": _("Give text or a number.")}])
+        data[key] = value
+    return data
 
 
 def _form_data(request: Request, regions) -> dict:

@@ -187,4 +187,5 @@ T = {
     "Parameters": "参数",
     "Each list shows its %(rows)s riskiest items; the export has them all.":
         "每个列表显示风险最高的%(rows)s项；导出文件包含全部。",
+    "Give text or a number.": "请填写文本或数字。",
 }
