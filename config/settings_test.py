@@ -1,6 +1,8 @@
 """Test settings: as the defaults, with fast hashing and jobs run in-process unless a test
 starts a real worker."""
 
+import atexit
+import shutil
 import tempfile
 from pathlib import Path
 
@@ -9,6 +11,7 @@ from .settings import REDIS_URL, THROTTLE_DATABASE_CACHE
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 _tmp = Path(tempfile.mkdtemp(prefix="two-high-test-"))
+atexit.register(shutil.rmtree, _tmp, ignore_errors=True)  # each test process cleans its own
 MEDIA_ROOT = _tmp / "files"
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 CELERY_TASK_ALWAYS_EAGER = True
