@@ -24,7 +24,7 @@ def month_counts_from(year: int, month: int) -> date:
 class ContextResolver:
     """Builds ScreeningContext values for regions on one screening date."""
 
-    def __init__(self, as_of: date):
+    def __init__(self, as_of: date, *, read_registry_now: bool = False):
         self.as_of = as_of
         regions = list(Region.objects.values_list("id", "code", "parent_id", "level"))
         self._id_by_code = {code: pk for pk, code, _parent, _level in regions}
@@ -55,8 +55,11 @@ class ContextResolver:
             ).values_list("region_id", "dual_control_met", "pollutant_met")
         }
         self._cache: dict[str, ScreeningContext] = {}
-        # One registry for the whole batch, read on its first use (R14, issue 17).
+        # One registry for the whole batch, read on its first use (R14, issue 17), or now when
+        # the caller will screen while the connection streams a COPY (no query can run then).
         self._plans = LazyPlans()
+        if read_registry_now:
+            len(self._plans)
 
     def _chain(self, region_id: int):
         """The region, then its parents, stopping before the province."""

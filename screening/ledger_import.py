@@ -680,8 +680,9 @@ def apply_upload(upload: LedgerUpload, user, missing_reasons: dict[str, tuple[st
         raise stale
     reference_digest = ledger_reference_with_digest(rule_set_for(upload.as_of))[1]
     fingerprint = file_fingerprint(upload, reference_digest)
-    rule_set, screen_one = screener(upload.as_of)
-    key_of = screening_keys(rule_set, upload.as_of)
+    # New rows are screened while COPY streams the earlier ones: the registry (R14) is read first.
+    rule_set, screen_one = screener(upload.as_of, read_registry_now=True)
+    key_of = screening_keys(rule_set, upload.as_of, read_registry_now=True)
     # Open cases are shown for information, outside what confirming compares.
     confirmed = _without_open_cases(upload.preview)
     if upload.fingerprint.get("same_as"):

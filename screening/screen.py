@@ -88,13 +88,14 @@ def gc_paused() -> Iterator[None]:
             gc.enable()
 
 
-def screener(as_of: date, rule_set_name: str | None = None
+def screener(as_of: date, rule_set_name: str | None = None, *, read_registry_now: bool = False
              ) -> tuple[RuleSet, Callable[[ProjectInput], Screening]]:
     """The rule set in force (or named) and a function screening one input under it; the
-    context is read once, so a caller can screen a large ledger batch by batch."""
+    context is read once, so a caller can screen a large ledger batch by batch (with
+    `read_registry_now`, also while the connection streams a COPY)."""
     rule_set = rule_set_for(as_of, rule_set_name)
     params = parameters_of(rule_set)
-    resolver = ContextResolver(as_of)
+    resolver = ContextResolver(as_of, read_registry_now=read_registry_now)
 
     def screen_one(project: ProjectInput) -> Screening:
         return screen(project, resolver.for_region(project.region), params)
@@ -144,10 +145,11 @@ def rescreen_projects(projects: Iterable[Project], as_of: date | None = None) ->
     return len(projects)
 
 
-def screening_keys(rule_set: RuleSet, as_of: date) -> Callable[[str], str]:
+def screening_keys(rule_set: RuleSet, as_of: date, *, read_registry_now: bool = False
+                   ) -> Callable[[str], str]:
     """region code → the key of a screening of that region's rows under `rule_set` on `as_of`
     (screening/ledger/digest.py): equal keys, equal screenings of equal rows."""
-    resolver = ContextResolver(as_of)
+    resolver = ContextResolver(as_of, read_registry_now=read_registry_now)
     fingerprint = [rule_set.name, rule_set.effective_from.isoformat(), rule_set.parameters]
     keys: dict[str, str] = {}
 
