@@ -1,7 +1,7 @@
 from django import forms
 from django.contrib import admin
 
-from .models import (
+from screening.models import (
     AnnualResult,
     IndicatorMonth,
     IssuingOffice,
@@ -9,7 +9,7 @@ from .models import (
     RegionAttribute,
     RuleSet,
 )
-from .reference_data import validate_rule_set_document
+from screening.reference_data import validate_rule_set_document
 
 
 class RegionAttributeInline(admin.TabularInline):
@@ -89,7 +89,7 @@ class AnnualResultAdmin(admin.ModelAdmin):
 
 
 # --- Review workflow (issue 5): read-mostly; states change only through the services. ---
-from .models import CaseAttachment, CaseEvent, ReviewCase  # noqa: E402
+from screening.models import CaseAttachment, CaseEvent, ReviewCase  # noqa: E402
 
 
 class CaseEventInline(admin.TabularInline):
@@ -122,7 +122,7 @@ class CaseAttachmentAdmin(admin.ModelAdmin):
 
 
 # --- Scheduled jobs, reports and digests (issue 7) --------------------------------------------
-from .models import DigestDelivery, JobRun, Report  # noqa: E402
+from screening.models import DigestDelivery, JobRun, Report  # noqa: E402
 
 
 @admin.register(Report)
@@ -155,7 +155,7 @@ class JobRunAdmin(admin.ModelAdmin):
 
 
 # --- Early warning (issue 6) ---------------------------------------------------------------
-from .models import EscalationEvent, ProjectEnergyMonth  # noqa: E402
+from screening.models import EscalationEvent, ProjectEnergyMonth  # noqa: E402
 
 
 @admin.register(EscalationEvent)
@@ -173,7 +173,7 @@ class ProjectEnergyMonthAdmin(admin.ModelAdmin):
 
 
 # --- Decision documents (issue 18) -------------------------------------------------------------
-from .models import DecisionDocument  # noqa: E402
+from screening.models import DecisionDocument  # noqa: E402
 
 
 @admin.register(DecisionDocument)

@@ -8,8 +8,8 @@ class ScreeningConfig(AppConfig):
     verbose_name = _("Two-high screening")
 
     def ready(self) -> None:
-        from . import checks, lookups
-        from .ids import IdConverter
+        from screening import checks, lookups
+        from screening.ids import IdConverter
 
         lookups.register()
         register_converter(IdConverter, "id")  # <id:pk>: ids beyond 64 bits are a 404

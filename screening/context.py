@@ -11,9 +11,15 @@ from datetime import date, datetime, time
 
 from django.utils import timezone
 
-from .models import AnnualResult, IndicatorMonth, Region, RegionAttribute, RegionAttributeKind
-from .registry.facts import LazyPlans
-from .rules.types import BarometerMonth, ScreeningContext, Tier
+from screening.models import (
+    AnnualResult,
+    IndicatorMonth,
+    Region,
+    RegionAttribute,
+    RegionAttributeKind,
+)
+from screening.registry.facts import LazyPlans
+from screening.rules.types import BarometerMonth, ScreeningContext, Tier
 
 
 def month_counts_from(year: int, month: int) -> date:

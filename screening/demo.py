@@ -7,8 +7,7 @@ from dataclasses import dataclass
 from django.db import transaction
 
 from accounts.models import DigestFrequency, Role, User
-
-from .models import Region
+from screening.models import Region
 
 DEMO_PASSWORD = "henan-demo-2026"
 
@@ -100,8 +99,8 @@ REGION_CODES = {"郑州市": "410100", "洛阳市": "410300", "安阳市": "4105
 
 def demo_ledger_rows(region_name: str) -> list[dict]:
     """The demo ledger rows of one region, keyed by template column key."""
-    from .rules.params import RuleParameters
-    from .screen import parameters_of, rule_set_for
+    from screening.rules.params import RuleParameters
+    from screening.screen import parameters_of, rule_set_for
 
     params: RuleParameters = parameters_of(rule_set_for(timezone_today()))
     rows = []
@@ -171,9 +170,9 @@ def seed_demo_ledger() -> list[int]:
     from django.core.files.base import ContentFile
     from openpyxl import Workbook
 
-    from .ledger.template import COLUMNS
-    from .ledger_import import apply_upload, receive_upload, validate_upload
-    from .models import UploadStatus
+    from screening.ledger.template import COLUMNS
+    from screening.ledger_import import apply_upload, receive_upload, validate_upload
+    from screening.models import UploadStatus
 
     applied = []
     for region_name, username in REGION_UPLOADERS.items():
@@ -200,8 +199,8 @@ def seed_demo_ledger() -> list[int]:
 
 def seed_demo_cases() -> int:
     """A few review cases in different states, so every reviewer has something waiting."""
-    from .models import CaseState, Project, ReviewCase
-    from .workflow import forward_case, open_case, submit_case
+    from screening.models import CaseState, Project, ReviewCase
+    from screening.workflow import forward_case, open_case, submit_case
 
     if ReviewCase.objects.exists():
         return 0
@@ -230,8 +229,8 @@ def data_the_demo_did_not_put_here() -> list[str]:
     """What users entered that seeding would change: uploads the demo did not make, barometer
     months not from the demo, and (before the first seeding) users with a demo user's name.
     Empty when seeding is harmless."""
-    from .models import DemoSeed, IndicatorMonth, LedgerUpload
-    from .models.warnings import IndicatorSource
+    from screening.models import DemoSeed, IndicatorMonth, LedgerUpload
+    from screening.models.warnings import IndicatorSource
 
     seed = DemoSeed.objects.first()
     found = []
@@ -253,7 +252,7 @@ def record_demo_seeded(upload_ids: list[int], *, forced: bool) -> None:
     """Keep the one row saying the demo was seeded, with every upload the demo made."""
     from django.utils import timezone
 
-    from .models import DemoSeed
+    from screening.models import DemoSeed
 
     seed = DemoSeed.objects.first()
     if seed is None:

@@ -32,10 +32,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from accounts.models import DigestFrequency, User
-
-from . import briefing, reports
-from .labels import DISPOSITION_LABELS, disposition_label
-from .models import (
+from screening import briefing, reports
+from screening.labels import DISPOSITION_LABELS, disposition_label
+from screening.models import (
     CaseState,
     DigestDelivery,
     DigestStatus,
@@ -47,8 +46,8 @@ from .models import (
     ReportKind,
     UploadStatus,
 )
-from .permissions import scope_region_ids
-from .permissions_cases import cases_waiting_for
+from screening.permissions import scope_region_ids
+from screening.permissions_cases import cases_waiting_for
 
 log = logging.getLogger(__name__)
 

@@ -13,11 +13,11 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from . import date_limits
-from .labels import DISPOSITION_LABELS, VERDICT_LABELS
-from .models import CaseState, EvaluationKind
-from .rules.types import Disposition
-from .workflow import CASE_FILE_MAX_BYTES
+from screening import date_limits
+from screening.labels import DISPOSITION_LABELS, VERDICT_LABELS
+from screening.models import CaseState, EvaluationKind
+from screening.rules.types import Disposition
+from screening.workflow import CASE_FILE_MAX_BYTES
 
 ACCEPT = ".pdf,.jpg,.jpeg,.png,.docx,.xlsx"
 
@@ -134,7 +134,7 @@ class OrderRectificationForm(CaseActionForm):
 
     def fit_to(self, case) -> None:
         """Offer only the dispositions that fit the project's stage (SPEC §4 table)."""
-        from .rules.engine import dispositions_for_stage
+        from screening.rules.engine import dispositions_for_stage
 
         self.fields["disposition"].choices = [
             (d.value, DISPOSITION_LABELS[d.value])
@@ -194,7 +194,7 @@ def form_for(name: str, case, *args, **kwargs) -> CaseActionForm:
 
 def initial_for(name: str, case) -> dict:
     """Sensible starting values: the state seen, the recommended disposition, a deadline."""
-    from .rules.engine import dispositions_for_stage
+    from screening.rules.engine import dispositions_for_stage
 
     initial: dict = {"expected_state": case.state}
     if name == "order_rectification":
@@ -218,7 +218,7 @@ class CaseFilterForm(forms.Form):
     overdue = forms.BooleanField(label=_("Overdue only"), required=False)
 
     def __init__(self, *args, regions=(), **kwargs):
-        from .rules.types import Sector, Verdict
+        from screening.rules.types import Sector, Verdict
 
         super().__init__(*args, **kwargs)
         all_ = [("", _("All"))]

@@ -12,9 +12,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from . import date_limits, indicators
-from .models import Region
-from .uploads import WorkbookField
+from screening import date_limits, indicators
+from screening.models import Region
+from screening.uploads import WorkbookField
 
 
 def _number_field(label: str, help_text: str = "") -> forms.CharField:
@@ -82,7 +82,7 @@ class IndicatorUploadForm(UploadForm):
                                "then). Leave empty to publish today."))
 
     def clean(self):
-        from .warnings import publication_date_problem
+        from screening.warnings import publication_date_problem
 
         data = super().clean()
         published_on = data.get("published_on")
@@ -102,7 +102,7 @@ class PublishForm(forms.Form):
     month = forms.CharField(max_length=7)
 
     def clean_month(self):
-        from .warnings import parse_month
+        from screening.warnings import parse_month
 
         parsed = parse_month(self.cleaned_data["month"])
         if parsed is None:

@@ -24,12 +24,12 @@ from pathlib import Path
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from .ledger import cleaning
-from .ledger.problems import CellError, CellProblem, cell_error, problem
-from .ledger.reader import read_sheet
-from .ledger.reference import PROVINCE_NAMES
-from .ledger.safety import Limits
-from .warnings import IndicatorRow, ProjectEnergyRow
+from screening.ledger import cleaning
+from screening.ledger.problems import CellError, CellProblem, cell_error, problem
+from screening.ledger.reader import read_sheet
+from screening.ledger.reference import PROVINCE_NAMES
+from screening.ledger.safety import Limits
+from screening.warnings import IndicatorRow, ProjectEnergyRow
 
 # A change of intensity beyond these is a typing error, not a region (percent).
 INTENSITY_CHANGE_RANGE = (Decimal(-100), Decimal(1000))
@@ -121,7 +121,7 @@ def _message(found: CellProblem | Bilingual) -> str:
 
 def indicator_region_lookup() -> dict[str, str]:
     """Folded full name, alias or code → code, of every region but the province."""
-    from .models import Region
+    from screening.models import Region
 
     lookup: dict[str, str] = {}
     for code, name, aliases in Region.objects.exclude(level="province").values_list(
@@ -267,7 +267,7 @@ def read_indicator_workbook(path: Path | str, limits, regions: Mapping[str, str]
     def parse_row(raw):
         return clean_indicator_cells(raw, regions)
 
-    from .warnings import no_rule_set_message, rule_set_for_month
+    from screening.warnings import no_rule_set_message, rule_set_for_month
 
     read = _read_template(Path(path), limits, INDICATOR_COLUMNS, parse_row)
     month_column = INDICATOR_COLUMNS[1]
@@ -294,7 +294,7 @@ def read_indicator_workbook(path: Path | str, limits, regions: Mapping[str, str]
 def check_published_on(read: TemplateRead, published_on: date) -> TemplateRead:
     """History published on `published_on` (SPEC §8 `--published-on`): a row whose month had
     not ended by then is an error on 月份, and is dropped from the rows to store."""
-    from .warnings import month_ended_by, month_not_ended_message
+    from screening.warnings import month_ended_by, month_not_ended_message
 
     month_column = INDICATOR_COLUMNS[1]
     kept = []
@@ -378,7 +378,7 @@ def _template_bytes(columns: Iterable[TemplateColumn], sheet_title: str, example
     from openpyxl import Workbook
     from openpyxl.styles import Font, PatternFill
 
-    from .ledger.xlsx_layout import fit_rows
+    from screening.ledger.xlsx_layout import fit_rows
 
     workbook = Workbook()
     sheet = workbook.active

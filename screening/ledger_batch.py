@@ -15,13 +15,13 @@ from typing import BinaryIO
 
 import orjson
 
-from .context import ContextResolver
-from .ledger.safety import UnsafeWorkbook
-from .ledger.validate import iter_workbook
-from .ledger_import import ledger_reference
-from .rules.engine import screen, screening_to_dict
-from .screen import NoRuleSetInForce, gc_paused, parameters_of, rule_set_for
-from .uploads import limits_from_settings
+from screening.context import ContextResolver
+from screening.ledger.safety import UnsafeWorkbook
+from screening.ledger.validate import iter_workbook
+from screening.ledger_import import ledger_reference
+from screening.rules.engine import screen, screening_to_dict
+from screening.screen import NoRuleSetInForce, gc_paused, parameters_of, rule_set_for
+from screening.uploads import limits_from_settings
 
 EXIT_OK, EXIT_INVALID, EXIT_UNREADABLE = 0, 1, 2
 SPOOL_IN_MEMORY_BYTES = 1_000_000  # beyond this the output spools to disk

@@ -28,13 +28,13 @@ from django.utils.translation import gettext as _
 from psycopg import sql
 from psycopg.copy import QueuedLibpqWriter
 
-from . import permissions
-from .ledger.digest import row_digest, source_digest
-from .ledger.reference import LedgerReference
-from .ledger.safety import UnsafeWorkbook
-from .ledger.template import COLUMNS, Kind
-from .ledger.validate import CellError, validate_workbook
-from .models import (
+from screening import permissions
+from screening.ledger.digest import row_digest, source_digest
+from screening.ledger.reference import LedgerReference
+from screening.ledger.safety import UnsafeWorkbook
+from screening.ledger.template import COLUMNS, Kind
+from screening.ledger.validate import CellError, validate_workbook
+from screening.models import (
     ChangeKind,
     LedgerUpload,
     Project,
@@ -45,9 +45,9 @@ from .models import (
     RuleSet,
     UploadStatus,
 )
-from .models.ledger import NUMBER_DECIMAL_PLACES
-from .rules.types import ConstructionType, ProjectInput, Sector, Stage, TechClass
-from .screen import (
+from screening.models.ledger import NUMBER_DECIMAL_PLACES
+from screening.rules.types import ConstructionType, ProjectInput, Sector, Stage, TechClass
+from screening.screen import (
     findings_for_storage,
     gc_paused,
     parameters_of,
@@ -55,7 +55,7 @@ from .screen import (
     screener,
     screening_keys,
 )
-from .uploads import limits_from_settings
+from screening.uploads import limits_from_settings
 
 LEDGER_FIELDS = [f.name for f in fields(ProjectInput) if f.name != "region"]
 SCREENING_FIELDS = ["in_scope", "verdict", "disposition", "screened_rule_set", "screened_as_of",
@@ -304,7 +304,7 @@ def _region_errors(rows: list[tuple[int, ProjectInput]], upload: LedgerUpload
 
 def validate_upload(upload: LedgerUpload, progress=None) -> LedgerUpload:
     """Validate the stored file; record errors (with the annotated workbook) or the preview."""
-    from .ledger.annotate import write_annotated_workbook
+    from screening.ledger.annotate import write_annotated_workbook
 
     rule_set = rule_set_for(upload.as_of)
     LedgerUpload.objects.filter(pk=upload.pk).update(status=UploadStatus.VALIDATING)
@@ -428,7 +428,7 @@ def preview_of(diff: LedgerDiff, version: list) -> dict:
 def open_cases_of(projects: list[Project]) -> dict[str, dict]:
     """The open review case of each of these projects, by project code: {id, cycle, state}.
     The preview names them, so nobody removes a project under review unawares."""
-    from .models import FINAL_STATES, ReviewCase
+    from screening.models import FINAL_STATES, ReviewCase
 
     codes = {p.pk: p.project_code for p in projects}
     ids = list(codes)
@@ -980,7 +980,7 @@ def rollback_upload(upload: LedgerUpload, user, reason: str) -> LedgerUpload:
                                            "updated_at", "row_digest", *LEDGER_FIELDS],
                                 batch_size=500)
     ProjectChange.objects.bulk_create(history, batch_size=1000)
-    from .screen import rescreen_projects
+    from screening.screen import rescreen_projects
 
     rescreen_projects(Project.objects.filter(pk__in=project_ids).select_related("region"))
     upload.status = UploadStatus.ROLLED_BACK

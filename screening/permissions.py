@@ -15,8 +15,7 @@ from django.db.models import QuerySet
 from django.http import Http404
 
 from accounts.models import Role
-
-from .models import Region
+from screening.models import Region
 
 if TYPE_CHECKING:
     from accounts.models import User

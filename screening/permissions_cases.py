@@ -15,9 +15,8 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from accounts.models import Role
-
-from .models import CaseEvent, CaseState, Region, ReviewCase
-from .permissions import is_province_user, may_see_region, scope_region_ids, scoped
+from screening.models import CaseEvent, CaseState, Region, ReviewCase
+from screening.permissions import is_province_user, may_see_region, scope_region_ids, scoped
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -134,7 +133,7 @@ def cases_waiting_for(user: User) -> QuerySet[ReviewCase]:
 
 def get_document_for_user(user: User, pk: int):
     """A decision document of a case or a region the user sees, or 404."""
-    from .models import DecisionDocument
+    from screening.models import DecisionDocument
 
     document = (DecisionDocument.objects.select_related("case", "region", "issued_by")
                 .filter(pk=pk).first())

@@ -6,9 +6,9 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from . import permissions
-from .models import Project, ProjectStatus, Region
-from .rules.types import Disposition, Sector, Stage, Verdict
+from screening import permissions
+from screening.models import Project, ProjectStatus, Region
+from screening.rules.types import Disposition, Sector, Stage, Verdict
 
 
 def _choices(enum_cls):

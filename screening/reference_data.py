@@ -10,7 +10,7 @@ from pathlib import Path
 from django.conf import settings
 from django.db import transaction
 
-from .models import Region, RegionAttribute, RuleSet
+from screening.models import Region, RegionAttribute, RuleSet
 
 FIXTURES_DIR = Path(settings.BASE_DIR) / "fixtures"
 
@@ -28,7 +28,7 @@ def validate_rule_set_document(document: dict) -> None:
         if key not in document:
             raise ValueError(f"rule set is missing '{key}'")
     date.fromisoformat(document["effective_from"])
-    from .rules.params import RuleParameters
+    from screening.rules.params import RuleParameters
 
     RuleParameters.from_dict(document)
 

@@ -37,17 +37,17 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.chart import BarChart, Reference
 from openpyxl.styles import Alignment, Font, PatternFill
 
-from . import briefing, deadlines
-from .labels import (
+from screening import briefing, deadlines
+from screening.labels import (
     DISPOSITION_LABELS,
     TIER_LABELS,
     disposition_label,
     outcome_label,
     verdict_label,
 )
-from .ledger.xlsx_layout import fit_row
-from .ledger.xlsx_safe import looks_like_formula, set_value, text_safe_cell
-from .models import (
+from screening.ledger.xlsx_layout import fit_row
+from screening.ledger.xlsx_safe import looks_like_formula, set_value, text_safe_cell
+from screening.models import (
     FINAL_STATES,
     CaseState,
     ChangeKind,
@@ -65,8 +65,8 @@ from .models import (
     ReportStatus,
     ReviewCase,
 )
-from .models.jobs import report_path
-from .permissions import region_scope_ids as _region_scope
+from screening.models.jobs import report_path
+from screening.permissions import region_scope_ids as _region_scope
 
 log = logging.getLogger(__name__)
 
@@ -143,7 +143,7 @@ class OverdueItem:
 def overdue_items(region_ids: Iterable[int], today: date) -> list[OverdueItem]:
     """Open cases in these regions past their rectification deadline or their stage's review
     time limit on `today` (early warning's definition, screening.warnings.overdue_cases)."""
-    from .warnings import overdue_cases
+    from screening.warnings import overdue_cases
 
     rectification, review = overdue_cases(region_ids, today)
     items = [OverdueItem(case.pk, case.project_id, case.project.project_code,
@@ -503,7 +503,7 @@ class _ReportWriter:
     def _cells(self) -> dict[int, dict[int, Any]]:
         """Each region's tier per month as the dashboard shows it: its own, else its nearest
         parent's (never the province's), marked as inherited (warnings.barometer_grid)."""
-        from .warnings import barometer_grid
+        from screening.warnings import barometer_grid
 
         regions = list(Region.objects.filter(pk__in=self.ids))
         grid = barometer_grid(regions, [(self.year, m) for m in range(1, self.month + 1)])
@@ -1018,7 +1018,7 @@ def generate_ledger_export(region: Region, year: int, month: int, *, force: bool
     def write(path: Path) -> dict:
         projects = Project.objects.filter(region_id__in=region_scope_ids(region),
                                           status=ProjectStatus.ACTIVE)
-        from .ledger_export import export_ledger
+        from screening.ledger_export import export_ledger
 
         return {"projects": export_ledger(None, path, queryset=projects)}
 
@@ -1027,6 +1027,6 @@ def generate_ledger_export(region: Region, year: int, month: int, *, force: bool
 
 def reports_visible_to(user) -> Any:
     """Kept reports whose scope lies within the user's (permissions.py decides)."""
-    from .permissions import scoped
+    from screening.permissions import scoped
 
     return scoped(Report.objects.select_related("region"), user)

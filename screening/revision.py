@@ -17,8 +17,14 @@ from datetime import date
 from django.db import transaction
 from django.utils import timezone
 
-from .models import IndicatorMonth, Project, Region, ScreeningChange
-from .screen import findings_for_storage, gc_paused, project_input, screener, store_screening
+from screening.models import IndicatorMonth, Project, Region, ScreeningChange
+from screening.screen import (
+    findings_for_storage,
+    gc_paused,
+    project_input,
+    screener,
+    store_screening,
+)
 
 # The revision this release applies; `manage.py rescreen --store` records it by default.
 CURRENT_REVISION = "2026-12"
@@ -58,7 +64,7 @@ def rule_changes(before: list[dict], after: list[dict]) -> list[dict]:
 def refresh_barometer() -> tuple[int, int]:
     """Recompute every month's tiers under its rule set and re-derive every region's
     escalations. Returns (months whose tiers changed, regions re-derived)."""
-    from .warnings import WarningRefused, recompute_tiers, sync_escalations
+    from screening.warnings import WarningRefused, recompute_tiers, sync_escalations
 
     changed = []
     for month in IndicatorMonth.objects.all().iterator():

@@ -21,7 +21,7 @@ from typing import Any
 from django.conf import settings
 from django.utils import timezone
 
-from .models import JobRun, JobStatus
+from screening.models import JobRun, JobStatus
 
 log = logging.getLogger(__name__)
 

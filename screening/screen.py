@@ -11,12 +11,12 @@ from datetime import date
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .context import ContextResolver
-from .ledger.digest import screening_key
-from .models import Project, RuleSet
-from .rules.engine import screen
-from .rules.params import RuleParameters
-from .rules.types import (
+from screening.context import ContextResolver
+from screening.ledger.digest import screening_key
+from screening.models import Project, RuleSet
+from screening.rules.engine import screen
+from screening.rules.params import RuleParameters
+from screening.rules.types import (
     ConstructionType,
     ProjectInput,
     Screening,

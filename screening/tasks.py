@@ -13,9 +13,8 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from accounts.models import Role, User
-
-from . import permissions_cases
-from .models import FINAL_STATES, CaseEvent, CaseState, Region, ReviewCase
+from screening import permissions_cases
+from screening.models import FINAL_STATES, CaseEvent, CaseState, Region, ReviewCase
 
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 

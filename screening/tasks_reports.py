@@ -10,9 +10,9 @@ from datetime import date
 
 from celery import shared_task
 
-from . import digests, reports
-from .models import Region, ReportKind
-from .schedules import recorded_job
+from screening import digests, reports
+from screening.models import Region, ReportKind
+from screening.schedules import recorded_job
 
 
 def _month(month: str | None) -> tuple[int, int]:

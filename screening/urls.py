@@ -1,8 +1,8 @@
 from django.urls import path
 
-from . import urls_cases, urls_ledger, urls_reports, urls_warnings, views
-from .documents import urls as documents_urls
-from .registry import urls as urls_registry
+from screening import urls_cases, urls_ledger, urls_reports, urls_warnings, views
+from screening.documents import urls as documents_urls
+from screening.registry import urls as urls_registry
 
 app_name = "screening"
 

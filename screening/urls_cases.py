@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import views_cases
+from screening import views_cases
 
 urlpatterns: list = [
     path("cases/", views_cases.case_list, name="cases"),

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import views_reports as views
+from screening import views_reports as views
 
 urlpatterns = [
     path("reports/", views.report_list, name="reports"),

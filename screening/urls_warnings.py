@@ -3,7 +3,7 @@ namespace."""
 
 from django.urls import path
 
-from . import views_warnings as views
+from screening import views_warnings as views
 
 urlpatterns: list = [
     path("dashboard/", views.dashboard, name="dashboard"),

@@ -9,8 +9,8 @@ from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.utils.translation import get_language
 
-from . import permissions
-from .models import RegionAttribute, RuleSet
+from screening import permissions
+from screening.models import RegionAttribute, RuleSet
 
 
 @login_required
@@ -46,7 +46,7 @@ def rule_set_detail(request: HttpRequest, name: str) -> HttpResponse:
         {"id": key, **value} for key, value in sorted(rule_set.parameters.items())
         if isinstance(value, dict)
     ]
-    from .rules.rulebook import RULE_PARAMETERS, RULE_TITLES, RULES
+    from screening.rules.rulebook import RULE_PARAMETERS, RULE_TITLES, RULES
 
     english = get_language() == "en"
     rules = [{"id": rule.id, "clause": rule.clause,

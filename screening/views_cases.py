@@ -24,8 +24,8 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from . import deadlines, permissions, permissions_cases, workflow
-from .forms_cases import (
+from screening import deadlines, permissions, permissions_cases, workflow
+from screening.forms_cases import (
     DISPOSITION_LABELS,
     VERDICT_LABELS,
     CaseActionForm,
@@ -33,8 +33,8 @@ from .forms_cases import (
     form_for,
     initial_for,
 )
-from .ids import parse_id
-from .models import (
+from screening.ids import parse_id
+from screening.models import (
     FINAL_STATES,
     CaseAttachment,
     CaseEvent,
@@ -192,9 +192,9 @@ def _case_context(request: HttpRequest, case: ReviewCase, *, posted: tuple[str, 
     findings = [{**f, "message": _message(f)} for f in case.findings
                 if f.get("outcome") != "NA"]
     blocked = [(transition_label(n), why) for n, why in workflow.blocked_transitions(case, user)]
-    from . import warnings as early_warning
-    from .documents.views import DOCUMENT_TRANSITIONS
-    from .rules.headroom import committed_in_view
+    from screening import warnings as early_warning
+    from screening.documents.views import DOCUMENT_TRANSITIONS
+    from screening.rules.headroom import committed_in_view
 
     budget = (early_warning.budget_impact(case.project)
               if case.project.stage == "拟建" else None)

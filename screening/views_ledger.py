@@ -19,8 +19,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
-from . import permissions, workflow
-from .ledger_import import (
+from screening import permissions, workflow
+from screening.ledger_import import (
     ROLLBACK_REASON_MAX,
     UploadRefused,
     apply_upload,
@@ -31,10 +31,10 @@ from .ledger_import import (
     rollback_upload,
     validate_upload,
 )
-from .models import LedgerUpload, Project, RemovalReason, UploadStatus
-from .project_filters import ProjectFilter
-from .screen import NoRuleSetInForce
-from .uploads import WorkbookField
+from screening.models import LedgerUpload, Project, RemovalReason, UploadStatus
+from screening.project_filters import ProjectFilter
+from screening.screen import NoRuleSetInForce
+from screening.uploads import WorkbookField
 
 PREVIEW_LIST_LIMIT = 500
 APPLY_RETRY_AFTER = timedelta(minutes=5)  # a queued apply not done by then may be re-queued
@@ -94,14 +94,14 @@ def start_validation(upload: LedgerUpload) -> None:
     if upload.size <= settings.LEDGER_BACKGROUND_BYTES:
         validate_upload(upload)
         return
-    from .tasks_ledger import validate_upload_task
+    from screening.tasks_ledger import validate_upload_task
 
     transaction.on_commit(lambda: validate_upload_task.delay(upload.pk))
 
 
 def _with_open_cases(preview: dict) -> list[dict]:
     """The missing projects, each with its open review case (state in words, a link)."""
-    from .models import CaseState
+    from screening.models import CaseState
 
     open_cases = preview.get("open_cases", {})
     rows = []
@@ -172,7 +172,7 @@ def upload_confirm(request: HttpRequest, upload_id: int) -> HttpResponse:
 
 
 def queue_apply(upload: LedgerUpload, user, reasons: dict) -> None:
-    from .tasks_ledger import apply_upload_task
+    from screening.tasks_ledger import apply_upload_task
 
     if upload.uploaded_by_id != user.pk:
         raise UploadRefused(_("Only the person who uploaded the file can confirm it."))
@@ -244,7 +244,7 @@ def project_detail(request: HttpRequest, project_id: int) -> HttpResponse:
     project = get_object_or_404(Project.objects.select_related("region"), pk=project_id)
     if not permissions.may_see_region(request.user, project.region_id):
         raise Http404
-    from .ledger.template import COLUMNS
+    from screening.ledger.template import COLUMNS
 
     changes = project.changes.select_related("changed_by", "upload").order_by("-id")[:200]
     english = lang() == "en"
@@ -266,8 +266,8 @@ def template_download(request: HttpRequest) -> FileResponse:
     """The blank ledger template of the rule set in force today."""
     import tempfile
 
-    from .ledger_export import write_template
-    from .screen import rule_set_for
+    from screening.ledger_export import write_template
+    from screening.screen import rule_set_for
 
     try:
         rule_set = rule_set_for(timezone.localdate())
@@ -289,7 +289,7 @@ def ledger_export(request: HttpRequest) -> FileResponse:
     """The projects the user may see (and the list's filters), in the template's order."""
     import tempfile
 
-    from .ledger_export import export_ledger
+    from screening.ledger_export import export_ledger
 
     queryset = permissions.scoped(Project.objects, request.user)
     project_filter = ProjectFilter(request.GET, queryset=queryset, user=request.user)

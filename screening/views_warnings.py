@@ -22,17 +22,17 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from . import indicators, permissions
-from . import warnings as services
-from .forms_warnings import (
+from screening import indicators, permissions
+from screening import warnings as services
+from screening.forms_warnings import (
     AnnualResultForm,
     IndicatorForm,
     IndicatorUploadForm,
     PublishForm,
     UploadForm,
 )
-from .ledger.safety import UnsafeWorkbook
-from .models import (
+from screening.ledger.safety import UnsafeWorkbook
+from screening.models import (
     AnnualResult,
     EscalationEnd,
     EscalationEvent,
@@ -42,9 +42,9 @@ from .models import (
     ProjectEnergyMonth,
     Region,
 )
-from .rules.types import Disposition, Sector, Verdict
-from .uploads import limits_from_settings
-from .warnings_map import TIER_FILL, map_layout
+from screening.rules.types import Disposition, Sector, Verdict
+from screening.uploads import limits_from_settings
+from screening.warnings_map import TIER_FILL, map_layout
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 ERRORS_SHOWN = 500
@@ -473,8 +473,8 @@ def _map_shapes(region_rows: list[dict]) -> dict:
 
 def _cases(user, today: date) -> tuple[list, list]:
     """The user's queue and the overdue cases in their regions (the workflow's models)."""
-    from .models import FINAL_STATES, ReviewCase
-    from .permissions_cases import cases_waiting_for
+    from screening.models import FINAL_STATES, ReviewCase
+    from screening.permissions_cases import cases_waiting_for
 
     queue = list(cases_waiting_for(user).select_related("project", "region")[:20])
     overdue = list(permissions.scoped(ReviewCase.objects, user)

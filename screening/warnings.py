@@ -24,8 +24,8 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .context import ContextResolver, month_counts_from
-from .models import (
+from screening.context import ContextResolver, month_counts_from
+from screening.models import (
     AnnualResult,
     EscalationEnd,
     EscalationEvent,
@@ -38,11 +38,11 @@ from .models import (
     Region,
     RuleSet,
 )
-from .rules import barometer
-from .rules.headroom import CommittedProject, EnergyHeadroom, energy_headroom
-from .rules.params import RuleParameters
-from .rules.types import ConstructionType, Stage, Tier
-from .screen import parameters_of
+from screening.rules import barometer
+from screening.rules.headroom import CommittedProject, EnergyHeadroom, energy_headroom
+from screening.rules.params import RuleParameters
+from screening.rules.types import ConstructionType, Stage, Tier
+from screening.screen import parameters_of
 
 INDICATOR_FIELDS = ("intensity_change_pct", "intensity_target_pct", "energy_total_tce",
                     "energy_budget_tce", "coal_tonnes", "coal_cap_tonnes")
@@ -370,7 +370,7 @@ def sync_escalations(region: Region) -> list[EscalationEvent]:
             if event.ended_year is None:
                 event.ended_year, event.ended_month = event.started_year, event.started_month
             event.save()
-    from .documents.services import sync_restriction_notices
+    from screening.documents.services import sync_restriction_notices
 
     sync_restriction_notices(region)  # 限批 notices and their lifting (issue 18)
     return kept
@@ -538,7 +538,7 @@ def _committed_projects(as_of: date, exclude_project_id: int | None = None
                         ) -> list[tuple[int, CommittedProject]]:
     """(region id, project) for every project approved this year up to `as_of` that is still on
     a ledger and not yet operating (stage not 存量, no operation date on or before `as_of`)."""
-    from .models import CaseState, ReviewCase
+    from screening.models import CaseState, ReviewCase
 
     year_start = timezone.make_aware(datetime.combine(date(as_of.year, 1, 1), time.min))
     end_of_day = timezone.make_aware(datetime.combine(as_of, time.max))
@@ -821,7 +821,7 @@ def overdue_cases(region_ids: Iterable[int], today: date) -> tuple[list, list]:
     Reads the workflow's models (screening/models/workflow.py): the due date of the current
     stage is kept on the case.
     """
-    from .models import FINAL_STATES, CaseState, ReviewCase
+    from screening.models import FINAL_STATES, CaseState, ReviewCase
 
     open_cases = (ReviewCase.objects.filter(region_id__in=list(region_ids))
                   .exclude(state__in=list(FINAL_STATES))
@@ -844,7 +844,7 @@ def diagnoses_due(projects: QuerySet[Project]) -> list[Project]:
 
 def alerts_for(user, today: date | None = None) -> Alerts:
     """The alerts of the user's regions on `today`."""
-    from . import permissions
+    from screening import permissions
 
     today = today or timezone.localdate()
     region_ids = permissions.scope_region_ids(user)

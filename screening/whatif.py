@@ -8,11 +8,11 @@ from datetime import date
 
 from django.db.models import QuerySet
 
-from .context import ContextResolver
-from .models import Project, ProjectStatus
-from .rules.diff import ScreeningDiff, diff_screenings
-from .rules.engine import screen
-from .screen import gc_paused, parameters_of, project_input, rule_set_for
+from screening.context import ContextResolver
+from screening.models import Project, ProjectStatus
+from screening.rules.diff import ScreeningDiff, diff_screenings
+from screening.rules.engine import screen
+from screening.screen import gc_paused, parameters_of, project_input, rule_set_for
 
 
 @dataclass

@@ -26,8 +26,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_fsm import ConcurrentTransition
 
-from . import date_limits, permissions_cases
-from .models import (
+from screening import date_limits, permissions_cases
+from screening.models import (
     FINAL_STATES,
     CaseAttachment,
     CaseEvent,
@@ -37,9 +37,9 @@ from .models import (
     ProjectStatus,
     ReviewCase,
 )
-from .models.workflow import refusal_of
-from .rules.types import Disposition
-from .screen import NoRuleSetInForce, project_input, screen_inputs
+from screening.models.workflow import refusal_of
+from screening.rules.types import Disposition
+from screening.screen import NoRuleSetInForce, project_input, screen_inputs
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -229,10 +229,10 @@ def _record(case: ReviewCase, name: str, user: User, from_state: str, *, comment
             case=case, event=event, file=upload, original_name=(upload.name or "")[:255],
             content_type=content_type, size=upload.size, sha256=_sha256(upload),
             uploaded_by=user)
-    from .documents.services import issue_for_event
+    from screening.documents.services import issue_for_event
 
     issue_for_event(event)  # the decision document of this step, if it issues one (issue 18)
-    from . import tasks
+    from screening import tasks
 
     # robust: a mail or broker failure is logged and never undoes or hides the committed step.
     transaction.on_commit(lambda: tasks.notify_case_event.delay(event.pk), robust=True)
@@ -423,7 +423,7 @@ def order_rectification(case: ReviewCase, *, acting_user: User, disposition: str
                         expected_state: str | None = None) -> ReviewCase:
     """Order the project rectified (限期整改) under a disposition, by a deadline."""
     _check(case, "order_rectification", acting_user, expected_state)
-    from .rules.engine import dispositions_for_stage
+    from screening.rules.engine import dispositions_for_stage
 
     if disposition not in {d.value for d in Disposition} - {Disposition.NONE.value}:
         raise TransitionRefused(_("Choose a disposition."), "invalid")

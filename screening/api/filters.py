@@ -9,10 +9,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django_filters.rest_framework import DjangoFilterBackend
 
-from .. import permissions, permissions_cases
-from ..ids import IdFilter
-from ..ledger.cleaning import CellProblem, parse_year_month
-from ..models import (
+from screening import permissions, permissions_cases
+from screening.ids import IdFilter
+from screening.ledger.cleaning import CellProblem, parse_year_month
+from screening.models import (
     FINAL_STATES,
     CaseState,
     IndicatorMonth,
@@ -22,7 +22,7 @@ from ..models import (
     TierChoice,
     UploadStatus,
 )
-from ..rules.types import Disposition, Sector, Verdict
+from screening.rules.types import Disposition, Sector, Verdict
 
 
 def _choices(enum_cls) -> list[tuple[str, str]]:

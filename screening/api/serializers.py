@@ -11,10 +11,10 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from .. import date_limits
-from ..ids import MAX_ID
-from ..ledger_import import lang
-from ..models import (
+from screening import date_limits
+from screening.ids import MAX_ID
+from screening.ledger_import import lang
+from screening.models import (
     CaseAttachment,
     CaseEvent,
     CaseState,
@@ -27,8 +27,8 @@ from ..models import (
     RuleSet,
     UploadStatus,
 )
-from ..rules.types import ConstructionType, Disposition, Sector, Stage, TechClass, Verdict
-from ..workflow import SERVICES
+from screening.rules.types import ConstructionType, Disposition, Sector, Stage, TechClass, Verdict
+from screening.workflow import SERVICES
 
 
 def _url(request, name: str, *args) -> str:
@@ -412,8 +412,8 @@ class EnergyHeadroomSerializer(serializers.Serializer):
 def energy_headroom_data(impact, user) -> dict:
     """The API's form of `warnings.budget_impact`: the same terms the case page shows, the
     approved projects outside the user's regions counted but not named."""
-    from .. import permissions
-    from ..rules.headroom import committed_in_view
+    from screening import permissions
+    from screening.rules.headroom import committed_in_view
 
     h = impact.headroom
     view = committed_in_view(h, set(permissions.scope_region_ids(user)))
@@ -446,7 +446,7 @@ class CaseDetailSerializer(CaseSerializer):
     @extend_schema_field(EnergyHeadroomSerializer(allow_null=True))
     def get_energy_headroom(self, case: ReviewCase) -> dict | None:
         """For a planned (拟建) project: what approving it does to the region's headroom."""
-        from ..warnings import budget_impact
+        from screening.warnings import budget_impact
 
         if case.project.stage != "拟建":
             return None
@@ -462,13 +462,13 @@ class CaseDetailSerializer(CaseSerializer):
 
     @extend_schema_field(serializers.ListField(child=serializers.CharField()))
     def get_available_transitions(self, case: ReviewCase) -> list[str]:
-        from ..workflow import available_transitions
+        from screening.workflow import available_transitions
 
         return available_transitions(case, self.context["request"].user)
 
     @extend_schema_field(BlockedSerializer(many=True))
     def get_blocked_transitions(self, case: ReviewCase) -> list[dict]:
-        from ..workflow import blocked_transitions
+        from screening.workflow import blocked_transitions
 
         return [{"name": name, "reason": str(reason)}
                 for name, reason in blocked_transitions(case, self.context["request"].user)]

@@ -13,15 +13,15 @@ from datetime import date
 
 from django.utils.translation import gettext as _
 
-from .. import permissions
-from ..ledger.cleaning import display_value, normalise_header
-from ..ledger.problems import CellError
-from ..ledger.template import BY_HEADER, BY_KEY, COLUMNS, Column
-from ..ledger.validate import _Plan, _RowValidator, compile_parser
-from ..ledger_import import lang, ledger_reference
-from ..models import Region
-from ..rules.types import ProjectInput, Screening
-from ..screen import findings_for_storage, rule_set_for, screen_inputs
+from screening import permissions
+from screening.ledger.cleaning import display_value, normalise_header
+from screening.ledger.problems import CellError
+from screening.ledger.template import BY_HEADER, BY_KEY, COLUMNS, Column
+from screening.ledger.validate import _Plan, _RowValidator, compile_parser
+from screening.ledger_import import lang, ledger_reference
+from screening.models import Region
+from screening.rules.types import ProjectInput, Screening
+from screening.screen import findings_for_storage, rule_set_for, screen_inputs
 
 _BY_HEADER = {normalise_header(column.header): column for column in COLUMNS}
 _SAFE_INT = 2**53  # larger integers are handed over as text: no float overflow or rounding

@@ -7,10 +7,10 @@ from drf_spectacular.views import (
     SpectacularSwaggerSplitView,
 )
 
-from ..documents import api as documents_api
-from ..registry import api as registry
-from . import views, views_cases, views_ledger
-from .errors import not_found
+from screening.api import views, views_cases, views_ledger
+from screening.api.errors import not_found
+from screening.documents import api as documents_api
+from screening.registry import api as registry
 
 app_name = "api"
 

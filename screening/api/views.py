@@ -14,16 +14,15 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.models import ApiToken
-
-from .. import permissions
-from ..models import IndicatorMonth, Project, RuleSet
-from ..project_filters import ProjectFilter
-from ..screen import NoRuleSetInForce
-from . import serializers as s
-from .common import ERRORS_LIST, ERRORS_READ, error
-from .errors import ApiError
-from .filters import BarometerFilter, ScopedFilterBackend
-from .single_screening import PayloadErrors, screen_payload
+from screening import permissions
+from screening.api import serializers as s
+from screening.api.common import ERRORS_LIST, ERRORS_READ, error
+from screening.api.errors import ApiError
+from screening.api.filters import BarometerFilter, ScopedFilterBackend
+from screening.api.single_screening import PayloadErrors, screen_payload
+from screening.models import IndicatorMonth, Project, RuleSet
+from screening.project_filters import ProjectFilter
+from screening.screen import NoRuleSetInForce
 
 
 class MeView(APIView):
@@ -32,7 +31,7 @@ class MeView(APIView):
     @extend_schema(operation_id="me", responses={200: s.MeSerializer, **ERRORS_READ},
                    tags=["account"])
     def get(self, request: Request) -> Response:
-        from ..views_ledger import uploadable_regions
+        from screening.views_ledger import uploadable_regions
 
         user = request.user
         token = request.auth if isinstance(request.auth, ApiToken) else None

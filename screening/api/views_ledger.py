@@ -22,15 +22,9 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.models import Role
-
-from .. import permissions
-from ..ledger_import import UploadRefused, apply_upload, receive_upload
-from ..models import LedgerUpload, Project, RemovalReason, UploadStatus
-from ..project_filters import ProjectFilter
-from ..screen import NoRuleSetInForce, rule_set_for
-from ..views_ledger import queue_apply, start_validation, uploadable_regions
-from . import serializers as s
-from .common import (
+from screening import permissions
+from screening.api import serializers as s
+from screening.api.common import (
     ERRORS_LIST,
     ERRORS_READ,
     ERRORS_WRITE,
@@ -39,8 +33,13 @@ from .common import (
     XlsxRenderer,
     error,
 )
-from .errors import ApiError
-from .filters import ScopedFilterBackend, UploadFilter
+from screening.api.errors import ApiError
+from screening.api.filters import ScopedFilterBackend, UploadFilter
+from screening.ledger_import import UploadRefused, apply_upload, receive_upload
+from screening.models import LedgerUpload, Project, RemovalReason, UploadStatus
+from screening.project_filters import ProjectFilter
+from screening.screen import NoRuleSetInForce, rule_set_for
+from screening.views_ledger import queue_apply, start_validation, uploadable_regions
 
 RENDERERS = [JSONRenderer, XlsxRenderer]
 
@@ -157,7 +156,7 @@ class UploadList(generics.ListAPIView):
         default = data.get("missing_reason")
         if upload.size > settings.LEDGER_BACKGROUND_BYTES:
             if apply:
-                from .tasks import validate_then_apply_task
+                from screening.api.tasks import validate_then_apply_task
 
                 transaction.on_commit(lambda: validate_then_apply_task.delay(
                     upload.pk, default or ""))
@@ -270,7 +269,7 @@ class LedgerTemplate(APIView):
                    responses={(200, XLSX_TYPE): XLSX_RESPONSE,
                               422: error("No rule set is in force today."), **ERRORS_READ})
     def get(self, request: Request) -> FileResponse:
-        from ..ledger_export import write_template
+        from screening.ledger_export import write_template
 
         try:
             rule_set = rule_set_for(timezone.localdate())
@@ -294,7 +293,7 @@ class LedgerExport(APIView):
     @extend_schema(operation_id="ledger_export", tags=["ledger"],
                    responses={(200, XLSX_TYPE): XLSX_RESPONSE, **ERRORS_LIST})
     def get(self, request: Request) -> FileResponse:
-        from ..ledger_export import export_ledger
+        from screening.ledger_export import export_ledger
 
         queryset = permissions.scoped(Project.objects, request.user)
         for backend in self.filter_backends:

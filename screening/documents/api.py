@@ -13,11 +13,11 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from .. import permissions_cases
-from ..api.common import ERRORS_READ
-from ..api.errors import ApiError
-from ..models import DecisionDocument
-from .services import DOCX_TYPE
+from screening import permissions_cases
+from screening.api.common import ERRORS_READ
+from screening.api.errors import ApiError
+from screening.documents.services import DOCX_TYPE
+from screening.models import DecisionDocument
 
 
 class DocumentSerializer(serializers.ModelSerializer):
@@ -39,7 +39,7 @@ class DocumentSerializer(serializers.ModelSerializer):
         return document.is_current
 
     def get_blanks(self, document: DecisionDocument) -> list[str]:
-        from .builders import Document
+        from screening.documents.builders import Document
 
         return Document.from_dict(document.content).blanks
 

@@ -3,7 +3,7 @@ admin, under each region)."""
 
 from __future__ import annotations
 
-from ..models import IssuingOffice, Region
+from screening.models import IssuingOffice, Region
 
 DEMO_OFFICES = {
     "410000": ("河南省发展和改革委员会", "豫发改环资", "河南省生态环境厅\n河南省工业和信息化厅"),

@@ -18,7 +18,9 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ..models import (
+from screening.documents import builders
+from screening.documents.docx import render_docx
+from screening.models import (
     CaseEvent,
     DecisionDocument,
     DocumentCounter,
@@ -29,8 +31,6 @@ from ..models import (
     Region,
     ReviewCase,
 )
-from . import builders
-from .docx import render_docx
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -122,8 +122,8 @@ def _local_date(moment) -> str | None:
 
 def _region_standing(case: ReviewCase) -> dict:
     """The region's 限批 and last year's targets as the approve guard reads them now."""
-    from ..context import ContextResolver
-    from ..warnings import restriction_in_force
+    from screening.context import ContextResolver
+    from screening.warnings import restriction_in_force
 
     context = ContextResolver(timezone.localdate()).for_region(case.region.code)
     restriction = restriction_in_force(case.region)
@@ -155,7 +155,7 @@ def _evaluation(case: ReviewCase) -> dict | None:
 
 def _screening(case: ReviewCase, fresh: bool = False) -> dict:
     if fresh:
-        from ..screen import NoRuleSetInForce, findings_for_storage
+        from screening.screen import NoRuleSetInForce, findings_for_storage
 
         try:
             screening = case.fresh_screening()
@@ -212,7 +212,7 @@ def case_facts(case: ReviewCase, *, transition: str, comment: str = "", data: di
                                 if case.rectification_deadline else None)
         facts["deadline"] = str(deadline) if deadline else None
         if deadline:
-            from ..deadlines import working_days_between
+            from screening.deadlines import working_days_between
 
             facts["deadline_working_days"] = working_days_between(
                 issued_on, date.fromisoformat(str(deadline)))

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import views
+from screening.documents import views
 
 urlpatterns: list = [
     path("documents/<id:pk>/", views.document_page, name="document"),

@@ -15,9 +15,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from .. import permissions_cases, workflow
-from ..models import DecisionDocument
-from . import services
+from screening import permissions_cases, workflow
+from screening.documents import services
+from screening.models import DecisionDocument
 
 # Transitions that issue a document: their forms get a preview button.
 DOCUMENT_TRANSITIONS = ("approve", "reject", "order_rectification", "verify_rectification",
@@ -118,8 +118,8 @@ def document_correct(request: HttpRequest, pk: int) -> HttpResponse:
 def transition_preview(request: HttpRequest, pk: int, name: str) -> HttpResponse:
     """The case page again with the document the transition would issue, built from the
     form's input; nothing is saved and the input stays in the form."""
-    from ..forms_cases import FORMS
-    from ..views_cases import _case_context, transition_label
+    from screening.forms_cases import FORMS
+    from screening.views_cases import _case_context, transition_label
 
     if name not in DOCUMENT_TRANSITIONS:
         raise Http404

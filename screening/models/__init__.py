@@ -1,6 +1,6 @@
 """Models of the screening app, one module per area."""
 
-from .ledger import (
+from screening.models.ledger import (
     ChangeKind,
     LedgerUpload,
     Project,
@@ -10,9 +10,9 @@ from .ledger import (
     ScreeningChange,
     UploadStatus,
 )
-from .regions import Region, RegionAttribute, RegionAttributeKind
-from .rulesets import RuleSet
-from .warnings import AnnualResult, IndicatorMonth
+from screening.models.regions import Region, RegionAttribute, RegionAttributeKind
+from screening.models.rulesets import RuleSet
+from screening.models.warnings import AnnualResult, IndicatorMonth
 
 __all__ = [
     "ChangeKind",
@@ -30,7 +30,7 @@ __all__ = [
     "RegionAttributeKind",
     "RuleSet",
 ]
-from .workflow import (  # noqa: E402  (review workflow, issue 5)
+from screening.models.workflow import (  # noqa: E402  (review workflow, issue 5)
     FINAL_STATES,
     OPEN_STATES,
     CaseAttachment,
@@ -49,7 +49,7 @@ __all__ += [
     "EvaluationKind",
     "ReviewCase",
 ]
-from .warnings import (  # noqa: E402  (early warning, issue 6)
+from screening.models.warnings import (  # noqa: E402  (early warning, issue 6)
     EscalationEnd,
     EscalationEvent,
     EscalationKind,
@@ -66,7 +66,7 @@ __all__ += [
     "ProjectEnergyMonth",
     "TierChoice",
 ]
-from .jobs import (  # noqa: E402  (scheduled jobs, reports and digests, issue 7)
+from screening.models.jobs import (  # noqa: E402  (scheduled jobs, reports and digests, issue 7)
     DigestDelivery,
     DigestStatus,
     JobRun,
@@ -85,10 +85,10 @@ __all__ += [
     "ReportKind",
     "ReportStatus",
 ]
-from .demo import DemoSeed  # noqa: E402  (issue 13.1)
+from screening.models.demo import DemoSeed  # noqa: E402  (issue 13.1)
 
 __all__ += ["DemoSeed"]
-from .documents import (  # noqa: E402  (decision documents, issue 18)
+from screening.models.documents import (  # noqa: E402  (decision documents, issue 18)
     DecisionDocument,
     DocumentCounter,
     DocumentKind,
@@ -96,7 +96,7 @@ from .documents import (  # noqa: E402  (decision documents, issue 18)
 )
 
 __all__ += ["DecisionDocument", "DocumentCounter", "DocumentKind", "IssuingOffice"]
-from .registry import (  # noqa: E402  (capacity-replacement registry, issue 17)
+from screening.models.registry import (  # noqa: E402  (capacity-replacement registry, issue 17)
     CapacityDraw,
     CapacitySource,
     PlanStatus,

@@ -6,8 +6,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from ..labels import DISPOSITION_CHOICES, VERDICT_CHOICES
-from ..rules.types import ConstructionType, Sector, Stage, TechClass
+from screening.labels import DISPOSITION_CHOICES, VERDICT_CHOICES
+from screening.rules.types import ConstructionType, Sector, Stage, TechClass
 
 
 def _choices(enum_cls) -> list[tuple[str, str]]:

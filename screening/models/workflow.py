@@ -20,13 +20,12 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_fsm import RETURN_VALUE, ConcurrentTransitionMixin, FSMField, transition
 
-from ..rules.types import Disposition, Stage, Verdict
-from .ledger import ProjectStatus
+from screening.models.ledger import ProjectStatus
+from screening.rules.types import Disposition, Stage, Verdict
 
 if TYPE_CHECKING:
     from accounts.models import User
-
-    from ..rules.types import Screening
+    from screening.rules.types import Screening
 
 
 class CaseState(models.TextChoices):
@@ -178,7 +177,7 @@ def evaluation_done_for_planned_project(case: ReviewCase) -> bool:
 @condition(_("A fresh screening of the project is not COMPLIANT: the rectification cannot be "
              "accepted."))
 def fresh_screening_is_compliant(case: ReviewCase) -> bool:
-    from ..screen import NoRuleSetInForce
+    from screening.screen import NoRuleSetInForce
 
     try:
         return case.fresh_screening().verdict == Verdict.COMPLIANT
@@ -191,7 +190,7 @@ def fresh_screening_is_compliant(case: ReviewCase) -> bool:
 
 def _permission(name: str) -> Callable[[ReviewCase, User], bool]:
     def check(case: ReviewCase, user: User) -> bool:
-        from .. import permissions_cases
+        from screening import permissions_cases
 
         return getattr(permissions_cases, name)(case, user)
     check.__name__ = name
@@ -317,10 +316,10 @@ class ReviewCase(ConcurrentTransitionMixin, models.Model):
         cached = getattr(self, "_region_status", None)
         if cached is not None:
             return cached
-        from ..context import ContextResolver
-        from ..rules.barometer import red_run_at_end
-        from ..screen import parameters_of
-        from .rulesets import RuleSet
+        from screening.context import ContextResolver
+        from screening.models.rulesets import RuleSet
+        from screening.rules.barometer import red_run_at_end
+        from screening.screen import parameters_of
 
         today = timezone.localdate()
         context = ContextResolver(today).for_region(self.region.code)
@@ -344,7 +343,7 @@ class ReviewCase(ConcurrentTransitionMixin, models.Model):
         cached = getattr(self, "_fresh_screening", None)
         if cached is not None:
             return cached
-        from ..screen import project_input, screen_inputs
+        from screening.screen import project_input, screen_inputs
 
         rule_set, (screening,) = screen_inputs([project_input(self.project)],
                                                timezone.localdate())
@@ -358,7 +357,7 @@ class ReviewCase(ConcurrentTransitionMixin, models.Model):
             self.__dict__.pop(name, None)
 
     def _freeze(self, screening: Screening, rule_set, snapshot: dict) -> None:
-        from ..screen import findings_for_storage
+        from screening.screen import findings_for_storage
 
         self.rule_set = rule_set
         self.screened_as_of = screening.as_of
@@ -369,7 +368,7 @@ class ReviewCase(ConcurrentTransitionMixin, models.Model):
         self.project_snapshot = snapshot
 
     def _enter(self, state: str, *, due: date | None = None) -> None:
-        from .. import deadlines
+        from screening import deadlines
 
         now = timezone.now()
         self.state_entered_at = now
@@ -385,7 +384,7 @@ class ReviewCase(ConcurrentTransitionMixin, models.Model):
     def submit(self, *, by: User, screening: Screening, rule_set, snapshot: dict) -> str:
         self.submitted_by, self.submitted_at = by, timezone.now()
         self._freeze(screening, rule_set, snapshot)
-        from ..permissions_cases import skips_city_review
+        from screening.permissions_cases import skips_city_review
 
         # 济源, 航空港区 and the 省直管县 report to the province: no city review.
         target = (CaseState.PROVINCIAL_REVIEW if skips_city_review(self.region)

@@ -12,21 +12,21 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from .. import permissions
-from ..api.common import ERRORS_READ, ERRORS_WRITE, error
-from ..api.errors import ApiError, form_errors
-from ..models import (
+from screening import permissions
+from screening.api.common import ERRORS_READ, ERRORS_WRITE, error
+from screening.api.errors import ApiError, form_errors
+from screening.models import (
     CapacityDraw,
     CapacitySource,
     RegistryUpload,
     RegistryUploadKind,
     ReplacementPlan,
 )
-from ..rules.text import jnum
-from . import queries, services, upload
-from .checks import parse_source_number
-from .forms import DrawForm, PlanForm, ReasonForm, SourceForm
-from .views import _editable_regions, _lang
+from screening.registry import queries, services, upload
+from screening.registry.checks import parse_source_number
+from screening.registry.forms import DrawForm, PlanForm, ReasonForm, SourceForm
+from screening.registry.views import _editable_regions, _lang
+from screening.rules.text import jnum
 
 ERRORS_ACTION = {409: error("The registry refuses the action (see message)."), **ERRORS_WRITE}
 

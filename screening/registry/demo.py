@@ -8,10 +8,9 @@ from datetime import date
 from decimal import Decimal
 
 from accounts.models import User
-
-from ..demo import REGION_CODES, demo_ledger_rows
-from ..models import Region, ReplacementPlan
-from . import services
+from screening.demo import REGION_CODES, demo_ledger_rows
+from screening.models import Region, ReplacementPlan
+from screening.registry import services
 
 D = Decimal
 CREDIT_CODES = ("91110000600037341L", "91110108551385082Q")

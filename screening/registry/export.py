@@ -8,9 +8,9 @@ from pathlib import Path
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
-from ..ledger.xlsx_safe import safe_row
-from ..rules.text import jnum
-from .checks import CrossChecks
+from screening.ledger.xlsx_safe import safe_row
+from screening.registry.checks import CrossChecks
+from screening.rules.text import jnum
 
 
 def risk_label(risk) -> str:

@@ -10,9 +10,9 @@ from collections import defaultdict
 from collections.abc import Iterator, Mapping
 from decimal import Decimal
 
-from ..models import CapacityDraw, PlanStatus, Region, ReplacementPlan
-from ..rules.types import PlanFacts, SourceDrawFacts
-from .checks import source_flags, source_number
+from screening.models import CapacityDraw, PlanStatus, Region, ReplacementPlan
+from screening.registry.checks import source_flags, source_number
+from screening.rules.types import PlanFacts, SourceDrawFacts
 
 
 def load_plan_facts() -> dict[str, PlanFacts]:
@@ -66,7 +66,7 @@ class LazyPlans(Mapping):
 
     def _loaded(self) -> dict[str, PlanFacts]:
         if self._plans is None:
-            from ..screen import gc_paused
+            from screening.screen import gc_paused
 
             with gc_paused():
                 self._plans = load_plan_facts()

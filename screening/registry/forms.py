@@ -6,9 +6,9 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from ..models import CapacitySource, Region
-from . import services
-from .workbook import (
+from screening.models import CapacitySource, Region
+from screening.registry import services
+from screening.registry.workbook import (
     Bilingual,
     current_message,
     dates_in_order,

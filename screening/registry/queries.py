@@ -8,11 +8,9 @@ from datetime import date
 from django.db.models import Case, Count, F, Prefetch, Q, QuerySet, Sum, Value, When, Window
 from django.utils import timezone
 
-from .. import permissions
-from ..models import CapacityDraw, CapacitySource, PlanStatus, Project, ReplacementPlan
-from ..rules.params import family_of
-from ..screen import NoRuleSetInForce, gc_paused, parameters_of, rule_set_for
-from .checks import (
+from screening import permissions
+from screening.models import CapacityDraw, CapacitySource, PlanStatus, Project, ReplacementPlan
+from screening.registry.checks import (
     CrossChecks,
     CrossRegionDraw,
     LedgerRow,
@@ -24,6 +22,8 @@ from .checks import (
     sort_shared,
     source_flags,
 )
+from screening.rules.params import family_of
+from screening.screen import NoRuleSetInForce, gc_paused, parameters_of, rule_set_for
 
 # The families of R03's replacement table, used when no rule set is in force yet.
 _FALLBACK_FAMILIES = ("高炉工序", "转炉工序", "电弧炉冶炼", "焦炭", "水泥熟料", "平板玻璃",

@@ -15,10 +15,17 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .. import permissions
-from ..models import CapacityDraw, CapacitySource, PlanStatus, Project, Region, ReplacementPlan
-from ..rules.text import num
-from .checks import draw_fits, plan_key
+from screening import permissions
+from screening.models import (
+    CapacityDraw,
+    CapacitySource,
+    PlanStatus,
+    Project,
+    Region,
+    ReplacementPlan,
+)
+from screening.registry.checks import draw_fits, plan_key
+from screening.rules.text import num
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -252,7 +259,7 @@ def _rescreen_after_commit(plan: ReplacementPlan) -> None:
     """Screen again the projects that name a plan once its change is committed, so their
     latest screening shows R14 as the registry now stands."""
     def rescreen() -> None:
-        from ..screen import NoRuleSetInForce, rescreen_projects
+        from screening.screen import NoRuleSetInForce, rescreen_projects
 
         try:
             rescreen_projects(projects_naming(plan).select_related("region"))

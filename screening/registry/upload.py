@@ -13,11 +13,11 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .. import permissions
-from ..ledger import cleaning
-from ..ledger.annotate import write_annotated_workbook
-from ..ledger.safety import UnsafeWorkbook
-from ..models import (
+from screening import permissions
+from screening.ledger import cleaning
+from screening.ledger.annotate import write_annotated_workbook
+from screening.ledger.safety import UnsafeWorkbook
+from screening.models import (
     CapacitySource,
     Region,
     RegistryUpload,
@@ -25,12 +25,10 @@ from ..models import (
     RegistryUploadStatus,
     ReplacementPlan,
 )
-from ..rules.text import jnum
-from ..uploads import limits_from_settings
-from . import services
-from .checks import source_number
-from .queries import replacement_families
-from .workbook import (
+from screening.registry import services
+from screening.registry.checks import source_number
+from screening.registry.queries import replacement_families
+from screening.registry.workbook import (
     RegistryReference,
     RegistryValidation,
     SourceInfo,
@@ -38,6 +36,8 @@ from .workbook import (
     validate_plans,
     validate_sources,
 )
+from screening.rules.text import jnum
+from screening.uploads import limits_from_settings
 
 if TYPE_CHECKING:
     from accounts.models import User

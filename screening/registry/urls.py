@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import views
+from screening.registry import views
 
 urlpatterns = [
     path("registry/", views.registry_home, name="registry"),

@@ -17,8 +17,8 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from .. import permissions
-from ..models import (
+from screening import permissions
+from screening.models import (
     CapacityDraw,
     CapacitySource,
     Region,
@@ -26,12 +26,12 @@ from ..models import (
     RegistryUploadKind,
     RegistryUploadStatus,
 )
-from ..uploads import WorkbookField
-from . import queries, services, upload
-from .checks import parse_source_number, public_uscc
-from .export import reason_label, risk_label, write_cross_checks
-from .forms import DrawForm, PlanForm, ReasonForm, SourceForm
-from .workbook import PLAN_COLUMNS, SOURCE_COLUMNS, write_template
+from screening.registry import queries, services, upload
+from screening.registry.checks import parse_source_number, public_uscc
+from screening.registry.export import reason_label, risk_label, write_cross_checks
+from screening.registry.forms import DrawForm, PlanForm, ReasonForm, SourceForm
+from screening.registry.workbook import PLAN_COLUMNS, SOURCE_COLUMNS, write_template
+from screening.uploads import WorkbookField
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 LIST_LIMIT = 500

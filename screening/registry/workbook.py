@@ -22,12 +22,12 @@ from django.utils.translation import gettext_noop
 from openpyxl import Workbook
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from ..ledger import cleaning
-from ..ledger.problems import CellError, CellProblem, cell_error
-from ..ledger.reader import read_sheet
-from ..ledger.safety import Limits
-from ..ledger.validate import LedgerValidation, parse_project_code, parse_uscc
-from .checks import parse_source_number, plan_key, source_number
+from screening.ledger import cleaning
+from screening.ledger.problems import CellError, CellProblem, cell_error
+from screening.ledger.reader import read_sheet
+from screening.ledger.safety import Limits
+from screening.ledger.validate import LedgerValidation, parse_project_code, parse_uscc
+from screening.registry.checks import parse_source_number, plan_key, source_number
 
 TEXT_MAX = 200
 NOTES_MAX = 1000
@@ -380,7 +380,7 @@ def validate_plans(path: str | Path, reference: RegistryReference,
 
 
 def _plain(value: Decimal) -> str:
-    from ..rules.text import num
+    from screening.rules.text import num
 
     return num(value)
 

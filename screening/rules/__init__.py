@@ -8,9 +8,9 @@ Public API:
     barometer.*                                             (§6 tiers and escalation)
 """
 
-from .diff import ScreeningDiff, diff_screenings
-from .engine import disposition_of, screen, screening_to_dict, verdict_of
-from .params import RuleParameters, family_of, load_rule_set_file
+from screening.rules.diff import ScreeningDiff, diff_screenings
+from screening.rules.engine import disposition_of, screen, screening_to_dict, verdict_of
+from screening.rules.params import RuleParameters, family_of, load_rule_set_file
 
 __all__ = [
     "RuleParameters",

@@ -29,8 +29,8 @@ import enum
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
 
-from .params import RuleParameters
-from .types import BarometerMonth, Tier
+from screening.rules.params import RuleParameters
+from screening.rules.types import BarometerMonth, Tier
 
 _SEVERITY = {Tier.GREEN: 0, Tier.YELLOW: 1, Tier.RED: 2}
 _MONTHS = Decimal(12)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .types import Disposition, Finding, Outcome, Screening, Verdict
+from screening.rules.types import Disposition, Finding, Outcome, Screening, Verdict
 
 
 def finding_key(finding: Finding) -> str:

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from .params import RuleParameters
-from .rulebook import EIA_PROBLEMS, OUT_OF_SCOPE_RULES, RULES, Facts
-from .types import (
+from screening.rules.params import RuleParameters
+from screening.rules.rulebook import EIA_PROBLEMS, OUT_OF_SCOPE_RULES, RULES, Facts
+from screening.rules.types import (
     Disposition,
     Finding,
     Outcome,

@@ -17,8 +17,8 @@ import unicodedata
 from decimal import Decimal
 from functools import lru_cache
 
-from .text import jdate, jnum, num, ratio_text, ratio_text_zh
-from .types import Finding, Outcome, PlanFacts, SourceDrawFacts
+from screening.rules.text import jdate, jnum, num, ratio_text, ratio_text_zh
+from screening.rules.types import Finding, Outcome, PlanFacts, SourceDrawFacts
 
 ID = "R14"
 CLAUSE = "(四)2, (十一)"

@@ -13,10 +13,10 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from . import r14_replacement_sources as r14
-from .barometer import red_run_at_end
-from .params import ProductSpec, RuleParameters
-from .text import (
+from screening.rules import r14_replacement_sources as r14
+from screening.rules.barometer import red_run_at_end
+from screening.rules.params import ProductSpec, RuleParameters
+from screening.rules.text import (
     SECTOR_EN,
     STAGE_EN,
     TECH_EN,
@@ -29,7 +29,7 @@ from .text import (
     ratio_text,
     ratio_text_zh,
 )
-from .types import (
+from screening.rules.types import (
     BarometerMonth,
     ConstructionType,
     Finding,

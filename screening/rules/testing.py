@@ -11,9 +11,9 @@ from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
-from .engine import screen
-from .params import RuleParameters, load_rule_set_file
-from .types import (
+from screening.rules.engine import screen
+from screening.rules.params import RuleParameters, load_rule_set_file
+from screening.rules.types import (
     BarometerMonth,
     ConstructionType,
     Finding,

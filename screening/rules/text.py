@@ -6,7 +6,7 @@ from datetime import date
 from decimal import Decimal
 from functools import lru_cache
 
-from .types import ConstructionType, Sector, Stage, TechClass, Tier
+from screening.rules.types import ConstructionType, Sector, Stage, TechClass, Tier
 
 SECTOR_EN = {
     Sector.COAL_POWER: "coal power",

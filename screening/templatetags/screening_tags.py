@@ -29,20 +29,20 @@ def parameter_value(value):
 
 @register.filter
 def verdict_label(code):
-    from ..labels import verdict_label as label
+    from screening.labels import verdict_label as label
 
     return label(code)
 
 
 @register.filter
 def disposition_label(code):
-    from ..labels import disposition_label as label
+    from screening.labels import disposition_label as label
 
     return label(code)
 
 
 @register.filter
 def outcome_label(code):
-    from ..labels import outcome_label as label
+    from screening.labels import outcome_label as label
 
     return label(code)

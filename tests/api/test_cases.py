@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 from screening.models import CaseEvent, CaseState, ReviewCase
+from tests.api.conftest import error_of
 from tests.factories import ProjectFactory, case_in_state, complete_an_evaluation, pdf_upload
-
-from .conftest import error_of
 
 CASES = "/api/cases/"
 

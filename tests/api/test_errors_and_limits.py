@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from rest_framework.test import APIClient
 
-from .conftest import error_of
+from tests.api.conftest import error_of
 
 
 def test_an_unknown_address_under_api_is_a_json_404(api_for, agency_a):

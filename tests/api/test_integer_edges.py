@@ -11,9 +11,8 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from django.urls.converters import IntConverter
 
 from screening.ids import MAX_ID, IdConverter, parse_id
+from tests.api.conftest import error_of
 from tests.factories import ProjectFactory
-
-from .conftest import error_of
 
 BEYOND = [str(MAX_ID + 1), "99999999999999999999", "9" * 40]
 EDGES = ["0", "1", str(MAX_ID), *BEYOND]

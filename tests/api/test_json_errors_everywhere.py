@@ -11,9 +11,8 @@ from django.urls import path
 
 from config import urls as config_urls
 from screening.models import CaseState
+from tests.api.conftest import error_of
 from tests.factories import case_in_state
-
-from .conftest import error_of
 
 
 def _json_error(response, status: int, code: str) -> dict:

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 from screening.models import Project
+from tests.api.conftest import error_of
 from tests.ledger_files import valid_row
-
-from .conftest import error_of
 
 SCREEN = "/api/screening/"
 

@@ -9,8 +9,7 @@ from rest_framework.test import APIClient
 
 from accounts.models import ApiToken
 from screening.api.authentication import issue_token
-
-from .conftest import error_of
+from tests.api.conftest import error_of
 
 
 def test_a_token_is_created_on_the_profile_page_and_shown_only_once(client, agency_a):

@@ -8,10 +8,9 @@ import io
 from openpyxl import load_workbook
 
 from screening.models import LedgerUpload, Project, Region, UploadStatus
+from tests.api.conftest import error_of
 from tests.factories import ProjectFactory
 from tests.ledger_files import valid_row, write_ledger
-
-from .conftest import error_of
 
 UPLOADS = "/api/ledger/uploads/"
 

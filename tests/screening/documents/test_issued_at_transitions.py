@@ -11,9 +11,15 @@ from screening import workflow
 from screening.documents import services
 from screening.models import DecisionDocument, DocumentKind, IssuingOffice
 from tests.factories import pdf_upload
+from tests.screening.documents.conftest import (
+    CITY_OFFICE,
+    PROVINCE_OFFICE,
+    evaluated,
+    in_review,
+    number,
+    read_back,
+)
 from tests.screening.workflow.conftest import publish_red_months, record_missed_targets
-
-from .conftest import CITY_OFFICE, PROVINCE_OFFICE, evaluated, in_review, number, read_back
 
 
 def only_document(case) -> DecisionDocument:

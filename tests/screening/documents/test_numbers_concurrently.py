@@ -13,8 +13,7 @@ from screening import workflow
 from screening.documents import services
 from screening.models import DecisionDocument, Region, ReviewCase
 from tests.conftest import need
-
-from .conftest import in_review, number
+from tests.screening.documents.conftest import in_review, number
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 

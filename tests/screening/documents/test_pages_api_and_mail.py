@@ -12,8 +12,7 @@ from screening import workflow
 from screening.models import DecisionDocument
 from tests.api.conftest import token_client
 from tests.conftest import make_user
-
-from .conftest import evaluated, in_review, number
+from tests.screening.documents.conftest import evaluated, in_review, number
 
 
 def rejected(people):

@@ -3,8 +3,7 @@ third red month, and its lifting when a published month is no longer red ((ÂçÅÂÖ
 
 from screening.models import DecisionDocument, DocumentKind, IndicatorMonth, Region
 from screening.warnings import publish_months, sync_escalations
-
-from .conftest import CITY_OFFICE, number, read_back
+from tests.screening.documents.conftest import CITY_OFFICE, number, read_back
 
 
 def publish(region, months, tier, user):

@@ -12,8 +12,7 @@ import pytest
 from django.core import mail
 
 from screening import digests
-
-from .briefing_data import (
+from tests.screening.jobs.briefing_data import (
     DIAGNOSES_A,
     RED_A,
     RED_B,

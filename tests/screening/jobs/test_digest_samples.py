@@ -14,8 +14,7 @@ import pytest
 from django.core import mail
 
 from screening import digests
-
-from .briefing_data import SEND_DAY, make_briefing_data
+from tests.screening.jobs.briefing_data import SEND_DAY, make_briefing_data
 
 OUT = Path(__file__).resolve().parents[3] / "docs" / "digests"
 ROLES = ("agency_a", "city_reviewer_a", "provincial_reviewer", "observer")

@@ -19,8 +19,7 @@ from django.db import connection
 
 from screening.models import DigestDelivery, DigestStatus, JobRun, Region, Report, ReportStatus
 from tests.conftest import CITY_A, make_user, need
-
-from .conftest import SEND_DAY
+from tests.screening.jobs.conftest import SEND_DAY
 
 pytestmark = pytest.mark.worker
 

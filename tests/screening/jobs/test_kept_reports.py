@@ -14,8 +14,7 @@ from screening.ledger.template import COLUMNS
 from screening.models import Region, Report, ReportKind, ReportStatus
 from screening.tasks_reports import monthly_ledger_exports, monthly_reports
 from tests.conftest import CITY_A, PROVINCE, make_user
-
-from .conftest import MONTH, make_project
+from tests.screening.jobs.conftest import MONTH, make_project
 
 
 def city_a():

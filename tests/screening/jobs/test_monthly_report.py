@@ -12,8 +12,7 @@ from openpyxl import load_workbook
 from screening import reports
 from screening.models import Region
 from tests.conftest import CITY_A, CITY_B, PROVINCE
-
-from .conftest import MONTH, make_project
+from tests.screening.jobs.conftest import MONTH, make_project
 
 EN_SHEETS = ["Summary", "Barometer", "Escalations", "Two-high projects",
              "Non-compliant projects", "Overdue", "Energy warnings", "Diagnoses due"]

@@ -14,8 +14,7 @@ from screening.ledger.xlsx_layout import LINE_POINTS, display_width, line_count,
 from screening.ledger_export import export_ledger, write_template
 from screening.models import Project, Region, RuleSet
 from tests.conftest import CITY_A, COUNTY_DIRECT, PROVINCE
-
-from .conftest import MONTH, make_project
+from tests.screening.jobs.conftest import MONTH, make_project
 
 THREE_FINDINGS = [
     {"rule": "R03", "outcome": "FAIL", "clause": "(四)2", "message_zh": "未落实产能等量或减量置换",

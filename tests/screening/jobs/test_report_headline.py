@@ -13,9 +13,8 @@ from openpyxl import load_workbook
 from screening import reports
 from screening.models import ProjectChange, Region, Report, ReportKind, ReportStatus
 from tests.conftest import PROVINCE
-
-from .briefing_data import RED_A, RED_B, YELLOW_A, make_briefing_data
-from .conftest import at
+from tests.screening.jobs.briefing_data import RED_A, RED_B, YELLOW_A, make_briefing_data
+from tests.screening.jobs.conftest import at
 
 
 @pytest.fixture

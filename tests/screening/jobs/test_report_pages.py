@@ -9,8 +9,7 @@ from django.urls import reverse
 from screening import digests, reports
 from screening.models import Region, Report
 from tests.conftest import CITY_A, CITY_B
-
-from .conftest import MONTH
+from tests.screening.jobs.conftest import MONTH
 
 
 @pytest.fixture

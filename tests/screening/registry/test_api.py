@@ -8,8 +8,7 @@ import pytest
 
 from screening.models import CapacitySource, ReplacementPlan
 from tests.api.conftest import error_of, token_client
-
-from .helpers import make_plan, make_source
+from tests.screening.registry.helpers import make_plan, make_source
 
 pytestmark = pytest.mark.django_db
 D = Decimal

@@ -13,8 +13,7 @@ from django.db import connection, connections
 from screening.models import CapacityDraw, CapacitySource
 from screening.registry import services
 from tests.conftest import make_user, need
-
-from .helpers import make_plan, make_source
+from tests.screening.registry.helpers import make_plan, make_source
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 D = Decimal

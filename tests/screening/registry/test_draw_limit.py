@@ -13,8 +13,7 @@ from django.db.models import F
 from screening.models import CapacityDraw, CapacitySource, PlanStatus
 from screening.registry import services
 from screening.registry.checks import draw_fits
-
-from .helpers import make_plan, make_source
+from tests.screening.registry.helpers import make_plan, make_source
 
 pytestmark = pytest.mark.django_db
 D = Decimal
@@ -74,7 +73,7 @@ def test_withdrawing_returns_the_draws_and_keeps_their_history(provincial_review
 
 
 def test_capacity_cannot_be_corrected_below_what_is_drawn(provincial_reviewer):
-    from .helpers import source_data
+    from tests.screening.registry.helpers import source_data
 
     source = make_source(provincial_reviewer)
     services.draw(make_plan(provincial_reviewer), source, D("120"), user=provincial_reviewer)

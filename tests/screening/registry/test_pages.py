@@ -15,8 +15,7 @@ from openpyxl import load_workbook
 from screening.models import CapacitySource, ReplacementPlan
 from screening.registry import services
 from tests.access.urls import every_route, sample_kwargs
-
-from .helpers import make_plan, make_source
+from tests.screening.registry.helpers import make_plan, make_source
 
 pytestmark = pytest.mark.django_db
 D = Decimal

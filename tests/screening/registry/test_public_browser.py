@@ -10,8 +10,7 @@ import pytest
 
 from screening.registry import services
 from tests.conftest import make_user
-
-from .helpers import make_plan, make_source
+from tests.screening.registry.helpers import make_plan, make_source
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 D = Decimal

@@ -16,8 +16,7 @@ from screening.registry import services
 from screening.rules.testing import BASE_PROJECT
 from screening.rules.types import Outcome
 from screening.screen import screen_inputs
-
-from .helpers import make_plan, make_source
+from tests.screening.registry.helpers import make_plan, make_source
 
 pytestmark = pytest.mark.django_db
 D = Decimal

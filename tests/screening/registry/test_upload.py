@@ -21,8 +21,7 @@ from screening.models import (
     ReplacementPlan,
 )
 from screening.registry import services
-
-from .helpers import make_plan, make_source
+from tests.screening.registry.helpers import make_plan, make_source
 
 pytestmark = pytest.mark.django_db
 D = Decimal

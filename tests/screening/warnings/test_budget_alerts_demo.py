@@ -15,9 +15,8 @@ from screening.warnings import (
     save_indicator_months,
 )
 from screening.warnings_demo import seed_demo_indicators
-
-from .conftest import ANYANG, HUAXIAN, backdate
-from .projects import make_project
+from tests.screening.warnings.conftest import ANYANG, HUAXIAN, backdate
+from tests.screening.warnings.projects import make_project
 
 pytestmark = pytest.mark.django_db
 

@@ -8,8 +8,7 @@ from django.core.management.base import CommandError
 from openpyxl import Workbook
 
 from screening.models import AnnualResult, EscalationEvent, IndicatorMonth
-
-from .conftest import ANYANG
+from tests.screening.warnings.conftest import ANYANG
 
 pytestmark = pytest.mark.django_db
 

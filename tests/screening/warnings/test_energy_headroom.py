@@ -15,8 +15,7 @@ from screening.rules.headroom import CommittedProject, committed_in_view, energy
 from screening.warnings import IndicatorRow, budget_impact, save_indicator_months
 from tests.conftest import make_user
 from tests.factories import ProjectFactory, case_in_state
-
-from .conftest import backdate
+from tests.screening.warnings.conftest import backdate
 
 ZHENGZHOU, GONGYI, LUOYANG = "410100", "410181", "410300"
 AS_OF = date(2026, 7, 15)

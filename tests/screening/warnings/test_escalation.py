@@ -12,8 +12,7 @@ from screening.warnings import (
     restriction_in_force,
     save_indicator_months,
 )
-
-from .conftest import (
+from tests.screening.warnings.conftest import (
     ANYANG,
     GREEN,
     HUAXIAN,

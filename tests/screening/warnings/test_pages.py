@@ -11,9 +11,8 @@ from openpyxl import Workbook
 
 from screening.models import AnnualResult, IndicatorMonth, ProjectEnergyMonth
 from screening.warnings import ProjectEnergyRow, save_project_energy
-
-from .conftest import GREEN, RED, publish_series
-from .projects import make_project
+from tests.screening.warnings.conftest import GREEN, RED, publish_series
+from tests.screening.warnings.projects import make_project
 
 pytestmark = pytest.mark.django_db
 ZHENGZHOU, LUOYANG = "410100", "410300"

@@ -15,8 +15,7 @@ from openpyxl import Workbook
 
 from screening.context import ContextResolver
 from screening.models import EscalationEvent, IndicatorMonth
-
-from .conftest import ANYANG
+from tests.screening.warnings.conftest import ANYANG
 
 pytestmark = pytest.mark.django_db
 

@@ -9,8 +9,15 @@ from screening.models import AnnualResult
 from screening.rules.engine import screen
 from screening.rules.testing import load, project
 from screening.warnings import record_annual_result, save_indicator_months
-
-from .conftest import ANYANG, GREEN, HUAXIAN, RED, energy_row, publish_series, region
+from tests.screening.warnings.conftest import (
+    ANYANG,
+    GREEN,
+    HUAXIAN,
+    RED,
+    energy_row,
+    publish_series,
+    region,
+)
 
 pytestmark = pytest.mark.django_db
 P23 = load("henan-2023")

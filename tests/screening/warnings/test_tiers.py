@@ -6,8 +6,7 @@ import pytest
 
 from screening.models import IndicatorMonth
 from screening.warnings import IndicatorRow, save_indicator_months
-
-from .conftest import ANYANG
+from tests.screening.warnings.conftest import ANYANG
 
 pytestmark = pytest.mark.django_db
 D = Decimal
