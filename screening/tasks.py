@@ -85,7 +85,7 @@ def send_case_event_notice(event_id: int) -> int:
     return sent
 
 
-@shared_task(acks_late=True)
+@shared_task(acks_late=True, name="screening.tasks.notify_case_event")
 def notify_case_event(event_id: int) -> int:
     """E-mail the people a case now waits for after one of its events; safe to run twice."""
     return send_case_event_notice(event_id)

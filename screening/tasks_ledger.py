@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from screening.models import LedgerUpload, UploadStatus
 
 
-@shared_task(acks_late=True)
+@shared_task(acks_late=True, name="screening.tasks_ledger.validate_upload_task")
 def validate_upload_task(upload_id: int) -> str:
     """Validate a received upload. Claimed first, so a duplicate delivery does nothing."""
     from screening.ledger_import import validate_upload
@@ -33,7 +33,7 @@ def validate_upload_task(upload_id: int) -> str:
     return upload.status
 
 
-@shared_task(acks_late=True)
+@shared_task(acks_late=True, name="screening.tasks_ledger.apply_upload_task")
 def apply_upload_task(upload_id: int) -> str:
     """Apply a confirmed upload. Its single transaction makes a retry after a crash safe."""
     from screening.ledger_import import UploadRefused, apply_upload

@@ -6,7 +6,7 @@ from __future__ import annotations
 from celery import shared_task
 
 
-@shared_task(acks_late=True)
+@shared_task(acks_late=True, name="screening.api.tasks.validate_then_apply_task")
 def validate_then_apply_task(upload_id: int, default_reason: str = "") -> str:
     """Validate a received upload and, if it previews cleanly, queue its apply job.
 
