@@ -241,7 +241,7 @@ def prepare_upload(user, path: Path):
     """Receive and validate (preview) a ledger file as the web does; returns the upload."""
     from django.core.files import File
 
-    from screening.ledger_import import receive_upload, validate_upload
+    from screening.ledger.services import receive_upload, validate_upload
     from screening.models import Region, UploadStatus
 
     region = Region.objects.get(code=REGION_CODE)
@@ -259,7 +259,7 @@ def queue_apply(upload, user) -> None:
     """What the confirm button does for a big file: claim, then enqueue the apply."""
     from django.db import transaction
 
-    from screening.views_ledger import queue_apply as confirm
+    from screening.ledger.views import queue_apply as confirm
 
     with transaction.atomic():
         confirm(upload, user, {})
@@ -508,7 +508,7 @@ def seed(rows: int, folder: Path) -> dict:
     from django.core.management import call_command
 
     from accounts.models import User
-    from screening.ledger_import import apply_upload
+    from screening.ledger.services import apply_upload
     from screening.models import Region
     from tests.conftest import CITY_A, CITY_B
     from tests.screening.jobs.conftest import at, publish_month

@@ -57,7 +57,7 @@ TECH = ["鼓励类", "允许类", "限制类", "淘汰类"]
 
 def ledger_row(index: int, changed: bool = False) -> list[object]:
     """A valid, varied row of 郑州市 with a unique project code; `changed` alters two cells."""
-    from screening.ledger.validate import uscc_check_character
+    from screening.ledger.xlsx.validate import uscc_check_character
 
     sector, product, unit, energy = PRODUCTS[index % len(PRODUCTS)]
     body = f"9141{index % 10000:04d}{index:09d}"[:17]
@@ -82,8 +82,8 @@ def write_ledger(path: Path, rows: int, changed_every: int = 0) -> None:
     """The ledger with a leading 序号 column (ignored); every `changed_every`-th row changed."""
     from openpyxl import Workbook
 
-    from screening.ledger.template import HEADERS
-    from screening.ledger.xlsx_safe import text_safe_cell
+    from screening.ledger.xlsx.template import HEADERS
+    from screening.ledger.xlsx.xlsx_safe import text_safe_cell
 
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("台账")
@@ -204,7 +204,7 @@ STAGES = {  # where an upload's time goes: ledger_import functions timed by the 
 def _time_stages() -> dict[str, float]:
     """Wrap the stages' functions in ledger_import with timers (the bench's own view; the
     product is not instrumented). Screening is timed per row inside the screener."""
-    from screening import ledger_import
+    from screening.ledger import services as ledger_import
 
     spent = dict.fromkeys(STAGES, 0.0)
 
@@ -235,7 +235,7 @@ def phase_import(path: str) -> dict:
     from django.core.files import File
 
     from accounts.models import User
-    from screening.ledger_import import apply_upload, receive_upload, validate_upload
+    from screening.ledger.services import apply_upload, receive_upload, validate_upload
     from screening.models import Region, UploadStatus
 
     stages = _time_stages() if os.environ.get("BENCH_STAGES") else {}
@@ -287,7 +287,7 @@ def phase_yardstick(path: str) -> dict:
 
 
 def phase_export(path: str) -> dict:
-    from screening.ledger_export import export_ledger
+    from screening.ledger.export import export_ledger
     from screening.models import Project
 
     out = Path(path).with_name("export.xlsx")
@@ -298,8 +298,8 @@ def phase_openpyxl_write(path: str) -> dict:
     """The same query as the export, each row written as fetched (no conversions)."""
     from openpyxl import Workbook
 
-    from screening.ledger.template import HEADERS
-    from screening.ledger_export import EXPORT_FIELDS
+    from screening.ledger.export import EXPORT_FIELDS
+    from screening.ledger.xlsx.template import HEADERS
     from screening.models import Project
 
     def work() -> int:
@@ -327,7 +327,7 @@ def phase_import_export(path: str) -> dict:
         return {"skipped": "pip install django-import-export"}
     from django.db import transaction
 
-    from screening.ledger.template import COLUMNS, Kind
+    from screening.ledger.xlsx.template import COLUMNS, Kind
     from screening.models import Project, Region
 
     class YesNo(widgets.BooleanWidget):

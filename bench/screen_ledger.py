@@ -34,7 +34,7 @@ TYPES = ["新建", "改建", "扩建", "技术改造"]
 
 def ledger_row(index: int) -> list[object]:
     """A varied, mostly valid row; about one row in 500 carries an error."""
-    from screening.ledger.validate import uscc_check_character
+    from screening.ledger.xlsx.validate import uscc_check_character
 
     sector, product, unit, energy = PRODUCTS[index % len(PRODUCTS)]
     body = f"9141{index % 10000:04d}{index:09d}"[:17]
@@ -60,7 +60,7 @@ def ledger_row(index: int) -> list[object]:
 def write_ledger(path: Path, rows: int) -> None:
     from openpyxl import Workbook
 
-    from screening.ledger.template import HEADERS
+    from screening.ledger.xlsx.template import HEADERS
 
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("台账")
@@ -68,7 +68,7 @@ def write_ledger(path: Path, rows: int) -> None:
     for index in range(rows):
         row = ledger_row(index)
         if isinstance(row[-1], str):  # keep formula-looking remarks as text
-            from screening.ledger.xlsx_safe import text_safe_cell
+            from screening.ledger.xlsx.xlsx_safe import text_safe_cell
             row[-1] = text_safe_cell(sheet, row[-1])
         sheet.append([index + 1, *row])
     workbook.save(path)
@@ -92,14 +92,14 @@ def phase_calamine(path: str) -> int:
 
 
 def _reference():
-    from screening.ledger.reference import LedgerReference
+    from screening.ledger.xlsx.reference import LedgerReference
 
     return LedgerReference.from_fixture_files(ROOT / "fixtures" / "regions.json",
                                               ROOT / "fixtures" / "rule_sets" / "henan-2021.json")
 
 
 def phase_validate(path: str) -> int:
-    from screening.ledger.validate import validate_workbook
+    from screening.ledger.xlsx.validate import validate_workbook
 
     result = validate_workbook(path, _reference())
     return result.data_rows

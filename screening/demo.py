@@ -170,8 +170,8 @@ def seed_demo_ledger() -> list[int]:
     from django.core.files.base import ContentFile
     from openpyxl import Workbook
 
-    from screening.ledger.template import COLUMNS
-    from screening.ledger_import import apply_upload, receive_upload, validate_upload
+    from screening.ledger.services import apply_upload, receive_upload, validate_upload
+    from screening.ledger.xlsx.template import COLUMNS
     from screening.models import UploadStatus
 
     applied = []

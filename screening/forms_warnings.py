@@ -13,8 +13,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from screening import date_limits, indicators
+from screening.ledger.uploads import WorkbookField
 from screening.models import Region
-from screening.uploads import WorkbookField
 
 
 def _number_field(label: str, help_text: str = "") -> forms.CharField:

@@ -1,9 +1,9 @@
 """Reading the indicators template and the project energy template (SPEC §8), and writing both.
 
-Files are opened only through the ledger's safe reader (`screening.ledger.safety` checks the zip
-before anything is parsed, `screening.ledger.reader` reads the first visible sheet with its own
-row numbers); headers and cells are cleaned and parsed by `screening.ledger.cleaning`, exactly as
-for the ledger. This module only knows the two templates' columns and what their values mean.
+Files are opened only through the ledger's safe reader (`ledger.xlsx.safety` checks the zip
+before anything is parsed, `ledger.xlsx.reader` reads the first visible sheet with its own row
+numbers); headers and cells are cleaned and parsed by `ledger.xlsx.cleaning`, exactly as for the
+ledger. This module only knows the two templates' columns and what their values mean.
 
 The indicators template, one row per region and month:
     地区 (name, alias or 6-digit code) · 月份 (YYYY-MM) · 能耗强度累计变化(%) (negative = fell) ·
@@ -24,11 +24,11 @@ from pathlib import Path
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from screening.ledger import cleaning
-from screening.ledger.problems import CellError, CellProblem, cell_error, problem
-from screening.ledger.reader import read_sheet
-from screening.ledger.reference import PROVINCE_NAMES
-from screening.ledger.safety import Limits
+from screening.ledger.xlsx import cleaning
+from screening.ledger.xlsx.problems import CellError, CellProblem, cell_error, problem
+from screening.ledger.xlsx.reader import read_sheet
+from screening.ledger.xlsx.reference import PROVINCE_NAMES
+from screening.ledger.xlsx.safety import Limits
 from screening.warnings import IndicatorRow, ProjectEnergyRow
 
 # A change of intensity beyond these is a typing error, not a region (percent).
@@ -378,7 +378,7 @@ def _template_bytes(columns: Iterable[TemplateColumn], sheet_title: str, example
     from openpyxl import Workbook
     from openpyxl.styles import Font, PatternFill
 
-    from screening.ledger.xlsx_layout import fit_rows
+    from screening.ledger.xlsx.layout import fit_rows
 
     workbook = Workbook()
     sheet = workbook.active

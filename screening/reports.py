@@ -45,8 +45,8 @@ from screening.labels import (
     outcome_label,
     verdict_label,
 )
-from screening.ledger.xlsx_layout import fit_row
-from screening.ledger.xlsx_safe import looks_like_formula, set_value, text_safe_cell
+from screening.ledger.xlsx.layout import fit_row
+from screening.ledger.xlsx.xlsx_safe import looks_like_formula, set_value, text_safe_cell
 from screening.models import (
     FINAL_STATES,
     CaseState,
@@ -325,7 +325,7 @@ def is_english(language: str) -> bool:
 
 # --- Formula-safe cells -----------------------------------------------------------------------
 # Text that a spreadsheet could take for a formula (=, +, -, @, tab, CR) goes in as a string
-# cell with the quote prefix (screening.ledger.xlsx_safe, shared with the ledger export);
+# cell with the quote prefix (screening.ledger.xlsx.xlsx_safe, shared with the ledger export);
 # characters XML cannot hold are dropped rather than failing the whole report.
 
 
@@ -1018,7 +1018,7 @@ def generate_ledger_export(region: Region, year: int, month: int, *, force: bool
     def write(path: Path) -> dict:
         projects = Project.objects.filter(region_id__in=region_scope_ids(region),
                                           status=ProjectStatus.ACTIVE)
-        from screening.ledger_export import export_ledger
+        from screening.ledger.export import export_ledger
 
         return {"projects": export_ledger(None, path, queryset=projects)}
 

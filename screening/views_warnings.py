@@ -31,7 +31,8 @@ from screening.forms_warnings import (
     PublishForm,
     UploadForm,
 )
-from screening.ledger.safety import UnsafeWorkbook
+from screening.ledger.uploads import limits_from_settings
+from screening.ledger.xlsx.safety import UnsafeWorkbook
 from screening.models import (
     AnnualResult,
     EscalationEnd,
@@ -43,7 +44,6 @@ from screening.models import (
     Region,
 )
 from screening.rules.types import Disposition, Sector, Verdict
-from screening.uploads import limits_from_settings
 from screening.warnings_map import TIER_FILL, map_layout
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from openpyxl import Workbook
 
-from screening.ledger.template import COLUMNS
+from screening.ledger.xlsx.template import COLUMNS
 
 
 def valid_row(**overrides) -> dict:

@@ -11,7 +11,7 @@ from django_filters.rest_framework import DjangoFilterBackend
 
 from screening import permissions, permissions_cases
 from screening.ids import IdFilter
-from screening.ledger.cleaning import CellProblem, parse_year_month
+from screening.ledger.xlsx.cleaning import CellProblem, parse_year_month
 from screening.models import (
     FINAL_STATES,
     CaseState,

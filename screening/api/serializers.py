@@ -13,7 +13,7 @@ from rest_framework import serializers
 
 from screening import date_limits
 from screening.ids import MAX_ID
-from screening.ledger_import import lang
+from screening.ledger.services import lang
 from screening.models import (
     CaseAttachment,
     CaseEvent,

@@ -15,10 +15,10 @@ def validate_then_apply_task(upload_id: int, default_reason: str = "") -> str:
     """
     from django.utils.translation import gettext as _
 
-    from screening.ledger_import import UploadRefused
+    from screening.ledger.services import UploadRefused
+    from screening.ledger.tasks import validate_upload_task
+    from screening.ledger.views import queue_apply
     from screening.models import LedgerUpload, RemovalReason, UploadStatus
-    from screening.tasks_ledger import validate_upload_task
-    from screening.views_ledger import queue_apply
 
     validate_upload_task(upload_id)
     upload = LedgerUpload.objects.select_related("uploaded_by").get(pk=upload_id)

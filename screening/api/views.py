@@ -20,8 +20,8 @@ from screening.api.common import ERRORS_LIST, ERRORS_READ, error
 from screening.api.errors import ApiError
 from screening.api.filters import BarometerFilter, ScopedFilterBackend
 from screening.api.single_screening import PayloadErrors, screen_payload
+from screening.ledger.filters import ProjectFilter
 from screening.models import IndicatorMonth, Project, RuleSet
-from screening.project_filters import ProjectFilter
 from screening.screen import NoRuleSetInForce
 
 
@@ -31,7 +31,7 @@ class MeView(APIView):
     @extend_schema(operation_id="me", responses={200: s.MeSerializer, **ERRORS_READ},
                    tags=["account"])
     def get(self, request: Request) -> Response:
-        from screening.views_ledger import uploadable_regions
+        from screening.ledger.views import uploadable_regions
 
         user = request.user
         token = request.auth if isinstance(request.auth, ApiToken) else None

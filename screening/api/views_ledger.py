@@ -35,11 +35,11 @@ from screening.api.common import (
 )
 from screening.api.errors import ApiError
 from screening.api.filters import ScopedFilterBackend, UploadFilter
-from screening.ledger_import import UploadRefused, apply_upload, receive_upload
+from screening.ledger.filters import ProjectFilter
+from screening.ledger.services import UploadRefused, apply_upload, receive_upload
+from screening.ledger.views import queue_apply, start_validation, uploadable_regions
 from screening.models import LedgerUpload, Project, RemovalReason, UploadStatus
-from screening.project_filters import ProjectFilter
 from screening.screen import NoRuleSetInForce, rule_set_for
-from screening.views_ledger import queue_apply, start_validation, uploadable_regions
 
 RENDERERS = [JSONRenderer, XlsxRenderer]
 
@@ -269,7 +269,7 @@ class LedgerTemplate(APIView):
                    responses={(200, XLSX_TYPE): XLSX_RESPONSE,
                               422: error("No rule set is in force today."), **ERRORS_READ})
     def get(self, request: Request) -> FileResponse:
-        from screening.ledger_export import write_template
+        from screening.ledger.export import write_template
 
         try:
             rule_set = rule_set_for(timezone.localdate())
@@ -293,7 +293,7 @@ class LedgerExport(APIView):
     @extend_schema(operation_id="ledger_export", tags=["ledger"],
                    responses={(200, XLSX_TYPE): XLSX_RESPONSE, **ERRORS_LIST})
     def get(self, request: Request) -> FileResponse:
-        from screening.ledger_export import export_ledger
+        from screening.ledger.export import export_ledger
 
         queryset = permissions.scoped(Project.objects, request.user)
         for backend in self.filter_backends:

@@ -8,7 +8,7 @@ from pathlib import Path
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
-from screening.ledger.xlsx_safe import safe_row
+from screening.ledger.xlsx.xlsx_safe import safe_row
 from screening.registry.checks import CrossChecks
 from screening.rules.text import jnum
 

@@ -14,9 +14,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from screening import permissions
-from screening.ledger import cleaning
-from screening.ledger.annotate import write_annotated_workbook
-from screening.ledger.safety import UnsafeWorkbook
+from screening.ledger.uploads import limits_from_settings
+from screening.ledger.xlsx import cleaning
+from screening.ledger.xlsx.annotate import write_annotated_workbook
+from screening.ledger.xlsx.safety import UnsafeWorkbook
 from screening.models import (
     CapacitySource,
     Region,
@@ -37,7 +38,6 @@ from screening.registry.workbook import (
     validate_sources,
 )
 from screening.rules.text import jnum
-from screening.uploads import limits_from_settings
 
 if TYPE_CHECKING:
     from accounts.models import User

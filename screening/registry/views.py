@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from screening import permissions
+from screening.ledger.uploads import WorkbookField
 from screening.models import (
     CapacityDraw,
     CapacitySource,
@@ -31,7 +32,6 @@ from screening.registry.checks import parse_source_number, public_uscc
 from screening.registry.export import reason_label, risk_label, write_cross_checks
 from screening.registry.forms import DrawForm, PlanForm, ReasonForm, SourceForm
 from screening.registry.workbook import PLAN_COLUMNS, SOURCE_COLUMNS, write_template
-from screening.uploads import WorkbookField
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 LIST_LIMIT = 500

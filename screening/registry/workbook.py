@@ -22,11 +22,11 @@ from django.utils.translation import gettext_noop
 from openpyxl import Workbook
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from screening.ledger import cleaning
-from screening.ledger.problems import CellError, CellProblem, cell_error
-from screening.ledger.reader import read_sheet
-from screening.ledger.safety import Limits
-from screening.ledger.validate import LedgerValidation, parse_project_code, parse_uscc
+from screening.ledger.xlsx import cleaning
+from screening.ledger.xlsx.problems import CellError, CellProblem, cell_error
+from screening.ledger.xlsx.reader import read_sheet
+from screening.ledger.xlsx.safety import Limits
+from screening.ledger.xlsx.validate import LedgerValidation, parse_project_code, parse_uscc
 from screening.registry.checks import parse_source_number, plan_key, source_number
 
 TEXT_MAX = 200

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from django.utils import timezone
 
-from screening.ledger_import import receive_upload, validate_upload
+from screening.ledger.services import receive_upload, validate_upload
 from screening.models import CaseState, IndicatorMonth, Region
 from tests.factories import ProjectFactory, case_in_state
 from tests.ledger_files import valid_row, write_ledger

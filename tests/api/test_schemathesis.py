@@ -17,7 +17,7 @@ from hypothesis import settings as hypothesis_settings
 from schemathesis import GenerationMode
 
 from screening.api.authentication import issue_token
-from screening.ledger_import import receive_upload, validate_upload
+from screening.ledger.services import receive_upload, validate_upload
 from screening.models import CaseState, Region
 from tests.factories import ProjectFactory, case_in_state
 from tests.ledger_files import valid_row, write_ledger

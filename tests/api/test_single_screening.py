@@ -20,7 +20,7 @@ def test_a_valid_row_is_screened_and_nothing_is_stored(api_for, agency_a):
 
 
 def test_template_headers_work_as_keys_and_unknown_keys_are_ignored(api_for, agency_a):
-    from screening.ledger.template import BY_KEY
+    from screening.ledger.xlsx.template import BY_KEY
 
     row = {BY_KEY[key].header: value for key, value in valid_row().items()}
     row["序号"] = 1

@@ -26,7 +26,7 @@ from pathlib import Path
 if __package__ in (None, ""):  # run as a script: make the repository importable
     sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from screening.ledger.template import COLUMNS  # noqa: E402
+from screening.ledger.xlsx.template import COLUMNS  # noqa: E402
 from tests.ledger_files import valid_row  # noqa: E402
 
 GIB = 1 << 30

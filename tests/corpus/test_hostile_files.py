@@ -25,13 +25,13 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.html import escape
 
-from screening.ledger.safety import _REFUSALS, UnsafeWorkbook
-from screening.ledger.validate import validate_workbook
-from screening.ledger_batch import EXIT_INVALID, EXIT_OK, EXIT_UNREADABLE, screen_ledger_file
-from screening.ledger_import import ledger_reference
+from screening.ledger.batch import EXIT_INVALID, EXIT_OK, EXIT_UNREADABLE, screen_ledger_file
+from screening.ledger.services import ledger_reference
+from screening.ledger.uploads import limits_from_settings
+from screening.ledger.xlsx.safety import _REFUSALS, UnsafeWorkbook
+from screening.ledger.xlsx.validate import validate_workbook
 from screening.models import LedgerUpload, Project, UploadStatus
 from screening.screen import rule_set_for
-from screening.uploads import limits_from_settings
 from tests.corpus.fingerprint import data_fingerprint
 from tests.corpus.generate import build
 from tests.corpus.measure import measure

@@ -13,7 +13,7 @@ import pytest
 from django.db import connection, connections
 
 from screening import workflow
-from screening.ledger_import import UploadRefused, apply_upload, receive_upload, validate_upload
+from screening.ledger.services import UploadRefused, apply_upload, receive_upload, validate_upload
 from screening.models import (
     CaseEvent,
     CaseState,

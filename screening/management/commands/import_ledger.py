@@ -11,7 +11,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
 
 from accounts.models import User
-from screening.ledger_import import UploadRefused, apply_upload, receive_upload, validate_upload
+from screening.ledger.services import UploadRefused, apply_upload, receive_upload, validate_upload
 from screening.models import Region, RemovalReason, UploadStatus
 from screening.screen import NoRuleSetInForce
 

@@ -11,9 +11,9 @@ from django.utils import translation
 from accounts.models import User
 from screening import indicators
 from screening import warnings as services
-from screening.ledger.safety import UnsafeWorkbook
+from screening.ledger.uploads import limits_from_settings
+from screening.ledger.xlsx.safety import UnsafeWorkbook
 from screening.models import IndicatorSource
-from screening.uploads import limits_from_settings
 
 
 class Command(BaseCommand):

@@ -8,7 +8,7 @@ from datetime import date
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from screening.ledger_batch import EXIT_OK, screen_ledger_file
+from screening.ledger.batch import EXIT_OK, screen_ledger_file
 
 
 class Command(BaseCommand):

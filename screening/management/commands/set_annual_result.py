@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.core.management.base import BaseCommand, CommandError
 
 from screening import warnings as services
-from screening.ledger.reference import PROVINCE_CODE
+from screening.ledger.xlsx.reference import PROVINCE_CODE
 from screening.models import Region
 
 MET = {"met": True, "missed": False}

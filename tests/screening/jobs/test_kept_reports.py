@@ -10,7 +10,7 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from screening import reports
-from screening.ledger.template import COLUMNS
+from screening.ledger.xlsx.template import COLUMNS
 from screening.models import Region, Report, ReportKind, ReportStatus
 from screening.tasks_reports import monthly_ledger_exports, monthly_reports
 from tests.conftest import CITY_A, PROVINCE, make_user

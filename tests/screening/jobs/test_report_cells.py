@@ -10,8 +10,8 @@ import openpyxl
 import pytest
 
 from screening import reports
-from screening.ledger.xlsx_layout import LINE_POINTS, display_width, line_count, row_height
-from screening.ledger_export import export_ledger, write_template
+from screening.ledger.export import export_ledger, write_template
+from screening.ledger.xlsx.layout import LINE_POINTS, display_width, line_count, row_height
 from screening.models import Project, Region, RuleSet
 from tests.conftest import CITY_A, COUNTY_DIRECT, PROVINCE
 from tests.screening.jobs.conftest import MONTH, make_project

@@ -11,8 +11,8 @@ import pytest
 from screening.models import Project
 from screening.registry import services
 from tests.ledger_files import valid_row
+from tests.screening.ledger.test_reupload import apply, upload
 from tests.screening.registry.helpers import make_plan, make_source
-from tests.screening.upload.test_reupload import apply, upload
 
 pytestmark = pytest.mark.django_db
 

@@ -179,7 +179,7 @@ def test_the_demo_shows_each_revision_4_change():
 def test_the_template_instructions_list_r15_and_accept_alumina(tmp_path, name):
     from openpyxl import load_workbook
 
-    from screening.ledger_export import write_template
+    from screening.ledger.export import write_template
     from screening.models import RuleSet
 
     path = write_template(tmp_path / "t.xlsx", RuleSet.objects.get(name=name))

@@ -19,7 +19,7 @@ from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from functools import cache
 
-from screening.ledger.problems import CellProblem, problem
+from screening.ledger.xlsx.problems import CellProblem, problem
 
 
 class FormulaWithoutValue:

@@ -20,7 +20,8 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from screening import permissions, workflow
-from screening.ledger_import import (
+from screening.ledger.filters import ProjectFilter
+from screening.ledger.services import (
     ROLLBACK_REASON_MAX,
     UploadRefused,
     apply_upload,
@@ -31,10 +32,9 @@ from screening.ledger_import import (
     rollback_upload,
     validate_upload,
 )
+from screening.ledger.uploads import WorkbookField
 from screening.models import LedgerUpload, Project, RemovalReason, UploadStatus
-from screening.project_filters import ProjectFilter
 from screening.screen import NoRuleSetInForce
-from screening.uploads import WorkbookField
 
 PREVIEW_LIST_LIMIT = 500
 APPLY_RETRY_AFTER = timedelta(minutes=5)  # a queued apply not done by then may be re-queued
@@ -94,7 +94,7 @@ def start_validation(upload: LedgerUpload) -> None:
     if upload.size <= settings.LEDGER_BACKGROUND_BYTES:
         validate_upload(upload)
         return
-    from screening.tasks_ledger import validate_upload_task
+    from screening.ledger.tasks import validate_upload_task
 
     transaction.on_commit(lambda: validate_upload_task.delay(upload.pk))
 
@@ -172,7 +172,7 @@ def upload_confirm(request: HttpRequest, upload_id: int) -> HttpResponse:
 
 
 def queue_apply(upload: LedgerUpload, user, reasons: dict) -> None:
-    from screening.tasks_ledger import apply_upload_task
+    from screening.ledger.tasks import apply_upload_task
 
     if upload.uploaded_by_id != user.pk:
         raise UploadRefused(_("Only the person who uploaded the file can confirm it."))
@@ -244,7 +244,7 @@ def project_detail(request: HttpRequest, project_id: int) -> HttpResponse:
     project = get_object_or_404(Project.objects.select_related("region"), pk=project_id)
     if not permissions.may_see_region(request.user, project.region_id):
         raise Http404
-    from screening.ledger.template import COLUMNS
+    from screening.ledger.xlsx.template import COLUMNS
 
     changes = project.changes.select_related("changed_by", "upload").order_by("-id")[:200]
     english = lang() == "en"
@@ -266,7 +266,7 @@ def template_download(request: HttpRequest) -> FileResponse:
     """The blank ledger template of the rule set in force today."""
     import tempfile
 
-    from screening.ledger_export import write_template
+    from screening.ledger.export import write_template
     from screening.screen import rule_set_for
 
     try:
@@ -289,7 +289,7 @@ def ledger_export(request: HttpRequest) -> FileResponse:
     """The projects the user may see (and the list's filters), in the template's order."""
     import tempfile
 
-    from screening.ledger_export import export_ledger
+    from screening.ledger.export import export_ledger
 
     queryset = permissions.scoped(Project.objects, request.user)
     project_filter = ProjectFilter(request.GET, queryset=queryset, user=request.user)

@@ -10,9 +10,9 @@ from decimal import Decimal
 import pytest
 from django.core.files.base import ContentFile
 
-from screening import ledger_import
+from screening.ledger import services as ledger_import
 from screening.ledger.digest import row_digest, screening_key
-from screening.ledger_import import (
+from screening.ledger.services import (
     apply_upload,
     compute_diff,
     receive_upload,

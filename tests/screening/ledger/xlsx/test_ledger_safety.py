@@ -8,8 +8,13 @@ from pathlib import Path
 
 import pytest
 
-from screening.ledger.safety import Limits, UnsafeWorkbook, check_workbook_file, inspect_workbook
-from tests.screening.ledger.conftest import inline, patch_sizes, rewrite_zip, sheet_xml
+from screening.ledger.xlsx.safety import (
+    Limits,
+    UnsafeWorkbook,
+    check_workbook_file,
+    inspect_workbook,
+)
+from tests.screening.ledger.xlsx.conftest import inline, patch_sizes, rewrite_zip, sheet_xml
 
 SHEET = "xl/worksheets/sheet1.xml"
 

@@ -7,10 +7,10 @@ from decimal import Decimal
 
 import pytest
 
-from screening.ledger.template import COLUMNS, HEADERS
-from screening.ledger.validate import validate_workbook
+from screening.ledger.xlsx.template import COLUMNS, HEADERS
+from screening.ledger.xlsx.validate import validate_workbook
 from screening.rules.types import ConstructionType, Sector, Stage, TechClass
-from tests.screening.ledger.conftest import row_values
+from tests.screening.ledger.xlsx.conftest import row_values
 
 
 @pytest.fixture
@@ -129,7 +129,7 @@ def test_uscc(one_row, value, message):
 
 
 def test_uscc_starting_with_a_n_or_y_is_valid(one_row):
-    from screening.ledger.validate import uscc_check_character
+    from screening.ledger.xlsx.validate import uscc_check_character
 
     for head in "ANY":
         body = head + "1110000600037341"

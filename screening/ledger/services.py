@@ -30,10 +30,11 @@ from psycopg.copy import QueuedLibpqWriter
 
 from screening import permissions
 from screening.ledger.digest import row_digest, source_digest
-from screening.ledger.reference import LedgerReference
-from screening.ledger.safety import UnsafeWorkbook
-from screening.ledger.template import COLUMNS, Kind
-from screening.ledger.validate import CellError, validate_workbook
+from screening.ledger.uploads import limits_from_settings
+from screening.ledger.xlsx.reference import LedgerReference
+from screening.ledger.xlsx.safety import UnsafeWorkbook
+from screening.ledger.xlsx.template import COLUMNS, Kind
+from screening.ledger.xlsx.validate import CellError, validate_workbook
 from screening.models import (
     ChangeKind,
     LedgerUpload,
@@ -55,7 +56,6 @@ from screening.screen import (
     screener,
     screening_keys,
 )
-from screening.uploads import limits_from_settings
 
 LEDGER_FIELDS = [f.name for f in fields(ProjectInput) if f.name != "region"]
 SCREENING_FIELDS = ["in_scope", "verdict", "disposition", "screened_rule_set", "screened_as_of",
@@ -304,7 +304,7 @@ def _region_errors(rows: list[tuple[int, ProjectInput]], upload: LedgerUpload
 
 def validate_upload(upload: LedgerUpload, progress=None) -> LedgerUpload:
     """Validate the stored file; record errors (with the annotated workbook) or the preview."""
-    from screening.ledger.annotate import write_annotated_workbook
+    from screening.ledger.xlsx.annotate import write_annotated_workbook
 
     rule_set = rule_set_for(upload.as_of)
     LedgerUpload.objects.filter(pk=upload.pk).update(status=UploadStatus.VALIDATING)
@@ -368,7 +368,7 @@ def file_fingerprint(upload: LedgerUpload, reference_digest: str) -> dict:
             "regions": sorted(allowed_region_codes(upload)),
             "limits": repr(limits_from_settings()),
             # The reader and validator, the engine's input types, and this module's checks.
-            "code": source_digest("ledger/*.py", "rules/types.py", "ledger_import.py")}
+            "code": source_digest("ledger/*.py", "ledger/xlsx/*.py", "rules/types.py")}
 
 
 def identical_applied_upload(upload: LedgerUpload, fingerprint: dict) -> LedgerUpload | None:
@@ -461,7 +461,7 @@ class KnownRow:
     digest: str
 
 
-_SPOOL_SALT = "screening.ledger_import.rows-spool"
+_SPOOL_SALT = "screening.ledger.services.rows-spool"
 _INPUT_FIELDS = [f.name for f in fields(ProjectInput)]
 _DECIMAL_FIELDS = {c.key for c in COLUMNS if c.kind in (Kind.NUMBER, Kind.SIGNED_NUMBER)}
 _DATE_FIELDS = {c.key for c in COLUMNS if c.kind is Kind.DATE}

@@ -14,8 +14,8 @@ from decimal import Decimal
 from operator import mul
 from pathlib import Path
 
-from screening.ledger import template
-from screening.ledger.cleaning import (
+from screening.ledger.xlsx import template
+from screening.ledger.xlsx.cleaning import (
     CellProblem,
     RawCell,
     cell_text,
@@ -27,17 +27,17 @@ from screening.ledger.cleaning import (
     parse_number,
     squeeze,
 )
-from screening.ledger.problems import CellError, cell_error, problem
-from screening.ledger.reader import read_sheet
-from screening.ledger.reference import (
+from screening.ledger.xlsx.problems import CellError, cell_error, problem
+from screening.ledger.xlsx.reader import read_sheet
+from screening.ledger.xlsx.reference import (
     PROVINCE_NAMES,
     LedgerReference,
     Product,
     product_lookup_key,
     unit_lookup_key,
 )
-from screening.ledger.safety import Limits
-from screening.ledger.template import COLUMNS, Column, Kind, RequiredIf
+from screening.ledger.xlsx.safety import Limits
+from screening.ledger.xlsx.template import COLUMNS, Column, Kind, RequiredIf
 from screening.rules.types import ConstructionType, ProjectInput, Sector, Stage, TechClass
 
 Parser = Callable[[RawCell], object]

@@ -8,8 +8,8 @@ import pytest
 from django.core.files.base import ContentFile
 from openpyxl import load_workbook
 
-from screening import ledger_import
-from screening.ledger_import import (
+from screening.ledger import services as ledger_import
+from screening.ledger.services import (
     UploadRefused,
     apply_upload,
     receive_upload,
@@ -229,7 +229,7 @@ def test_confirming_uses_the_rows_validated_at_the_preview(agency_a, tmp_path, m
 
 
 def test_the_spool_gives_back_exactly_the_validated_rows(agency_a, tmp_path):
-    from screening.ledger.validate import validate_workbook
+    from screening.ledger.xlsx.validate import validate_workbook
 
     rows = [*two_projects(), valid_row(project_code="2106-410100-04-01-000001", stage="存量",
                                        eia_ref="豫环审〔2021〕7号", eia_date="2020-1-20",

@@ -15,12 +15,12 @@ from pathlib import Path
 
 import pytest
 
-from screening.ledger import reader
-from screening.ledger.cleaning import FORMULA_WITHOUT_VALUE, ExcelErrorValue
-from screening.ledger.safety import Limits, UnsafeWorkbook, inspect_workbook
+from screening.ledger.xlsx import reader
+from screening.ledger.xlsx.cleaning import FORMULA_WITHOUT_VALUE, ExcelErrorValue
+from screening.ledger.xlsx.safety import Limits, UnsafeWorkbook, inspect_workbook
 from tests.corpus.generate import build, package, row_xml, shared_strings_xml, write_zip
 from tests.corpus.generate import sheet_xml as generated_sheet
-from tests.screening.ledger.conftest import VALID_ROW, inline, rewrite_zip, sheet_xml
+from tests.screening.ledger.xlsx.conftest import VALID_ROW, inline, rewrite_zip, sheet_xml
 
 SHEET = "xl/worksheets/sheet1.xml"
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 import openpyxl
 import pytest
 
-from screening.ledger.annotate import ERROR_FILL, write_annotated_workbook
-from screening.ledger.template import HEADERS
-from screening.ledger.validate import validate_workbook
-from tests.screening.ledger.conftest import row_values
+from screening.ledger.xlsx.annotate import ERROR_FILL, write_annotated_workbook
+from screening.ledger.xlsx.template import HEADERS
+from screening.ledger.xlsx.validate import validate_workbook
+from tests.screening.ledger.xlsx.conftest import row_values
 
 
 def red(cell) -> bool:

@@ -32,8 +32,8 @@ from pathlib import Path
 
 import python_calamine
 
-from screening.ledger.cleaning import RawCell, column_letter
-from screening.ledger.safety import (
+from screening.ledger.xlsx.cleaning import RawCell, column_letter
+from screening.ledger.xlsx.safety import (
     CHUNK,
     Limits,
     WorkbookInspection,

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from screening import views_ledger as views
+from screening.ledger import views
 
 urlpatterns = [
     path("ledger/", views.ledger_home, name="ledger"),

@@ -6,11 +6,11 @@ from __future__ import annotations
 import openpyxl
 import pytest
 
-from screening.ledger.annotate import write_annotated_workbook
-from screening.ledger.template import HEADERS
-from screening.ledger.validate import validate_workbook
-from screening.ledger.xlsx_layout import LINE_POINTS, line_count
-from tests.screening.ledger.conftest import row_values
+from screening.ledger.xlsx.annotate import write_annotated_workbook
+from screening.ledger.xlsx.layout import LINE_POINTS, line_count
+from screening.ledger.xlsx.template import HEADERS
+from screening.ledger.xlsx.validate import validate_workbook
+from tests.screening.ledger.xlsx.conftest import row_values
 
 
 def _shows_every_line(ws, cell) -> bool:

@@ -12,10 +12,10 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from screening.ledger.reference import LedgerReference
-from screening.ledger.template import HEADERS
+from screening.ledger.xlsx.reference import LedgerReference
+from screening.ledger.xlsx.template import HEADERS
 
-ROOT = Path(__file__).resolve().parents[3]
+ROOT = Path(__file__).resolve().parents[4]
 
 VALID_ROW: dict[str, object] = {
     "项目代码": "2104-410100-04-01-123456",

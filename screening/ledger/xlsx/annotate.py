@@ -26,13 +26,13 @@ import openpyxl
 from openpyxl.comments import Comment
 from openpyxl.styles import Font, PatternFill
 
-from screening.ledger.cleaning import FORMULA_WITHOUT_VALUE
-from screening.ledger.problems import CellError
-from screening.ledger.reader import read_sheet
-from screening.ledger.safety import Limits, inspect_workbook
-from screening.ledger.validate import LedgerValidation
-from screening.ledger.xlsx_layout import fit_rows, row_height, wrap_cells
-from screening.ledger.xlsx_safe import safe_row, set_value, text_safe_cell
+from screening.ledger.xlsx.cleaning import FORMULA_WITHOUT_VALUE
+from screening.ledger.xlsx.layout import fit_rows, row_height, wrap_cells
+from screening.ledger.xlsx.problems import CellError
+from screening.ledger.xlsx.reader import read_sheet
+from screening.ledger.xlsx.safety import Limits, inspect_workbook
+from screening.ledger.xlsx.validate import LedgerValidation
+from screening.ledger.xlsx.xlsx_safe import safe_row, set_value, text_safe_cell
 
 FULL_COPY_MAX_ROWS = 20_000
 ERROR_FILL = PatternFill(fill_type="solid", start_color="FFFF9999", end_color="FFFF9999")

@@ -12,7 +12,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from screening.ledger.cleaning import fold, squeeze
+from screening.ledger.xlsx.cleaning import fold, squeeze
 
 PROVINCE_CODE = "410000"
 PROVINCE_NAMES = ("河南省", "河南", PROVINCE_CODE)

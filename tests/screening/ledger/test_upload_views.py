@@ -101,7 +101,7 @@ def test_project_list_query_count_does_not_grow_with_rows(client, agency_a, tmp_
 
 
 def test_the_template_has_every_header_and_drop_downs(client, agency_a):
-    from screening.ledger.template import HEADERS
+    from screening.ledger.xlsx.template import HEADERS
 
     client.force_login(agency_a)
     response = client.get(reverse("screening:ledger_template"))

@@ -8,10 +8,10 @@ import zipfile
 
 import pytest
 
-from screening.ledger.cleaning import FORMULA_WITHOUT_VALUE, ExcelErrorValue
-from screening.ledger.reader import read_sheet
-from screening.ledger.safety import Limits, UnsafeWorkbook, inspect_workbook
-from tests.screening.ledger.conftest import inline, rewrite_zip, sheet_xml
+from screening.ledger.xlsx.cleaning import FORMULA_WITHOUT_VALUE, ExcelErrorValue
+from screening.ledger.xlsx.reader import read_sheet
+from screening.ledger.xlsx.safety import Limits, UnsafeWorkbook, inspect_workbook
+from tests.screening.ledger.xlsx.conftest import inline, rewrite_zip, sheet_xml
 
 SHEET = "xl/worksheets/sheet1.xml"
 

@@ -13,7 +13,7 @@ from screening.models import LedgerUpload, UploadStatus
 @shared_task(acks_late=True, name="screening.tasks_ledger.validate_upload_task")
 def validate_upload_task(upload_id: int) -> str:
     """Validate a received upload. Claimed first, so a duplicate delivery does nothing."""
-    from screening.ledger_import import validate_upload
+    from screening.ledger.services import validate_upload
 
     claimed = LedgerUpload.objects.filter(
         pk=upload_id, status__in=[UploadStatus.RECEIVED, UploadStatus.VALIDATING]
@@ -36,7 +36,7 @@ def validate_upload_task(upload_id: int) -> str:
 @shared_task(acks_late=True, name="screening.tasks_ledger.apply_upload_task")
 def apply_upload_task(upload_id: int) -> str:
     """Apply a confirmed upload. Its single transaction makes a retry after a crash safe."""
-    from screening.ledger_import import UploadRefused, apply_upload
+    from screening.ledger.services import UploadRefused, apply_upload
 
     upload = LedgerUpload.objects.select_related("uploaded_by", "region").get(pk=upload_id)
     if upload.status != UploadStatus.PREVIEW:

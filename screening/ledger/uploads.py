@@ -6,7 +6,7 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext as _
 
-from screening.ledger.safety import Limits
+from screening.ledger.xlsx.safety import Limits
 
 
 def limits_from_settings() -> Limits:

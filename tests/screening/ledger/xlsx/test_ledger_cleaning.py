@@ -8,15 +8,15 @@ from decimal import Decimal
 from hypothesis import given
 from hypothesis import strategies as st
 
-from screening.ledger.cleaning import (
+from screening.ledger.xlsx.cleaning import (
     clean_text,
     match_headers,
     normalise_header,
     parse_number,
     parse_year_month,
 )
-from screening.ledger.problems import CellProblem
-from screening.ledger.validate import USCC_CHARSET, parse_uscc, uscc_check_character
+from screening.ledger.xlsx.problems import CellProblem
+from screening.ledger.xlsx.validate import USCC_CHARSET, parse_uscc, uscc_check_character
 
 GROUPED = re.compile(r"-?(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?:\.[0-9]+)?")
 

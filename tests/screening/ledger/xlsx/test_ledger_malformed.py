@@ -15,7 +15,7 @@ import pytest
 from django.core.management import call_command
 from django.utils import translation
 
-from screening.ledger.safety import UnsafeWorkbook, check_workbook_file
+from screening.ledger.xlsx.safety import UnsafeWorkbook, check_workbook_file
 from tests.corpus.generate import excel_like_package, excel_like_parts, valid_values, write_zip
 
 SHEET = "xl/worksheets/sheet1.xml"
@@ -110,7 +110,7 @@ def test_screen_ledger_exits_2_with_one_line(db, tmp_path, part, damage, capsys)
 def test_an_upload_of_a_malformed_file_is_refused_and_stores_nothing(agency_a, tmp_path, part):
     from django.core.files.base import ContentFile
 
-    from screening.ledger_import import receive_upload, validate_upload
+    from screening.ledger.services import receive_upload, validate_upload
     from screening.models import Project, ProjectChange, Region, UploadStatus
 
     region = Region.objects.get(code="410100")

@@ -29,7 +29,7 @@ from xml.parsers import expat
 
 from defusedxml import ElementTree as SafeElementTree
 
-from screening.ledger.cleaning import (
+from screening.ledger.xlsx.cleaning import (
     FORMULA_WITHOUT_VALUE,
     ExcelErrorValue,
     RawCell,

@@ -8,10 +8,10 @@ import pytest
 from django.urls import reverse
 
 from screening import workflow
-from screening.ledger_import import UploadRefused, apply_upload, rollback_upload
+from screening.ledger.services import UploadRefused, apply_upload, rollback_upload
 from screening.models import LedgerUpload, Project, UploadStatus
 from tests.ledger_files import valid_row
-from tests.screening.upload.test_upload_flow import CODE_2, two_projects, upload_rows
+from tests.screening.ledger.test_upload_flow import CODE_2, two_projects, upload_rows
 
 
 @pytest.fixture

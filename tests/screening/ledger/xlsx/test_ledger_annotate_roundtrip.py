@@ -12,9 +12,9 @@ from __future__ import annotations
 import openpyxl
 import pytest
 
-from screening.ledger.annotate import write_annotated_workbook
-from screening.ledger.template import COLUMNS
-from screening.ledger.validate import validate_workbook
+from screening.ledger.xlsx.annotate import write_annotated_workbook
+from screening.ledger.xlsx.template import COLUMNS
+from screening.ledger.xlsx.validate import validate_workbook
 from tests.corpus.generate import HEADERS as TEMPLATE_HEADERS
 from tests.corpus.generate import ledger_row, package, row_xml, sheet_xml, valid_values, write_zip
 

@@ -16,12 +16,12 @@ from typing import BinaryIO
 import orjson
 
 from screening.context import ContextResolver
-from screening.ledger.safety import UnsafeWorkbook
-from screening.ledger.validate import iter_workbook
-from screening.ledger_import import ledger_reference
+from screening.ledger.services import ledger_reference
+from screening.ledger.uploads import limits_from_settings
+from screening.ledger.xlsx.safety import UnsafeWorkbook
+from screening.ledger.xlsx.validate import iter_workbook
 from screening.rules.engine import screen, screening_to_dict
 from screening.screen import NoRuleSetInForce, gc_paused, parameters_of, rule_set_for
-from screening.uploads import limits_from_settings
 
 EXIT_OK, EXIT_INVALID, EXIT_UNREADABLE = 0, 1, 2
 SPOOL_IN_MEMORY_BYTES = 1_000_000  # beyond this the output spools to disk

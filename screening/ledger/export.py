@@ -12,9 +12,9 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from screening.ledger.template import COLUMNS, DATE_FORMATS_HELP, NO, YES, Kind
-from screening.ledger.xlsx_layout import fit_rows, row_height, wrap_cells
-from screening.ledger.xlsx_safe import looks_like_formula, text_safe_cell
+from screening.ledger.xlsx.layout import fit_rows, row_height, wrap_cells
+from screening.ledger.xlsx.template import COLUMNS, DATE_FORMATS_HELP, NO, YES, Kind
+from screening.ledger.xlsx.xlsx_safe import looks_like_formula, text_safe_cell
 from screening.models import Project, Region, RuleSet
 from screening.rules.rulebook import RULE_TITLES, RULES
 from screening.screen import parameters_of
