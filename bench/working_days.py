@@ -20,7 +20,7 @@ import django  # noqa: E402
 
 django.setup()
 
-from screening import deadlines  # noqa: E402
+from screening.cases import deadlines  # noqa: E402
 
 
 def per_call_us(today: date, due: date, calls: int = 20_000) -> float:

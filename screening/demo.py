@@ -199,8 +199,8 @@ def seed_demo_ledger() -> list[int]:
 
 def seed_demo_cases() -> int:
     """A few review cases in different states, so every reviewer has something waiting."""
+    from screening.cases.services import forward_case, open_case, submit_case
     from screening.models import CaseState, Project, ReviewCase
-    from screening.workflow import forward_case, open_case, submit_case
 
     if ReviewCase.objects.exists():
         return 0

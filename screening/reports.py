@@ -37,7 +37,8 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.chart import BarChart, Reference
 from openpyxl.styles import Alignment, Font, PatternFill
 
-from screening import briefing, deadlines
+from screening import briefing
+from screening.cases import deadlines
 from screening.labels import (
     DISPOSITION_LABELS,
     TIER_LABELS,

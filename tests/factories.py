@@ -9,7 +9,7 @@ from decimal import Decimal
 import factory
 from django.utils import timezone
 
-from screening import workflow
+from screening.cases import services as workflow
 from screening.models import CaseState, Project, Region, ReviewCase
 
 

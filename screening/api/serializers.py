@@ -12,6 +12,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from screening import date_limits
+from screening.cases.services import SERVICES
 from screening.ids import MAX_ID
 from screening.ledger.services import lang
 from screening.models import (
@@ -28,7 +29,6 @@ from screening.models import (
     UploadStatus,
 )
 from screening.rules.types import ConstructionType, Disposition, Sector, Stage, TechClass, Verdict
-from screening.workflow import SERVICES
 
 
 def _url(request, name: str, *args) -> str:
@@ -462,13 +462,13 @@ class CaseDetailSerializer(CaseSerializer):
 
     @extend_schema_field(serializers.ListField(child=serializers.CharField()))
     def get_available_transitions(self, case: ReviewCase) -> list[str]:
-        from screening.workflow import available_transitions
+        from screening.cases.services import available_transitions
 
         return available_transitions(case, self.context["request"].user)
 
     @extend_schema_field(BlockedSerializer(many=True))
     def get_blocked_transitions(self, case: ReviewCase) -> list[dict]:
-        from screening.workflow import blocked_transitions
+        from screening.cases.services import blocked_transitions
 
         return [{"name": name, "reason": str(reason)}
                 for name, reason in blocked_transitions(case, self.context["request"].user)]

@@ -22,12 +22,13 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from screening import permissions, permissions_cases, workflow
+from screening import permissions, permissions_cases
 from screening.api import serializers as s
 from screening.api.common import ERRORS_LIST, ERRORS_READ, ERRORS_WRITE, error
 from screening.api.errors import ApiError, form_errors
 from screening.api.filters import CaseFilter, ScopedFilterBackend
-from screening.forms_cases import form_for
+from screening.cases import services as workflow
+from screening.cases.forms import form_for
 from screening.models import CaseAttachment, Project, ReviewCase
 
 STATUS_OF_REFUSAL = {"forbidden": 403, "invalid": 400, "guard": 422, "not_allowed": 409,

@@ -212,7 +212,7 @@ def case_facts(case: ReviewCase, *, transition: str, comment: str = "", data: di
                                 if case.rectification_deadline else None)
         facts["deadline"] = str(deadline) if deadline else None
         if deadline:
-            from screening.deadlines import working_days_between
+            from screening.cases.deadlines import working_days_between
 
             facts["deadline_working_days"] = working_days_between(
                 issued_on, date.fromisoformat(str(deadline)))

@@ -15,7 +15,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from screening import permissions_cases, workflow
+from screening import permissions_cases
+from screening.cases import services as workflow
 from screening.documents import services
 from screening.models import DecisionDocument
 
@@ -118,8 +119,8 @@ def document_correct(request: HttpRequest, pk: int) -> HttpResponse:
 def transition_preview(request: HttpRequest, pk: int, name: str) -> HttpResponse:
     """The case page again with the document the transition would issue, built from the
     form's input; nothing is saved and the input stays in the form."""
-    from screening.forms_cases import FORMS
-    from screening.views_cases import _case_context, transition_label
+    from screening.cases.forms import FORMS
+    from screening.cases.views import _case_context, transition_label
 
     if name not in DOCUMENT_TRANSITIONS:
         raise Http404

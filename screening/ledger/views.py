@@ -19,7 +19,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
-from screening import permissions, workflow
+from screening import permissions
+from screening.cases import services as workflow
 from screening.ledger.filters import ProjectFilter
 from screening.ledger.services import (
     ROLLBACK_REASON_MAX,

@@ -368,7 +368,7 @@ class ReviewCase(ConcurrentTransitionMixin, models.Model):
         self.project_snapshot = snapshot
 
     def _enter(self, state: str, *, due: date | None = None) -> None:
-        from screening import deadlines
+        from screening.cases import deadlines
 
         now = timezone.now()
         self.state_entered_at = now

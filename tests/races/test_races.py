@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from django.db import connection, connections
 
-from screening import workflow
+from screening.cases import services as workflow
 from screening.ledger.services import UploadRefused, apply_upload, receive_upload, validate_upload
 from screening.models import (
     CaseEvent,

@@ -62,7 +62,7 @@ def in_review(people, **project_fields):
 
 def evaluated(case, province):
     """Window guidance requested and completed ((十一): before any approval of a 拟建 case)."""
-    from screening import workflow
+    from screening.cases import services as workflow
     from tests.factories import pdf_upload
 
     workflow.request_evaluation(case, acting_user=province, kind="window_guidance",

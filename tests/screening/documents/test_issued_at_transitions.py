@@ -7,10 +7,11 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from screening import workflow
+from screening.cases import services as workflow
 from screening.documents import services
 from screening.models import DecisionDocument, DocumentKind, IssuingOffice
 from tests.factories import pdf_upload
+from tests.screening.cases.conftest import publish_red_months, record_missed_targets
 from tests.screening.documents.conftest import (
     CITY_OFFICE,
     PROVINCE_OFFICE,
@@ -19,7 +20,6 @@ from tests.screening.documents.conftest import (
     number,
     read_back,
 )
-from tests.screening.workflow.conftest import publish_red_months, record_missed_targets
 
 
 def only_document(case) -> DecisionDocument:
@@ -90,7 +90,7 @@ def test_the_rectification_order_and_its_acceptance(people, offices):
     order = only_document(case)
     assert order.kind == DocumentKind.RECTIFICATION_ORDER and order.number == number(1)
     _opened, text = read_back(order)
-    from screening.deadlines import working_days_between
+    from screening.cases.deadlines import working_days_between
 
     days = working_days_between(timezone.localdate(), deadline)
     assert (f"{days}个工作日内（{deadline.year}年{deadline.month}月{deadline.day}日前）完成整改"

@@ -9,7 +9,7 @@ import pytest
 from django.db import connection, connections, transaction
 from django.utils import timezone
 
-from screening import workflow
+from screening.cases import services as workflow
 from screening.documents import services
 from screening.models import DecisionDocument, Region, ReviewCase
 from tests.conftest import need

@@ -8,7 +8,7 @@ import docx
 from django.core import mail
 from django.urls import reverse
 
-from screening import workflow
+from screening.cases import services as workflow
 from screening.models import DecisionDocument
 from tests.api.conftest import token_client
 from tests.conftest import make_user

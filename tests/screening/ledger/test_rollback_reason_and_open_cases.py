@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from screening import workflow
+from screening.cases import services as workflow
 from screening.ledger.services import UploadRefused, apply_upload, rollback_upload
 from screening.models import LedgerUpload, Project, UploadStatus
 from tests.ledger_files import valid_row

@@ -4,10 +4,10 @@ from datetime import date
 
 import pytest
 
-from screening import workflow
+from screening.cases import services as workflow
 from screening.models import CaseState, Project
 from tests.factories import ProjectFactory, case_in_state, complete_an_evaluation, pdf_upload
-from tests.screening.workflow.conftest import publish_red_months, record_missed_targets
+from tests.screening.cases.conftest import publish_red_months, record_missed_targets
 
 
 def in_review(people, *, evaluated: bool = True, **project_fields):

@@ -4,7 +4,7 @@ from datetime import timedelta
 
 from django.utils import timezone
 
-from screening import workflow
+from screening.cases import services as workflow
 from screening.models import CaseEvent, CaseState
 from tests.factories import case_in_state, pdf_upload
 

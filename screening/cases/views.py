@@ -24,8 +24,10 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from screening import deadlines, permissions, permissions_cases, workflow
-from screening.forms_cases import (
+from screening import permissions, permissions_cases
+from screening.cases import deadlines
+from screening.cases import services as workflow
+from screening.cases.forms import (
     DISPOSITION_LABELS,
     VERDICT_LABELS,
     CaseActionForm,

@@ -232,7 +232,7 @@ def _record(case: ReviewCase, name: str, user: User, from_state: str, *, comment
     from screening.documents.services import issue_for_event
 
     issue_for_event(event)  # the decision document of this step, if it issues one (issue 18)
-    from screening import tasks
+    from screening.cases import tasks
 
     # robust: a mail or broker failure is logged and never undoes or hides the committed step.
     transaction.on_commit(lambda: tasks.notify_case_event.delay(event.pk), robust=True)

@@ -8,7 +8,7 @@ import threading
 import pytest
 from django.db import connection, connections
 
-from screening import workflow
+from screening.cases import services as workflow
 from screening.models import CaseEvent, CaseState, ReviewCase
 from tests.conftest import make_user
 from tests.factories import case_in_state

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from screening import views_cases
+from screening.cases import views as views_cases
 
 urlpatterns: list = [
     path("cases/", views_cases.case_list, name="cases"),

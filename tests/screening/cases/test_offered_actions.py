@@ -11,8 +11,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from screening import workflow
-from screening.forms_cases import form_for, initial_for
+from screening.cases import services as workflow
+from screening.cases.forms import form_for, initial_for
 from screening.models import CaseState, ProjectStatus
 from screening.rules.engine import dispositions_for_stage
 from tests.factories import ProjectFactory, case_in_state

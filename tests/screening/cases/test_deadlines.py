@@ -6,7 +6,7 @@ from datetime import date, timedelta
 import pytest
 from django.utils import timezone
 
-from screening import deadlines
+from screening.cases import deadlines
 from screening.models import CaseState
 from tests.factories import case_in_state
 

@@ -118,7 +118,7 @@ def test_a_stale_form_says_the_case_changed_and_keeps_the_input(client, people):
                          city=people["city"])
     other = make_user("province_2", "provincial_reviewer", "410000")
     # Both reviewers open the page; the other one rejects first.
-    from screening import workflow
+    from screening.cases import services as workflow
 
     workflow.reject_case(ReviewCase.objects.get(pk=case.pk), acting_user=other, reason="否")
     client.force_login(people["province"])

@@ -2,7 +2,8 @@
 
 from django.core import mail
 
-from screening import tasks, workflow
+from screening.cases import services as workflow
+from screening.cases import tasks
 from screening.models import CaseState
 from tests.factories import case_in_state, complete_an_evaluation
 

@@ -5,7 +5,7 @@ from datetime import date
 
 import pytest
 
-from screening import workflow
+from screening.cases import services as workflow
 from screening.models import CaseState, Project, Region, RuleSet
 from tests.factories import ProjectFactory, case_in_state
 

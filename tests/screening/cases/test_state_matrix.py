@@ -12,7 +12,7 @@ import pytest
 from django.db import transaction
 from django.utils import timezone
 
-from screening import workflow
+from screening.cases import services as workflow
 from screening.models import CaseState, ReviewCase
 from tests.factories import case_in_state, complete_an_evaluation, pdf_upload
 

@@ -6,7 +6,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from screening import workflow
+from screening.cases import services as workflow
 from screening.models import CaseState, Project
 from tests.factories import case_in_state, pdf_upload
 

@@ -10,7 +10,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from screening import date_limits, workflow
+from screening import date_limits
+from screening.cases import services as workflow
 from screening.models import CaseState, IndicatorMonth, Report
 from tests.api.conftest import error_of, token_client
 from tests.factories import case_in_state

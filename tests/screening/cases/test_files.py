@@ -6,7 +6,7 @@ import zipfile
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from screening import workflow
+from screening.cases import services as workflow
 from screening.models import CaseState
 from tests.factories import case_in_state, pdf_upload
 
