@@ -143,8 +143,8 @@ class OverdueItem:
 
 def overdue_items(region_ids: Iterable[int], today: date) -> list[OverdueItem]:
     """Open cases in these regions past their rectification deadline or their stage's review
-    time limit on `today` (early warning's definition, screening.warnings.overdue_cases)."""
-    from screening.warnings import overdue_cases
+    time limit on `today` (early warning's definition, early_warning.services.overdue_cases)."""
+    from screening.early_warning.services import overdue_cases
 
     rectification, review = overdue_cases(region_ids, today)
     items = [OverdueItem(case.pk, case.project_id, case.project.project_code,
@@ -504,7 +504,7 @@ class _ReportWriter:
     def _cells(self) -> dict[int, dict[int, Any]]:
         """Each region's tier per month as the dashboard shows it: its own, else its nearest
         parent's (never the province's), marked as inherited (warnings.barometer_grid)."""
-        from screening.warnings import barometer_grid
+        from screening.early_warning.services import barometer_grid
 
         regions = list(Region.objects.filter(pk__in=self.ids))
         grid = barometer_grid(regions, [(self.year, m) for m in range(1, self.month + 1)])

@@ -64,7 +64,7 @@ def rule_changes(before: list[dict], after: list[dict]) -> list[dict]:
 def refresh_barometer() -> tuple[int, int]:
     """Recompute every month's tiers under its rule set and re-derive every region's
     escalations. Returns (months whose tiers changed, regions re-derived)."""
-    from screening.warnings import WarningRefused, recompute_tiers, sync_escalations
+    from screening.early_warning.services import WarningRefused, recompute_tiers, sync_escalations
 
     changed = []
     for month in IndicatorMonth.objects.all().iterator():

@@ -1,8 +1,9 @@
 from django.urls import path
 
-from screening import urls_reports, urls_warnings, views
+from screening import urls_reports, views
 from screening.cases import urls as urls_cases
 from screening.documents import urls as documents_urls
+from screening.early_warning import urls as urls_warnings
 from screening.ledger import urls as urls_ledger
 from screening.registry import urls as urls_registry
 

@@ -194,8 +194,8 @@ def _case_context(request: HttpRequest, case: ReviewCase, *, posted: tuple[str, 
     findings = [{**f, "message": _message(f)} for f in case.findings
                 if f.get("outcome") != "NA"]
     blocked = [(transition_label(n), why) for n, why in workflow.blocked_transitions(case, user)]
-    from screening import warnings as early_warning
     from screening.documents.views import DOCUMENT_TRANSITIONS
+    from screening.early_warning import services as early_warning
     from screening.rules.headroom import committed_in_view
 
     budget = (early_warning.budget_impact(case.project)

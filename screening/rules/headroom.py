@@ -5,8 +5,8 @@ headroom = annual budget
          − new energy of the projects already approved this year that are not yet operating
          − this project's new energy.
 
-The case page, the dashboard and the API all read `energy_headroom`; `screening.warnings`
-gathers its inputs from the database. A term that is unknown (no budget, no reported use, no
+The case page, the dashboard and the API all read `energy_headroom`; the early-warning services
+gather its inputs from the database. A term that is unknown (no budget, no reported use, no
 figure for this project) leaves the result unknown: the reader is told which, never shown a
 number built on a guess.
 """

@@ -8,7 +8,7 @@ from django.urls import reverse
 from screening import permissions
 from screening.models import Project, Region
 from tests.conftest import CITY_A, CITY_B, PROVINCE, need
-from tests.screening.warnings.projects import make_project
+from tests.screening.early_warning.projects import make_project
 
 pytestmark = pytest.mark.django_db
 

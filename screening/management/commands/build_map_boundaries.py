@@ -11,8 +11,8 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from screening.early_warning.map import SIMPLIFY_DEGREES, _simplify_ring
 from screening.models import Region
-from screening.warnings_map import SIMPLIFY_DEGREES, _simplify_ring
 
 OUT = Path(settings.BASE_DIR) / "fixtures" / "henan_boundaries.json"
 

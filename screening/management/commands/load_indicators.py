@@ -9,8 +9,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
 
 from accounts.models import User
-from screening import indicators
-from screening import warnings as services
+from screening.early_warning import indicators, services
 from screening.ledger.uploads import limits_from_settings
 from screening.ledger.xlsx.safety import UnsafeWorkbook
 from screening.models import IndicatorSource

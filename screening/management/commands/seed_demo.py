@@ -13,9 +13,9 @@ from screening.demo import (
     seed_demo_users,
 )
 from screening.documents.demo import seed_demo_offices
+from screening.early_warning.demo import seed_demo_indicators
 from screening.models import DemoSeed
 from screening.registry.demo import seed_demo_registry
-from screening.warnings_demo import seed_demo_indicators
 
 
 class Command(BaseCommand):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.core.management.base import BaseCommand, CommandError
 
-from screening import warnings as services
+from screening.early_warning import services
 from screening.ledger.xlsx.reference import PROVINCE_CODE
 from screening.models import Region
 

@@ -3,8 +3,8 @@ to the region's energy budget for the year (issue 6, SPEC §6 and clause (十八
 
 from django.urls import reverse
 
+from screening.early_warning.demo import seed_demo_indicators
 from screening.models import Region
-from screening.warnings_demo import seed_demo_indicators
 from tests.conftest import make_user
 from tests.factories import ProjectFactory, case_in_state
 

@@ -13,8 +13,8 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from screening.context import month_counts_from
+from screening.early_warning.services import IndicatorRow, save_indicator_months
 from screening.models import AnnualResult, IndicatorMonth, Region
-from screening.warnings import IndicatorRow, save_indicator_months
 from tests.ledger_files import valid_row, write_ledger
 
 BEFORE, AFTER = "2023-11-29", "2023-11-30"

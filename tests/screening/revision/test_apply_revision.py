@@ -13,6 +13,7 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
+from screening.early_warning.services import sync_escalations
 from screening.models import (
     EscalationEnd,
     EscalationEvent,
@@ -24,7 +25,6 @@ from screening.models import (
 )
 from screening.revision import apply_revision, rule_changes
 from screening.screen import rescreen_projects
-from screening.warnings import sync_escalations
 from tests.factories import ProjectFactory, case_in_state
 
 pytestmark = pytest.mark.django_db
@@ -156,7 +156,7 @@ def test_the_demo_shows_each_revision_4_change():
     """Demo rows: a blank-product steel project, coal-chemical and alumina capacity in a key
     area (R15), and 许昌 red on coal only (no warning, no escalation)."""
     from screening.demo import seed_demo_ledger, seed_demo_users
-    from screening.warnings_demo import seed_demo_indicators
+    from screening.early_warning.demo import seed_demo_indicators
 
     seed_demo_users()
     seed_demo_indicators()

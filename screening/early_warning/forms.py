@@ -1,8 +1,8 @@
 """Forms of early warning: a region-month's indicators, uploads, annual results, publishing.
 
 The indicator form validates its figures with the same cell parser as the Excel upload
-(`screening.indicators.clean_indicator_cells`), so a value refused in one is refused in the
-other with the same words.
+(`early_warning.indicators.clean_indicator_cells`), so a value refused in one is refused in
+the other with the same words.
 """
 
 from __future__ import annotations
@@ -12,7 +12,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from screening import date_limits, indicators
+from screening import date_limits
+from screening.early_warning import indicators
 from screening.ledger.uploads import WorkbookField
 from screening.models import Region
 
@@ -82,7 +83,7 @@ class IndicatorUploadForm(UploadForm):
                                "then). Leave empty to publish today."))
 
     def clean(self):
-        from screening.warnings import publication_date_problem
+        from screening.early_warning.services import publication_date_problem
 
         data = super().clean()
         published_on = data.get("published_on")
@@ -102,7 +103,7 @@ class PublishForm(forms.Form):
     month = forms.CharField(max_length=7)
 
     def clean_month(self):
-        from screening.warnings import parse_month
+        from screening.early_warning.services import parse_month
 
         parsed = parse_month(self.cleaned_data["month"])
         if parsed is None:

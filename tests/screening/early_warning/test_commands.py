@@ -8,7 +8,7 @@ from django.core.management.base import CommandError
 from openpyxl import Workbook
 
 from screening.models import AnnualResult, EscalationEvent, IndicatorMonth
-from tests.screening.warnings.conftest import ANYANG
+from tests.screening.early_warning.conftest import ANYANG
 
 pytestmark = pytest.mark.django_db
 

@@ -10,12 +10,12 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from screening.early_warning.services import IndicatorRow, budget_impact, save_indicator_months
 from screening.models import ReviewCase
 from screening.rules.headroom import CommittedProject, committed_in_view, energy_headroom
-from screening.warnings import IndicatorRow, budget_impact, save_indicator_months
 from tests.conftest import make_user
 from tests.factories import ProjectFactory, case_in_state
-from tests.screening.warnings.conftest import backdate
+from tests.screening.early_warning.conftest import backdate
 
 ZHENGZHOU, GONGYI, LUOYANG = "410100", "410181", "410300"
 AS_OF = date(2026, 7, 15)

@@ -9,10 +9,10 @@ import pytest
 from django.urls import NoReverseMatch, reverse
 from openpyxl import Workbook
 
+from screening.early_warning.services import ProjectEnergyRow, save_project_energy
 from screening.models import AnnualResult, IndicatorMonth, ProjectEnergyMonth
-from screening.warnings import ProjectEnergyRow, save_project_energy
-from tests.screening.warnings.conftest import GREEN, RED, publish_series
-from tests.screening.warnings.projects import make_project
+from tests.screening.early_warning.conftest import GREEN, RED, publish_series
+from tests.screening.early_warning.projects import make_project
 
 pytestmark = pytest.mark.django_db
 ZHENGZHOU, LUOYANG = "410100", "410300"
@@ -81,7 +81,7 @@ def test_only_the_provincial_reviewer_publishes(client, city_reviewer_a):
 
 
 def test_observers_do_not_see_unpublished_figures(client, observer, provincial_reviewer):
-    from screening.warnings import IndicatorRow, save_indicator_months
+    from screening.early_warning.services import IndicatorRow, save_indicator_months
 
     save_indicator_months([IndicatorRow(ZHENGZHOU, 2024, 3, intensity_change_pct=1,
                                         intensity_target_pct=3)])
@@ -152,7 +152,7 @@ def test_an_unsafe_upload_is_refused_with_a_message(client, provincial_reviewer)
 
 
 def test_publishing_a_month_from_the_page(client, provincial_reviewer):
-    from screening.warnings import IndicatorRow, save_indicator_months
+    from screening.early_warning.services import IndicatorRow, save_indicator_months
 
     save_indicator_months([IndicatorRow(ZHENGZHOU, 2024, 3, intensity_change_pct=1,
                                         intensity_target_pct=3)])
@@ -243,7 +243,7 @@ def test_the_dashboard_map_colours_regions_by_this_months_tier(client, observer,
 
 def test_without_the_boundary_file_the_dashboard_draws_a_tile_map(client, observer,
                                                                     barometer, monkeypatch):
-    from screening import warnings_map
+    from screening.early_warning import map as warnings_map
 
     monkeypatch.setattr(warnings_map, "_boundaries", lambda: {})
     warnings_map._boundary_layout.cache_clear()

@@ -5,11 +5,11 @@ from datetime import date
 import pytest
 
 from screening.context import ContextResolver
+from screening.early_warning.services import record_annual_result, save_indicator_months
 from screening.models import AnnualResult
 from screening.rules.engine import screen
 from screening.rules.testing import load, project
-from screening.warnings import record_annual_result, save_indicator_months
-from tests.screening.warnings.conftest import (
+from tests.screening.early_warning.conftest import (
     ANYANG,
     GREEN,
     HUAXIAN,

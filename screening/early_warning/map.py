@@ -48,7 +48,7 @@ class MapLayout:
     from_boundaries: bool
 
 
-BOUNDARIES_FILE = Path(__file__).resolve().parent.parent / "fixtures" / "henan_boundaries.json"
+BOUNDARIES_FILE = Path(__file__).resolve().parents[2] / "fixtures" / "henan_boundaries.json"
 
 
 @lru_cache(maxsize=1)

@@ -6,17 +6,17 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from screening.models import EscalationEvent, IndicatorMonth, Region
-from screening.warnings import (
+from screening.early_warning.demo import seed_demo_indicators
+from screening.early_warning.services import (
     IndicatorRow,
     alerts_for,
     budget_impact,
     restriction_in_force,
     save_indicator_months,
 )
-from screening.warnings_demo import seed_demo_indicators
-from tests.screening.warnings.conftest import ANYANG, HUAXIAN, backdate
-from tests.screening.warnings.projects import make_project
+from screening.models import EscalationEvent, IndicatorMonth, Region
+from tests.screening.early_warning.conftest import ANYANG, HUAXIAN, backdate
+from tests.screening.early_warning.projects import make_project
 
 pytestmark = pytest.mark.django_db
 

@@ -3,7 +3,7 @@ namespace."""
 
 from django.urls import path
 
-from screening import views_warnings as views
+from screening.early_warning import views
 
 urlpatterns: list = [
     path("dashboard/", views.dashboard, name="dashboard"),

@@ -14,8 +14,13 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
+from screening.early_warning.services import (
+    IndicatorRow,
+    last_months,
+    reference_month,
+    save_indicator_months,
+)
 from screening.models import IndicatorSource, Region
-from screening.warnings import IndicatorRow, last_months, reference_month, save_indicator_months
 
 # Per city: the tier of each of the 12 months, oldest first (G/Y/R; "-" = not reported;
 # "b" = reported with every figure but the target blank).

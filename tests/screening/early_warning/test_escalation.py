@@ -5,14 +5,14 @@ from datetime import date
 
 import pytest
 
-from screening.models import EscalationEnd, EscalationEvent, IndicatorMonth
-from screening.warnings import (
+from screening.early_warning.services import (
     escalation_in_force,
     publish_months,
     restriction_in_force,
     save_indicator_months,
 )
-from tests.screening.warnings.conftest import (
+from screening.models import EscalationEnd, EscalationEvent, IndicatorMonth
+from tests.screening.early_warning.conftest import (
     ANYANG,
     GREEN,
     HUAXIAN,

@@ -4,9 +4,9 @@ from decimal import Decimal
 
 import pytest
 
+from screening.early_warning.services import IndicatorRow, save_indicator_months
 from screening.models import IndicatorMonth
-from screening.warnings import IndicatorRow, save_indicator_months
-from tests.screening.warnings.conftest import ANYANG
+from tests.screening.early_warning.conftest import ANYANG
 
 pytestmark = pytest.mark.django_db
 D = Decimal

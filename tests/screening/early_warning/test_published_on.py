@@ -15,7 +15,7 @@ from openpyxl import Workbook
 
 from screening.context import ContextResolver
 from screening.models import EscalationEvent, IndicatorMonth
-from tests.screening.warnings.conftest import ANYANG
+from tests.screening.early_warning.conftest import ANYANG
 
 pytestmark = pytest.mark.django_db
 

@@ -8,8 +8,8 @@ from decimal import Decimal
 from django.utils import timezone
 
 from screening.context import month_counts_from
+from screening.early_warning.services import IndicatorRow, save_indicator_months
 from screening.models import IndicatorMonth, Region
-from screening.warnings import IndicatorRow, save_indicator_months
 
 ANYANG = "410500"
 HUAXIAN = "410526"  # 滑县: province-direct county inside 安阳, no barometer of its own

@@ -22,15 +22,16 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from screening import indicators, permissions
-from screening import warnings as services
-from screening.forms_warnings import (
+from screening import permissions
+from screening.early_warning import indicators, services
+from screening.early_warning.forms import (
     AnnualResultForm,
     IndicatorForm,
     IndicatorUploadForm,
     PublishForm,
     UploadForm,
 )
+from screening.early_warning.map import TIER_FILL, map_layout
 from screening.ledger.uploads import limits_from_settings
 from screening.ledger.xlsx.safety import UnsafeWorkbook
 from screening.models import (
@@ -44,7 +45,6 @@ from screening.models import (
     Region,
 )
 from screening.rules.types import Disposition, Sector, Verdict
-from screening.warnings_map import TIER_FILL, map_layout
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 ERRORS_SHOWN = 500
@@ -105,7 +105,7 @@ def warnings_home(request: HttpRequest) -> HttpResponse:
                    .select_related("region"))
     previous = services.previous_month(year, month)
     following = services.next_month(year, month)
-    return render(request, "screening/warnings/home.html", {
+    return render(request, "screening/early_warning/home.html", {
         "rows": rows, "year": year, "month": month, "label": services.month_label(year, month),
         "previous": services.month_label(*previous), "next": services.month_label(*following),
         "manager": manager, "unpublished": unpublished, "escalations": escalations,
@@ -123,7 +123,7 @@ def region_barometer(request: HttpRequest, code: str) -> HttpResponse:
         months = months.filter(published_at__isnull=False)
     events = EscalationEvent.objects.filter(region=region).order_by(
         "-started_year", "-started_month").prefetch_related("documents")  # 限批 notices
-    return render(request, "screening/warnings/region.html", {
+    return render(request, "screening/early_warning/region.html", {
         "region": region, "months": months[:36], "events": events,
         "in_force": services.escalation_in_force(region),
         "results": AnnualResult.objects.filter(region=region).order_by("-year")[:10],
@@ -158,7 +158,7 @@ def indicator_form(request: HttpRequest, pk: int | None = None) -> HttpResponse:
                 " " + _("Published.") if summary.published else ""))
             return redirect(reverse("screening:warnings") + "?" + urlencode(
                 {"month": services.month_label(form.row.year, form.row.month)}))
-    return render(request, "screening/warnings/indicator_form.html", {
+    return render(request, "screening/early_warning/indicator_form.html", {
         "form": form, "instance": instance})
 
 
@@ -195,7 +195,7 @@ def indicator_upload(request: HttpRequest) -> HttpResponse:
                                                published_on=published_on))))
         finally:
             path.unlink(missing_ok=True)
-    return render(request, "screening/warnings/upload.html", context)
+    return render(request, "screening/early_warning/upload.html", context)
 
 
 def _upload_outcome(request, read, save) -> dict:
@@ -261,7 +261,7 @@ def annual_results(request: HttpRequest) -> HttpResponse:
                 return redirect("screening:annual_results")
     results = (permissions.scoped(AnnualResult.objects, request.user)
                .select_related("region", "recorded_by").order_by("-year", "region__code"))
-    return render(request, "screening/warnings/annual_results.html", {
+    return render(request, "screening/early_warning/annual_results.html", {
         "form": form, "results": results[:500]})
 
 
@@ -323,7 +323,7 @@ def project_energy(request: HttpRequest) -> HttpResponse:
                 path.unlink(missing_ok=True)
     projects = permissions.scoped(Project.objects.all(), request.user)
     context["warnings"] = services.latest_project_warnings(projects)
-    return render(request, "screening/warnings/project_energy.html", context)
+    return render(request, "screening/early_warning/project_energy.html", context)
 
 
 @login_required
@@ -339,7 +339,7 @@ def project_energy_detail(request: HttpRequest, project_id: int) -> HttpResponse
     if not permissions.may_see_region(request.user, project.region_id):
         raise Http404
     months = ProjectEnergyMonth.objects.filter(project=project).order_by("-year", "-month")
-    return render(request, "screening/warnings/project_energy_detail.html", {
+    return render(request, "screening/early_warning/project_energy_detail.html", {
         "project": project, "months": months})
 
 
@@ -353,7 +353,7 @@ def alerts(request: HttpRequest) -> HttpResponse:
         project.link = url_or_none("screening:project", project.pk)
     for case in [*found.rectification_overdue, *found.review_overdue]:
         case.link = url_or_none("screening:case", case.pk)
-    return render(request, "screening/warnings/alerts.html", {"alerts": found})
+    return render(request, "screening/early_warning/alerts.html", {"alerts": found})
 
 
 # --- Dashboard -------------------------------------------------------------------------------
@@ -420,7 +420,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     queue, overdue = _cases(user, today)
     # The same headroom as the case page, for each region with a budget of its own this year.
     headroom = services.headroom_by_region([r["region"] for r in region_rows], today)
-    return render(request, "screening/warnings/dashboard.html", {
+    return render(request, "screening/early_warning/dashboard.html", {
         "headroom_rows": [{"region": r["region"], "url": r["url"],
                            "h": headroom[r["region"].pk].headroom}
                           for r in region_rows if r["region"].pk in headroom],

@@ -24,12 +24,12 @@ from pathlib import Path
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from screening.early_warning.services import IndicatorRow, ProjectEnergyRow
 from screening.ledger.xlsx import cleaning
 from screening.ledger.xlsx.problems import CellError, CellProblem, cell_error, problem
 from screening.ledger.xlsx.reader import read_sheet
 from screening.ledger.xlsx.reference import PROVINCE_NAMES
 from screening.ledger.xlsx.safety import Limits
-from screening.warnings import IndicatorRow, ProjectEnergyRow
 
 # A change of intensity beyond these is a typing error, not a region (percent).
 INTENSITY_CHANGE_RANGE = (Decimal(-100), Decimal(1000))
@@ -267,7 +267,7 @@ def read_indicator_workbook(path: Path | str, limits, regions: Mapping[str, str]
     def parse_row(raw):
         return clean_indicator_cells(raw, regions)
 
-    from screening.warnings import no_rule_set_message, rule_set_for_month
+    from screening.early_warning.services import no_rule_set_message, rule_set_for_month
 
     read = _read_template(Path(path), limits, INDICATOR_COLUMNS, parse_row)
     month_column = INDICATOR_COLUMNS[1]
@@ -294,7 +294,7 @@ def read_indicator_workbook(path: Path | str, limits, regions: Mapping[str, str]
 def check_published_on(read: TemplateRead, published_on: date) -> TemplateRead:
     """History published on `published_on` (SPEC §8 `--published-on`): a row whose month had
     not ended by then is an error on 月份, and is dropped from the rows to store."""
-    from screening.warnings import month_ended_by, month_not_ended_message
+    from screening.early_warning.services import month_ended_by, month_not_ended_message
 
     month_column = INDICATOR_COLUMNS[1]
     kept = []
