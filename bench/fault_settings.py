@@ -2,7 +2,7 @@
 to a loopback SMTP server, short claim leases) and a short broker visibility timeout, so a
 message whose worker was killed with -9 is redelivered within seconds instead of an hour."""
 
-from tests.screening.jobs.worker_settings import *  # noqa: F401,F403
+from tests.screening.reports.worker_settings import *  # noqa: F401,F403
 
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 15}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True

@@ -511,7 +511,7 @@ def seed(rows: int, folder: Path) -> dict:
     from screening.ledger.services import apply_upload
     from screening.models import Region
     from tests.conftest import CITY_A, CITY_B
-    from tests.screening.jobs.conftest import at, publish_month
+    from tests.screening.reports.conftest import at, publish_month
 
     call_command("migrate", verbosity=0)
     call_command("createcachetable", verbosity=0)

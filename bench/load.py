@@ -69,7 +69,7 @@ def seed(folder: Path) -> dict:
 
     from accounts.models import User
     from screening.models import CaseEvent, Project, Region, ReviewCase
-    from tests.screening.jobs.conftest import at, publish_month
+    from tests.screening.reports.conftest import at, publish_month
 
     call_command("migrate", verbosity=0)
     call_command("createcachetable", verbosity=0)

@@ -142,8 +142,8 @@ def fill(folder: Path, projects: int, users: int) -> None:
 
 def phase_report(folder: Path) -> None:
     _setup(folder)
-    from screening import reports
     from screening.models import Region
+    from screening.reports import monthly as reports
 
     out = folder / "report.xlsx"
     started = time.perf_counter()
@@ -161,7 +161,7 @@ def phase_digests(folder: Path) -> None:
 
     from django.core import mail
 
-    from screening import digests
+    from screening.reports import digests
 
     mail.outbox = []
     started = time.perf_counter()

@@ -1,11 +1,12 @@
 from django.urls import path
 
-from screening import urls_reports, views
+from screening import views
 from screening.cases import urls as urls_cases
 from screening.documents import urls as documents_urls
 from screening.early_warning import urls as urls_warnings
 from screening.ledger import urls as urls_ledger
 from screening.registry import urls as urls_registry
+from screening.reports import urls as urls_reports
 
 app_name = "screening"
 

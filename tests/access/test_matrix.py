@@ -299,7 +299,7 @@ def test_the_access_matrix(django_capture_on_commit_callbacks):
 
 def check_digests(users: dict, markers: dict) -> list[Cell]:
     """Each persona's digest (HTML and text) shows only its own regions."""
-    from screening import digests
+    from screening.reports import digests
 
     cells = []
     for persona, (_role, _region, scope) in PERSONAS.items():

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.core.management.base import BaseCommand
 
-from screening.schedules import ensure_schedules
+from screening.reports.schedules import ensure_schedules
 
 
 class Command(BaseCommand):

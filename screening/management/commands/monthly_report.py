@@ -5,8 +5,9 @@ from __future__ import annotations
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from screening import date_limits, reports
+from screening import date_limits
 from screening.models import Region
+from screening.reports import monthly as reports
 
 
 class Command(BaseCommand):

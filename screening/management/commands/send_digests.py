@@ -6,7 +6,7 @@ from datetime import date
 
 from django.core.management.base import BaseCommand, CommandError
 
-from screening import digests
+from screening.reports import digests
 
 
 class Command(BaseCommand):

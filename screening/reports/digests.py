@@ -32,7 +32,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from accounts.models import DigestFrequency, User
-from screening import briefing, reports
+from screening import briefing
 from screening.labels import DISPOSITION_LABELS, disposition_label
 from screening.models import (
     CaseState,
@@ -48,6 +48,7 @@ from screening.models import (
 )
 from screening.permissions import scope_region_ids
 from screening.permissions_cases import cases_waiting_for
+from screening.reports import monthly as reports
 
 log = logging.getLogger(__name__)
 

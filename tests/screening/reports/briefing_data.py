@@ -21,7 +21,7 @@ from decimal import Decimal
 
 from tests.conftest import CITY_A, CITY_B
 from tests.factories import case_in_state
-from tests.screening.jobs.conftest import at, make_project, publish_month, r12_findings
+from tests.screening.reports.conftest import at, make_project, publish_month, r12_findings
 
 SEND_DAY = date(2025, 6, 2)
 NEWS_DAY = SEND_DAY - timedelta(days=1)

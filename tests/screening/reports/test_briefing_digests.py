@@ -11,8 +11,8 @@ import re
 import pytest
 from django.core import mail
 
-from screening import digests
-from tests.screening.jobs.briefing_data import (
+from screening.reports import digests
+from tests.screening.reports.briefing_data import (
     DIAGNOSES_A,
     RED_A,
     RED_B,

@@ -10,9 +10,10 @@ from datetime import date
 
 from celery import shared_task
 
-from screening import digests, reports
 from screening.models import Region, ReportKind
-from screening.schedules import recorded_job
+from screening.reports import digests
+from screening.reports import monthly as reports
+from screening.reports.schedules import recorded_job
 
 
 def _month(month: str | None) -> tuple[int, int]:

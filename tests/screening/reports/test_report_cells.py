@@ -9,12 +9,12 @@ import io
 import openpyxl
 import pytest
 
-from screening import reports
 from screening.ledger.export import export_ledger, write_template
 from screening.ledger.xlsx.layout import LINE_POINTS, display_width, line_count, row_height
 from screening.models import Project, Region, RuleSet
+from screening.reports import monthly as reports
 from tests.conftest import CITY_A, COUNTY_DIRECT, PROVINCE
-from tests.screening.jobs.conftest import MONTH, make_project
+from tests.screening.reports.conftest import MONTH, make_project
 
 THREE_FINDINGS = [
     {"rule": "R03", "outcome": "FAIL", "clause": "(四)2", "message_zh": "未落实产能等量或减量置换",

@@ -10,11 +10,11 @@ import pytest
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from screening import reports
 from screening.models import ProjectChange, Region, Report, ReportKind, ReportStatus
+from screening.reports import monthly as reports
 from tests.conftest import PROVINCE
-from tests.screening.jobs.briefing_data import RED_A, RED_B, YELLOW_A, make_briefing_data
-from tests.screening.jobs.conftest import at
+from tests.screening.reports.briefing_data import RED_A, RED_B, YELLOW_A, make_briefing_data
+from tests.screening.reports.conftest import at
 
 
 @pytest.fixture

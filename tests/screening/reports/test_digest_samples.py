@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 from django.core import mail
 
-from screening import digests
-from tests.screening.jobs.briefing_data import SEND_DAY, make_briefing_data
+from screening.reports import digests
+from tests.screening.reports.briefing_data import SEND_DAY, make_briefing_data
 
 OUT = Path(__file__).resolve().parents[3] / "docs" / "digests"
 ROLES = ("agency_a", "city_reviewer_a", "provincial_reviewer", "observer")

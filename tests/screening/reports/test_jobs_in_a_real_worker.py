@@ -19,7 +19,7 @@ from django.db import connection
 
 from screening.models import DigestDelivery, DigestStatus, JobRun, Region, Report, ReportStatus
 from tests.conftest import CITY_A, make_user, need
-from tests.screening.jobs.conftest import SEND_DAY
+from tests.screening.reports.conftest import SEND_DAY
 
 pytestmark = pytest.mark.worker
 
@@ -56,7 +56,8 @@ class Workers:
     """Starts `celery -A config worker` processes for the test; kills them afterwards."""
 
     def __init__(self, smtp_port: int, media_root: Path, log_dir: Path):
-        self.env = {**os.environ, "DJANGO_SETTINGS_MODULE": "tests.screening.jobs.worker_settings",
+        self.env = {**os.environ,
+                    "DJANGO_SETTINGS_MODULE": "tests.screening.reports.worker_settings",
                     "DATABASE_URL": database_url(), "REDIS_URL": broker_url(),
                     "TWO_HIGH_FILES_DIR": str(media_root),
                     "TWO_HIGH_TEST_SMTP_PORT": str(smtp_port),

@@ -9,12 +9,12 @@ import pytest
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from screening import reports
 from screening.ledger.xlsx.template import COLUMNS
 from screening.models import Region, Report, ReportKind, ReportStatus
-from screening.tasks_reports import monthly_ledger_exports, monthly_reports
+from screening.reports import monthly as reports
+from screening.reports.tasks import monthly_ledger_exports, monthly_reports
 from tests.conftest import CITY_A, PROVINCE, make_user
-from tests.screening.jobs.conftest import MONTH, make_project
+from tests.screening.reports.conftest import MONTH, make_project
 
 
 def city_a():

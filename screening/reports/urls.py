@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from screening import views_reports as views
+from screening.reports import views
 
 urlpatterns = [
     path("reports/", views.report_list, name="reports"),

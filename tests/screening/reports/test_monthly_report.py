@@ -9,10 +9,10 @@ import pytest
 from django.core.management import call_command
 from openpyxl import load_workbook
 
-from screening import reports
 from screening.models import Region
+from screening.reports import monthly as reports
 from tests.conftest import CITY_A, CITY_B, PROVINCE
-from tests.screening.jobs.conftest import MONTH, make_project
+from tests.screening.reports.conftest import MONTH, make_project
 
 EN_SHEETS = ["Summary", "Barometer", "Escalations", "Two-high projects",
              "Non-compliant projects", "Overdue", "Energy warnings", "Diagnoses due"]

@@ -20,9 +20,11 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from accounts.models import DigestFrequency
-from screening import date_limits, digests, permissions, reports
+from screening import date_limits, permissions
 from screening.models import DigestDelivery, JobRun, Report, ReportKind, ReportStatus
 from screening.models.jobs import ROLE_DEFAULT_FREQUENCY
+from screening.reports import digests
+from screening.reports import monthly as reports
 
 REPORT_LIST_LIMIT = 200
 JOB_LIST_LIMIT = 200
@@ -91,7 +93,7 @@ def report_generate(request: HttpRequest) -> HttpResponse:
     if existing is not None and existing.status == ReportStatus.READY and not replace:
         messages.info(request, _("That report is ready: download it below."))
         return redirect("screening:reports")
-    from screening.tasks_reports import generate_report
+    from screening.reports.tasks import generate_report
 
     args = (kind, region.pk, f"{year}-{month:02d}", language, replace, request.user.pk)
     transaction.on_commit(lambda: generate_report.delay(*args))

@@ -6,10 +6,11 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from screening import digests, reports
 from screening.models import Region, Report
+from screening.reports import digests
+from screening.reports import monthly as reports
 from tests.conftest import CITY_A, CITY_B
-from tests.screening.jobs.conftest import MONTH
+from tests.screening.reports.conftest import MONTH
 
 
 @pytest.fixture
@@ -102,7 +103,7 @@ def test_a_tampered_unsubscribe_link_is_refused(client, agency_a, agency_b):
 @pytest.mark.parametrize("persona,status", [("administrator", 200), ("provincial_reviewer", 403),
                                             ("agency_a", 403)])
 def test_the_job_page_is_for_administrators(db, client, request, persona, status):
-    from screening.schedules import ensure_schedules
+    from screening.reports.schedules import ensure_schedules
 
     ensure_schedules()
     client.force_login(request.getfixturevalue(persona))

@@ -9,7 +9,7 @@ from django.core.management import call_command
 from django_celery_beat.models import PeriodicTask
 
 from screening.models import JobRun, JobStatus
-from screening.schedules import DEFAULT_SCHEDULES, ensure_schedules, recorded_job
+from screening.reports.schedules import DEFAULT_SCHEDULES, ensure_schedules, recorded_job
 
 
 def test_it_creates_every_default_schedule_in_shanghai_time(db):

@@ -10,11 +10,11 @@ from django.core import mail
 from django.core.management import call_command
 from django.utils import timezone
 
-from screening import digests
 from screening.models import DigestDelivery, DigestStatus, ReviewCase
+from screening.reports import digests
 from tests.conftest import make_user
 from tests.factories import case_in_state
-from tests.screening.jobs.conftest import SEND_DAY
+from tests.screening.reports.conftest import SEND_DAY
 
 
 @pytest.fixture
@@ -90,7 +90,7 @@ def test_each_item_links_to_its_page(month_data, city_reviewer_a, settings):
 
 
 def test_a_new_tier_is_listed_with_the_one_before(month_data, city_reviewer_b, english):
-    from tests.screening.jobs.conftest import at, publish_month
+    from tests.screening.reports.conftest import at, publish_month
 
     publish_month("410300", 2025, 6, "yellow", at(SEND_DAY - timedelta(days=1)))
     send(on=SEND_DAY)
