@@ -27,7 +27,7 @@ from screening.models import (
 from tests.conftest import make_user, need
 from tests.corpus.generate import ledger_sheet as sheet_of
 from tests.corpus.generate import package, valid_values, write_zip
-from tests.factories import case_in_state
+from tests.factories import case_in_state, complete_an_evaluation
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
@@ -94,6 +94,8 @@ def test_n_conflicting_decisions_on_one_case_one_wins(on_postgres, transactional
     officers = [make_user(f"province_{i}", "provincial_reviewer", "410000")
                 for i in range(OFFICERS)]
     case = case_in_state(CaseState.PROVINCIAL_REVIEW, agency=agency, city=city)
+    # A planned project is approved only after an evaluation (SPEC §5, revision 4).
+    case = complete_an_evaluation(case, officers[0])
     events_before = CaseEvent.objects.filter(case=case).count()
 
     def decide(officer, index):
@@ -118,7 +120,7 @@ def test_n_conflicting_decisions_on_one_case_one_wins(on_postgres, transactional
                or "他人" in refusal.reason for refusal in losers)
     case.refresh_from_db()
     decided = CaseEvent.objects.filter(case=case).exclude(
-        transition__in=["open", "submit", "forward"])
+        transition__in=["open", "submit", "forward", "request_evaluation", "complete_evaluation"])
     assert CaseEvent.objects.filter(case=case).count() == events_before + 1
     event = decided.get()
     if event.to_state != case.state:

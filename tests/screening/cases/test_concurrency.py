@@ -11,7 +11,7 @@ from django.db import connection, connections
 from screening.cases import services as workflow
 from screening.models import CaseEvent, CaseState, ReviewCase
 from tests.conftest import make_user
-from tests.factories import case_in_state
+from tests.factories import case_in_state, complete_an_evaluation
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
@@ -53,6 +53,8 @@ def test_approve_and_reject_at_once_one_wins(on_postgres, transactional_db):
     first = make_user("province_1", "provincial_reviewer", "410000")
     second = make_user("province_2", "provincial_reviewer", "410000")
     case = case_in_state(CaseState.PROVINCIAL_REVIEW, agency=agency, city=city)
+    # A planned project is approved only after an evaluation (SPEC §5, revision 4).
+    case = complete_an_evaluation(case, first)
 
     results = race(case.pk, [
         lambda c: workflow.approve_case(c, acting_user=first, comment="同意"),
