@@ -9,7 +9,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django_filters.rest_framework import DjangoFilterBackend
 
-from screening import permissions, permissions_cases
+from screening import permissions
+from screening import permissions as permissions_cases
 from screening.ids import IdFilter
 from screening.ledger.xlsx.cleaning import CellProblem, parse_year_month
 from screening.models import (

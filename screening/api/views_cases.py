@@ -22,7 +22,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from screening import permissions, permissions_cases
+from screening import permissions
+from screening import permissions as permissions_cases
 from screening.api import serializers as s
 from screening.api.common import ERRORS_LIST, ERRORS_READ, ERRORS_WRITE, error
 from screening.api.errors import ApiError, form_errors

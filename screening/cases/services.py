@@ -26,7 +26,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_fsm import ConcurrentTransition
 
-from screening import date_limits, permissions_cases
+from screening import date_limits
+from screening import permissions as permissions_cases
 from screening.models import (
     FINAL_STATES,
     CaseAttachment,

@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from accounts.models import Role, User
-from screening import permissions_cases
+from screening import permissions as permissions_cases
 from screening.models import FINAL_STATES, CaseEvent, CaseState, Region, ReviewCase
 
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"

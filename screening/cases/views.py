@@ -1,7 +1,7 @@
 """Pages of the review workflow: my queue, the case list, the case page with one form per
 transition the user may take now, evidence downloads, and the workflow diagram.
 
-Views ask permissions_cases what the user may see and call the services in workflow.py for
+Views ask permissions.py what the user may see and call the services in workflow.py for
 every change; they never set a case's state themselves.
 """
 
@@ -24,7 +24,8 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from screening import permissions, permissions_cases
+from screening import permissions
+from screening import permissions as permissions_cases
 from screening.cases import deadlines
 from screening.cases import services as workflow
 from screening.cases.forms import (

@@ -13,7 +13,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from screening import permissions_cases
+from screening import permissions as permissions_cases
 from screening.api.common import ERRORS_READ
 from screening.api.errors import ApiError
 from screening.documents.services import DOCX_TYPE

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from screening import permissions_cases
+from screening import permissions as permissions_cases
 from screening.cases import services as workflow
 from screening.documents import services
 from screening.models import DecisionDocument

@@ -474,7 +474,7 @@ def _map_shapes(region_rows: list[dict]) -> dict:
 def _cases(user, today: date) -> tuple[list, list]:
     """The user's queue and the overdue cases in their regions (the workflow's models)."""
     from screening.models import FINAL_STATES, ReviewCase
-    from screening.permissions_cases import cases_waiting_for
+    from screening.permissions import cases_waiting_for
 
     queue = list(cases_waiting_for(user).select_related("project", "region")[:20])
     overdue = list(permissions.scoped(ReviewCase.objects, user)

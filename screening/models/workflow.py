@@ -190,7 +190,7 @@ def fresh_screening_is_compliant(case: ReviewCase) -> bool:
 
 def _permission(name: str) -> Callable[[ReviewCase, User], bool]:
     def check(case: ReviewCase, user: User) -> bool:
-        from screening import permissions_cases
+        from screening import permissions as permissions_cases
 
         return getattr(permissions_cases, name)(case, user)
     check.__name__ = name
@@ -384,7 +384,7 @@ class ReviewCase(ConcurrentTransitionMixin, models.Model):
     def submit(self, *, by: User, screening: Screening, rule_set, snapshot: dict) -> str:
         self.submitted_by, self.submitted_at = by, timezone.now()
         self._freeze(screening, rule_set, snapshot)
-        from screening.permissions_cases import skips_city_review
+        from screening.permissions import skips_city_review
 
         # 济源, 航空港区 and the 省直管县 report to the province: no city review.
         target = (CaseState.PROVINCIAL_REVIEW if skips_city_review(self.region)

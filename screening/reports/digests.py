@@ -46,8 +46,7 @@ from screening.models import (
     ReportKind,
     UploadStatus,
 )
-from screening.permissions import scope_region_ids
-from screening.permissions_cases import cases_waiting_for
+from screening.permissions import cases_waiting_for, scope_region_ids
 from screening.reports import monthly as reports
 
 log = logging.getLogger(__name__)

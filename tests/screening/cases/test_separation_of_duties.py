@@ -3,7 +3,7 @@
 import pytest
 
 from accounts.models import Role
-from screening import permissions_cases
+from screening import permissions as permissions_cases
 from screening.cases import services as workflow
 from screening.models import CaseState, Region
 from tests.factories import case_in_state, complete_an_evaluation
