@@ -47,6 +47,11 @@ class DocumentRefused(Exception):
         self.reason = reason
 
 
+# Transitions that issue a document: their forms get a preview button.
+DOCUMENT_TRANSITIONS = ("approve", "reject", "order_rectification", "verify_rectification",
+                        "reject_rectification")
+
+
 # --- Offices and numbers -------------------------------------------------------------------
 
 def issuing_region_for(region: Region) -> Region:

@@ -20,10 +20,6 @@ from screening.cases import services as workflow
 from screening.documents import services
 from screening.models import DecisionDocument
 
-# Transitions that issue a document: their forms get a preview button.
-DOCUMENT_TRANSITIONS = ("approve", "reject", "order_rectification", "verify_rectification",
-                        "reject_rectification")
-
 
 class CorrectionForm(forms.Form):
     """What a correction may change; the rest is rebuilt from the facts of the first version."""
@@ -122,7 +118,7 @@ def transition_preview(request: HttpRequest, pk: int, name: str) -> HttpResponse
     from screening.cases.forms import FORMS
     from screening.cases.views import _case_context, transition_label
 
-    if name not in DOCUMENT_TRANSITIONS:
+    if name not in services.DOCUMENT_TRANSITIONS:
         raise Http404
     case = permissions_cases.get_case_for_user(request.user, pk)
     form = FORMS[name](request.POST, request.FILES, prefix=name)
