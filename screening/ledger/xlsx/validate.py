@@ -93,6 +93,8 @@ def uscc_check_character(first17: str) -> str:
 def parse_project_code(raw: RawCell, max_length: int = template.TEXT_MAX_LENGTH
                        ) -> str | None | CellProblem:
     """投资项目代码: the format, and YYMM with a month 01–12; the result is the cleaned text."""
+    if raw.__class__ is float:
+        return problem("code_stored_as_number", value=display_value(raw))  # issue 15
     text = cell_text(raw, max_length)
     if text is None or isinstance(text, CellProblem):
         return text
@@ -107,6 +109,8 @@ def parse_project_code(raw: RawCell, max_length: int = template.TEXT_MAX_LENGTH
 def parse_uscc(raw: RawCell, max_length: int = template.TEXT_MAX_LENGTH
                ) -> str | None | CellProblem:
     """统一社会信用代码 without white space, upper-cased, 18 characters, valid check char."""
+    if raw.__class__ is float:
+        return problem("code_stored_as_number", value=display_value(raw))  # issue 15
     text = cell_text(raw, max_length)
     if text is None or isinstance(text, CellProblem):
         return text
