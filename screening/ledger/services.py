@@ -536,8 +536,7 @@ class _SpoolDecoder:
     units, dates, references), so each column shares its equal values, as validation does."""
 
     def __init__(self) -> None:
-        self.columns = [(index, name, {None: None})
-                        for index, name in enumerate(_INPUT_FIELDS, start=1)]
+        self.columns = [(index, name, {}) for index, name in enumerate(_INPUT_FIELDS, start=1)]
 
     def row(self, values: list) -> tuple[int, ProjectInput | KnownRow]:
         if len(values) == 4:
@@ -559,40 +558,6 @@ class _SpoolDecoder:
         for setter, value in zip(_INPUT_SETTERS, values[1:]):  # noqa: B905 (length checked)
             setter(row, value)
         return values[0], row
-
-    def rows(self, lines: list[list]) -> list[tuple[int, ProjectInput | KnownRow]]:
-        """`row` for a run of spooled lines, column by column: each column's distinct cells
-        are decoded once (shared while the column's memo holds; 4,096 values) and mapped back
-        in C; only building each ProjectInput is per row. Same result as `row` line by line."""
-        out: list = [None] * len(lines)
-        full: list[int] = []
-        width = len(_INPUT_FIELDS) + 1
-        for at, values in enumerate(lines):
-            if len(values) == 4:
-                out[at] = (values[0], KnownRow(*values[1:]))
-            elif len(values) != width:
-                raise ValueError("a spooled row of the wrong length")
-            else:
-                full.append(at)
-        if not full:
-            return out
-        columns = list(zip(*(lines[at] for at in full)))  # noqa: B905 (lengths checked)
-        decoded: list = [columns[0]]
-        for (index, name, memo), column in zip(self.columns, columns[1:]):  # noqa: B905
-            new = set(column).difference(memo)
-            if new and len(memo) + len(new) > 4096:
-                memo = {None: None}
-                self.columns[index - 1] = (index, name, memo)
-                new = set(column).difference(memo)
-            for value in new:
-                memo[value] = _decode(name, value)
-            decoded.append(map(memo.__getitem__, column))
-        for at, values in zip(full, zip(*decoded)):  # noqa: B905
-            row = _new_object(ProjectInput)
-            for setter, value in zip(_INPUT_SETTERS, values[1:]):  # noqa: B905
-                setter(row, value)
-            out[at] = (values[0], row)
-        return out
 
 
 _new_object = object.__new__
@@ -629,16 +594,11 @@ def read_rows_spool(upload: LedgerUpload, reference_digest: str
         return None
     decoder = _SpoolDecoder()
     rows = []
-    lines = []
     start = header_end + 1
     while start < signed_end:
         end = data.index(b"\n", start)
-        lines.append(orjson.loads(view[start:end]))
+        rows.append(decoder.row(orjson.loads(view[start:end])))
         start = end + 1
-        if len(lines) == 1024:
-            rows += decoder.rows(lines)
-            lines = []
-    rows += decoder.rows(lines)
     return rows
 
 
