@@ -189,7 +189,7 @@ def phase_openpyxl_read(path: str) -> dict:
     return {"rows": rows, "queries": 0, "iteration_seconds": time.perf_counter() - started}
 
 
-STAGES = {  # where an upload's time goes: ledger_import functions timed by the bench
+TIMED_STAGES = {  # where an upload's time goes: ledger_import functions timed by the bench
     "validate_workbook": "read + clean + validate the file",
     "_region_errors": "validate against the database (regions, codes elsewhere)",
     "compute_diff": "diff with the stored ledger (digests, field by field)",
@@ -206,7 +206,7 @@ def _time_stages() -> dict[str, float]:
     product is not instrumented). Screening is timed per row inside the screener."""
     from screening.ledger import services as ledger_import
 
-    spent = dict.fromkeys(STAGES, 0.0)
+    spent = dict.fromkeys(TIMED_STAGES, 0.0)
 
     def timed(name, function):
         def wrapper(*args, **kwargs):
@@ -217,7 +217,7 @@ def _time_stages() -> dict[str, float]:
                 spent[name] += time.perf_counter() - started
         return wrapper
 
-    for name in STAGES:
+    for name in TIMED_STAGES:
         if name != "screen":
             setattr(ledger_import, name, timed(name, getattr(ledger_import, name)))
     screener = ledger_import.screener

@@ -95,6 +95,7 @@ class _JsonWriter:
 
     def __init__(self, out: BinaryIO, lang: str):
         self.out, self.lang, self.first = out, lang, True
+        self.pending: list[bytes] = []  # results written a thousand at a time
 
     def start(self, rule_set: str, as_of: date, ignored: list[str]) -> None:
         head = orjson.dumps({"rule_set": rule_set, "as_of": as_of.isoformat(),
@@ -103,10 +104,18 @@ class _JsonWriter:
 
     def result(self, row: int, code: str, screening) -> None:
         item = {"row": row, "project_code": code, **screening_to_dict(screening, self.lang)}
-        self.out.write((b"" if self.first else b",") + orjson.dumps(item))
-        self.first = False
+        self.pending.append(orjson.dumps(item))
+        if len(self.pending) >= 1000:
+            self._flush()
+
+    def _flush(self) -> None:
+        if self.pending:
+            self.out.write((b"" if self.first else b",") + b",".join(self.pending))
+            self.first = False
+            self.pending.clear()
 
     def finish(self, errors: list) -> None:
+        self._flush()
         body = orjson.dumps([_error_dict(e, self.lang) for e in errors])
         self.out.write(b'],"errors":' + body + b"}\n")
 

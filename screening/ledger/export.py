@@ -13,7 +13,14 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from screening.ledger.xlsx.layout import fit_rows, row_height, wrap_cells
-from screening.ledger.xlsx.template import COLUMNS, DATE_FORMATS_HELP, NO, YES, Kind
+from screening.ledger.xlsx.template import (
+    COLUMNS,
+    DATE_FORMATS_HELP,
+    NO,
+    TEXT_FORMAT,
+    YES,
+    Kind,
+)
 from screening.ledger.xlsx.xlsx_safe import looks_like_formula, text_safe_cell
 from screening.models import Project, Region, RuleSet
 from screening.rules.rulebook import RULE_TITLES, RULES
@@ -58,7 +65,10 @@ def write_template(out_path: Path, rule_set: RuleSet) -> Path:
         cell.font = Font(bold=True)
         cell.fill = REQUIRED_FILL if column.required else HEADER_FILL
         cell.alignment = Alignment(wrap_text=True, vertical="center")
-        ledger.column_dimensions[get_column_letter(index)].width = max(12, len(column.header) * 2)
+        dimension = ledger.column_dimensions[get_column_letter(index)]
+        dimension.width = max(12, len(column.header) * 2)
+        if column.is_code:
+            dimension.number_format = TEXT_FORMAT  # typed codes keep every digit (issue 15)
     ledger.freeze_panes = "B2"
 
     regions = [r.name for r in Region.objects.filter(is_project_region=True).order_by("code")]

@@ -639,11 +639,23 @@ _NORMALISED_AT = tuple(index for index, name in enumerate(LEDGER_FIELDS)
                        if name in _DECIMAL_FIELDS or name in _ENUM_FIELDS)
 
 
+_NORMALISED: dict = {}  # value → _normalise(value): ledger numbers and enums repeat a lot
+
+
 def _project_values(row: ProjectInput, region_id: int) -> dict:
     values = list(_ledger_values(row))
+    normalised = _NORMALISED
     for index in _NORMALISED_AT:
-        if values[index] is not None:
-            values[index] = _normalise(values[index])
+        value = values[index]
+        if value is not None:
+            found = normalised.get(value)
+            if found is None:
+                found = _normalise(value)
+                if value == value:  # never NaN (unequal to itself) as a key
+                    if len(normalised) >= 65_536:
+                        normalised.clear()
+                    normalised[value] = found
+            values[index] = found
     stored = dict(zip(LEDGER_FIELDS, values, strict=True))
     stored["region_id"] = region_id
     return stored

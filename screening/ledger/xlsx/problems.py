@@ -103,6 +103,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
                      "are allowed"),
     "uscc_check_digit": ("校验位错误（第18位应为“{expected}”）",
                          "has a wrong check character (the 18th should be “{expected}”)"),
+    "code_stored_as_number": ("被Excel存为数字（“{value}”），位数可能已丢失："
+                              "请将该列设置为文本格式后重新输入代码",
+                              "was stored by Excel as a number (“{value}”), so digits may have "
+                              "been lost: format the column as text and type the code again"),
     "region_province": ("不能填河南省，应填项目所在的省辖市、济源示范区、航空港区或省直管县（市）",
                         "must be the project's city, 济源, 航空港区 or a province-direct county, "
                         "not the province itself"),

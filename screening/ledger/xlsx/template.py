@@ -55,8 +55,18 @@ class Column:
     blank_default: object = None  # value a blank cell stands for (民生或基础设施项目: 否)
     help_zh: str = ""  # shown in the template's instructions sheet
 
+    @property
+    def is_code(self) -> bool:
+        """Codes and document numbers: written and typed as text (number_format "@"), so
+        Excel keeps every digit (issue 15)."""
+        return self.kind in (Kind.PROJECT_CODE, Kind.USCC) or self.key in CODE_TEXT_KEYS
+
 
 YES, NO = "是", "否"
+# Text columns holding codes or document numbers (文号), formatted as text in the template.
+CODE_TEXT_KEYS = frozenset({"replacement_plan_ref", "energy_review_ref", "eia_ref",
+                            "approval_ref"})
+TEXT_FORMAT = "@"
 
 
 def _values(enum_type: type[enum.StrEnum]) -> tuple[str, ...]:

@@ -11,11 +11,13 @@ import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
-from operator import mul
+from itertools import islice
+from operator import itemgetter, mul
 from pathlib import Path
 
 from screening.ledger.xlsx import template
 from screening.ledger.xlsx.cleaning import (
+    NUMBER_MAX,
     CellProblem,
     RawCell,
     cell_text,
@@ -93,6 +95,8 @@ def uscc_check_character(first17: str) -> str:
 def parse_project_code(raw: RawCell, max_length: int = template.TEXT_MAX_LENGTH
                        ) -> str | None | CellProblem:
     """投资项目代码: the format, and YYMM with a month 01–12; the result is the cleaned text."""
+    if raw.__class__ is float:
+        return problem("code_stored_as_number", value=display_value(raw))  # issue 15
     text = cell_text(raw, max_length)
     if text is None or isinstance(text, CellProblem):
         return text
@@ -107,6 +111,8 @@ def parse_project_code(raw: RawCell, max_length: int = template.TEXT_MAX_LENGTH
 def parse_uscc(raw: RawCell, max_length: int = template.TEXT_MAX_LENGTH
                ) -> str | None | CellProblem:
     """统一社会信用代码 without white space, upper-cased, 18 characters, valid check char."""
+    if raw.__class__ is float:
+        return problem("code_stored_as_number", value=display_value(raw))  # issue 15
     text = cell_text(raw, max_length)
     if text is None or isinstance(text, CellProblem):
         return text
@@ -168,6 +174,22 @@ def _folded_text(max_length: int) -> Parser:
     return parse
 
 
+_FLOAT_MAX = float(NUMBER_MAX)
+
+
+def _number_parser(low: float, limit: int, allow_negative: bool = False) -> Parser:
+    """parse_number with a fast path for the commonest cell, a whole number in range (the
+    same Decimal parse_number gives; zero, fractions and the rest go the full way)."""
+
+    def parse(raw: RawCell) -> Decimal | None | CellProblem:
+        if (raw.__class__ is float and raw.is_integer() and low <= raw <= _FLOAT_MAX
+                and raw != 0):
+            return Decimal(int(raw))
+        return parse_number(raw, allow_negative=allow_negative, max_length=limit)
+
+    return parse
+
+
 _ENUMS = {"sector": Sector, "construction_type": ConstructionType, "stage": Stage,
           "tech_class": TechClass}
 _YES_NO = {template.YES: True, template.NO: False}
@@ -190,9 +212,9 @@ def compile_parser(column: Column, reference: LedgerReference) -> Parser:
     if kind is Kind.UNIT:
         return _folded_text(limit)
     if kind is Kind.NUMBER:
-        return lambda raw: parse_number(raw, max_length=limit)
+        return _number_parser(0.0, limit)
     if kind is Kind.SIGNED_NUMBER:
-        return lambda raw: parse_number(raw, allow_negative=True, max_length=limit)
+        return _number_parser(-_FLOAT_MAX, limit, allow_negative=True)
     if kind is Kind.DATE:
         return lambda raw: parse_date(raw, max_length=limit)
     if kind is Kind.ENUM:
@@ -208,6 +230,12 @@ def compile_parser(column: Column, reference: LedgerReference) -> Parser:
 
 _CACHE_SIZE = 4096
 _MISSING = object()
+_new_object = object.__new__
+_INPUT_SETTERS = tuple(getattr(ProjectInput, column.key).__set__ for column in COLUMNS)
+_AT = {column.key: index for index, column in enumerate(COLUMNS)}  # key → template index
+_PRODUCT, _SECTOR, _UNIT = _AT["product"], _AT["sector"], _AT["unit_energy_unit"]
+_START, _OPERATION, _CODE = _AT["start_date"], _AT["operation_date"], _AT["project_code"]
+_LIVELIHOOD = _AT["livelihood"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -220,42 +248,63 @@ class _Plan:
     parse: Parser
 
 
-_CONDITIONAL = tuple(column for column in COLUMNS if column.required or column.required_if)
+# The conditional rules of SPEC §3: required columns (template indexes, and one itemgetter to
+# tell at once whether any is blank), then required-if ones as (index, column, rule, triggers).
+_REQUIRED = tuple(_AT[column.key] for column in COLUMNS if column.required)
+_PICK_REQUIRED = itemgetter(*_REQUIRED)
+_REQUIRED_IF = tuple(
+    (_AT[column.key], column, column.required_if,
+     tuple(_AT[key] for key in column.required_if_keys))
+    for column in COLUMNS if column.required_if and not column.required)
+_ALL_BLANK = (None,) * len(COLUMNS)
 
 
 class _RowValidator:
     """Validates rows one by one; keeps the state that spans rows (duplicate codes).
 
+    `plans` are the template's columns in order. A row's cells are picked in template order
+    by one itemgetter; values are kept in a list in that order (ProjectInput's field order).
     Parsers are pure, so results for text and number cells are memoised per column (ledger
-    columns repeat a lot: sectors, stages, regions, units, dates); each memo is capped so
-    columns of unique values (names, codes) cost one failed lookup per cell. Bool cells are
-    never memoised (True == 1.0 as dict keys).
+    columns repeat a lot: sectors, stages, regions, units, dates); a column whose first
+    2 × _CACHE_SIZE rows fill its memo (mostly distinct values: names, codes) stops memoising.
+    Bool cells are never memoised (True == 1.0 as dict keys).
     """
 
     def __init__(self, plans: list[_Plan], reference: LedgerReference) -> None:
+        if [plan.column for plan in plans] != list(COLUMNS):
+            raise ValueError("one plan per template column, in template order")
         self.plans = plans
-        self.steps = [(plan.column.key, plan.position, plan.parse, {}) for plan in plans]
-        self.positions = {plan.column.key: plan.position for plan in plans}
+        self.parsers = tuple(plan.parse for plan in plans)
+        self.memos: list[dict | None] = [{"": None} for _ in plans]
+        self.positions = tuple(plan.position for plan in plans)
+        self.pick = itemgetter(*self.positions)
+        self.width = max(self.positions) + 1
         self.reference = reference
         self.first_row_of_code: dict[str, int] = {}
         self.sheet_columns = {plan.column.key: plan.sheet_column for plan in plans}
         self.unit_keys: dict[str, str] = {}
+        self.rows_seen = 0
 
     def validate(self, row_number: int, cells: list[RawCell]
                  ) -> tuple[bool, ProjectInput | None, list[CellError]]:
         """(blank?, the project or None, errors in column order) for one sheet row."""
-        width = len(cells)
-        values: dict[str, object] = {}
-        problems: list[tuple[Column, CellProblem]] = []
+        if len(cells) < self.width:
+            cells = [*cells, *[""] * (self.width - len(cells))]
+        self.rows_seen += 1
+        if self.rows_seen == 2 * _CACHE_SIZE:
+            self._stop_full_memos()
+        values: list[object] = []
+        append = values.append
+        problems: list[tuple[int, CellProblem]] = []
         blank = True
+        index = -1
         # The hot loop (36 cells × every row): kept inline on purpose.
-        for key, position, parse, memo in self.steps:
-            raw = cells[position] if position < width else ""
+        for raw, parse, memo in zip(self.pick(cells), self.parsers, self.memos):  # noqa: B905
+            index += 1
             if raw == "":
-                values[key] = None
+                append(None)
                 continue
-            kind = raw.__class__
-            if kind is str or kind is float:
+            if memo is not None and (raw.__class__ is str or raw.__class__ is float):
                 value = memo.get(raw, _MISSING)
                 if value is _MISSING:
                     value = parse(raw)
@@ -266,20 +315,72 @@ class _RowValidator:
             if value is not None:
                 blank = False
                 if value.__class__ is CellProblem:
-                    problems.append((template.BY_KEY[key], value))
-            values[key] = value
+                    problems.append((index, value))
+            append(value)
         if blank:
             return True, None, []
         self._row_rules(row_number, values, cells, problems)
         if not problems:
             return False, self._project(values), []
-        errors = [self._error(row_number, column, self._raw(cells, column.key), found)
-                  for column, found in problems]
+        errors = [self._error(row_number, COLUMNS[index], cells[self.positions[index]], found)
+                  for index, found in problems]
         errors.sort(key=lambda error: error.column_number)  # stable: keeps per-cell order
         return False, None, errors
 
+    def validate_batch(self, batch: list[tuple[int, list[RawCell]]]
+                       ) -> Iterator[tuple[int, bool, ProjectInput | None, list[CellError]]]:
+        """`validate` for a run of rows, column by column: each column's distinct values are
+        parsed once (memoised across runs up to _CACHE_SIZE) and mapped back in C, so the
+        per-cell work is a dict lookup; only rows holding a problem look at their cells one by
+        one. Yields (row number, blank?, project or None, errors), as `validate` would."""
+        width = self.width
+        rows = [cells if len(cells) >= width else [*cells, *[""] * (width - len(cells))]
+                for _, cells in batch]
+        parsed: list[list[object]] = []
+        troubled: set[int] = set()  # batch indexes of rows with a cell problem
+        for index, column_cells in enumerate(zip(*map(self.pick, rows))):  # noqa: B905
+            parse = self.parsers[index]
+            if bool in set(map(type, column_cells)):  # True == 1.0: no memo for this run
+                values = [None if raw == "" else parse(raw) for raw in column_cells]
+            else:
+                memo = self.memos[index]
+                if memo is None:
+                    memo = self.memos[index] = {"": None}
+                new = set(column_cells).difference(memo)
+                if new and len(memo) + len(new) > _CACHE_SIZE:
+                    memo = self.memos[index] = {"": None}
+                    new = set(column_cells).difference(memo)
+                for raw in new:
+                    memo[raw] = parse(raw)
+                values = list(map(memo.__getitem__, column_cells))
+            if CellProblem in set(map(type, values)):
+                troubled.update(at for at, value in enumerate(values)
+                                if value.__class__ is CellProblem)
+            parsed.append(values)
+        for at, row_values in enumerate(zip(*parsed)):  # noqa: B905
+            row_number, cells = batch[at][0], rows[at]
+            if row_values == _ALL_BLANK:
+                yield row_number, True, None, []
+                continue
+            values = list(row_values)
+            problems = ([(index, value) for index, value in enumerate(values)
+                         if value.__class__ is CellProblem] if at in troubled else [])
+            self._row_rules(row_number, values, cells, problems)
+            if not problems:
+                yield row_number, False, self._project(values), []
+                continue
+            errors = [self._error(row_number, COLUMNS[index], cells[self.positions[index]],
+                                  found) for index, found in problems]
+            errors.sort(key=lambda error: error.column_number)  # stable: keeps per-cell order
+            yield row_number, False, None, errors
+
+    def _stop_full_memos(self) -> None:
+        for index, memo in enumerate(self.memos):
+            if memo is not None and len(memo) >= _CACHE_SIZE:
+                self.memos[index] = None
+
     def _raw(self, cells: list[RawCell], key: str) -> RawCell:
-        position = self.positions[key]
+        position = self.positions[_AT[key]]
         return cells[position] if position < len(cells) else ""
 
     def _unit_key(self, unit: str) -> str:
@@ -288,60 +389,71 @@ class _RowValidator:
             found = self.unit_keys[unit] = unit_lookup_key(unit)
         return found
 
-    def _row_rules(self, row_number: int, values: dict[str, object], cells: list[RawCell],
-                   problems: list[tuple[Column, CellProblem]]) -> None:
+    def _row_rules(self, row_number: int, values: list[object], cells: list[RawCell],
+                   problems: list[tuple[int, CellProblem]]) -> None:
         """Required, required-if, cross-column and duplicate rules of SPEC §3."""
-        for column in _CONDITIONAL:
-            if values[column.key] is not None:
+        if None in _PICK_REQUIRED(values):
+            problems.extend((index, problem("required")) for index in _REQUIRED
+                            if values[index] is None)
+        for index, column, required_if, triggers in _REQUIRED_IF:
+            if values[index] is not None:
                 continue
-            if column.required:
-                problems.append((column, problem("required")))
-            elif column.required_if is RequiredIf.ALL_GIVEN:
-                if all(values[key] is not None for key in column.required_if_keys):
-                    problems.append((column, problem("required_if_given",
-                                                     triggers=_headers(column))))
-            elif column.required_if is RequiredIf.ANY_POSITIVE:
-                if any(_positive(values[key]) for key in column.required_if_keys):
-                    problems.append((column, problem("required_if_positive",
-                                                     triggers=_headers(column, "或"))))
-        product, sector = values["product"], values["sector"]
+            # Plain loops: generator expressions cost more than the one or two triggers.
+            if required_if is RequiredIf.ALL_GIVEN:
+                for at in triggers:
+                    if values[at] is None:
+                        break
+                else:
+                    problems.append((index, problem("required_if_given",
+                                                    triggers=_headers(column))))
+            elif required_if is RequiredIf.ANY_POSITIVE:
+                for at in triggers:
+                    if _positive(values[at]):
+                        problems.append((index, problem("required_if_positive",
+                                                        triggers=_headers(column, "或"))))
+                        break
+        product, sector = values[_PRODUCT], values[_SECTOR]
         if product.__class__ is Product:
             if sector.__class__ is Sector and sector.value not in self.reference.family_sectors.get(
                     product.family, ()):
                 sectors = self.reference.family_sectors.get(product.family, frozenset())
-                problems.append((template.BY_KEY["product"], problem(
+                problems.append((_PRODUCT, problem(
                     "product_sector", product=product.key, family=product.family,
                     sector=sector.value, sectors="、".join(sorted(sectors)) or "—")))
             # A unit given with a product must be its unit, even without 设计单位产品能耗.
-            unit = values["unit_energy_unit"]
+            unit = values[_UNIT]
             if (unit.__class__ is str and product.unit is not None
                     and self._unit_key(unit) != self._unit_key(product.unit)):
-                problems.append((template.BY_KEY["unit_energy_unit"], problem(
+                problems.append((_UNIT, problem(
                     "unit_mismatch", expected=product.unit, product=product.key)))
-        start, operation = values["start_date"], values["operation_date"]
+        start, operation = values[_START], values[_OPERATION]
         if (start is not None and operation is not None and start.__class__ is not CellProblem
                 and operation.__class__ is not CellProblem and operation < start):
-            problems.append((template.BY_KEY["operation_date"], problem(
+            problems.append((_OPERATION, problem(
                 "operation_before_start", start=start.isoformat())))
         # Duplicates are judged on the cleaned text, valid or not.
-        code = values["project_code"]
+        code = values[_CODE]
         if code is not None and code.__class__ is not str:
             code_raw = self._raw(cells, "project_code")
             code = fold(cell_text(code_raw, 10**9) or "") if isinstance(code_raw, str) else ""
         if code:
             first = self.first_row_of_code.setdefault(code, row_number)
             if first != row_number:
-                problems.append((template.BY_KEY["project_code"], problem(
-                    "project_code_duplicate", first_row=first)))
+                problems.append((_CODE, problem("project_code_duplicate", first_row=first)))
 
     @staticmethod
-    def _project(values: dict[str, object]) -> ProjectInput:
-        product = values["product"]
+    def _project(values: list[object]) -> ProjectInput:
+        product = values[_PRODUCT]
         if product is not None:
-            values["product"] = product.key
-        if values["livelihood"] is None:
-            values["livelihood"] = False  # blank = 否
-        return ProjectInput(**values)
+            values[_PRODUCT] = product.key
+        if values[_LIVELIHOOD] is None:
+            values[_LIVELIHOOD] = False  # blank = 否
+        # Set through the slot descriptors: the same object as ProjectInput(*values) without
+        # the frozen __init__'s per-field object.__setattr__ (the spool decoder does the same).
+        project = _new_object(ProjectInput)
+        for setter, value in zip(_INPUT_SETTERS, values):  # noqa: B905 (36 each)
+            setter(project, value)
+        return project
 
     def _error(self, row_number: int, column: Column, raw: RawCell,
                found: CellProblem) -> CellError:
@@ -404,10 +516,19 @@ def iter_workbook(path: str | Path, reference: LedgerReference, limits: Limits |
     return result, _valid_rows(reading.rows, _RowValidator(plans, reference), result)
 
 
+_BATCH_ROWS = 1024  # rows validated column by column at a time
+
+
 def _valid_rows(rows: Iterable[tuple[int, list[RawCell]]], validator: _RowValidator,
                 result: LedgerValidation) -> Iterator[tuple[int, ProjectInput]]:
-    for row_number, cells in rows:
-        blank, project, errors = validator.validate(row_number, cells)
+    rows = iter(rows)
+    while batch := list(islice(rows, _BATCH_ROWS)):
+        yield from _batch_rows(batch, validator, result)
+
+
+def _batch_rows(batch: list[tuple[int, list[RawCell]]], validator: _RowValidator,
+                result: LedgerValidation) -> Iterator[tuple[int, ProjectInput]]:
+    for row_number, blank, project, errors in validator.validate_batch(batch):
         if blank:
             continue
         result.data_rows += 1
