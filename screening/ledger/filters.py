@@ -18,18 +18,25 @@ def _choices(enum_cls):
 class StableOrderingFilter(django_filters.OrderingFilter):
     """The chosen sort, then the project code (unique): projects with equal names, energy
     or verdicts keep one order, so paging through a sorted list never shows a project twice
-    or leaves one out."""
+    or leaves one out. `tiebreak` names the unique field(s) of other lists (cases: the
+    project code, then the id)."""
+
+    def __init__(self, *args, tiebreak: tuple[str, ...] = ("project_code",), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.tiebreak = tiebreak
 
     def filter(self, qs, value):
         qs = super().filter(qs, value)
         chosen = [str(term) for term in qs.query.order_by]
-        if value and not any(term.lstrip("-") == "project_code" for term in chosen):
-            qs = qs.order_by(*chosen, "project_code")
+        if value:
+            named = {term.lstrip("-") for term in chosen}
+            qs = qs.order_by(*chosen, *(f for f in self.tiebreak if f not in named))
         return qs
 
 
 class ProjectFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(label=_("Search code, name or enterprise"), method="search")
+    q = django_filters.CharFilter(label=_("Search code, name, enterprise or credit code"),
+                                  method="search")
     region = django_filters.ModelChoiceFilter(label=_("Region"), queryset=Region.objects.none(),
                                               to_field_name="code")
     sector = django_filters.ChoiceFilter(label=_("Sector"), choices=_choices(Sector))
@@ -44,7 +51,8 @@ class ProjectFilter(django_filters.FilterSet):
     ordering = StableOrderingFilter(
         label=_("Sort by"),
         fields=(("project_code", "code"), ("name", "name"), ("annual_energy_tce", "energy"),
-                ("region__code", "region"), ("verdict", "verdict"), ("updated_at", "updated")),
+                ("region__code", "region"), ("verdict", "verdict"), ("updated_at", "updated"),
+                ("sector", "sector"), ("stage", "stage"), ("disposition", "disposition")),
     )
 
     class Meta:
@@ -64,5 +72,7 @@ class ProjectFilter(django_filters.FilterSet):
         value = value.strip()
         if not value:
             return queryset
+        # icontains is UPPER(col) LIKE UPPER('%…%'): the trigram indexes of migrations 0003
+        # (code, name, enterprise) and 0012_lists (credit code) serve it on PostgreSQL.
         return queryset.filter(Q(project_code__icontains=value) | Q(name__icontains=value)
-                               | Q(enterprise__icontains=value))
+                               | Q(enterprise__icontains=value) | Q(uscc__icontains=value))

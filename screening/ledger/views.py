@@ -9,7 +9,6 @@ from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
@@ -19,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
-from screening import permissions
+from screening import listing, permissions
 from screening.cases import services as workflow
 from screening.ledger.filters import ProjectFilter
 from screening.ledger.services import (
@@ -231,10 +230,10 @@ def upload_file(request: HttpRequest, upload_id: int, which: str) -> FileRespons
 def project_list(request: HttpRequest) -> HttpResponse:
     queryset = permissions.scoped(Project.objects, request.user).select_related("region")
     project_filter = ProjectFilter(request.GET, queryset=queryset, user=request.user)
-    paginator = Paginator(project_filter.qs, 50)
-    page = paginator.get_page(request.GET.get("page"))
+    page = listing.page_of(request.GET, project_filter.qs, default_size=50)
     query = request.GET.copy()
-    query.pop("page", None)
+    for name in (listing.PAGE_PARAM, listing.SIZE_PARAM):
+        query.pop(name, None)
     return render(request, "screening/ledger/projects.html", {
         "filter": project_filter, "page": page, "query": query.urlencode(),
     })
