@@ -4,6 +4,7 @@ search, the filters and the sort of the query string (issue 15)."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from urllib.parse import urlencode
 
@@ -82,3 +83,18 @@ def sort_key_choice(value: str | None, allowed: Sequence[str], default: str) -> 
     if value and value.lstrip("-") in allowed:
         return value
     return default
+
+
+_UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f\x7f]+|\s+')
+
+
+def safe_filename(parts: Sequence[object], extension: str, max_part: int = 40) -> str:
+    """`台账_郑州市_不合规_2026-12-04.xlsx`: the parts joined by `_`, each without the
+    characters Windows, macOS or a browser refuse in a name (nor white space), cut to
+    `max_part` characters; empty parts left out."""
+    cleaned = []
+    for part in parts:
+        text = _UNSAFE.sub("-", str(part)).strip("-. ")[:max_part]
+        if text:
+            cleaned.append(text)
+    return "_".join(cleaned) + extension

@@ -7,6 +7,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from screening import permissions
+from screening.labels import disposition_label, verdict_label
 from screening.models import Project, ProjectStatus, Region
 from screening.rules.types import Disposition, Sector, Stage, Verdict
 
@@ -76,3 +77,26 @@ class ProjectFilter(django_filters.FilterSet):
         # (code, name, enterprise) and 0012_lists (credit code) serve it on PostgreSQL.
         return queryset.filter(Q(project_code__icontains=value) | Q(name__icontains=value)
                                | Q(enterprise__icontains=value) | Q(uscc__icontains=value))
+
+
+def filter_words(project_filter: ProjectFilter) -> list[str]:
+    """The filters in force, in words, for the name of a filtered export: region, verdict,
+    disposition, sector, stage, two-high, a removed status, the search."""
+    if not project_filter.is_bound or not project_filter.form.is_valid():
+        return []
+    data = project_filter.form.cleaned_data
+    words: list[str] = []
+    if data.get("region"):
+        words.append(data["region"].name)
+    if data.get("verdict"):
+        words.append(verdict_label(data["verdict"]))
+    if data.get("disposition"):
+        words.append(disposition_label(data["disposition"]))
+    words += [data[name] for name in ("sector", "stage") if data.get(name)]
+    if data.get("in_scope") is not None:
+        words.append(str(_("Two-high") if data["in_scope"] else _("Not two-high")))
+    if data.get("status") == ProjectStatus.REMOVED:
+        words.append(str(ProjectStatus.REMOVED.label))
+    if (data.get("q") or "").strip():
+        words.append(data["q"].strip())
+    return words

@@ -20,7 +20,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from screening import listing, permissions
 from screening.cases import services as workflow
-from screening.ledger.filters import ProjectFilter
+from screening.ledger.filters import ProjectFilter, filter_words
 from screening.ledger.services import (
     ROLLBACK_REASON_MAX,
     UploadRefused,
@@ -286,7 +286,8 @@ def template_download(request: HttpRequest) -> FileResponse:
 
 @login_required
 def ledger_export(request: HttpRequest) -> FileResponse:
-    """The projects the user may see (and the list's filters), in the template's order."""
+    """The projects the user may see (and the list's filters), in the template's order; the
+    file is named after the filters (台账_郑州市_不合规_2026-12-04.xlsx)."""
     import tempfile
 
     from screening.ledger.export import export_ledger
@@ -298,6 +299,6 @@ def ledger_export(request: HttpRequest) -> FileResponse:
         export_ledger(None, Path(out.name), queryset=project_filter.qs)
         handle.write(Path(out.name).read_bytes())
     handle.seek(0)
-    stamp = timezone.localdate().strftime("%Y%m%d")
-    return FileResponse(handle, as_attachment=True, filename=f"两高项目台账-{stamp}.xlsx",
-                        content_type=XLSX_TYPE)
+    filename = listing.safe_filename(
+        [_("Ledger"), *filter_words(project_filter), timezone.localdate().isoformat()], ".xlsx")
+    return FileResponse(handle, as_attachment=True, filename=filename, content_type=XLSX_TYPE)
