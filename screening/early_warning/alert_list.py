@@ -34,7 +34,7 @@ class AlertRow:
 class AlertFilterForm(forms.Form):
     """Every field optional; a bad value is not applied."""
 
-    kind = forms.ChoiceField(label=_("Kind"), required=False)
+    kind = forms.ChoiceField(label=_("Alert kind"), required=False)
     region = forms.ChoiceField(label=_("Region"), required=False)
     q = forms.CharField(label=_("Search code or name"), required=False, max_length=100)
 
