@@ -13,7 +13,6 @@ from functools import cache
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.db.models import Prefetch, QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -47,7 +46,6 @@ from screening.models import (
     ReviewCase,
 )
 
-PAGE_SIZE = 25
 LIST_PAGE_SIZE = 20  # the case list's default; 50 and 100 by choice (screening/listing.py)
 
 
@@ -102,11 +100,6 @@ def _rows(cases) -> list[dict]:
     return [{"case": c, "clock": clock_of(c, today),
              "verdict_label": VERDICT_LABELS.get(c.verdict, ""),
              "disposition_label": DISPOSITION_LABELS.get(c.disposition, "")} for c in cases]
-
-
-def _page(request: HttpRequest, queryset: QuerySet):
-    paginator = Paginator(queryset, PAGE_SIZE)
-    return paginator.get_page(request.GET.get("page"))
 
 
 def _list_queryset(queryset: QuerySet) -> QuerySet:

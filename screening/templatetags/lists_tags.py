@@ -18,11 +18,16 @@ def _query(context) -> QueryDict:
 
 
 @register.simple_tag(takes_context=True)
-def sort_header(context, key: str, label: str):
+def sort_header(context, key: str, label: str, default: bool = False):
     """A column header that sorts the list by `key`: a click sorts ascending, the next one
-    descending; an arrow shows the direction of the current sort. The page goes back to 1."""
+    descending; an arrow shows the direction of the current sort (`default`: the list is
+    sorted ascending by this column when no sort is asked for). The page goes back to 1."""
     query = _query(context)
     sort = listing.current_sort(query)
+    if sort is None and default:
+        query = query.copy()
+        query[listing.SORT_PARAM] = key
+        sort = (key, False)
     href = listing.link(query, **{listing.SORT_PARAM: listing.next_sort(query, key),
                                   listing.PAGE_PARAM: None})
     if sort is not None and sort[0] == key:
