@@ -30,7 +30,6 @@ HEADER_ALIGNMENT = Alignment(wrap_text=True, vertical="center", horizontal="cent
 TEXT_FORMAT = "@"
 DATE_FORMAT = "yyyy-mm-dd"
 DATETIME_FORMAT = "yyyy-mm-dd hh:mm"
-NUMBER_FORMAT = "#,##0.####"
 MAX_WIDTH = 60
 
 
@@ -47,8 +46,9 @@ class Shape(StrEnum):
 
 _MIN_WIDTH = {Shape.TEXT: 10, Shape.LONG_TEXT: 30, Shape.CODE: 22, Shape.DATE: 12,
               Shape.DATETIME: 17, Shape.NUMBER: 12}
-_FORMAT = {Shape.CODE: TEXT_FORMAT, Shape.DATE: DATE_FORMAT, Shape.DATETIME: DATETIME_FORMAT,
-           Shape.NUMBER: NUMBER_FORMAT}
+# Numbers keep Excel's General format: a pattern such as #,##0.#### shows 12000 as "12,000."
+# in Excel, and one pattern per value would cost a style lookup per cell.
+_FORMAT = {Shape.CODE: TEXT_FORMAT, Shape.DATE: DATE_FORMAT, Shape.DATETIME: DATETIME_FORMAT}
 
 
 @dataclass(frozen=True)
@@ -91,7 +91,7 @@ class ExportSheet:
         return cell
 
     def cells(self, values: Iterable[object]) -> list:
-        """The row's values, those of date, number and code columns as formatted cells."""
+        """The row's values, those of date and code columns as formatted cells."""
         row = list(values)
         for index, style in self._styles.items():
             if index >= len(row):
