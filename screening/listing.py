@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from urllib.parse import urlencode
 
 from django.core.paginator import Page, Paginator
 from django.http import QueryDict
@@ -71,18 +70,6 @@ def next_sort(query: Mapping, key: str) -> str:
     if sort is not None and sort[0] == key and not sort[1]:
         return f"-{key}"
     return key
-
-
-def encode(params: Mapping[str, str | None]) -> str:
-    """A query string of the non-empty values (for links built in views)."""
-    return urlencode({k: v for k, v in params.items() if v not in (None, "")})
-
-
-def sort_key_choice(value: str | None, allowed: Sequence[str], default: str) -> str:
-    """A sort given as `key` or `-key` when its key is allowed, else the default."""
-    if value and value.lstrip("-") in allowed:
-        return value
-    return default
 
 
 _UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f\x7f]+|\s+')
