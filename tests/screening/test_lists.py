@@ -221,3 +221,14 @@ def test_the_alerts_page_pages_and_filters_by_kind_region_and_search(
     assert [row.project.pk for row in page] == [first.pk]
     assert client.get(url, {"kind": "review"}).context["page"].paginator.count == 0
     assert client.get(url, {"kind": "nonsense", "page": "x"}).status_code == 200
+
+
+def test_the_pager_and_headers_speak_english_when_chosen(client, agency_a):
+    for _ in range(21):
+        make_project(CITY_A)
+    client.force_login(agency_a)
+    client.cookies["django_language"] = "en"
+    body = client.get(reverse("screening:projects") + "?size=20&page=2&ordering=-name"
+                      ).content.decode()
+    assert "21 items, page 2 of 2" in body and "Per page" in body
+    assert "Sorted descending; click to sort ascending" in body
