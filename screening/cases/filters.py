@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy
 from screening import permissions
 from screening.ids import IdFilter
 from screening.labels import DISPOSITION_CHOICES, VERDICT_CHOICES
-from screening.ledger.filters import StableOrderingFilter
+from screening.ledger.filters import StableOrderingFilter, sort_labels
 from screening.models import FINAL_STATES, CaseState, Region, ReviewCase
 from screening.rules.types import Sector
 
@@ -59,6 +59,14 @@ class CaseFilter(UserRegionFilterSet):
                 ("project__sector", "sector"), ("cycle", "cycle"), ("state", "state"),
                 ("verdict", "verdict"), ("disposition", "disposition"), ("due_date", "due"),
                 ("updated_at", "updated")),
+        empty_label=gettext_lazy("Default order"),
+        field_labels=sort_labels({
+            "project__project_code": gettext_lazy("Project code"),
+            "region__code": gettext_lazy("Region"), "project__sector": gettext_lazy("Sector"),
+            "cycle": gettext_lazy("Cycle"), "state": gettext_lazy("State"),
+            "verdict": gettext_lazy("Verdict"),
+            "disposition": gettext_lazy("Recommended disposition"),
+            "due_date": gettext_lazy("Due"), "updated_at": gettext_lazy("Last change")}),
     )
 
     class Meta:

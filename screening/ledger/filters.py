@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import django_filters
 from django.db.models import Q
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from screening import permissions
@@ -35,6 +36,15 @@ class StableOrderingFilter(django_filters.OrderingFilter):
         return qs
 
 
+def sort_labels(labels: dict[str, str]) -> dict[str, str]:
+    """The sort choices in words (a sort parameter → its column's label), both ways: the
+    filter's own labels would be the parameter names, in English."""
+    both = dict(labels)
+    for param, label in labels.items():
+        both[f"-{param}"] = format_lazy(_("{label} (descending)"), label=label)
+    return both
+
+
 class ProjectFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Search code, name, enterprise or credit code"),
                                   method="search")
@@ -54,6 +64,12 @@ class ProjectFilter(django_filters.FilterSet):
         fields=(("project_code", "code"), ("name", "name"), ("annual_energy_tce", "energy"),
                 ("region__code", "region"), ("verdict", "verdict"), ("updated_at", "updated"),
                 ("sector", "sector"), ("stage", "stage"), ("disposition", "disposition")),
+        empty_label=_("Default order"),
+        field_labels=sort_labels({
+            "project_code": _("Project code"), "name": _("Name"),
+            "annual_energy_tce": _("Energy (tce/yr)"), "region__code": _("Region"),
+            "verdict": _("Verdict"), "updated_at": _("Last change"), "sector": _("Sector"),
+            "stage": _("Stage"), "disposition": _("Disposition")}),
     )
 
     class Meta:

@@ -7,7 +7,9 @@ T = {
     "Search code or name": "搜索项目代码或名称",
     "Two-high": "两高",
     "Not two-high": "非两高",
-    # Sortable headers
+    # Sortable headers and the sort choice
+    "{label} (descending)": "{label}（降序）",
+    "Default order": "默认顺序",
     "Click to sort by this column": "点击按此列排序",
     "Sorted ascending; click to sort descending": "已升序排列，点击改为降序",
     "Sorted descending; click to sort ascending": "已降序排列，点击改为升序",
