@@ -1,33 +1,22 @@
-"""Query filters of the API lists. Projects reuse the web page's ProjectFilter."""
+"""Query filters of the API lists. Projects and cases reuse the web pages' filter sets
+(screening/ledger/filters.py, screening/cases/filters.py)."""
 
 from __future__ import annotations
 
 import django_filters
 from django.db.models import QuerySet
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django_filters.rest_framework import DjangoFilterBackend
 
-from screening import permissions
-from screening import permissions as permissions_cases
-from screening.ids import IdFilter
+from screening.cases.filters import CaseFilter, UserRegionFilterSet  # noqa: F401 - API uses both
 from screening.ledger.xlsx.cleaning import CellProblem, parse_year_month
 from screening.models import (
-    FINAL_STATES,
-    CaseState,
     IndicatorMonth,
     LedgerUpload,
-    Region,
-    ReviewCase,
     TierChoice,
     UploadStatus,
 )
-from screening.rules.types import Disposition, Sector, Verdict
-
-
-def _choices(enum_cls) -> list[tuple[str, str]]:
-    return [(member.value, member.value) for member in enum_cls]
 
 
 class ScopedFilterBackend(DjangoFilterBackend):
@@ -40,19 +29,6 @@ class ScopedFilterBackend(DjangoFilterBackend):
         return kwargs
 
 
-class UserRegionFilterSet(django_filters.FilterSet):
-    """A filter set whose `region` (by code) offers only the regions the user may see."""
-
-    region = django_filters.ModelChoiceFilter(label=gettext_lazy("Region"),
-                                              queryset=Region.objects.none(),
-                                              to_field_name="code")
-
-    def __init__(self, data=None, *args, user=None, **kwargs):
-        super().__init__(data, *args, **kwargs)
-        if user is not None:
-            self.filters["region"].queryset = permissions.regions_visible_to(user)
-
-
 class UploadFilter(UserRegionFilterSet):
     status = django_filters.ChoiceFilter(label=gettext_lazy("Status"),
                                          choices=UploadStatus.choices)
@@ -60,44 +36,6 @@ class UploadFilter(UserRegionFilterSet):
     class Meta:
         model = LedgerUpload
         fields = ["region", "status"]
-
-
-class CaseFilter(UserRegionFilterSet):
-    """The case list's filters (as on the web page), plus `waiting` for my queue."""
-
-    state = django_filters.ChoiceFilter(label=gettext_lazy("State"), choices=CaseState.choices)
-    sector = django_filters.ChoiceFilter(label=gettext_lazy("Sector"),
-                                         field_name="project__sector", choices=_choices(Sector))
-    verdict = django_filters.ChoiceFilter(label=gettext_lazy("Verdict"),
-                                          choices=_choices(Verdict))
-    disposition = django_filters.ChoiceFilter(label=gettext_lazy("Disposition"),
-                                              choices=_choices(Disposition))
-    overdue = django_filters.BooleanFilter(label=gettext_lazy("Overdue only"),
-                                           method="filter_overdue")
-    waiting = django_filters.BooleanFilter(label=gettext_lazy("Waiting for me"),
-                                           method="filter_waiting")
-    project = IdFilter(label=gettext_lazy("Project id"), field_name="project_id")
-
-    class Meta:
-        model = ReviewCase
-        fields = ["region", "state", "sector", "verdict", "disposition", "overdue", "waiting",
-                  "project"]
-
-    def __init__(self, data=None, *args, user=None, **kwargs):
-        super().__init__(data, *args, user=user, **kwargs)
-        self.user = user
-
-    def filter_overdue(self, queryset: QuerySet, name: str, value: bool) -> QuerySet:
-        if not value:
-            return queryset
-        return queryset.filter(due_date__lt=timezone.localdate()).exclude(
-            state__in=FINAL_STATES)
-
-    def filter_waiting(self, queryset: QuerySet, name: str, value: bool) -> QuerySet:
-        if not value or self.user is None:
-            return queryset
-        return queryset.filter(pk__in=permissions_cases.cases_waiting_for(self.user)
-                               .values("pk"))
 
 
 class MonthFilter(django_filters.CharFilter):

@@ -6,6 +6,7 @@ from screening.cases import views as views_cases
 
 urlpatterns: list = [
     path("cases/", views_cases.case_list, name="cases"),
+    path("cases/export/", views_cases.case_export, name="case_export"),
     path("cases/queue/", views_cases.my_queue, name="my_queue"),
     path("cases/new/", views_cases.case_new, name="case_new"),
     path("cases/workflow/", views_cases.workflow_diagram, name="workflow_diagram"),

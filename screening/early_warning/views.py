@@ -347,13 +347,34 @@ def project_energy_detail(request: HttpRequest, project_id: int) -> HttpResponse
 
 @login_required
 def alerts(request: HttpRequest) -> HttpResponse:
-    """Every alert for the user's regions in one place."""
+    """Every alert for the user's regions as one list: filtered by kind, region and a search
+    on the project, with the count of each kind, paged (alert_list.py)."""
+    from screening import listing, permissions
+    from screening.early_warning import alert_list
+
     found = services.alerts_for(request.user, timezone.localdate())
-    for project in found.diagnoses_due:
-        project.link = url_or_none("screening:project", project.pk)
-    for case in [*found.rectification_overdue, *found.review_overdue]:
-        case.link = url_or_none("screening:case", case.pk)
-    return render(request, "screening/early_warning/alerts.html", {"alerts": found})
+    regions = list(permissions.regions_visible_to(request.user).order_by("code"))
+    form = alert_list.AlertFilterForm(request.GET or None, regions=regions)
+    data = form.cleaned_data if form.is_valid() else {}
+    region_ids = {r.code: r.pk for r in regions}
+    rows = alert_list.filtered(alert_list.alert_rows(found),
+                               region_id=region_ids.get(data.get("region") or ""),
+                               text=data.get("q") or "")
+    counts = alert_list.counts_by_kind(rows)
+    if data.get("kind"):
+        rows = [row for row in rows if row.kind == data["kind"]]
+    page = listing.page_of(request.GET, rows, default_size=50)
+    for row in page.object_list:
+        if row.kind == "diagnosis":
+            row.link = url_or_none("screening:project", row.item.pk)
+        elif row.kind in ("rectification", "review"):
+            row.link = url_or_none("screening:case", row.item.pk)
+    return render(request, "screening/early_warning/alerts.html", {
+        "alerts": found, "form": form, "page": page, "counts": counts,
+        "kind": data.get("kind") or "",
+        "kind_links": [(kind, label, n, listing.link(request.GET, kind=kind, page=None))
+                       for kind, label, n in counts],
+    })
 
 
 # --- Dashboard -------------------------------------------------------------------------------

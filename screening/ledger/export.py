@@ -7,16 +7,20 @@ from collections.abc import Iterable
 from decimal import Decimal
 from pathlib import Path
 
+from django.utils.translation import get_language
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from screening.labels import disposition_label, verdict_label
 from screening.ledger.xlsx.layout import fit_rows, row_height, wrap_cells
+from screening.ledger.xlsx.styles import ExportColumn, ExportSheet, Shape
 from screening.ledger.xlsx.template import (
     COLUMNS,
     DATE_FORMATS_HELP,
     NO,
+    SCREENING_HEADERS,
     TEXT_FORMAT,
     YES,
     Kind,
@@ -150,29 +154,71 @@ def _yes_no_cell(value: bool | None):
 
 
 EXPORT_FIELDS = ["region_id", *(c.key for c in COLUMNS if c.key != "region")]
+SCREENING_FIELDS = ["verdict", "disposition", "findings"]
 _NUMBER_KINDS = (Kind.NUMBER, Kind.SIGNED_NUMBER)
+_LONG_TEXT_KEYS = {"name", "enterprise", "remarks", "product"}
+
+
+def _shape(column) -> Shape:
+    """How the export lays out a template column (styles.py)."""
+    if column.kind in (Kind.PROJECT_CODE, Kind.USCC) or column.key.endswith("_ref"):
+        return Shape.CODE
+    if column.kind == Kind.DATE:
+        return Shape.DATE
+    if column.kind in _NUMBER_KINDS:
+        return Shape.NUMBER
+    return Shape.LONG_TEXT if column.key in _LONG_TEXT_KEYS else Shape.TEXT
+
+
+EXPORT_COLUMNS = [
+    *(ExportColumn(c.header, _shape(c)) for c in COLUMNS),
+    ExportColumn(SCREENING_HEADERS[0], width=12), ExportColumn(SCREENING_HEADERS[1], width=18),
+    ExportColumn(SCREENING_HEADERS[2], Shape.LONG_TEXT, width=40),
+]
+
+
+def rule_short_title(rule_id: str) -> str:
+    """`R03 产能置换`: the rule and the first words of its title, in the page's language."""
+    titles = RULE_TITLES.get(rule_id)
+    if titles is None:
+        return rule_id
+    title = titles[1] if (get_language() or "").startswith("en") else titles[0]
+    for stop in ("（", "(", "；", ";", "，", ","):
+        title = title.split(stop)[0]
+    return f"{rule_id} {title.strip()}"
+
+
+def failed_rules(findings) -> str:
+    """The rules a screening failed, in words, one per line."""
+    return "\n".join(rule_short_title(f.get("rule", "")) for f in findings or ()
+                     if isinstance(f, dict) and f.get("outcome") == "FAIL")
 
 
 def export_ledger(projects: Iterable[Project] | None, out_path: Path, *, queryset=None) -> int:
     """Write projects to a ledger workbook (template column order), streaming with openpyxl
-    write-only. Formula-looking text is written as text. Returns the number of rows."""
+    write-only, laid out for reading (styles.py), with the screening columns 筛查结论, 处置建议
+    and 未通过的规则 appended (in words; the reader ignores them when the file comes back).
+    Formula-looking text is written as text. Returns the number of rows."""
     workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(LEDGER_SHEET)
-    sheet.append([column.header for column in COLUMNS])
+    sheet = ExportSheet(workbook.create_sheet(LEDGER_SHEET), EXPORT_COLUMNS)
     region_names = dict(Region.objects.values_list("id", "name"))
+    fields = [*EXPORT_FIELDS, *SCREENING_FIELDS]
     if queryset is not None:
         rows = queryset.order_by("region__code", "project_code").values_list(
-            *EXPORT_FIELDS).iterator(chunk_size=2000)
+            *fields).iterator(chunk_size=2000)
     else:
-        rows = ([getattr(p, name) for name in EXPORT_FIELDS] for p in projects)
+        rows = ([getattr(p, name) for name in fields] for p in projects)
     # Per column, what a stored value needs (most need nothing): the row loop stays short.
     columns = [c for c in COLUMNS if c.key != "region"]
     numbers = [i for i, c in enumerate(columns, start=1) if c.kind in _NUMBER_KINDS]
     yes_no = [i for i, c in enumerate(columns, start=1) if c.kind == Kind.YESNO]
     region_index = next(i for i, c in enumerate(COLUMNS) if c.key == "region")
+    first_screening = len(EXPORT_FIELDS)
     count = 0
     for row in rows:
         values = list(row)
+        verdict, disposition, findings = values[first_screening:]
+        del values[first_screening:]
         for i in numbers:
             values[i] = _number_cell(values[i])
         for i in yes_no:
@@ -180,12 +226,18 @@ def export_ledger(projects: Iterable[Project] | None, out_path: Path, *, queryse
         values[0] = region_names.get(values[0], "")
         if region_index:
             values.insert(region_index, values.pop(0))
-        cells = [text_safe_cell(sheet, v) if looks_like_formula(v) else v for v in values]
+        values += [verdict_label(verdict) if verdict else "",
+                   disposition_label(disposition) if disposition else "",
+                   failed_rules(findings)]
+        cells = [text_safe_cell(sheet.sheet, v) if looks_like_formula(v) else v
+                 for v in values]
+        height = None
         if any(isinstance(v, str) and "\n" in v for v in values):
             # A multi-line text (备注, say) wraps, in a row tall enough to show it.
-            cells = wrap_cells(sheet, cells)
-            sheet.row_dimensions[count + 2].height = row_height(cells)
-        sheet.append(cells)
+            cells = wrap_cells(sheet.sheet, cells)
+            height = row_height(cells)
+        sheet.append(cells, height=height)
         count += 1
+    sheet.close()
     workbook.save(out_path)
     return count

@@ -9,7 +9,6 @@ from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
@@ -19,9 +18,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
-from screening import permissions
+from screening import listing, permissions
 from screening.cases import services as workflow
-from screening.ledger.filters import ProjectFilter
+from screening.ledger.filters import ProjectFilter, filter_words
 from screening.ledger.services import (
     ROLLBACK_REASON_MAX,
     UploadRefused,
@@ -231,10 +230,10 @@ def upload_file(request: HttpRequest, upload_id: int, which: str) -> FileRespons
 def project_list(request: HttpRequest) -> HttpResponse:
     queryset = permissions.scoped(Project.objects, request.user).select_related("region")
     project_filter = ProjectFilter(request.GET, queryset=queryset, user=request.user)
-    paginator = Paginator(project_filter.qs, 50)
-    page = paginator.get_page(request.GET.get("page"))
+    page = listing.page_of(request.GET, project_filter.qs, default_size=50)
     query = request.GET.copy()
-    query.pop("page", None)
+    for name in (listing.PAGE_PARAM, listing.SIZE_PARAM):
+        query.pop(name, None)
     return render(request, "screening/ledger/projects.html", {
         "filter": project_filter, "page": page, "query": query.urlencode(),
     })
@@ -287,7 +286,8 @@ def template_download(request: HttpRequest) -> FileResponse:
 
 @login_required
 def ledger_export(request: HttpRequest) -> FileResponse:
-    """The projects the user may see (and the list's filters), in the template's order."""
+    """The projects the user may see (and the list's filters), in the template's order; the
+    file is named after the filters (台账_郑州市_不合规_2026-12-04.xlsx)."""
     import tempfile
 
     from screening.ledger.export import export_ledger
@@ -299,6 +299,6 @@ def ledger_export(request: HttpRequest) -> FileResponse:
         export_ledger(None, Path(out.name), queryset=project_filter.qs)
         handle.write(Path(out.name).read_bytes())
     handle.seek(0)
-    stamp = timezone.localdate().strftime("%Y%m%d")
-    return FileResponse(handle, as_attachment=True, filename=f"两高项目台账-{stamp}.xlsx",
-                        content_type=XLSX_TYPE)
+    filename = listing.safe_filename(
+        [_("Ledger"), *filter_words(project_filter), timezone.localdate().isoformat()], ".xlsx")
+    return FileResponse(handle, as_attachment=True, filename=filename, content_type=XLSX_TYPE)

@@ -32,7 +32,7 @@ from pathlib import Path
 
 import python_calamine
 
-from screening.ledger.xlsx.cleaning import RawCell, column_letter
+from screening.ledger.xlsx.cleaning import RawCell, column_letter, normalise_header
 from screening.ledger.xlsx.safety import (
     CHUNK,
     Limits,
@@ -40,6 +40,7 @@ from screening.ledger.xlsx.safety import (
     inspect_workbook,
     refuse,
 )
+from screening.ledger.xlsx.template import SCREENING_HEADERS
 
 
 @dataclass
@@ -74,7 +75,7 @@ def read_sheet(path: str | Path, limits: Limits | None = None,
     rows = _with_markers(rows, _by_row(inspection.markers, first_column))
     first = next(rows, None)
     if first is not None and first[0] == 0:
-        header = first[1]
+        header = _without_screening_columns(first[1])
     else:
         header = []
         if first is not None:
@@ -236,6 +237,14 @@ def _overlay(cells: list[RawCell], markers: dict[int, RawCell]) -> list[RawCell]
             cells = cells + [""] * (index + 1 - len(cells))
         cells[index] = marker
     return cells
+
+
+def _without_screening_columns(header: list[RawCell]) -> list[RawCell]:
+    """The header with the export's screening columns (筛查结论 …) blanked: not ledger data,
+    so neither read nor listed as ignored when an exported file is uploaded again."""
+    screening = {normalise_header(text) for text in SCREENING_HEADERS}
+    return ["" if isinstance(cell, str) and normalise_header(cell) in screening else cell
+            for cell in header]
 
 
 def _check_header_width(header: list[RawCell], first_column: int, limits: Limits) -> None:

@@ -67,6 +67,9 @@ YES, NO = "是", "否"
 CODE_TEXT_KEYS = frozenset({"replacement_plan_ref", "energy_review_ref", "eia_ref",
                             "approval_ref"})
 TEXT_FORMAT = "@"
+# The screening outcome the ledger export appends after the template's columns (issue 15);
+# the reader drops these headers, so an exported file uploads again unchanged.
+SCREENING_HEADERS = ("筛查结论", "处置建议", "未通过的规则")
 
 
 def _values(enum_type: type[enum.StrEnum]) -> tuple[str, ...]:

@@ -9,7 +9,7 @@ import pytest
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from screening.ledger.xlsx.template import COLUMNS
+from screening.ledger.xlsx.template import COLUMNS, SCREENING_HEADERS
 from screening.models import Region, Report, ReportKind, ReportStatus
 from screening.reports import monthly as reports
 from screening.reports.tasks import monthly_ledger_exports, monthly_reports
@@ -90,7 +90,9 @@ def test_the_monthly_ledger_export_keeps_the_template_order_and_text_safety(mont
     wb = load_workbook(export.file.path)
     ws = wb.worksheets[0]
     rows = list(ws.iter_rows())
-    assert [c.value for c in rows[0]] == [column.header for column in COLUMNS]
+    # The template's columns, then the screening columns the export appends (issue 15).
+    assert [c.value for c in rows[0]] == [*(column.header for column in COLUMNS),
+                                          *SCREENING_HEADERS]
     names = {row[1].value: row[1] for row in rows[1:]}
     assert len(names) == 5  # four of the month data and the formula-looking one
     assert names["=1+2"].data_type == "s"
