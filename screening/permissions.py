@@ -226,6 +226,21 @@ def decides_as_province(case: ReviewCase, user: User) -> bool:
             and not is_submitter(case, user))
 
 
+# The agency's transitions; the others are the city reviewer's while the case waits for city
+# review (CITY_STATES) and the provincial reviewer's otherwise.
+AGENCY_TRANSITIONS = frozenset({"submit", "withdraw", "submit_rectification"})
+
+
+def may_take_transition(case: ReviewCase, user: User, name: str) -> bool:
+    """Whether the user may take the named transition on the case in its current state (the
+    workflow's own rules of state and guards are the service's: screening/cases/services.py)."""
+    if name in AGENCY_TRANSITIONS:
+        return acts_as_agency(case, user)
+    if case.state in CITY_STATES:
+        return reviews_as_city(case, user)
+    return decides_as_province(case, user)
+
+
 def can_open_case(user: User, project) -> bool:
     """Agencies open review cases for projects of their own ledger."""
     return (_active(user) and user.role == Role.AGENCY
