@@ -10,7 +10,6 @@ from django.utils.translation import gettext_lazy
 from django_filters.rest_framework import DjangoFilterBackend
 
 from screening import permissions
-from screening import permissions as permissions_cases
 from screening.ids import IdFilter
 from screening.ledger.xlsx.cleaning import CellProblem, parse_year_month
 from screening.models import (
@@ -96,7 +95,7 @@ class CaseFilter(UserRegionFilterSet):
     def filter_waiting(self, queryset: QuerySet, name: str, value: bool) -> QuerySet:
         if not value or self.user is None:
             return queryset
-        return queryset.filter(pk__in=permissions_cases.cases_waiting_for(self.user)
+        return queryset.filter(pk__in=permissions.cases_waiting_for(self.user)
                                .values("pk"))
 
 
