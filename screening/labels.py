@@ -3,6 +3,7 @@ of SPEC §4 come from the catalogue). Models, forms, pages, reports and e-mails 
 
 from __future__ import annotations
 
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 VERDICT_LABELS = {
@@ -53,3 +54,8 @@ def disposition_label(code: str | None) -> str:
 
 def outcome_label(code: str | None) -> str:
     return str(OUTCOME_LABELS.get(code or "", code or ""))
+
+
+def request_language() -> str:
+    """"en" when the active language is English, else "zh" (the two languages of the pages)."""
+    return "en" if (get_language() or "").startswith("en") else "zh"

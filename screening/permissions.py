@@ -15,7 +15,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from accounts.models import Role
-from screening.models import CaseEvent, CaseState, Region, ReviewCase
+from screening.models import CaseEvent, CaseState, LedgerUpload, Region, ReviewCase
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -107,6 +107,48 @@ def can_upload_ledger(user: User, region: Region) -> bool:
     return (user.role == Role.AGENCY or user.is_administrator) and may_see_region(user, region)
 
 
+def uploadable_regions(user: User) -> list[Region]:
+    """The project regions whose ledger the user keeps (the upload form's and API's choice)."""
+    return [region for region in regions_visible_to(user).filter(is_project_region=True)
+            if can_upload_ledger(user, region)]
+
+
+def keeps_ledgers(user: User) -> bool:
+    """Agencies keep ledgers (administrators may too): the only roles that upload one."""
+    return user.role == Role.AGENCY or user.is_administrator
+
+
+def get_upload_for_user(user: User, pk: int) -> LedgerUpload:
+    """A ledger upload of a region the user sees, or 404."""
+    upload = (LedgerUpload.objects.select_related("region", "uploaded_by")
+              .filter(pk=pk).first())
+    if upload is None or not may_see_region(user, upload.region_id):
+        raise Http404
+    return upload
+
+
+def may_confirm_upload(upload: LedgerUpload, user: User) -> bool:
+    """Whoever uploaded the file confirms it, while they still keep the region's ledger."""
+    return user.pk == upload.uploaded_by_id and can_upload_ledger(user, upload.region)
+
+
+def may_roll_back(user: User) -> bool:
+    """Rolling back an applied upload is for administrators and provincial reviewers."""
+    return user.is_administrator or (user.role == Role.PROVINCIAL_REVIEWER
+                                     and is_province_user(user))
+
+
+def can_upload_project_energy(user: User) -> bool:
+    """The provincial reviewer, and agencies for the projects of their own regions."""
+    return can_manage_indicators(user) or (
+        user.role == Role.AGENCY and bool(scope_region_ids(user)))
+
+
+def can_view_job_runs(user: User) -> bool:
+    """The scheduled jobs' runs and timetable are for administrators."""
+    return user.is_administrator
+
+
 def can_manage_indicators(user: User) -> bool:
     """Entering and publishing the monthly barometer is the provincial reviewer's job (SPEC §6)."""
     return user.is_administrator or (
@@ -132,6 +174,12 @@ def can_edit_registry(user: User, region: Region | int) -> bool:
     if user.role == Role.PROVINCIAL_REVIEWER:
         return is_province_user(user)
     return user.role == Role.AGENCY and may_see_region(user, region)
+
+
+def registry_editable_regions(user: User) -> list[Region]:
+    """The project regions whose sources and plans the user may enter."""
+    return [region for region in Region.objects.filter(is_project_region=True)
+            if can_edit_registry(user, region)]
 
 
 def can_enter_registry(user: User) -> bool:
@@ -224,6 +272,21 @@ def reviews_as_city(case: ReviewCase, user: User) -> bool:
 def decides_as_province(case: ReviewCase, user: User) -> bool:
     return (is_provincial_reviewer(user) and may_see_region(user, case.region_id)
             and not is_submitter(case, user))
+
+
+# The agency's transitions; the others are the city reviewer's while the case waits for city
+# review (CITY_STATES) and the provincial reviewer's otherwise.
+AGENCY_TRANSITIONS = frozenset({"submit", "withdraw", "submit_rectification"})
+
+
+def may_take_transition(case: ReviewCase, user: User, name: str) -> bool:
+    """Whether the user may take the named transition on the case in its current state (the
+    workflow's own rules of state and guards are the service's: screening/cases/services.py)."""
+    if name in AGENCY_TRANSITIONS:
+        return acts_as_agency(case, user)
+    if case.state in CITY_STATES:
+        return reviews_as_city(case, user)
+    return decides_as_province(case, user)
 
 
 def can_open_case(user: User, project) -> bool:

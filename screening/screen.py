@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import gc
-from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable
 from dataclasses import fields
 from datetime import date
 
@@ -12,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from screening.context import ContextResolver
+from screening.gc_pause import gc_paused
 from screening.ledger.digest import screening_key
 from screening.models import Project, RuleSet
 from screening.rules.engine import screen
@@ -73,19 +72,6 @@ def project_input(project: Project) -> ProjectInput:
             value = _ENUM_FIELDS[name](value)
         values[name] = value
     return ProjectInput(**values)
-
-
-@contextmanager
-def gc_paused() -> Iterator[None]:
-    """Pause the cyclic garbage collector around a batch: screening makes many small objects
-    and no cycles, and the collector's passes cost a third of the time (bench/engine.py)."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def screener(as_of: date, rule_set_name: str | None = None, *, read_registry_now: bool = False

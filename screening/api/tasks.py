@@ -1,5 +1,6 @@
 """Background step of the API's one-shot upload (mode=apply) for large files: validate, then
-confirm the preview, through the very tasks and services the web pages use."""
+confirm the preview (screening/ledger/actions.py queues the apply of a large file), through the
+very tasks and services the web pages use."""
 
 from __future__ import annotations
 
@@ -15,9 +16,9 @@ def validate_then_apply_task(upload_id: int, default_reason: str = "") -> str:
     """
     from django.utils.translation import gettext as _
 
+    from screening.ledger.actions import confirm_upload
     from screening.ledger.services import UploadRefused
     from screening.ledger.tasks import validate_upload_task
-    from screening.ledger.views import queue_apply
     from screening.models import LedgerUpload, RemovalReason, UploadStatus
 
     validate_upload_task(upload_id)
@@ -30,7 +31,8 @@ def validate_then_apply_task(upload_id: int, default_reason: str = "") -> str:
             message=_("Choose a reason for every project missing from the file."))
         return "needs reasons"
     try:
-        queue_apply(upload, upload.uploaded_by, {code: (default_reason, "") for code in missing})
+        confirm_upload(upload, upload.uploaded_by,
+                       {code: (default_reason, "") for code in missing})
     except UploadRefused as refusal:
         LedgerUpload.objects.filter(pk=upload_id).update(message=refusal.message)
         return "refused"

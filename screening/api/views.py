@@ -31,8 +31,6 @@ class MeView(APIView):
     @extend_schema(operation_id="me", responses={200: s.MeSerializer, **ERRORS_READ},
                    tags=["account"])
     def get(self, request: Request) -> Response:
-        from screening.ledger.views import uploadable_regions
-
         user = request.user
         token = request.auth if isinstance(request.auth, ApiToken) else None
         data = {
@@ -40,7 +38,7 @@ class MeView(APIView):
             "role_label": str(user.get_role_display()),
             "regions": [{"code": r.code, "name": r.name, "name_en": r.name_en}
                         for r in user.regions.order_by("code")],
-            "upload_regions": [r.code for r in uploadable_regions(user)],
+            "upload_regions": [r.code for r in permissions.uploadable_regions(user)],
             "token": ({"name": token.name, "prefix": token.prefix,
                        "created_at": token.created_at.isoformat()} if token else None),
         }

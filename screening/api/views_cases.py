@@ -23,7 +23,6 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from screening import permissions
-from screening import permissions as permissions_cases
 from screening.api import serializers as s
 from screening.api.common import ERRORS_LIST, ERRORS_READ, ERRORS_WRITE, error
 from screening.api.errors import ApiError, form_errors
@@ -43,13 +42,13 @@ def refusal_error(refusal: workflow.TransitionRefused) -> ApiError:
 def _case(user, pk: int) -> ReviewCase:
     """The case, or 404 when it does not exist or lies outside the user's regions."""
     try:
-        return permissions_cases.get_case_for_user(user, pk)
+        return permissions.get_case_for_user(user, pk)
     except Http404:
         raise ApiError(404, "not_found", _("Not found.")) from None
 
 
 def _detail(case: ReviewCase, request: Request, code: int = 200) -> Response:
-    case = permissions_cases.get_case_for_user(request.user, case.pk)
+    case = permissions.get_case_for_user(request.user, case.pk)
     return Response(s.CaseDetailSerializer(case, context={"request": request}).data,
                     status=code)
 
@@ -66,7 +65,7 @@ class CaseList(generics.ListAPIView):
     parser_classes = [JSONParser, FormParser, MultiPartParser]
 
     def get_queryset(self):
-        return (permissions_cases.cases_visible_to(self.request.user)
+        return (permissions.cases_visible_to(self.request.user)
                 .select_related("project", "region").order_by("-updated_at", "-id"))
 
     @extend_schema(responses={200: s.CaseSerializer(many=True), **ERRORS_LIST})

@@ -1,15 +1,15 @@
 """API endpoints of the ledger: upload (validate or apply), poll, apply, files, template,
-export. They call the web's own steps (receive_upload, start_validation, apply_upload,
-queue_apply) so the API and the browser behave alike."""
+export. They call the same services as the web pages (receive_upload, then
+screening/ledger/actions.py: start_validation, confirm_upload), so the API and the browser
+behave alike."""
 
 from __future__ import annotations
 
 import tempfile
 from pathlib import Path
 
-from django.conf import settings
 from django.db import transaction
-from django.http import FileResponse
+from django.http import FileResponse, Http404
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -21,7 +21,6 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts.models import Role
 from screening import permissions
 from screening.api import serializers as s
 from screening.api.common import (
@@ -35,9 +34,14 @@ from screening.api.common import (
 )
 from screening.api.errors import ApiError
 from screening.api.filters import ScopedFilterBackend, UploadFilter
+from screening.ledger.actions import (
+    NotTheUploader,
+    confirm_upload,
+    runs_in_background,
+    start_validation,
+)
 from screening.ledger.filters import ProjectFilter
-from screening.ledger.services import UploadRefused, apply_upload, receive_upload
-from screening.ledger.views import queue_apply, start_validation, uploadable_regions
+from screening.ledger.services import UploadRefused, receive_upload
 from screening.models import LedgerUpload, Project, RemovalReason, UploadStatus
 from screening.screen import NoRuleSetInForce, rule_set_for
 
@@ -46,11 +50,10 @@ RENDERERS = [JSONRenderer, XlsxRenderer]
 
 def visible_upload(user, pk: int) -> LedgerUpload:
     """The upload, or 404 when it does not exist or lies outside the user's regions."""
-    upload = (LedgerUpload.objects.select_related("region", "uploaded_by")
-              .filter(pk=pk).first())
-    if upload is None or not permissions.may_see_region(user, upload.region_id):
-        raise ApiError(404, "not_found", _("Not found."))
-    return upload
+    try:
+        return permissions.get_upload_for_user(user, pk)
+    except Http404:
+        raise ApiError(404, "not_found", _("Not found.")) from None
 
 
 def _detail(upload: LedgerUpload, request: Request, code: int = 200,
@@ -81,16 +84,12 @@ def missing_reasons_for(upload: LedgerUpload, given: dict, default: str | None
 
 
 def apply_previewed(upload: LedgerUpload, user, reasons: dict) -> bool:
-    """Apply a previewed upload now (small) or queue it (large); True when queued."""
-    if upload.uploaded_by_id != user.pk:
-        raise ApiError(403, "forbidden",
-                       _("Only the person who uploaded the file can confirm it."))
+    """Confirm a previewed upload (the service applies a small one now, queues a large one);
+    True when queued."""
     try:
-        if upload.size <= settings.LEDGER_BACKGROUND_BYTES:
-            apply_upload(upload, user, reasons)
-            return False
-        queue_apply(upload, user, reasons)
-        return True
+        return confirm_upload(upload, user, reasons)
+    except NotTheUploader as refusal:
+        raise ApiError(403, "forbidden", refusal.message) from None
     except UploadRefused as refusal:
         raise ApiError(409, "refused", refusal.message) from None
 
@@ -128,12 +127,12 @@ class UploadList(generics.ListAPIView):
                    422: error("No rule set is in force on as_of."), **ERRORS_WRITE})
     def post(self, request: Request) -> Response:
         user = request.user
-        if not (user.role == Role.AGENCY or user.is_administrator):
+        if not permissions.keeps_ledgers(user):
             raise ApiError(403, "forbidden", _("Only agency uploaders keep ledgers."))
         body = s.UploadCreateSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         data = body.validated_data
-        region = {r.code: r for r in uploadable_regions(user)}.get(data["region"])
+        region = {r.code: r for r in permissions.uploadable_regions(user)}.get(data["region"])
         if region is None:
             raise ApiError(400, "invalid", _("The request is not valid."), [
                 {"field": "region", "code": "invalid",
@@ -154,7 +153,7 @@ class UploadList(generics.ListAPIView):
                                                                     args=[upload.pk]))}
         apply = data["mode"] == "apply"
         default = data.get("missing_reason")
-        if upload.size > settings.LEDGER_BACKGROUND_BYTES:
+        if runs_in_background(upload):
             if apply:
                 from screening.api.tasks import validate_then_apply_task
 
@@ -201,7 +200,7 @@ class UploadApply(APIView):
         upload = visible_upload(request.user, pk)
         body = s.ApplySerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        if upload.uploaded_by_id != request.user.pk:
+        if not permissions.may_confirm_upload(upload, request.user):
             raise ApiError(403, "forbidden",
                            _("Only the person who uploaded the file can confirm it."))
         if upload.status != UploadStatus.PREVIEW:

@@ -26,8 +26,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_fsm import ConcurrentTransition
 
-from screening import date_limits
-from screening import permissions as permissions_cases
+from screening import date_limits, permissions
+from screening.cases import deadlines
+from screening.cases.guards import guards_of, refusal_of
 from screening.models import (
     FINAL_STATES,
     CaseAttachment,
@@ -38,9 +39,13 @@ from screening.models import (
     ProjectStatus,
     ReviewCase,
 )
-from screening.models.workflow import refusal_of
 from screening.rules.types import Disposition
-from screening.screen import NoRuleSetInForce, project_input, screen_inputs
+from screening.screen import (
+    NoRuleSetInForce,
+    findings_for_storage,
+    project_input,
+    screen_inputs,
+)
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -102,14 +107,13 @@ def _check(case: ReviewCase, name: str, user: User, expected_state: str | None,
         raise TransitionRefused(
             _("“%(action)s” is not possible while the case is “%(state)s”.")
             % {"action": action, "state": CaseState(case.state).label}, "not_allowed")
-    if not transition.has_perm(case, user):
-        if permissions_cases.is_submitter(case, user) and name not in (
-                "submit", "withdraw", "submit_rectification"):
+    if not permissions.may_take_transition(case, user, name):
+        if permissions.is_submitter(case, user) and name not in permissions.AGENCY_TRANSITIONS:
             raise TransitionRefused(
                 _("You submitted this case, so you may not review it."), "forbidden")
         raise TransitionRefused(
             _("You may not “%(action)s” on this case.") % {"action": action}, "forbidden")
-    for condition in transition.conditions if guards else ():
+    for condition in guards_of(name) if guards else ():
         if not condition(case):
             raise TransitionRefused(refusal_of(condition, case), "guard")
 
@@ -216,6 +220,9 @@ def _record(case: ReviewCase, name: str, user: User, from_state: str, *, comment
             data: dict | None = None, files: Sequence[UploadedFile] = (),
             types: Sequence[str] = ()) -> CaseEvent:
     """Save the moved case, write its audit event and files, and notify after commit."""
+    if case.due_date is None:  # the review time limit of the state the case entered
+        case.due_date = deadlines.review_due_date(case.state,
+                                                  timezone.localdate(case.state_entered_at))
     try:
         with transaction.atomic():  # a savepoint: after a conflict the transaction stays usable
             case.save()
@@ -245,7 +252,7 @@ def _record(case: ReviewCase, name: str, user: User, from_state: str, *, comment
 def open_case_refusal(project: Project, user: User) -> TransitionRefused | None:
     """Why `user` may not open a review case for the project now, or None when they may.
     The service and every page that offers the action ask this one function."""
-    if not permissions_cases.can_open_case(user, project):
+    if not permissions.can_open_case(user, project):
         return TransitionRefused(_("You may not open a review case for this project."),
                                  "forbidden")
     if project.status != ProjectStatus.ACTIVE:
@@ -291,7 +298,9 @@ def submit_case(case: ReviewCase, *, acting_user: User, comment: str = "",
     types = _check_files(files)
     screening, rule_set, snapshot = _screen_now(case.project)
     from_state = case.state
-    case.submit(by=acting_user, screening=screening, rule_set=rule_set, snapshot=snapshot)
+    case.submit(by=acting_user, screening=screening, rule_set=rule_set, snapshot=snapshot,
+                findings=findings_for_storage(screening),
+                straight_to_province=permissions.skips_city_review(case.region))
     _record(case, "submit", acting_user, from_state, comment=comment.strip(), files=files,
             types=types)
     return case
@@ -469,7 +478,7 @@ def verify_rectification(case: ReviewCase, *, acting_user: User, comment: str = 
     types = _check_files(files)
     from_state = case.state
     case.verify_rectification(by=acting_user, screening=screening, rule_set=rule_set,
-                              snapshot=snapshot)
+                              snapshot=snapshot, findings=findings_for_storage(screening))
     _record(case, "verify_rectification", acting_user, from_state, comment=comment.strip(),
             files=files, types=types)
     return case
@@ -526,17 +535,19 @@ SERVICES = {
 
 def available_transitions(case: ReviewCase, user: User) -> list[str]:
     """Names of the transitions this user may take on the case now (guards met)."""
-    return sorted({t.name for t in case.get_available_user_state_transitions(user)})
+    return sorted({t.name for t in case.get_available_state_transitions()
+                   if permissions.may_take_transition(case, user, t.name)
+                   and all(condition(case) for condition in guards_of(t.name))})
 
 
 def blocked_transitions(case: ReviewCase, user: User) -> list[tuple[str, str]]:
     """Transitions this user could take in this state but whose guards refuse: (name, why)."""
     blocked = []
     for name in sorted({t.name for t in case.get_all_state_transitions()}):
-        transition = _transition_of(case, name)
-        if transition is None or not transition.has_perm(case, user):
+        if _transition_of(case, name) is None or not permissions.may_take_transition(
+                case, user, name):
             continue
-        for condition in transition.conditions:
+        for condition in guards_of(name):
             if not condition(case):
                 blocked.append((name, refusal_of(condition, case)))
                 break

@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from accounts.models import Role, User
-from screening import permissions as permissions_cases
+from screening import permissions
 from screening.models import FINAL_STATES, CaseEvent, CaseState, Region, ReviewCase
 
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -39,15 +39,15 @@ def recipients_for(case: ReviewCase, actor_id: int | None = None) -> list[User]:
     members = User.objects.filter(is_active=True, regions__in=_review_line(case.region)) \
         .exclude(email="").distinct()
     state = case.state
-    if state in permissions_cases.AGENCY_STATES or state in FINAL_STATES:
+    if state in permissions.AGENCY_STATES or state in FINAL_STATES:
         candidates = members.filter(role=Role.AGENCY)
-        check = permissions_cases.is_case_agency
-    elif state in permissions_cases.CITY_STATES:
+        check = permissions.is_case_agency
+    elif state in permissions.CITY_STATES:
         candidates = members.filter(role=Role.CITY_REVIEWER)
-        check = permissions_cases.reviews_as_city
-    elif state in permissions_cases.PROVINCE_STATES:
+        check = permissions.reviews_as_city
+    elif state in permissions.PROVINCE_STATES:
         candidates = members.filter(role=Role.PROVINCIAL_REVIEWER)
-        check = permissions_cases.decides_as_province
+        check = permissions.decides_as_province
     else:
         return []
     return [u for u in candidates.order_by("pk") if u.pk != actor_id and check(case, u)]

@@ -8,92 +8,39 @@ every change; they never set a case's state themselves.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
-from functools import cache
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Prefetch, QuerySet
+from django.db.models import QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from screening import listing, permissions
-from screening import permissions as permissions_cases
 from screening.cases import deadlines
 from screening.cases import services as workflow
 from screening.cases.filters import CaseListFilter
 from screening.cases.forms import (
     DISPOSITION_LABELS,
     VERDICT_LABELS,
-    CaseActionForm,
     form_for,
-    initial_for,
 )
+from screening.cases.page import case_page_context, clock_of, transition_label, transition_meta
 from screening.ids import parse_id
 from screening.models import (
-    FINAL_STATES,
     CaseAttachment,
-    CaseEvent,
     CaseState,
-    EvaluationKind,
     Project,
-    ReviewCase,
 )
 
 LIST_PAGE_SIZE = 20  # the case list's default; 50 and 100 by choice (screening/listing.py)
 
 
 # --- Presentation helpers ------------------------------------------------------------------
-
-@cache
-def transition_meta() -> dict[str, dict]:
-    """Each transition's label, who takes it and what it needs, from the machine itself."""
-    meta: dict[str, dict] = {}
-    for t in ReviewCase._meta.get_field("state").get_all_transitions(ReviewCase):
-        entry = meta.setdefault(t.name, {"name": t.name, "label": t.custom["label"],
-                                         "who": [], "needs": t.custom["needs"], "edges": []})
-        if t.custom["who"] not in entry["who"]:
-            entry["who"].append(t.custom["who"])
-        targets = getattr(t.target, "allowed_states", None) or [t.target]
-        for target in targets:
-            entry["edges"].append((str(t.source), str(target)))
-    return meta
-
-
-def transition_label(name: str) -> str:
-    return str(transition_meta()[name]["label"]) if name in transition_meta() else name
-
-
-@dataclass
-class Clock:
-    """The current stage's deadline as shown: due date, working days left, overdue."""
-
-    due: object
-    days_left: int
-    overdue: bool
-    estimated: bool
-
-
-def clock_of(case: ReviewCase, today=None) -> Clock | None:
-    if case.due_date is None or case.state in FINAL_STATES:
-        return None
-    today = today or timezone.localdate()
-    left = deadlines.days_left(case.due_date, today)
-    return Clock(due=case.due_date, days_left=abs(left), overdue=case.due_date < today,
-                 estimated=not deadlines.calendar_is_known(case.due_date))
-
-
-def _message(finding: dict) -> str:
-    english = (get_language() or "").startswith("en")
-    return finding.get("message_en" if english else "message_zh") or finding.get(
-        "message_zh", "")
-
 
 def _rows(cases) -> list[dict]:
     today = timezone.localdate()
@@ -113,7 +60,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
     """Every case the user may see: searched by the project's code, name, enterprise or
     credit code; filtered by state, waiting for me, overdue, region, sector, verdict and
     disposition; sorted by a column header; paged (screening/cases/filters.py)."""
-    cases = _list_queryset(permissions_cases.cases_visible_to(request.user))
+    cases = _list_queryset(permissions.cases_visible_to(request.user))
     case_filter = CaseListFilter(request.GET or None,
                                  queryset=cases.order_by("-updated_at", "-id"),
                                  user=request.user)
@@ -135,7 +82,7 @@ def case_export(request: HttpRequest) -> FileResponse:
 
     from screening.cases.export import export_cases, filter_words
 
-    cases = permissions_cases.cases_visible_to(request.user)
+    cases = permissions.cases_visible_to(request.user)
     case_filter = CaseListFilter(request.GET or None, queryset=cases.order_by("-updated_at",
                                                                               "-id"),
                                  user=request.user)
@@ -155,7 +102,7 @@ def case_export(request: HttpRequest) -> FileResponse:
 @login_required
 def my_queue(request: HttpRequest) -> HttpResponse:
     """Cases waiting for this user's action, the most urgent first."""
-    cases = _list_queryset(permissions_cases.cases_waiting_for(request.user))
+    cases = _list_queryset(permissions.cases_waiting_for(request.user))
     page = listing.page_of(request.GET, cases.order_by("due_date", "updated_at", "id"),
                            default_size=LIST_PAGE_SIZE)
     return render(request, "screening/cases/queue.html", {
@@ -166,75 +113,10 @@ def my_queue(request: HttpRequest) -> HttpResponse:
 
 # --- The case page --------------------------------------------------------------------------
 
-def _case_context(request: HttpRequest, case: ReviewCase, *, posted: tuple[str, CaseActionForm]
-                  | None = None, stale: bool = False) -> dict:
-    user = request.user
-    available = workflow.available_transitions(case, user)
-    forms = []
-    stale_form = None
-    for name in available:
-        if posted and posted[0] == name and not stale:
-            form = posted[1]
-        else:
-            form = form_for(name, case, initial=initial_for(name, case), prefix=name)
-        forms.append({"name": name, "label": transition_label(name), "form": form})
-    if posted and (stale or posted[0] not in available):
-        # Keep what the user typed, with the case's current state to act on again.
-        data = posted[1].data.copy()
-        data[f"{posted[0]}-expected_state"] = case.state
-        stale_form = {"name": posted[0], "label": transition_label(posted[0]),
-                      "form": form_for(posted[0], case, data, prefix=posted[0]),
-                      "still_available": posted[0] in available}
-        if stale_form["still_available"]:
-            forms = [f for f in forms if f["name"] != posted[0]]
-    events = (CaseEvent.objects.filter(case=case).select_related("actor")
-              .prefetch_related(Prefetch("attachments",
-                                         queryset=CaseAttachment.objects.order_by("id")),
-                                "documents"))
-    timeline = [{"event": e, "label": (_("Opened") if e.transition == "open"
-                                       else transition_label(e.transition)),
-                 "from_label": CaseState(e.from_state).label if e.from_state else "",
-                 "to_label": CaseState(e.to_state).label,
-                 "deadline": e.data.get("deadline"),
-                 "disposition": DISPOSITION_LABELS.get(e.data.get("disposition", ""), ""),
-                 "kind": (EvaluationKind(e.data["kind"]).label
-                          if e.data.get("kind") in EvaluationKind.values else "")}
-                for e in events]
-    findings = [{**f, "message": _message(f)} for f in case.findings
-                if f.get("outcome") != "NA"]
-    blocked = [(transition_label(n), why) for n, why in workflow.blocked_transitions(case, user)]
-    from screening.documents.services import DOCUMENT_TRANSITIONS
-    from screening.early_warning import services as early_warning
-    from screening.rules.headroom import committed_in_view
-
-    budget = (early_warning.budget_impact(case.project)
-              if case.project.stage == "拟建" else None)
-    return {
-        # Decision documents (issue 18): the case's documents and which forms can preview one.
-        "documents": case.documents.select_related("correction").order_by("issued_at", "id"),
-        "document_transitions": DOCUMENT_TRANSITIONS,
-        # On a planned project: the region's 限批 if any, and what approving would do to the
-        # region's energy headroom for the year (SPEC §6, issue 13).
-        "restriction": early_warning.restriction_in_force(case.region),
-        "budget": budget,
-        "budget_view": (committed_in_view(budget.headroom, set(permissions.scope_region_ids(user)))
-                        if budget else None),
-        "case": case, "project": case.project, "state_label": CaseState(case.state).label,
-        "findings": findings, "timeline": timeline, "forms": forms, "blocked": blocked,
-        "stale_form": stale_form, "clock": clock_of(case),
-        "verdict_label": VERDICT_LABELS.get(case.verdict, ""),
-        "disposition_label": DISPOSITION_LABELS.get(case.disposition, ""),
-        "ordered_disposition_label": DISPOSITION_LABELS.get(case.ordered_disposition, ""),
-        "attachments": CaseAttachment.objects.filter(case=case).select_related("uploaded_by"),
-        "read_only": permissions.is_read_only(user),
-        "title": f"{case.project.project_code} · {_('review cycle')} {case.cycle}",
-    }
-
-
 @login_required
 def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    case = permissions_cases.get_case_for_user(request.user, pk)
-    return render(request, "screening/cases/detail.html", _case_context(request, case))
+    case = permissions.get_case_for_user(request.user, pk)
+    return render(request, "screening/cases/detail.html", case_page_context(request.user, case))
 
 
 @login_required
@@ -244,19 +126,19 @@ def case_transition(request: HttpRequest, pk: int, name: str) -> HttpResponse:
     user's input kept and the reason."""
     if name not in workflow.SERVICES:
         raise Http404
-    case = permissions_cases.get_case_for_user(request.user, pk)
+    case = permissions.get_case_for_user(request.user, pk)
     form = form_for(name, case, request.POST, request.FILES, prefix=name)
     if not form.is_valid():
         messages.error(request, _("Please correct the errors below."))
-        context = _case_context(request, case, posted=(name, form))
+        context = case_page_context(request.user, case, posted=(name, form))
         return render(request, "screening/cases/detail.html", context, status=400)
     try:
         workflow.SERVICES[name](case, acting_user=request.user, **form.service_kwargs())
     except workflow.TransitionRefused as refusal:
         messages.error(request, refusal.reason)
-        case = permissions_cases.get_case_for_user(request.user, pk)  # as it is now
+        case = permissions.get_case_for_user(request.user, pk)  # as it is now
         stale = refusal.code in ("conflict", "not_allowed")
-        context = _case_context(request, case, posted=(name, form), stale=stale)
+        context = case_page_context(request.user, case, posted=(name, form), stale=stale)
         status = {"conflict": 409, "not_allowed": 409, "forbidden": 403}.get(refusal.code, 400)
         return render(request, "screening/cases/detail.html", context, status=status)
     messages.success(request, _("Done: %(action)s. The case is now “%(state)s”.") % {
@@ -267,7 +149,7 @@ def case_transition(request: HttpRequest, pk: int, name: str) -> HttpResponse:
 @login_required
 def case_file(request: HttpRequest, pk: int, file_id: int) -> FileResponse:
     """An evidence file, only for users who may see the case; always as a download."""
-    case = permissions_cases.get_case_for_user(request.user, pk)
+    case = permissions.get_case_for_user(request.user, pk)
     attachment = get_object_or_404(CaseAttachment, pk=file_id, case=case)
     try:
         handle = attachment.file.open("rb")

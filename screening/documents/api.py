@@ -13,7 +13,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from screening import permissions as permissions_cases
+from screening import permissions
 from screening.api.common import ERRORS_READ
 from screening.api.errors import ApiError
 from screening.documents.services import DOCX_TYPE
@@ -50,7 +50,7 @@ class DocumentSerializer(serializers.ModelSerializer):
 
 def _case(user, pk: int):
     try:
-        return permissions_cases.get_case_for_user(user, pk)
+        return permissions.get_case_for_user(user, pk)
     except Http404:
         raise ApiError(404, "not_found", _("Not found.")) from None
 
@@ -81,7 +81,7 @@ class DocumentFile(APIView):
                        **ERRORS_READ})
     def get(self, request: Request, pk: int) -> FileResponse:
         try:
-            document = permissions_cases.get_document_for_user(request.user, pk)
+            document = permissions.get_document_for_user(request.user, pk)
             handle = document.file.open("rb")
         except (Http404, FileNotFoundError):
             raise ApiError(404, "not_found", _("Not found.")) from None

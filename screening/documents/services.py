@@ -18,6 +18,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from screening.cases.guards import fresh_screening, region_status_today
 from screening.documents import builders
 from screening.documents.docx import render_docx
 from screening.models import (
@@ -133,7 +134,7 @@ def _region_standing(case: ReviewCase) -> dict:
     context = ContextResolver(timezone.localdate()).for_region(case.region.code)
     restriction = restriction_in_force(case.region)
     return {
-        "restricted": case.region_status_today().restricted,
+        "restricted": region_status_today(case).restricted,
         "red_months": list(restriction.red_months) if restriction else [],
         "missed_dual_control": bool(context.missed_dual_control_last_year),
         "missed_pollutant": bool(context.missed_pollutant_target_last_year),
@@ -163,7 +164,7 @@ def _screening(case: ReviewCase, fresh: bool = False) -> dict:
         from screening.screen import NoRuleSetInForce, findings_for_storage
 
         try:
-            screening = case.fresh_screening()
+            screening = fresh_screening(case)
         except NoRuleSetInForce:  # the verification will refuse; preview the frozen one
             return _screening(case)
         rule_set = getattr(case, "_fresh_rule_set", None)

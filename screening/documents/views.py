@@ -1,7 +1,7 @@
 """Pages of decision documents: download, the document as a page with its versions, a
 corrected version, and the preview of a transition's document on the case page.
 
-Thin: permissions_cases decides who sees and corrects; services build and store.
+Thin: permissions decides who sees and corrects; services build and store.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from screening import permissions as permissions_cases
+from screening import permissions
 from screening.cases import services as workflow
 from screening.documents import services
 from screening.models import DecisionDocument
@@ -58,7 +58,7 @@ def _page(request: HttpRequest, document: DecisionDocument, form: CorrectionForm
           status: int = 200) -> HttpResponse:
     versions = list(_versions(document))
     current = versions[-1].pk == document.pk
-    may_correct = current and permissions_cases.may_correct_document(request.user, document)
+    may_correct = current and permissions.may_correct_document(request.user, document)
     if may_correct and form is None:
         form = CorrectionForm(initial=_initial(document))
     return render(request, "screening/documents/document.html", {
@@ -71,13 +71,13 @@ def _page(request: HttpRequest, document: DecisionDocument, form: CorrectionForm
 @login_required
 def document_page(request: HttpRequest, pk: int) -> HttpResponse:
     """The document as issued, laid out as a page, with its versions."""
-    return _page(request, permissions_cases.get_document_for_user(request.user, pk))
+    return _page(request, permissions.get_document_for_user(request.user, pk))
 
 
 @login_required
 def document_file(request: HttpRequest, pk: int) -> FileResponse:
     """The .docx as issued (always a download)."""
-    document = permissions_cases.get_document_for_user(request.user, pk)
+    document = permissions.get_document_for_user(request.user, pk)
     try:
         handle = document.file.open("rb")
     except FileNotFoundError as exc:
@@ -90,8 +90,8 @@ def document_file(request: HttpRequest, pk: int) -> FileResponse:
 @require_POST
 def document_correct(request: HttpRequest, pk: int) -> HttpResponse:
     """Issue a corrected version (same number, version + 1); the earlier one is kept."""
-    document = permissions_cases.get_document_for_user(request.user, pk)
-    if not permissions_cases.may_correct_document(request.user, document):
+    document = permissions.get_document_for_user(request.user, pk)
+    if not permissions.may_correct_document(request.user, document):
         messages.error(request, _("You may not correct this document."))
         return _page(request, document, status=403)
     form = CorrectionForm(request.POST)
@@ -116,18 +116,18 @@ def transition_preview(request: HttpRequest, pk: int, name: str) -> HttpResponse
     """The case page again with the document the transition would issue, built from the
     form's input; nothing is saved and the input stays in the form."""
     from screening.cases.forms import FORMS
-    from screening.cases.views import _case_context, transition_label
+    from screening.cases.page import case_page_context, transition_label
 
     if name not in services.DOCUMENT_TRANSITIONS:
         raise Http404
-    case = permissions_cases.get_case_for_user(request.user, pk)
+    case = permissions.get_case_for_user(request.user, pk)
     form = FORMS[name](request.POST, request.FILES, prefix=name)
     if name not in workflow.available_transitions(case, request.user):
         messages.error(request, _("You may not “%(action)s” on this case.")
                        % {"action": transition_label(name)})
-        return render(request, "screening/cases/detail.html", _case_context(request, case),
+        return render(request, "screening/cases/detail.html", case_page_context(request.user, case),
                       status=403)
-    context = _case_context(request, case, posted=(name, form))
+    context = case_page_context(request.user, case, posted=(name, form))
     if not form.is_valid():
         messages.error(request, _("Please correct the errors below."))
         return render(request, "screening/cases/detail.html", context, status=400)

@@ -267,14 +267,6 @@ def annual_results(request: HttpRequest) -> HttpResponse:
 
 # --- Project energy-use warnings -------------------------------------------------------------
 
-def can_upload_project_energy(user) -> bool:
-    """The provincial reviewer, and agencies for the projects of their own regions."""
-    from accounts.models import Role
-
-    return permissions.can_manage_indicators(user) or (
-        user.role == Role.AGENCY and bool(permissions.scope_region_ids(user)))
-
-
 def _check_project_rows(read, user) -> None:
     """Project codes must be operating 两高 projects of the user's regions."""
     codes = {row.project_code for _n, row in read.rows}
@@ -303,7 +295,7 @@ def _check_project_rows(read, user) -> None:
 @login_required
 def project_energy(request: HttpRequest) -> HttpResponse:
     """Operating 两高 projects' energy use against their approved energy, and the upload."""
-    may_upload = can_upload_project_energy(request.user)
+    may_upload = permissions.can_upload_project_energy(request.user)
     form = UploadForm(request.POST or None, request.FILES or None) if may_upload else None
     context: dict = {"form": form, "language": _lang()}
     if request.method == "POST":

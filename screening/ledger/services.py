@@ -149,7 +149,7 @@ class LedgerDiff:
 
 def ledger_scope_ids(region: Region) -> frozenset[int]:
     """The region and the regions that report to it: whose projects make up its ledger."""
-    return permissions._expand_review_line({region.pk})
+    return permissions.region_scope_ids(region)
 
 
 _STORED_FIELDS = ["id", "region_id", "status", *LEDGER_FIELDS]
@@ -682,7 +682,7 @@ def apply_upload(upload: LedgerUpload, user, missing_reasons: dict[str, tuple[st
     if upload.status != UploadStatus.PREVIEW:
         raise UploadRefused(_("This upload cannot be applied now (status: %(status)s).") % {
             "status": upload.get_status_display()})
-    if not may_confirm(upload, user):
+    if not permissions.may_confirm_upload(upload, user):
         raise UploadRefused(_("Only the person who uploaded the file can confirm it."))
     version = ledger_version(upload.region)
     stale = UploadRefused(_("The ledger of %(region)s changed after this preview was made. "
@@ -916,18 +916,6 @@ def _update_rows(model, objects: list, names: list[str]) -> None:
         cursor.execute(sql.SQL("DROP TABLE {}").format(temp))
 
 
-def may_confirm(upload: LedgerUpload, user) -> bool:
-    """Whoever uploaded the file confirms it, while they still keep the region's ledger."""
-    return user.pk == upload.uploaded_by_id and permissions.can_upload_ledger(user, upload.region)
-
-
-def may_roll_back(user) -> bool:
-    from accounts.models import Role
-
-    return user.is_administrator or (user.role == Role.PROVINCIAL_REVIEWER
-                                     and permissions.is_province_user(user))
-
-
 ROLLBACK_REASON_MAX = 1000
 
 
@@ -936,7 +924,7 @@ def rollback_upload(upload: LedgerUpload, user, reason: str) -> LedgerUpload:
     """Undo an applied upload, restoring the projects it changed, if no later upload touched
     them. The reason is kept on the upload (its uploader sees it there) and the rollback is
     recorded in every project's history."""
-    if not may_roll_back(user):
+    if not permissions.may_roll_back(user):
         raise UploadRefused(_("Only administrators and provincial reviewers may roll back "
                               "an upload."))
     reason = (reason or "").strip()

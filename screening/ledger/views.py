@@ -2,15 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
 from pathlib import Path
 
 from django import forms
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db import transaction
-from django.db.models import Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -20,24 +16,25 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from screening import listing, permissions
 from screening.cases import services as workflow
+from screening.ledger.actions import (
+    apply_pending,
+    confirm_upload,
+    may_confirm_now,
+    start_validation,
+)
 from screening.ledger.filters import ProjectFilter, filter_words
 from screening.ledger.services import (
     ROLLBACK_REASON_MAX,
     UploadRefused,
-    apply_upload,
     lang,
-    may_confirm,
-    may_roll_back,
     receive_upload,
     rollback_upload,
-    validate_upload,
 )
 from screening.ledger.uploads import WorkbookField
 from screening.models import LedgerUpload, Project, RemovalReason, UploadStatus
 from screening.screen import NoRuleSetInForce
 
 PREVIEW_LIST_LIMIT = 500
-APPLY_RETRY_AFTER = timedelta(minutes=5)  # a queued apply not done by then may be re-queued
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -51,22 +48,9 @@ class UploadForm(forms.Form):
         self.regions = {r.code: r for r in regions}
 
 
-def uploadable_regions(user) -> list:
-    return [r for r in permissions.regions_visible_to(user).filter(is_project_region=True)
-            if permissions.can_upload_ledger(user, r)]
-
-
-def visible_upload(user, upload_id: int) -> LedgerUpload:
-    upload = get_object_or_404(LedgerUpload.objects.select_related("region", "uploaded_by"),
-                               pk=upload_id)
-    if not permissions.may_see_region(user, upload.region_id):
-        raise Http404
-    return upload
-
-
 @login_required
 def ledger_home(request: HttpRequest) -> HttpResponse:
-    regions = uploadable_regions(request.user)
+    regions = permissions.uploadable_regions(request.user)
     form = UploadForm(regions=regions)
     if request.method == "POST":
         form = UploadForm(request.POST, request.FILES, regions=regions)
@@ -89,16 +73,6 @@ def ledger_home(request: HttpRequest) -> HttpResponse:
     })
 
 
-def start_validation(upload: LedgerUpload) -> None:
-    """Small files are validated at once; large ones in the background with a progress bar."""
-    if upload.size <= settings.LEDGER_BACKGROUND_BYTES:
-        validate_upload(upload)
-        return
-    from screening.ledger.tasks import validate_upload_task
-
-    transaction.on_commit(lambda: validate_upload_task.delay(upload.pk))
-
-
 def _with_open_cases(preview: dict) -> list[dict]:
     """The missing projects, each with its open review case (state in words, a link)."""
     from screening.models import CaseState
@@ -115,7 +89,7 @@ def _with_open_cases(preview: dict) -> list[dict]:
 
 @login_required
 def upload_detail(request: HttpRequest, upload_id: int) -> HttpResponse:
-    upload = visible_upload(request.user, upload_id)
+    upload = permissions.get_upload_for_user(request.user, upload_id)
     preview = upload.preview or {}
     context = {
         "upload": upload,
@@ -128,14 +102,11 @@ def upload_detail(request: HttpRequest, upload_id: int) -> HttpResponse:
         "missing_with_cases": sum(1 for item in missing if item["case"]),
         "reasons": RemovalReason.choices,
         "limit": PREVIEW_LIST_LIMIT,
-        "may_confirm": (upload.status == UploadStatus.PREVIEW
-                        and may_confirm(upload, request.user)
-                        and (upload.apply_requested_at is None
-                             or upload.apply_requested_at < timezone.now() - APPLY_RETRY_AFTER)),
-        "may_roll_back": upload.status == UploadStatus.APPLIED and may_roll_back(request.user),
+        "may_confirm": may_confirm_now(upload, request.user),
+        "may_roll_back": (upload.status == UploadStatus.APPLIED
+                          and permissions.may_roll_back(request.user)),
         "in_progress": upload.status in (UploadStatus.RECEIVED, UploadStatus.VALIDATING)
-        or (upload.status == UploadStatus.PREVIEW and upload.apply_requested_at is not None
-            and upload.apply_requested_at >= timezone.now() - APPLY_RETRY_AFTER),
+        or (upload.status == UploadStatus.PREVIEW and apply_pending(upload)),
     }
     return render(request, "screening/ledger/upload.html", context)
 
@@ -143,7 +114,7 @@ def upload_detail(request: HttpRequest, upload_id: int) -> HttpResponse:
 @login_required
 def upload_status(request: HttpRequest, upload_id: int) -> JsonResponse:
     """Polled by the progress bar; the page itself survives a reload."""
-    upload = visible_upload(request.user, upload_id)
+    upload = permissions.get_upload_for_user(request.user, upload_id)
     return JsonResponse({"status": upload.status, "progress": upload.progress,
                          "applying": upload.apply_requested_at is not None})
 
@@ -151,7 +122,7 @@ def upload_status(request: HttpRequest, upload_id: int) -> JsonResponse:
 @login_required
 @require_POST
 def upload_confirm(request: HttpRequest, upload_id: int) -> HttpResponse:
-    upload = visible_upload(request.user, upload_id)
+    upload = permissions.get_upload_for_user(request.user, upload_id)
     reasons = {}
     for item in (upload.preview or {}).get("missing", []):
         code = item["code"]
@@ -161,40 +132,19 @@ def upload_confirm(request: HttpRequest, upload_id: int) -> HttpResponse:
         messages.error(request, _("Choose a reason for every project missing from the file."))
         return upload_detail(request, upload_id)
     try:
-        if upload.size <= settings.LEDGER_BACKGROUND_BYTES:
-            apply_upload(upload, request.user, reasons)
+        if not confirm_upload(upload, request.user, reasons):
             messages.success(request, _("The upload was applied to the ledger."))
-        else:
-            queue_apply(upload, request.user, reasons)
     except UploadRefused as refusal:
         messages.error(request, refusal.message)
     return redirect("screening:upload", upload.pk)
-
-
-def queue_apply(upload: LedgerUpload, user, reasons: dict) -> None:
-    from screening.ledger.tasks import apply_upload_task
-
-    if upload.uploaded_by_id != user.pk:
-        raise UploadRefused(_("Only the person who uploaded the file can confirm it."))
-    # A job that died (worker killed) leaves its claim behind: after APPLY_RETRY_AFTER the
-    # user may queue it again. Two applies cannot interleave: apply locks the region's row and
-    # re-checks the upload's state inside its transaction.
-    stale = timezone.now() - APPLY_RETRY_AFTER
-    claimed = LedgerUpload.objects.filter(
-        Q(apply_requested_at__isnull=True) | Q(apply_requested_at__lt=stale),
-        pk=upload.pk, status=UploadStatus.PREVIEW,
-    ).update(apply_requested_at=timezone.now(), missing_reasons=reasons, message="")
-    if not claimed:
-        raise UploadRefused(_("This upload is already being applied."))
-    transaction.on_commit(lambda: apply_upload_task.delay(upload.pk))
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def upload_rollback(request: HttpRequest, upload_id: int) -> HttpResponse:
     """GET asks for confirmation and a reason (what will be undone); POST rolls back."""
-    upload = visible_upload(request.user, upload_id)
-    if upload.status != UploadStatus.APPLIED or not may_roll_back(request.user):
+    upload = permissions.get_upload_for_user(request.user, upload_id)
+    if upload.status != UploadStatus.APPLIED or not permissions.may_roll_back(request.user):
         messages.error(request, _("This upload cannot be rolled back by you now."))
         return redirect("screening:upload", upload.pk)
     reason = ""
@@ -215,7 +165,7 @@ def upload_rollback(request: HttpRequest, upload_id: int) -> HttpResponse:
 @login_required
 def upload_file(request: HttpRequest, upload_id: int, which: str) -> FileResponse:
     """The original or the annotated file, only to users who may see the region."""
-    upload = visible_upload(request.user, upload_id)
+    upload = permissions.get_upload_for_user(request.user, upload_id)
     stored = upload.annotated_file if which == "annotated" else upload.file
     if not stored:
         raise Http404

@@ -1,14 +1,15 @@
 """The review workflow (SPEC §5): a case per project and review cycle, moved by transitions.
 
 The state field is protected: only the transitions below change it, and only the services in
-`screening/workflow.py` call them. A transition body only sets fields on the case; screening,
-saving, the audit event and notifications are the service's job.
+`screening/cases/services.py` call them. A transition body only sets fields on the case from
+what it is given; who may take it (screening/permissions.py), its conditions
+(screening/cases/guards.py), screening, the review time limit, saving, the audit event and
+notifications are the service's job. This module imports no service.
 """
 
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
 from datetime import date
 from pathlib import PurePosixPath
 from typing import TYPE_CHECKING
@@ -20,7 +21,6 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_fsm import RETURN_VALUE, ConcurrentTransitionMixin, FSMField, transition
 
-from screening.models.ledger import ProjectStatus
 from screening.rules.types import Disposition, Stage, Verdict
 
 if TYPE_CHECKING:
@@ -55,171 +55,9 @@ class EvaluationKind(models.TextChoices):
     THIRD_PARTY = "third_party", _("Third-party evaluation")
 
 
-# --- Named conditions -------------------------------------------------------------------------
-# Each condition carries the user-facing reason given when it refuses (`refusal`).
-
-Condition = Callable[["ReviewCase"], bool]
-
-
-def condition(refusal: str, detail: Callable[[ReviewCase], str] | None = None
-              ) -> Callable[[Condition], Condition]:
-    """Name a guard: `refusal` is the reason given when it fails; `detail` may add specifics."""
-    def mark(check: Condition) -> Condition:
-        check.refusal = refusal  # type: ignore[attr-defined]
-        check.detail = detail  # type: ignore[attr-defined]
-        return check
-    return mark
-
-
-def refusal_of(check: Condition, case: ReviewCase) -> str:
-    """The user-facing reason a guard refuses this case."""
-    detail = getattr(check, "detail", None)
-    reason = str(check.refusal)  # type: ignore[attr-defined]
-    return f"{reason} {detail(case)}" if detail else reason
-
-
-# The ledger template's headers (SPEC §3) of the columns a submit may find missing: officers
-# know the columns by these texts.
-LEDGER_HEADERS = {
-    "project_code": "项目代码", "name": "项目名称", "enterprise": "建设单位",
-    "uscc": "统一社会信用代码", "region": "所在地区", "sector": "所属行业",
-    "construction_type": "建设性质", "stage": "项目阶段",
-    "annual_energy_tce": "年综合能源消费量(吨标准煤)", "tech_class": "工艺技术类别",
-    "policy_fit": "符合产业政策和规划", "capacity_unit": "产能单位",
-    "unit_energy_unit": "单位产品能耗单位", "energy_review_date": "节能审查日期",
-    "eia_date": "环评批复日期",
-}
-
-# Ledger columns a case cannot be submitted without (SPEC §3 "required"), and the required-if
-# pairs (dependent column, the columns that make it required).
-REQUIRED_LEDGER_FIELDS = ("project_code", "name", "enterprise", "uscc", "sector",
-                          "construction_type", "stage", "annual_energy_tce", "tech_class",
-                          "policy_fit")
-
-
-def missing_ledger_fields(project) -> list[str]:
-    """Required ledger columns that are blank on the project (field names)."""
-    missing = [name for name in REQUIRED_LEDGER_FIELDS
-               if getattr(project, name) in (None, "")]
-    if not project.region_id:
-        missing.append("region")
-
-    def positive(value) -> bool:
-        return value is not None and value > 0
-
-    def given(value) -> bool:
-        return value not in (None, "")
-
-    if (positive(project.new_capacity) or positive(project.replaced_capacity)) \
-            and not given(project.capacity_unit):
-        missing.append("capacity_unit")
-    if given(project.product) and project.unit_energy is not None \
-            and not given(project.unit_energy_unit):
-        missing.append("unit_energy_unit")
-    if given(project.energy_review_ref) and project.energy_review_date is None:
-        missing.append("energy_review_date")
-    if given(project.eia_ref) and project.eia_date is None:
-        missing.append("eia_date")
-    return missing
-
-
-def _missing_detail(case: ReviewCase) -> str:
-    names = "、".join(LEDGER_HEADERS[n] for n in missing_ledger_fields(case.project))
-    return str(_("Missing: %(columns)s.") % {"columns": names})
-
-
-@condition(_("The project's ledger row lacks required fields; complete the ledger first."),
-           detail=_missing_detail)
-def ledger_row_complete(case: ReviewCase) -> bool:
-    return not missing_ledger_fields(case.project)
-
-
-@condition(_("The project has left the ledger; it cannot be submitted for review."))
-def project_in_ledger(case: ReviewCase) -> bool:
-    return case.project.status == ProjectStatus.ACTIVE
-
-
-@condition(_("Only a case whose frozen screening is COMPLIANT can be approved."))
-def screening_is_compliant(case: ReviewCase) -> bool:
-    return case.verdict == Verdict.COMPLIANT
-
-
-# The region guards apply to 拟建 projects only, as R07/R08 do (SPEC §5, revision 4).
-
-@condition(_("The region is under 区域节能评估限批 (three or more red barometer months in a "
-             "row): no planned project can be approved until a published month is no longer "
-             "red."))
-def region_not_restricted(case: ReviewCase) -> bool:
-    return not case.is_planned or not case.region_status_today().restricted
-
-
-@condition(_("The region missed last year's energy dual-control target: only livelihood or "
-             "infrastructure projects can be approved this year (clause (十八))."))
-def region_met_dual_control_or_livelihood(case: ReviewCase) -> bool:
-    if not case.is_planned:
-        return True
-    return not case.region_status_today().missed_dual_control or case.is_livelihood
-
-
-@condition(_("The region missed last year's pollutant-total target: EIA approvals of projects "
-             "adding those pollutants are suspended, livelihood projects included (clause "
-             "(十八))."))
-def region_met_pollutant_target(case: ReviewCase) -> bool:
-    return not case.is_planned or not case.region_status_today().missed_pollutant
-
-
-@condition(_("A planned project needs window guidance or a third-party evaluation completed "
-             "before approval (clause (十一))."))
-def evaluation_done_for_planned_project(case: ReviewCase) -> bool:
-    return not case.is_planned or case.evaluation_completed_at is not None
-
-
-@condition(_("A fresh screening of the project is not COMPLIANT: the rectification cannot be "
-             "accepted."))
-def fresh_screening_is_compliant(case: ReviewCase) -> bool:
-    from screening.screen import NoRuleSetInForce
-
-    try:
-        return case.fresh_screening().verdict == Verdict.COMPLIANT
-    except NoRuleSetInForce:
-        return False  # the service reports this refusal with its own reason
-
-
-# --- Permissions (screening/permissions_cases.py), looked up when called ---------------------
-# The permission module imports the models, so the model refers to it by name.
-
-def _permission(name: str) -> Callable[[ReviewCase, User], bool]:
-    def check(case: ReviewCase, user: User) -> bool:
-        from screening import permissions as permissions_cases
-
-        return getattr(permissions_cases, name)(case, user)
-    check.__name__ = name
-    return check
-
-
-acts_as_agency = _permission("acts_as_agency")
-reviews_as_city = _permission("reviews_as_city")
-decides_as_province = _permission("decides_as_province")
-
-
 def _about(label: str, who: str, needs: str = "") -> dict:
     """Presentation of a transition for forms and the workflow diagram (custom metadata)."""
     return {"label": label, "who": who, "needs": needs}
-
-
-class RegionStatus:
-    """The region's restriction and last year's targets as of a day (for the approve guard)."""
-
-    def __init__(self, restricted: bool, missed_dual_control: bool, missed_pollutant: bool,
-                 red_run: int):
-        self.restricted = restricted
-        self.missed_dual_control = missed_dual_control
-        self.missed_pollutant = missed_pollutant
-        self.red_run = red_run
-
-    @property
-    def missed_targets(self) -> bool:
-        return self.missed_dual_control or self.missed_pollutant
 
 
 class ReviewCase(ConcurrentTransitionMixin, models.Model):
@@ -311,112 +149,62 @@ class ReviewCase(ConcurrentTransitionMixin, models.Model):
         return (self.due_date is not None and not self.is_final
                 and self.due_date < timezone.localdate())
 
-    def region_status_today(self) -> RegionStatus:
-        """Restriction (区域节能评估限批) and last year's targets, read now, not at submit."""
-        cached = getattr(self, "_region_status", None)
-        if cached is not None:
-            return cached
-        from screening.context import ContextResolver
-        from screening.models.rulesets import RuleSet
-        from screening.rules.barometer import red_run_at_end
-        from screening.screen import parameters_of
-
-        today = timezone.localdate()
-        context = ContextResolver(today).for_region(self.region.code)
-        # The restriction's length is the rule in force today; the case's own rule set if none.
-        rule_set = RuleSet.in_force(today) or self.rule_set
-        run = red_run_at_end(context.barometer)
-        restricted = (rule_set is not None
-                      and run >= parameters_of(rule_set).barometer_restriction_months)
-        status = RegionStatus(
-            restricted=restricted, red_run=run,
-            missed_dual_control=context.missed_dual_control_last_year,
-            missed_pollutant=context.missed_pollutant_target_last_year)
-        self._region_status = status
-        return status
-
-    def fresh_screening(self) -> Screening:
-        """The project screened now, under the rule set in force today (cached on the instance).
-
-        Raises NoRuleSetInForce when none is in force.
-        """
-        cached = getattr(self, "_fresh_screening", None)
-        if cached is not None:
-            return cached
-        from screening.screen import project_input, screen_inputs
-
-        rule_set, (screening,) = screen_inputs([project_input(self.project)],
-                                               timezone.localdate())
-        self._fresh_rule_set = rule_set
-        self._fresh_screening = screening
-        return screening
-
     def forget_derived(self) -> None:
         """Drop cached facts (after a transition or when the data behind them changed)."""
         for name in ("_region_status", "_fresh_screening", "_fresh_rule_set"):
             self.__dict__.pop(name, None)
 
-    def _freeze(self, screening: Screening, rule_set, snapshot: dict) -> None:
-        from screening.screen import findings_for_storage
-
+    def _freeze(self, screening: Screening, rule_set, snapshot: dict, findings: list[dict]
+                ) -> None:
         self.rule_set = rule_set
         self.screened_as_of = screening.as_of
         self.in_scope = screening.in_scope
         self.verdict = screening.verdict.value
         self.disposition = screening.disposition.value
-        self.findings = findings_for_storage(screening)
+        self.findings = findings
         self.project_snapshot = snapshot
 
     def _enter(self, state: str, *, due: date | None = None) -> None:
-        from screening.cases import deadlines
-
-        now = timezone.now()
-        self.state_entered_at = now
-        self.due_date = due if due is not None else deadlines.review_due_date(
-            state, timezone.localdate(now))
+        """Start the new state's clock; the service sets the review time limit when no
+        deadline is given (screening/cases/deadlines.py)."""
+        self.state_entered_at = timezone.now()
+        self.due_date = due
 
     # --- Transitions (SPEC §5) ----------------------------------------------------------------
 
     @transition(field=state, source=[CaseState.DRAFT, CaseState.RETURNED],
                 target=RETURN_VALUE(CaseState.SUBMITTED, CaseState.PROVINCIAL_REVIEW),
-                conditions=[project_in_ledger, ledger_row_complete], permission=acts_as_agency,
                 custom=_about(_("Submit"), _("Agency"), _("Required ledger fields present")))
-    def submit(self, *, by: User, screening: Screening, rule_set, snapshot: dict) -> str:
+    def submit(self, *, by: User, screening: Screening, rule_set, snapshot: dict,
+               findings: list[dict], straight_to_province: bool) -> str:
         self.submitted_by, self.submitted_at = by, timezone.now()
-        self._freeze(screening, rule_set, snapshot)
-        from screening.permissions import skips_city_review
-
+        self._freeze(screening, rule_set, snapshot, findings)
         # 济源, 航空港区 and the 省直管县 report to the province: no city review.
-        target = (CaseState.PROVINCIAL_REVIEW if skips_city_review(self.region)
-                  else CaseState.SUBMITTED)
+        target = CaseState.PROVINCIAL_REVIEW if straight_to_province else CaseState.SUBMITTED
         self._enter(target)
         return target
 
     @transition(field=state, source=[CaseState.DRAFT, CaseState.SUBMITTED, CaseState.RETURNED],
-                target=CaseState.WITHDRAWN, permission=acts_as_agency,
+                target=CaseState.WITHDRAWN,
                 custom=_about(_("Withdraw"), _("Agency"), _("Reason")))
     def withdraw(self, *, by: User) -> None:
         self._enter(CaseState.WITHDRAWN)
 
     @transition(field=state, source=CaseState.SUBMITTED, target=CaseState.RETURNED,
-                permission=reviews_as_city,
                 custom=_about(_("Return for information"), _("City reviewer"), _("Comment")))
     @transition(field=state, source=CaseState.PROVINCIAL_REVIEW, target=CaseState.RETURNED,
-                permission=decides_as_province,
                 custom=_about(_("Return for information"), _("Provincial reviewer"),
                               _("Comment")))
     def return_for_info(self, *, by: User) -> None:
         self._enter(CaseState.RETURNED)
 
     @transition(field=state, source=CaseState.SUBMITTED, target=CaseState.PROVINCIAL_REVIEW,
-                permission=reviews_as_city,
                 custom=_about(_("Forward to the province"), _("City reviewer"),
                               _("City opinion")))
     def forward(self, *, by: User) -> None:
         self._enter(CaseState.PROVINCIAL_REVIEW)
 
     @transition(field=state, source=CaseState.PROVINCIAL_REVIEW, target=CaseState.EVALUATION,
-                permission=decides_as_province,
                 custom=_about(_("Request an evaluation"), _("Provincial reviewer"),
                               _("What is to be evaluated")))
     def request_evaluation(self, *, by: User, kind: str) -> None:
@@ -425,7 +213,6 @@ class ReviewCase(ConcurrentTransitionMixin, models.Model):
         self._enter(CaseState.EVALUATION)
 
     @transition(field=state, source=CaseState.EVALUATION, target=CaseState.PROVINCIAL_REVIEW,
-                permission=decides_as_province,
                 custom=_about(_("Complete the evaluation"), _("Provincial reviewer"),
                               _("Result and attachment")))
     def complete_evaluation(self, *, by: User) -> None:
@@ -433,10 +220,6 @@ class ReviewCase(ConcurrentTransitionMixin, models.Model):
         self._enter(CaseState.PROVINCIAL_REVIEW)
 
     @transition(field=state, source=CaseState.PROVINCIAL_REVIEW, target=CaseState.APPROVED,
-                conditions=[screening_is_compliant, evaluation_done_for_planned_project,
-                            region_not_restricted, region_met_dual_control_or_livelihood,
-                            region_met_pollutant_target],
-                permission=decides_as_province,
                 custom=_about(_("Approve"), _("Provincial reviewer"),
                               _("COMPLIANT screening; for a planned project: evaluation done, "
                                 "region not restricted, last year's targets met (dual control: "
@@ -446,14 +229,12 @@ class ReviewCase(ConcurrentTransitionMixin, models.Model):
         self._enter(CaseState.APPROVED)
 
     @transition(field=state, source=CaseState.PROVINCIAL_REVIEW, target=CaseState.REJECTED,
-                permission=decides_as_province,
                 custom=_about(_("Reject"), _("Provincial reviewer"), _("Reason")))
     def reject(self, *, by: User) -> None:
         self.decided_by, self.decided_at = by, timezone.now()
         self._enter(CaseState.REJECTED)
 
     @transition(field=state, source=CaseState.PROVINCIAL_REVIEW, target=CaseState.RECTIFYING,
-                permission=decides_as_province,
                 custom=_about(_("Order rectification"), _("Provincial reviewer"),
                               _("Disposition and deadline")))
     def order_rectification(self, *, by: User, disposition: str, deadline: date) -> None:
@@ -463,25 +244,24 @@ class ReviewCase(ConcurrentTransitionMixin, models.Model):
         self._enter(CaseState.RECTIFYING, due=deadline)
 
     @transition(field=state, source=CaseState.RECTIFYING,
-                target=CaseState.RECTIFICATION_SUBMITTED, permission=acts_as_agency,
+                target=CaseState.RECTIFICATION_SUBMITTED,
                 custom=_about(_("Submit rectification evidence"), _("Agency"),
                               _("Evidence (file)")))
     def submit_rectification(self, *, by: User) -> None:
         self._enter(CaseState.RECTIFICATION_SUBMITTED)
 
     @transition(field=state, source=CaseState.RECTIFICATION_SUBMITTED,
-                target=CaseState.APPROVED, conditions=[fresh_screening_is_compliant],
-                permission=decides_as_province,
+                target=CaseState.APPROVED,
                 custom=_about(_("Accept the rectification"), _("Provincial reviewer"),
                               _("A fresh COMPLIANT screening")))
     def verify_rectification(self, *, by: User, screening: Screening, rule_set,
-                             snapshot: dict) -> None:
+                             snapshot: dict, findings: list[dict]) -> None:
         self.decided_by, self.decided_at = by, timezone.now()
-        self._freeze(screening, rule_set, snapshot)
+        self._freeze(screening, rule_set, snapshot, findings)
         self._enter(CaseState.APPROVED)
 
     @transition(field=state, source=CaseState.RECTIFICATION_SUBMITTED,
-                target=CaseState.RECTIFYING, permission=decides_as_province,
+                target=CaseState.RECTIFYING,
                 custom=_about(_("Reject the rectification"), _("Provincial reviewer"),
                               _("Comment; may move the deadline")))
     def reject_rectification(self, *, by: User, deadline: date | None = None) -> None:
@@ -490,7 +270,7 @@ class ReviewCase(ConcurrentTransitionMixin, models.Model):
         self._enter(CaseState.RECTIFYING, due=self.rectification_deadline)
 
     @transition(field=state, source=[CaseState.RECTIFYING, CaseState.RECTIFICATION_SUBMITTED],
-                target=CaseState.CLOSED, permission=decides_as_province,
+                target=CaseState.CLOSED,
                 custom=_about(_("Close the case"), _("Provincial reviewer"), _("Reason")))
     def close(self, *, by: User) -> None:
         self.decided_by, self.decided_at = by, timezone.now()

@@ -15,6 +15,7 @@ from rest_framework.views import APIView
 from screening import permissions
 from screening.api.common import ERRORS_READ, ERRORS_WRITE, error
 from screening.api.errors import ApiError, form_errors
+from screening.labels import request_language
 from screening.models import (
     CapacityDraw,
     CapacitySource,
@@ -25,7 +26,6 @@ from screening.models import (
 from screening.registry import queries, services, upload
 from screening.registry.checks import parse_source_number
 from screening.registry.forms import DrawForm, PlanForm, ReasonForm, SourceForm
-from screening.registry.views import _editable_regions, _lang
 from screening.rules.text import jnum
 
 ERRORS_ACTION = {409: error("The registry refuses the action (see message)."), **ERRORS_WRITE}
@@ -164,7 +164,7 @@ def _invalid(form) -> ApiError:
 
 
 def _require_entry(user) -> list:
-    regions = _editable_regions(user)
+    regions = permissions.registry_editable_regions(user)
     if not regions or not permissions.can_enter_registry(user):
         raise ApiError(403, "forbidden", _("You may not change the registry of this region."))
     return regions
@@ -172,6 +172,28 @@ def _require_entry(user) -> list:
 
 def _refused(refusal: services.RegistryRefused) -> ApiError:
     return ApiError(409, "refused", str(refusal))
+
+
+def _register(request: Request, form_class, register, serializer_class,
+              prepare=lambda data: data) -> Response:
+    """A POST that registers a source or a plan: the user's regions, the form, the service;
+    201 with the new entry."""
+    regions = _require_entry(request.user)
+    form = form_class(prepare(_form_data(request, regions)), regions=regions,
+                      families=queries.replacement_families())
+    if not form.is_valid():
+        raise _invalid(form)
+    try:
+        entry = register(form.to_data(), user=request.user)
+    except services.RegistryRefused as refusal:
+        raise _refused(refusal) from None
+    return Response(serializer_class(entry).data, status=201)
+
+
+def _codes_as_text(data: dict) -> dict:
+    if isinstance(data.get("project_codes"), list):
+        data["project_codes"] = ",".join(data["project_codes"])
+    return data
 
 
 @extend_schema(tags=["registry"])
@@ -187,16 +209,7 @@ class SourceList(generics.ListAPIView):
     @extend_schema(request=SourceInputSerializer,
                    responses={201: SourceSerializer, **ERRORS_ACTION})
     def post(self, request: Request) -> Response:
-        regions = _require_entry(request.user)
-        form = SourceForm(_form_data(request, regions), regions=regions,
-                          families=queries.replacement_families())
-        if not form.is_valid():
-            raise _invalid(form)
-        try:
-            source = services.register_source(form.to_data(), user=request.user)
-        except services.RegistryRefused as refusal:
-            raise _refused(refusal) from None
-        return Response(SourceSerializer(source).data, status=201)
+        return _register(request, SourceForm, services.register_source, SourceSerializer)
 
 
 @extend_schema(tags=["registry"])
@@ -222,18 +235,8 @@ class PlanList(generics.ListAPIView):
 
     @extend_schema(request=PlanInputSerializer, responses={201: PlanSerializer, **ERRORS_ACTION})
     def post(self, request: Request) -> Response:
-        regions = _require_entry(request.user)
-        data = _form_data(request, regions)
-        if isinstance(data.get("project_codes"), list):
-            data["project_codes"] = ",".join(data["project_codes"])
-        form = PlanForm(data, regions=regions, families=queries.replacement_families())
-        if not form.is_valid():
-            raise _invalid(form)
-        try:
-            plan = services.register_plan(form.to_data(), user=request.user)
-        except services.RegistryRefused as refusal:
-            raise _refused(refusal) from None
-        return Response(PlanSerializer(plan).data, status=201)
+        return _register(request, PlanForm, services.register_plan, PlanSerializer,
+                         prepare=_codes_as_text)
 
 
 @extend_schema(tags=["registry"])
@@ -253,6 +256,13 @@ def _plan_for(request: Request, pk: int) -> ReplacementPlan:
     return plan
 
 
+def _editable_plan_for(request: Request, pk: int) -> ReplacementPlan:
+    plan = _plan_for(request, pk)
+    if not permissions.can_edit_registry(request.user, plan.region_id):
+        raise ApiError(403, "forbidden", _("You may not change the registry of this region."))
+    return plan
+
+
 class PlanDraw(APIView):
     """Draw capacity from a source for the plan (409 with what remains when it does not fit)."""
 
@@ -261,9 +271,7 @@ class PlanDraw(APIView):
     @extend_schema(tags=["registry"], request=DrawInputSerializer,
                    responses={201: DrawSerializer, **ERRORS_ACTION})
     def post(self, request: Request, pk: int) -> Response:
-        plan = _plan_for(request, pk)
-        if not permissions.can_edit_registry(request.user, plan.region_id):
-            raise ApiError(403, "forbidden", _("You may not change the registry of this region."))
+        plan = _editable_plan_for(request, pk)
         form = DrawForm(_body(request))
         if not form.is_valid():
             raise _invalid(form)
@@ -286,9 +294,7 @@ class PlanWithdraw(APIView):
     @extend_schema(tags=["registry"], request=ReasonSerializer,
                    responses={200: PlanSerializer, **ERRORS_ACTION})
     def post(self, request: Request, pk: int) -> Response:
-        plan = _plan_for(request, pk)
-        if not permissions.can_edit_registry(request.user, plan.region_id):
-            raise ApiError(403, "forbidden", _("You may not change the registry of this region."))
+        plan = _editable_plan_for(request, pk)
         form = ReasonForm(_body(request))
         if not form.is_valid():
             raise _invalid(form)
@@ -337,10 +343,10 @@ class UploadCreate(APIView):
         if file.size == 0:
             raise ApiError(400, "invalid", _("The file is empty."))
         item = upload.receive(request.user, body.validated_data["kind"], file,
-                              file.name or "registry.xlsx", _lang())
+                              file.name or "registry.xlsx", request_language())
         if body.validated_data["mode"] == "apply" and item.preview:
             try:
-                upload.apply(item, request.user, _lang())
+                upload.apply(item, request.user, request_language())
             except upload.ApplyRefused as refusal:
                 raise ApiError(409, "refused", str(refusal)) from None
             item.refresh_from_db()
@@ -357,7 +363,7 @@ class UploadApply(APIView):
         if item is None:
             raise ApiError(404, "not_found", _("Does not exist or is outside your regions."))
         try:
-            upload.apply(item, request.user, _lang())
+            upload.apply(item, request.user, request_language())
         except upload.ApplyRefused as refusal:
             raise ApiError(409, "refused", str(refusal)) from None
         item.refresh_from_db()

@@ -10,6 +10,7 @@ from collections import defaultdict
 from collections.abc import Iterator, Mapping
 from decimal import Decimal
 
+from screening.gc_pause import gc_paused
 from screening.models import CapacityDraw, PlanStatus, Region, ReplacementPlan
 from screening.registry.checks import source_flags, source_number
 from screening.rules.types import PlanFacts, SourceDrawFacts
@@ -66,8 +67,6 @@ class LazyPlans(Mapping):
 
     def _loaded(self) -> dict[str, PlanFacts]:
         if self._plans is None:
-            from screening.screen import gc_paused
-
             with gc_paused():
                 self._plans = load_plan_facts()
         return self._plans

@@ -13,11 +13,11 @@ from django.db.models import Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from screening import permissions
+from screening.labels import request_language
 from screening.ledger.uploads import WorkbookField
 from screening.models import (
     CapacityDraw,
@@ -37,15 +37,6 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 LIST_LIMIT = 500
 # Rows of each cross-check shown on the page (the riskiest first); the export has them all.
 CROSS_CHECK_ROWS = 100
-
-
-def _lang() -> str:
-    return "en" if (get_language() or "").startswith("en") else "zh"
-
-
-def _editable_regions(user) -> list[Region]:
-    return [region for region in Region.objects.filter(is_project_region=True)
-            if permissions.can_edit_registry(user, region)]
 
 
 def _visible_source(user, source_id: int) -> CapacitySource:
@@ -81,7 +72,7 @@ def registry_home(request: HttpRequest) -> HttpResponse:
 
 
 def _require_entry(user) -> list[Region]:
-    regions = _editable_regions(user)
+    regions = permissions.registry_editable_regions(user)
     if not regions or not permissions.can_enter_registry(user):
         raise PermissionDenied
     return regions
@@ -111,7 +102,7 @@ def source_detail(request: HttpRequest, source_id: int) -> HttpResponse:
     form = None
     if editable:
         families = queries.replacement_families()
-        regions = _editable_regions(request.user)
+        regions = permissions.registry_editable_regions(request.user)
         form = SourceForm(request.POST or None, regions=regions, families=families,
                           initial=SourceForm.initial_of(source))
         if request.method == "POST" and form.is_valid():
@@ -185,43 +176,43 @@ def plan_detail(request: HttpRequest, plan_id: int) -> HttpResponse:
     })
 
 
-@login_required
-@require_POST
-def plan_withdraw(request: HttpRequest, plan_id: int) -> HttpResponse:
+def _editable_plan(request: HttpRequest, plan_id: int):
     plan = _visible_plan(request.user, plan_id)
     if not permissions.can_edit_registry(request.user, plan.region_id):
         raise PermissionDenied
+    return plan
+
+
+def _act_with_reason(request: HttpRequest, plan, act, done: str) -> HttpResponse:
+    """An action on a plan that needs a reason (withdraw, return a draw); back to the plan."""
     form = ReasonForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Give a reason."))
     else:
         try:
-            services.withdraw_plan(plan, user=request.user, reason=form.cleaned_data["reason"])
+            act(user=request.user, reason=form.cleaned_data["reason"])
         except services.RegistryRefused as refusal:
             messages.error(request, str(refusal))
         else:
-            messages.success(request, _("Plan withdrawn; its draws were returned."))
+            messages.success(request, done)
     return redirect("screening:registry_plan", plan.pk)
+
+
+@login_required
+@require_POST
+def plan_withdraw(request: HttpRequest, plan_id: int) -> HttpResponse:
+    plan = _editable_plan(request, plan_id)
+    return _act_with_reason(request, plan, lambda **kw: services.withdraw_plan(plan, **kw),
+                            _("Plan withdrawn; its draws were returned."))
 
 
 @login_required
 @require_POST
 def draw_release(request: HttpRequest, plan_id: int, draw_id: int) -> HttpResponse:
-    plan = _visible_plan(request.user, plan_id)
-    if not permissions.can_edit_registry(request.user, plan.region_id):
-        raise PermissionDenied
+    plan = _editable_plan(request, plan_id)
     item = get_object_or_404(CapacityDraw, pk=draw_id, plan=plan)
-    form = ReasonForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("Give a reason."))
-    else:
-        try:
-            services.release_draw(item, user=request.user, reason=form.cleaned_data["reason"])
-        except services.RegistryRefused as refusal:
-            messages.error(request, str(refusal))
-        else:
-            messages.success(request, _("The draw was returned to its source."))
-    return redirect("screening:registry_plan", plan.pk)
+    return _act_with_reason(request, plan, lambda **kw: services.release_draw(item, **kw),
+                            _("The draw was returned to its source."))
 
 
 @login_required
@@ -306,7 +297,7 @@ def upload_page(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         file = form.cleaned_data["file"]
         item = upload.receive(request.user, form.cleaned_data["kind"], file, file.name,
-                              _lang())
+                              request_language())
         return redirect("screening:registry_upload", item.pk)
     uploads = RegistryUpload.objects.filter(uploaded_by=request.user)[:20]
     return render(request, "screening/registry/upload.html", {"form": form,
@@ -325,7 +316,7 @@ def upload_detail(request: HttpRequest, upload_id: int) -> HttpResponse:
     item = _own_upload(request.user, upload_id)
     if request.method == "POST":
         try:
-            summary = upload.apply(item, request.user, _lang())
+            summary = upload.apply(item, request.user, request_language())
         except upload.ApplyRefused as refusal:
             messages.error(request, str(refusal))
         else:
@@ -335,7 +326,7 @@ def upload_detail(request: HttpRequest, upload_id: int) -> HttpResponse:
                 "draws": summary.get("draws", 0)})
         return redirect("screening:registry_upload", item.pk)
     return render(request, "screening/registry/upload_detail.html", {
-        "upload": item, "language": _lang(), "refusal": item.message,
+        "upload": item, "language": request_language(), "refusal": item.message,
         "errors": item.errors, "error_count": len(item.errors),
         "preview": item.preview, "waiting": item.status == RegistryUploadStatus.PREVIEW,
     })

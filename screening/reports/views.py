@@ -169,7 +169,7 @@ def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
 @login_required
 def job_runs(request: HttpRequest) -> HttpResponse:
     """Recent runs of every scheduled job, the timetable and recent digest outcomes."""
-    if not request.user.is_administrator:
+    if not permissions.can_view_job_runs(request.user):
         raise PermissionDenied
     from django_celery_beat.models import PeriodicTask
 

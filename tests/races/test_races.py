@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from django.db import connection, connections
 
+from screening.cases import guards
 from screening.cases import services as workflow
 from screening.ledger.services import UploadRefused, apply_upload, receive_upload, validate_upload
 from screening.models import (
@@ -81,7 +82,7 @@ def run_at_once(actions) -> list:
 def load_case(pk: int):
     def load():
         case = ReviewCase.objects.select_related("project", "region").get(pk=pk)
-        case.region_status_today()  # the guards' data is read before the race
+        guards.region_status_today(case)  # the guards' data is read before the race
         return case
     return load
 

@@ -8,6 +8,7 @@ import threading
 import pytest
 from django.db import connection, connections
 
+from screening.cases import guards
 from screening.cases import services as workflow
 from screening.models import CaseEvent, CaseState, ReviewCase
 from tests.conftest import make_user
@@ -24,7 +25,7 @@ def race(case_pk: int, actions) -> list:
     def run(index, action):
         try:
             case = ReviewCase.objects.select_related("project", "region").get(pk=case_pk)
-            case.region_status_today()  # read the guards' data before the race starts
+            guards.region_status_today(case)  # read the guards' data before the race starts
             loaded.wait(timeout=10)
             action(case)
             results[index] = "won"

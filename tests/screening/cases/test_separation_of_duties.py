@@ -3,7 +3,7 @@
 import pytest
 
 from accounts.models import Role
-from screening import permissions as permissions_cases
+from screening import permissions
 from screening.cases import services as workflow
 from screening.models import CaseState, Region
 from tests.factories import case_in_state, complete_an_evaluation
@@ -28,7 +28,7 @@ def test_a_submitter_made_provincial_reviewer_cannot_decide_their_case(people):
                                                workflow.reject_case else {}))
         assert refused.value.code == "forbidden"
         assert "You submitted this case" in refused.value.reason
-    assert case not in permissions_cases.cases_waiting_for(agency)
+    assert case not in permissions.cases_waiting_for(agency)
     # Another provincial reviewer can.
     assert "approve" in workflow.available_transitions(case, people["province"])
 
@@ -40,8 +40,8 @@ def test_a_submitter_made_city_reviewer_cannot_forward_their_case(people):
     with pytest.raises(workflow.TransitionRefused) as refused:
         workflow.forward_case(case, acting_user=agency, opinion="同意")
     assert "You submitted this case" in refused.value.reason
-    assert not permissions_cases.cases_waiting_for(agency).exists()
-    assert permissions_cases.cases_waiting_for(people["city"]).get() == case
+    assert not permissions.cases_waiting_for(agency).exists()
+    assert permissions.cases_waiting_for(people["city"]).get() == case
 
 
 def test_whoever_submitted_rectification_evidence_cannot_verify_it(people):
@@ -60,4 +60,4 @@ def test_city_reviewers_have_no_part_in_province_direct_cases(agency_county, cit
                              project_code="2401-410181-04-01-000002")
     case = case_in_state(CaseState.PROVINCIAL_REVIEW, agency=agency_county, project=project)
     assert workflow.available_transitions(case, city_reviewer_a) == []
-    assert permissions_cases.cases_waiting_for(provincial_reviewer).get() == case
+    assert permissions.cases_waiting_for(provincial_reviewer).get() == case
