@@ -2,11 +2,13 @@
 
     .venv/bin/python bench/screenshots.py [--out docs/screenshots] [--lang zh-hans]
 
-Builds its own demo in a temporary folder (SQLite, `seed_demo`, one ledger upload left at its
-preview), serves it with `runserver` on a free port, signs in with headless Chromium
-(/usr/bin/chromium) and writes one PNG per page and width: dashboard, project list, project
-page, case page, barometer, map, upload preview. The page is cut at `--max-height` pixels so
-each file stays small (< 300 KB). Nothing of the developer's own database is touched.
+Builds its own demo in a temporary folder (SQLite, `seed_demo`, and one ledger upload of 郑州市
+with a change, a new project and a missing one, left at its preview), serves it with
+`runserver` on a free port, signs in with headless Chromium (/usr/bin/chromium) and writes one
+PNG per page and width: dashboard (with the map), project list, project page, case page,
+barometer, workflow diagram, upload preview. Long pages are cut (1,100 px high at 1,366 wide,
+1,700 at 390) so each file stays under 300 KB; a larger one is reported. Nothing of the
+developer's own database is touched.
 """
 
 from __future__ import annotations
@@ -26,6 +28,8 @@ PYTHON = sys.executable
 CHROMIUM = "/usr/bin/chromium"
 PASSWORD = "henan-demo-2026"  # the demo's (DEMO ONLY) password, printed by seed_demo
 WIDTHS = {"1366": (1366, 900), "390": (390, 844)}
+MAX_HEIGHT = {"1366": 1100, "390": 1700}  # cut there: each file stays under LIMIT_KB
+LIMIT_KB = 300
 
 # Leaves a demo ledger upload of 郑州市 validated but not applied, and prints the ids the pages
 # need: a screened project with findings, the case with the longest timeline, that upload.
@@ -46,7 +50,11 @@ book = Workbook()
 sheet = book.active
 sheet.title = "台账"
 sheet.append([c.header for c in COLUMNS])
-for row in demo_ledger_rows("郑州市"):
+rows = demo_ledger_rows("郑州市")
+rows[0] = {**rows[0], "name": rows[0]["name"] + "（二期）"}  # a change
+added = {**rows[1], "project_code": rows[1]["project_code"][:-6] + "999999"}  # a new project
+rows = rows[:-1] + [added]  # and one left out of the file
+for row in rows:
     sheet.append([row.get(c.key) for c in COLUMNS])
 with tempfile.TemporaryDirectory() as folder:
     path = Path(folder) / "郑州市台账.xlsx"
@@ -56,7 +64,7 @@ with tempfile.TemporaryDirectory() as folder:
 upload = validate_upload(upload)
 case = ReviewCase.objects.annotate(n=Count("events")).order_by("-n", "pk").first()
 project = case.project
-print("IDS", project.pk, case.pk, upload.pk)
+print("IDS", project.pk, case.pk, upload.pk, upload.status)
 """
 
 
@@ -96,8 +104,8 @@ def pages(project: int, case: int, upload: int) -> list[tuple[str, str, str]]:
     ]
 
 
-def shoot(base: str, targets: list[tuple[str, str, str]], out: Path, lang: str,
-          max_height: int) -> list[Path]:
+def shoot(base: str, targets: list[tuple[str, str, str]], out: Path, lang: str
+          ) -> list[Path]:
     from playwright.sync_api import sync_playwright
 
     written = []
@@ -126,7 +134,7 @@ def shoot(base: str, targets: list[tuple[str, str, str]], out: Path, lang: str,
                     path = out / f"{stem}-{width_name}.png"
                     page.screenshot(path=str(path), full_page=True,
                                     clip={"x": 0, "y": 0, "width": width,
-                                          "height": min(full, max_height)})
+                                          "height": min(full, MAX_HEIGHT[width_name])})
                     written.append(path)
                 context.close()
         browser.close()
@@ -137,7 +145,6 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", default=str(ROOT / "docs" / "screenshots"))
     parser.add_argument("--lang", default="zh-hans")
-    parser.add_argument("--max-height", type=int, default=1600)
     options = parser.parse_args()
     out = Path(options.out)
     out.mkdir(parents=True, exist_ok=True)
@@ -156,7 +163,8 @@ def main() -> None:
         manage(env, "seed_demo")
         line = next(x for x in manage(env, "shell", "-c", PREPARE).splitlines()
                     if x.startswith("IDS "))
-        project, case, upload = (int(v) for v in line.split()[1:])
+        project, case, upload = (int(v) for v in line.split()[1:4])
+        print("upload preview:", line.split()[4], flush=True)
         port = free_port()
         server = subprocess.Popen([PYTHON, "manage.py", "runserver", f"127.0.0.1:{port}",
                                    "--noreload"], cwd=ROOT, env=env,
@@ -164,14 +172,14 @@ def main() -> None:
         try:
             base = f"http://127.0.0.1:{port}"
             wait_for(base + "/accounts/login/")
-            written = shoot(base, pages(project, case, upload), out, options.lang,
-                            options.max_height)
+            written = shoot(base, pages(project, case, upload), out, options.lang)
         finally:
             server.terminate()
             server.wait(timeout=20)
     for path in written:
-        print(f"{path.relative_to(ROOT) if path.is_relative_to(ROOT) else path}  "
-              f"{path.stat().st_size / 1024:.0f} KB")
+        size = path.stat().st_size / 1024
+        print(f"{path.relative_to(ROOT) if path.is_relative_to(ROOT) else path}  {size:.0f} KB"
+              + ("  (over the limit)" if size > LIMIT_KB else ""))
 
 
 if __name__ == "__main__":
