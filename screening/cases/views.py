@@ -7,22 +7,19 @@ every change; they never set a case's state themselves.
 
 from __future__ import annotations
 
-import math
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.utils.html import format_html, format_html_join
-from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from screening import listing, permissions
 from screening.cases import deadlines
 from screening.cases import services as workflow
+from screening.cases.diagram import workflow_svg
 from screening.cases.filters import CaseListFilter
 from screening.cases.forms import (
     DISPOSITION_LABELS,
@@ -188,78 +185,7 @@ def case_new(request: HttpRequest) -> HttpResponse:
         "refusal": refusal.reason if refusal else "", "title": _("Open a review case")})
 
 
-# --- The workflow diagram -------------------------------------------------------------------
-
-# Where each state sits on the drawing (column, row): presentation only. States and arrows
-# come from the machine; a state missing here is drawn on an extra row.
-LAYOUT = {
-    CaseState.DRAFT: (0, 0), CaseState.SUBMITTED: (1, 0), CaseState.PROVINCIAL_REVIEW: (2, 0),
-    CaseState.REJECTED: (3, 0), CaseState.WITHDRAWN: (0, 1), CaseState.RETURNED: (1, 1),
-    CaseState.EVALUATION: (2, 1), CaseState.APPROVED: (3, 1), CaseState.CLOSED: (1, 2),
-    CaseState.RECTIFYING: (2, 2), CaseState.RECTIFICATION_SUBMITTED: (3, 2),
-}
-BOX_W, BOX_H, GAP_X, GAP_Y, MARGIN = 170, 46, 120, 110, 30
-
-
-def _clip(cx: float, cy: float, tx: float, ty: float) -> tuple[float, float]:
-    """Where the line from a box's centre towards (tx, ty) leaves the box."""
-    dx, dy = tx - cx, ty - cy
-    if dx == 0 and dy == 0:
-        return cx, cy
-    scale = min((BOX_W / 2) / abs(dx) if dx else math.inf, (BOX_H / 2) / abs(dy) if dy
-                else math.inf)
-    return cx + dx * scale, cy + dy * scale
-
-
-def workflow_svg() -> SafeString:
-    """The state machine as an SVG drawing: a box per state, an arrow per transition."""
-    states = list(CaseState)
-    extra = [s for s in states if s not in LAYOUT]
-    positions = dict(LAYOUT)
-    rows = max(r for _c, r in LAYOUT.values()) + 1
-    for i, state in enumerate(extra):
-        positions[state] = (i % 4, rows + i // 4)
-    centre = {s: (MARGIN + c * (BOX_W + GAP_X) + BOX_W / 2, MARGIN + r * (BOX_H + GAP_Y)
-                  + BOX_H / 2) for s, (c, r) in positions.items()}
-    width = MARGIN * 2 + 4 * BOX_W + 3 * GAP_X
-    row_count = max(r for _c, r in positions.values()) + 1
-    height = MARGIN * 2 + row_count * BOX_H + (row_count - 1) * GAP_Y
-    pair_count: dict[frozenset, int] = {}
-    arrows, labels = [], []
-    for entry in transition_meta().values():
-        for source, target in entry["edges"]:
-            (sx, sy), (tx, ty) = centre[CaseState(source)], centre[CaseState(target)]
-            key = frozenset((source, target))
-            k = pair_count.get(key, 0)
-            pair_count[key] = k + 1
-            # Bend each arrow sideways so arrows between the same boxes do not overlap.
-            length = math.hypot(tx - sx, ty - sy) or 1
-            nx, ny = -(ty - sy) / length, (tx - sx) / length
-            bend = 18 + 26 * k
-            mx, my = (sx + tx) / 2 + nx * bend, (sy + ty) / 2 + ny * bend
-            x1, y1 = _clip(sx, sy, mx, my)
-            x2, y2 = _clip(tx, ty, mx, my)
-            arrows.append((f"{x1:.0f}", f"{y1:.0f}", f"{mx:.0f}", f"{my:.0f}", f"{x2:.0f}",
-                           f"{y2:.0f}", entry["name"]))
-            lx, ly = (x1 + 2 * mx + x2) / 4, (y1 + 2 * my + y2) / 4
-            labels.append((f"{lx:.0f}", f"{ly:.0f}", str(entry["label"])))
-    boxes = format_html_join(
-        "", '<g class="state {}"><rect x="{}" y="{}" width="{}" height="{}" rx="8"/>'
-            '<text x="{}" y="{}">{}</text></g>',
-        ((s.value, f"{cx - BOX_W / 2:.0f}", f"{cy - BOX_H / 2:.0f}", BOX_W, BOX_H,
-          f"{cx:.0f}", f"{cy + 5:.0f}", s.label) for s, (cx, cy) in centre.items()))
-    paths = format_html_join(
-        "", '<path class="edge {}" d="M{} {} Q{} {} {} {}" marker-end="url(#arrow)"/>',
-        ((a[6], *a[:6]) for a in arrows))
-    texts = format_html_join("", '<text class="edge-label" x="{}" y="{}">{}</text>', labels)
-    return format_html(
-        '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {} {}" role="img" '
-        'aria-label="{}" class="workflow">'
-        '<defs><marker id="arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" '
-        'markerHeight="7" orient="auto-start-reverse"><path d="M0 0 L10 5 L0 10 z"/></marker>'
-        '</defs>{}{}{}</svg>',
-        width, height, _("Review workflow"), paths, boxes, texts)
-
+# --- The workflow diagram (drawn by screening/cases/diagram.py) ----------------------------
 
 @login_required
 def workflow_diagram(request: HttpRequest) -> HttpResponse:
@@ -271,7 +197,7 @@ def workflow_diagram(request: HttpRequest) -> HttpResponse:
             "edges": [(CaseState(s).label, CaseState(t).label) for s, t in entry["edges"]],
         })
     return render(request, "screening/cases/workflow.html", {
-        "svg": workflow_svg(), "table": table, "limits": [
+        "svg": workflow_svg(transition_meta()), "table": table, "limits": [
             (CaseState(state).label, days)
             for state, days in deadlines.review_time_limits().items()
             if state in CaseState.values],

@@ -5,6 +5,10 @@ package (MIT; administrative boundaries by adcode) by `manage.py build_map_bound
 cities and 济源 are drawn first, the province-direct counties over their cities in their own
 colour. Without the file, or for regions it has no boundary for (航空港区, counties added
 later), a tile map places regions roughly where they lie.
+
+Every region is labelled with its full name. A label sits at the point of its region farthest
+from the region's edge (a city's counties drawn over it count as edge), so 安阳市's label is
+not hidden under 滑县 or 鹤壁市; the template draws all labels after all shapes.
 """
 
 from __future__ import annotations
@@ -39,6 +43,7 @@ class MapShape:
     label_x: float
     label_y: float
     tile: tuple[float, float, float, float] | None = None  # x, y, width, height
+    overlay: bool = False  # a province-direct county drawn over its city (smaller label)
 
 
 @dataclass(frozen=True)
@@ -117,8 +122,72 @@ def _area_centre(ring: list[tuple[float, float]]) -> tuple[float, float, float]:
     return abs(area) / 2, cx / (3 * area), cy / (3 * area)
 
 
+
+Point = tuple[float, float]
+
+
+def _inside(x: float, y: float, ring: list[Point]) -> bool:
+    """Even-odd rule: is (x, y) inside the closed ring?"""
+    result = False
+    for (x1, y1), (x2, y2) in zip(ring, ring[1:] + ring[:1], strict=True):
+        if (y1 > y) != (y2 > y) and x < x1 + (y - y1) * (x2 - x1) / (y2 - y1):
+            result = not result
+    return result
+
+
+def _edge_distance(x: float, y: float, rings: list[list[Point]], beat: float = -1.0) -> float:
+    """Distance from (x, y) to the nearest edge of any of the rings; stops early (returning a
+    value ≤ `beat`) as soon as an edge nearer than `beat` shows it cannot do better."""
+    best = math.inf
+    for ring in rings:
+        for (x1, y1), (x2, y2) in zip(ring, ring[1:] + ring[:1], strict=True):
+            dx, dy = x2 - x1, y2 - y1
+            length = dx * dx + dy * dy
+            t = 0.0 if length == 0 else max(0.0, min(1.0, ((x - x1) * dx + (y - y1) * dy) / length))
+            best = min(best, math.hypot(x - x1 - t * dx, y - y1 - t * dy))
+            if best <= beat:
+                return best
+    return best
+
+
+def _box(ring: list[Point]) -> tuple[float, float, float, float]:
+    xs, ys = [x for x, _y in ring], [y for _x, y in ring]
+    return min(xs), min(ys), max(xs), max(ys)
+
+
+def label_point(ring: list[Point], holes: list[list[Point]] = (), steps: int = 24
+                ) -> Point:
+    """The point of `ring`, outside every hole, farthest from any edge (searched on a grid,
+    then on a finer grid around the best cell). Falls back to the ring's area centre."""
+    _area, cx, cy = _area_centre(ring)
+    x0, y0, x1, y1 = _box(ring)
+    holes = [hole for hole in holes  # only the holes that can touch the ring
+             if (b := _box(hole))[0] < x1 and b[2] > x0 and b[1] < y1 and b[3] > y0]
+    edges = [ring, *holes]
+    best = -1.0
+
+    def score(x: float, y: float) -> float:
+        if not _inside(x, y, ring) or any(_inside(x, y, hole) for hole in holes):
+            return -1.0
+        return _edge_distance(x, y, edges, best)
+
+    best, bx, by = score(cx, cy), cx, cy
+    step = max(x1 - x0, y1 - y0) / steps
+    grid = [(x0 + i * step, y0 + j * step) for i in range(steps + 1) for j in range(steps + 1)]
+    for x, y in grid:
+        if (value := score(x, y)) > best:
+            best, bx, by = value, x, y
+    fine = step / 5
+    around = [(bx + i * fine, by + j * fine) for i in range(-5, 6) for j in range(-5, 6)]
+    for x, y in around:
+        if (value := score(x, y)) > best:
+            best, bx, by = value, x, y
+    return bx, by
+
+
 @lru_cache(maxsize=8)
-def _boundary_layout(codes: tuple[str, ...]) -> MapLayout | None:
+def _boundary_layout(codes: tuple[str, ...], overlay_codes: tuple[str, ...] = ()
+                     ) -> MapLayout | None:
     geometry = {code: _rings(code) for code in codes}
     drawn = {code: rings for code, rings in geometry.items() if rings}
     if not drawn:
@@ -133,18 +202,23 @@ def _boundary_layout(codes: tuple[str, ...]) -> MapLayout | None:
     def project(x: float, y: float) -> tuple[float, float]:
         return (x - lon0) * squash * scale, (lat1 - y) * scale
 
+    projected = {code: [[project(x, y) for x, y in ring] for ring in rings]
+                 for code, rings in drawn.items()}
+    # Label search on rings simplified to about a pixel: the same place, far fewer edges.
+    coarse = {code: [_simplify_ring(ring, 1.5) for ring in rings]
+              for code, rings in projected.items()}
+    overlays = [ring for code in overlay_codes for ring in coarse.get(code, [])]
     shapes = []
     for code in codes:
-        rings = drawn.get(code)
+        rings = projected.get(code)
         if not rings:
             continue
-        parts = []
-        for ring in rings:
-            points = [project(x, y) for x, y in ring]
-            parts.append("M" + "L".join(f"{x:.1f},{y:.1f}" for x, y in points) + "Z")
-        _area, cx, cy = max((_area_centre(ring) for ring in rings), key=lambda a: a[0])
-        lx, ly = project(cx, cy)
-        shapes.append(MapShape(code, "".join(parts), round(lx, 1), round(ly, 1)))
+        parts = ["M" + "L".join(f"{x:.1f},{y:.1f}" for x, y in ring) + "Z" for ring in rings]
+        largest = max(coarse[code], key=lambda ring: _area_centre(ring)[0])
+        is_overlay = code in overlay_codes
+        lx, ly = label_point(largest, [] if is_overlay else overlays)
+        shapes.append(MapShape(code, "".join(parts), round(lx, 1), round(ly, 1),
+                               overlay=is_overlay))
     return MapLayout(f"0 0 {WIDTH:.0f} {height:.0f}", tuple(shapes), True)
 
 
@@ -173,19 +247,19 @@ def map_layout(city_codes: tuple[str, ...], overlay_codes: tuple[str, ...]) -> M
     any region without a boundary is added as a tile below the map.
     """
     codes = city_codes + overlay_codes
-    layout = _boundary_layout(codes)
+    layout = _boundary_layout(codes, overlay_codes)
     if layout is None:
         return tile_layout(codes)
     missing = [c for c in codes if c not in {s.code for s in layout.shapes}]
     if not missing:
         return layout
     _x, _y, width, height = (float(v) for v in layout.view_box.split())
-    size, gap = 70.0, 6.0
+    size, gap, per_row = 84.0, 6.0, 6  # 84: room for a six-character name (郑州航空港区)
     shapes = list(layout.shapes)
     for index, code in enumerate(missing):
-        x = gap + (index % 7) * (size + gap)
-        y = height + gap + (index // 7) * (size / 2 + gap)
+        x = gap + (index % per_row) * (size + gap)
+        y = height + gap + (index // per_row) * (size / 2 + gap)
         shapes.append(MapShape(code, "", x + size / 2, y + size / 4, (x, y, size, size / 2)))
-    rows = (len(missing) - 1) // 7 + 1
+    rows = (len(missing) - 1) // per_row + 1
     return MapLayout(f"0 0 {width:.0f} {height + gap + rows * (size / 2 + gap):.0f}",
                      tuple(shapes), True)
