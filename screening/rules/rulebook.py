@@ -8,14 +8,28 @@ returns nothing (NA findings are left out, as SPEC §4 allows).
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
 from screening.rules import r14_replacement_sources as r14
 from screening.rules.barometer import red_run_at_end
-from screening.rules.params import ProductSpec, RuleParameters
+from screening.rules.base import (
+    AIR_QUALITY_TYPES,
+    BUILDING,
+    FAIL,
+    INFO,
+    NEEDS_INFO,
+    NEW_BUILD_STAGES,
+    OPERATING,
+    PASS,
+    PLANNED,
+    WARN,
+    Facts,
+    Rule,
+    counting_months,
+    month_label,
+    one_finding,
+)
 from screening.rules.text import (
     SECTOR_EN,
     STAGE_EN,
@@ -30,31 +44,13 @@ from screening.rules.text import (
     ratio_text_zh,
 )
 from screening.rules.types import (
-    BarometerMonth,
     ConstructionType,
     Finding,
-    Outcome,
-    ProjectInput,
-    ScreeningContext,
     Sector,
-    Stage,
     TechClass,
     Tier,
 )
 
-PASS, FAIL, NEEDS_INFO, WARN, INFO = (
-    Outcome.PASS,
-    Outcome.FAIL,
-    Outcome.NEEDS_INFO,
-    Outcome.WARN,
-    Outcome.INFO,
-)
-PLANNED, BUILDING, OPERATING = Stage.PLANNED, Stage.UNDER_CONSTRUCTION, Stage.OPERATING
-NEW_BUILD_STAGES = frozenset({PLANNED, BUILDING})
-# (四)1 speaks of 新建、改扩建 projects; a technical upgrade is not one of them.
-AIR_QUALITY_TYPES = frozenset(
-    {ConstructionType.NEW, ConstructionType.REBUILD, ConstructionType.EXPANSION}
-)
 _ZERO = Decimal(0)
 
 # R05 problem codes; the disposition reads the EIA ones ((七): 停止建设并查处).
@@ -64,72 +60,8 @@ ENERGY_REVIEW_AFTER_START = "energy_review_after_start"
 EIA_AFTER_START = "eia_after_start"
 EIA_PROBLEMS = frozenset({NO_EIA, EIA_AFTER_START})
 
-
-class Facts:
-    """One project's inputs plus what every rule derives from them, computed once."""
-
-    __slots__ = ("project", "context", "params", "product", "family", "in_scope")
-
-    def __init__(
-        self, project: ProjectInput, context: ScreeningContext, params: RuleParameters
-    ) -> None:
-        self.project = project
-        self.context = context
-        self.params = params
-        self.product: ProductSpec | None = params.product(project.product)
-        self.family: str | None = (
-            self.product.family
-            if self.product is not None
-            else (params.family_of(project.product) if project.product else None)
-        )
-        self.in_scope = (
-            project.sector in params.scope_sectors
-            and project.annual_energy_tce >= params.scope_min_energy_tce
-        )
-
-
-@dataclass(frozen=True, slots=True)
-class Rule:
-    """One screening rule: id, clause, when it applies, and what it finds."""
-
-    id: str
-    clause: str
-    applies: Callable[[Facts], bool]
-    evaluate: Callable[[Facts], tuple[Finding, ...]]
-    needs_scope: bool = True
-
-
-_new_object = object.__new__
-(
-    _set_rule,
-    _set_outcome,
-    _set_clause,
-    _set_message_zh,
-    _set_message_en,
-    _set_values,
-) = (
-    Finding.__dict__[name].__set__
-    for name in ("rule", "outcome", "clause", "message_zh", "message_en", "values")
-)
-
-
-def _one(
-    rule: str, outcome: Outcome, clause: str, zh: str, en: str, values: dict
-) -> tuple[Finding, ...]:
-    """One finding, as a 1-tuple.
-
-    Built through the slot descriptors rather than the frozen dataclass's __init__ (which
-    goes through object.__setattr__ per field): the result is an ordinary, equal Finding,
-    made in half the time, and findings are the engine's hottest allocation.
-    """
-    finding = _new_object(Finding)
-    _set_rule(finding, rule)
-    _set_outcome(finding, outcome)
-    _set_clause(finding, clause)
-    _set_message_zh(finding, zh)
-    _set_message_en(finding, en)
-    _set_values(finding, values)
-    return (finding,)
+_one = one_finding
+_month_label = month_label
 
 
 # -- R01 scope (三) ---------------------------------------------------------------------------
@@ -500,23 +432,6 @@ def _r06(f: Facts) -> tuple[Finding, ...]:
 
 
 # -- R07 local red warning (四)4 and R08 regional restriction (十八) ---------------------------
-
-
-def counting_months(context: ScreeningContext) -> tuple[BarometerMonth, ...]:
-    """The barometer months that count at `as_of`: month M only from the 1st of M+1.
-
-    The caller already passes counting, published months; filtering again here is cheap and
-    keeps a stray current month from being used early.
-    """
-    today = (context.as_of.year, context.as_of.month)
-    months = context.barometer
-    if months and (months[-1].year, months[-1].month) >= today:
-        months = tuple(m for m in months if (m.year, m.month) < today)
-    return months
-
-
-def _month_label(month: BarometerMonth | None) -> str | None:
-    return f"{month.year:04d}-{month.month:02d}" if month is not None else None
 
 
 def _is_planned(f: Facts) -> bool:
