@@ -22,7 +22,11 @@ from screening.rules.types import Finding, Outcome, PlanFacts, SourceDrawFacts
 
 ID = "R14"
 CLAUSE = "(四)2, (十一)"
-PARAMETERS = ("replacement_source_ineligible",)
+TITLE = (
+    "产能置换来源核验（登记的置换方案和退出产能）",
+    "Replacement sources verified (registered plans and retired capacity)",
+)
+PARAMETERS: tuple[str, ...] = ("replacement_source_ineligible",)
 
 _REASON_ZH = {"subsidised": "享受过奖补资金或政策支持",
               "mandatory_elimination": "列入淘汰落后产能名单"}
