@@ -17,6 +17,7 @@ import unicodedata
 from decimal import Decimal
 from functools import lru_cache
 
+from screening.rules.base import one_finding
 from screening.rules.text import jdate, jnum, num, ratio_text, ratio_text_zh
 from screening.rules.types import Finding, Outcome, PlanFacts, SourceDrawFacts
 
@@ -206,15 +207,14 @@ def evaluate(facts) -> tuple[Finding, ...]:
         head_en = (f"Plan {plan.ref} builds {num(built)} {unit} of {plan.family}; "
                    f"it draws {listed_en}")
     if problems:
-        return (Finding(ID, Outcome.FAIL, CLAUSE, f"{head_zh}：{'；'.join(zh)}。",
-                        f"{head_en}: {'; '.join(en)}.", values),)
+        return one_finding(ID, Outcome.FAIL, CLAUSE, f"{head_zh}：{'；'.join(zh)}。",
+                           f"{head_en}: {'; '.join(en)}.", values)
     if warnings:
         late = [d.source_number for d in plan.draws
                 if d.dismantled_date is None or d.dismantled_date > as_of]
-        return (Finding(ID, Outcome.WARN, CLAUSE,
-                        f"{head_zh}；{'、'.join(late)}截至{as_of}尚未拆除，应督促拆除验收。",
-                        f"{head_en}; {', '.join(late)} not yet dismantled by {as_of}.",
-                        values),)
-    return (Finding(ID, Outcome.PASS, CLAUSE,
-                    f"{head_zh}，经登记核验符合要求。",
-                    f"{head_en}, verified against the registry.", values),)
+        return one_finding(ID, Outcome.WARN, CLAUSE,
+                           f"{head_zh}；{'、'.join(late)}截至{as_of}尚未拆除，应督促拆除验收。",
+                           f"{head_en}; {', '.join(late)} not yet dismantled by {as_of}.",
+                           values)
+    return one_finding(ID, Outcome.PASS, CLAUSE, f"{head_zh}，经登记核验符合要求。",
+                       f"{head_en}, verified against the registry.", values)
