@@ -8,8 +8,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from screening.rules.base import Facts
 from screening.rules.params import RuleParameters
-from screening.rules.rulebook import EIA_PROBLEMS, OUT_OF_SCOPE_RULES, RULES, Facts
+from screening.rules.r05_approvals import EIA_PROBLEMS
+from screening.rules.rulebook import OUT_OF_SCOPE_RULES, RULES
 from screening.rules.types import (
     Disposition,
     Finding,
@@ -53,7 +55,7 @@ def screen(project: ProjectInput, context: ScreeningContext, params: RuleParamet
             needs_info = True
     verdict = _verdict(facts.in_scope, bool(failed), needs_info)
     disposition = _disposition(project.stage, project.tech_class, verdict, failed)
-    # Built through the slot descriptors, as findings are (see rulebook._one): same object,
+    # Built through the slot descriptors, as findings are (see base.one_finding): same object,
     # without the frozen __init__'s per-field object.__setattr__.
     screening = _new_object(Screening)
     values = (params.name, context.as_of, facts.in_scope, verdict, disposition, tuple(findings))

@@ -17,12 +17,17 @@ import unicodedata
 from decimal import Decimal
 from functools import lru_cache
 
+from screening.rules.base import one_finding
 from screening.rules.text import jdate, jnum, num, ratio_text, ratio_text_zh
 from screening.rules.types import Finding, Outcome, PlanFacts, SourceDrawFacts
 
 ID = "R14"
 CLAUSE = "(四)2, (十一)"
-PARAMETERS = ("replacement_source_ineligible",)
+TITLE = (
+    "产能置换来源核验（登记的置换方案和退出产能）",
+    "Replacement sources verified (registered plans and retired capacity)",
+)
+PARAMETERS: tuple[str, ...] = ("replacement_source_ineligible",)
 
 _REASON_ZH = {"subsidised": "享受过奖补资金或政策支持",
               "mandatory_elimination": "列入淘汰落后产能名单"}
@@ -202,15 +207,14 @@ def evaluate(facts) -> tuple[Finding, ...]:
         head_en = (f"Plan {plan.ref} builds {num(built)} {unit} of {plan.family}; "
                    f"it draws {listed_en}")
     if problems:
-        return (Finding(ID, Outcome.FAIL, CLAUSE, f"{head_zh}：{'；'.join(zh)}。",
-                        f"{head_en}: {'; '.join(en)}.", values),)
+        return one_finding(ID, Outcome.FAIL, CLAUSE, f"{head_zh}：{'；'.join(zh)}。",
+                           f"{head_en}: {'; '.join(en)}.", values)
     if warnings:
         late = [d.source_number for d in plan.draws
                 if d.dismantled_date is None or d.dismantled_date > as_of]
-        return (Finding(ID, Outcome.WARN, CLAUSE,
-                        f"{head_zh}；{'、'.join(late)}截至{as_of}尚未拆除，应督促拆除验收。",
-                        f"{head_en}; {', '.join(late)} not yet dismantled by {as_of}.",
-                        values),)
-    return (Finding(ID, Outcome.PASS, CLAUSE,
-                    f"{head_zh}，经登记核验符合要求。",
-                    f"{head_en}, verified against the registry.", values),)
+        return one_finding(ID, Outcome.WARN, CLAUSE,
+                           f"{head_zh}；{'、'.join(late)}截至{as_of}尚未拆除，应督促拆除验收。",
+                           f"{head_en}; {', '.join(late)} not yet dismantled by {as_of}.",
+                           values)
+    return one_finding(ID, Outcome.PASS, CLAUSE, f"{head_zh}，经登记核验符合要求。",
+                       f"{head_en}, verified against the registry.", values)

@@ -43,12 +43,18 @@ def test_r14_comes_from_the_registry_with_a_fixed_number_of_queries(provincial_r
     assert all(any(f.rule == "R14" for f in s.findings) for s in screenings)
 
 
-def test_rows_naming_no_plan_do_not_read_the_registry(provincial_reviewer):
-    make_plan(provincial_reviewer, "410500")
-    with_ref, _ = _queries([BASE_PROJECT])
-    without, (screening,) = _queries([replace(BASE_PROJECT, replacement_plan_ref=None)])
-    assert without == with_ref - 3  # regions, plans, live draws with their sources
-    assert not [f for f in screening.findings if f.rule == "R14"]
+def test_rows_naming_no_registered_plan_do_not_read_the_registry(provincial_reviewer):
+    """(四)2, R14: a row naming no plan reads nothing of the registry; one naming only an
+    unregistered plan reads the registered references alone (issue 17: the no-match path is
+    nearly free); only a registered one reads the plans and their draws."""
+    plan = make_plan(provincial_reviewer, "410500")
+    none, (blank,) = _queries([replace(BASE_PROJECT, replacement_plan_ref=None)])
+    unregistered, (other,) = _queries([replace(BASE_PROJECT,
+                                               replacement_plan_ref="豫工信产业〔1999〕99号")])
+    registered, _ = _queries([replace(BASE_PROJECT, replacement_plan_ref=plan.ref)])
+    assert unregistered == none + 1  # the registered references
+    assert registered == unregistered + 3  # regions, plans, live draws with their sources
+    assert not [f for f in blank.findings + other.findings if f.rule == "R14"]
 
 
 def test_withdrawing_the_plan_makes_r14_fail(provincial_reviewer):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from screening.rules.rulebook import years_before
+from screening.rules.r12_energy_diagnosis import years_before
 from screening.rules.testing import context, only, run
 from screening.rules.types import Outcome, Stage
 
