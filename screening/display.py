@@ -1,0 +1,189 @@
+"""What a person reads (issue 15): one display layer for every value a page, workbook or e-mail
+shows. Pure functions of the value and the active language; the template filters in
+`screening/templatetags/display.py` call these, and so may reports and e-mails.
+
+Numbers keep no trailing zeros and group by three in both languages (52000.0000000000 → 52,000);
+booleans read 是/否; choice codes read as their labels; field names as the model's verbose
+name; dates as officers write them (2026年12月4日, "4 Dec 2026"); cron schedules in words.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from decimal import Decimal, InvalidOperation
+
+from django.conf import settings
+from django.utils import formats
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from screening import labels
+
+EMPTY = "—"
+NUMERIC = re.compile(r"-?\d+(\.\d+)?")
+
+LANGUAGE_NAMES = {"zh-hans": "简体中文", "en": "English"}
+
+
+def number(value, places: int | None = None) -> str:
+    """A number grouped by three with no trailing zeros; `places` caps the decimals shown.
+    Text that is not a number comes back as it was; None is a dash."""
+    if value is None or value == "":
+        return EMPTY
+    if isinstance(value, bool):
+        return yes_no(value)
+    try:
+        amount = Decimal(str(value))
+    except (InvalidOperation, ValueError):
+        return str(value)
+    if isinstance(value, float):
+        amount = Decimal(str(round(value, 6)))
+    if not amount.is_finite():
+        return str(value)
+    if places is not None:
+        amount = amount.quantize(Decimal(1).scaleb(-places)) if places > 0 else amount.quantize(
+            Decimal(1))
+    amount = amount.normalize()
+    exponent = amount.as_tuple().exponent
+    decimals = max(0, -exponent) if isinstance(exponent, int) else 0
+    if amount == amount.to_integral_value():
+        amount, decimals = amount.quantize(Decimal(1)), 0
+    return formats.number_format(amount, decimal_pos=decimals, use_l10n=True,
+                                 force_grouping=True)
+
+
+def yes_no(value) -> str:
+    """是/否 (Yes/No); unknown (None) is a dash."""
+    if value is None or value == "":
+        return EMPTY
+    return _("Yes") if value else _("No")
+
+
+def date(value) -> str:
+    """A date (or the date of a datetime) as the active language writes it."""
+    if not value:
+        return EMPTY
+    if isinstance(value, str):
+        try:
+            value = dt.date.fromisoformat(value[:10])
+        except ValueError:
+            return value
+    return formats.date_format(value, "DATE_FORMAT")
+
+
+def language_name(code: str | None) -> str:
+    """`zh-hans` → 简体中文; a blank code is the site's language."""
+    code = code or settings.LANGUAGE_CODE
+    return LANGUAGE_NAMES.get(code, dict(settings.LANGUAGES).get(code, code))
+
+
+def _choice_families():
+    """Every choice list whose codes may reach a page: screening outcomes and model choices."""
+    from accounts.models import DigestFrequency, Role
+    from screening.models import ledger, registry, warnings, workflow
+
+    families = [labels.VERDICT_LABELS, labels.DISPOSITION_LABELS, labels.OUTCOME_LABELS]
+    for choices in (workflow.CaseState, ledger.ProjectStatus, ledger.RemovalReason,
+                    ledger.UploadStatus, ledger.ChangeKind, warnings.TierChoice,
+                    warnings.EscalationKind, warnings.EscalationEnd, registry.PlanStatus,
+                    Role, DigestFrequency):
+        families.append(dict(choices.choices))
+    return families
+
+
+def label(code) -> str:
+    """The label of a choice code from any of the site's choice lists (verdicts, dispositions,
+    outcomes, case states, project status, removal reasons, tiers, roles …); other values are
+    shown through `value`."""
+    if isinstance(code, str) and code:
+        for family in _choice_families():
+            if code in family:
+                return str(family[code])
+        if NUMERIC.fullmatch(code):
+            return number(code)
+        return code
+    return value(code)
+
+
+def value(item) -> str:
+    """Any stored value as a person reads it."""
+    if item is None or item == "":
+        return EMPTY
+    if isinstance(item, bool):
+        return yes_no(item)
+    if isinstance(item, (int, float, Decimal)):
+        return number(item)
+    if isinstance(item, (dt.date, dt.datetime)):
+        return date(item)
+    if isinstance(item, (list, tuple)):
+        return "、".join(value(v) for v in item) or EMPTY
+    if isinstance(item, dict):
+        return "；".join(f"{key_label(k)}：{value(v)}" for k, v in item.items()) or EMPTY
+    return str(item)
+
+
+def field_label(model, name: str) -> str:
+    """A model field's verbose name (`annual_energy_tce` → 年综合能源消费量); an unknown name
+    through the parameter words below, else with its underscores as spaces."""
+    try:
+        return str(model._meta.get_field(name).verbose_name)
+    except Exception:  # noqa: BLE001 - FieldDoesNotExist, or a model without that field
+        return key_label(name)
+
+
+# Keys of rule-set parameters and registry records that reach a page as table headers.
+KEY_LABELS = {
+    "families": gettext_lazy("Product families"),
+    "key_area": gettext_lazy("Key air-pollution areas"),
+    "elsewhere": gettext_lazy("Elsewhere"),
+    "ratio": gettext_lazy("Ratio"),
+    "strict": gettext_lazy("Strictly greater"),
+    "product": gettext_lazy("Product"),
+    "family": gettext_lazy("Family"),
+    "unit": gettext_lazy("Unit"),
+    "benchmark": gettext_lazy("Benchmark level"),
+    "baseline": gettext_lazy("Baseline level"),
+    "sector": gettext_lazy("Sector"),
+    "mandatory_elimination": gettext_lazy("Mandatory elimination"),
+    "status": gettext_lazy("Status"),
+    "reason": gettext_lazy("Reason"),
+}
+
+
+def key_label(key) -> str:
+    key = str(key)
+    if key in KEY_LABELS:
+        return str(KEY_LABELS[key])
+    return key.replace("_", " ")
+
+
+def change(model, field: str, before, after) -> str:
+    """One field's change in words: "状态：在册 → 已移除"."""
+    return f"{field_label(model, field)}：{label(before)} → {label(after)}"
+
+
+WEEKDAYS = {"0": gettext_lazy("Sunday"), "1": gettext_lazy("Monday"),
+            "2": gettext_lazy("Tuesday"), "3": gettext_lazy("Wednesday"),
+            "4": gettext_lazy("Thursday"), "5": gettext_lazy("Friday"),
+            "6": gettext_lazy("Saturday"), "7": gettext_lazy("Sunday")}
+
+
+def cron(minute="*", hour="*", day_of_month="*", month_of_year="*", day_of_week="*") -> str:
+    """A crontab in words: (0, 6, 1, *, *) → 每月1日 06:00; other shapes fall back to the
+    fields labelled."""
+    minute, hour = str(minute), str(hour)
+    if not (minute.isdigit() and hour.isdigit()) or str(month_of_year) != "*":
+        return _("minute %(m)s, hour %(h)s, day %(d)s, month %(mo)s, weekday %(w)s") % {
+            "m": minute, "h": hour, "d": day_of_month, "mo": month_of_year, "w": day_of_week}
+    at = f"{int(hour):02d}:{int(minute):02d}"
+    day_of_month, day_of_week = str(day_of_month), str(day_of_week)
+    if day_of_month == "*" and day_of_week == "*":
+        return _("Every day at %(time)s") % {"time": at}
+    if day_of_month.isdigit() and day_of_week == "*":
+        return _("Day %(day)s of every month at %(time)s") % {"day": day_of_month, "time": at}
+    if day_of_month == "*" and day_of_week in WEEKDAYS:
+        return _("Every %(weekday)s at %(time)s") % {"weekday": WEEKDAYS[day_of_week],
+                                                      "time": at}
+    return _("minute %(m)s, hour %(h)s, day %(d)s, month %(mo)s, weekday %(w)s") % {
+        "m": minute, "h": hour, "d": day_of_month, "mo": month_of_year, "w": day_of_week}
