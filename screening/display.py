@@ -147,6 +147,9 @@ KEY_LABELS = {
     "sector": gettext_lazy("Sector"),
     "mandatory_elimination": gettext_lazy("Mandatory elimination"),
     "status": gettext_lazy("Status"),
+    "key": gettext_lazy("Product"),
+    "sectors": gettext_lazy("Sectors"),
+    "subsidised": gettext_lazy("Retired with a subsidy"),
     "reason": gettext_lazy("Reason"),
 }
 
@@ -187,3 +190,137 @@ def cron(minute="*", hour="*", day_of_month="*", month_of_year="*", day_of_week=
                                                       "time": at}
     return _("minute %(m)s, hour %(h)s, day %(d)s, month %(mo)s, weekday %(w)s") % {
         "m": minute, "h": hour, "d": day_of_month, "mo": month_of_year, "w": day_of_week}
+
+
+# Rule-set parameters (SPEC §4) by name: what an officer calls each, and its unit.
+SHARE, TCE, MONTHS, YEARS = "share", "tce", "months", "years"
+PARAMETERS = {
+    "barometer_budget_yellow_margin": (gettext_lazy("Barometer: yellow margin on the energy "
+                                                    "total"), SHARE),
+    "barometer_intensity_progress_share": (gettext_lazy("Barometer: share of the intensity "
+                                                        "target required"), SHARE),
+    "barometer_reminder_months": (gettext_lazy("Red months in a row before a reminder"),
+                                  MONTHS),
+    "barometer_restriction_months": (gettext_lazy("Red months in a row before the regional "
+                                                  "restriction"), MONTHS),
+    "data_center_monitoring_min_tce": (gettext_lazy("Data centres: online energy monitoring "
+                                                    "above"), TCE),
+    "diagnosis_interval_years": (gettext_lazy("Energy diagnosis at least every"), YEARS),
+    "family_sectors": (gettext_lazy("Product families by two-high sector"), ""),
+    "key_area_capacity_ban": (gettext_lazy("No new capacity in key air-pollution areas"), ""),
+    "key_energy_user_min_tce": (gettext_lazy("Key energy user from"), TCE),
+    "products": (gettext_lazy("Energy-efficiency benchmark and baseline levels"), ""),
+    "products_without_benchmark": (gettext_lazy("Products without a benchmark row"), ""),
+    "project_warning_red_share": (gettext_lazy("Project energy warning: red from"), SHARE),
+    "project_warning_yellow_share": (gettext_lazy("Project energy warning: yellow from"),
+                                     SHARE),
+    "replacement_ratio_aluminium": (gettext_lazy("Capacity replacement ratio: electrolytic "
+                                                 "aluminium"), ""),
+    "replacement_ratio_cement": (gettext_lazy("Capacity replacement ratio: cement clinker"), ""),
+    "replacement_ratio_coking": (gettext_lazy("Capacity replacement ratio: coke"), ""),
+    "replacement_ratio_glass": (gettext_lazy("Capacity replacement ratio: flat glass"), ""),
+    "replacement_ratio_refining": (gettext_lazy("Capacity replacement ratio: oil refining"), ""),
+    "replacement_ratio_steel": (gettext_lazy("Capacity replacement ratio: iron and steel"), ""),
+    "replacement_source_ineligible": (gettext_lazy("Retired capacity that cannot serve a "
+                                                   "replacement"), ""),
+    "scope_min_energy_tce": (gettext_lazy("Two-high scope: annual energy use from"), TCE),
+    "scope_sectors": (gettext_lazy("Two-high sectors"), ""),
+}
+UNIT_WORDS = {TCE: gettext_lazy("tce per year"), MONTHS: gettext_lazy("months"),
+              YEARS: gettext_lazy("years")}
+
+
+def parameter_name(key: str) -> str:
+    """A rule-set parameter's name in words (`scope_min_energy_tce` → 两高项目能耗门槛)."""
+    entry = PARAMETERS.get(key)
+    return str(entry[0]) if entry else key_label(key)
+
+
+def parameter_unit(key: str) -> str:
+    entry = PARAMETERS.get(key)
+    return str(UNIT_WORDS.get(entry[1], "")) if entry else ""
+
+
+def parameter_scalar(key: str, raw) -> str:
+    """A scalar parameter's value: shares as per cent (0.9 → 90%), others as numbers."""
+    entry = PARAMETERS.get(key)
+    if entry and entry[1] == SHARE:
+        try:
+            return number(Decimal(str(raw)) * 100, 2) + "%"
+        except InvalidOperation:
+            return str(raw)
+    return label(raw) if isinstance(raw, str) else value(raw)
+
+
+def ratio(spec: dict) -> str:
+    """{'ratio': 1.5, 'strict': False} → "不低于 1.5 : 1"; strict → "高于 1 : 1"."""
+    figure = f"{number(spec.get('ratio'))} : 1"
+    if spec.get("strict"):
+        return _("more than %(ratio)s") % {"ratio": figure}
+    return _("at least %(ratio)s") % {"ratio": figure}
+
+
+def source_citation(source: str) -> tuple[str, str]:
+    """A parameter's source split into the cited text (before the first ': ') and the
+    explanation after it, so a Chinese page can lead with the citation."""
+    head, sep, rest = (source or "").partition(": ")
+    return (head, rest) if sep else (source or "", "")
+
+
+# The job page (issue 15): job names, schedule names and result keys in words.
+JOB_NAMES = {
+    "report": gettext_lazy("One report or ledger export"),
+    "monthly_reports": gettext_lazy("Monthly alert reports"),
+    "monthly_ledger_exports": gettext_lazy("Monthly ledger exports"),
+    "send_digests": gettext_lazy("Digest e-mails"),
+    "monthly-alert-report": gettext_lazy("Monthly alert reports"),
+    "monthly-ledger-export": gettext_lazy("Monthly ledger exports"),
+    "digest-daily": gettext_lazy("Daily digest e-mails"),
+    "digest-weekly": gettext_lazy("Weekly digest e-mails"),
+    "digest-monthly": gettext_lazy("Monthly digest e-mails"),
+}
+RESULT_KEYS = {
+    "kind": gettext_lazy("Kind"), "region": gettext_lazy("Region"),
+    "month": gettext_lazy("Month"), "report": gettext_lazy("Report"),
+    "outcome": gettext_lazy("Outcome"), "queued": gettext_lazy("Queued"),
+    "frequency": gettext_lazy("Frequency"), "period": gettext_lazy("Period"),
+    "uncertain": gettext_lazy("Interrupted while sending"), "sent": gettext_lazy("Sent"),
+    "empty": gettext_lazy("Nothing to say"), "skipped": gettext_lazy("Skipped"),
+    "failed": gettext_lazy("Failed"), "lost": gettext_lazy("Lost"),
+    "value": gettext_lazy("Result"), "args": gettext_lazy("Arguments"),
+    "on": gettext_lazy("Date"), "language": gettext_lazy("Language"),
+    "force": gettext_lazy("Again even if done"), "region_id": gettext_lazy("Region"),
+    "requested_by_id": gettext_lazy("Requested by"),
+}
+RESULT_VALUES = {
+    "produced": gettext_lazy("produced"),
+    "already done or in progress": gettext_lazy("already done or in progress"),
+    "monthly_report": gettext_lazy("Monthly alert report"),
+    "ledger_export": gettext_lazy("Ledger export"),
+    "daily": gettext_lazy("Daily"), "weekly": gettext_lazy("Weekly"),
+    "monthly": gettext_lazy("Monthly"),
+}
+
+
+def job_name(code: str) -> str:
+    return str(JOB_NAMES.get(code, key_label(code)))
+
+
+def job_result(result) -> list[tuple[str, str]]:
+    """A job's result (a dict) as labelled pairs: [("地区", "410100"), ("已排队", "18")]."""
+    if not isinstance(result, dict):
+        return [(str(RESULT_KEYS["value"]), value(result))] if result not in (None, "") else []
+    pairs = []
+    for key, item in result.items():
+        if item in (None, "", [], {}):
+            continue
+        if key == "language":
+            shown = language_name(item)
+        elif isinstance(item, str) and item in RESULT_VALUES:
+            shown = str(RESULT_VALUES[item])
+        elif isinstance(item, list):
+            shown = "、".join(value(v) for v in item)
+        else:
+            shown = label(item) if isinstance(item, str) else value(item)
+        pairs.append((str(RESULT_KEYS.get(key, key_label(key))), shown))
+    return pairs

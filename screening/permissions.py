@@ -145,6 +145,11 @@ def can_publish_plans(user: User) -> bool:
         user.role == Role.PROVINCIAL_REVIEWER and is_province_user(user))
 
 
+def can_view_job_runs(user: User) -> bool:
+    """The job page: administrators, and provincial reviewers read it (issue 15)."""
+    return user.is_authenticated and (user.is_administrator or is_provincial_reviewer(user))
+
+
 def can_view_registry_cross_checks(user: User) -> bool:
     """The cross-checks compare plans and sources across regions: province-wide users only."""
     return user.is_authenticated and is_province_user(user)

@@ -22,7 +22,6 @@ import pytest
 from django.core.management import call_command
 from django.db import models as dj_models
 from django.test import Client
-from openpyxl import load_workbook
 
 pytestmark = pytest.mark.django_db
 
@@ -86,7 +85,7 @@ def _choice_codes() -> set[str]:
 
 
 NUMBER_RE = re.compile(r"(?<![\w\-./:〔])(\d{5,}(?:\.\d+)?|\d+\.\d{5,})(?![\w\-/〕])")
-PY_RE = re.compile(r"\b(True|False|None)\b(?!\.)")  # "None." is English for an empty list
+PY_RE = re.compile(r"\b(True|False)\b|\bNone\b(?!\.| [a-z])")  # "None recorded." is English
 UNDERSCORE_RE = re.compile(r"\b[a-z]+(?:_[a-z0-9]+)+\b")
 LANG_RE = re.compile(r"\bzh-hans\b", re.I)
 

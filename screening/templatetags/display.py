@@ -54,3 +54,42 @@ def project_change(field, pair):
 
     before, after = (list(pair) + [None, None])[:2]
     return display.change(Project, field, before, after)
+
+
+@register.filter
+def parameter_name(key):
+    return display.parameter_name(key)
+
+
+@register.filter
+def parameter_unit(key):
+    return display.parameter_unit(key)
+
+
+@register.filter
+def source_citation(source):
+    return display.source_citation(source)
+
+
+@register.filter
+def job_name(code):
+    return display.job_name(code)
+
+
+@register.filter
+def job_result(result):
+    return display.job_result(result)
+
+
+@register.simple_tag
+def cron_words(crontab):
+    """A django-celery-beat crontab in words: 每月1日 01:00."""
+    return display.cron(crontab.minute, crontab.hour, crontab.day_of_month,
+                        crontab.month_of_year, crontab.day_of_week)
+
+
+@register.filter
+def digest_status(code):
+    from screening.models.jobs import DigestStatus
+
+    return dict(DigestStatus.choices).get(code, code)
