@@ -161,6 +161,14 @@ def key_label(key) -> str:
     return key.replace("_", " ")
 
 
+IDENTIFIER = re.compile(r"\b[a-z]+(?:_[a-z0-9]+)+\b")
+
+
+def words(text: str) -> str:
+    """Free text (a parameter's note) with any internal name in it put in words."""
+    return IDENTIFIER.sub(lambda m: key_label(m.group(0)), str(text or ""))
+
+
 def change(model, field: str, before, after) -> str:
     """One field's change in words: "状态：在册 → 已移除"."""
     return f"{field_label(model, field)}：{label(before)} → {label(after)}"
@@ -324,3 +332,21 @@ def job_result(result) -> list[tuple[str, str]]:
             shown = label(item) if isinstance(item, str) else value(item)
         pairs.append((str(RESULT_KEYS.get(key, key_label(key))), shown))
     return pairs
+
+
+def rule_name(rule_id: str | None, english: bool = False) -> str:
+    """A rule's short name from its title (R03 → 产能置换, "Capacity replacement")."""
+    from screening.rules.rulebook import RULE_TITLES
+
+    titles = RULE_TITLES.get(rule_id or "")
+    if not titles:
+        return ""
+    title = titles[1 if english else 0]
+    return re.split(r"[（(；;]", title, maxsplit=1)[0].strip()
+
+
+def rule_and_outcome(rule_id: str | None, outcome: str | None, english: bool = False) -> str:
+    """What follows a rule's id in a report line: its name and the outcome in words
+    ("产能置换 不通过")."""
+    return " ".join(part for part in (rule_name(rule_id, english),
+                                      labels.outcome_label(outcome)) if part)

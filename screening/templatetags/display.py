@@ -93,3 +93,8 @@ def digest_status(code):
     from screening.models.jobs import DigestStatus
 
     return dict(DigestStatus.choices).get(code, code)
+
+
+@register.filter
+def words(text):
+    return display.words(text)
