@@ -127,9 +127,11 @@ def field_label(model, name: str) -> str:
     """A model field's verbose name (`annual_energy_tce` → 年综合能源消费量); an unknown name
     through the parameter words below, else with its underscores as spaces."""
     try:
-        return str(model._meta.get_field(name).verbose_name)
+        verbose = str(model._meta.get_field(name).verbose_name)
     except Exception:  # noqa: BLE001 - FieldDoesNotExist, or a model without that field
         return key_label(name)
+    # Django's made-up verbose name is the field name with spaces: not a label
+    return key_label(name) if verbose == name.replace("_", " ") else verbose
 
 
 # Keys of rule-set parameters and registry records that reach a page as table headers.
