@@ -1,7 +1,8 @@
 """Chinese first (issue 15): the page language is the one the person chose with the switch
 (its cookie, or the language kept on their account), else the site's — never the browser's
 Accept-Language header, which on an English-language Windows would turn a 河南 officer's pages
-English without their asking."""
+English without their asking. The API (/api/) still reads Accept-Language: a program states
+the language it wants there."""
 
 from __future__ import annotations
 
@@ -24,6 +25,9 @@ class ChosenLanguageMiddleware(LocaleMiddleware):
     cookie, and it still activates per request)."""
 
     def process_request(self, request):
+        if request.path_info.startswith("/api/"):
+            # A program asks for its language with Accept-Language, as HTTP means it to.
+            return super().process_request(request)
         code = chosen_language(request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME), None)
         translation.activate(code)
         request.LANGUAGE_CODE = translation.get_language()
@@ -31,7 +35,8 @@ class ChosenLanguageMiddleware(LocaleMiddleware):
     def process_view(self, request, view_func, view_args, view_kwargs):
         # The account is known only after the authentication middleware: a person who chose
         # English on another browser reads English here too, until the switch says otherwise.
-        if settings.LANGUAGE_COOKIE_NAME in request.COOKIES:
+        if settings.LANGUAGE_COOKIE_NAME in request.COOKIES or request.path_info.startswith(
+                "/api/"):
             return None
         user = getattr(request, "user", None)
         kept = getattr(user, "language", "") if user is not None and user.is_authenticated else ""
