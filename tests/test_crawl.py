@@ -230,3 +230,29 @@ def test_workbooks_read_as_words(db, tmp_path):
     export_ledger(None, export, queryset=Project.objects.all())
     problems += [f"export {bit}" for bit in workbook_bits(export, codes)]
     assert not problems, "\n".join(sorted(set(problems))[:60])
+
+
+def test_digest_emails_read_as_words(db, settings):
+    """Issue 15: the digest e-mails (text and HTML) of every demo role, in both languages."""
+    from accounts.models import User
+    from screening.reports import digests
+
+    call_command("seed_demo", "--force", stdout=io.StringIO())
+    settings.SITE_URL = "http://127.0.0.1:8123"
+    codes = _choice_codes()
+    problems = []
+    period = digests.period_for("monthly")
+    for username in ROLES:
+        user = User.objects.get(username=username)
+        for language in ("zh-hans", "en"):
+            user.language = language
+            message = digests.build_message(digests.collect_digest(user, period))
+            html = _Text()
+            html.feed(message.alternatives[0][0])
+            for part, text in (("text", message.body), ("html", html.text)):
+                # links carry ids and tokens: only the words around them are read
+                words = re.sub(r"https?://\S+", " ", text)
+                problems += [f"{username}/{language}/{part}: {bit}"
+                             for bit in raw_bits(words, codes)]
+            assert "http://127.0.0.1:8123/" in message.body  # links where the app is served
+    assert not problems, "\n".join(sorted(set(problems))[:60])
