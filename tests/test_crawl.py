@@ -22,8 +22,18 @@ import pytest
 from django.core.management import call_command
 from django.db import models as dj_models
 from django.test import Client
+from django.utils import translation
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _keep_the_language():
+    """Requests made here activate English in this thread; later tests (the browser tests
+    compare labels) must not inherit it."""
+    language = translation.get_language()
+    yield
+    translation.activate(language)
 
 ROLES = ["province", "observer", "zz_city", "zz_agency", "ay_city", "gy_agency", "admin"]
 PAGE_LIMIT = 120  # per role and language

@@ -10,8 +10,18 @@ from pathlib import Path
 
 import pytest
 from django.test import Client
+from django.utils import translation
 
 from accounts.middleware import chosen_language
+
+
+@pytest.fixture(autouse=True)
+def _keep_the_language():
+    """Requests made here activate English in this thread; later tests (the browser tests
+    compare labels) must not inherit it."""
+    language = translation.get_language()
+    yield
+    translation.activate(language)
 
 
 def test_chosen_language_ignores_nothing_but_the_browser():
