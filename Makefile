@@ -6,6 +6,9 @@ PIP := $(VENV)/bin/pip
 MANAGE := $(PY) manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# Links in e-mails point where the app is served (issue 15); an explicit SITE_URL wins.
+SITE_URL ?= http://$(HOST):$(PORT)
+export SITE_URL
 
 .PHONY: run test setup lint worker beat web bench reliability messages clean
 

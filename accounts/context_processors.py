@@ -18,7 +18,7 @@ NAV_ITEMS = [
     ("screening:reports", _("Reports")),
     ("screening:registry", _("Capacity replacement")),
     ("screening:rule_sets", _("Rule sets")),
-    ("screening:regions", _("Regions")),
+    ("screening:regions", _("Cities and counties")),  # "Regions" is also a count (地区数)
 ]
 
 

@@ -22,7 +22,7 @@ DISPOSITION_LABELS = {
     "DEFER": _("Defer approval"),
     "REQUEST_INFO": _("Request more information"),
     "PROCEED": _("Proceed"),
-    "NONE": _("None"),
+    "NONE": _("No action"),
 }
 OUTCOME_LABELS = {
     "PASS": _("Pass"),

@@ -144,11 +144,6 @@ def can_upload_project_energy(user: User) -> bool:
         user.role == Role.AGENCY and bool(scope_region_ids(user)))
 
 
-def can_view_job_runs(user: User) -> bool:
-    """The scheduled jobs' runs and timetable are for administrators."""
-    return user.is_administrator
-
-
 def can_manage_indicators(user: User) -> bool:
     """Entering and publishing the monthly barometer is the provincial reviewer's job (SPEC §6)."""
     return user.is_administrator or (
@@ -191,6 +186,11 @@ def can_publish_plans(user: User) -> bool:
     """Publishing a plan in the public list (公告) is the provincial reviewer's decision."""
     return user.is_administrator or (
         user.role == Role.PROVINCIAL_REVIEWER and is_province_user(user))
+
+
+def can_view_job_runs(user: User) -> bool:
+    """The job page: administrators, and provincial reviewers read it (issue 15)."""
+    return user.is_authenticated and (user.is_administrator or is_provincial_reviewer(user))
 
 
 def can_view_registry_cross_checks(user: User) -> bool:

@@ -121,7 +121,9 @@ def case_page_context(user: User, case: ReviewCase, *,
                 for e in events]
     findings = [{**f, "message": finding_message(f)} for f in case.findings
                 if f.get("outcome") != "NA"]
-    blocked = [(transition_label(n), why) for n, why in workflow.blocked_transitions(case, user)]
+    # Actions a guard refuses stay on the page, disabled, with the refusal beside them (issue 15).
+    blocked = [{"name": n, "label": transition_label(n), "why": why}
+               for n, why in workflow.blocked_transitions(case, user)]
     from screening.documents.services import DOCUMENT_TRANSITIONS
     from screening.early_warning import services as early_warning
     from screening.rules.headroom import committed_in_view

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import django_filters
+from django import forms
 from django.db.models import Q
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
-from screening import permissions
-from screening.labels import disposition_label, verdict_label
+from screening import labels, permissions
 from screening.models import Project, ProjectStatus, Region
-from screening.rules.types import Disposition, Sector, Stage, Verdict
+from screening.rules.types import Sector, Stage
 
 
 def _choices(enum_cls):
@@ -52,10 +52,12 @@ class ProjectFilter(django_filters.FilterSet):
                                               to_field_name="code")
     sector = django_filters.ChoiceFilter(label=_("Sector"), choices=_choices(Sector))
     stage = django_filters.ChoiceFilter(label=_("Stage"), choices=_choices(Stage))
-    verdict = django_filters.ChoiceFilter(label=_("Verdict"), choices=_choices(Verdict))
+    verdict = django_filters.ChoiceFilter(label=_("Verdict"), choices=labels.VERDICT_CHOICES)
     disposition = django_filters.ChoiceFilter(label=_("Disposition"),
-                                              choices=_choices(Disposition))
-    in_scope = django_filters.BooleanFilter(label=_("Two-high (in scope)"))
+                                              choices=labels.DISPOSITION_CHOICES)
+    in_scope = django_filters.BooleanFilter(  # "all" first, never 未知 (issue 15)
+        label=_("Two-high (in scope)"),
+        widget=forms.Select(choices=[("", _("All")), ("true", _("Yes")), ("false", _("No"))]))
     status = django_filters.ChoiceFilter(label=_("Ledger status"),
                                          choices=ProjectStatus.choices,
                                          empty_label=None)
@@ -105,9 +107,9 @@ def filter_words(project_filter: ProjectFilter) -> list[str]:
     if data.get("region"):
         words.append(data["region"].name)
     if data.get("verdict"):
-        words.append(verdict_label(data["verdict"]))
+        words.append(labels.verdict_label(data["verdict"]))
     if data.get("disposition"):
-        words.append(disposition_label(data["disposition"]))
+        words.append(labels.disposition_label(data["disposition"]))
     words += [data[name] for name in ("sector", "stage") if data.get(name)]
     if data.get("in_scope") is not None:
         words.append(str(_("Two-high") if data["in_scope"] else _("Not two-high")))

@@ -37,13 +37,12 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.chart import BarChart, Reference
 from openpyxl.styles import Alignment, Font, PatternFill
 
-from screening import briefing
+from screening import briefing, display
 from screening.cases import deadlines
 from screening.labels import (
     DISPOSITION_LABELS,
     TIER_LABELS,
     disposition_label,
-    outcome_label,
     verdict_label,
 )
 from screening.ledger.xlsx.layout import fit_row
@@ -411,7 +410,7 @@ def append_row(ws, values: Iterable[Any]) -> None:
 def finding_line(finding: dict, english: bool) -> str:
     """One finding in words, in the report's language: 'R03 不通过：…（(四)2）' or
     'R03 Fail: … ((四)2)'. Call inside the report's language (the outcome label)."""
-    label = outcome_label(finding.get("outcome"))
+    label = display.rule_and_outcome(finding.get("rule"), finding.get("outcome"), english)
     message = (finding.get("message_en" if english else "message_zh") or "").strip()
     clause = finding.get("clause") or ""
     if english:

@@ -71,6 +71,7 @@ def report_list(request: HttpRequest) -> HttpResponse:
     return render(request, "screening/reports/list.html", {
         "reports": rows, "form": _generate_form(request.user),
         "may_replace": not permissions.is_read_only(request.user),
+        "may_see_jobs": permissions.can_view_job_runs(request.user),
     })
 
 
@@ -169,7 +170,7 @@ def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
 @login_required
 def job_runs(request: HttpRequest) -> HttpResponse:
     """Recent runs of every scheduled job, the timetable and recent digest outcomes."""
-    if not permissions.can_view_job_runs(request.user):
+    if not permissions.can_view_job_runs(request.user):  # the province reads, read-only
         raise PermissionDenied
     from django_celery_beat.models import PeriodicTask
 

@@ -35,9 +35,13 @@ def test_project_energy_is_uploaded_by_the_province_and_agencies(
     assert not permissions.can_upload_project_energy(observer)
 
 
-def test_job_runs_are_for_administrators(administrator, provincial_reviewer):
+def test_job_runs_are_for_administrators_and_the_province_reads_them(
+        administrator, provincial_reviewer, city_reviewer_a, agency_a):
+    """Issue 15: the provincial reviewer reads the job page (read-only); nobody else does."""
     assert permissions.can_view_job_runs(administrator)
-    assert not permissions.can_view_job_runs(provincial_reviewer)
+    assert permissions.can_view_job_runs(provincial_reviewer)
+    assert not permissions.can_view_job_runs(city_reviewer_a)
+    assert not permissions.can_view_job_runs(agency_a)
 
 
 def test_registry_entry_regions_follow_the_edit_right(agency_a, provincial_reviewer, observer):

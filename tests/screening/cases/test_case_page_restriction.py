@@ -21,7 +21,7 @@ def test_the_case_page_shows_the_restriction_and_the_budget_impact(client, provi
     page = client.get(reverse("screening:case", args=[case.pk])).content.decode()
     assert 'id="restriction"' in page and "区域节能评估限批" in page
     assert 'id="budget-impact"' in page
-    assert "20000" in page  # the project's new energy
+    assert "20,000" in page  # the project's new energy, grouped by three (issue 15)
 
 
 def test_no_banner_where_the_region_is_not_restricted(client, provincial_reviewer, agency_a,

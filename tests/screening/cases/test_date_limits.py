@@ -101,11 +101,12 @@ def test_the_case_form_refuses_a_far_deadline_and_offers_only_the_window(client,
     page = client.get(reverse("screening:case", args=[case.pk])).content.decode()
     latest = date_limits.latest_deadline(timezone.localdate()).isoformat()
     assert f'max="{latest}"' in page
+    client.cookies["django_language"] = "en"  # the switch, not the browser (issue 15)
     response = client.post(
         reverse("screening:case_transition", args=[case.pk, "order_rectification"]),
         {"order_rectification-expected_state": "provincial_review",
          "order_rectification-disposition": "RECTIFY",
-         "order_rectification-deadline": "9999-12-31"}, HTTP_ACCEPT_LANGUAGE="en")
+         "order_rectification-deadline": "9999-12-31"})
     assert response.status_code == 400
     assert "within two years" in response.content.decode()
     case.refresh_from_db()
@@ -124,9 +125,10 @@ def test_a_report_of_a_month_that_has_not_begun_is_refused(client, provincial_re
     today = timezone.localdate()
     next_month = (today.replace(day=28) + timedelta(days=5)).strftime("%Y-%m")
     client.force_login(provincial_reviewer)
+    client.cookies["django_language"] = "en"  # the switch, not the browser (issue 15)
     response = client.post(reverse("screening:report_generate"),
                            {"kind": "monthly_report", "region": "410000", "month": next_month},
-                           HTTP_ACCEPT_LANGUAGE="en", follow=True)
+                           follow=True)
     assert "must not be after this month" in response.content.decode()
     assert not Report.objects.exists()
 
@@ -134,9 +136,10 @@ def test_a_report_of_a_month_that_has_not_begun_is_refused(client, provincial_re
 def test_the_indicator_form_refuses_a_future_month(client, provincial_reviewer):
     today = timezone.localdate()
     client.force_login(provincial_reviewer)
+    client.cookies["django_language"] = "en"  # the switch, not the browser (issue 15)
     response = client.post(reverse("screening:indicator_new"), {
         "region": "410100", "month": f"{today.year + 1}-01", "energy_total_tce": "660",
-        "energy_budget_tce": "1,200"}, HTTP_ACCEPT_LANGUAGE="en")
+        "energy_budget_tce": "1,200"})
     assert response.status_code == 200
     assert set(response.context["form"].errors) == {"month"}
     assert IndicatorMonth.objects.count() == 0

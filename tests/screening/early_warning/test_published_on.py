@@ -136,9 +136,9 @@ def test_the_upload_form_records_the_date(client, provincial_reviewer):
 def test_the_upload_form_lists_months_not_ended_and_stores_nothing(client,
                                                                   provincial_reviewer):
     client.force_login(provincial_reviewer)
+    client.cookies["django_language"] = "en"  # the switch, not the browser (issue 15)
     response = client.post(reverse("screening:indicator_upload"), {
-        "file": xlsx(RED_MONTHS), "publish": "on", "published_on": "2023-03-15"},
-        HTTP_ACCEPT_LANGUAGE="en")
+        "file": xlsx(RED_MONTHS), "publish": "on", "published_on": "2023-03-15"})
     assert response.status_code == 200
     errors = response.context["errors"]
     assert [(e.row, e.column) for e in errors] == [(4, "月份")]
@@ -154,8 +154,9 @@ def test_the_upload_form_lists_months_not_ended_and_stores_nothing(client,
 def test_the_upload_form_refuses_a_date_it_cannot_record(client, provincial_reviewer, fields,
                                                          says):
     client.force_login(provincial_reviewer)
+    client.cookies["django_language"] = "en"  # the switch, not the browser (issue 15)
     response = client.post(reverse("screening:indicator_upload"), {
-        "file": xlsx(RED_MONTHS), **fields}, HTTP_ACCEPT_LANGUAGE="en")
+        "file": xlsx(RED_MONTHS), **fields})
     assert response.status_code == 200
     assert says in " ".join(response.context["form"].errors["published_on"])
     assert IndicatorMonth.objects.count() == 0

@@ -153,7 +153,7 @@ def test_the_rule_set_page_lists_r14_and_its_unconfirmed_parameter(observer):
     html = page.content.decode()
     rules = html.split('id="rules"')[1].split("</table>")[0]
     assert "<td>R14</td>" in rules and "置换来源核验" in rules
-    assert "replacement_source_ineligible" in rules
-    # the parameters table comes after the rules table, which names the parameter too
-    row = html.split("<code>replacement_source_ineligible</code>")[-1].split("</tr>")[0]
+    # issue 15: the parameter by its name in words, not its internal id
+    assert "不得用于置换的退出产能" in rules and "replacement_source_ineligible" not in rules
+    row = html.split('id="parameter-replacement_source_ineligible"')[-1].split("</tr>")[0]
     assert "unconfirmed" in row

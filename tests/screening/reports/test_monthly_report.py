@@ -83,7 +83,8 @@ def test_project_list_carries_findings_and_clauses(month_data, tmp_path):
     names = column(ws, "Project name")
     assert sorted(names) == ["洛阳违规钢铁项目", "郑州违规钢铁项目"]
     assert set(column(ws, "Clauses")) == {"(四)3"}
-    assert all("R13 Fail: " in text for text in column(ws, "Failed rules"))
+    assert all("R13 Fits industrial policy and plans Fail: " in text
+               for text in column(ws, "Failed rules"))
     assert set(column(ws, "Recommended disposition")) == {"Do not approve"}
     two_high = column(wb["Two-high projects"], "Project name")
     assert len(two_high) == 6 and not any("非两高" in name for name in two_high)

@@ -76,9 +76,9 @@ def test_every_finding_of_a_project_shows_in_the_chinese_report(three_failures, 
     ws = wb.worksheets[2 + sheet]
     cell = _cell_of(ws, column, "郑州三项违规项目")
     assert cell.value.split("\n") == [
-        "R03 不通过：未落实产能等量或减量置换（(四)2）",
-        "R05 不通过：无节能审查（(四)3, (七)）",
-        "R10 不通过：能效低于基准水平（(十七)）",
+        "R03 产能置换 不通过：未落实产能等量或减量置换（(四)2）",
+        "R05 在建、存量项目的节能审查和环评批复 不通过：无节能审查（(四)3, (七)）",
+        "R10 能效标杆和基准水平 不通过：能效低于基准水平（(十七)）",
     ]
     assert "FAIL" not in cell.value
     assert _shows_every_line(ws, cell)
@@ -87,7 +87,8 @@ def test_every_finding_of_a_project_shows_in_the_chinese_report(three_failures, 
 def test_the_english_report_writes_findings_in_english_words(three_failures, tmp_path):
     ws = _report(tmp_path, "en")["Non-compliant projects"]
     cell = _cell_of(ws, 7, "郑州三项违规项目")
-    assert cell.value.split("\n")[0] == "R03 Fail: capacity is not replaced ((四)2)"
+    assert cell.value.split("\n")[0] == (
+        "R03 Capacity replacement Fail: capacity is not replaced ((四)2)")
     assert _shows_every_line(ws, cell)
 
 

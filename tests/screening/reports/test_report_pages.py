@@ -100,9 +100,11 @@ def test_a_tampered_unsubscribe_link_is_refused(client, agency_a, agency_b):
     assert agency_a.digest_frequency == agency_b.digest_frequency == "weekly"
 
 
-@pytest.mark.parametrize("persona,status", [("administrator", 200), ("provincial_reviewer", 403),
+@pytest.mark.parametrize("persona,status", [("administrator", 200), ("provincial_reviewer", 200),
                                             ("agency_a", 403)])
-def test_the_job_page_is_for_administrators(db, client, request, persona, status):
+def test_the_job_page_is_for_administrators_and_the_province(db, client, request, persona,
+                                                             status):
+    """Issue 15: the provincial reviewer reads the job page (read-only), in words."""
     from screening.reports.schedules import ensure_schedules
 
     ensure_schedules()
@@ -110,4 +112,7 @@ def test_the_job_page_is_for_administrators(db, client, request, persona, status
     response = client.get(reverse("screening:job_runs"))
     assert response.status_code == status
     if status == 200:
-        assert b"digest-weekly" in response.content
+        page = response.content.decode()
+        assert "每周摘要邮件" in page and "digest-weekly" not in page
+        assert "每周一 08:30" in page  # the crontab in words, not "30 8 * * 1"
+        assert ("periodictask" in page) == (persona == "administrator")

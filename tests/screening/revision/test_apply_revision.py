@@ -114,7 +114,7 @@ def test_the_project_page_shows_when_and_why_the_verdict_changed(client, agency_
     page = client.get(reverse("screening:project", args=[project.pk]),
                       HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
     assert "规则修订 2026-12" in page
-    assert "R03 — → NEEDS_INFO" in page
+    assert "R03 — → 需补充信息" in page  # the outcome in words (issue 15)
 
 
 def test_the_command_stores_and_reports(agency_a):
