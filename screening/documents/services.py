@@ -128,7 +128,7 @@ def _local_date(moment) -> str | None:
 def _region_standing(case: ReviewCase) -> dict:
     """The region's 限批 and last year's targets as the approve guard reads them now."""
     from screening.context import ContextResolver
-    from screening.early_warning.services import restriction_in_force
+    from screening.early_warning.escalations import restriction_in_force
 
     context = ContextResolver(timezone.localdate()).for_region(case.region.code)
     restriction = restriction_in_force(case.region)

@@ -44,6 +44,7 @@ from screening.models import (
     ProjectEnergyMonth,
     Region,
 )
+from screening.months import last_months, month_after, month_before, month_before_day, month_or_none
 from screening.rules.types import Disposition, Sector, Verdict
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -78,7 +79,7 @@ def _visible_barometer_regions(user) -> list[Region]:
 
 
 def _selected_month(request: HttpRequest) -> tuple[int, int]:
-    return services.parse_month(request.GET.get("month")) or services.reference_month()
+    return month_or_none(request.GET.get("month")) or month_before_day()
 
 
 # --- The barometer ---------------------------------------------------------------------------
@@ -103,8 +104,8 @@ def warnings_home(request: HttpRequest) -> HttpResponse:
     escalations = (permissions.scoped(EscalationEvent.objects, request.user)
                    .filter(ended_year__isnull=True).exclude(end_reason=EscalationEnd.CORRECTED)
                    .select_related("region"))
-    previous = services.previous_month(year, month)
-    following = services.next_month(year, month)
+    previous = month_before(year, month)
+    following = month_after(year, month)
     return render(request, "screening/early_warning/home.html", {
         "rows": rows, "year": year, "month": month, "label": services.month_label(year, month),
         "previous": services.month_label(*previous), "next": services.month_label(*following),
@@ -397,7 +398,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     year, month = _selected_month(request)
     regions = _visible_barometer_regions(user)
-    months = services.last_months(year, month, 12)
+    months = last_months(year, month, 12)
     grid = services.barometer_grid(regions, months)
     region_rows = []
     for region in regions:
@@ -426,7 +427,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
                           for r in region_rows if r["region"].pk in headroom],
         "headroom_year": today.year,
         "label": services.month_label(year, month), "months": months,
-        "previous": services.month_label(*services.previous_month(year, month)),
+        "previous": services.month_label(*month_before(year, month)),
         "region_rows": region_rows, "map": shapes,
         "changes": [r for r in region_rows if r["changed"]],
         "tier_counts": Counter(r["now"].tier for r in region_rows),

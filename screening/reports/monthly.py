@@ -39,6 +39,12 @@ from openpyxl.styles import Alignment, Font, PatternFill
 
 from screening import briefing
 from screening.cases import deadlines
+from screening.early_warning.alerts import (
+    DIAGNOSIS_OUTCOME,
+    DIAGNOSIS_RULE,
+    diagnosis_candidates,
+    diagnosis_due,
+)
 from screening.labels import (
     DISPOSITION_LABELS,
     TIER_LABELS,
@@ -272,26 +278,23 @@ def ledger_changes(region_ids: Iterable[int], since: datetime, until: datetime) 
     return Counter(dict(rows))
 
 
-def _has_r12_warn(findings: list) -> bool:
-    return any(f.get("rule") == "R12" and f.get("outcome") == "WARN" for f in findings or ())
-
-
 def diagnoses_due(region_ids: Iterable[int], *, changed_since: datetime | None = None
                   ) -> Iterator[tuple]:
     """Operating (存量) 两高 projects whose latest screening has R12 WARN (节能诊断到期):
     (id, project_code, name, region name, last diagnosis, last cleaner-production audit)."""
-    rows = Project.objects.filter(region_id__in=list(region_ids), status=ProjectStatus.ACTIVE,
-                                  stage="存量", in_scope=True)
+    rows = diagnosis_candidates(Project.objects.filter(region_id__in=list(region_ids)),
+                                in_scope_only=True)
     if changed_since is not None:
         rows = rows.filter(updated_at__gte=changed_since)
     if connection.vendor == "postgresql":
         # jsonb containment keeps the other 99 % of rows in the database.
-        rows = rows.filter(findings__contains=[{"rule": "R12", "outcome": "WARN"}])
+        rows = rows.filter(findings__contains=[{"rule": DIAGNOSIS_RULE,
+                                                "outcome": DIAGNOSIS_OUTCOME}])
     for pk, code, name, region, diagnosis, cleaner, findings in rows.order_by(
             "region__code", "project_code").values_list(
             "pk", "project_code", "name", "region__name", "last_energy_diagnosis",
             "last_cleaner_production", "findings").iterator(chunk_size=2000):
-        if _has_r12_warn(findings):
+        if diagnosis_due(findings):
             yield pk, code, name, region, diagnosis, cleaner
 
 
