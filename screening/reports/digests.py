@@ -32,7 +32,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from accounts.models import DigestFrequency, User
-from screening import briefing
+from screening import briefing, months
 from screening.labels import DISPOSITION_LABELS, disposition_label
 from screening.models import (
     CaseState,
@@ -99,9 +99,9 @@ def period_for(frequency: str, on: date | None = None) -> Period:
         return Period(frequency, f"{iso_year}-W{week:02d}",
                       reports.aware(on - timedelta(days=7)), reports.aware(on), on)
     if frequency == DigestFrequency.MONTHLY:
-        year, month = reports.previous_month(on)
+        year, month = months.month_before_day(on)
         return Period(frequency, f"{year}-{month:02d}", reports.aware(date(year, month, 1)),
-                      reports.aware(reports.month_end(year, month)), on,
+                      reports.aware(months.month_end(year, month)), on,
                       report_month=(year, month))
     raise ValueError(f"unknown digest frequency: {frequency!r}")
 
