@@ -12,12 +12,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from screening.early_warning.project_energy import latest_project_warnings
-from screening.models import (
-    EscalationEnd,
-    EscalationEvent,
-    Project,
-    ProjectStatus,
-)
+from screening.models import EscalationEnd, EscalationEvent, Project, ProjectStatus
 from screening.rules.types import Stage, Tier
 
 # --- Other alerts ----------------------------------------------------------------------------

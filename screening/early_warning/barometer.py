@@ -19,12 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from screening.context import month_counts_from
-from screening.models import (
-    AnnualResult,
-    IndicatorMonth,
-    Region,
-    RuleSet,
-)
+from screening.models import AnnualResult, IndicatorMonth, Region, RuleSet
 from screening.months import YearMonth, month_label
 from screening.rules import barometer
 from screening.rules.params import RuleParameters

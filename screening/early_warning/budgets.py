@@ -13,12 +13,7 @@ from decimal import Decimal
 from django.utils import timezone
 
 from screening.context import month_counts_from
-from screening.models import (
-    IndicatorMonth,
-    Project,
-    ProjectStatus,
-    Region,
-)
+from screening.models import IndicatorMonth, Project, ProjectStatus, Region
 from screening.rules.headroom import CommittedProject, EnergyHeadroom, energy_headroom
 from screening.rules.types import ConstructionType, Stage
 

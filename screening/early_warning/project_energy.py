@@ -13,12 +13,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from screening.early_warning.barometer import SaveSummary, as_stored, rule_set_for_month
-from screening.models import (
-    Project,
-    ProjectEnergyMonth,
-    ProjectStatus,
-    RuleSet,
-)
+from screening.models import Project, ProjectEnergyMonth, ProjectStatus, RuleSet
 from screening.rules import barometer
 from screening.rules.types import Stage, Tier
 from screening.screen import parameters_of

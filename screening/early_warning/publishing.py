@@ -29,12 +29,7 @@ from screening.early_warning.barometer import (
     recompute_tiers,
 )
 from screening.early_warning.escalations import sync_escalations
-from screening.models import (
-    EscalationEvent,
-    IndicatorMonth,
-    IndicatorSource,
-    Region,
-)
+from screening.models import EscalationEvent, IndicatorMonth, IndicatorSource, Region
 from screening.months import month_label
 
 

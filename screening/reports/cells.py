@@ -14,15 +14,10 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font, PatternFill
 
-from screening.labels import (
-    TIER_LABELS,
-    outcome_label,
-)
+from screening.labels import TIER_LABELS, outcome_label
 from screening.ledger.xlsx.layout import fit_row
 from screening.ledger.xlsx.xlsx_safe import looks_like_formula, set_value, text_safe_cell
-from screening.models import (
-    EscalationKind,
-)
+from screening.models import EscalationKind
 
 # --- Labels (English msgids; Chinese from the catalogue) -------------------------------------
 

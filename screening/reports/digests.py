@@ -28,10 +28,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
 from accounts.models import DigestFrequency, User
-from screening.models import (
-    DigestDelivery,
-    DigestStatus,
-)
+from screening.models import DigestDelivery, DigestStatus
 from screening.reports.digest_content import (  # noqa: F401 (callers read them here)
     DigestContent,
     Period,

@@ -25,14 +25,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from screening.models import (
-    Project,
-    ProjectStatus,
-    Region,
-    Report,
-    ReportKind,
-    ReportStatus,
-)
+from screening.models import Project, ProjectStatus, Region, Report, ReportKind, ReportStatus
 from screening.models.jobs import report_path
 from screening.months import month_end, month_key  # noqa: F401
 

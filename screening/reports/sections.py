@@ -25,9 +25,7 @@ from screening.early_warning.alerts import (
     diagnosis_candidates,
     diagnosis_due,
 )
-from screening.labels import (
-    DISPOSITION_LABELS,
-)
+from screening.labels import DISPOSITION_LABELS
 from screening.models import (
     ChangeKind,
     EscalationEnd,

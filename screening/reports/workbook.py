@@ -19,11 +19,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.chart import BarChart, Reference
 
 from screening import briefing
-from screening.labels import (
-    DISPOSITION_LABELS,
-    disposition_label,
-    verdict_label,
-)
+from screening.labels import DISPOSITION_LABELS, disposition_label, verdict_label
 from screening.models import (
     FINAL_STATES,
     CaseState,
