@@ -17,7 +17,7 @@ from screening.models import (
     EvaluationKind,
     ReviewCase,
 )
-from screening.rules.types import Disposition, Verdict
+from screening.rules.types import Disposition, Stage, Verdict
 
 # --- Review cases ---------------------------------------------------------------------------
 
@@ -145,7 +145,7 @@ class CaseDetailSerializer(CaseSerializer):
         """For a planned (拟建) project: what approving it does to the region's headroom."""
         from screening.early_warning.services import budget_impact
 
-        if case.project.stage != "拟建":
+        if case.project.stage != Stage.PLANNED:
             return None
         impact = budget_impact(case.project)
         return EnergyHeadroomSerializer(

@@ -46,6 +46,7 @@ from screening.models import (
     Project,
     ReviewCase,
 )
+from screening.rules.types import Outcome, Stage
 
 PAGE_SIZE = 25
 
@@ -193,14 +194,14 @@ def _case_context(request: HttpRequest, case: ReviewCase, *, posted: tuple[str, 
                           if e.data.get("kind") in EvaluationKind.values else "")}
                 for e in events]
     findings = [{**f, "message": _message(f)} for f in case.findings
-                if f.get("outcome") != "NA"]
+                if f.get("outcome") != Outcome.NA]
     blocked = [(transition_label(n), why) for n, why in workflow.blocked_transitions(case, user)]
     from screening.documents.services import DOCUMENT_TRANSITIONS
     from screening.early_warning import services as early_warning
     from screening.rules.headroom import committed_in_view
 
     budget = (early_warning.budget_impact(case.project)
-              if case.project.stage == "拟建" else None)
+              if case.project.stage == Stage.PLANNED else None)
     return {
         # Decision documents (issue 18): the case's documents and which forms can preview one.
         "documents": case.documents.select_related("correction").order_by("issued_at", "id"),

@@ -31,6 +31,7 @@ from screening.documents.wording import (
     month_words,
     number_words,
 )
+from screening.rules.types import Disposition
 
 # --- Shared parts ------------------------------------------------------------------------
 
@@ -341,7 +342,7 @@ def kind_for_transition(transition: str, *, frozen_disposition: str = "",
     missed targets are what stops an approval today.
     """
     if transition == "reject":
-        deferral = frozen_disposition == "DEFER" or region_blocks_approval
+        deferral = frozen_disposition == Disposition.DEFER or region_blocks_approval
         return "deferral" if deferral else "rejection"
     return {
         "approve": "approval",

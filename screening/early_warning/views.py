@@ -42,10 +42,11 @@ from screening.models import (
     IndicatorSource,
     Project,
     ProjectEnergyMonth,
+    ProjectStatus,
     Region,
 )
 from screening.months import last_months, month_after, month_before, month_before_day, month_or_none
-from screening.rules.types import Disposition, Sector, Verdict
+from screening.rules.types import Disposition, Sector, Tier, Verdict
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 ERRORS_SHOWN = 500
@@ -411,7 +412,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         })
     shapes = _map_shapes(region_rows)
     projects = (permissions.scoped(Project.objects.all(), user)
-                .filter(status="active", in_scope=True))
+                .filter(status=ProjectStatus.ACTIVE, in_scope=True))
     counted = _grouped(projects)
     visible = {r.pk: r for r in permissions.regions_visible_to(user)}
     by_region = Counter()
@@ -466,7 +467,7 @@ def _map_shapes(region_rows: list[dict]) -> dict:
         # Long names (郑州航空港经济综合实验区) do not fit a tile: use the short alias.
         short = region.aliases[0] if len(region.name) > 5 and region.aliases else region.name
         shapes.append({"shape": shape, "row": row, "fill": TIER_FILL.get(tier, TIER_FILL[""]),
-                       "text": "#fff" if tier in ("red", "green") else "#1f2933",
+                       "text": "#fff" if tier in (Tier.RED, Tier.GREEN) else "#1f2933",
                        "label": short})
     return {"view_box": layout.view_box, "shapes": shapes,
             "from_boundaries": layout.from_boundaries}

@@ -18,6 +18,7 @@ from screening.labels import TIER_LABELS, outcome_label
 from screening.ledger.xlsx.layout import fit_row
 from screening.ledger.xlsx.xlsx_safe import looks_like_formula, set_value, text_safe_cell
 from screening.models import EscalationKind
+from screening.rules.types import Tier
 
 # --- Labels (English msgids; Chinese from the catalogue) -------------------------------------
 
@@ -92,7 +93,7 @@ def count_cell(ws, value: int | None, *, signed: bool = False) -> WriteOnlyCell:
 def tier_cell(ws, tier: str | None, inherited_from: str = "") -> WriteOnlyCell:
     """A coloured tier; a tier taken from a parent region says so, as the dashboard does."""
     tier = tier or ""
-    font = Font(color="FFFFFFFF", bold=True) if tier in ("red", "green") else None
+    font = Font(color="FFFFFFFF", bold=True) if tier in (Tier.RED, Tier.GREEN) else None
     text = tier_label(tier)
     if tier and inherited_from:
         text = f"{text} ({_('from %(parent)s') % {'parent': inherited_from}})"

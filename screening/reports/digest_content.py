@@ -34,6 +34,7 @@ from screening.models import (
 )
 from screening.permissions import cases_waiting_for, scope_region_ids
 from screening.reports import monthly as reports
+from screening.rules.types import Tier
 
 
 def routine_limit() -> int:
@@ -221,7 +222,7 @@ def _energy_entries(ids: frozenset[int], period: Period, language: str
         share = row.share_pct
         region = row.project.region.display_name(language)
         entries.append(briefing.Entry(
-            "energy_red" if row.tier == "red" else "energy_yellow", region,
+            "energy_red" if row.tier == Tier.RED else "energy_yellow", region,
             f"{row.project.project_code} {row.project.name}",
             _("%(month)s: %(tier)s, %(share)s %% of the approved energy to date") % {
                 "month": f"{row.year}-{row.month:02d}", "tier": reports.tier_label(row.tier),

@@ -40,6 +40,7 @@ from screening.models import (
 )
 from screening.months import month_end, month_key
 from screening.permissions import region_scope_ids as _region_scope
+from screening.rules.types import Tier, Verdict
 
 
 def aware(day: date) -> datetime:
@@ -166,7 +167,7 @@ def energy_warnings(region_ids: Iterable[int], *, year: int | None = None,
     """Project energy-use warnings (两高项目用能预警, red or yellow) of projects in these
     regions: of one month, or entered in [since, until)."""
     rows = ProjectEnergyMonth.objects.filter(
-        project__region_id__in=list(region_ids), tier__in=["red", "yellow"])
+        project__region_id__in=list(region_ids), tier__in=[Tier.RED, Tier.YELLOW])
     if year is not None:
         rows = rows.filter(year=year, month=month)
     if since is not None:
@@ -194,7 +195,7 @@ def new_non_compliant(region_ids: Iterable[int], since: datetime, until: datetim
         changed_at__lt=until).values("project_id")
     return list(Project.objects.filter(
         region_id__in=list(region_ids), status=ProjectStatus.ACTIVE, in_scope=True,
-        verdict="NON_COMPLIANT", pk__in=entered).select_related("region")
+        verdict=Verdict.NON_COMPLIANT, pk__in=entered).select_related("region")
         .order_by("region__code", "project_code"))
 
 

@@ -59,6 +59,7 @@ from screening.reports.sections import (
     overdue_items,
     region_scope_ids,
 )
+from screening.rules.types import Tier, Verdict
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DEFAULT_LANGUAGE = "zh-hans"  # the report is an official document: Chinese unless asked
@@ -198,7 +199,7 @@ class _ReportWriter:
 
         sector_counts = dict(self.two_high.values_list("sector").annotate(n=Count("pk"))
                              .order_by())
-        sector_nc = dict(self.two_high.filter(verdict="NON_COMPLIANT").values_list("sector")
+        sector_nc = dict(self.two_high.filter(verdict=Verdict.NON_COMPLIANT).values_list("sector")
                          .annotate(n=Count("pk")).order_by())
         sector_table_start = len(rows) + 1
         rows.append(header_row(ws, [_("Sector"), _("Two-high projects"), _("Non-compliant")]))
@@ -297,7 +298,7 @@ class _ReportWriter:
 
         red_now = self._red_regions(self.year, self.month)
         two_high = self.two_high.count()
-        non_compliant = self.two_high.filter(verdict="NON_COMPLIANT").count()
+        non_compliant = self.two_high.filter(verdict=Verdict.NON_COMPLIANT).count()
         last_added, last_changed, last_removed = ledger_change_counts(self.ids, *last)
         figures = [
             (_("Regions under the regional energy-assessment restriction"),
@@ -335,7 +336,7 @@ class _ReportWriter:
         """Barometer regions of the report whose published month is red."""
         return IndicatorMonth.objects.filter(
             region__in=self.barometer_regions, year=year, month=month,
-            published_at__isnull=False, tier="red").count()
+            published_at__isnull=False, tier=Tier.RED).count()
 
     def _barometer_sheet(self) -> None:
         ws = self.wb.create_sheet(_("Barometer"))
@@ -423,7 +424,7 @@ class _ReportWriter:
         open_cases = dict(ReviewCase.objects.filter(region_id__in=self.ids).exclude(
             state__in=[s.value for s in FINAL_STATES]).values_list("project_id", "state"))
         count = 0
-        for row in self.two_high.filter(verdict="NON_COMPLIANT").order_by(
+        for row in self.two_high.filter(verdict=Verdict.NON_COMPLIANT).order_by(
                 "region__code", "project_code").values_list(
                 "pk", "project_code", "name", "enterprise", "region_id", "sector", "stage",
                 "disposition", "findings").iterator(chunk_size=2000):
