@@ -40,11 +40,11 @@ from screening.rules.types import Tier
 def routine_limit() -> int:
     """Routine lines a digest lists before "and N more routine changes" (restrictions,
     reminders, overdue cases and red energy warnings are never cut)."""
-    return getattr(settings, "DIGEST_ROUTINE_LIMIT", 20)
+    return settings.DIGEST_ROUTINE_LIMIT
 
 
 def max_attachment_bytes() -> int:
-    return getattr(settings, "DIGEST_MAX_ATTACHMENT_BYTES", 15_000_000)
+    return settings.DIGEST_MAX_ATTACHMENT_BYTES
 
 
 # --- Periods ----------------------------------------------------------------------------------

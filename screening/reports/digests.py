@@ -49,7 +49,7 @@ FREQUENCIES = (DigestFrequency.DAILY, DigestFrequency.WEEKLY, DigestFrequency.MO
 
 
 def digest_lease() -> timedelta:
-    return timedelta(seconds=getattr(settings, "DIGEST_CLAIM_LEASE_SECONDS", 600))
+    return timedelta(seconds=settings.DIGEST_CLAIM_LEASE_SECONDS)
 
 
 # --- Subscriptions ----------------------------------------------------------------------------

@@ -70,7 +70,7 @@ log = logging.getLogger(__name__)
 # --- Kept reports: claim, produce, replace ----------------------------------------------------
 
 def report_lease() -> timedelta:
-    return timedelta(seconds=getattr(settings, "REPORT_CLAIM_LEASE_SECONDS", 1800))
+    return timedelta(seconds=settings.REPORT_CLAIM_LEASE_SECONDS)
 
 
 def _claimable(now: datetime, force: bool) -> Q:
