@@ -26,7 +26,7 @@ class ContentSecurityPolicyMiddleware:
         self.default = _header(settings.CONTENT_SECURITY_POLICY)
         self.exceptions = [(prefix, _header({**settings.CONTENT_SECURITY_POLICY, **extra}))
                            for prefix, extra in
-                           getattr(settings, "CONTENT_SECURITY_POLICY_EXCEPTIONS", {}).items()]
+                           settings.CONTENT_SECURITY_POLICY_EXCEPTIONS.items()]
 
     def __call__(self, request):
         response = self.get_response(request)

@@ -166,6 +166,8 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+# Seconds a job may run before the worker stops it; a job run still "running" after this is
+# shown as abandoned (screening/models/jobs.py).
 CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=1800)
 CELERY_TASK_SOFT_TIME_LIMIT = max(CELERY_TASK_TIME_LIMIT - 60, 1)  # a minute to record why
 
@@ -192,6 +194,23 @@ LEDGER_BACKGROUND_BYTES = env.int("LEDGER_BACKGROUND_BYTES", default=1_000_000)
 REQUEST_BODY_MARGIN_BYTES = env.int("REQUEST_BODY_MARGIN_BYTES", default=1_000_000)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+
+# Review cases (screening/cases): evidence files attached to one case action.
+CASE_FILE_MAX_BYTES = env.int("CASE_FILE_MAX_BYTES", default=20_000_000)  # per file
+CASE_FILE_MAX_COUNT = env.int("CASE_FILE_MAX_COUNT", default=10)  # files per action
+# Working days a case may stay in a stage before it is overdue, by state, over the product's
+# defaults (screening/cases/deadlines.py), e.g. REVIEW_TIME_LIMITS='{"submitted": 5}'.
+REVIEW_TIME_LIMITS: dict[str, int] = env.json("REVIEW_TIME_LIMITS", default={})
+
+# Monthly reports and digests (screening/reports). A claim on producing a report or sending a
+# digest lapses after its lease, so a crashed worker's job is taken over by the next run.
+REPORT_CLAIM_LEASE_SECONDS = env.int("REPORT_CLAIM_LEASE_SECONDS", default=1800)
+DIGEST_CLAIM_LEASE_SECONDS = env.int("DIGEST_CLAIM_LEASE_SECONDS", default=600)
+# Routine lines a digest lists before "and N more routine changes" (restrictions, reminders,
+# overdue cases and red energy warnings are never cut).
+DIGEST_ROUTINE_LIMIT = env.int("DIGEST_ROUTINE_LIMIT", default=20)
+# A monthly report larger than this is linked from the digest instead of attached.
+DIGEST_MAX_ATTACHMENT_BYTES = env.int("DIGEST_MAX_ATTACHMENT_BYTES", default=15_000_000)
 
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",

@@ -21,6 +21,8 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
+from screening.rules.types import Tier
+
 # --- Sections, in the order a reader weighs them ----------------------------------------------
 
 
@@ -201,7 +203,7 @@ def tier_moves(months: Iterable[PublishedMonth]) -> list[TierMove]:
         rows.sort(key=lambda m: (m.year, m.month))
         first, last = rows[0], rows[-1]
         before = first.previous_tier
-        if before == last.tier or (before is None and last.tier not in ("red", "yellow")):
+        if before == last.tier or (before is None and last.tier not in (Tier.RED, Tier.YELLOW)):
             continue
         moves.append(TierMove(region, last.url, f"{first.year}-{first.month:02d}",
                               f"{last.year}-{last.month:02d}", last.tier, before))

@@ -8,6 +8,7 @@ from django.db import transaction
 
 from accounts.models import DigestFrequency, Role, User
 from screening.models import Region
+from screening.rules.types import Stage
 
 DEMO_PASSWORD = "henan-demo-2026"
 
@@ -118,21 +119,22 @@ def demo_ledger_rows(region_name: str) -> list[dict]:
             "uscc": "91110000600037341L" if index % 2 else "91110108551385082Q",
             "region": region, "sector": sector, "product": product,
             "construction_type": kind, "stage": stage, "annual_energy_tce": energy,
-            "new_energy_tce": energy if stage == "拟建" else None,
+            "new_energy_tce": energy if stage == Stage.PLANNED else None,
             "tech_class": tech, "policy_fit": "是", "pollutant_control": "是",
             "coal_substitution": "是", "pollutant_reduction": "是",
-            "energy_rights_tce": energy if stage == "拟建" else None, "livelihood": "否",
+            "energy_rights_tce": energy if stage == Stage.PLANNED else None, "livelihood": "否",
             "energy_review_ref": f"豫发改环资〔2023〕{index}号", "energy_review_date": "2023-03-01",
             "eia_ref": f"豫环审〔2023〕{index}号", "eia_date": "2023-04-01",
-            "start_date": "2023-06-01" if stage != "拟建" else None,
-            "last_energy_diagnosis": "2023-05-01" if stage == "存量" else None,
-            "last_cleaner_production": "2022-09-01" if stage == "存量" else None,
+            "start_date": "2023-06-01" if stage != Stage.PLANNED else None,
+            "last_energy_diagnosis": "2023-05-01" if stage == Stage.OPERATING else None,
+            "last_cleaner_production": "2022-09-01" if stage == Stage.OPERATING else None,
             "investment": energy * 3,
         }
         if spec is not None:
             row["unit_energy"] = spec.benchmark
             row["unit_energy_unit"] = spec.unit
-            if params.replacement_rule(spec.family) and stage in ("拟建", "在建"):
+            if params.replacement_rule(spec.family) and stage in (Stage.PLANNED,
+                                                                  Stage.UNDER_CONSTRUCTION):
                 row.update(new_capacity=100, capacity_unit="万吨/年", replaced_capacity=200,
                            replacement_plan_ref=f"豫工信产业〔2023〕{index}号")
         if twist == "low_ratio":
@@ -210,7 +212,8 @@ def seed_demo_cases() -> int:
             "410300": User.objects.get(username="ly_city"),
             "410500": User.objects.get(username="ay_city")}
     count = 0
-    for project in Project.objects.filter(stage="拟建").select_related("region").order_by("id"):
+    planned = Project.objects.filter(stage=Stage.PLANNED)
+    for project in planned.select_related("region").order_by("id"):
         case = open_case(project, acting_user=agency[project.region.code])
         submit_case(case, acting_user=agency[project.region.code])
         count += 1

@@ -64,7 +64,11 @@ def rule_changes(before: list[dict], after: list[dict]) -> list[dict]:
 def refresh_barometer() -> tuple[int, int]:
     """Recompute every month's tiers under its rule set and re-derive every region's
     escalations. Returns (months whose tiers changed, regions re-derived)."""
-    from screening.early_warning.services import WarningRefused, recompute_tiers, sync_escalations
+    from screening.early_warning.services import (
+        WarningRefused,
+        publish_escalations,
+        recompute_tiers,
+    )
 
     changed = []
     for month in IndicatorMonth.objects.all().iterator():
@@ -80,7 +84,7 @@ def refresh_barometer() -> tuple[int, int]:
     region_ids |= set(Region.objects.filter(escalations__isnull=False).values_list("pk",
                                                                                     flat=True))
     for region in Region.objects.filter(pk__in=region_ids):
-        sync_escalations(region)
+        publish_escalations(region)
     return len(changed), len(region_ids)
 
 

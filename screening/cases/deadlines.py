@@ -34,7 +34,7 @@ DEFAULT_REVIEW_TIME_LIMITS: dict[str, int] = {
 
 def review_time_limits() -> dict[str, int]:
     """The limits in force: the product defaults overridden by settings.REVIEW_TIME_LIMITS."""
-    return {**DEFAULT_REVIEW_TIME_LIMITS, **getattr(settings, "REVIEW_TIME_LIMITS", {})}
+    return {**DEFAULT_REVIEW_TIME_LIMITS, **settings.REVIEW_TIME_LIMITS}
 
 
 def calendar_is_known(day: date) -> bool:

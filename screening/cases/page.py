@@ -120,7 +120,7 @@ def case_page_context(user: User, case: ReviewCase, *,
                           if e.data.get("kind") in EvaluationKind.values else "")}
                 for e in events]
     findings = [{**f, "message": finding_message(f)} for f in case.findings
-                if f.get("outcome") != "NA"]
+                if f.get("outcome") != Outcome.NA]
     # Actions a guard refuses stay on the page, disabled, with the refusal beside them (issue 15).
     blocked = [{"name": n, "label": transition_label(n), "why": why}
                for n, why in workflow.blocked_transitions(case, user)]
@@ -129,7 +129,7 @@ def case_page_context(user: User, case: ReviewCase, *,
     from screening.rules.headroom import committed_in_view
 
     budget = (early_warning.budget_impact(case.project)
-              if case.project.stage == "拟建" else None)
+              if case.project.stage == Stage.PLANNED else None)
     return {
         # Decision documents (issue 18): the case's documents and which forms can preview one.
         "documents": case.documents.select_related("correction").order_by("issued_at", "id"),

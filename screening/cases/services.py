@@ -51,8 +51,8 @@ if TYPE_CHECKING:
     from accounts.models import User
 
 # Evidence files: size limit (MB = 1,000,000 bytes) and accepted types with their signatures.
-CASE_FILE_MAX_BYTES: int = getattr(settings, "CASE_FILE_MAX_BYTES", 20_000_000)
-CASE_FILE_MAX_COUNT: int = getattr(settings, "CASE_FILE_MAX_COUNT", 10)
+CASE_FILE_MAX_BYTES: int = settings.CASE_FILE_MAX_BYTES
+CASE_FILE_MAX_COUNT: int = settings.CASE_FILE_MAX_COUNT
 CASE_FILE_TYPES: dict[str, str] = {
     ".pdf": "application/pdf",
     ".jpg": "image/jpeg",

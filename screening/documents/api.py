@@ -39,7 +39,7 @@ class DocumentSerializer(serializers.ModelSerializer):
         return document.is_current
 
     def get_blanks(self, document: DecisionDocument) -> list[str]:
-        from screening.documents.builders import Document
+        from screening.documents.document import Document
 
         return Document.from_dict(document.content).blanks
 

@@ -20,7 +20,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor
 
-from screening.documents.builders import BLANK_MARK, Document
+from screening.documents.document import BLANK_MARK, Document
 
 FANGSONG = "仿宋_GB2312"
 HEITI = "黑体"

@@ -32,6 +32,7 @@ from screening.models import (
     Region,
     ReviewCase,
 )
+from screening.rules.types import Outcome, Stage, Verdict
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -129,7 +130,7 @@ def _local_date(moment) -> str | None:
 def _region_standing(case: ReviewCase) -> dict:
     """The region's 限批 and last year's targets as the approve guard reads them now."""
     from screening.context import ContextResolver
-    from screening.early_warning.services import restriction_in_force
+    from screening.early_warning.escalations import restriction_in_force
 
     context = ContextResolver(timezone.localdate()).for_region(case.region.code)
     restriction = restriction_in_force(case.region)
@@ -144,8 +145,8 @@ def _region_standing(case: ReviewCase) -> dict:
 
 def _region_blocks_approval(case: ReviewCase, standing: dict) -> bool:
     """A COMPLIANT 拟建 case that waits only for its region (SPEC §5, revision 4)."""
-    if case.verdict != "COMPLIANT" or case.project_snapshot.get("stage",
-                                                                case.project.stage) != "拟建":
+    stage = case.project_snapshot.get("stage", case.project.stage)
+    if case.verdict != Verdict.COMPLIANT or stage != Stage.PLANNED:
         return False
     return (standing["restricted"] or standing["missed_pollutant"]
             or (standing["missed_dual_control"] and not standing["livelihood"]))
@@ -175,7 +176,7 @@ def _screening(case: ReviewCase, fresh: bool = False) -> dict:
     return {"rule_set": case.rule_set.name if case.rule_set_id else "",
             "as_of": case.screened_as_of.isoformat() if case.screened_as_of else None,
             "verdict": case.verdict, "disposition": case.disposition,
-            "findings": [f for f in case.findings if f.get("outcome") != "NA"]}
+            "findings": [f for f in case.findings if f.get("outcome") != Outcome.NA]}
 
 
 def case_facts(case: ReviewCase, *, transition: str, comment: str = "", data: dict | None = None,
@@ -205,14 +206,14 @@ def case_facts(case: ReviewCase, *, transition: str, comment: str = "", data: di
         "opinion": comment.strip(), "attachments": list(attachments or []),
         "case": {"id": case.pk, "cycle": case.cycle},
     }
-    if kind == "approval":
+    if kind == DocumentKind.APPROVAL:
         facts["evaluation"] = _evaluation(case)
         facts["evaluation_required"] = (case.capacity_replacement_applies
-                                        or snapshot.get("stage") == "拟建")
-    if kind == "deferral":
+                                        or snapshot.get("stage") == Stage.PLANNED)
+    if kind == DocumentKind.DEFERRAL:
         facts["region_status"] = standing
     deadline = data.get("deadline")
-    if kind == "rectification_order" or (kind == "rectification_acceptance"
+    if kind == DocumentKind.RECTIFICATION_ORDER or (kind == DocumentKind.RECTIFICATION_ACCEPTANCE
                                          and transition == "reject_rectification"):
         deadline = deadline or (case.rectification_deadline.isoformat()
                                 if case.rectification_deadline else None)
@@ -222,9 +223,9 @@ def case_facts(case: ReviewCase, *, transition: str, comment: str = "", data: di
 
             facts["deadline_working_days"] = working_days_between(
                 issued_on, date.fromisoformat(str(deadline)))
-    if kind == "rectification_order":
+    if kind == DocumentKind.RECTIFICATION_ORDER:
         facts["ordered_disposition"] = data.get("disposition") or case.ordered_disposition
-    if kind == "rectification_acceptance":
+    if kind == DocumentKind.RECTIFICATION_ACCEPTANCE:
         facts["accepted"] = transition == "verify_rectification"
         order = (DecisionDocument.objects.filter(case=case, kind=DocumentKind.RECTIFICATION_ORDER)
                  .order_by("-issued_at", "-id").first())

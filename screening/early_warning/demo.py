@@ -14,13 +14,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
-from screening.early_warning.services import (
-    IndicatorRow,
-    last_months,
-    reference_month,
-    save_indicator_months,
-)
+from screening.early_warning.services import IndicatorRow, save_indicator_months
 from screening.models import IndicatorSource, Region
+from screening.months import last_months, month_before_day
 
 # Per city: the tier of each of the 12 months, oldest first (G/Y/R; "-" = not reported;
 # "b" = reported with every figure but the target blank).
@@ -62,7 +58,7 @@ def seed_demo_indicators() -> int:
 
     Idempotent: running it again leaves the same figures. Returns the months written.
     """
-    months = last_months(*reference_month(timezone.localdate()), 12)
+    months = last_months(*month_before_day(timezone.localdate()), 12)
     publisher = User.objects.filter(username="province").first()
     rows = []
     for index, region in enumerate(Region.objects.filter(level="city").order_by("code")):

@@ -103,9 +103,9 @@ class PublishForm(forms.Form):
     month = forms.CharField(max_length=7)
 
     def clean_month(self):
-        from screening.early_warning.services import parse_month
+        from screening.months import month_or_none
 
-        parsed = parse_month(self.cleaned_data["month"])
+        parsed = month_or_none(self.cleaned_data["month"])
         if parsed is None:
             raise forms.ValidationError(_("Give the month as YYYY-MM."))
         problem = date_limits.month_problem(*parsed, timezone.localdate())

@@ -42,9 +42,11 @@ from screening.models import (
     IndicatorSource,
     Project,
     ProjectEnergyMonth,
+    ProjectStatus,
     Region,
 )
-from screening.rules.types import Disposition, Sector, Verdict
+from screening.months import last_months, month_after, month_before, month_before_day, month_or_none
+from screening.rules.types import Disposition, Sector, Tier, Verdict
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 ERRORS_SHOWN = 500
@@ -78,7 +80,7 @@ def _visible_barometer_regions(user) -> list[Region]:
 
 
 def _selected_month(request: HttpRequest) -> tuple[int, int]:
-    return services.parse_month(request.GET.get("month")) or services.reference_month()
+    return month_or_none(request.GET.get("month")) or month_before_day()
 
 
 # --- The barometer ---------------------------------------------------------------------------
@@ -103,8 +105,8 @@ def warnings_home(request: HttpRequest) -> HttpResponse:
     escalations = (permissions.scoped(EscalationEvent.objects, request.user)
                    .filter(ended_year__isnull=True).exclude(end_reason=EscalationEnd.CORRECTED)
                    .select_related("region"))
-    previous = services.previous_month(year, month)
-    following = services.next_month(year, month)
+    previous = month_before(year, month)
+    following = month_after(year, month)
     return render(request, "screening/early_warning/home.html", {
         "rows": rows, "year": year, "month": month, "label": services.month_label(year, month),
         "previous": services.month_label(*previous), "next": services.month_label(*following),
@@ -410,7 +412,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     year, month = _selected_month(request)
     regions = _visible_barometer_regions(user)
-    months = services.last_months(year, month, 12)
+    months = last_months(year, month, 12)
     grid = services.barometer_grid(regions, months)
     region_rows = []
     for region in regions:
@@ -423,7 +425,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         })
     shapes = _map_shapes(region_rows)
     projects = (permissions.scoped(Project.objects.all(), user)
-                .filter(status="active", in_scope=True))
+                .filter(status=ProjectStatus.ACTIVE, in_scope=True))
     counted = _grouped(projects)
     visible = {r.pk: r for r in permissions.regions_visible_to(user)}
     by_region = Counter()
@@ -439,7 +441,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
                           for r in region_rows if r["region"].pk in headroom],
         "headroom_year": today.year,
         "label": services.month_label(year, month), "months": months,
-        "previous": services.month_label(*services.previous_month(year, month)),
+        "previous": services.month_label(*month_before(year, month)),
         "region_rows": region_rows, "map": shapes,
         "changes": [r for r in region_rows if r["changed"]],
         "tier_counts": Counter(r["now"].tier for r in region_rows),
@@ -478,7 +480,7 @@ def _map_shapes(region_rows: list[dict]) -> dict:
         # Long names (郑州航空港经济综合实验区) do not fit a tile: use the short alias.
         short = region.aliases[0] if len(region.name) > 5 and region.aliases else region.name
         shapes.append({"shape": shape, "row": row, "fill": TIER_FILL.get(tier, TIER_FILL[""]),
-                       "text": "#fff" if tier in ("red", "green") else "#1f2933",
+                       "text": "#fff" if tier in (Tier.RED, Tier.GREEN) else "#1f2933",
                        "label": short})
     return {"view_box": layout.view_box, "shapes": shapes,
             "from_boundaries": layout.from_boundaries}

@@ -21,6 +21,7 @@ from screening.ledger.uploads import limits_from_settings
 from screening.ledger.xlsx.safety import UnsafeWorkbook
 from screening.ledger.xlsx.validate import iter_workbook
 from screening.rules.engine import screen, screening_to_dict
+from screening.rules.types import Outcome
 from screening.screen import NoRuleSetInForce, gc_paused, parameters_of, rule_set_for
 
 EXIT_OK, EXIT_INVALID, EXIT_UNREADABLE = 0, 1, 2
@@ -137,7 +138,7 @@ class _TableWriter:
                    "failing rules")
 
     def result(self, row: int, code: str, screening) -> None:
-        failing = ",".join(f.rule for f in screening.findings if f.outcome == "FAIL")
+        failing = ",".join(f.rule for f in screening.findings if f.outcome == Outcome.FAIL)
         self._line(f"{row:>6}  {code:<26} {screening.verdict:<14} "
                    f"{screening.disposition:<22} {failing}")
 

@@ -161,7 +161,7 @@ class JobRun(models.Model):
         """Still 'running' long after any task could: its worker died without a word."""
         if self.status != JobStatus.RUNNING:
             return False
-        limit = timedelta(seconds=getattr(settings, "CELERY_TASK_TIME_LIMIT", 1800))
+        limit = timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT)
         return timezone.now() - self.started_at > limit
 
 

@@ -9,7 +9,14 @@ from django.db.models import Case, Count, F, Prefetch, Q, QuerySet, Sum, Value, 
 from django.utils import timezone
 
 from screening import permissions
-from screening.models import CapacityDraw, CapacitySource, PlanStatus, Project, ReplacementPlan
+from screening.models import (
+    CapacityDraw,
+    CapacitySource,
+    PlanStatus,
+    Project,
+    ProjectStatus,
+    ReplacementPlan,
+)
 from screening.registry.checks import (
     CrossChecks,
     CrossRegionDraw,
@@ -146,7 +153,7 @@ def _cross_checks(as_of: date | None, limit: int | None) -> CrossChecks:
         LedgerRow(code, ref, new_capacity, replaced, None if not product else
                   families.get(product) or families.setdefault(product, family_of(product)))
         for code, ref, new_capacity, replaced, product in Project.objects
-        .filter(status="active", replacement_plan_ref__isnull=False)
+        .filter(status=ProjectStatus.ACTIVE, replacement_plan_ref__isnull=False)
         .exclude(replacement_plan_ref="")
         .values_list("project_code", "replacement_plan_ref", "new_capacity",
                      "replaced_capacity", "product").order_by()

@@ -21,6 +21,7 @@ from screening.models import (
     CapacitySource,
     PlanStatus,
     Project,
+    ProjectStatus,
     Region,
     ReplacementPlan,
 )
@@ -252,7 +253,7 @@ def projects_naming(plan: ReplacementPlan):
 
     return Project.objects.filter(
         Q(replacement_plan_ref=plan.ref) | Q(project_code__in=plan.project_codes),
-        status="active")
+        status=ProjectStatus.ACTIVE)
 
 
 def _rescreen_after_commit(plan: ReplacementPlan) -> None:

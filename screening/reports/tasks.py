@@ -10,6 +10,7 @@ from datetime import date
 
 from celery import shared_task
 
+from screening import months
 from screening.models import Region, ReportKind
 from screening.reports import digests
 from screening.reports import monthly as reports
@@ -17,7 +18,7 @@ from screening.reports.schedules import recorded_job
 
 
 def _month(month: str | None) -> tuple[int, int]:
-    return reports.parse_month(month) if month else reports.previous_month()
+    return months.parse_month(month) if month else months.month_before_day()
 
 
 @shared_task(acks_late=True, name="screening.tasks_reports.generate_report")
@@ -26,7 +27,7 @@ def generate_report(kind: str, region_id: int, month: str, language: str = "zh-h
                     force: bool = False, requested_by_id: int | None = None) -> dict:
     """Produce one kept report or ledger export (claimed first: a duplicate does nothing)."""
     region = Region.objects.get(pk=region_id)
-    year, month_number = reports.parse_month(month)
+    year, month_number = months.parse_month(month)
     if kind == ReportKind.LEDGER_EXPORT:
         report = reports.generate_ledger_export(region, year, month_number, force=force)
     else:

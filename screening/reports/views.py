@@ -20,7 +20,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from accounts.models import DigestFrequency
-from screening import date_limits, permissions
+from screening import date_limits, months, permissions
 from screening.models import DigestDelivery, JobRun, Report, ReportKind, ReportStatus
 from screening.models.jobs import ROLE_DEFAULT_FREQUENCY
 from screening.reports import digests
@@ -43,7 +43,7 @@ class GenerateForm(forms.Form):
 
     def clean_month(self) -> tuple[int, int]:
         try:
-            year, month = reports.parse_month(self.cleaned_data["month"])
+            year, month = months.parse_month(self.cleaned_data["month"])
         except ValueError as exc:
             raise forms.ValidationError(str(exc)) from exc
         problem = date_limits.month_problem(year, month, timezone.localdate())
@@ -57,7 +57,7 @@ def _language() -> str:
 
 
 def _generate_form(user, data=None) -> GenerateForm:
-    year, month = reports.previous_month()
+    year, month = months.month_before_day()
     regions = permissions.regions_visible_to(user).exclude(level="county").order_by("code")
     return GenerateForm(data, regions=list(regions),
                         initial={"month": f"{year}-{month:02d}", "kind": "monthly_report"})

@@ -4,7 +4,7 @@ from django import template
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 
-from screening.documents.builders import BLANK_MARK
+from screening.documents.document import BLANK_MARK
 
 register = template.Library()
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from screening import date_limits
+from screening import date_limits, months
 from screening.models import Region
 from screening.reports import monthly as reports
 
@@ -27,7 +27,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         try:
-            year, month = reports.parse_month(options["month"])
+            year, month = months.parse_month(options["month"])
         except ValueError as exc:
             raise CommandError(str(exc)) from exc
         problem = date_limits.month_problem(year, month, timezone.localdate())

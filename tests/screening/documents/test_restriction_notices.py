@@ -1,7 +1,7 @@
 """区域节能评估限批 notices: issued when a region's restriction starts on publication of its
 third red month, and its lifting when a published month is no longer red ((十八))."""
 
-from screening.early_warning.services import publish_months, sync_escalations
+from screening.early_warning.services import publish_escalations, publish_months
 from screening.models import DecisionDocument, DocumentKind, IndicatorMonth, Region
 from tests.screening.documents.conftest import CITY_OFFICE, number, read_back
 
@@ -27,7 +27,7 @@ def test_the_third_red_month_issues_the_notice_and_a_green_one_lifts_it(offices,
     assert "2025年8月、2025年9月、2025年10月能耗双控预警等级连续3个月为红色" in text
     assert "第(十八)条" in text and "【待填：整改要求】" in text
 
-    sync_escalations(zhengzhou)  # running again issues nothing new
+    publish_escalations(zhengzhou)  # running again issues nothing new
     assert DecisionDocument.objects.count() == 1
 
     publish(zhengzhou, [(2025, 11)], "green", provincial_reviewer)
@@ -36,7 +36,7 @@ def test_the_third_red_month_issues_the_notice_and_a_green_one_lifts_it(offices,
     text = read_back(lifted)[1]
     assert f"（{notice.number}）" in text
     assert "2025年11月，公布的月度能耗双控预警等级已不再为红色" in text
-    sync_escalations(zhengzhou)
+    publish_escalations(zhengzhou)
     assert DecisionDocument.objects.count() == 2
 
 

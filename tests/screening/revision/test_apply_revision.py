@@ -13,7 +13,7 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
-from screening.early_warning.services import sync_escalations
+from screening.early_warning.services import publish_escalations
 from screening.models import (
     EscalationEnd,
     EscalationEvent,
@@ -136,7 +136,7 @@ def test_coal_only_red_months_no_longer_escalate_and_the_old_escalation_is_withd
             coal_cap_tonnes=Decimal(1200), energy_total_tce=Decimal(10),
             energy_budget_tce=Decimal(1200), coal_tier="red", energy_tier="green", tier="red",
             published_at=published)
-    sync_escalations(anyang)
+    publish_escalations(anyang)
     assert EscalationEvent.objects.filter(region=anyang, end_reason="").count() == 1
     summary = apply_revision("2026-12")
     assert summary.months_retiered == 3
