@@ -31,6 +31,7 @@ from screening.models import (
     EvaluationKind,
     ReviewCase,
 )
+from screening.rules.types import Outcome, Stage
 
 if TYPE_CHECKING:
     from accounts.models import User
