@@ -26,6 +26,7 @@ from screening.models import (
     RemovalReason,
     ReviewCase,
     RuleSet,
+    UploadScope,
     UploadStatus,
 )
 from screening.rules.types import ConstructionType, Disposition, Sector, Stage, TechClass, Verdict
@@ -211,15 +212,16 @@ class UploadSerializer(ModelSerializer):
 
     region = serializers.CharField(source="region.code")
     uploaded_by = serializers.CharField(source="uploaded_by.username")
-    status_label = serializers.CharField(source="get_status_display")
+    status_label = serializers.CharField()
     in_progress = serializers.SerializerMethodField()
     links = serializers.SerializerMethodField()
 
     class Meta:
         model = LedgerUpload
         fields = ["id", "region", "original_name", "size", "sha256", "uploaded_by",
-                  "created_at", "as_of", "status", "status_label", "in_progress", "progress",
-                  "message", "data_rows", "error_count", "applied_at", "links"]
+                  "created_at", "as_of", "scope", "status", "status_label", "in_progress",
+                  "progress", "message", "sheet_name", "data_rows", "error_count", "applied_at",
+                  "links"]
 
     @extend_schema_field(OpenApiTypes.BOOL)
     def get_in_progress(self, upload: LedgerUpload) -> bool:
@@ -276,6 +278,11 @@ class UploadCreateSerializer(serializers.Serializer):
                                              "at once when the file is valid.")
     as_of = serializers.DateField(required=False, help_text="Screening date (default today).",
                                   validators=[_as_of_in_window])
+    scope = serializers.ChoiceField(
+        choices=UploadScope.choices, default=UploadScope.FULL,
+        help_text="full: the file is the region's whole ledger (projects missing from it leave "
+                  "the ledger, each with a reason); add_update: rows are created or updated, "
+                  "nothing is removed.")
     missing_reason = serializers.ChoiceField(
         choices=RemovalReason.choices, required=False,
         help_text="With mode=apply: reason for every project missing from the file.")

@@ -14,12 +14,15 @@ class UploadForm(forms.Form):
     file = WorkbookField(label=gettext_lazy("Ledger file (.xlsx)"))
     scope = forms.ChoiceField(
         label=gettext_lazy("What the upload does"), choices=UploadScope.choices,
-        initial=UploadScope.FULL, widget=forms.RadioSelect)
+        initial=UploadScope.FULL, widget=forms.RadioSelect, required=False)
 
     def __init__(self, *args, regions=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["region"].choices = [(r.code, f"{r.name} ({r.code})") for r in regions]
         self.regions = {r.code: r for r in regions}
+
+    def clean_scope(self) -> str:
+        return self.cleaned_data.get("scope") or UploadScope.FULL  # the default: a full ledger
 
 
 def missing_reasons_from(post, missing: list[dict]) -> dict[str, tuple[str, str]]:

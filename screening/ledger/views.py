@@ -148,6 +148,7 @@ def upload_detail(request: HttpRequest, upload_id: int) -> HttpResponse:
         "changed": _with_outcomes(preview.get("changed", [])[:PREVIEW_LIST_LIMIT], preview),
         "verdict_counts": _verdict_counts(preview),
         "add_update": upload.scope == UploadScope.ADD_UPDATE,
+        "not_xlsx": any(e.get("not_xlsx") for e in upload.errors or []),
         "missing": (missing := _with_open_cases(preview)),
         "missing_with_cases": sum(1 for item in missing if item["case"]),
         "reasons": RemovalReason.choices,
