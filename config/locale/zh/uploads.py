@@ -33,6 +33,8 @@ T = {
     # The preview's screening outcomes
     "Screening outcome of the new and changed projects": "新增和变更项目的筛查结果",
     "Screening outcome": "筛查结果",
+    "Failed rules: %(rules)s": "未通过的规则：%(rules)s",
+    "Needs information: %(rules)s": "需补充信息的规则：%(rules)s",
     "The first %(shown)s of %(total)s new projects are shown.":
         "共%(total)s个新增项目，此处显示前%(shown)s个。",
     # The sheet read and refusals
