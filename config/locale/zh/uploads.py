@@ -24,6 +24,9 @@ T = {
     "missing from the file will be marked removed with the reason you choose.":
         "全量上传：确认后本文件将替换%(region)s的台账；文件中没有的%(n)s个项目将按您选择的原因"
         "标记为移出台账。",
+    "Full upload: confirming replaces the ledger of %(region)s with this file; every project "
+    "of the ledger is in the file, so none will be removed.":
+        "全量上传：确认后本文件将替换%(region)s的台账；台账中的项目都在文件中，不会移出任何项目。",
     "Not in the file (kept as they are)": "文件中没有（保持不变）",
     "Missing from the file (to be removed)": "文件中没有（将移出台账）",
     "Apply this reason to all missing projects": "对所有缺少的项目使用此原因",

@@ -148,6 +148,7 @@ def test_the_preview_shows_each_new_projects_screening_in_words(client, agency_a
     page = client.get(reverse("screening:upload", args=[upload.pk])).content.decode()
     assert '<table class="compact" id="new-projects">' in page
     assert "新增和变更项目的筛查结果" in page
+    assert "台账中的项目都在文件中，不会移出任何项目" in page  # full mode, nothing missing
     assert 'data-verdict="COMPLIANT">1<' in page and 'data-verdict="NON_COMPLIANT">1<' in page
     assert "R09 工艺技术类别（淘汰类、限制类）" in page
     assert "NON_COMPLIANT<" not in page.replace('class="badge NON_COMPLIANT"', "")
