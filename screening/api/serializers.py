@@ -200,6 +200,12 @@ class CellErrorSerializer(serializers.Serializer):
     message = serializers.CharField()
 
 
+class UploadHintSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=["title_rows", "total_row"])
+    row = serializers.IntegerField()
+    message = serializers.CharField()
+
+
 class UploadLinksSerializer(serializers.Serializer):
     self = serializers.URLField()
     original_file = serializers.URLField()
@@ -247,10 +253,11 @@ class UploadDetailSerializer(UploadSerializer):
 
     errors = serializers.SerializerMethodField()
     errors_shown = serializers.SerializerMethodField()
+    hints = serializers.SerializerMethodField()
 
     class Meta(UploadSerializer.Meta):
-        fields = [*UploadSerializer.Meta.fields, "errors", "errors_shown", "ignored_columns",
-                  "preview", "summary"]
+        fields = [*UploadSerializer.Meta.fields, "errors", "errors_shown", "hints",
+                  "ignored_columns", "preview", "summary"]
 
     @extend_schema_field(CellErrorSerializer(many=True))
     def get_errors(self, upload: LedgerUpload) -> list[dict]:
@@ -260,6 +267,13 @@ class UploadDetailSerializer(UploadSerializer):
     @extend_schema_field(OpenApiTypes.INT)
     def get_errors_shown(self, upload: LedgerUpload) -> int:
         return len(upload.errors)
+
+    @extend_schema_field(UploadHintSerializer(many=True))
+    def get_hints(self, upload: LedgerUpload) -> list[dict]:
+        """What to fix first, beside `errors` (never instead of them): headers under a title
+        row, 合计 rows."""
+        return [{"kind": h.get("kind", ""), "row": h.get("row"), "message": _message(h)}
+                for h in upload.hints]
 
 
 def _as_of_in_window(value: date) -> None:

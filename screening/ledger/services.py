@@ -30,6 +30,7 @@ from psycopg.copy import QueuedLibpqWriter
 
 from screening import permissions
 from screening.ledger.digest import row_digest, source_digest
+from screening.ledger.hints import hint_text, hint_to_dict
 from screening.ledger.uploads import limits_from_settings
 from screening.ledger.xlsx.reference import LedgerReference
 from screening.ledger.xlsx.safety import UnsafeWorkbook
@@ -341,8 +342,11 @@ def validate_upload(upload: LedgerUpload, progress=None) -> LedgerUpload:
     if all_errors:
         upload.status = UploadStatus.INVALID
         upload.errors = [error_to_dict(e) for e in all_errors[:ERRORS_KEPT_ON_PAGE]]
+        # Beside the errors, never instead of them (issue 15): what to fix first.
+        upload.hints = [hint_to_dict(hint) for hint in validation.hints[:ERRORS_KEPT_ON_PAGE]]
         annotated = path.with_name(path.stem + "-annotated.xlsx")
-        write_annotated_workbook(path, validation, annotated, lang())
+        write_annotated_workbook(path, validation, annotated, lang(),
+                                 hints=[hint_text(hint) for hint in validation.hints])
         with annotated.open("rb") as handle:
             upload.annotated_file.save(annotated.name, File(handle), save=False)
         annotated.unlink(missing_ok=True)

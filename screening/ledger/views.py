@@ -22,6 +22,7 @@ from screening.cases import services as workflow
 from screening.labels import VERDICT_LABELS, disposition_label, verdict_label
 from screening.ledger.filters import ProjectFilter
 from screening.ledger.forms import UploadForm, missing_reasons_from
+from screening.ledger.hints import group_errors
 from screening.ledger.services import (
     ROLLBACK_REASON_MAX,
     UploadRefused,
@@ -139,10 +140,14 @@ def _verdict_counts(preview: dict) -> list[tuple[str, str, int]]:
 def upload_detail(request: HttpRequest, upload_id: int) -> HttpResponse:
     upload = visible_upload(request.user, upload_id)
     preview = upload.preview or {}
+    # Hints first, each with the errors it explains; then the other errors (issue 15).
+    hint_groups, other_errors = group_errors(upload.errors, upload.hints, lang() == "en")
     context = {
         "upload": upload,
         "language": lang(),
         "errors": upload.errors,
+        "hint_groups": hint_groups,
+        "other_errors": other_errors,
         "counts": preview.get("counts", {}),
         "new": _with_outcomes(preview.get("new", [])[:PREVIEW_LIST_LIMIT], preview),
         "changed": _with_outcomes(preview.get("changed", [])[:PREVIEW_LIST_LIMIT], preview),

@@ -20,4 +20,9 @@ class Migration(migrations.Migration):
             name='sheet_name',
             field=models.CharField(blank=True, max_length=255, verbose_name='sheet read'),
         ),
+        migrations.AddField(
+            model_name='ledgerupload',
+            name='hints',
+            field=models.JSONField(blank=True, default=list),
+        ),
     ]

@@ -172,6 +172,8 @@ class LedgerUpload(models.Model):
     data_rows = models.PositiveIntegerField(default=0)
     error_count = models.PositiveIntegerField(default=0)
     errors = models.JSONField(default=list, blank=True)  # the first errors, for the page
+    # Orientation beside the errors, never instead of them: {kind, row, message_zh, message_en}
+    hints = models.JSONField(default=list, blank=True)
     ignored_columns = models.JSONField(default=list, blank=True)
     annotated_file = models.FileField(upload_to="annotated/%Y/%m/", blank=True)
     preview = models.JSONField(default=dict, blank=True)  # new / changed / unchanged / missing

@@ -47,4 +47,22 @@ T = {
     "Refused: not an .xlsx workbook": "已拒收：不是.xlsx工作簿",
     "Not an .xlsx workbook": "不是.xlsx工作簿",
     "The file was refused: it cannot be read safely": "文件已拒收：无法安全读取",
+    # Hints beside the errors (issue 15, second round): the errors stay as SPEC §3 lists them
+    "Row %(row)s: a total row (合计) is not part of the ledger: delete it":
+        "第%(row)s行：合计行不属于台账，请删除",
+    "Sheet “%(sheet)s”: the headers must be on row 1, but they are on row %(row)s; row 1 "
+    "looks like a title: delete it":
+        "工作表“%(sheet)s”的表头应在第1行：表头在第%(row)s行，第1行看起来是标题，请删除",
+    "Sheet “%(sheet)s”: the headers must be on row 1, but they are on row %(row)s; row 1 is "
+    "blank: delete it":
+        "工作表“%(sheet)s”的表头应在第1行：表头在第%(row)s行，第1行是空行，请删除",
+    "Sheet “%(sheet)s”: the headers must be on row 1, but they are on row %(row)s; rows "
+    "1–%(last)s look like a title: delete them":
+        "工作表“%(sheet)s”的表头应在第1行：表头在第%(row)s行，第1–%(last)s行看起来是标题，请删除",
+    "Sheet “%(sheet)s”: the headers must be on row 1, but they are on row %(row)s; rows "
+    "1–%(last)s are blank: delete them":
+        "工作表“%(sheet)s”的表头应在第1行：表头在第%(row)s行，第1–%(last)s行是空行，请删除",
+    "What to fix first": "请先处理",
+    "See all %(n)s header errors": "查看全部 %(n)s 条表头错误",
+    "Errors of this row": "该行的错误",
 }

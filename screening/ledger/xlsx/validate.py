@@ -44,6 +44,22 @@ from screening.rules.types import ConstructionType, ProjectInput, Sector, Stage,
 Parser = Callable[[RawCell], object]
 
 
+@dataclass(frozen=True)
+class Hint:
+    """Orientation shown beside the errors, never instead of them (issue 15): what to fix
+    first. `kind` "title_rows": the headers sit on sheet row `row` (2–5) under a title;
+    "total_row": row `row` is a 合计/总计/小计 row. The texts are rendered by the caller."""
+
+    kind: str
+    row: int
+    sheet: str = ""
+    title: str = ""  # the first text of row 1 ("" when row 1 is blank)
+
+
+HINT_TITLE_ROWS = "title_rows"
+HINT_TOTAL_ROW = "total_row"
+
+
 @dataclass
 class LedgerValidation:
     """The outcome of validating one ledger file (nothing is stored)."""
@@ -57,6 +73,7 @@ class LedgerValidation:
     header_error_columns: dict[str, tuple[int, ...]] = field(default_factory=dict)  # 1-based
     data_rows: int = 0  # rows with some template value (blank rows are skipped)
     invalid_rows: int = 0
+    hints: list[Hint] = field(default_factory=list)  # beside the errors, not part of them
 
     @property
     def valid_rows(self) -> int:
@@ -222,8 +239,8 @@ class _Plan:
 
 
 _CONDITIONAL = tuple(column for column in COLUMNS if column.required or column.required_if)
-TOTAL_LABELS = ("合计", "总计", "小计")  # a sum row below the projects (issue 15)
-HEADER_SEARCH_ROWS = 5  # headers found on rows 2–5 under a title: one message (issue 15)
+TOTAL_LABELS = ("合计", "总计", "小计")  # a sum row below the projects: a hint (issue 15)
+HEADER_SEARCH_ROWS = 5  # headers found on rows 2–5 under a title: a hint (issue 15)
 
 
 class _RowValidator:
@@ -276,29 +293,16 @@ class _RowValidator:
         self._row_rules(row_number, values, cells, problems)
         if not problems:
             return False, self._project(values), []
-        total = self._total_row(row_number, cells)
-        if total is not None:  # one message for a 合计 row, not one per column (issue 15)
-            return False, None, [total]
         errors = [self._error(row_number, column, self._raw(cells, column.key), found)
                   for column, found in problems]
         errors.sort(key=lambda error: error.column_number)  # stable: keeps per-cell order
         return False, None, errors
 
-    def _total_row(self, row_number: int, cells: list[RawCell]) -> CellError | None:
-        """The error of a 合计/总计/小计 row (looked for only in rows that have errors)."""
-        for position, raw in enumerate(cells):
-            if raw.__class__ is str and normalise_header(raw).startswith(TOTAL_LABELS):
-                plan = next((p for p in self.plans if p.position == position), None)
-                offset = self.plans[0].sheet_column - self.plans[0].position
-                return CellError(
-                    row=row_number, column=plan.column.header if plan else "",
-                    value=display_value(raw),
-                    message_zh=f"第{row_number}行：合计行不属于台账，请删除",
-                    message_en=f"Row {row_number}: a total row (合计) is not part of the "
-                               f"ledger: delete it",
-                    column_number=plan.column.number if plan else 0,
-                    sheet_column=offset + position)
-        return None
+    @staticmethod
+    def is_total_row(cells: list[RawCell]) -> bool:
+        """A 合计/总计/小计 row: some text cell starts with the label (issue 15's hint)."""
+        return any(raw.__class__ is str and normalise_header(raw).startswith(TOTAL_LABELS)
+                   for raw in cells)
 
     def _raw(self, cells: list[RawCell], key: str) -> RawCell:
         position = self.positions[key]
@@ -407,13 +411,6 @@ def iter_workbook(path: str | Path, reference: LedgerReference, limits: Limits |
         for key, position in matched.positions.items()
     }
     if matched.problems:
-        rows = iter(reading.rows)
-        below = _header_below_title(reading.header, rows, len(matched.positions))
-        if below is not None:
-            result.header_errors.append(_title_rows_error(below, reading))
-            for _ in rows:  # still enforce the row limit: a refusal outranks errors
-                pass
-            return result, iter(())
         for header, found, places in matched.problems:
             column = template.BY_HEADER[header]
             sheet_columns = tuple(offset + place for place in places)
@@ -422,7 +419,12 @@ def iter_workbook(path: str | Path, reference: LedgerReference, limits: Limits |
             result.header_errors.append(cell_error(
                 1, header, column.label_en, shown, found, column_number=column.number,
                 sheet_column=sheet_columns[0] if sheet_columns else None))
-        for _ in reading.rows:  # still enforce the row limit: a refusal outranks errors
+        rows = iter(reading.rows)
+        below = _header_below_title(rows, len(matched.positions))
+        if below is not None:  # beside the header errors, which stay as SPEC §3 lists them
+            title = next((display_value(cell) for cell in reading.header if cell != ""), "")
+            result.hints.append(Hint(HINT_TITLE_ROWS, below, reading.sheet_name, title[:200]))
+        for _ in rows:  # still enforce the row limit: a refusal outranks errors
             pass
         return result, iter(())
     plans = [
@@ -433,39 +435,18 @@ def iter_workbook(path: str | Path, reference: LedgerReference, limits: Limits |
     return result, _valid_rows(reading.rows, _RowValidator(plans, reference), result)
 
 
-def _header_below_title(header: list[RawCell], rows: Iterator[tuple[int, list[RawCell]]],
+def _header_below_title(rows: Iterator[tuple[int, list[RawCell]]],
                         matched_in_row_1: int) -> int | None:
     """The sheet row (2–5) holding the template headers when row 1 does not (a title above
     them), or None. Consumes rows up to that row from `rows`."""
     if matched_in_row_1 * 2 >= len(COLUMNS):
-        return None  # row 1 is the header row, with some headers wrong: say which
+        return None  # row 1 is the header row, with some headers wrong: the errors say which
     for row_number, cells in rows:
         if row_number > HEADER_SEARCH_ROWS:
             return None
         if len(match_headers(cells, COLUMNS).positions) * 2 >= len(COLUMNS):
             return row_number
     return None
-
-
-def _title_rows_error(header_row: int, reading) -> CellError:
-    """One message for headers under title rows, naming the sheet read."""
-    title = next((display_value(cell) for cell in reading.header if cell != ""), "")
-    sheet = reading.sheet_name
-    above = "第1行" if header_row == 2 else f"第1–{header_row - 1}行"
-    above_en = "row 1" if header_row == 2 else f"rows 1–{header_row - 1}"
-    looks = "看起来是标题" if title else "是空行"
-    looks_en = "looks like a title" if title else "is blank"
-    delete = "it"
-    if header_row > 2:
-        looks_en = "look like a title" if title else "are blank"
-        delete = "them"
-    return CellError(
-        row=1, column="", value=title[:200],
-        message_zh=f"工作表“{sheet}”的表头应在第1行：表头在第{header_row}行，"
-                   f"{above}{looks}，请删除",
-        message_en=f"Sheet “{sheet}”: the headers must be on row 1, but they are on row "
-                   f"{header_row}; {above_en} {looks_en}: delete {delete}",
-        column_number=0, sheet_column=1)
 
 
 def _valid_rows(rows: Iterable[tuple[int, list[RawCell]]], validator: _RowValidator,
@@ -480,3 +461,5 @@ def _valid_rows(rows: Iterable[tuple[int, list[RawCell]]], validator: _RowValida
         else:
             result.invalid_rows += 1
             result.errors.extend(errors)
+            if validator.is_total_row(cells):
+                result.hints.append(Hint(HINT_TOTAL_ROW, row_number))

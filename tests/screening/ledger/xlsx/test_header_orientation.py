@@ -1,20 +1,30 @@
 """Issue 15: header problems orient the user (SPEC §3 reading rules: the headers are on row 1
-of the first visible sheet), a 合计 row is one message, and a file in another format is
+of the first visible sheet) and a 合计 row is explained, by hints BESIDE the errors SPEC §3
+lists (every missing header, every cell error, unchanged); a file in another format is
 "not an .xlsx workbook" naming Excel, WPS and LibreOffice alike."""
 
 from __future__ import annotations
 
+import json
 import zipfile
 from datetime import date
 
 import pytest
+from django.core.management import call_command
 from django.urls import reverse
-from openpyxl import Workbook
+from django.utils import translation
+from openpyxl import Workbook, load_workbook
 
+from screening.ledger.hints import hint_text
 from screening.ledger.services import ledger_reference
 from screening.ledger.xlsx.safety import UnsafeWorkbook, check_workbook_file
 from screening.ledger.xlsx.template import COLUMNS
-from screening.ledger.xlsx.validate import validate_workbook
+from screening.ledger.xlsx.validate import (
+    HINT_TITLE_ROWS,
+    HINT_TOTAL_ROW,
+    Hint,
+    validate_workbook,
+)
 from screening.models import LedgerUpload, UploadStatus
 from screening.screen import rule_set_for
 from tests.ledger_files import valid_row
@@ -45,56 +55,96 @@ def values(row):
     return [row.get(c.key) for c in COLUMNS]
 
 
-def test_headers_under_a_title_row_are_one_message_naming_the_sheet(tmp_path, reference):
-    """SPEC §3: row 1 holds the headers; a title above them gets one message, not 36."""
+def missing_header_errors(result):
+    """(row, column, message) of the header errors: what SPEC §3 and screen_ledger report."""
+    return [(e.row, e.column, e.message_zh) for e in result.header_errors]
+
+
+SPEC_ALL_HEADERS_MISSING = [(1, header, f"第1行〔{header}〕缺少表头“{header}”（第1行）")
+                            for header in headers()]
+
+
+def test_headers_under_a_title_row_keep_every_spec_error_and_add_one_hint(tmp_path,
+                                                                        reference):
+    """SPEC §3: row 1 holds the headers and every missing header is an error (row 1, column =
+    the header); the title row above them is explained by one hint beside those errors."""
     path = workbook(tmp_path / "t.xlsx", [["2024年郑州市两高项目台账"], headers(),
                                           values(valid_row())], title="郑州台账")
     result = validate_workbook(path, reference)
-    assert len(result.header_errors) == 1 and not result.rows
-    error = result.header_errors[0]
-    assert error.row == 1 and error.value == "2024年郑州市两高项目台账"
-    assert error.message_zh == ("工作表“郑州台账”的表头应在第1行：表头在第2行，"
-                                "第1行看起来是标题，请删除")
-    assert "must be on row 1" in error.message_en and "郑州台账" in error.message_en
+    assert missing_header_errors(result) == SPEC_ALL_HEADERS_MISSING
+    assert result.all_errors == result.header_errors and not result.rows
+    assert result.hints == [Hint(HINT_TITLE_ROWS, 2, "郑州台账", "2024年郑州市两高项目台账")]
+    with translation.override("zh-hans"):
+        assert hint_text(result.hints[0]) == ("工作表“郑州台账”的表头应在第1行：表头在第2行，"
+                                              "第1行看起来是标题，请删除")
+    with translation.override("en"):
+        text = hint_text(result.hints[0])
+    assert "must be on row 1" in text and "郑州台账" in text
 
 
-def test_headers_on_row_4_name_the_rows_to_delete(tmp_path, reference):
+def test_headers_on_row_4_hint_names_the_rows_to_delete(tmp_path, reference):
+    """SPEC §3 header errors unchanged; the hint names rows 1–3."""
     path = workbook(tmp_path / "t.xlsx", [["标题"], ["填报单位：郑州市发展改革委"], [],
                                           headers(), values(valid_row())])
-    [error] = validate_workbook(path, reference).header_errors
-    assert "表头在第4行，第1–3行看起来是标题，请删除" in error.message_zh
+    result = validate_workbook(path, reference)
+    assert missing_header_errors(result) == SPEC_ALL_HEADERS_MISSING
+    [hint] = result.hints
+    with translation.override("zh-hans"):
+        assert "表头在第4行，第1–3行看起来是标题，请删除" in hint_text(hint)
 
 
-def test_headers_below_row_5_are_still_reported_one_by_one(tmp_path, reference):
+def test_headers_below_row_5_get_no_hint(tmp_path, reference):
     rows = [["标题"], [], [], [], [], headers(), values(valid_row())]
     result = validate_workbook(workbook(tmp_path / "t.xlsx", rows), reference)
-    assert len(result.header_errors) == len(COLUMNS)
+    assert missing_header_errors(result) == SPEC_ALL_HEADERS_MISSING
+    assert result.hints == []
 
 
-def test_a_row_1_with_some_headers_wrong_still_names_each(tmp_path, reference):
+def test_a_row_1_with_some_headers_wrong_names_each_without_hint(tmp_path, reference):
     wrong = headers()
     wrong[3] = "信用代码"
     result = validate_workbook(workbook(tmp_path / "t.xlsx", [wrong, values(valid_row())]),
                                reference)
     assert [e.column for e in result.header_errors] == ["统一社会信用代码"]
+    assert result.hints == []
+
+
+def total_row_spec_errors(row, given):
+    """SPEC §3 "report every error at once, per cell": each required column left blank in
+    the 合计 row is its own error (row, canonical header)."""
+    return [(row, c.header, f"第{row}行〔{c.header}〕不能为空")
+            for c in COLUMNS if c.required and c.key not in given]
 
 
 @pytest.mark.parametrize("label", ["合计", "总计", "小 计", "合计："])
-def test_a_total_row_is_one_message(tmp_path, reference, label):
+def test_a_total_row_keeps_its_cell_errors_and_gets_a_hint(tmp_path, reference, label):
+    """SPEC §3: every cell error of the 合计 row is reported; the hint says to delete it."""
     rows = [["序号", *headers()], [1, *values(valid_row())],
             [label, None, None, None, None, None, None, None, None, None, 50000]]
     result = validate_workbook(workbook(tmp_path / "t.xlsx", rows), reference)
     assert len(result.rows) == 1
-    [error] = result.errors
-    assert error.row == 3 and error.message_zh == "第3行：合计行不属于台账，请删除"
-    assert error.sheet_column == 1
+    assert [(e.row, e.column, e.message_zh) for e in result.errors] == \
+        total_row_spec_errors(3, {"annual_energy_tce"})
+    assert result.hints == [Hint(HINT_TOTAL_ROW, 3)]
+    with translation.override("zh-hans"):
+        assert hint_text(result.hints[0]) == "第3行：合计行不属于台账，请删除"
 
 
-def test_a_total_in_the_name_column_is_also_one_message(tmp_path, reference):
+def test_a_total_in_the_name_column_keeps_its_errors_and_gets_a_hint(tmp_path, reference):
     total = {c.key: None for c in COLUMNS} | {"name": "合计", "annual_energy_tce": 50000}
     rows = [headers(), values(valid_row()), values(total)]
-    [error] = validate_workbook(workbook(tmp_path / "t.xlsx", rows), reference).errors
-    assert error.column == "项目名称" and "合计行不属于台账" in error.message_zh
+    result = validate_workbook(workbook(tmp_path / "t.xlsx", rows), reference)
+    assert [(e.row, e.column, e.message_zh) for e in result.errors] == \
+        total_row_spec_errors(3, {"name", "annual_energy_tce"})
+    assert result.hints == [Hint(HINT_TOTAL_ROW, 3)]
+
+
+def test_a_valid_file_and_an_ordinary_bad_row_have_no_hint(tmp_path, reference):
+    bad = valid_row(project_code="2104-410100-04-01-123457", name=None)
+    rows = [headers(), values(valid_row()), values(bad)]
+    result = validate_workbook(workbook(tmp_path / "t.xlsx", rows), reference)
+    assert [(e.row, e.column) for e in result.errors] == [(3, "项目名称")]
+    assert result.hints == []
 
 
 def _ods(path):
@@ -147,14 +197,89 @@ def test_the_upload_page_labels_another_format(client, agency_a, tmp_path):
     assert "已拒收：不是.xlsx工作簿" in client.get(reverse("screening:ledger")).content.decode()
 
 
-def test_the_upload_page_names_the_sheet_read(client, agency_a, tmp_path):
+def post_upload(client, path):
+    with path.open("rb") as handle:
+        client.post(reverse("screening:ledger"), {"region": "410100", "file": handle})
+    return LedgerUpload.objects.get()
+
+
+def error_sheet_rows(upload):
+    book = load_workbook(upload.annotated_file.path, read_only=True)
+    try:
+        sheet = book[book.sheetnames[-1]]
+        return [list(row) for row in sheet.iter_rows(values_only=True)]
+    finally:
+        book.close()
+
+
+def test_the_upload_page_shows_the_hint_first_and_folds_the_header_errors(client, agency_a,
+                                                                          tmp_path):
+    """SPEC §3: every missing header stays an error (stored, counted, in the annotated file's
+    error sheet); the title-row hint comes first, the 36 header errors folded under it."""
     client.force_login(agency_a)
     path = workbook(tmp_path / "t.xlsx", [["两高项目台账"], headers(), values(valid_row())],
                     title="汇总表")
-    with path.open("rb") as handle:
-        client.post(reverse("screening:ledger"), {"region": "410100", "file": handle})
-    upload = LedgerUpload.objects.get()
-    assert upload.status == UploadStatus.INVALID and upload.error_count == 1
+    upload = post_upload(client, path)
+    assert upload.status == UploadStatus.INVALID and upload.error_count == len(COLUMNS)
+    assert [(e["row"], e["column"], e["message_zh"]) for e in upload.errors] == \
+        SPEC_ALL_HEADERS_MISSING
+    hint_zh = "工作表“汇总表”的表头应在第1行：表头在第2行，第1行看起来是标题，请删除"
+    assert [(h["kind"], h["row"], h["message_zh"]) for h in upload.hints] == \
+        [("title_rows", 2, hint_zh)]
     page = client.get(reverse("screening:upload", args=[upload.pk])).content.decode()
     assert "读取的工作表：“汇总表”" in page
-    assert "表头应在第1行" in page
+    summary = f"<summary>查看全部 {len(COLUMNS)} 条表头错误</summary>"
+    assert page.index(hint_zh) < page.index(summary) < page.index("缺少表头“项目代码”")
+    assert 'id="errors"' not in page  # every error is under the hint
+    rows = error_sheet_rows(upload)
+    assert [row[:4] for row in rows[1:]] == [
+        [1, e["column"], e["value"] or None, e["message_zh"]] for e in upload.errors]
+    assert rows[0][5] == "提示（请先处理）" and rows[1][5] == hint_zh
+    assert all(row[5] is None for row in rows[2:])
+
+
+def test_the_upload_page_groups_a_total_rows_errors_under_its_hint(client, agency_a,
+                                                                   tmp_path):
+    """SPEC §3 per-cell errors of a 合计 row stay; the page groups them under its hint and the
+    other errors stay in the main table."""
+    client.force_login(agency_a)
+    bad = valid_row(project_code="2104-410100-04-01-123457", enterprise=None)
+    total = {c.key: None for c in COLUMNS} | {"name": "合计", "annual_energy_tce": 50000}
+    upload = post_upload(client, workbook(tmp_path / "t.xlsx", [
+        headers(), values(valid_row()), values(bad), values(total)]))
+    expected = [(3, "建设单位")] + [(4, h) for _r, h, _m in
+                                    total_row_spec_errors(4, {"name", "annual_energy_tce"})]
+    assert [(e["row"], e["column"]) for e in upload.errors] == expected
+    assert [(h["kind"], h["row"]) for h in upload.hints] == [("total_row", 4)]
+    page = client.get(reverse("screening:upload", args=[upload.pk])).content.decode()
+    hint = page.index("第4行：合计行不属于台账，请删除")
+    main = page.index('id="errors"')
+    assert hint < page.index("第4行〔项目代码〕不能为空") < main
+    assert page.index("第3行〔建设单位〕不能为空") > main
+    rows = error_sheet_rows(upload)
+    assert [tuple(row[:2]) for row in rows[1:]] == expected
+    assert rows[1][5] == "第4行：合计行不属于台账，请删除"
+
+
+def test_the_page_speaks_english_hints_in_english(client, agency_a, tmp_path):
+    client.force_login(agency_a)
+    upload = post_upload(client, workbook(tmp_path / "t.xlsx", [
+        ["Ledger"], headers(), values(valid_row())], title="Sheet1"))
+    client.cookies["django_language"] = "en"
+    page = client.get(reverse("screening:upload", args=[upload.pk]),
+                      HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert ("Sheet “Sheet1”: the headers must be on row 1, but they are on row 2; row 1 "
+            "looks like a title: delete it") in page
+    assert f"See all {len(COLUMNS)} header errors" in page
+
+
+def test_screen_ledger_json_keeps_exactly_the_spec_keys(tmp_path, capsys):
+    """SPEC §8: screen_ledger's JSON object has no hints key; its errors are SPEC §3's."""
+    path = workbook(tmp_path / "t.xlsx", [["两高项目台账"], headers(), values(valid_row())])
+    with pytest.raises(SystemExit) as exited:
+        call_command("screen_ledger", str(path), "--as-of", "2024-06-30", "--format", "json")
+    assert exited.value.code == 1
+    body = json.loads(capsys.readouterr().out)
+    assert set(body) == {"rule_set", "as_of", "ignored_columns", "results", "errors"}
+    assert [(e["row"], e["column"]) for e in body["errors"]] == [
+        (row, column) for row, column, _m in SPEC_ALL_HEADERS_MISSING]
