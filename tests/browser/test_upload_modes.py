@@ -67,3 +67,33 @@ def test_full_and_add_or_update_uploads(page, agency_a, tmp_path):
     page.goto(page.base_url + "/ledger/")
     modes = page.locator("td.upload-scope").all_inner_texts()
     assert modes == ["全量台账（替换本地区台账）", "只新增或更新", "全量台账（替换本地区台账）"]
+
+
+def test_header_hint_first_with_the_spec_header_errors_folded(page, agency_a, tmp_path):
+    """SPEC §3: every missing header is an error at row 1; the page leads with the one hint
+    (the headers sit under a title row) and folds the 36 header errors under <details>."""
+    from openpyxl import Workbook
+
+    from screening.ledger.xlsx.template import COLUMNS
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "郑州台账"
+    sheet.append(["2024年郑州市两高项目台账"])
+    sheet.append([c.header for c in COLUMNS])
+    sheet.append([valid_row().get(c.key) for c in COLUMNS])
+    path = tmp_path / "titled.xlsx"
+    book.save(path)
+    browser_login(page, "agency_a", "pw-agency_a")
+    upload(page, path, "全量台账（替换本地区台账）")
+    hint = page.locator("#hints .hint-text")
+    assert hint.inner_text() == ("工作表“郑州台账”的表头应在第1行：表头在第2行，"
+                                 "第1行看起来是标题，请删除")
+    assert hint.is_visible()
+    summary = page.locator("details.header-errors summary")
+    assert summary.inner_text() == f"查看全部 {len(COLUMNS)} 条表头错误"
+    first_error = page.locator("details.header-errors tbody tr").first
+    assert not first_error.is_visible()
+    summary.click()
+    assert first_error.is_visible() and "缺少表头“项目代码”" in first_error.inner_text()
+    assert page.locator("details.header-errors tbody tr").count() == len(COLUMNS)
