@@ -63,7 +63,8 @@ class Command(BaseCommand):
                              "updated": counts.get("changed", 0),
                              "unchanged": counts.get("unchanged", 0),
                              "missing": counts.get("missing", 0)},
-                  "errors": upload.errors}
+                  "errors": upload.errors,
+                  "hints": upload.hints}  # beside the errors, never instead of them
         if upload.scope == UploadScope.ADD_UPDATE:  # not in the file, left as they are
             result["counts"]["kept"] = counts.get("kept", 0)
         if upload.status == UploadStatus.REFUSED:

@@ -283,3 +283,17 @@ def test_screen_ledger_json_keeps_exactly_the_spec_keys(tmp_path, capsys):
     assert set(body) == {"rule_set", "as_of", "ignored_columns", "results", "errors"}
     assert [(e["row"], e["column"]) for e in body["errors"]] == [
         (row, column) for row, column, _m in SPEC_ALL_HEADERS_MISSING]
+
+
+def test_import_ledger_json_gives_the_hints_beside_the_spec_errors(agency_a, tmp_path, capsys):
+    total = {c.key: None for c in COLUMNS} | {"name": "合计", "annual_energy_tce": 50000}
+    path = workbook(tmp_path / "t.xlsx", [headers(), values(valid_row()), values(total)])
+    with pytest.raises(SystemExit):
+        call_command("import_ledger", str(path), "--region", "410100", "--user", "agency_a",
+                     "--dry-run", "--format", "json")
+    body = json.loads(capsys.readouterr().out)
+    assert [(e["row"], e["column"]) for e in body["errors"]] == [
+        (row, column) for row, column, _m in total_row_spec_errors(3, {"name",
+                                                                       "annual_energy_tce"})]
+    assert [(h["kind"], h["row"], h["message_zh"]) for h in body["hints"]] == [
+        ("total_row", 3, "第3行：合计行不属于台账，请删除")]
