@@ -12,8 +12,9 @@ Two ways, chosen by size:
   carried over in that case; the values the user typed are.
 
 Header errors: a duplicated header marks each of its cells; missing headers are listed on
-the error sheet and in a comment on cell A1. Text that could be taken for a formula is
-written as text (`xlsx_safe`).
+the error sheet and in a comment on cell A1. Hints (headers under a title row, 合计 rows) head
+column F of the error sheet, beside its rows, which stay exactly the errors. Text that could
+be taken for a formula is written as text (`xlsx_safe`).
 """
 
 from __future__ import annotations
