@@ -14,6 +14,7 @@ from screening.api.serializers_base import ModelSerializer, _message, _url
 from screening.models import (
     LedgerUpload,
     RemovalReason,
+    UploadScope,
     UploadStatus,
 )
 
@@ -23,6 +24,12 @@ class CellErrorSerializer(serializers.Serializer):
     row = serializers.IntegerField(allow_null=True)
     column = serializers.CharField()
     value = serializers.CharField()
+    message = serializers.CharField()
+
+
+class UploadHintSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=["title_rows", "total_row"])
+    row = serializers.IntegerField()
     message = serializers.CharField()
 
 
@@ -38,15 +45,16 @@ class UploadSerializer(ModelSerializer):
 
     region = serializers.CharField(source="region.code")
     uploaded_by = serializers.CharField(source="uploaded_by.username")
-    status_label = serializers.CharField(source="get_status_display")
+    status_label = serializers.CharField()
     in_progress = serializers.SerializerMethodField()
     links = serializers.SerializerMethodField()
 
     class Meta:
         model = LedgerUpload
         fields = ["id", "region", "original_name", "size", "sha256", "uploaded_by",
-                  "created_at", "as_of", "status", "status_label", "in_progress", "progress",
-                  "message", "data_rows", "error_count", "applied_at", "links"]
+                  "created_at", "as_of", "scope", "status", "status_label", "in_progress",
+                  "progress", "message", "sheet_name", "data_rows", "error_count", "applied_at",
+                  "links"]
 
     @extend_schema_field(OpenApiTypes.BOOL)
     def get_in_progress(self, upload: LedgerUpload) -> bool:
@@ -72,10 +80,11 @@ class UploadDetailSerializer(UploadSerializer):
 
     errors = serializers.SerializerMethodField()
     errors_shown = serializers.SerializerMethodField()
+    hints = serializers.SerializerMethodField()
 
     class Meta(UploadSerializer.Meta):
-        fields = [*UploadSerializer.Meta.fields, "errors", "errors_shown", "ignored_columns",
-                  "preview", "summary"]
+        fields = [*UploadSerializer.Meta.fields, "errors", "errors_shown", "hints",
+                  "ignored_columns", "preview", "summary"]
 
     @extend_schema_field(CellErrorSerializer(many=True))
     def get_errors(self, upload: LedgerUpload) -> list[dict]:
@@ -85,6 +94,13 @@ class UploadDetailSerializer(UploadSerializer):
     @extend_schema_field(OpenApiTypes.INT)
     def get_errors_shown(self, upload: LedgerUpload) -> int:
         return len(upload.errors)
+
+    @extend_schema_field(UploadHintSerializer(many=True))
+    def get_hints(self, upload: LedgerUpload) -> list[dict]:
+        """What to fix first, beside `errors` (never instead of them): headers under a title
+        row, 合计 rows."""
+        return [{"kind": h.get("kind", ""), "row": h.get("row"), "message": _message(h)}
+                for h in upload.hints]
 
 
 def _as_of_in_window(value: date) -> None:
@@ -103,6 +119,11 @@ class UploadCreateSerializer(serializers.Serializer):
                                              "at once when the file is valid.")
     as_of = serializers.DateField(required=False, help_text="Screening date (default today).",
                                   validators=[_as_of_in_window])
+    scope = serializers.ChoiceField(
+        choices=UploadScope.choices, default=UploadScope.FULL,
+        help_text="full: the file is the region's whole ledger (projects missing from it leave "
+                  "the ledger, each with a reason); add_update: rows are created or updated, "
+                  "nothing is removed.")
     missing_reason = serializers.ChoiceField(
         choices=RemovalReason.choices, required=False,
         help_text="With mode=apply: reason for every project missing from the file.")

@@ -98,10 +98,12 @@ def apply_previewed(upload: LedgerUpload, user, reasons: dict) -> bool:
 class UploadList(generics.ListAPIView):
     """Ledger uploads of your regions, newest first (filter by region, status); POST a new one.
 
-    POST (multipart): `file`, `region` (code), `mode` validate|apply, optional `as_of` and
-    `missing_reason`. Small files are validated at once: 201 with the upload (status invalid
-    with its errors and annotated workbook, or preview; with mode=apply, applied). Files over
-    LEDGER_BACKGROUND_BYTES run in the background: 202 with the upload to poll (Location)."""
+    POST (multipart): `file`, `region` (code), `mode` validate|apply, optional `as_of`,
+    `scope` full|add_update (full: projects missing from the file leave the ledger;
+    add_update: nothing is removed) and `missing_reason`. Small files are validated at once:
+    201 with the upload (status invalid with its errors and annotated workbook, or preview;
+    with mode=apply, applied). Files over LEDGER_BACKGROUND_BYTES run in the background: 202
+    with the upload to poll (Location)."""
 
     serializer_class = s.UploadSerializer
     filter_backends = [ScopedFilterBackend]
@@ -144,7 +146,7 @@ class UploadList(generics.ListAPIView):
         try:
             rule_set_for(data.get("as_of") or timezone.localdate())
             upload = receive_upload(user, region, file, file.name or "ledger.xlsx",
-                                    data.get("as_of"))
+                                    data.get("as_of"), scope=data["scope"])
         except UploadRefused as refusal:
             raise ApiError(400, "refused", refusal.message) from None
         except NoRuleSetInForce as refusal:

@@ -30,6 +30,7 @@ from psycopg.copy import QueuedLibpqWriter
 
 from screening import permissions
 from screening.ledger.digest import row_digest, source_digest
+from screening.ledger.hints import hint_text, hint_to_dict
 from screening.ledger.uploads import limits_from_settings
 from screening.ledger.xlsx.reference import LedgerReference
 from screening.ledger.xlsx.safety import UnsafeWorkbook
@@ -44,6 +45,7 @@ from screening.models import (
     Region,
     RemovalReason,
     RuleSet,
+    UploadScope,
     UploadStatus,
 )
 from screening.models.ledger import NUMBER_DECIMAL_PLACES
@@ -242,8 +244,12 @@ def ledger_version(region: Region) -> list:
 # --- The steps of an upload -----------------------------------------------------------------
 
 def receive_upload(user, region: Region, uploaded: File, original_name: str,
-                   as_of: date | None = None) -> LedgerUpload:
-    """Keep the uploaded file (privately) and record the upload; nothing is validated yet."""
+                   as_of: date | None = None, scope: str = UploadScope.FULL) -> LedgerUpload:
+    """Keep the uploaded file (privately) and record the upload; nothing is validated yet.
+    `scope`: a full ledger (missing projects leave it) or add or update only."""
+    if scope not in UploadScope.values:
+        raise UploadRefused(_("Choose what the upload does: a full ledger, or add or update "
+                              "only."))
     if not permissions.can_upload_ledger(user, region):
         raise UploadRefused(_("You may not upload a ledger for %(region)s.") % {
             "region": region.name})
@@ -257,7 +263,7 @@ def receive_upload(user, region: Region, uploaded: File, original_name: str,
     uploaded.seek(0)
     upload = LedgerUpload(region=region, uploaded_by=user, original_name=original_name[:255],
                           sha256=digest.hexdigest(), size=size,
-                          as_of=as_of or timezone.localdate())
+                          as_of=as_of or timezone.localdate(), scope=scope)
     # Stored under a generated name: never the file's own name on disk.
     upload.file.save(f"{digest.hexdigest()[:16]}-{timezone.now():%Y%m%d%H%M%S%f}.xlsx",
                      uploaded, save=False)
@@ -318,7 +324,8 @@ def validate_upload(upload: LedgerUpload, progress=None) -> LedgerUpload:
     except UnsafeWorkbook as refusal:
         upload.status = UploadStatus.REFUSED
         upload.message = refusal.message_en if lang() == "en" else refusal.message_zh
-        upload.errors = [{"row": None, "column": "", "value": "",
+        upload.errors = [{"row": None, "column": "", "value": "", "code": refusal.code,
+                          "not_xlsx": refusal.not_xlsx,
                           "message_zh": refusal.message_zh, "message_en": refusal.message_en}]
         upload.save()
         return upload
@@ -328,14 +335,18 @@ def validate_upload(upload: LedgerUpload, progress=None) -> LedgerUpload:
         validation.errors = sorted([*validation.errors, *extra], key=lambda e: (e.row, e.column))
         validation.rows = [(n, r) for n, r in validation.rows if n not in bad_rows]
     all_errors = [*validation.header_errors, *validation.errors]
+    upload.sheet_name = validation.sheet_name[:255]
     upload.data_rows = len(validation.rows) + len({e.row for e in validation.errors})
     upload.ignored_columns = list(validation.ignored_columns)
     upload.error_count = len(all_errors)
     if all_errors:
         upload.status = UploadStatus.INVALID
         upload.errors = [error_to_dict(e) for e in all_errors[:ERRORS_KEPT_ON_PAGE]]
+        # Beside the errors, never instead of them (issue 15): what to fix first.
+        upload.hints = [hint_to_dict(hint) for hint in validation.hints[:ERRORS_KEPT_ON_PAGE]]
         annotated = path.with_name(path.stem + "-annotated.xlsx")
-        write_annotated_workbook(path, validation, annotated, lang())
+        write_annotated_workbook(path, validation, annotated, lang(),
+                                 hints=[hint_text(hint) for hint in validation.hints])
         with annotated.open("rb") as handle:
             upload.annotated_file.save(annotated.name, File(handle), save=False)
         annotated.unlink(missing_ok=True)
@@ -346,9 +357,12 @@ def validate_upload(upload: LedgerUpload, progress=None) -> LedgerUpload:
     known = {row.project_code: diff.digests[row.project_code] for pk, row in diff.unchanged
              if diff.screening_keys[pk] == key_of(row.region) and pk not in diff.digests_to_store}
     write_rows_spool(upload, reference_digest, validation.rows, known)
-    upload.preview = preview_of(diff, ledger_version(upload.region))
+    upload.preview = preview_of(diff, ledger_version(upload.region), upload.scope)
     # Not part of what apply compares: a case moving on meanwhile does not stale the preview.
-    upload.preview["open_cases"] = open_cases_of(diff.missing)
+    upload.preview["open_cases"] = open_cases_of(
+        diff.missing if upload.scope == UploadScope.FULL else [])
+    # Nor is what the rows would screen to (shown so the user sees it before confirming).
+    upload.preview.update(preview_outcomes(diff, upload.as_of))
     upload.status = UploadStatus.PREVIEW
     upload.errors = []
     upload.save()
@@ -374,8 +388,9 @@ def file_fingerprint(upload: LedgerUpload, reference_digest: str) -> dict:
 def identical_applied_upload(upload: LedgerUpload, fingerprint: dict) -> LedgerUpload | None:
     """The applied upload of this region whose file and validation were the same and whose
     result is still the region's ledger, with screenings current on this upload's date."""
+    # Only a full upload left the ledger exactly as its file (add or update keeps the others).
     same = (LedgerUpload.objects.filter(region_id=upload.region_id, sha256=upload.sha256,
-                                        status=UploadStatus.APPLIED)
+                                        status=UploadStatus.APPLIED, scope=UploadScope.FULL)
             .exclude(pk=upload.pk).order_by("-applied_at", "-pk").first())
     if same is None or {k: same.fingerprint.get(k) for k in fingerprint} != fingerprint:
         return None
@@ -411,18 +426,47 @@ def _preview_identical(upload: LedgerUpload, same: LedgerUpload, fingerprint: di
     return upload
 
 
-def preview_of(diff: LedgerDiff, version: list) -> dict:
-    """The preview kept on the upload: counts, the changes field by field, what is missing."""
+def preview_of(diff: LedgerDiff, version: list, scope: str = UploadScope.FULL) -> dict:
+    """The preview kept on the upload: counts, the changes field by field, what is missing.
+    Adding or updating only, nothing is missing: the projects the file does not name stay,
+    counted as `kept`."""
+    counts = diff.counts()
+    missing = diff.missing
+    if scope == UploadScope.ADD_UPDATE:
+        counts = {**counts, "missing": 0, "kept": len(diff.missing)}
+        missing = []
     return {
-        "counts": diff.counts(),
+        "counts": counts,
         "version": version,
         "new": [{"code": r.project_code, "name": r.name} for r in diff.new],
         "changed": [{"code": p.project_code, "name": r.name, "changes": c}
                     for p, r, c in diff.changed],
         # By code (the shortcut for an identical file lists them from the ledger, by code).
         "unchanged": sorted(r.project_code for _pk, r in diff.unchanged),
-        "missing": [{"code": p.project_code, "name": p.name, "id": p.pk} for p in diff.missing],
+        "missing": [{"code": p.project_code, "name": p.name, "id": p.pk} for p in missing],
     }
+
+
+def preview_outcomes(diff: LedgerDiff, as_of: date) -> dict:
+    """What each new or changed row screens to, and the counts by verdict (issue 15):
+    {"outcomes": {code: {verdict, disposition, failed, needs_info}}, "verdicts": {verdict: n}}.
+    Informational: apply screens the rows again (the context may move meanwhile)."""
+    if not diff.new and not diff.changed:
+        return {"outcomes": {}, "verdicts": {}}
+    _rule_set, screen_one = screener(as_of)
+    outcomes: dict[str, dict] = {}
+    verdicts: dict[str, int] = {}
+    with gc_paused():
+        for row in chain(diff.new, (row for _p, row, _c in diff.changed)):
+            screening = screen_one(row)
+            verdict = screening.verdict.value
+            verdicts[verdict] = verdicts.get(verdict, 0) + 1
+            outcomes[row.project_code] = {
+                "verdict": verdict, "disposition": screening.disposition.value,
+                "failed": [f.rule for f in screening.findings if f.outcome == "FAIL"],
+                "needs_info": [f.rule for f in screening.findings
+                               if f.outcome == "NEEDS_INFO"]}
+    return {"outcomes": outcomes, "verdicts": verdicts}
 
 
 def open_cases_of(projects: list[Project]) -> dict[str, dict]:
@@ -610,8 +654,12 @@ def _file_sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
+_INFORMATIONAL = frozenset({"open_cases", "outcomes", "verdicts"})
+
+
 def _without_open_cases(preview: dict) -> dict:
-    return {key: value for key, value in preview.items() if key != "open_cases"}
+    """The preview as apply compares it: without what is only shown for information."""
+    return {key: value for key, value in preview.items() if key not in _INFORMATIONAL}
 
 
 def _validated_rows(upload: LedgerUpload, spool: bool = True
@@ -713,9 +761,12 @@ def apply_upload(upload: LedgerUpload, user, missing_reasons: dict[str, tuple[st
             diff = _diff_with_values(upload, rows, key_of)
         except _ValuesNeeded:  # kept without values, needed after all: read the file again
             diff = _diff_with_values(upload, _validated_rows(upload, spool=False), key_of)
-        if preview_of(diff, version) != confirmed:
+        if preview_of(diff, version, upload.scope) != confirmed:
             raise stale  # what is applied is exactly what the user confirmed
         counts = diff.counts()
+        if upload.scope == UploadScope.ADD_UPDATE:  # nothing leaves the ledger
+            counts = {**counts, "missing": 0, "kept": len(diff.missing)}
+            diff.missing = []
     valid_reasons = set(RemovalReason.values)
     absent = sorted(p.project_code for p in diff.missing
                     if missing_reasons.get(p.project_code, ("", ""))[0] not in valid_reasons)

@@ -4,18 +4,17 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from screening import listing, permissions
 from screening.cases import services as workflow
+from screening.labels import VERDICT_LABELS, disposition_label, verdict_label
 from screening.ledger.actions import (
     apply_pending,
     confirm_upload,
@@ -23,6 +22,8 @@ from screening.ledger.actions import (
     start_validation,
 )
 from screening.ledger.filters import ProjectFilter, filter_words
+from screening.ledger.forms import UploadForm, missing_reasons_from
+from screening.ledger.hints import group_errors
 from screening.ledger.services import (
     ROLLBACK_REASON_MAX,
     UploadRefused,
@@ -30,22 +31,13 @@ from screening.ledger.services import (
     receive_upload,
     rollback_upload,
 )
-from screening.ledger.uploads import WorkbookField
-from screening.models import LedgerUpload, Project, RemovalReason, UploadStatus
+from screening.models import LedgerUpload, Project, RemovalReason, UploadScope, UploadStatus
 from screening.screen import NoRuleSetInForce
 
 PREVIEW_LIST_LIMIT = 500
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-class UploadForm(forms.Form):
-    region = forms.ChoiceField(label=gettext_lazy("Region"))
-    file = WorkbookField(label=gettext_lazy("Ledger file (.xlsx)"))
-
-    def __init__(self, *args, regions=(), **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["region"].choices = [(r.code, f"{r.name} ({r.code})") for r in regions]
-        self.regions = {r.code: r for r in regions}
 
 
 @login_required
@@ -58,7 +50,8 @@ def ledger_home(request: HttpRequest) -> HttpResponse:
             region = form.regions[form.cleaned_data["region"]]
             file = form.cleaned_data["file"]
             try:
-                upload = receive_upload(request.user, region, file, file.name)
+                upload = receive_upload(request.user, region, file, file.name,
+                                        scope=form.cleaned_data["scope"])
                 start_validation(upload)
             except (UploadRefused, NoRuleSetInForce) as refusal:
                 message = (refusal.message if isinstance(refusal, UploadRefused)
@@ -87,17 +80,55 @@ def _with_open_cases(preview: dict) -> list[dict]:
     return rows
 
 
+def _rules_in_words(rules: list[str], english: bool) -> list[str]:
+    from screening.rules.rulebook import RULE_TITLES
+
+    return [f"{rule} {RULE_TITLES[rule][1 if english else 0]}" if rule in RULE_TITLES else rule
+            for rule in rules]
+
+
+def _with_outcomes(items: list[dict], preview: dict) -> list[dict]:
+    """New or changed rows with what they screen to, in words (labels.py, RULE_TITLES)."""
+    outcomes = preview.get("outcomes", {})
+    english = lang() == "en"
+    rows = []
+    for item in items:
+        found = outcomes.get(item["code"])
+        if found is not None:
+            found = {"verdict": found["verdict"],
+                     "verdict_label": verdict_label(found["verdict"]),
+                     "disposition_label": disposition_label(found["disposition"]),
+                     "failed": _rules_in_words(found.get("failed", []), english),
+                     "needs_info": _rules_in_words(found.get("needs_info", []), english)}
+        rows.append({**item, "outcome": found})
+    return rows
+
+
+def _verdict_counts(preview: dict) -> list[tuple[str, str, int]]:
+    """(code, label, count) of the new and changed rows, in the labels' order."""
+    counts = preview.get("verdicts", {})
+    return [(code, str(label), counts[code]) for code, label in VERDICT_LABELS.items()
+            if counts.get(code)]
+
+
 @login_required
 def upload_detail(request: HttpRequest, upload_id: int) -> HttpResponse:
     upload = permissions.get_upload_for_user(request.user, upload_id)
     preview = upload.preview or {}
+    # Hints first, each with the errors it explains; then the other errors (issue 15).
+    hint_groups, other_errors = group_errors(upload.errors, upload.hints, lang() == "en")
     context = {
         "upload": upload,
         "language": lang(),
         "errors": upload.errors,
+        "hint_groups": hint_groups,
+        "other_errors": other_errors,
         "counts": preview.get("counts", {}),
-        "new": preview.get("new", [])[:PREVIEW_LIST_LIMIT],
-        "changed": preview.get("changed", [])[:PREVIEW_LIST_LIMIT],
+        "new": _with_outcomes(preview.get("new", [])[:PREVIEW_LIST_LIMIT], preview),
+        "changed": _with_outcomes(preview.get("changed", [])[:PREVIEW_LIST_LIMIT], preview),
+        "verdict_counts": _verdict_counts(preview),
+        "add_update": upload.scope == UploadScope.ADD_UPDATE,
+        "not_xlsx": any(e.get("not_xlsx") for e in upload.errors or []),
         "missing": (missing := _with_open_cases(preview)),
         "missing_with_cases": sum(1 for item in missing if item["case"]),
         "reasons": RemovalReason.choices,
@@ -123,11 +154,7 @@ def upload_status(request: HttpRequest, upload_id: int) -> JsonResponse:
 @require_POST
 def upload_confirm(request: HttpRequest, upload_id: int) -> HttpResponse:
     upload = permissions.get_upload_for_user(request.user, upload_id)
-    reasons = {}
-    for item in (upload.preview or {}).get("missing", []):
-        code = item["code"]
-        reasons[code] = (request.POST.get(f"reason-{code}", ""),
-                         request.POST.get(f"note-{code}", "")[:500])
+    reasons = missing_reasons_from(request.POST, (upload.preview or {}).get("missing", []))
     if any(reason not in RemovalReason.values for reason, _note in reasons.values()):
         messages.error(request, _("Choose a reason for every project missing from the file."))
         return upload_detail(request, upload_id)

@@ -8,6 +8,7 @@ from screening.models.ledger import (
     ProjectStatus,
     RemovalReason,
     ScreeningChange,
+    UploadScope,
     UploadStatus,
 )
 from screening.models.regions import Region, RegionAttribute, RegionAttributeKind
@@ -22,6 +23,7 @@ __all__ = [
     "ProjectStatus",
     "RemovalReason",
     "ScreeningChange",
+    "UploadScope",
     "UploadStatus",
     "AnnualResult",
     "IndicatorMonth",

@@ -142,6 +142,13 @@ class UploadStatus(models.TextChoices):
     ROLLED_BACK = "rolled_back", _("Rolled back")
 
 
+class UploadScope(models.TextChoices):
+    """What an upload does to the region's ledger (issue 15)."""
+
+    FULL = "full", _("Full ledger (replaces the region's ledger)")
+    ADD_UPDATE = "add_update", _("Add or update only")
+
+
 class LedgerUpload(models.Model):
     """One uploaded ledger file for one region: kept with who, when, what it did."""
 
@@ -155,11 +162,18 @@ class LedgerUpload(models.Model):
     size = models.PositiveBigIntegerField(default=0)
     status = models.CharField(max_length=16, choices=UploadStatus.choices,
                               default=UploadStatus.RECEIVED, db_index=True)
+    # Full: projects of the ledger missing from the file leave it (with a reason); add or
+    # update: the file's rows are created or updated and nothing leaves the ledger.
+    scope = models.CharField(_("upload mode"), max_length=16, choices=UploadScope.choices,
+                             default=UploadScope.FULL)
+    sheet_name = models.CharField(_("sheet read"), max_length=255, blank=True)
     progress = models.PositiveSmallIntegerField(default=0)  # percent, for the progress bar
     message = models.TextField(blank=True)  # refusal reason or failure
     data_rows = models.PositiveIntegerField(default=0)
     error_count = models.PositiveIntegerField(default=0)
     errors = models.JSONField(default=list, blank=True)  # the first errors, for the page
+    # Orientation beside the errors, never instead of them: {kind, row, message_zh, message_en}
+    hints = models.JSONField(default=list, blank=True)
     ignored_columns = models.JSONField(default=list, blank=True)
     annotated_file = models.FileField(upload_to="annotated/%Y/%m/", blank=True)
     preview = models.JSONField(default=dict, blank=True)  # new / changed / unchanged / missing
@@ -189,6 +203,14 @@ class LedgerUpload(models.Model):
 
     def __str__(self) -> str:
         return f"{self.region} {self.original_name} ({self.get_status_display()})"
+
+    @property
+    def status_label(self) -> str:
+        """The status in words; a file in another format is "not an .xlsx workbook", not a
+        file that "cannot be read safely" (issue 15)."""
+        if self.status == UploadStatus.REFUSED and any(e.get("not_xlsx") for e in self.errors):
+            return str(_("Refused: not an .xlsx workbook"))
+        return str(self.get_status_display())
 
 
 class ChangeKind(models.TextChoices):

@@ -12,13 +12,15 @@ Two ways, chosen by size:
   carried over in that case; the values the user typed are.
 
 Header errors: a duplicated header marks each of its cells; missing headers are listed on
-the error sheet and in a comment on cell A1. Text that could be taken for a formula is
-written as text (`xlsx_safe`).
+the error sheet and in a comment on cell A1. Hints (headers under a title row, 合计 rows) head
+column F of the error sheet, beside its rows, which stay exactly the errors. Text that could
+be taken for a formula is written as text (`xlsx_safe`).
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from datetime import date, time, timedelta
 from pathlib import Path
 
@@ -40,13 +42,15 @@ AUTHOR = "两高项目筛查"
 _SHEET_TITLES = {"zh": "错误清单", "en": "Errors"}
 _ERROR_HEADERS = {"zh": ["行", "列", "值", "问题"], "en": ["Row", "Column", "Value", "Problem"]}
 _MISSING_HEADERS = {"zh": "缺少表头：", "en": "Missing headers: "}
+_HINTS_HEADER = {"zh": "提示（请先处理）", "en": "Hints (fix these first)"}
 
 
 def write_annotated_workbook(src_path: str | Path, validation: LedgerValidation,
                              out_path: str | Path, lang: str = "zh", *,
                              full_copy_max_rows: int = FULL_COPY_MAX_ROWS,
-                             limits: Limits | None = None) -> None:
-    """Write the annotated workbook for `validation` of `src_path` to `out_path`."""
+                             limits: Limits | None = None, hints: Sequence[str] = ()) -> None:
+    """Write the annotated workbook for `validation` of `src_path` to `out_path`. `hints`
+    (texts in `lang`) head column F of the error sheet, beside the unchanged error rows."""
     notes = _cell_notes(validation.all_errors, lang)
     _header_notes(validation, lang, notes)
     missing = [error for error in validation.header_errors if error.sheet_column is None]
@@ -55,13 +59,14 @@ def write_annotated_workbook(src_path: str | Path, validation: LedgerValidation,
         notes[(1, 1)] = [text, *notes.get((1, 1), [])]
     if validation.data_rows <= full_copy_max_rows:
         try:
-            _annotate_in_place(src_path, validation, out_path, lang, notes, limits or Limits())
+            _annotate_in_place(src_path, validation, out_path, lang, notes, limits or Limits(),
+                               hints)
             return
         except (ValueError, KeyError, TypeError):
             # openpyxl cannot load every file the safe reader accepts (a numeric cell holding
             # NaN, say): the user still gets the copy with the errors marked.
             pass
-    _annotated_copy(src_path, validation, out_path, lang, notes, limits or Limits())
+    _annotated_copy(src_path, validation, out_path, lang, notes, limits or Limits(), hints)
 
 
 def _cell_notes(errors: list[CellError], lang: str) -> dict[tuple[int, int], list[str]]:
@@ -89,7 +94,8 @@ def _comment(messages: list[str]) -> Comment:
 
 def _annotate_in_place(src_path: str | Path, validation: LedgerValidation,
                        out_path: str | Path, lang: str,
-                       notes: dict[tuple[int, int], list[str]], limits: Limits) -> None:
+                       notes: dict[tuple[int, int], list[str]], limits: Limits,
+                       hints: Sequence[str] = ()) -> None:
     workbook = openpyxl.load_workbook(src_path)
     sheet = workbook[validation.sheet_name]
     _keep_saved_values(src_path, sheet, limits)
@@ -100,7 +106,7 @@ def _annotate_in_place(src_path: str | Path, validation: LedgerValidation,
             messages = [*messages, "—", cell.comment.text]
         cell.comment = _comment(messages)
     error_sheet = workbook.create_sheet(_free_title(workbook.sheetnames, lang))
-    _fill_error_sheet(error_sheet, validation, lang, write_only=False)
+    _fill_error_sheet(error_sheet, validation, lang, write_only=False, hints=hints)
     workbook.save(out_path)
 
 
@@ -138,7 +144,8 @@ def _keep_saved_values(src_path: str | Path, sheet, limits: Limits) -> None:
 
 def _annotated_copy(src_path: str | Path, validation: LedgerValidation,
                     out_path: str | Path, lang: str,
-                    notes: dict[tuple[int, int], list[str]], limits: Limits) -> None:
+                    notes: dict[tuple[int, int], list[str]], limits: Limits,
+                    hints: Sequence[str] = ()) -> None:
     reading = read_sheet(src_path, limits)
     workbook = openpyxl.Workbook(write_only=True)
     sheet = workbook.create_sheet(validation.sheet_name or "台账")
@@ -166,7 +173,7 @@ def _annotated_copy(src_path: str | Path, validation: LedgerValidation,
         write(row_number, cells)
         next_row = row_number + 1
     error_sheet = workbook.create_sheet(_free_title([sheet.title], lang))
-    _fill_error_sheet(error_sheet, validation, lang, write_only=True)
+    _fill_error_sheet(error_sheet, validation, lang, write_only=True, hints=hints)
     workbook.save(out_path)
 
 
@@ -200,13 +207,19 @@ def _free_title(existing: list[str], lang: str) -> str:
 
 
 def _fill_error_sheet(sheet, validation: LedgerValidation, lang: str, *,
-                      write_only: bool) -> None:
+                      write_only: bool, hints: Sequence[str] = ()) -> None:
     header = _ERROR_HEADERS[lang]
     rows = [[error.row, error.column, error.value, error.message(lang)]
             for error in validation.all_errors]
-    widths = (None, 28, 30, 80)
+    widths: tuple[float | None, ...] = (None, 28, 30, 80)
+    if hints:  # beside the error rows (A–D stay exactly the errors): F1 heads them
+        header = [*header, None, _HINTS_HEADER[lang]]
+        rows.extend([None] * 4 for _ in range(len(hints) - len(rows)))
+        for row, text in zip(rows, hints, strict=False):
+            row.extend((None, text))
+        widths = (*widths, 4, 80)
     if write_only:
-        for letter, width in zip("BCD", widths[1:], strict=True):
+        for letter, width in zip("BCDEF", widths[1:], strict=False):
             sheet.column_dimensions[letter].width = width
         sheet.append(header)
         for row_index, values in enumerate(rows, start=2):
@@ -222,6 +235,6 @@ def _fill_error_sheet(sheet, validation: LedgerValidation, lang: str, *,
     for row_index, values in enumerate(rows, start=2):
         for column_index, value in enumerate(values, start=1):
             set_value(sheet.cell(row=row_index, column=column_index), value)
-    for letter, width in zip("BCD", widths[1:], strict=True):
+    for letter, width in zip("BCDEF", widths[1:], strict=False):
         sheet.column_dimensions[letter].width = width
     fit_rows(sheet, min_row=2)

@@ -14,11 +14,24 @@ class UnsafeWorkbook(Exception):
         self.message_zh = message_zh
         self.message_en = message_en
 
+    @property
+    def not_xlsx(self) -> bool:
+        """A file in another format (.xls, .ods, .csv …): nothing unsafe, only not .xlsx."""
+        return self.code in OTHER_FORMATS
+
     def message(self, lang: str) -> str:
         return self.message_en if lang == "en" else self.message_zh
 
 
 # --------------------------------------------------------------------------- messages
+
+# Files in another format are not unsafe, only not .xlsx: their refusal says so and names the
+# programs an office has (issue 15).
+OTHER_FORMATS = frozenset({"xls", "spreadsheetml2003", "html", "xml", "csv", "not_xlsx", "ods",
+                           "not_ooxml"})
+_SAVE_AS_ZH = "请用 Excel、WPS 或 LibreOffice 打开，另存为 .xlsx（Excel工作簿）后再上传"
+_SAVE_AS_EN = ("Open it in Excel, WPS or LibreOffice, save it as .xlsx (Excel Workbook) and "
+               "upload that")
 
 _REFUSALS: dict[str, tuple[str, str]] = {
     "empty": ("文件是空的", "the file is empty"),
@@ -26,22 +39,27 @@ _REFUSALS: dict[str, tuple[str, str]] = {
                        "the file is larger than {limit} MB ({size:.1f} MB)"),
     "bad_zip": ("文件已损坏或不完整（不是完好的.xlsx压缩包）",
                 "the file is damaged or truncated (not an intact .xlsx zip package)"),
-    "xls": ("这是旧版Excel（.xls）文件，请在Excel中另存为.xlsx后上传",
-            "this is an old Excel (.xls) file: save it as .xlsx in Excel and upload that"),
+    "xls": ("不是.xlsx工作簿：这是旧版Excel（.xls）文件。" + _SAVE_AS_ZH,
+            "not an .xlsx workbook: this is an old Excel (.xls) file. " + _SAVE_AS_EN),
     "encrypted": ("文件设置了密码（已加密），请取消密码后另存为.xlsx再上传",
                   "the file is password-protected (encrypted): remove the password, save as "
                   ".xlsx and upload that"),
-    "spreadsheetml2003": ("这是Excel 2003 XML表格，请另存为.xlsx后上传",
-                          "this is an Excel 2003 XML spreadsheet: save it as .xlsx"),
-    "html": ("这是网页（HTML）文件而不是.xlsx，请在Excel中另存为.xlsx后上传",
-             "this is an HTML file, not .xlsx: save it as .xlsx in Excel"),
-    "xml": ("这是XML文件而不是.xlsx", "this is an XML file, not .xlsx"),
-    "csv": ("这是文本/CSV文件而不是.xlsx，请在Excel中另存为.xlsx后上传",
-            "this is a text/CSV file, not .xlsx: save it as .xlsx in Excel"),
-    "not_xlsx": ("不是.xlsx文件", "this is not an .xlsx file"),
-    "ods": ("这是OpenDocument表格（.ods），请另存为.xlsx后上传",
-            "this is an OpenDocument spreadsheet (.ods): save it as .xlsx"),
-    "not_ooxml": ("不是Excel工作簿（.xlsx）", "this is not an Excel workbook (.xlsx)"),
+    "spreadsheetml2003": ("不是.xlsx工作簿：这是Excel 2003 XML表格。" + _SAVE_AS_ZH,
+                          "not an .xlsx workbook: this is an Excel 2003 XML spreadsheet. "
+                          + _SAVE_AS_EN),
+    "html": ("不是.xlsx工作簿：这是网页（HTML）文件。" + _SAVE_AS_ZH,
+             "not an .xlsx workbook: this is an HTML file. " + _SAVE_AS_EN),
+    "xml": ("不是.xlsx工作簿：这是XML文件。" + _SAVE_AS_ZH,
+            "not an .xlsx workbook: this is an XML file. " + _SAVE_AS_EN),
+    "csv": ("不是.xlsx工作簿：这是文本/CSV文件。" + _SAVE_AS_ZH,
+            "not an .xlsx workbook: this is a text/CSV file. " + _SAVE_AS_EN),
+    "not_xlsx": ("不是.xlsx工作簿。" + _SAVE_AS_ZH, "not an .xlsx workbook. " + _SAVE_AS_EN),
+    "ods": ("不是.xlsx工作簿：这是OpenDocument表格（.ods）。" + _SAVE_AS_ZH,
+            "not an .xlsx workbook: this is an OpenDocument spreadsheet (.ods). "
+            + _SAVE_AS_EN),
+    "not_ooxml": ("不是.xlsx工作簿（压缩包里没有Excel工作簿）。" + _SAVE_AS_ZH,
+                  "not an .xlsx workbook (the package holds no Excel workbook). "
+                  + _SAVE_AS_EN),
     "too_many_members": ("压缩包内文件过多（{count}个，上限{limit}个）",
                          "the package holds too many parts ({count}; at most {limit})"),
     "unsafe_member_path": ("压缩包内含有不安全的路径“{name}”",

@@ -24,6 +24,7 @@ from screening.ledger.xlsx.cleaning import (
     display_value,
     fold,
     match_headers,
+    normalise_header,
     parse_choice,
     parse_date,
     parse_number,
@@ -45,6 +46,22 @@ from screening.rules.types import ConstructionType, ProjectInput, Sector, Stage,
 Parser = Callable[[RawCell], object]
 
 
+@dataclass(frozen=True)
+class Hint:
+    """Orientation shown beside the errors, never instead of them (issue 15): what to fix
+    first. `kind` "title_rows": the headers sit on sheet row `row` (2–5) under a title;
+    "total_row": row `row` is a 合计/总计/小计 row. The texts are rendered by the caller."""
+
+    kind: str
+    row: int
+    sheet: str = ""
+    title: str = ""  # the first text of row 1 ("" when row 1 is blank)
+
+
+HINT_TITLE_ROWS = "title_rows"
+HINT_TOTAL_ROW = "total_row"
+
+
 @dataclass
 class LedgerValidation:
     """The outcome of validating one ledger file (nothing is stored)."""
@@ -58,6 +75,7 @@ class LedgerValidation:
     header_error_columns: dict[str, tuple[int, ...]] = field(default_factory=dict)  # 1-based
     data_rows: int = 0  # rows with some template value (blank rows are skipped)
     invalid_rows: int = 0
+    hints: list[Hint] = field(default_factory=list)  # beside the errors, not part of them
 
     @property
     def valid_rows(self) -> int:
@@ -257,6 +275,8 @@ _REQUIRED_IF = tuple(
      tuple(_AT[key] for key in column.required_if_keys))
     for column in COLUMNS if column.required_if and not column.required)
 _ALL_BLANK = (None,) * len(COLUMNS)
+TOTAL_LABELS = ("合计", "总计", "小计")  # a sum row below the projects: a hint (issue 15)
+HEADER_SEARCH_ROWS = 5  # headers found on rows 2–5 under a title: a hint (issue 15)
 
 
 class _RowValidator:
@@ -378,6 +398,11 @@ class _RowValidator:
         for index, memo in enumerate(self.memos):
             if memo is not None and len(memo) >= _CACHE_SIZE:
                 self.memos[index] = None
+    @staticmethod
+    def is_total_row(cells: list[RawCell]) -> bool:
+        """A 合计/总计/小计 row: some text cell starts with the label (issue 15's hint)."""
+        return any(raw.__class__ is str and normalise_header(raw).startswith(TOTAL_LABELS)
+                   for raw in cells)
 
     def _raw(self, cells: list[RawCell], key: str) -> RawCell:
         position = self.positions[_AT[key]]
@@ -505,7 +530,12 @@ def iter_workbook(path: str | Path, reference: LedgerReference, limits: Limits |
             result.header_errors.append(cell_error(
                 1, header, column.label_en, shown, found, column_number=column.number,
                 sheet_column=sheet_columns[0] if sheet_columns else None))
-        for _ in reading.rows:  # still enforce the row limit: a refusal outranks errors
+        rows = iter(reading.rows)
+        below = _header_below_title(rows, len(matched.positions))
+        if below is not None:  # beside the header errors, which stay as SPEC §3 lists them
+            title = next((display_value(cell) for cell in reading.header if cell != ""), "")
+            result.hints.append(Hint(HINT_TITLE_ROWS, below, reading.sheet_name, title[:200]))
+        for _ in rows:  # still enforce the row limit: a refusal outranks errors
             pass
         return result, iter(())
     plans = [
@@ -517,6 +547,18 @@ def iter_workbook(path: str | Path, reference: LedgerReference, limits: Limits |
 
 
 _BATCH_ROWS = 1024  # rows validated column by column at a time
+def _header_below_title(rows: Iterator[tuple[int, list[RawCell]]],
+                        matched_in_row_1: int) -> int | None:
+    """The sheet row (2–5) holding the template headers when row 1 does not (a title above
+    them), or None. Consumes rows up to that row from `rows`."""
+    if matched_in_row_1 * 2 >= len(COLUMNS):
+        return None  # row 1 is the header row, with some headers wrong: the errors say which
+    for row_number, cells in rows:
+        if row_number > HEADER_SEARCH_ROWS:
+            return None
+        if len(match_headers(cells, COLUMNS).positions) * 2 >= len(COLUMNS):
+            return row_number
+    return None
 
 
 def _valid_rows(rows: Iterable[tuple[int, list[RawCell]]], validator: _RowValidator,
@@ -528,7 +570,8 @@ def _valid_rows(rows: Iterable[tuple[int, list[RawCell]]], validator: _RowValida
 
 def _batch_rows(batch: list[tuple[int, list[RawCell]]], validator: _RowValidator,
                 result: LedgerValidation) -> Iterator[tuple[int, ProjectInput]]:
-    for row_number, blank, project, errors in validator.validate_batch(batch):
+    for (_, cells), (row_number, blank, project, errors) in zip(
+            batch, validator.validate_batch(batch), strict=True):
         if blank:
             continue
         result.data_rows += 1
@@ -537,3 +580,5 @@ def _batch_rows(batch: list[tuple[int, list[RawCell]]], validator: _RowValidator
         else:
             result.invalid_rows += 1
             result.errors.extend(errors)
+            if validator.is_total_row(cells):
+                result.hints.append(Hint(HINT_TOTAL_ROW, row_number))

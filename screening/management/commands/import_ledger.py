@@ -12,13 +12,14 @@ from django.utils import translation
 
 from accounts.models import User
 from screening.ledger.services import UploadRefused, apply_upload, receive_upload, validate_upload
-from screening.models import Region, RemovalReason, UploadStatus
+from screening.models import Region, RemovalReason, UploadScope, UploadStatus
 from screening.screen import NoRuleSetInForce
 
 
 class Command(BaseCommand):
     help = ("Import a ledger file for a region as a user, through the same services as the web "
-            "upload. Projects missing from the file are recorded with --missing-reason. "
+            "upload. Projects missing from the file are recorded with --missing-reason, unless "
+            "--add-or-update-only (rows are created or updated, nothing is removed). "
             "Exit status: 0 applied (or valid with --dry-run), 1 the file has errors, "
             "2 the file was refused or the import cannot go on.")
 
@@ -30,6 +31,9 @@ class Command(BaseCommand):
         parser.add_argument("--format", choices=["json", "text"], default="text")
         parser.add_argument("--missing-reason", choices=RemovalReason.values,
                             help="reason recorded for every project missing from the file")
+        parser.add_argument("--add-or-update-only", action="store_true",
+                            help="create or update the file's rows; no project leaves the "
+                                 "ledger (default: the file is the region's whole ledger)")
         parser.add_argument("--lang", choices=["zh", "en"], default="zh")
 
     def handle(self, *args, **options):
@@ -45,17 +49,24 @@ class Command(BaseCommand):
             raise CommandError(f"no such file: {path}")
         try:
             with path.open("rb") as handle:
-                upload = receive_upload(user, region, File(handle, name=path.name), path.name)
+                upload = receive_upload(user, region, File(handle, name=path.name), path.name,
+                                        scope=(UploadScope.ADD_UPDATE
+                                               if options["add_or_update_only"]
+                                               else UploadScope.FULL))
             upload = validate_upload(upload)
         except (UploadRefused, NoRuleSetInForce) as refusal:
             self._refuse(getattr(refusal, "message", None) or refusal.user_message())
         counts = (upload.preview or {}).get("counts", {})
         result = {"upload": upload.pk, "status": upload.status, "dry_run": options["dry_run"],
+                  "scope": upload.scope,
                   "counts": {"created": counts.get("new", 0),
                              "updated": counts.get("changed", 0),
                              "unchanged": counts.get("unchanged", 0),
                              "missing": counts.get("missing", 0)},
-                  "errors": upload.errors}
+                  "errors": upload.errors,
+                  "hints": upload.hints}  # beside the errors, never instead of them
+        if upload.scope == UploadScope.ADD_UPDATE:  # not in the file, left as they are
+            result["counts"]["kept"] = counts.get("kept", 0)
         if upload.status == UploadStatus.REFUSED:
             self._refuse(upload.message)
         if upload.status == UploadStatus.PREVIEW and not options["dry_run"]:
