@@ -65,7 +65,8 @@ def engine_code_digest() -> str:
     """The source digest of the screening engine and of how its results are stored (part of
     every screening key): after a deployment that touches them, every row is screened again
     once."""
-    return source_digest("rules/*.py", "screen.py", "ledger/services.py")
+    return source_digest("rules/*.py", "screen.py", "ledger/services.py", "ledger/diff.py",
+                         "ledger/bulk.py")
 
 
 def _context_value(value: object) -> object:

@@ -24,12 +24,11 @@ from screening.ledger.actions import (
 from screening.ledger.filters import ProjectFilter, filter_words
 from screening.ledger.forms import UploadForm, missing_reasons_from
 from screening.ledger.hints import group_errors
+from screening.ledger.rollback import ROLLBACK_REASON_MAX, rollback_upload
 from screening.ledger.services import (
-    ROLLBACK_REASON_MAX,
     UploadRefused,
     lang,
     receive_upload,
-    rollback_upload,
 )
 from screening.models import LedgerUpload, Project, RemovalReason, UploadScope, UploadStatus
 from screening.screen import NoRuleSetInForce

@@ -12,11 +12,11 @@ from django.core.files.base import ContentFile
 
 from screening.ledger import services as ledger_import
 from screening.ledger.digest import row_digest, screening_key
+from screening.ledger.rollback import rollback_upload
 from screening.ledger.services import (
     apply_upload,
     compute_diff,
     receive_upload,
-    rollback_upload,
     validate_upload,
 )
 from screening.models import (
@@ -336,7 +336,7 @@ def test_stored_values_normalise_exactly_the_numbers_and_enumerations():
                        stage=Stage.PLANNED, annual_energy_tce=Decimal("12000.123456789012"),
                        eia_date=date(2021, 4, 1), livelihood=True, remarks="=1+1")
     stored = ledger_import._project_values(row, 7)
-    assert stored == {**{name: ledger_import._normalise(getattr(row, name))
+    assert stored == {**{name: ledger_import.normalise(getattr(row, name))
                          for name in ledger_import.LEDGER_FIELDS}, "region_id": 7}
     assert stored["annual_energy_tce"] == Decimal("12000.1234567890")
     assert type(stored["sector"]) is str and stored["sector"] == "钢铁"

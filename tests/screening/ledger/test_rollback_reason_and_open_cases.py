@@ -8,7 +8,11 @@ import pytest
 from django.urls import reverse
 
 from screening.cases import services as workflow
-from screening.ledger.services import UploadRefused, apply_upload, rollback_upload
+from screening.ledger.rollback import rollback_upload
+from screening.ledger.services import (
+    UploadRefused,
+    apply_upload,
+)
 from screening.models import LedgerUpload, Project, UploadStatus
 from tests.ledger_files import valid_row
 from tests.screening.ledger.test_upload_flow import CODE_2, two_projects, upload_rows

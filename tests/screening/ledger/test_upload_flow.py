@@ -9,11 +9,11 @@ from django.core.files.base import ContentFile
 from openpyxl import load_workbook
 
 from screening.ledger import services as ledger_import
+from screening.ledger.rollback import rollback_upload
 from screening.ledger.services import (
     UploadRefused,
     apply_upload,
     receive_upload,
-    rollback_upload,
     validate_upload,
 )
 from screening.models import (
@@ -196,14 +196,14 @@ def test_a_failure_midway_leaves_the_ledger_as_it_was(agency_a, tmp_path, applie
     rows[0]["name"] = "改名"
     upload = upload_rows(agency_a, rows, tmp_path, name="boom.xlsx")
 
-    insert_rows = ledger_import._insert_rows
+    insert_rows = ledger_import.insert_rows
 
     def crash_on_history(model, rows):  # the last write, after the projects changed
         if model is ProjectChange:
             raise RuntimeError("worker died")
         return insert_rows(model, rows)
 
-    monkeypatch.setattr(ledger_import, "_insert_rows", crash_on_history)
+    monkeypatch.setattr(ledger_import, "insert_rows", crash_on_history)
     with pytest.raises(RuntimeError):
         apply_upload(upload, agency_a, {})
     monkeypatch.undo()
@@ -216,7 +216,7 @@ def test_a_failure_midway_leaves_the_ledger_as_it_was(agency_a, tmp_path, applie
 def test_confirming_uses_the_rows_validated_at_the_preview(agency_a, tmp_path, monkeypatch,
                                                            django_capture_on_commit_callbacks):
     upload = upload_rows(agency_a, two_projects(), tmp_path)
-    assert ledger_import._spool_path(upload).is_file()
+    assert ledger_import.spool_path(upload).is_file()
 
     def no_second_reading(*args, **kwargs):
         raise AssertionError("the file was validated again")
@@ -225,7 +225,7 @@ def test_confirming_uses_the_rows_validated_at_the_preview(agency_a, tmp_path, m
     with django_capture_on_commit_callbacks(execute=True):
         apply_upload(upload, agency_a, {})
     assert Project.objects.count() == 2
-    assert not ledger_import._spool_path(upload).exists()  # removed once applied
+    assert not ledger_import.spool_path(upload).exists()  # removed once applied
 
 
 def test_the_spool_gives_back_exactly_the_validated_rows(agency_a, tmp_path):
@@ -246,7 +246,7 @@ def test_the_spool_gives_back_exactly_the_validated_rows(agency_a, tmp_path):
 def test_a_tampered_spool_is_ignored_and_the_file_validated_again(agency_a, tmp_path,
                                                                   monkeypatch):
     upload = upload_rows(agency_a, two_projects(), tmp_path)
-    spool = ledger_import._spool_path(upload)
+    spool = ledger_import.spool_path(upload)
     spool.write_bytes(spool.read_bytes().replace("高炉".encode(), "焦炉".encode()))
     readings = []
     validate = ledger_import.validate_workbook

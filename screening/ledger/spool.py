@@ -1,0 +1,187 @@
+"""The validated rows, kept from the preview to the confirmation: a signed spool file per
+upload, so confirming never reads the workbook again (issue 19)."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, fields
+from datetime import date
+from decimal import Decimal
+from itertools import chain
+from pathlib import Path
+
+import orjson
+from django.utils.crypto import constant_time_compare, salted_hmac
+
+from screening.ledger.xlsx.reference import LedgerReference
+from screening.ledger.xlsx.template import COLUMNS, Kind
+from screening.models import (
+    LedgerUpload,
+    Region,
+    RuleSet,
+)
+from screening.rules.types import ConstructionType, ProjectInput, Sector, Stage, TechClass
+from screening.screen import (
+    parameters_of,
+)
+
+# --- The validated rows, kept from the preview to the confirmation --------------------------
+# Confirming re-reads nothing when the rows validated at the preview are still what the file
+# and the reference data give: the spool is signed (SECRET_KEY) and names the file's sha256
+# and a digest of the reference data; anything else and the file is validated again.
+
+SPOOL_FORMAT = 2
+
+
+@dataclass(frozen=True, slots=True)
+class KnownRow:
+    """A validated row the spool keeps without its values: at the preview it was the stored
+    project's row (same digest) with a current screening, so applying it needs none of them.
+    Should it need them after all (the ledger or the context moved), the file is read again."""
+
+    project_code: str
+    region: str
+    digest: str
+
+
+_SPOOL_SALT = "screening.ledger.services.rows-spool"
+_INPUT_FIELDS = [f.name for f in fields(ProjectInput)]
+DECIMAL_FIELDS = {c.key for c in COLUMNS if c.kind in (Kind.NUMBER, Kind.SIGNED_NUMBER)}
+_DATE_FIELDS = {c.key for c in COLUMNS if c.kind is Kind.DATE}
+ENUM_FIELDS = {"sector": Sector, "construction_type": ConstructionType, "stage": Stage,
+                "tech_class": TechClass}
+
+
+def ledger_reference_with_digest(rule_set: RuleSet) -> tuple[LedgerReference, str]:
+    """ledger_reference() and a digest of what it was built from (keys the rows spool)."""
+    params = parameters_of(rule_set)
+    regions = sorted((r.code, r.name, sorted(r.aliases))
+                     for r in Region.objects.filter(is_project_region=True))
+    products = sorted((spec.key, spec.family, spec.unit) for spec in params.products.values())
+    # Products without a benchmark row (氧化铝) take any unit.
+    products += sorted((key, family, None)
+                       for key, family in params.products_without_benchmark.items())
+    family_sectors = {family: sorted(sectors) for family, sectors in params.family_sectors.items()}
+    digest = hashlib.sha256(orjson.dumps([regions, products, family_sectors],
+                                         option=orjson.OPT_SORT_KEYS)).hexdigest()
+    reference = LedgerReference.build(regions=regions, products=products,
+                                      family_sectors=family_sectors)
+    return reference, digest
+
+
+def spool_path(upload: LedgerUpload) -> Path:
+    return Path(upload.file.path).with_suffix(".rows")
+
+
+def _spool_header(upload: LedgerUpload, reference_digest: str, rows: int) -> dict:
+    return {"format": SPOOL_FORMAT, "upload": upload.pk, "sha256": upload.sha256,
+            "reference": reference_digest, "rows": rows}
+
+
+def _spool_value(value):
+    if isinstance(value, Decimal):
+        return str(value)
+    raise TypeError(f"cannot spool {type(value).__name__}")
+
+
+def _spool_mac():
+    return salted_hmac(_SPOOL_SALT, b"", algorithm="sha256")
+
+
+def _spool_line(number: int, row: ProjectInput, known: dict[str, str]) -> bytes:
+    digest = known.get(row.project_code)
+    if digest is not None:
+        return orjson.dumps([number, row.project_code, row.region, digest])
+    return orjson.dumps([number, *(getattr(row, name) for name in _INPUT_FIELDS)],
+                        default=_spool_value)
+
+
+def write_rows_spool(upload: LedgerUpload, reference_digest: str,
+                     rows: list[tuple[int, ProjectInput]],
+                     known: dict[str, str] | None = None) -> None:
+    """Keep the validated rows next to the stored file: a header line, one JSON array per row
+    (sheet row number, then the ProjectInput fields in order; for the codes in `known`, only
+    code, region and the digest `known` gives: see KnownRow), and a signature line last."""
+    known = known or {}
+    mac = _spool_mac()
+    with spool_path(upload).open("wb") as spool:
+        for line in chain(
+            [orjson.dumps(_spool_header(upload, reference_digest, len(rows)))],
+            (_spool_line(number, row, known) for number, row in rows),
+        ):
+            mac.update(line + b"\n")
+            spool.write(line + b"\n")
+        spool.write(mac.hexdigest().encode())
+
+
+class _SpoolDecoder:
+    """Spooled cells back to ProjectInput values. Values repeat a lot down a column (sectors,
+    units, dates, references), so each column shares its equal values, as validation does."""
+
+    def __init__(self) -> None:
+        self.columns = [(index, name, {}) for index, name in enumerate(_INPUT_FIELDS, start=1)]
+
+    def row(self, values: list) -> tuple[int, ProjectInput | KnownRow]:
+        if len(values) == 4:
+            return values[0], KnownRow(*values[1:])
+        if len(values) != len(_INPUT_FIELDS) + 1:
+            raise ValueError("a spooled row of the wrong length")
+        for index, name, memo in self.columns:
+            value = values[index]
+            if value is not None:
+                found = memo.get(value)
+                if found is None:
+                    found = _decode(name, value)
+                    if len(memo) < 4096:
+                        memo[value] = found
+                values[index] = found
+        # Set through the slot descriptors, as the engine builds its results: the same object
+        # as ProjectInput(*values[1:]) without the frozen __init__'s per-field __setattr__.
+        row = _new_object(ProjectInput)
+        for setter, value in zip(_INPUT_SETTERS, values[1:]):  # noqa: B905 (length checked)
+            setter(row, value)
+        return values[0], row
+
+
+_new_object = object.__new__
+_INPUT_SETTERS = tuple(ProjectInput.__dict__[name].__set__ for name in _INPUT_FIELDS)
+
+
+def _decode(name: str, value):
+    if name in DECIMAL_FIELDS:
+        return Decimal(value)
+    if name in _DATE_FIELDS:
+        return date.fromisoformat(value)
+    if name in ENUM_FIELDS:
+        return ENUM_FIELDS[name](value)
+    return value
+
+
+def read_rows_spool(upload: LedgerUpload, reference_digest: str
+                    ) -> list[tuple[int, ProjectInput | KnownRow]] | None:
+    """The rows validated at the preview, or None when there are none that can be trusted
+    for this upload, its stored file and the current reference data."""
+    path = spool_path(upload)
+    if not path.is_file():
+        return None
+    data = path.read_bytes()
+    signed_end = data.rfind(b"\n") + 1
+    view = memoryview(data)  # slices of a view are not copies (the file can be 40 MB)
+    mac = _spool_mac()
+    mac.update(view[:signed_end])
+    if not constant_time_compare(data[signed_end:], mac.hexdigest().encode()):
+        return None
+    header_end = data.index(b"\n")
+    if orjson.loads(view[:header_end]) != _spool_header(
+            upload, reference_digest, data.count(b"\n", header_end + 1)):
+        return None
+    decoder = _SpoolDecoder()
+    rows = []
+    start = header_end + 1
+    while start < signed_end:
+        end = data.index(b"\n", start)
+        rows.append(decoder.row(orjson.loads(view[start:end])))
+        start = end + 1
+    return rows
+
+
