@@ -49,6 +49,7 @@ test: setup
 
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
 	$(MANAGE) makemigrations --check --dry-run
 
 messages: $(VENV)/.installed

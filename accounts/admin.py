@@ -11,6 +11,5 @@ class UserAdmin(BaseUserAdmin):
     list_filter = ("role", "is_active", "regions")
     filter_horizontal = ("regions", "groups", "user_permissions")
     fieldsets = BaseUserAdmin.fieldsets + (
-        (_("Role and regions"), {"fields": ("role", "regions", "digest_frequency",
-                                             "language")}),
+        (_("Role and regions"), {"fields": ("role", "regions", "digest_frequency", "language")}),
     )

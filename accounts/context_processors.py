@@ -29,6 +29,7 @@ def navigation(request: HttpRequest) -> dict:
     items = []
     for name, label in NAV_ITEMS:
         url = reverse(name)
-        items.append({"url": url, "label": label,
-                      "active": request.path.startswith(url) and url != "/"})
+        items.append(
+            {"url": url, "label": label, "active": request.path.startswith(url) and url != "/"}
+        )
     return {"nav_items": items, "user_role_label": Role(user.role).label}

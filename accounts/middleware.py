@@ -36,7 +36,8 @@ class ChosenLanguageMiddleware(LocaleMiddleware):
         # The account is known only after the authentication middleware: a person who chose
         # English on another browser reads English here too, until the switch says otherwise.
         if settings.LANGUAGE_COOKIE_NAME in request.COOKIES or request.path_info.startswith(
-                "/api/"):
+            "/api/"
+        ):
             return None
         user = getattr(request, "user", None)
         kept = getattr(user, "language", "") if user is not None and user.is_authenticated else ""

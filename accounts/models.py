@@ -34,16 +34,23 @@ class User(AbstractUser):
 
     role = models.CharField(_("role"), max_length=32, choices=Role.choices, default=Role.OBSERVER)
     regions = models.ManyToManyField(
-        "screening.Region", verbose_name=_("regions"), related_name="members", blank=True,
+        "screening.Region",
+        verbose_name=_("regions"),
+        related_name="members",
+        blank=True,
         help_text=_("The user sees these regions and the regions that report to them."),
     )
-    digest_frequency = models.CharField(_("digest e-mail"), max_length=16,
-                                        choices=DigestFrequency.choices,
-                                        default=DigestFrequency.WEEKLY)
+    digest_frequency = models.CharField(
+        _("digest e-mail"),
+        max_length=16,
+        choices=DigestFrequency.choices,
+        default=DigestFrequency.WEEKLY,
+    )
     # The language of the e-mails this person gets (digests, case notices): the one they last
     # chose in the language switcher, or on the digest page; blank: the site's (Chinese).
-    language = models.CharField(_("e-mail language"), max_length=8, choices=site_languages,
-                                blank=True, default="")
+    language = models.CharField(
+        _("e-mail language"), max_length=8, choices=site_languages, blank=True, default=""
+    )
 
     class Meta:
         verbose_name = _("user")
@@ -70,7 +77,8 @@ class User(AbstractUser):
     def revoke_api_tokens(self) -> int:
         """Revoke every active API token of this user; returns how many."""
         return ApiToken.objects.filter(user=self, revoked_at__isnull=True).update(
-            revoked_at=timezone.now())
+            revoked_at=timezone.now()
+        )
 
     @property
     def is_administrator(self) -> bool:
@@ -84,8 +92,9 @@ class ApiToken(models.Model):
     whole token proves it. Revoked tokens are kept (with when) for the record.
     """
 
-    user = models.ForeignKey(User, verbose_name=_("user"), on_delete=models.CASCADE,
-                             related_name="api_tokens")
+    user = models.ForeignKey(
+        User, verbose_name=_("user"), on_delete=models.CASCADE, related_name="api_tokens"
+    )
     name = models.CharField(_("name"), max_length=100)
     prefix = models.CharField(_("prefix"), max_length=16, unique=True)
     token_hash = models.CharField(max_length=64)

@@ -19,9 +19,11 @@ from .models import ApiToken
 
 
 class TokenForm(forms.Form):
-    name = forms.CharField(label=gettext_lazy("Name"), max_length=100,
-                           help_text=gettext_lazy("What the token is for, e.g. the system "
-                                                  "that will use it."))
+    name = forms.CharField(
+        label=gettext_lazy("Name"),
+        max_length=100,
+        help_text=gettext_lazy("What the token is for, e.g. the system that will use it."),
+    )
 
     def clean_name(self) -> str:
         name = self.cleaned_data["name"].strip()
@@ -38,16 +40,23 @@ def tokens(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         active = ApiToken.objects.filter(user=request.user, revoked_at__isnull=True).count()
         if active >= MAX_ACTIVE_TOKENS:
-            form.add_error(None, _("You have %(n)s active tokens: revoke one first.")
-                           % {"n": MAX_ACTIVE_TOKENS})
+            form.add_error(
+                None,
+                _("You have %(n)s active tokens: revoke one first.") % {"n": MAX_ACTIVE_TOKENS},
+            )
         else:
             token, raw = issue_token(request.user, form.cleaned_data["name"])
             created = {"token": token, "raw": raw}
             form = TokenForm()
-    response = render(request, "accounts/tokens.html", {
-        "form": form, "created": created,
-        "tokens": ApiToken.objects.filter(user=request.user).order_by("revoked_at", "-id"),
-    })
+    response = render(
+        request,
+        "accounts/tokens.html",
+        {
+            "form": form,
+            "created": created,
+            "tokens": ApiToken.objects.filter(user=request.user).order_by("revoked_at", "-id"),
+        },
+    )
     add_never_cache_headers(response)  # the secret must not stay in any cache
     return response
 

@@ -174,8 +174,10 @@ def main(argv: list[str] | None = None) -> None:
     print(f"total seconds       {seconds:.3f} (GC paused: {seconds_no_gc:.3f})")
     print(f"projects/second     {args.n / seconds:,.0f} (GC paused: {args.n / seconds_no_gc:,.0f})")
     rate = args.n / seconds_no_gc  # as the app runs it (screen.gc_paused)
-    print(f"target ≥ {TARGET_PER_SECOND:,}/s (GC paused, as the app runs): {rate:,.0f}/s — "
-          f"{'met' if rate >= TARGET_PER_SECOND else 'MISSED'}")
+    print(
+        f"target ≥ {TARGET_PER_SECOND:,}/s (GC paused, as the app runs): {rate:,.0f}/s — "
+        f"{'met' if rate >= TARGET_PER_SECOND else 'MISSED'}"
+    )
 
 
 if __name__ == "__main__":

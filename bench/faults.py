@@ -83,21 +83,43 @@ class Redis:
         self.folder, self.port = folder, port
 
     def start(self) -> None:
-        subprocess.run(["redis-server", "--port", str(self.port), "--bind", "127.0.0.1",
-                        "--save", "", "--appendonly", "no", "--daemonize", "yes",
-                        "--dir", str(self.folder),
-                        "--pidfile", str(self.folder / "redis.pid"),
-                        "--logfile", str(self.folder / "redis.log")], check=True, timeout=30)
+        subprocess.run(
+            [
+                "redis-server",
+                "--port",
+                str(self.port),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--daemonize",
+                "yes",
+                "--dir",
+                str(self.folder),
+                "--pidfile",
+                str(self.folder / "redis.pid"),
+                "--logfile",
+                str(self.folder / "redis.log"),
+            ],
+            check=True,
+            timeout=30,
+        )
         wait_for(lambda: self.ping(), timeout=20)
 
     def ping(self) -> bool:
-        result = subprocess.run(["redis-cli", "-p", str(self.port), "ping"],
-                                capture_output=True, text=True, timeout=10)
+        result = subprocess.run(
+            ["redis-cli", "-p", str(self.port), "ping"], capture_output=True, text=True, timeout=10
+        )
         return result.stdout.strip() == "PONG"
 
     def stop(self) -> None:
-        subprocess.run(["redis-cli", "-p", str(self.port), "shutdown", "nosave"],
-                       capture_output=True, timeout=30)
+        subprocess.run(
+            ["redis-cli", "-p", str(self.port), "shutdown", "nosave"],
+            capture_output=True,
+            timeout=30,
+        )
         wait_for(lambda: not self.ping(), timeout=20)
 
 
@@ -169,22 +191,42 @@ class Celery:
 
     def _start(self, args: list[str], name: str, ready: str) -> subprocess.Popen:
         log = self.folder / f"{name}.log"
-        process = subprocess.Popen([sys.executable, "-m", "celery", "-A", "config", *args,
-                                    "-l", "info", "-f", str(log)], cwd=ROOT, env=self.env,
-                                   stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
+        process = subprocess.Popen(
+            [sys.executable, "-m", "celery", "-A", "config", *args, "-l", "info", "-f", str(log)],
+            cwd=ROOT,
+            env=self.env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.STDOUT,
+        )
         self.processes.append(process)
-        if not wait_for(lambda: log.exists() and ready in log.read_text(errors="replace"),
-                        timeout=90):
+        if not wait_for(
+            lambda: log.exists() and ready in log.read_text(errors="replace"), timeout=90
+        ):
             raise RuntimeError(f"{name} did not start; see {log}")
         return process
 
     def worker(self, name: str) -> subprocess.Popen:
-        return self._start(["worker", "--pool", "solo", "-n", f"{name}@%h", "--without-gossip",
-                            "--without-mingle", "--without-heartbeat"], name, " ready.")
+        return self._start(
+            [
+                "worker",
+                "--pool",
+                "solo",
+                "-n",
+                f"{name}@%h",
+                "--without-gossip",
+                "--without-mingle",
+                "--without-heartbeat",
+            ],
+            name,
+            " ready.",
+        )
 
     def beat(self, name: str) -> subprocess.Popen:
-        return self._start(["beat", "--pidfile", str(self.folder / f"{name}.pid"),
-                            "--max-interval", "1"], name, "beat: Starting")
+        return self._start(
+            ["beat", "--pidfile", str(self.folder / f"{name}.pid"), "--max-interval", "1"],
+            name,
+            "beat: Starting",
+        )
 
     @staticmethod
     def kill(process: subprocess.Popen) -> None:
@@ -208,7 +250,8 @@ def ledger_hash(database: str) -> str:
         row = connection.execute(
             "SELECT count(*), md5(coalesce(string_agg(concat_ws('|', project_code, name, "
             "status, last_upload_id, verdict, updated_at), ',' ORDER BY project_code), ''))"
-            " FROM screening_project").fetchone()
+            " FROM screening_project"
+        ).fetchone()
     return f"{row[0]}:{row[1]}"
 
 
@@ -219,16 +262,23 @@ def writing_backends(database: str) -> int:
     with psycopg.connect(dbname="postgres", autocommit=True, **PG) as connection:
         return connection.execute(
             "SELECT count(*) FROM pg_stat_activity WHERE datname = %s AND backend_xid IS NOT "
-            "NULL AND pid <> pg_backend_pid()", [database]).fetchone()[0]
+            "NULL AND pid <> pg_backend_pid()",
+            [database],
+        ).fetchone()[0]
 
 
 def terminate_backends(database: str) -> int:
     import psycopg
 
     with psycopg.connect(dbname="postgres", autocommit=True, **PG) as connection:
-        return sum(row[0] for row in connection.execute(
-            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s AND "
-            "pid <> pg_backend_pid()", [database]).fetchall())
+        return sum(
+            row[0]
+            for row in connection.execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s AND "
+                "pid <> pg_backend_pid()",
+                [database],
+            ).fetchall()
+        )
 
 
 def reset_django_connection() -> None:
@@ -246,8 +296,7 @@ def prepare_upload(user, path: Path):
 
     region = Region.objects.get(code=REGION_CODE)
     with path.open("rb") as handle:
-        upload = receive_upload(user, region, File(handle, name=path.name), path.name,
-                                as_of=AS_OF)
+        upload = receive_upload(user, region, File(handle, name=path.name), path.name, as_of=AS_OF)
     ACCEPTED["uploads"] += 1
     upload = validate_upload(upload)
     if upload.status != UploadStatus.PREVIEW:
@@ -268,8 +317,9 @@ def queue_apply(upload, user) -> None:
 def active_codes() -> set[str]:
     from screening.models import Project, ProjectStatus
 
-    return set(Project.objects.filter(status=ProjectStatus.ACTIVE)
-               .values_list("project_code", flat=True))
+    return set(
+        Project.objects.filter(status=ProjectStatus.ACTIVE).values_list("project_code", flat=True)
+    )
 
 
 def file_codes(path: Path) -> set[str]:
@@ -306,14 +356,20 @@ def fault_kill_mid_import(ctx: dict) -> dict:
     wait_for(lambda: writing_backends(database) == 0, timeout=30)
     unchanged = ledger_hash(database) == before
     celery.worker("kill-import-2")
-    applied = wait_for(lambda: upload_status(upload.pk) == UploadStatus.APPLIED, timeout=240,
-                       step=0.5)
+    applied = wait_for(
+        lambda: upload_status(upload.pk) == UploadStatus.APPLIED, timeout=240, step=0.5
+    )
     exact = bool(applied) and active_codes() == file_codes(path)
-    return {"fault": "worker kill -9 mid-import", "landed": mid_apply,
-            "ledger_unchanged_after_kill": unchanged, "completed_on_retry": bool(applied),
-            "retry": "acks_late redelivery", "ledger_equals_file": exact,
-            "seconds_to_recover": round(time.monotonic() - started, 1),
-            "survived": mid_apply and unchanged and bool(applied) and exact}
+    return {
+        "fault": "worker kill -9 mid-import",
+        "landed": mid_apply,
+        "ledger_unchanged_after_kill": unchanged,
+        "completed_on_retry": bool(applied),
+        "retry": "acks_late redelivery",
+        "ledger_equals_file": exact,
+        "seconds_to_recover": round(time.monotonic() - started, 1),
+        "survived": mid_apply and unchanged and bool(applied) and exact,
+    }
 
 
 def fault_pg_restart_mid_import(ctx: dict) -> dict:
@@ -331,22 +387,32 @@ def fault_pg_restart_mid_import(ctx: dict) -> dict:
     wait_for(lambda: writing_backends(database) == 0, timeout=30)
     unchanged = ledger_hash(database) == before
     # The task failed (and was acknowledged): the user confirms again, as the page offers.
-    released = wait_for(lambda: LedgerUpload.objects.filter(
-        pk=upload.pk, status=UploadStatus.PREVIEW, apply_requested_at__isnull=True).exists(),
-        timeout=60, step=0.5)
+    released = wait_for(
+        lambda: LedgerUpload.objects.filter(
+            pk=upload.pk, status=UploadStatus.PREVIEW, apply_requested_at__isnull=True
+        ).exists(),
+        timeout=60,
+        step=0.5,
+    )
     retried = False
     if released:
         queue_apply(LedgerUpload.objects.get(pk=upload.pk), user)
         retried = True
-    applied = wait_for(lambda: upload_status(upload.pk) == UploadStatus.APPLIED, timeout=240,
-                       step=0.5)
+    applied = wait_for(
+        lambda: upload_status(upload.pk) == UploadStatus.APPLIED, timeout=240, step=0.5
+    )
     exact = bool(applied) and active_codes() == file_codes(path)
-    return {"fault": "PostgreSQL restart mid-import (pg_terminate_backend)",
-            "landed": bool(landed), "backends_terminated": terminated,
-            "ledger_unchanged_after_fault": unchanged,
-            "confirm_again_offered": bool(released), "completed_on_retry": bool(applied),
-            "retry": "confirmed again" if retried else "none", "ledger_equals_file": exact,
-            "survived": bool(landed) and unchanged and bool(applied) and exact}
+    return {
+        "fault": "PostgreSQL restart mid-import (pg_terminate_backend)",
+        "landed": bool(landed),
+        "backends_terminated": terminated,
+        "ledger_unchanged_after_fault": unchanged,
+        "confirm_again_offered": bool(released),
+        "completed_on_retry": bool(applied),
+        "retry": "confirmed again" if retried else "none",
+        "ledger_equals_file": exact,
+        "survived": bool(landed) and unchanged and bool(applied) and exact,
+    }
 
 
 def fault_kill_mid_report(ctx: dict) -> dict:
@@ -358,21 +424,33 @@ def fault_kill_mid_report(ctx: dict) -> dict:
     worker = celery.worker("kill-report")
     region = Region.objects.get(code=REGION_CODE)
     key = {"kind": "monthly_report", "region": region, "year": 2025, "month": 5}
-    broker.send_task("screening.tasks_reports.generate_report",
-                     args=["monthly_report", region.pk, "2025-05", "en"])
-    running = wait_for(lambda: Report.objects.filter(**key, status=ReportStatus.RUNNING)
-                       .exists(), timeout=60, step=0.02)
+    broker.send_task(
+        "screening.tasks_reports.generate_report",
+        args=["monthly_report", region.pk, "2025-05", "en"],
+    )
+    running = wait_for(
+        lambda: Report.objects.filter(**key, status=ReportStatus.RUNNING).exists(),
+        timeout=60,
+        step=0.02,
+    )
     time.sleep(0.2)
     landed = bool(running) and Report.objects.filter(**key, status=ReportStatus.RUNNING).exists()
     celery.kill(worker)
     celery.worker("kill-report-2")
-    ready = wait_for(lambda: Report.objects.filter(**key, status=ReportStatus.READY).exists(),
-                     timeout=180, step=0.5)
+    ready = wait_for(
+        lambda: Report.objects.filter(**key, status=ReportStatus.READY).exists(),
+        timeout=180,
+        step=0.5,
+    )
     reports = Report.objects.filter(**key)
-    return {"fault": "worker kill -9 mid-report", "landed": landed,
-            "completed_on_retry": bool(ready), "reports": reports.count(),
-            "attempts": reports.first().attempts if reports.exists() else 0,
-            "survived": landed and bool(ready) and reports.count() == 1}
+    return {
+        "fault": "worker kill -9 mid-report",
+        "landed": landed,
+        "completed_on_retry": bool(ready),
+        "reports": reports.count(),
+        "attempts": reports.first().attempts if reports.exists() else 0,
+        "survived": landed and bool(ready) and reports.count() == 1,
+    }
 
 
 def fault_redis_restart(ctx: dict) -> dict:
@@ -386,15 +464,24 @@ def fault_redis_restart(ctx: dict) -> dict:
     before = JobRun.objects.filter(job="report", finished_at__isnull=False).count()
     sent = True
     try:
-        broker.send_task("screening.tasks_reports.generate_report",
-                         args=["monthly_report", region.pk, "2025-05", "en"])
+        broker.send_task(
+            "screening.tasks_reports.generate_report",
+            args=["monthly_report", region.pk, "2025-05", "en"],
+        )
     except Exception:  # noqa: BLE001 (the figure is whether publishing survives)
         sent = False
-    done = sent and wait_for(lambda: JobRun.objects.filter(
-        job="report", finished_at__isnull=False).count() > before, timeout=120, step=0.5)
-    return {"fault": "Redis restart (own redis-server :6390)", "landed": True,
-            "published_after_restart": sent, "completed_on_retry": bool(done),
-            "survived": bool(done)}
+    done = sent and wait_for(
+        lambda: JobRun.objects.filter(job="report", finished_at__isnull=False).count() > before,
+        timeout=120,
+        step=0.5,
+    )
+    return {
+        "fault": "Redis restart (own redis-server :6390)",
+        "landed": True,
+        "published_after_restart": sent,
+        "completed_on_retry": bool(done),
+        "survived": bool(done),
+    }
 
 
 def digest_users(frequency: str) -> list:
@@ -413,22 +500,36 @@ def fault_smtp_down(ctx: dict) -> dict:
     kwargs = {"frequency": "daily", "on": SEND_DAY.isoformat()}
     smtp.stop()
     broker.send_task("screening.tasks_reports.send_digests", kwargs=kwargs)
-    failed = wait_for(lambda: JobRun.objects.filter(job="send_digests", status="failed")
-                      .exists(), timeout=120, step=0.5)
+    failed = wait_for(
+        lambda: JobRun.objects.filter(job="send_digests", status="failed").exists(),
+        timeout=120,
+        step=0.5,
+    )
     sent_while_down = DigestDelivery.objects.filter(status=DigestStatus.SENT).count()
     smtp.start()
     broker.send_task("screening.tasks_reports.send_digests", kwargs=kwargs)
-    wait_for(lambda: JobRun.objects.filter(job="send_digests", status="succeeded").exists(),
-             timeout=120, step=0.5)
+    wait_for(
+        lambda: JobRun.objects.filter(job="send_digests", status="succeeded").exists(),
+        timeout=120,
+        step=0.5,
+    )
     broker.send_task("screening.tasks_reports.send_digests", kwargs=kwargs)  # once more
-    wait_for(lambda: JobRun.objects.filter(job="send_digests", status="succeeded").count() >= 2,
-             timeout=120, step=0.5)
+    wait_for(
+        lambda: JobRun.objects.filter(job="send_digests", status="succeeded").count() >= 2,
+        timeout=120,
+        step=0.5,
+    )
     received = smtp.mailbox.per_recipient()
     each_once = all(received[u.email] == 1 for u in users)
-    return {"fault": "SMTP down then up", "landed": bool(failed),
-            "marked_sent_while_down": sent_while_down, "completed_on_retry": each_once,
-            "digests_received": sum(received[u.email] for u in users), "users": len(users),
-            "survived": bool(failed) and sent_while_down == 0 and each_once}
+    return {
+        "fault": "SMTP down then up",
+        "landed": bool(failed),
+        "marked_sent_while_down": sent_while_down,
+        "completed_on_retry": each_once,
+        "digests_received": sum(received[u.email] for u in users),
+        "users": len(users),
+        "survived": bool(failed) and sent_while_down == 0 and each_once,
+    }
 
 
 def fault_two_beats(ctx: dict) -> dict:
@@ -439,10 +540,12 @@ def fault_two_beats(ctx: dict) -> dict:
     celery, smtp = ctx["celery"], ctx["smtp"]
     users = digest_users("weekly")
     every, _ = IntervalSchedule.objects.get_or_create(every=1, period=IntervalSchedule.SECONDS)
-    PeriodicTask.objects.create(name="fault: weekly digest every second", interval=every,
-                                task="screening.tasks_reports.send_digests",
-                                kwargs=json.dumps({"frequency": "weekly",
-                                                   "on": SEND_DAY.isoformat()}))
+    PeriodicTask.objects.create(
+        name="fault: weekly digest every second",
+        interval=every,
+        task="screening.tasks_reports.send_digests",
+        kwargs=json.dumps({"frequency": "weekly", "on": SEND_DAY.isoformat()}),
+    )
     before_runs = JobRun.objects.filter(job="send_digests").count()
     before = smtp.mailbox.per_recipient()
     celery.worker("beat-worker-2")
@@ -451,22 +554,33 @@ def fault_two_beats(ctx: dict) -> dict:
     for beat in beats:
         stop_process(beat)
     PeriodicTask.objects.filter(name__startswith="fault:").update(enabled=False)
-    wait_for(lambda: JobRun.objects.filter(job="send_digests", finished_at__isnull=True)
-             .count() == 0 and ctx["redis_llen"]() == 0, timeout=120, step=0.5)
+    wait_for(
+        lambda: (
+            JobRun.objects.filter(job="send_digests", finished_at__isnull=True).count() == 0
+            and ctx["redis_llen"]() == 0
+        ),
+        timeout=120,
+        step=0.5,
+    )
     runs = JobRun.objects.filter(job="send_digests").count() - before_runs
     after = smtp.mailbox.per_recipient()
     weekly = {u.email: after[u.email] - before[u.email] for u in users}
-    return {"fault": "two celery beat processes", "landed": runs >= 2, "job_runs": runs,
-            "most_per_user": max(weekly.values(), default=0),
-            "completed_on_retry": all(v == 1 for v in weekly.values()),
-            "survived": runs >= 2 and all(v == 1 for v in weekly.values())}
+    return {
+        "fault": "two celery beat processes",
+        "landed": runs >= 2,
+        "job_runs": runs,
+        "most_per_user": max(weekly.values(), default=0),
+        "completed_on_retry": all(v == 1 for v in weekly.values()),
+        "survived": runs >= 2 and all(v == 1 for v in weekly.values()),
+    }
 
 
 # ------------------------------------------------------------------------ reconciliation
 
 
-def reconcile(accepted_uploads: int | None = None, transitions: int | None = None,
-              since=None) -> dict:
+def reconcile(
+    accepted_uploads: int | None = None, transitions: int | None = None, since=None
+) -> dict:
     """Counts that must agree after a run (the database of the run is the current one)."""
     from django.db.models import Count
 
@@ -480,23 +594,39 @@ def reconcile(accepted_uploads: int | None = None, transitions: int | None = Non
     )
 
     stored = LedgerUpload.objects.count()
-    half_applied = (ProjectChange.objects.exclude(upload__isnull=True)
-                    .exclude(upload__status__in=[UploadStatus.APPLIED,
-                                                 UploadStatus.ROLLED_BACK])
-                    .values("upload").distinct().count())
-    report_dupes = (Report.objects.values("kind", "region", "year", "month")
-                    .annotate(n=Count("id")).filter(n__gt=1).count())
-    digest_dupes = (DigestDelivery.objects.values("user", "frequency", "period")
-                    .annotate(n=Count("id")).filter(n__gt=1).count())
+    half_applied = (
+        ProjectChange.objects.exclude(upload__isnull=True)
+        .exclude(upload__status__in=[UploadStatus.APPLIED, UploadStatus.ROLLED_BACK])
+        .values("upload")
+        .distinct()
+        .count()
+    )
+    report_dupes = (
+        Report.objects.values("kind", "region", "year", "month")
+        .annotate(n=Count("id"))
+        .filter(n__gt=1)
+        .count()
+    )
+    digest_dupes = (
+        DigestDelivery.objects.values("user", "frequency", "period")
+        .annotate(n=Count("id"))
+        .filter(n__gt=1)
+        .count()
+    )
     events = CaseEvent.objects.exclude(transition="open")
     if since is not None:
         events = events.filter(at__gte=since)
-    return {"accepted_uploads": accepted_uploads, "stored_uploads": stored,
-            "half_applied_uploads": half_applied,
-            "transitions_done": transitions, "transition_audit_rows": events.count(),
-            "reports": Report.objects.count(), "report_scope_month_duplicates": report_dupes,
-            "digests": DigestDelivery.objects.count(), "digest_user_period_duplicates":
-            digest_dupes}
+    return {
+        "accepted_uploads": accepted_uploads,
+        "stored_uploads": stored,
+        "half_applied_uploads": half_applied,
+        "transitions_done": transitions,
+        "transition_audit_rows": events.count(),
+        "reports": Report.objects.count(),
+        "report_scope_month_duplicates": report_dupes,
+        "digests": DigestDelivery.objects.count(),
+        "digest_user_period_duplicates": digest_dupes,
+    }
 
 
 # ---------------------------------------------------------------------------------- main
@@ -517,13 +647,17 @@ def seed(rows: int, folder: Path) -> dict:
     call_command("createcachetable", verbosity=0)
     call_command("load_reference_data", stdout=open(os.devnull, "w"))  # noqa: SIM115
     region = Region.objects.get(code=REGION_CODE)
-    user = User.objects.create_user(username="fault_agency", password="x", role="agency",
-                                    email="fault-agency@example.org")
+    user = User.objects.create_user(
+        username="fault_agency", password="x", role="agency", email="fault-agency@example.org"
+    )
     user.regions.set([region])
     for i in range(DIGEST_USERS):
-        reviewer = User.objects.create_user(username=f"fault_reviewer{i:02d}", password="x",
-                                            role="city_reviewer",
-                                            email=f"fault{i:02d}@example.org")
+        reviewer = User.objects.create_user(
+            username=f"fault_reviewer{i:02d}",
+            password="x",
+            role="city_reviewer",
+            email=f"fault{i:02d}@example.org",
+        )
         reviewer.regions.set([region])
     for m, tier in ((1, "green"), (2, "yellow"), (3, "red"), (4, "red")):
         publish_month(CITY_A, 2025, m, tier, at(date(2025, m + 1, 3)))
@@ -534,8 +668,12 @@ def seed(rows: int, folder: Path) -> dict:
     from screening.models import EscalationEvent, EscalationKind
 
     restriction = EscalationEvent.objects.create(
-        region=region, kind=EscalationKind.RESTRICTION, started_year=2025, started_month=5,
-        months=["2025-03", "2025-04", "2025-05"])
+        region=region,
+        kind=EscalationKind.RESTRICTION,
+        started_year=2025,
+        started_month=5,
+        months=["2025-03", "2025-04", "2025-05"],
+    )
     EscalationEvent.objects.filter(pk=restriction.pk).update(created_at=at(date(2025, 6, 1), 9))
     base, big, changed = folder / "base.xlsx", folder / "big.xlsx", folder / "changed.xlsx"
     write_ledger(base, rows // 10)
@@ -550,13 +688,19 @@ def run(rows: int, keep_db: bool) -> dict:
     folder = Path(tempfile.mkdtemp(prefix="two-high-faults-", dir=ROOT / "var"))
     redis = Redis(folder)
     smtp_port = free_port()
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "bench.fault_settings",
-           "DATABASE_URL": f"postgres://postgres@127.0.0.1:5432/{database}",
-           "REDIS_URL": f"redis://127.0.0.1:{REDIS_PORT}/0", "TWO_HIGH_VAR_DIR": str(folder),
-           "TWO_HIGH_FILES_DIR": str(folder / "files"), "TWO_HIGH_TEST_SMTP_PORT":
-           str(smtp_port), "TWO_HIGH_TEST_LEASE_SECONDS": "5",
-           "CELERY_TASK_ALWAYS_EAGER": "false", "LEDGER_BACKGROUND_BYTES": "0",
-           "PYTHONPATH": str(ROOT)}
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "bench.fault_settings",
+        "DATABASE_URL": f"postgres://postgres@127.0.0.1:5432/{database}",
+        "REDIS_URL": f"redis://127.0.0.1:{REDIS_PORT}/0",
+        "TWO_HIGH_VAR_DIR": str(folder),
+        "TWO_HIGH_FILES_DIR": str(folder / "files"),
+        "TWO_HIGH_TEST_SMTP_PORT": str(smtp_port),
+        "TWO_HIGH_TEST_LEASE_SECONDS": "5",
+        "CELERY_TASK_ALWAYS_EAGER": "false",
+        "LEDGER_BACKGROUND_BYTES": "0",
+        "PYTHONPATH": str(ROOT),
+    }
     os.environ.update(env)
     create_database(database)
     redis.start()
@@ -573,18 +717,33 @@ def run(rows: int, keep_db: bool) -> dict:
 
         from config.celery import app as broker
 
-        ctx = {"database": database, "celery": celery, "broker": broker, "redis": redis,
-               "smtp": smtp, "redis_llen": lambda: redis_client.Redis(port=REDIS_PORT)
-               .llen("celery"), **seed(rows, folder)}
-        for fault in (fault_kill_mid_import, fault_pg_restart_mid_import, fault_kill_mid_report,
-                      fault_redis_restart, fault_smtp_down, fault_two_beats):
+        ctx = {
+            "database": database,
+            "celery": celery,
+            "broker": broker,
+            "redis": redis,
+            "smtp": smtp,
+            "redis_llen": lambda: redis_client.Redis(port=REDIS_PORT).llen("celery"),
+            **seed(rows, folder),
+        }
+        for fault in (
+            fault_kill_mid_import,
+            fault_pg_restart_mid_import,
+            fault_kill_mid_report,
+            fault_redis_restart,
+            fault_smtp_down,
+            fault_two_beats,
+        ):
             started = time.monotonic()
             try:
                 result = fault(ctx)
             except Exception as error:  # noqa: BLE001 (a fault that breaks the run is a figure)
                 reset_django_connection()
-                result = {"fault": fault.__name__, "survived": False,
-                          "error": f"{type(error).__name__}: {error}"[:300]}
+                result = {
+                    "fault": fault.__name__,
+                    "survived": False,
+                    "error": f"{type(error).__name__}: {error}"[:300],
+                }
             result["seconds"] = round(time.monotonic() - started, 1)
             print(json.dumps(result, ensure_ascii=False), file=sys.stderr, flush=True)
             results.append(result)

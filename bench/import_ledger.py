@@ -43,10 +43,16 @@ PG = {"host": "127.0.0.1", "port": 5432, "user": "postgres"}
 REGION_CODE = "410100"
 USERNAME = "bench_agency"
 AS_OF = "2021-12-31"
-PRODUCTS = [("钢铁", "高炉工序", "kgce/t", 400), ("焦化", "焦炭（顶装焦炉）", "kgce/t", 120),
-            ("建材", "水泥熟料", "kgce/t", 105), ("建材", "平板玻璃 (>800t/d)", "kgce/重量箱", 9),
-            ("化工", "合成氨 (天然气)", "kgce/t", 1100), ("钢铁", "转炉工序", "kgce/t", -25),
-            ("数据中心", None, None, None), ("其他", None, None, None)]
+PRODUCTS = [
+    ("钢铁", "高炉工序", "kgce/t", 400),
+    ("焦化", "焦炭（顶装焦炉）", "kgce/t", 120),
+    ("建材", "水泥熟料", "kgce/t", 105),
+    ("建材", "平板玻璃 (>800t/d)", "kgce/重量箱", 9),
+    ("化工", "合成氨 (天然气)", "kgce/t", 1100),
+    ("钢铁", "转炉工序", "kgce/t", -25),
+    ("数据中心", None, None, None),
+    ("其他", None, None, None),
+]
 STAGES = ["拟建", "在建", "存量"]
 TYPES = ["新建", "改建", "扩建", "技术改造"]
 TECH = ["鼓励类", "允许类", "限制类", "淘汰类"]
@@ -65,15 +71,39 @@ def ledger_row(index: int, changed: bool = False) -> list[object]:
     return [
         f"21{month:02d}-410100-04-01-{index:06d}",
         f"项目{index}" + ("(更名)" if changed else ""),
-        f"河南省某某有限公司{index % 3000}", body + uscc_check_character(body), "郑州市",
-        sector, product, TYPES[index % 4], STAGES[index % 3],
-        8000 + (index * 37) % 50000 + (1 if changed else 0), (index * 13) % 3000 or None,
-        f"{(index * 7) % 90000:,}", 100 if product else None, "万吨/年" if product else None,
-        150 if product else None, "豫工信〔2021〕8号" if product else None, energy, unit,
-        TECH[index % 4], "豫发改〔2021〕5号", datetime.date(2020, month, 15),
-        "豫环审〔2021〕7号", f"2020-{month}-20", f"备{index}", "是", ["是", "否", None][index % 3],
-        "是", "否", index % 5000, None, "20190101", datetime.datetime(2019, 6, 1, 8, 30),
-        datetime.date(2021, 1, 1), "2023年7月1日", 12_345.5 + index,
+        f"河南省某某有限公司{index % 3000}",
+        body + uscc_check_character(body),
+        "郑州市",
+        sector,
+        product,
+        TYPES[index % 4],
+        STAGES[index % 3],
+        8000 + (index * 37) % 50000 + (1 if changed else 0),
+        (index * 13) % 3000 or None,
+        f"{(index * 7) % 90000:,}",
+        100 if product else None,
+        "万吨/年" if product else None,
+        150 if product else None,
+        "豫工信〔2021〕8号" if product else None,
+        energy,
+        unit,
+        TECH[index % 4],
+        "豫发改〔2021〕5号",
+        datetime.date(2020, month, 15),
+        "豫环审〔2021〕7号",
+        f"2020-{month}-20",
+        f"备{index}",
+        "是",
+        ["是", "否", None][index % 3],
+        "是",
+        "否",
+        index % 5000,
+        None,
+        "20190101",
+        datetime.datetime(2019, 6, 1, 8, 30),
+        datetime.date(2021, 1, 1),
+        "2023年7月1日",
+        12_345.5 + index,
         "=这段文字以等号开头" if index % 997 == 0 else None,
     ]
 
@@ -114,10 +144,15 @@ def drop_database(name: str) -> None:
 
 
 def child_env(database: str, files_dir: str) -> dict[str, str]:
-    return {**os.environ, "DATABASE_URL": f"postgres://postgres@127.0.0.1:5432/{database}",
-            "DJANGO_SETTINGS_MODULE": "config.settings", "DJANGO_DEBUG": "false",
-            "TWO_HIGH_VAR_DIR": files_dir, "TWO_HIGH_FILES_DIR": files_dir,
-            "PYTHONPATH": str(ROOT)}
+    return {
+        **os.environ,
+        "DATABASE_URL": f"postgres://postgres@127.0.0.1:5432/{database}",
+        "DJANGO_SETTINGS_MODULE": "config.settings",
+        "DJANGO_DEBUG": "false",
+        "TWO_HIGH_VAR_DIR": files_dir,
+        "TWO_HIGH_FILES_DIR": files_dir,
+        "PYTHONPATH": str(ROOT),
+    }
 
 
 # ------------------------------------------------------------------------------ phases
@@ -172,8 +207,9 @@ def phase_setup(_path: str) -> dict:
     from accounts.models import User
     from screening.models import Region
 
-    user = User.objects.create_user(username=USERNAME, password="bench-pw", role="agency",
-                                    email="bench@example.org")
+    user = User.objects.create_user(
+        username=USERNAME, password="bench-pw", role="agency", email="bench@example.org"
+    )
     user.regions.set([Region.objects.get(code=REGION_CODE)])
     return {"rows": 0, "queries": 0}
 
@@ -215,6 +251,7 @@ def _time_stages() -> dict[str, float]:
                 return function(*args, **kwargs)
             finally:
                 spent[name] += time.perf_counter() - started
+
         return wrapper
 
     for name in TIMED_STAGES:
@@ -244,8 +281,13 @@ def phase_import(path: str) -> dict:
         user = User.objects.get(username=USERNAME)
         region = Region.objects.get(code=REGION_CODE)
         with open(path, "rb") as handle:
-            upload = receive_upload(user, region, File(handle, name="ledger.xlsx"),
-                                    "ledger.xlsx", as_of=datetime.date.fromisoformat(AS_OF))
+            upload = receive_upload(
+                user,
+                region,
+                File(handle, name="ledger.xlsx"),
+                "ledger.xlsx",
+                as_of=datetime.date.fromisoformat(AS_OF),
+            )
         started = time.perf_counter()
         upload = validate_upload(upload)
         work.preview_seconds = time.perf_counter() - started
@@ -257,9 +299,13 @@ def phase_import(path: str) -> dict:
         return upload.summary["screened"]
 
     result = _counted(work)
-    return {**result, "preview_seconds": round(work.preview_seconds, 2), "counts": work.counts,
-            "preview_peak_mb": work.preview_peak,
-            "stages": {name: round(seconds, 2) for name, seconds in stages.items()}}
+    return {
+        **result,
+        "preview_seconds": round(work.preview_seconds, 2),
+        "counts": work.counts,
+        "preview_peak_mb": work.preview_peak,
+        "stages": {name: round(seconds, 2) for name, seconds in stages.items()},
+    }
 
 
 def phase_yardstick(path: str) -> dict:
@@ -307,8 +353,11 @@ def phase_openpyxl_write(path: str) -> dict:
         sheet = workbook.create_sheet("台账")
         sheet.append(HEADERS)
         count = 0
-        for row in Project.objects.order_by("region__code", "project_code").values_list(
-                *EXPORT_FIELDS).iterator(chunk_size=2000):
+        for row in (
+            Project.objects.order_by("region__code", "project_code")
+            .values_list(*EXPORT_FIELDS)
+            .iterator(chunk_size=2000)
+        ):
             sheet.append(row)
             count += 1
         workbook.save(Path(path).with_name("write-only.xlsx"))
@@ -387,17 +436,26 @@ def phase_import_export(path: str) -> dict:
     return _counted(work)
 
 
-PHASES = {"setup": phase_setup, "openpyxl_read": phase_openpyxl_read,
-          "yardstick": phase_yardstick,
-          "import": phase_import, "export": phase_export,
-          "openpyxl_write": phase_openpyxl_write, "import_export": phase_import_export}
+PHASES = {
+    "setup": phase_setup,
+    "openpyxl_read": phase_openpyxl_read,
+    "yardstick": phase_yardstick,
+    "import": phase_import,
+    "export": phase_export,
+    "openpyxl_write": phase_openpyxl_write,
+    "import_export": phase_import_export,
+}
 
 
 def run_phase(phase: str, path: Path, env: dict[str, str]) -> tuple[float, int, dict]:
     """(wall seconds, max RSS in MB, the phase's JSON) of one subprocess."""
     started = time.perf_counter()
-    child = subprocess.Popen([sys.executable, __file__, "--phase", phase, "--file", str(path)],
-                             env=env, cwd=ROOT, stdout=subprocess.PIPE)
+    child = subprocess.Popen(
+        [sys.executable, __file__, "--phase", phase, "--file", str(path)],
+        env=env,
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+    )
     output = child.stdout.read()
     _, status, usage = os.wait4(child.pid, 0)
     seconds = time.perf_counter() - started
@@ -411,17 +469,29 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=100_000)
     parser.add_argument("--file", help="use this ledger instead of writing one")
     parser.add_argument("--changed-file", help="use this ledger as the 1 %% changed one")
-    parser.add_argument("--iex-rows", type=int, default=10_000,
-                        help="rows for django-import-export (0: skip; ≥ --rows: all)")
+    parser.add_argument(
+        "--iex-rows",
+        type=int,
+        default=10_000,
+        help="rows for django-import-export (0: skip; ≥ --rows: all)",
+    )
     parser.add_argument("--keep-db", action="store_true", help="do not drop the database")
-    parser.add_argument("--skip-openpyxl", action="store_true",
-                        help="leave out (a) and (b), the yardsticks of issue 4")
+    parser.add_argument(
+        "--skip-openpyxl",
+        action="store_true",
+        help="leave out (a) and (b), the yardsticks of issue 4",
+    )
     parser.add_argument("--skip-export", action="store_true", help="leave out (e) and (f)")
-    parser.add_argument("--stages", action="store_true",
-                        help="time the stages of each import (read + validate, diff, spool, "
-                             "screening, writing)")
-    parser.add_argument("--database", help="database name (default two_high_bench_<pid>); "
-                        "it is created, and dropped at the end unless --keep-db")
+    parser.add_argument(
+        "--stages",
+        action="store_true",
+        help="time the stages of each import (read + validate, diff, spool, screening, writing)",
+    )
+    parser.add_argument(
+        "--database",
+        help="database name (default two_high_bench_<pid>); "
+        "it is created, and dropped at the end unless --keep-db",
+    )
     parser.add_argument("--phase", choices=sorted(PHASES), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.phase:
@@ -447,8 +517,10 @@ def main() -> None:
             write_ledger(iex_path, iex_rows)
         elif iex_rows:
             iex_path = path
-        print(f"wrote the ledgers ({rows:,} rows, {path.stat().st_size / 1e6:.1f} MB) in "
-              f"{time.perf_counter() - started:.1f} s")
+        print(
+            f"wrote the ledgers ({rows:,} rows, {path.stat().st_size / 1e6:.1f} MB) in "
+            f"{time.perf_counter() - started:.1f} s"
+        )
         if args.database:
             drop_database(database)  # a named one is the bench's own: start afresh
         create_database(database)
@@ -458,66 +530,123 @@ def main() -> None:
             print(f"database {database} migrated; reference data and user loaded")
             if args.stages:
                 env["BENCH_STAGES"] = "1"
-            _run_all(path, changed_path, iex_path, rows, iex_rows, env,
-                     openpyxl=not args.skip_openpyxl, export=not args.skip_export)
+            _run_all(
+                path,
+                changed_path,
+                iex_path,
+                rows,
+                iex_rows,
+                env,
+                openpyxl=not args.skip_openpyxl,
+                export=not args.skip_export,
+            )
         finally:
             if not args.keep_db:
                 drop_database(database)
 
 
-def _run_all(path: Path, changed_path: Path, iex_path: Path, rows: int, iex_rows: int,
-             env: dict[str, str], openpyxl: bool = True, export: bool = True) -> None:
-    print(f"{'phase':<44}{'seconds':>9}{'rows/s':>10}{'peak MB':>9}{'queries':>9}"
-          f"{'ratio':>8}  vs")
-    yardstick, _peak, _out = _line("(y) calamine read + COPY (yardstick)", "yardstick", path,
-                                   rows, env)
+def _run_all(
+    path: Path,
+    changed_path: Path,
+    iex_path: Path,
+    rows: int,
+    iex_rows: int,
+    env: dict[str, str],
+    openpyxl: bool = True,
+    export: bool = True,
+) -> None:
+    print(f"{'phase':<44}{'seconds':>9}{'rows/s':>10}{'peak MB':>9}{'queries':>9}{'ratio':>8}  vs")
+    yardstick, _peak, _out = _line(
+        "(y) calamine read + COPY (yardstick)", "yardstick", path, rows, env
+    )
     read = iteration = None
     if openpyxl:
-        read, _peak, out = _line("(a) openpyxl read-only iteration", "openpyxl_read", path,
-                                 rows, env)
+        read, _peak, out = _line(
+            "(a) openpyxl read-only iteration", "openpyxl_read", path, rows, env
+        )
         iteration = out["iteration_seconds"]
-        print(f"    of which the iteration alone: {iteration:.2f} s (the rest is openpyxl "
-              f"sizing a sheet without <dimension>)")
+        print(
+            f"    of which the iteration alone: {iteration:.2f} s (the rest is openpyxl "
+            f"sizing a sheet without <dimension>)"
+        )
         if iex_rows:
-            _line(f"(b) django-import-export ({iex_rows:,} rows)", "import_export", iex_path,
-                  iex_rows, env, yardstick=read * iex_rows / rows, versus="(a) same rows")
-    first, first_peak, out = _line("(c) import, all new", "import", path, rows, env,
-                                   yardstick=yardstick, versus="(y)")
+            _line(
+                f"(b) django-import-export ({iex_rows:,} rows)",
+                "import_export",
+                iex_path,
+                iex_rows,
+                env,
+                yardstick=read * iex_rows / rows,
+                versus="(a) same rows",
+            )
+    first, first_peak, out = _line(
+        "(c) import, all new", "import", path, rows, env, yardstick=yardstick, versus="(y)"
+    )
     _details(out)
-    again, again_peak, out = _line("(d) re-import, 1 % changed", "import", changed_path, rows,
-                                   env, yardstick=first, versus="(c)")
+    again, again_peak, out = _line(
+        "(d) re-import, 1 % changed",
+        "import",
+        changed_path,
+        rows,
+        env,
+        yardstick=first,
+        versus="(c)",
+    )
     _details(out)
     again_preview = out["preview_seconds"]
-    same, _peak, out = _line("(g) re-import, identical file", "import", changed_path, rows,
-                             env, yardstick=first, versus="(c)")
+    same, _peak, out = _line(
+        "(g) re-import, identical file",
+        "import",
+        changed_path,
+        rows,
+        env,
+        yardstick=first,
+        versus="(c)",
+    )
     _details(out)
     if export:
-        write, _peak, _out = _line("(f) openpyxl write-only, same rows", "openpyxl_write",
-                                   path, rows, env)
-        exported, _peak, _out = _line("(e) export_ledger", "export", path, rows, env,
-                                      yardstick=write, versus="(f)")
+        write, _peak, _out = _line(
+            "(f) openpyxl write-only, same rows", "openpyxl_write", path, rows, env
+        )
+        exported, _peak, _out = _line(
+            "(e) export_ledger", "export", path, rows, env, yardstick=write, versus="(f)"
+        )
     print("targets (issue 19; ratios of this run):")
-    _target("first import ≤ 4 × (y) and ≤ 400 MB", f"{first / yardstick:.2f} ×, {first_peak} MB",
-            first / yardstick <= 4 and first_peak <= 400)
-    _target("re-import, 1 % changed ≤ 0.5 × (c)", f"{again / first:.2f} ×, {again_peak} MB",
-            again / first <= 0.5)
-    _target("its preview ≤ 0.3 × (c)", f"{again_preview / first:.2f} ×",
-            again_preview / first <= 0.3)
+    _target(
+        "first import ≤ 4 × (y) and ≤ 400 MB",
+        f"{first / yardstick:.2f} ×, {first_peak} MB",
+        first / yardstick <= 4 and first_peak <= 400,
+    )
+    _target(
+        "re-import, 1 % changed ≤ 0.5 × (c)",
+        f"{again / first:.2f} ×, {again_peak} MB",
+        again / first <= 0.5,
+    )
+    _target(
+        "its preview ≤ 0.3 × (c)", f"{again_preview / first:.2f} ×", again_preview / first <= 0.3
+    )
     _target("identical file ≤ 0.2 × (c)", f"{same / first:.2f} ×", same / first <= 0.2)
     if openpyxl:
         faster = None
         if iex_rows and _line.iex_seconds:
             extrapolated = _line.iex_seconds * rows / iex_rows
             faster = extrapolated / first
-            print(f"    django-import-export extrapolated to {rows:,} rows: {extrapolated:.1f} s "
-                  f"= {faster:.1f} × our first import")
+            print(
+                f"    django-import-export extrapolated to {rows:,} rows: {extrapolated:.1f} s "
+                f"= {faster:.1f} × our first import"
+            )
         print("targets (issue 4):")
-        _target("first import ≤ 1.5 × (a) and ≤ 500 MB", f"{first / read:.2f} ×, "
-                f"{first_peak} MB", first / read <= 1.5 and first_peak <= 500)
+        _target(
+            "first import ≤ 1.5 × (a) and ≤ 500 MB",
+            f"{first / read:.2f} ×, {first_peak} MB",
+            first / read <= 1.5 and first_peak <= 500,
+        )
         _target("re-import ≤ 1.0 × (a)", f"{again / read:.2f} ×", again / read <= 1.0)
-        _target("≥ 10 × faster than django-import-export",
-                f"{faster:.1f} ×" if faster else "not measured",
-                faster is not None and faster >= 10)
+        _target(
+            "≥ 10 × faster than django-import-export",
+            f"{faster:.1f} ×" if faster else "not measured",
+            faster is not None and faster >= 10,
+        )
         print(f"    (c) is {first / iteration:.2f} × openpyxl's iteration alone")
     if export:
         _target("export ≤ 1.3 × (f)", f"{exported / write:.2f} ×", exported / write <= 1.3)
@@ -528,15 +657,30 @@ def _target(what: str, figure: str, met: bool) -> None:
 
 
 def _details(out: dict) -> None:
-    print(f"    preview (validate_upload) {out['preview_seconds']} s, peak "
-          f"{out['preview_peak_mb']} MB when done; counts {out['counts']}")
+    print(
+        f"    preview (validate_upload) {out['preview_seconds']} s, peak "
+        f"{out['preview_peak_mb']} MB when done; counts {out['counts']}"
+    )
     if out.get("stages"):
-        print("    " + ", ".join(f"{name.strip('_')} {seconds:.2f}"
-                                  for name, seconds in out["stages"].items() if seconds))
+        print(
+            "    "
+            + ", ".join(
+                f"{name.strip('_')} {seconds:.2f}"
+                for name, seconds in out["stages"].items()
+                if seconds
+            )
+        )
 
 
-def _line(label: str, phase: str, path: Path, rows: int, env: dict[str, str],
-          yardstick: float | None = None, versus: str = "(a)") -> tuple[float, int, dict]:
+def _line(
+    label: str,
+    phase: str,
+    path: Path,
+    rows: int,
+    env: dict[str, str],
+    yardstick: float | None = None,
+    versus: str = "(a)",
+) -> tuple[float, int, dict]:
     seconds, peak, out = run_phase(phase, path, env)
     if "skipped" in out:
         print(f"{label:<44} skipped: {out['skipped']}")
@@ -545,8 +689,7 @@ def _line(label: str, phase: str, path: Path, rows: int, env: dict[str, str],
     if phase == "import_export":
         _line.iex_seconds = seconds
     ratio = f"{seconds / yardstick:8.2f}  {versus}" if yardstick else ""
-    print(f"{label:<44}{seconds:>9.2f}{rows / seconds:>10,.0f}{peak:>9}{out['queries']:>9,}"
-          f"{ratio}")
+    print(f"{label:<44}{seconds:>9.2f}{rows / seconds:>10,.0f}{peak:>9}{out['queries']:>9,}{ratio}")
     return seconds, peak, out
 
 

@@ -79,8 +79,13 @@ def seed(folder: Path) -> dict:
     users: list[dict] = []
 
     def add(username: str, role: str, code: str) -> User:
-        user = User.objects.create(username=username, role=role, password=hashed,
-                                   email=f"{username}@example.org", digest_frequency="daily")
+        user = User.objects.create(
+            username=username,
+            role=role,
+            password=hashed,
+            email=f"{username}@example.org",
+            digest_frequency="daily",
+        )
         user.regions.set([regions[code]])
         users.append({"username": username, "role": role, "region": code})
         return user
@@ -100,23 +105,51 @@ def seed(folder: Path) -> dict:
     assert len(users) == 30, len(users)
 
     now = timezone.now()
-    verdicts = [("COMPLIANT", "PROCEED"), ("NON_COMPLIANT", "REJECT"),
-                ("INCOMPLETE", "RECTIFY"), ("NOT_IN_SCOPE", "NONE")]
-    findings = [{"rule": "R01", "outcome": "INFO", "clause": "(三)", "message_zh": "两高项目",
-                 "message_en": "two-high project", "values": {}}]
+    verdicts = [
+        ("COMPLIANT", "PROCEED"),
+        ("NON_COMPLIANT", "REJECT"),
+        ("INCOMPLETE", "RECTIFY"),
+        ("NOT_IN_SCOPE", "NONE"),
+    ]
+    findings = [
+        {
+            "rule": "R01",
+            "outcome": "INFO",
+            "clause": "(三)",
+            "message_zh": "两高项目",
+            "message_en": "two-high project",
+            "values": {},
+        }
+    ]
     batch = []
     for i in range(PROJECTS):
         code = CITIES[i % len(CITIES)]
         verdict, disposition = verdicts[i % len(verdicts)] if i % 5 else verdicts[0]
-        batch.append(Project(
-            region=regions[code], project_code=f"2401-{code}-04-01-{i:06d}",
-            name=f"年产{i + 1}万吨化工新材料项目", enterprise=f"河南某化工有限公司{i % 997}",
-            uscc="91410100MA44UNKN0W", sector="化工", construction_type="新建", stage="拟建",
-            annual_energy_tce=20000 + i % 5000, new_energy_tce=20000, energy_rights_tce=20000,
-            tech_class="允许类", policy_fit=True, pollutant_control=True, livelihood=False,
-            in_scope=verdict != "NOT_IN_SCOPE", verdict=verdict, disposition=disposition,
-            screened_rule_set="seed", screened_as_of=date(2025, 1, 1),
-            findings=findings if verdict != "NOT_IN_SCOPE" else []))
+        batch.append(
+            Project(
+                region=regions[code],
+                project_code=f"2401-{code}-04-01-{i:06d}",
+                name=f"年产{i + 1}万吨化工新材料项目",
+                enterprise=f"河南某化工有限公司{i % 997}",
+                uscc="91410100MA44UNKN0W",
+                sector="化工",
+                construction_type="新建",
+                stage="拟建",
+                annual_energy_tce=20000 + i % 5000,
+                new_energy_tce=20000,
+                energy_rights_tce=20000,
+                tech_class="允许类",
+                policy_fit=True,
+                pollutant_control=True,
+                livelihood=False,
+                in_scope=verdict != "NOT_IN_SCOPE",
+                verdict=verdict,
+                disposition=disposition,
+                screened_rule_set="seed",
+                screened_as_of=date(2025, 1, 1),
+                findings=findings if verdict != "NOT_IN_SCOPE" else [],
+            )
+        )
         if len(batch) == 5000:
             Project.objects.bulk_create(batch)
             batch = []
@@ -126,18 +159,46 @@ def seed(folder: Path) -> dict:
     projects = Project.objects.filter(region__code__in=CITIES).order_by("id")[:CASES]
     for project in projects:
         agency = agencies[CITIES[(int(project.project_code[-6:])) % len(CITIES)]]
-        cases.append(ReviewCase(project=project, region_id=project.region_id, cycle=1,
-                                state="submitted", opened_by=agency, opened_at=now,
-                                submitted_by=agency, submitted_at=now, in_scope=True,
-                                verdict=project.verdict, disposition=project.disposition,
-                                findings=project.findings, state_entered_at=now,
-                                due_date=date.today()))
+        cases.append(
+            ReviewCase(
+                project=project,
+                region_id=project.region_id,
+                cycle=1,
+                state="submitted",
+                opened_by=agency,
+                opened_at=now,
+                submitted_by=agency,
+                submitted_at=now,
+                in_scope=True,
+                verdict=project.verdict,
+                disposition=project.disposition,
+                findings=project.findings,
+                state_entered_at=now,
+                due_date=date.today(),
+            )
+        )
     ReviewCase.objects.bulk_create(cases)
     for case in ReviewCase.objects.all():
-        events.append(CaseEvent(case=case, transition="open", actor_id=case.opened_by_id,
-                                at=now, from_state="", to_state="draft"))
-        events.append(CaseEvent(case=case, transition="submit", actor_id=case.opened_by_id,
-                                at=now, from_state="draft", to_state="submitted"))
+        events.append(
+            CaseEvent(
+                case=case,
+                transition="open",
+                actor_id=case.opened_by_id,
+                at=now,
+                from_state="",
+                to_state="draft",
+            )
+        )
+        events.append(
+            CaseEvent(
+                case=case,
+                transition="submit",
+                actor_id=case.opened_by_id,
+                at=now,
+                from_state="draft",
+                to_state="submitted",
+            )
+        )
     CaseEvent.objects.bulk_create(events)
     for m, tier in ((1, "green"), (2, "yellow"), (3, "red"), (4, "red"), (5, "red")):
         for code in CITIES:
@@ -147,10 +208,20 @@ def seed(folder: Path) -> dict:
         path = folder / f"small{k}.xlsx"
         write_ledger(path, 20, changed_every=changed)
         files.append(str(path))
-    case_ids = {code: list(ReviewCase.objects.filter(region__code=code).order_by("id")
-                           .values_list("id", flat=True)) for code in CITIES}
-    project_ids = {code: list(Project.objects.filter(region__code=code).order_by("?")
-                              .values_list("id", flat=True)[:500]) for code in CITIES}
+    case_ids = {
+        code: list(
+            ReviewCase.objects.filter(region__code=code).order_by("id").values_list("id", flat=True)
+        )
+        for code in CITIES
+    }
+    project_ids = {
+        code: list(
+            Project.objects.filter(region__code=code)
+            .order_by("?")
+            .values_list("id", flat=True)[:500]
+        )
+        for code in CITIES
+    }
     from django.db import connection
 
     # Fresh statistics and visibility map after the bulk load, as autovacuum would give a
@@ -176,8 +247,7 @@ def rss_mb(pid: int) -> float:
 
 def children(pid: int) -> list[int]:
     try:
-        return [int(p) for p in
-                Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+        return [int(p) for p in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
     except OSError:
         return []
 
@@ -212,9 +282,12 @@ class Sampler(threading.Thread):
             minutes: dict[int, float] = {}
             for at, value in zip(self.times, values, strict=True):
                 minutes[int((at - self.times[0]) // 60)] = value
-            out[name] = {"start": round(values[0]), "peak": round(max(values)),
-                         "end": round(values[-1]),
-                         "by_minute": [round(minutes[m]) for m in sorted(minutes)]}
+            out[name] = {
+                "start": round(values[0]),
+                "peak": round(max(values)),
+                "end": round(values[-1]),
+                "by_minute": [round(minutes[m]) for m in sorted(minutes)],
+            }
         return out
 
 
@@ -254,16 +327,33 @@ def percentile(values: list[float], q: float) -> float | None:
 
 
 # Searches and filters of the project list (text in code, name and enterprise; choices)
-SEARCHES = ["q=000123", "q=化工新材料", "q=有限公司42", "q=2401-410500", "verdict=NON_COMPLIANT",
-            "sector=化工&stage=拟建", "in_scope=true&ordering=-energy", "q=12345&verdict=COMPLIANT",
-            "disposition=RECTIFY&page=3", "ordering=name"]
+SEARCHES = [
+    "q=000123",
+    "q=化工新材料",
+    "q=有限公司42",
+    "q=2401-410500",
+    "verdict=NON_COMPLIANT",
+    "sector=化工&stage=拟建",
+    "in_scope=true&ordering=-energy",
+    "q=12345&verdict=COMPLIANT",
+    "disposition=RECTIFY&page=3",
+    "ordering=name",
+]
 
 TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 
 
 class User(threading.Thread):
-    def __init__(self, base: str, profile: dict, seeded: dict, stats: Stats, until: float,
-                 pairs: dict, lock: threading.Lock):
+    def __init__(
+        self,
+        base: str,
+        profile: dict,
+        seeded: dict,
+        stats: Stats,
+        until: float,
+        pairs: dict,
+        lock: threading.Lock,
+    ):
         super().__init__(daemon=True)
         self.base, self.profile, self.seeded, self.stats = base, profile, seeded, stats
         self.until, self.pairs, self.lock = until, pairs, lock
@@ -274,8 +364,9 @@ class User(threading.Thread):
 
         started = time.perf_counter()
         try:
-            response = self.session.request(method, self.base + path, timeout=60,
-                                            allow_redirects=False, **kwargs)
+            response = self.session.request(
+                method, self.base + path, timeout=60, allow_redirects=False, **kwargs
+            )
             status = response.status_code
             if status == 302 and "/accounts/login/" in response.headers.get("Location", ""):
                 with self.stats.lock:
@@ -292,16 +383,22 @@ class User(threading.Thread):
         self.session = requests.Session()
         self.session.trust_env, self.session.verify = False, False
         self.request("GET", "/accounts/login/", True, "login")
-        self.post("/accounts/login/", {"username": self.profile["username"],
-                                       "password": PASSWORD})
+        self.post("/accounts/login/", {"username": self.profile["username"], "password": PASSWORD})
         if "sessionid" not in self.session.cookies:
             with self.stats.lock:
                 self.stats.login_failures += 1
 
     def post(self, path: str, data: dict, files=None):
         data = {**data, "csrfmiddlewaretoken": self.session.cookies.get("csrftoken", "")}
-        return self.request("POST", path, False, "actions", data=data, files=files,
-                            headers={"Referer": self.base + path})
+        return self.request(
+            "POST",
+            path,
+            False,
+            "actions",
+            data=data,
+            files=files,
+            headers={"Referer": self.base + path},
+        )
 
     def browse(self) -> None:
         region = self.profile["region"]
@@ -312,8 +409,9 @@ class User(threading.Thread):
             page = self.random.randint(1, 50)
             self.request("GET", f"/ledger/projects/?page={page}", True, "project_list")
         elif choice < 0.25:  # a search or filters, as users narrow the list down
-            self.request("GET", "/ledger/projects/?" + self.random.choice(SEARCHES), True,
-                         "project_search")
+            self.request(
+                "GET", "/ledger/projects/?" + self.random.choice(SEARCHES), True, "project_search"
+            )
         elif choice < 0.45 and region != UPLOAD_REGION:
             pk = self.random.choice(self.seeded["projects"][code])
             self.request("GET", f"/ledger/projects/{pk}/", True, "project_detail")
@@ -336,9 +434,13 @@ class User(threading.Thread):
             return
         pk = cases[index]
         self.request("GET", f"/cases/{pk}/", True, "case_detail")
-        response = self.post(f"/cases/{pk}/do/forward/", {
-            "forward-opinion": "经市级初审,同意报省级审核。",
-            "forward-expected_state": "submitted"})
+        response = self.post(
+            f"/cases/{pk}/do/forward/",
+            {
+                "forward-opinion": "经市级初审,同意报省级审核。",
+                "forward-expected_state": "submitted",
+            },
+        )
         if response is not None and response.status_code == 302:
             with self.stats.lock:
                 self.stats.transitions += 1
@@ -349,8 +451,9 @@ class User(threading.Thread):
     def upload(self) -> None:
         path = Path(self.random.choice(self.seeded["files"]))
         with path.open("rb") as handle:
-            response = self.post("/ledger/", {"region": UPLOAD_REGION},
-                                 files={"file": (path.name, handle)})
+            response = self.post(
+                "/ledger/", {"region": UPLOAD_REGION}, files={"file": (path.name, handle)}
+            )
         if response is None or response.status_code != 302:
             return
         with self.stats.lock:
@@ -360,9 +463,12 @@ class User(threading.Thread):
         confirmed = self.post(location.rstrip("/") + "/confirm/", {})
         self.request("GET", location, True, "upload_page")
         state = self.request("GET", location.rstrip("/") + "/status/", False, "actions")
-        applied = (state is not None and state.status_code == 200
-                   and state.headers.get("Content-Type", "").startswith("application/json")
-                   and state.json().get("status") == "applied")
+        applied = (
+            state is not None
+            and state.status_code == 200
+            and state.headers.get("Content-Type", "").startswith("application/json")
+            and state.json().get("status") == "applied"
+        )
         with self.stats.lock:
             if confirmed is not None and confirmed.status_code == 302 and applied:
                 self.stats.uploads_applied += 1
@@ -392,15 +498,28 @@ def run(seconds: int, keep_db: bool) -> dict:
     database = f"two_high_load_{os.getpid()}"
     folder = Path(tempfile.mkdtemp(prefix="two-high-load-", dir=ROOT / "var"))
     smtp_port = free_port()
-    common = {"DATABASE_URL": f"postgres://postgres@127.0.0.1:5432/{database}",
-              "REDIS_URL": REDIS_URL, "TWO_HIGH_VAR_DIR": str(folder),
-              "TWO_HIGH_FILES_DIR": str(folder / "files"), "PYTHONPATH": str(ROOT),
-              "TWO_HIGH_TEST_SMTP_PORT": str(smtp_port), "CELERY_TASK_ALWAYS_EAGER": "false"}
-    worker_env = {**os.environ, **common, "DJANGO_SETTINGS_MODULE": "bench.fault_settings",
-                  "TWO_HIGH_TEST_LEASE_SECONDS": "600"}
-    web_env = {**os.environ, **common, "DJANGO_SETTINGS_MODULE": "config.settings_production",
-               "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
-               "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost"}
+    common = {
+        "DATABASE_URL": f"postgres://postgres@127.0.0.1:5432/{database}",
+        "REDIS_URL": REDIS_URL,
+        "TWO_HIGH_VAR_DIR": str(folder),
+        "TWO_HIGH_FILES_DIR": str(folder / "files"),
+        "PYTHONPATH": str(ROOT),
+        "TWO_HIGH_TEST_SMTP_PORT": str(smtp_port),
+        "CELERY_TASK_ALWAYS_EAGER": "false",
+    }
+    worker_env = {
+        **os.environ,
+        **common,
+        "DJANGO_SETTINGS_MODULE": "bench.fault_settings",
+        "TWO_HIGH_TEST_LEASE_SECONDS": "600",
+    }
+    web_env = {
+        **os.environ,
+        **common,
+        "DJANGO_SETTINGS_MODULE": "config.settings_production",
+        "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
+        "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
+    }
     os.environ.update(worker_env)
     import redis
 
@@ -415,26 +534,82 @@ def run(seconds: int, keep_db: bool) -> dict:
         started = time.monotonic()
         seeded = seed(folder)
         figures["seed_seconds"] = round(time.monotonic() - started, 1)
-        subprocess.run([sys.executable, "manage.py", "collectstatic", "--noinput", "-v", "0"],
-                       cwd=ROOT, env=web_env, check=True, timeout=300)
+        subprocess.run(
+            [sys.executable, "manage.py", "collectstatic", "--noinput", "-v", "0"],
+            cwd=ROOT,
+            env=web_env,
+            check=True,
+            timeout=300,
+        )
         cert, key = folder / "cert.pem", folder / "key.pem"
-        subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days",
-                        "1", "-subj", "/CN=127.0.0.1", "-keyout", str(key), "-out", str(cert)],
-                       check=True, capture_output=True, timeout=60)
+        subprocess.run(
+            [
+                "openssl",
+                "req",
+                "-x509",
+                "-newkey",
+                "rsa:2048",
+                "-nodes",
+                "-days",
+                "1",
+                "-subj",
+                "/CN=127.0.0.1",
+                "-keyout",
+                str(key),
+                "-out",
+                str(cert),
+            ],
+            check=True,
+            capture_output=True,
+            timeout=60,
+        )
         port = free_port()
         base = f"https://127.0.0.1:{port}"
         gunicorn = subprocess.Popen(
-            [str(Path(sys.executable).with_name("gunicorn")), "config.wsgi", "-b",
-             f"127.0.0.1:{port}", "-c", str(ROOT / "config" / "gunicorn.conf.py"),
-             "--certfile", str(cert), "--keyfile", str(key)], cwd=ROOT, env=web_env,
-            stdout=subprocess.DEVNULL, stderr=(folder / "gunicorn.log").open("w"))
+            [
+                str(Path(sys.executable).with_name("gunicorn")),
+                "config.wsgi",
+                "-b",
+                f"127.0.0.1:{port}",
+                "-c",
+                str(ROOT / "config" / "gunicorn.conf.py"),
+                "--certfile",
+                str(cert),
+                "--keyfile",
+                str(key),
+            ],
+            cwd=ROOT,
+            env=web_env,
+            stdout=subprocess.DEVNULL,
+            stderr=(folder / "gunicorn.log").open("w"),
+        )
         processes.append(gunicorn)
         log = folder / "worker.log"
         worker = subprocess.Popen(
-            [sys.executable, "-m", "celery", "-A", "config", "worker", "--pool", "solo",
-             "-n", "load@%h", "-l", "info", "-f", str(log), "--without-gossip",
-             "--without-mingle", "--without-heartbeat"], cwd=ROOT, env=worker_env,
-            stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
+            [
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "config",
+                "worker",
+                "--pool",
+                "solo",
+                "-n",
+                "load@%h",
+                "-l",
+                "info",
+                "-f",
+                str(log),
+                "--without-gossip",
+                "--without-mingle",
+                "--without-heartbeat",
+            ],
+            cwd=ROOT,
+            env=worker_env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.STDOUT,
+        )
         processes.append(worker)
         wait_for(lambda: log.exists() and " ready." in log.read_text(errors="replace"), 90)
         import requests
@@ -463,8 +638,7 @@ def _answers(requests, base: str) -> bool:
         return False
 
 
-def drive(base: str, seeded: dict, seconds: int, gunicorn: int, worker: int,
-          smtp: Smtp) -> dict:
+def drive(base: str, seeded: dict, seconds: int, gunicorn: int, worker: int, smtp: Smtp) -> dict:
     from django.utils import timezone
 
     from config.celery import app as broker
@@ -476,8 +650,7 @@ def drive(base: str, seeded: dict, seconds: int, gunicorn: int, worker: int,
     until = time.monotonic() + seconds
     pairs: dict[str, int] = dict.fromkeys(CITIES, 0)
     lock = threading.Lock()
-    users = [User(base, profile, seeded, stats, until, pairs, lock)
-             for profile in seeded["users"]]
+    users = [User(base, profile, seeded, stats, until, pairs, lock) for profile in seeded["users"]]
     for user in users:
         user.start()
     time.sleep(min(10, seconds / 10))  # logged in and warm: the RSS baseline
@@ -485,36 +658,60 @@ def drive(base: str, seeded: dict, seconds: int, gunicorn: int, worker: int,
     sampler.start()
     time.sleep(max(0, until - time.monotonic()) / 2)
     broker.send_task("screening.tasks_reports.monthly_reports", kwargs={"month": "2025-05"})
-    broker.send_task("screening.tasks_reports.send_digests",
-                     kwargs={"frequency": "daily", "on": "2025-06-02"})
+    broker.send_task(
+        "screening.tasks_reports.send_digests", kwargs={"frequency": "daily", "on": "2025-06-02"}
+    )
     for user in users:
         user.join(timeout=max(1, until - time.monotonic()) + 90)
-    jobs_done = wait_for(lambda: JobRun.objects.filter(finished_at__isnull=True).count() == 0
-                         and JobRun.objects.filter(job="send_digests").exists()
-                         and not Report.objects.exclude(status=ReportStatus.READY)
-                         .exclude(status="failed").exists(), timeout=180, step=1)
+    jobs_done = wait_for(
+        lambda: (
+            JobRun.objects.filter(finished_at__isnull=True).count() == 0
+            and JobRun.objects.filter(job="send_digests").exists()
+            and not Report.objects.exclude(status=ReportStatus.READY)
+            .exclude(status="failed")
+            .exists()
+        ),
+        timeout=180,
+        step=1,
+    )
     sampler.sample()
     sampler.stop.set()
     pages = stats.pages
-    return {"requests": len(pages) + len(stats.actions), "page_requests": len(pages),
-            "p50_ms": percentile(pages, 0.50), "p95_ms": percentile(pages, 0.95),
-            "p99_ms": percentile(pages, 0.99), "action_p95_ms": percentile(stats.actions, 0.95),
-            "per_page": {kind: {"n": len(values), "p50_ms": percentile(values, 0.50),
-                                "p95_ms": percentile(values, 0.95)}
-                         for kind, values in sorted(stats.kinds.items())},
-            "server_errors": sum(n for s, n in stats.statuses.items() if s >= 500),
-            "connection_errors": stats.statuses.get(0, 0), "error_samples": stats.errors[:5],
-            "statuses": dict(stats.statuses),
-            "login_failures": stats.login_failures, "sent_to_login": stats.to_login,
-            "transitions": stats.transitions,
-            "conflicts": stats.conflicts, "uploads_accepted": stats.uploads_accepted,
-            "uploads_applied": stats.uploads_applied, "uploads_refused": stats.uploads_refused,
-            "jobs_finished": bool(jobs_done),
-            "reports_ready": Report.objects.filter(status=ReportStatus.READY).count(),
-            "digests_sent": DigestDelivery.objects.filter(status="sent").count(),
-            "mail_duplicates": smtp.mailbox.duplicates(), "rss_mb": sampler.figures(),
-            "reconciliation": reconcile(accepted_uploads=stats.uploads_accepted,
-                                        transitions=stats.transitions, since=since)}
+    return {
+        "requests": len(pages) + len(stats.actions),
+        "page_requests": len(pages),
+        "p50_ms": percentile(pages, 0.50),
+        "p95_ms": percentile(pages, 0.95),
+        "p99_ms": percentile(pages, 0.99),
+        "action_p95_ms": percentile(stats.actions, 0.95),
+        "per_page": {
+            kind: {
+                "n": len(values),
+                "p50_ms": percentile(values, 0.50),
+                "p95_ms": percentile(values, 0.95),
+            }
+            for kind, values in sorted(stats.kinds.items())
+        },
+        "server_errors": sum(n for s, n in stats.statuses.items() if s >= 500),
+        "connection_errors": stats.statuses.get(0, 0),
+        "error_samples": stats.errors[:5],
+        "statuses": dict(stats.statuses),
+        "login_failures": stats.login_failures,
+        "sent_to_login": stats.to_login,
+        "transitions": stats.transitions,
+        "conflicts": stats.conflicts,
+        "uploads_accepted": stats.uploads_accepted,
+        "uploads_applied": stats.uploads_applied,
+        "uploads_refused": stats.uploads_refused,
+        "jobs_finished": bool(jobs_done),
+        "reports_ready": Report.objects.filter(status=ReportStatus.READY).count(),
+        "digests_sent": DigestDelivery.objects.filter(status="sent").count(),
+        "mail_duplicates": smtp.mailbox.duplicates(),
+        "rss_mb": sampler.figures(),
+        "reconciliation": reconcile(
+            accepted_uploads=stats.uploads_accepted, transitions=stats.transitions, since=since
+        ),
+    }
 
 
 def main() -> None:

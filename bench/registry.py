@@ -35,10 +35,22 @@ sys.path.insert(0, str(ROOT))
 AS_OF = date(2024, 6, 30)
 REPEATS = 7  # screening runs with and without R14, alternated; the best of each counts
 FAMILIES = ("高炉工序", "转炉工序", "水泥熟料", "平板玻璃", "焦炭", "电解铝")
-PRODUCT_OF = {"高炉工序": "高炉工序", "转炉工序": "转炉工序", "水泥熟料": "水泥熟料",
-              "平板玻璃": "平板玻璃 (>800t/d)", "焦炭": "焦炭 (顶装焦炉)", "电解铝": "电解铝"}
-SECTOR_OF = {"高炉工序": "钢铁", "转炉工序": "钢铁", "水泥熟料": "建材", "平板玻璃": "建材",
-             "焦炭": "焦化", "电解铝": "有色"}
+PRODUCT_OF = {
+    "高炉工序": "高炉工序",
+    "转炉工序": "转炉工序",
+    "水泥熟料": "水泥熟料",
+    "平板玻璃": "平板玻璃 (>800t/d)",
+    "焦炭": "焦炭 (顶装焦炉)",
+    "电解铝": "电解铝",
+}
+SECTOR_OF = {
+    "高炉工序": "钢铁",
+    "转炉工序": "钢铁",
+    "水泥熟料": "建材",
+    "平板玻璃": "建材",
+    "焦炭": "焦化",
+    "电解铝": "有色",
+}
 
 
 def _setup(folder: Path) -> None:
@@ -73,29 +85,48 @@ def _fill(n_sources: int, n_projects: int, seed: int) -> dict:
         ReplacementPlan.objects.all().delete()
         CapacitySource.objects.all().delete()
         Project.objects.filter(project_code__startswith="9").delete()
-        user, _ = User.objects.get_or_create(username="bench_province",
-                                             defaults={"role": "provincial_reviewer"})
+        user, _ = User.objects.get_or_create(
+            username="bench_province", defaults={"role": "provincial_reviewer"}
+        )
         user.regions.set([Region.objects.get(code="410000")])
         regions = list(Region.objects.filter(is_project_region=True).order_by("code"))
-        sources = [CapacitySource(
-            region=rng.choice(regions), enterprise=f"示例企业{i % 997}",
-            uscc="91110000600037341L", family=FAMILIES[i % len(FAMILIES)],
-            capacity=Decimal(rng.randint(100, 500)), capacity_unit="万吨/年",
-            equipment=f"{i}号装置", shutdown_date=date(2021, 1, 1 + i % 28),
-            dismantled_date=date(2022, 1, 1) if i % 5 else None,
-            subsidised=i % 41 == 0, created_by=user) for i in range(n_sources)]
+        sources = [
+            CapacitySource(
+                region=rng.choice(regions),
+                enterprise=f"示例企业{i % 997}",
+                uscc="91110000600037341L",
+                family=FAMILIES[i % len(FAMILIES)],
+                capacity=Decimal(rng.randint(100, 500)),
+                capacity_unit="万吨/年",
+                equipment=f"{i}号装置",
+                shutdown_date=date(2021, 1, 1 + i % 28),
+                dismantled_date=date(2022, 1, 1) if i % 5 else None,
+                subsidised=i % 41 == 0,
+                created_by=user,
+            )
+            for i in range(n_sources)
+        ]
         CapacitySource.objects.bulk_create(sources, batch_size=2000)
         sources = list(CapacitySource.objects.order_by("id"))
         n_plans = int(n_sources * 0.6)
         plans = []
         for i in range(n_plans):
             family = FAMILIES[i % len(FAMILIES)]
-            plans.append(ReplacementPlan(
-                ref=f"豫工信产业〔2023〕{i + 1}号", ref_key=f"豫工信产业〔2023〕{i + 1}号",
-                plan_date=date(2023, 1, 1), region=rng.choice(regions),
-                enterprise=f"示例企业{i % 997}", uscc="91110000600037341L", family=family,
-                new_capacity=Decimal(100), capacity_unit="万吨/年",
-                project_codes=[f"9{i:03d}-410100-04-01-{i:06d}"], created_by=user))
+            plans.append(
+                ReplacementPlan(
+                    ref=f"豫工信产业〔2023〕{i + 1}号",
+                    ref_key=f"豫工信产业〔2023〕{i + 1}号",
+                    plan_date=date(2023, 1, 1),
+                    region=rng.choice(regions),
+                    enterprise=f"示例企业{i % 997}",
+                    uscc="91110000600037341L",
+                    family=family,
+                    new_capacity=Decimal(100),
+                    capacity_unit="万吨/年",
+                    project_codes=[f"9{i:03d}-410100-04-01-{i:06d}"],
+                    created_by=user,
+                )
+            )
         ReplacementPlan.objects.bulk_create(plans, batch_size=2000)
         plans = list(ReplacementPlan.objects.order_by("id"))
         by_family: dict[str, list] = {f: [] for f in FAMILIES}
@@ -111,8 +142,7 @@ def _fill(n_sources: int, n_projects: int, seed: int) -> dict:
                 if amount <= 0:
                     continue
                 drawn[source.pk] = drawn.get(source.pk, Decimal(0)) + amount
-                draws.append(CapacityDraw(plan=plan, source=source, amount=amount,
-                                          drawn_by=user))
+                draws.append(CapacityDraw(plan=plan, source=source, amount=amount, drawn_by=user))
         CapacityDraw.objects.bulk_create(draws, batch_size=5000)
         for source in sources:
             source.drawn = drawn.get(source.pk, Decimal(0))
@@ -121,24 +151,41 @@ def _fill(n_sources: int, n_projects: int, seed: int) -> dict:
         for i in range(n_projects):
             plan = plans[i // 12] if i % 12 == 0 and i // 12 < len(plans) else None
             family = plan.family if plan else FAMILIES[i % len(FAMILIES)]
-            projects.append(Project(
-                region=rng.choice(regions), project_code=f"9{i % 1000:03d}-410100-04-01-{i:06d}",
-                name=f"基准项目{i}", enterprise="示例企业", uscc="91110000600037341L",
-                sector=SECTOR_OF[family], product=PRODUCT_OF[family], construction_type="新建",
-                stage=rng.choice(("拟建", "在建", "存量")),
-                annual_energy_tce=Decimal(rng.choice((8000, 20000, 120000))),
-                new_capacity=Decimal(100), capacity_unit="万吨/年",
-                replaced_capacity=Decimal(rng.choice((120, 150, 200))),
-                replacement_plan_ref=plan.ref if plan else (
-                    f"未登记〔2023〕{i}号" if i % 12 == 6 else None),
-                tech_class="允许类", policy_fit=True, energy_review_ref="豫发改〔2023〕1号",
-                eia_ref="豫环审〔2023〕1号", status="active"))
+            projects.append(
+                Project(
+                    region=rng.choice(regions),
+                    project_code=f"9{i % 1000:03d}-410100-04-01-{i:06d}",
+                    name=f"基准项目{i}",
+                    enterprise="示例企业",
+                    uscc="91110000600037341L",
+                    sector=SECTOR_OF[family],
+                    product=PRODUCT_OF[family],
+                    construction_type="新建",
+                    stage=rng.choice(("拟建", "在建", "存量")),
+                    annual_energy_tce=Decimal(rng.choice((8000, 20000, 120000))),
+                    new_capacity=Decimal(100),
+                    capacity_unit="万吨/年",
+                    replaced_capacity=Decimal(rng.choice((120, 150, 200))),
+                    replacement_plan_ref=plan.ref
+                    if plan
+                    else (f"未登记〔2023〕{i}号" if i % 12 == 6 else None),
+                    tech_class="允许类",
+                    policy_fit=True,
+                    energy_review_ref="豫发改〔2023〕1号",
+                    eia_ref="豫环审〔2023〕1号",
+                    status="active",
+                )
+            )
         Project.objects.bulk_create(projects, batch_size=5000)
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
-    return {"user": user, "plans": len(plans), "draws": len(draws),
-            "naming": sum(1 for p in projects if p.replacement_plan_ref)}
+    return {
+        "user": user,
+        "plans": len(plans),
+        "draws": len(draws),
+        "naming": sum(1 for p in projects if p.replacement_plan_ref),
+    }
 
 
 def _reused(args) -> dict | None:
@@ -148,12 +195,18 @@ def _reused(args) -> dict | None:
 
     user = User.objects.filter(username="bench_province").first()
     projects = Project.objects.filter(project_code__startswith="9")
-    if user is None or CapacitySource.objects.count() != args.sources or \
-            projects.count() != args.projects:
+    if (
+        user is None
+        or CapacitySource.objects.count() != args.sources
+        or projects.count() != args.projects
+    ):
         return None
-    return {"user": user, "plans": ReplacementPlan.objects.count(),
-            "draws": CapacityDraw.objects.count(),
-            "naming": projects.exclude(replacement_plan_ref=None).count()}
+    return {
+        "user": user,
+        "plans": ReplacementPlan.objects.count(),
+        "draws": CapacityDraw.objects.count(),
+        "naming": projects.exclude(replacement_plan_ref=None).count(),
+    }
 
 
 def _page(user, runs: int) -> list[float]:
@@ -165,8 +218,7 @@ def _page(user, runs: int) -> list[float]:
     for _ in range(runs + 1):
         started, cpu = time.perf_counter(), time.process_time()
         response = client.get("/registry/cross-checks/")
-        timings.append(((time.perf_counter() - started) * 1000,
-                        (time.process_time() - cpu) * 1000))
+        timings.append(((time.perf_counter() - started) * 1000, (time.process_time() - cpu) * 1000))
         assert response.status_code == 200, response.status_code
     return timings[1:]  # the first run warms caches (templates, rule set)
 
@@ -218,9 +270,11 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--projects", type=int, default=100_000)
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--seed", type=int, default=2026)
-    parser.add_argument("--reuse", action="store_true",
-                        help="keep a registry filled by an earlier run of the same size "
-                             "(with DATABASE_URL)")
+    parser.add_argument(
+        "--reuse",
+        action="store_true",
+        help="keep a registry filled by an earlier run of the same size (with DATABASE_URL)",
+    )
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory() as folder:
         _setup(Path(folder))
@@ -236,30 +290,44 @@ def main(argv: list[str] | None = None) -> None:
 
         page = _page(filled["user"], args.runs)
         checks = cross_checks_now(AS_OF, limit=0)
-        rows = [project_input(p) for p in Project.objects.filter(
-            project_code__startswith="9").select_related("region").iterator(chunk_size=5000)]
+        rows = [
+            project_input(p)
+            for p in Project.objects.filter(project_code__startswith="9")
+            .select_related("region")
+            .iterator(chunk_size=5000)
+        ]
         without, with_registry, r14 = _screen_times(rows)
         added = (with_registry[0] - without[0]) / without[0] * 100
         added_cpu = (with_registry[1] - without[1]) / without[1] * 100
         print(f"database            {connection.vendor}")
-        print(f"registry            {args.sources:,} sources, {filled['plans']:,} plans, "
-              f"{filled['draws']:,} draws; {args.projects:,} projects, "
-              f"{filled['naming']:,} naming a plan (filled in {fill_seconds:.1f} s)")
-        print(f"cross-checks        {checks.counts['shared']:,} shared sources, "
-              f"{checks.counts['mismatches']:,} ledger disagreements, "
-              f"{checks.counts['cross']:,} cross-region draws")
+        print(
+            f"registry            {args.sources:,} sources, {filled['plans']:,} plans, "
+            f"{filled['draws']:,} draws; {args.projects:,} projects, "
+            f"{filled['naming']:,} naming a plan (filled in {fill_seconds:.1f} s)"
+        )
+        print(
+            f"cross-checks        {checks.counts['shared']:,} shared sources, "
+            f"{checks.counts['mismatches']:,} ledger disagreements, "
+            f"{checks.counts['cross']:,} cross-region draws"
+        )
         wall = [w for w, _ in page]
-        print(f"cross-checks page   median {statistics.median(wall):.0f} ms, max "
-              f"{max(wall):.0f} ms over {len(wall)} runs (web process CPU median "
-              f"{statistics.median(c for _, c in page):.0f} ms; load average "
-              f"{os.getloadavg()[0]:.1f}) — target < 500 ms: "
-              f"{'met' if max(wall) < 500 else 'MISSED'}")
-        print(f"screening {len(rows):,} rows  without R14 {without[0]:.2f} s (CPU "
-              f"{without[1]:.2f} s), with R14 {with_registry[0]:.2f} s (CPU "
-              f"{with_registry[1]:.2f} s); {r14:,} R14 findings")
-        print(f"R14 adds            {added:.1f} % wall, {added_cpu:.1f} % CPU (load average "
-              f"{os.getloadavg()[0]:.1f}) — target < 10 %: "
-              f"{'met' if max(added, added_cpu) < 10 else 'MISSED'}")
+        print(
+            f"cross-checks page   median {statistics.median(wall):.0f} ms, max "
+            f"{max(wall):.0f} ms over {len(wall)} runs (web process CPU median "
+            f"{statistics.median(c for _, c in page):.0f} ms; load average "
+            f"{os.getloadavg()[0]:.1f}) — target < 500 ms: "
+            f"{'met' if max(wall) < 500 else 'MISSED'}"
+        )
+        print(
+            f"screening {len(rows):,} rows  without R14 {without[0]:.2f} s (CPU "
+            f"{without[1]:.2f} s), with R14 {with_registry[0]:.2f} s (CPU "
+            f"{with_registry[1]:.2f} s); {r14:,} R14 findings"
+        )
+        print(
+            f"R14 adds            {added:.1f} % wall, {added_cpu:.1f} % CPU (load average "
+            f"{os.getloadavg()[0]:.1f}) — target < 10 %: "
+            f"{'met' if max(added, added_cpu) < 10 else 'MISSED'}"
+        )
 
 
 if __name__ == "__main__":

@@ -32,17 +32,31 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 PY = sys.executable
 FIGURES = ROOT / "var" / "reliability"
-DATABASE_URL = os.environ.get("DATABASE_URL",
-                              "postgres://postgres@127.0.0.1:5432/two_high_rel")
+DATABASE_URL = os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/two_high_rel")
 TIME_LIMIT = 1800  # seconds for the test part
 
 
 def run_tests() -> int:
-    env = {**os.environ, "TWO_HIGH_FIGURES_DIR": str(FIGURES), "TWO_HIGH_CORPUS_HUGE": "1",
-           "DATABASE_URL": DATABASE_URL, "TWO_HIGH_REQUIRE_SERVICES": "1",
-           "TWO_HIGH_RACE_ROUNDS": "10"}
-    command = [PY, "-m", "pytest", "-q", "-p", "no:logging", "tests/corpus", "tests/access",
-               "tests/races", "tests/deploy"]
+    env = {
+        **os.environ,
+        "TWO_HIGH_FIGURES_DIR": str(FIGURES),
+        "TWO_HIGH_CORPUS_HUGE": "1",
+        "DATABASE_URL": DATABASE_URL,
+        "TWO_HIGH_REQUIRE_SERVICES": "1",
+        "TWO_HIGH_RACE_ROUNDS": "10",
+    }
+    command = [
+        PY,
+        "-m",
+        "pytest",
+        "-q",
+        "-p",
+        "no:logging",
+        "tests/corpus",
+        "tests/access",
+        "tests/races",
+        "tests/deploy",
+    ]
     print("$", " ".join(command), flush=True)
     return subprocess.run(command, cwd=ROOT, env=env, timeout=TIME_LIMIT).returncode
 
@@ -54,16 +68,26 @@ def free_port() -> int:
 
 
 def stack_env() -> dict[str, str]:
-    return {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings_production",
-            "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
-            "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
-            "DATABASE_URL": DATABASE_URL, "TWO_HIGH_VAR_DIR": str(ROOT / "var" / "rel-stack"),
-            "CELERY_TASK_ALWAYS_EAGER": "True"}
+    return {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "config.settings_production",
+        "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
+        "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "DATABASE_URL": DATABASE_URL,
+        "TWO_HIGH_VAR_DIR": str(ROOT / "var" / "rel-stack"),
+        "CELERY_TASK_ALWAYS_EAGER": "True",
+    }
 
 
 def manage(*args: str, env: dict[str, str]) -> None:
-    subprocess.run([PY, "manage.py", *args], cwd=ROOT, env=env, check=True, timeout=600,
-                   stdout=subprocess.DEVNULL)
+    subprocess.run(
+        [PY, "manage.py", *args],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        timeout=600,
+        stdout=subprocess.DEVNULL,
+    )
 
 
 def stack_checks() -> dict:
@@ -80,27 +104,69 @@ def stack_checks() -> dict:
     manage("createcachetable", env=env)
     manage("load_reference_data", env=env)
     password = secrets.token_urlsafe(12)
-    subprocess.run([PY, "manage.py", "shell", "-c", (
-        "from accounts.models import User; from screening.models import Region;"
-        "u, _ = User.objects.get_or_create(username='rel_agency', defaults={'role': 'agency'});"
-        f"u.set_password('{password}'); u.role='agency'; u.save();"
-        "u.regions.set([Region.objects.get(code='410100')])")],
-        cwd=ROOT, env=env, check=True, timeout=120)
+    subprocess.run(
+        [
+            PY,
+            "manage.py",
+            "shell",
+            "-c",
+            (
+                "from accounts.models import User; from screening.models import Region;"
+                "u, _ = User.objects.get_or_create(username='rel_agency', "
+                "defaults={'role': 'agency'});"
+                f"u.set_password('{password}'); u.role='agency'; u.save();"
+                "u.regions.set([Region.objects.get(code='410100')])"
+            ),
+        ],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        timeout=120,
+    )
     manage("collectstatic", "--noinput", "-v", "0", env=env)
     port = free_port()
     base = f"https://127.0.0.1:{port}"
     # HTTPS on loopback with a throw-away certificate: the production cookies are Secure.
     cert, key = ROOT / "var" / "rel-stack" / "cert.pem", ROOT / "var" / "rel-stack" / "key.pem"
-    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
-                    "-subj", "/CN=127.0.0.1", "-keyout", str(key), "-out", str(cert)],
-                   check=True, capture_output=True, timeout=60)
-    server = subprocess.Popen([str(Path(PY).with_name("gunicorn")), "config.wsgi",
-                               "-b", f"127.0.0.1:{port}",
-                               "-c", str(ROOT / "config" / "gunicorn.conf.py"),
-                               "--certfile", str(cert), "--keyfile", str(key)],
-                              cwd=ROOT, env=env,
-                              stdout=subprocess.DEVNULL,
-                              stderr=(ROOT / "var" / "rel-stack" / "gunicorn.log").open("w"))
+    subprocess.run(
+        [
+            "openssl",
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-days",
+            "1",
+            "-subj",
+            "/CN=127.0.0.1",
+            "-keyout",
+            str(key),
+            "-out",
+            str(cert),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=60,
+    )
+    server = subprocess.Popen(
+        [
+            str(Path(PY).with_name("gunicorn")),
+            "config.wsgi",
+            "-b",
+            f"127.0.0.1:{port}",
+            "-c",
+            str(ROOT / "config" / "gunicorn.conf.py"),
+            "--certfile",
+            str(cert),
+            "--keyfile",
+            str(key),
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=(ROOT / "var" / "rel-stack" / "gunicorn.log").open("w"),
+    )
     figures: dict = {}
     try:
         for _ in range(60):  # workers load Django first
@@ -111,8 +177,12 @@ def stack_checks() -> dict:
                 time.sleep(0.5)
         login_page = requests.get(base + "/accounts/login/", timeout=10, verify=False)
         headers = login_page.headers
-        expected = {"X-Frame-Options": "DENY", "X-Content-Type-Options": "nosniff",
-                    "Referrer-Policy": "same-origin", "Cross-Origin-Opener-Policy": "same-origin"}
+        expected = {
+            "X-Frame-Options": "DENY",
+            "X-Content-Type-Options": "nosniff",
+            "Referrer-Policy": "same-origin",
+            "Cross-Origin-Opener-Policy": "same-origin",
+        }
         missing = [k for k, v in expected.items() if headers.get(k) != v]
         policy = headers.get("Content-Security-Policy", "")
         if "unsafe-inline" in policy or "script-src 'self'" not in policy:
@@ -143,10 +213,16 @@ def hostile_uploads_while_others_browse(base: str, password: str) -> dict:
     session.trust_env = False  # REQUESTS_CA_BUNDLE would override verify=False
     session.verify = False  # the throw-away certificate of this run
     session.get(base + "/accounts/login/", timeout=10)
-    session.post(base + "/accounts/login/", data={
-        "username": "rel_agency", "password": password,
-        "csrfmiddlewaretoken": session.cookies.get("csrftoken", "")},
-        headers={"Referer": base + "/accounts/login/"}, timeout=10)
+    session.post(
+        base + "/accounts/login/",
+        data={
+            "username": "rel_agency",
+            "password": password,
+            "csrfmiddlewaretoken": session.cookies.get("csrftoken", ""),
+        },
+        headers={"Referer": base + "/accounts/login/"},
+        timeout=10,
+    )
     latencies: list[float] = []
     stop = threading.Event()
 
@@ -168,19 +244,27 @@ def hostile_uploads_while_others_browse(base: str, password: str) -> dict:
         token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form.text)
         started = time.perf_counter()
         with entry.path.open("rb") as handle:
-            response = session.post(base + "/ledger/", data={
-                "region": "410100", "csrfmiddlewaretoken": token.group(1) if token else ""},
+            response = session.post(
+                base + "/ledger/",
+                data={"region": "410100", "csrfmiddlewaretoken": token.group(1) if token else ""},
                 files={"file": (entry.path.name, handle)},
-                headers={"Referer": base + "/ledger/"}, timeout=120)
+                headers={"Referer": base + "/ledger/"},
+                timeout=120,
+            )
         slowest = max(slowest, time.perf_counter() - started)
         statuses.append(response.status_code)
     stop.set()
     watcher.join(timeout=30)
     latencies.sort()
-    return {"stack_files": len(entries), "stack_5xx": sum(s >= 500 for s in statuses),
-            "stack_slowest_upload_s": round(slowest, 2),
-            "others_p95_ms": round(1000 * latencies[int(0.95 * (len(latencies) - 1))], 1)
-            if latencies else None, "others_requests": len(latencies)}
+    return {
+        "stack_files": len(entries),
+        "stack_5xx": sum(s >= 500 for s in statuses),
+        "stack_slowest_upload_s": round(slowest, 2),
+        "others_p95_ms": round(1000 * latencies[int(0.95 * (len(latencies) - 1))], 1)
+        if latencies
+        else None,
+        "others_requests": len(latencies),
+    }
 
 
 def run_bench(script: str, name: str, *args: str, timeout: int = 1200) -> dict:
@@ -200,8 +284,9 @@ def fault_cell(faults: dict) -> str:
     if not faults:
         return "not run"
     missed = [f["fault"] for f in faults.get("faults", []) if not f.get("survived")]
-    return (f"{faults['injected']} / {faults['survived']}"
-            + (f" (not survived: {'; '.join(missed)})" if missed else ""))
+    return f"{faults['injected']} / {faults['survived']}" + (
+        f" (not survived: {'; '.join(missed)})" if missed else ""
+    )
 
 
 def fault_rows(faults: dict) -> list[tuple[str, object]]:
@@ -210,11 +295,16 @@ def fault_rows(faults: dict) -> list[tuple[str, object]]:
         if "error" in f:
             detail = f"error: {f['error']}"
         else:
-            detail = ", ".join(f"{k}={v}" for k, v in f.items()
-                               if k not in ("fault", "survived", "seconds"))
-        rows.append((f"  {f['fault']}",
-                     f"{'survived' if f.get('survived') else 'NOT survived'} in "
-                     f"{f.get('seconds', '?')} s ({detail})"))
+            detail = ", ".join(
+                f"{k}={v}" for k, v in f.items() if k not in ("fault", "survived", "seconds")
+            )
+        rows.append(
+            (
+                f"  {f['fault']}",
+                f"{'survived' if f.get('survived') else 'NOT survived'} in "
+                f"{f.get('seconds', '?')} s ({detail})",
+            )
+        )
     return rows
 
 
@@ -224,31 +314,50 @@ def load_rows(figures: dict) -> list[tuple[str, object]]:
     rss = figures.get("rss_mb", {})
     web, worker = rss.get("web", {}), rss.get("worker", {})
     p95 = figures["p95_ms"] or 0
-    target = ("met" if p95 < 500 and figures["server_errors"] == 0
-              and not figures.get("sent_to_login") else "MISSED")
+    target = (
+        "met"
+        if p95 < 500 and figures["server_errors"] == 0 and not figures.get("sent_to_login")
+        else "MISSED"
+    )
     return [
-        ("load (30 users, loopback)",
-         f"{figures['seconds']} s, {figures['requests']} requests, 100,000 projects, "
-         f"2,000 cases"),
-        ("load p50/p95/p99 (pages)",
-         f"{figures['p50_ms']} / {figures['p95_ms']} / {figures['p99_ms']} ms "
-         f"(target p95 < 500 ms, 0 5xx: {target})"),
-        ("load errors (5xx / connection / sent to login)",
-         f"{figures['server_errors']} / {figures['connection_errors']} / "
-         f"{figures.get('sent_to_login')} (login failures {figures.get('login_failures')})"),
-        ("load RSS web start-peak-end",
-         f"{web.get('start')}-{web.get('peak')}-{web.get('end')} MB (3 gunicorn workers)"),
-        ("load RSS worker start-peak-end",
-         f"{worker.get('start')}-{worker.get('peak')}-{worker.get('end')} MB"),
-        ("load transitions / conflicts (409)",
-         f"{figures['transitions']} / {figures['conflicts']}"),
-        ("load uploads accepted / applied / refused stale",
-         f"{figures['uploads_accepted']} / {figures['uploads_applied']} / "
-         f"{figures['uploads_refused']}"),
-        ("load report + digest midway",
-         f"{figures['reports_ready']} reports ready, {figures['digests_sent']} digests sent, "
-         f"{figures['mail_duplicates']} duplicate mails, all jobs done within 180 s after: "
-         f"{'yes' if figures['jobs_finished'] else 'NO'}"),
+        (
+            "load (30 users, loopback)",
+            f"{figures['seconds']} s, {figures['requests']} requests, 100,000 projects, "
+            f"2,000 cases",
+        ),
+        (
+            "load p50/p95/p99 (pages)",
+            f"{figures['p50_ms']} / {figures['p95_ms']} / {figures['p99_ms']} ms "
+            f"(target p95 < 500 ms, 0 5xx: {target})",
+        ),
+        (
+            "load errors (5xx / connection / sent to login)",
+            f"{figures['server_errors']} / {figures['connection_errors']} / "
+            f"{figures.get('sent_to_login')} (login failures {figures.get('login_failures')})",
+        ),
+        (
+            "load RSS web start-peak-end",
+            f"{web.get('start')}-{web.get('peak')}-{web.get('end')} MB (3 gunicorn workers)",
+        ),
+        (
+            "load RSS worker start-peak-end",
+            f"{worker.get('start')}-{worker.get('peak')}-{worker.get('end')} MB",
+        ),
+        (
+            "load transitions / conflicts (409)",
+            f"{figures['transitions']} / {figures['conflicts']}",
+        ),
+        (
+            "load uploads accepted / applied / refused stale",
+            f"{figures['uploads_accepted']} / {figures['uploads_applied']} / "
+            f"{figures['uploads_refused']}",
+        ),
+        (
+            "load report + digest midway",
+            f"{figures['reports_ready']} reports ready, {figures['digests_sent']} digests sent, "
+            f"{figures['mail_duplicates']} duplicate mails, all jobs done within 180 s after: "
+            f"{'yes' if figures['jobs_finished'] else 'NO'}",
+        ),
     ]
 
 
@@ -256,23 +365,34 @@ def reconciliation_cell(name: str, figures: dict) -> tuple[str, str]:
     r = figures.get("reconciliation")
     if not r:
         return (f"reconciliation ({name})", "not run")
-    parts = [f"uploads accepted {r['accepted_uploads']} = stored {r['stored_uploads']}",
-             f"half-applied {r['half_applied_uploads']}"]
+    parts = [
+        f"uploads accepted {r['accepted_uploads']} = stored {r['stored_uploads']}",
+        f"half-applied {r['half_applied_uploads']}",
+    ]
     if r.get("transitions_done") is not None:
-        parts.append(f"transitions {r['transitions_done']} = audit rows "
-                     f"{r['transition_audit_rows']}")
-    parts += [f"reports {r['reports']}, duplicate (scope, month) "
-              f"{r['report_scope_month_duplicates']}",
-              f"digests {r['digests']}, duplicate (user, period) "
-              f"{r['digest_user_period_duplicates']}"]
-    ok = (r["accepted_uploads"] == r["stored_uploads"] and not r["half_applied_uploads"]
-          and not r["report_scope_month_duplicates"]
-          and not r["digest_user_period_duplicates"]
-          and (r.get("transitions_done") is None
-               or r["transitions_done"] == r["transition_audit_rows"])
-          and not figures.get("mail_duplicates"))
-    return (f"reconciliation ({name})", ("ok: " if ok else "MISMATCH: ") + "; ".join(parts)
-            + f"; duplicate mails {figures.get('mail_duplicates', '?')}")
+        parts.append(
+            f"transitions {r['transitions_done']} = audit rows {r['transition_audit_rows']}"
+        )
+    parts += [
+        f"reports {r['reports']}, duplicate (scope, month) {r['report_scope_month_duplicates']}",
+        f"digests {r['digests']}, duplicate (user, period) {r['digest_user_period_duplicates']}",
+    ]
+    ok = (
+        r["accepted_uploads"] == r["stored_uploads"]
+        and not r["half_applied_uploads"]
+        and not r["report_scope_month_duplicates"]
+        and not r["digest_user_period_duplicates"]
+        and (
+            r.get("transitions_done") is None or r["transitions_done"] == r["transition_audit_rows"]
+        )
+        and not figures.get("mail_duplicates")
+    )
+    return (
+        f"reconciliation ({name})",
+        ("ok: " if ok else "MISMATCH: ")
+        + "; ".join(parts)
+        + f"; duplicate mails {figures.get('mail_duplicates', '?')}",
+    )
 
 
 def load(name: str) -> dict:
@@ -280,8 +400,9 @@ def load(name: str) -> dict:
     return json.loads(path.read_text()) if path.exists() else {}
 
 
-def table(test_status: int, stack: dict, faults: dict | None = None,
-          load_figures: dict | None = None) -> str:
+def table(
+    test_status: int, stack: dict, faults: dict | None = None, load_figures: dict | None = None
+) -> str:
     faults, load_figures = faults or {}, load_figures or {}
     corpus = load("corpus.json")
     results = corpus.get("results", [])
@@ -293,26 +414,34 @@ def table(test_status: int, stack: dict, faults: dict | None = None,
     rows = [
         ("bad files tried", len(files)),
         ("bad files handled as expected", f"{len(ok_files)} (pytest exit {test_status})"),
-        ("5xx (test client / running stack)",
-         f"{sum(1 for r in results if (r.get('http_status') or 0) >= 500)} / "
-         f"{stack.get('stack_5xx', 'not run')}"),
-        ("slowest rejection",
-         f"{max((r['seconds'] for r in rejections), default=0):.2f} s"),
-        ("peak memory growth per file",
-         f"{max((r['peak_growth_mb'] for r in results), default=0):.0f} MB"),
+        (
+            "5xx (test client / running stack)",
+            f"{sum(1 for r in results if (r.get('http_status') or 0) >= 500)} / "
+            f"{stack.get('stack_5xx', 'not run')}",
+        ),
+        ("slowest rejection", f"{max((r['seconds'] for r in rejections), default=0):.2f} s"),
+        (
+            "peak memory growth per file",
+            f"{max((r['peak_growth_mb'] for r in results), default=0):.0f} MB",
+        ),
         ("external references fetched", corpus.get("canary_connections", "?")),
-        ("others answered meanwhile (p95)",
-         f"{stack.get('others_p95_ms', 'not run')} ms over "
-         f"{stack.get('others_requests', 0)} requests"),
+        (
+            "others answered meanwhile (p95)",
+            f"{stack.get('others_p95_ms', 'not run')} ms over "
+            f"{stack.get('others_requests', 0)} requests",
+        ),
         ("access cells tested", access.get("cells", "not run")),
         ("access leaks", access.get("leaks", "not run")),
         ("races run", races.get("races", 0) + races.get("upload_races", 0)),
         ("double transitions", races.get("double_transitions", "not run")),
         ("lost updates", races.get("lost_updates", "not run")),
         ("interleaved uploads", races.get("interleaved_uploads", "not run")),
-        ("security headers on the stack",
-         "ok" if stack and not stack.get("headers_missing") else
-         stack.get("headers_missing", "not run")),
+        (
+            "security headers on the stack",
+            "ok"
+            if stack and not stack.get("headers_missing")
+            else stack.get("headers_missing", "not run"),
+        ),
         ("faults injected / survived", fault_cell(faults)),
         *fault_rows(faults),
         *load_rows(load_figures),
@@ -333,19 +462,28 @@ def ensure_database(url: str) -> None:
 
     parts = urlsplit(url)
     name = parts.path.lstrip("/")
-    with psycopg.connect(host=parts.hostname, port=parts.port or 5432, user=parts.username,
-                         password=parts.password, dbname="postgres",
-                         autocommit=True) as connection:
-        if not connection.execute("SELECT 1 FROM pg_database WHERE datname = %s",
-                                  [name]).fetchone():
+    with psycopg.connect(
+        host=parts.hostname,
+        port=parts.port or 5432,
+        user=parts.username,
+        password=parts.password,
+        dbname="postgres",
+        autocommit=True,
+    ) as connection:
+        if not connection.execute(
+            "SELECT 1 FROM pg_database WHERE datname = %s", [name]
+        ).fetchone():
             connection.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description="make reliability (issue 9)")
     parser.add_argument("--full", action="store_true", help="the 5-minute load run")
-    parser.add_argument("--only", default="tests,stack,faults,load",
-                        help="comma-separated parts to run (default: all)")
+    parser.add_argument(
+        "--only",
+        default="tests,stack,faults,load",
+        help="comma-separated parts to run (default: all)",
+    )
     args = parser.parse_args()
     parts = set(args.only.split(","))
     FIGURES.mkdir(parents=True, exist_ok=True)
@@ -359,11 +497,13 @@ def main() -> int:
             print(f"running stack not checked: {error}", file=sys.stderr)
     faults = run_bench("faults.py", "faults.json") if "faults" in parts else {}
     seconds = "300" if args.full else "120"
-    load_figures = (run_bench("load.py", "load.json", "--seconds", seconds)
-                    if "load" in parts else {})
+    load_figures = (
+        run_bench("load.py", "load.json", "--seconds", seconds) if "load" in parts else {}
+    )
     print("\n== reliability figures\n" + table(status, stack, faults, load_figures))
     failed = (faults and faults["survived"] < faults["injected"]) or (
-        load_figures and load_figures.get("server_errors"))
+        load_figures and load_figures.get("server_errors")
+    )
     return status or int(bool(failed))
 
 

@@ -24,10 +24,16 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 REGIONS = ["郑州市", "开封", "410300", "济源示范区", "巩义市", "郑州航空港区", "南阳市"]
-PRODUCTS = [("钢铁", "高炉工序", "kgce/t", 400), ("焦化", "焦炭（顶装焦炉）", "kgce/t", 120),
-            ("建材", "水泥熟料", "kgce/t", 105), ("建材", "平板玻璃 (>800t/d)", "kgce/重量箱", 9),
-            ("化工", "合成氨 (天然气)", "kgce/t", 1100), ("钢铁", "转炉工序", "kgce/t", -25),
-            ("数据中心", None, None, None), ("其他", None, None, None)]
+PRODUCTS = [
+    ("钢铁", "高炉工序", "kgce/t", 400),
+    ("焦化", "焦炭（顶装焦炉）", "kgce/t", 120),
+    ("建材", "水泥熟料", "kgce/t", 105),
+    ("建材", "平板玻璃 (>800t/d)", "kgce/重量箱", 9),
+    ("化工", "合成氨 (天然气)", "kgce/t", 1100),
+    ("钢铁", "转炉工序", "kgce/t", -25),
+    ("数据中心", None, None, None),
+    ("其他", None, None, None),
+]
 STAGES = ["拟建", "在建", "存量"]
 TYPES = ["新建", "改建", "扩建", "技术改造"]
 
@@ -43,17 +49,42 @@ def ledger_row(index: int) -> list[object]:
         uscc = body + "I"  # a wrong character: an error row
     month = index % 12 + 1
     return [
-        f"21{month:02d}-410100-04-01-{index:06d}", f"项目{index}",
+        f"21{month:02d}-410100-04-01-{index:06d}",
+        f"项目{index}",
         f"河南省某某有限公司{index % 3000}",
-        uscc, REGIONS[index % len(REGIONS)], sector, product, TYPES[index % 4],
-        STAGES[index % 3], 8000 + (index * 37) % 50000, (index * 13) % 3000 or None,
-        f"{(index * 7) % 90000:,}", 100 if product else None, "万吨/年" if product else None,
-        150 if product else None, "豫工信〔2021〕8号" if product else None, energy, unit,
-        ["鼓励类", "允许类", "限制类", "淘汰类"][index % 4], "豫发改〔2021〕5号",
-        datetime.date(2020, month, 15), "豫环审〔2021〕7号", f"2020-{month}-20",
-        f"备{index}", "是", ["是", "否", None][index % 3], "是", "否", index % 5000,
-        None, "20190101", datetime.datetime(2019, 6, 1, 8, 30), datetime.date(2021, 1, 1),
-        "2023年7月1日", 12_345.5 + index, "=这段文字以等号开头" if index % 997 == 0 else None,
+        uscc,
+        REGIONS[index % len(REGIONS)],
+        sector,
+        product,
+        TYPES[index % 4],
+        STAGES[index % 3],
+        8000 + (index * 37) % 50000,
+        (index * 13) % 3000 or None,
+        f"{(index * 7) % 90000:,}",
+        100 if product else None,
+        "万吨/年" if product else None,
+        150 if product else None,
+        "豫工信〔2021〕8号" if product else None,
+        energy,
+        unit,
+        ["鼓励类", "允许类", "限制类", "淘汰类"][index % 4],
+        "豫发改〔2021〕5号",
+        datetime.date(2020, month, 15),
+        "豫环审〔2021〕7号",
+        f"2020-{month}-20",
+        f"备{index}",
+        "是",
+        ["是", "否", None][index % 3],
+        "是",
+        "否",
+        index % 5000,
+        None,
+        "20190101",
+        datetime.datetime(2019, 6, 1, 8, 30),
+        datetime.date(2021, 1, 1),
+        "2023年7月1日",
+        12_345.5 + index,
+        "=这段文字以等号开头" if index % 997 == 0 else None,
     ]
 
 
@@ -69,6 +100,7 @@ def write_ledger(path: Path, rows: int) -> None:
         row = ledger_row(index)
         if isinstance(row[-1], str):  # keep formula-looking remarks as text
             from screening.ledger.xlsx.xlsx_safe import text_safe_cell
+
             row[-1] = text_safe_cell(sheet, row[-1])
         sheet.append([index + 1, *row])
     workbook.save(path)
@@ -94,8 +126,9 @@ def phase_calamine(path: str) -> int:
 def _reference():
     from screening.ledger.xlsx.reference import LedgerReference
 
-    return LedgerReference.from_fixture_files(ROOT / "fixtures" / "regions.json",
-                                              ROOT / "fixtures" / "rule_sets" / "henan-2021.json")
+    return LedgerReference.from_fixture_files(
+        ROOT / "fixtures" / "regions.json", ROOT / "fixtures" / "rule_sets" / "henan-2021.json"
+    )
 
 
 def phase_validate(path: str) -> int:
@@ -135,36 +168,58 @@ def main() -> None:
         if not args.file:
             started = time.perf_counter()
             write_ledger(path, args.rows)
-            print(f"wrote {args.rows:,} rows ({path.stat().st_size / 1e6:.1f} MB) in "
-                  f"{time.perf_counter() - started:.1f} s")
+            print(
+                f"wrote {args.rows:,} rows ({path.stat().st_size / 1e6:.1f} MB) in "
+                f"{time.perf_counter() - started:.1f} s"
+            )
         rows = args.rows
         figures: dict[str, float] = {}
         print(f"{'phase':<38}{'seconds':>9}{'rows/s':>11}{'peak MB':>9}{'vs (a)':>8}")
-        labels = {"openpyxl": "(a) openpyxl read-only iteration",
-                  "calamine": "(b) python-calamine bare read"}
+        labels = {
+            "openpyxl": "(a) openpyxl read-only iteration",
+            "calamine": "(b) python-calamine bare read",
+        }
         for phase, label in labels.items():
             seconds, peak, status = run_child(
                 [sys.executable, __file__, "--phase", phase, "--file", str(path)],
-                stdout=subprocess.DEVNULL)
+                stdout=subprocess.DEVNULL,
+            )
             figures[phase] = seconds
-            _print(label if status == 0 else f"{label} (exit {status})", seconds, rows, peak,
-                   figures)
+            _print(
+                label if status == 0 else f"{label} (exit {status})", seconds, rows, peak, figures
+            )
         with open(os.devnull, "wb") as sink:
             seconds, peak, status = run_child(
-                [sys.executable, str(ROOT / "manage.py"), "screen_ledger", str(path), "--as-of",
-                 "2021-12-31", "--format", "json"], stdout=sink, cwd=ROOT)
+                [
+                    sys.executable,
+                    str(ROOT / "manage.py"),
+                    "screen_ledger",
+                    str(path),
+                    "--as-of",
+                    "2021-12-31",
+                    "--format",
+                    "json",
+                ],
+                stdout=sink,
+                cwd=ROOT,
+            )
         # exit 1 is expected: about one row in 500 carries an error
         _print(f"(c) manage.py screen_ledger (exit {status})", seconds, rows, peak, figures)
         ratio = seconds / figures["openpyxl"]
         met = ratio <= TARGET_RATIO and peak <= TARGET_PEAK_MB
-        print(f"    target (c) ≤ {TARGET_RATIO} × (a) and ≤ {TARGET_PEAK_MB} MB: "
-              f"{ratio:.2f} ×, {peak} MB — {'met' if met else 'MISSED'}")
+        print(
+            f"    target (c) ≤ {TARGET_RATIO} × (a) and ≤ {TARGET_PEAK_MB} MB: "
+            f"{ratio:.2f} ×, {peak} MB — {'met' if met else 'MISSED'}"
+        )
         ratio = seconds / figures["calamine"]
-        print(f"    target (c) ≤ {TARGET_CALAMINE_RATIO} × (b) (issue 19): {ratio:.2f} × — "
-              f"{'met' if ratio <= TARGET_CALAMINE_RATIO else 'MISSED'}")
+        print(
+            f"    target (c) ≤ {TARGET_CALAMINE_RATIO} × (b) (issue 19): {ratio:.2f} × — "
+            f"{'met' if ratio <= TARGET_CALAMINE_RATIO else 'MISSED'}"
+        )
         seconds, peak, status = run_child(
             [sys.executable, __file__, "--phase", "validate", "--file", str(path)],
-            stdout=subprocess.DEVNULL)
+            stdout=subprocess.DEVNULL,
+        )
         _print("(c′) check + read + validate only", seconds, rows, peak, figures)
 
 

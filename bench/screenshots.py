@@ -75,8 +75,9 @@ def free_port() -> int:
 
 
 def manage(env: dict, *args: str) -> str:
-    done = subprocess.run([PYTHON, "manage.py", *args], cwd=ROOT, env=env, check=True,
-                          capture_output=True, text=True)
+    done = subprocess.run(
+        [PYTHON, "manage.py", *args], cwd=ROOT, env=env, check=True, capture_output=True, text=True
+    )
     return done.stdout
 
 
@@ -104,18 +105,20 @@ def pages(project: int, case: int, upload: int) -> list[tuple[str, str, str]]:
     ]
 
 
-def shoot(base: str, targets: list[tuple[str, str, str]], out: Path, lang: str
-          ) -> list[Path]:
+def shoot(base: str, targets: list[tuple[str, str, str]], out: Path, lang: str) -> list[Path]:
     from playwright.sync_api import sync_playwright
 
     written = []
     with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True,
-                                     args=["--no-sandbox", "--disable-gpu"])
+        browser = pw.chromium.launch(
+            executable_path=CHROMIUM, headless=True, args=["--no-sandbox", "--disable-gpu"]
+        )
         for width_name, (width, height) in WIDTHS.items():
             for username in sorted({user for _s, _a, user in targets}):
-                context = browser.new_context(viewport={"width": width, "height": height},
-                                              locale="zh-CN" if lang.startswith("zh") else "en")
+                context = browser.new_context(
+                    viewport={"width": width, "height": height},
+                    locale="zh-CN" if lang.startswith("zh") else "en",
+                )
                 page = context.new_page()
                 page.goto(base + "/accounts/login/")
                 page.fill("#id_username", username)
@@ -132,9 +135,16 @@ def shoot(base: str, targets: list[tuple[str, str, str]], out: Path, lang: str
                     page.wait_for_load_state("networkidle")
                     full = page.evaluate("document.documentElement.scrollHeight")
                     path = out / f"{stem}-{width_name}.png"
-                    page.screenshot(path=str(path), full_page=True,
-                                    clip={"x": 0, "y": 0, "width": width,
-                                          "height": min(full, MAX_HEIGHT[width_name])})
+                    page.screenshot(
+                        path=str(path),
+                        full_page=True,
+                        clip={
+                            "x": 0,
+                            "y": 0,
+                            "width": width,
+                            "height": min(full, MAX_HEIGHT[width_name]),
+                        },
+                    )
                     written.append(path)
                 context.close()
         browser.close()
@@ -150,8 +160,12 @@ def main() -> None:
     out.mkdir(parents=True, exist_ok=True)
 
     with tempfile.TemporaryDirectory(prefix="two-high-shots-") as folder:
-        env = {**os.environ, "TWO_HIGH_VAR_DIR": folder, "DJANGO_DEBUG": "True",
-               "CELERY_TASK_ALWAYS_EAGER": "True"}
+        env = {
+            **os.environ,
+            "TWO_HIGH_VAR_DIR": folder,
+            "DJANGO_DEBUG": "True",
+            "CELERY_TASK_ALWAYS_EAGER": "True",
+        }
         env.pop("DATABASE_URL", None)
         for sub in ("celery/queue", "celery/processed", "mail"):
             (Path(folder) / sub).mkdir(parents=True)
@@ -161,14 +175,19 @@ def main() -> None:
         manage(env, "createcachetable")
         manage(env, "load_reference_data")
         manage(env, "seed_demo")
-        line = next(x for x in manage(env, "shell", "-c", PREPARE).splitlines()
-                    if x.startswith("IDS "))
+        line = next(
+            x for x in manage(env, "shell", "-c", PREPARE).splitlines() if x.startswith("IDS ")
+        )
         project, case, upload = (int(v) for v in line.split()[1:4])
         print("upload preview:", line.split()[4], flush=True)
         port = free_port()
-        server = subprocess.Popen([PYTHON, "manage.py", "runserver", f"127.0.0.1:{port}",
-                                   "--noreload"], cwd=ROOT, env=env,
-                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        server = subprocess.Popen(
+            [PYTHON, "manage.py", "runserver", f"127.0.0.1:{port}", "--noreload"],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         try:
             base = f"http://127.0.0.1:{port}"
             wait_for(base + "/accounts/login/")
@@ -178,8 +197,10 @@ def main() -> None:
             server.wait(timeout=20)
     for path in written:
         size = path.stat().st_size / 1024
-        print(f"{path.relative_to(ROOT) if path.is_relative_to(ROOT) else path}  {size:.0f} KB"
-              + ("  (over the limit)" if size > LIMIT_KB else ""))
+        print(
+            f"{path.relative_to(ROOT) if path.is_relative_to(ROOT) else path}  {size:.0f} KB"
+            + ("  (over the limit)" if size > LIMIT_KB else "")
+        )
 
 
 if __name__ == "__main__":

@@ -33,9 +33,15 @@ def per_call_us(today: date, due: date, calls: int = 20_000) -> float:
 def main() -> None:
     today = date(2026, 12, 4)
     deadlines.days_left(today, today)  # loads the calendar table once
-    figures = {label: per_call_us(today, due) for label, due in (
-        ("1 week", today + timedelta(days=7)), ("1 year", today + timedelta(days=365)),
-        ("100 years", date(2126, 12, 4)), ("to 9999-12-31", date(9999, 12, 31)))}
+    figures = {
+        label: per_call_us(today, due)
+        for label, due in (
+            ("1 week", today + timedelta(days=7)),
+            ("1 year", today + timedelta(days=365)),
+            ("100 years", date(2126, 12, 4)),
+            ("to 9999-12-31", date(9999, 12, 31)),
+        )
+    }
     for label, micros in figures.items():
         print(f"days_left {label:>14}: {micros:6.2f} µs per call")
     ratio = figures["to 9999-12-31"] / figures["1 week"]

@@ -12,9 +12,14 @@ app = Celery("two_high")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 # One tasks module per capability. Every task has an explicit name (its module path before the
 # regroup of issue 14), so messages already queued and the stored schedules keep working.
-app.autodiscover_tasks([
-    "screening.ledger", "screening.cases", "screening.reports", "screening.api",
-])
+app.autodiscover_tasks(
+    [
+        "screening.ledger",
+        "screening.cases",
+        "screening.reports",
+        "screening.api",
+    ]
+)
 
 
 @worker_process_init.connect

@@ -24,9 +24,10 @@ class ContentSecurityPolicyMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
         self.default = _header(settings.CONTENT_SECURITY_POLICY)
-        self.exceptions = [(prefix, _header({**settings.CONTENT_SECURITY_POLICY, **extra}))
-                           for prefix, extra in
-                           settings.CONTENT_SECURITY_POLICY_EXCEPTIONS.items()]
+        self.exceptions = [
+            (prefix, _header({**settings.CONTENT_SECURITY_POLICY, **extra}))
+            for prefix, extra in settings.CONTENT_SECURITY_POLICY_EXCEPTIONS.items()
+        ]
 
     def __call__(self, request):
         response = self.get_response(request)
@@ -54,7 +55,8 @@ class RequestSizeLimitMiddleware:
             length = 0
         if length > limit:
             message = _("The request is too large: files may be at most %(mb)d MB.") % {
-                "mb": settings.LEDGER_MAX_FILE_BYTES // 1_000_000}
+                "mb": settings.LEDGER_MAX_FILE_BYTES // 1_000_000
+            }
             from screening.api.errors import error_response, is_api_request
 
             if is_api_request(request):

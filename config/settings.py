@@ -133,18 +133,23 @@ REDIS_URL = env.str("REDIS_URL", default="")
 # API rate-limit counters must be shared by every web process, or the limit is the rate times the
 # number of workers: Redis when there is one, else a table of the database
 # (`manage.py createcachetable`, run by `make setup`). Never a per-process memory cache.
-THROTTLE_DATABASE_CACHE = {"BACKEND": "django.core.cache.backends.db.DatabaseCache",
-                           "LOCATION": "two_high_throttle_cache",
-                           "OPTIONS": {"MAX_ENTRIES": 20_000, "CULL_FREQUENCY": 4}}
+THROTTLE_DATABASE_CACHE = {
+    "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+    "LOCATION": "two_high_throttle_cache",
+    "OPTIONS": {"MAX_ENTRIES": 20_000, "CULL_FREQUENCY": 4},
+}
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
-                          "LOCATION": REDIS_URL}}
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+    }
     CACHES["throttle"] = CACHES["default"]
     CELERY_BROKER_URL = REDIS_URL
     CELERY_RESULT_BACKEND = REDIS_URL
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
-              "throttle": THROTTLE_DATABASE_CACHE}
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+        "throttle": THROTTLE_DATABASE_CACHE,
+    }
     # A folder-based broker: a real worker and beat without any server.
     _broker_dir = VAR_DIR / "celery"
     for _folder in ("queue", "processed"):
@@ -246,13 +251,14 @@ SPECTACULAR_SETTINGS = {
         "ledger, read projects, screening results, review cases, the barometer and rule "
         "sets. Authenticate with a personal API token (profile page → API tokens) as "
         "`Authorization: Bearer th_…`. Every endpoint is scoped to your regions: what you "
-        "may not see answers 404. Errors: {\"error\": {\"code\", \"message\", "
-        "\"details\"}}, messages in the Accept-Language (zh-hans or en)."
+        'may not see answers 404. Errors: {"error": {"code", "message", '
+        '"details"}}, messages in the Accept-Language (zh-hans or en).'
     ),
     "VERSION": "1.0.0",
     # `<id:pk>` (screening/ids.py): ids are 64-bit integers; larger numbers are a 404.
-    "PATH_CONVERTER_OVERRIDES": {"id": {"type": "integer", "format": "int64", "minimum": 0,
-                                        "maximum": 2**63 - 1}},
+    "PATH_CONVERTER_OVERRIDES": {
+        "id": {"type": "integer", "format": "int64", "minimum": 0, "maximum": 2**63 - 1}
+    },
     "SERVE_INCLUDE_SCHEMA": False,
     "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
     "SCHEMA_PATH_PREFIX": "/api/",
@@ -303,8 +309,11 @@ CONTENT_SECURITY_POLICY = {
 # The API's Swagger UI and Redoc pages: scripts stay 'self' only (our templates start them
 # from files), but both libraries set styles from script, Redoc searches in a blob: worker.
 CONTENT_SECURITY_POLICY_EXCEPTIONS = {
-    prefix: {"style-src": "'self' 'unsafe-inline'", "worker-src": "'self' blob:",
-             "img-src": "'self' data: blob:"}
+    prefix: {
+        "style-src": "'self' 'unsafe-inline'",
+        "worker-src": "'self' blob:",
+        "img-src": "'self' data: blob:",
+    }
     for prefix in ("/api/docs/", "/api/redoc/")
 }
 

@@ -23,7 +23,9 @@ AXES_ENABLED = True
 if REDIS_URL:
     # Tests must not share a cache database with a running app: rate limits count in the test
     # database, as without Redis.
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
-              "throttle": THROTTLE_DATABASE_CACHE}
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+        "throttle": THROTTLE_DATABASE_CACHE,
+    }
 STATIC_ROOT = _tmp / "static"
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)

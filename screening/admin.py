@@ -44,10 +44,13 @@ class RuleSetForm(forms.ModelForm):
         cleaned = super().clean()
         if self.errors:
             return cleaned
-        document = {"name": cleaned.get("name"), "title_zh": cleaned.get("title_zh", ""),
-                    "title_en": cleaned.get("title_en", ""),
-                    "effective_from": cleaned["effective_from"].isoformat(),
-                    "parameters": cleaned.get("parameters")}
+        document = {
+            "name": cleaned.get("name"),
+            "title_zh": cleaned.get("title_zh", ""),
+            "title_en": cleaned.get("title_en", ""),
+            "effective_from": cleaned["effective_from"].isoformat(),
+            "parameters": cleaned.get("parameters"),
+        }
         try:
             validate_rule_set_document(document)
         except ValueError as exc:
@@ -127,12 +130,21 @@ from screening.models import DigestDelivery, JobRun, Report  # noqa: E402
 
 @admin.register(Report)
 class ReportAdmin(admin.ModelAdmin):
-    list_display = ("kind", "region", "year", "month", "language", "status", "size",
-                    "finished_at")
+    list_display = ("kind", "region", "year", "month", "language", "status", "size", "finished_at")
     list_filter = ("kind", "status", "year", "language")
     search_fields = ("region__name", "region__code")
-    readonly_fields = ("file", "size", "summary", "error", "claim_token", "lease_until",
-                       "attempts", "started_at", "finished_at", "created_at")
+    readonly_fields = (
+        "file",
+        "size",
+        "summary",
+        "error",
+        "claim_token",
+        "lease_until",
+        "attempts",
+        "started_at",
+        "finished_at",
+        "created_at",
+    )
 
 
 @admin.register(DigestDelivery)
@@ -142,16 +154,24 @@ class DigestDeliveryAdmin(admin.ModelAdmin):
     list_display = ("user", "frequency", "period", "status", "items", "sent_at", "attempts")
     list_filter = ("frequency", "status", "period")
     search_fields = ("user__username", "user__email")
-    readonly_fields = ("claim_token", "lease_until", "claimed_at", "sent_at", "message_id",
-                       "error")
+    readonly_fields = ("claim_token", "lease_until", "claimed_at", "sent_at", "message_id", "error")
 
 
 @admin.register(JobRun)
 class JobRunAdmin(admin.ModelAdmin):
     list_display = ("job", "status", "started_at", "finished_at", "worker")
     list_filter = ("job", "status")
-    readonly_fields = ("job", "arguments", "task_id", "worker", "status", "started_at",
-                       "finished_at", "result", "error")
+    readonly_fields = (
+        "job",
+        "arguments",
+        "task_id",
+        "worker",
+        "status",
+        "started_at",
+        "finished_at",
+        "result",
+        "error",
+    )
 
 
 # --- Early warning (issue 6) ---------------------------------------------------------------

@@ -41,14 +41,14 @@ SECTIONS: tuple[SectionSpec, ...] = (
     SectionSpec("uploads", gettext_lazy("Your uploads with errors"), False),
     SectionSpec("non_compliant", gettext_lazy("New non-compliant projects"), False),
     SectionSpec("tiers", gettext_lazy("Barometer tiers that moved"), False),
-    SectionSpec("energy_yellow", gettext_lazy("Projects near their approved energy (yellow)"),
-                False),
+    SectionSpec(
+        "energy_yellow", gettext_lazy("Projects near their approved energy (yellow)"), False
+    ),
     SectionSpec("diagnoses", gettext_lazy("Energy diagnoses due"), False),
 )
 SECTION_BY_KEY = {spec.key: spec for spec in SECTIONS}
 
-_EVERYONE = {"escalations", "overdue", "energy_red", "non_compliant", "energy_yellow",
-             "diagnoses"}
+_EVERYONE = {"escalations", "overdue", "energy_red", "non_compliant", "energy_yellow", "diagnoses"}
 # What each role reads (issue 16): an agency its uploads, its cases and its projects' warnings;
 # a city reviewer its queue and its region's tiers; the province its queue and every tier;
 # an observer what the province reads, without a queue (read-only).
@@ -115,8 +115,7 @@ class Detail:
     @property
     def tail_summary(self) -> str:
         """What the routine tail holds, section by section: "Energy diagnoses due 40, …"."""
-        return separator("names").join(
-            f"{title} {number(count)}" for title, count in self.left_out)
+        return separator("names").join(f"{title} {number(count)}" for title, count in self.left_out)
 
 
 def compose(entries: Iterable[Entry], role: str, routine_limit: int) -> Detail:
@@ -151,8 +150,9 @@ def compose(entries: Iterable[Entry], role: str, routine_limit: int) -> Detail:
             if not groups or groups[-1].region != entry.region:
                 groups.append(RegionGroup(entry.region))
             groups[-1].items.append(entry)
-        detail.sections.append(BriefSection(spec.key, str(spec.title), spec.critical, groups,
-                                            len(found)))
+        detail.sections.append(
+            BriefSection(spec.key, str(spec.title), spec.critical, groups, len(found))
+        )
     return detail
 
 
@@ -205,8 +205,16 @@ def tier_moves(months: Iterable[PublishedMonth]) -> list[TierMove]:
         before = first.previous_tier
         if before == last.tier or (before is None and last.tier not in (Tier.RED, Tier.YELLOW)):
             continue
-        moves.append(TierMove(region, last.url, f"{first.year}-{first.month:02d}",
-                              f"{last.year}-{last.month:02d}", last.tier, before))
+        moves.append(
+            TierMove(
+                region,
+                last.url,
+                f"{first.year}-{first.month:02d}",
+                f"{last.year}-{last.month:02d}",
+                last.tier,
+                before,
+            )
+        )
     return moves
 
 
@@ -245,7 +253,7 @@ _SEPARATORS = {"names": (", ", "、"), "figures": (", ", "，"), "clauses": ("; 
 
 
 def separator(kind: str) -> str:
-    """", " or "、" between names, ", " or "，" between figures, "; " or "；" between clauses."""
+    """ ", " or "、" between names, ", " or "，" between figures, "; " or "；" between clauses."""
     english, chinese = _SEPARATORS[kind]
     return chinese if (translation.get_language() or "").startswith("zh") else english
 
@@ -262,7 +270,8 @@ def names(regions: Sequence[str], at_most: int = 6) -> str:
         return joiner.join(regions)
     rest = len(regions) - at_most
     return joiner.join(regions[:at_most]) + ngettext(
-        " and %(count)s more", " and %(count)s more", rest) % {"count": number(rest)}
+        " and %(count)s more", " and %(count)s more", rest
+    ) % {"count": number(rest)}
 
 
 def change(current: int, previous: int | None) -> str:
@@ -286,100 +295,191 @@ def _with_change(text: str, current: int, previous: int | None) -> str:
     return aside(text, moved) if moved else text
 
 
-def _escalation_line(key: str, label: str, new: Sequence[str], in_force: Sequence[str],
-                     previous: int | None, url: str) -> HeadlineLine | None:
+def _escalation_line(
+    key: str,
+    label: str,
+    new: Sequence[str],
+    in_force: Sequence[str],
+    previous: int | None,
+    url: str,
+) -> HeadlineLine | None:
     if not new and not in_force:
         return None
     parts = []
     if new:
-        parts.append(ngettext("%(count)s region new this period (%(names)s)",
-                              "%(count)s regions new this period (%(names)s)", len(new))
-                     % {"count": number(len(new)), "names": names(new)})
+        parts.append(
+            ngettext(
+                "%(count)s region new this period (%(names)s)",
+                "%(count)s regions new this period (%(names)s)",
+                len(new),
+            )
+            % {"count": number(len(new)), "names": names(new)}
+        )
     if in_force and set(in_force) != set(new):  # all of them new: "new" says it
-        parts.append(ngettext("%(count)s region in force (%(names)s)",
-                              "%(count)s regions in force (%(names)s)", len(in_force))
-                     % {"count": number(len(in_force)), "names": names(in_force)})
-    text = _with_change(_("%(label)s: %(figures)s") % {
-        "label": label, "figures": separator("clauses").join(parts)}, len(in_force), previous)
+        parts.append(
+            ngettext(
+                "%(count)s region in force (%(names)s)",
+                "%(count)s regions in force (%(names)s)",
+                len(in_force),
+            )
+            % {"count": number(len(in_force)), "names": names(in_force)}
+        )
+    text = _with_change(
+        _("%(label)s: %(figures)s") % {"label": label, "figures": separator("clauses").join(parts)},
+        len(in_force),
+        previous,
+    )
     if key == "restrictions":
-        subject = (ngettext("%(count)s region newly under restriction",
-                            "%(count)s regions newly under restriction", len(new))
-                   if new else
-                   ngettext("%(count)s region under restriction",
-                            "%(count)s regions under restriction", len(in_force)))
+        subject = (
+            ngettext(
+                "%(count)s region newly under restriction",
+                "%(count)s regions newly under restriction",
+                len(new),
+            )
+            if new
+            else ngettext(
+                "%(count)s region under restriction",
+                "%(count)s regions under restriction",
+                len(in_force),
+            )
+        )
     else:
-        subject = (ngettext("%(count)s region newly reminded", "%(count)s regions newly reminded",
-                            len(new))
-                   if new else "")
+        subject = (
+            ngettext(
+                "%(count)s region newly reminded", "%(count)s regions newly reminded", len(new)
+            )
+            if new
+            else ""
+        )
     count = len(new) if new else len(in_force)
-    return HeadlineLine(key, text, url, subject % {"count": number(count)} if subject else "",
-                        bool(new))
+    return HeadlineLine(
+        key, text, url, subject % {"count": number(count)} if subject else "", bool(new)
+    )
 
 
-def headline(facts: Facts, links: dict[str, str], previous: Facts | None = None
-             ) -> list[HeadlineLine]:
+def headline(
+    facts: Facts, links: dict[str, str], previous: Facts | None = None
+) -> list[HeadlineLine]:
     """The headline's lines in the issue's order: restrictions, reminders, new non-compliant
     projects, cases waiting and overdue, project energy. Zero lines are left out; `previous`
     (last month's facts) adds the change from last month to each figure."""
     lines: list[HeadlineLine | None] = [
-        _escalation_line("restrictions", _("Regional energy-assessment restriction (限批)"),
-                         facts.restrictions_new, facts.restrictions_in_force,
-                         len(previous.restrictions_in_force) if previous else None,
-                         links.get("restrictions", "")),
-        _escalation_line("reminders", _("Reminders (提醒)"), facts.reminders_new,
-                         facts.reminders_in_force,
-                         len(previous.reminders_in_force) if previous else None,
-                         links.get("reminders", "")),
+        _escalation_line(
+            "restrictions",
+            _("Regional energy-assessment restriction (限批)"),
+            facts.restrictions_new,
+            facts.restrictions_in_force,
+            len(previous.restrictions_in_force) if previous else None,
+            links.get("restrictions", ""),
+        ),
+        _escalation_line(
+            "reminders",
+            _("Reminders (提醒)"),
+            facts.reminders_new,
+            facts.reminders_in_force,
+            len(previous.reminders_in_force) if previous else None,
+            links.get("reminders", ""),
+        ),
     ]
     if facts.non_compliant_new:
-        short = ngettext("%(count)s new non-compliant project", "%(count)s new non-compliant "
-                         "projects", facts.non_compliant_new) % {
-            "count": number(facts.non_compliant_new)}
+        short = ngettext(
+            "%(count)s new non-compliant project",
+            "%(count)s new non-compliant projects",
+            facts.non_compliant_new,
+        ) % {"count": number(facts.non_compliant_new)}
         text = short
         if facts.dispositions:
-            text = aside(text, separator("names").join(
-                f"{label} {number(count)}" for label, count in facts.dispositions))
-        lines.append(HeadlineLine(
-            "non_compliant", _with_change(text, facts.non_compliant_new,
-                                          previous.non_compliant_new if previous else None),
-            links.get("non_compliant", ""), short, False))
+            text = aside(
+                text,
+                separator("names").join(
+                    f"{label} {number(count)}" for label, count in facts.dispositions
+                ),
+            )
+        lines.append(
+            HeadlineLine(
+                "non_compliant",
+                _with_change(
+                    text, facts.non_compliant_new, previous.non_compliant_new if previous else None
+                ),
+                links.get("non_compliant", ""),
+                short,
+                False,
+            )
+        )
     if facts.waiting:
-        text = ngettext("%(count)s case waiting for you", "%(count)s cases waiting for you",
-                        facts.waiting) % {"count": number(facts.waiting)}
+        text = ngettext(
+            "%(count)s case waiting for you", "%(count)s cases waiting for you", facts.waiting
+        ) % {"count": number(facts.waiting)}
         if facts.waiting_overdue:
-            text = aside(text, _("%(count)s of them overdue") % {
-                "count": number(facts.waiting_overdue)})
-        lines.append(HeadlineLine("waiting", text, links.get("waiting", ""),
-                                  ngettext("%(count)s case waiting", "%(count)s cases waiting",
-                                           facts.waiting) % {"count": number(facts.waiting)},
-                                  False))
+            text = aside(
+                text, _("%(count)s of them overdue") % {"count": number(facts.waiting_overdue)}
+            )
+        lines.append(
+            HeadlineLine(
+                "waiting",
+                text,
+                links.get("waiting", ""),
+                ngettext("%(count)s case waiting", "%(count)s cases waiting", facts.waiting)
+                % {"count": number(facts.waiting)},
+                False,
+            )
+        )
     if facts.overdue:
         short = ngettext("%(count)s case overdue", "%(count)s cases overdue", facts.overdue) % {
-            "count": number(facts.overdue)}
-        text = short + (ngettext(", up to %(days)s working day",
-                                 ", up to %(days)s working days", facts.overdue_max_days) % {
-            "days": number(facts.overdue_max_days)} if facts.overdue_max_days else
-            _(", less than a working day"))
-        lines.append(HeadlineLine("overdue", _with_change(
-            text, facts.overdue, previous.overdue if previous else None),
-            links.get("overdue", ""), short, True))
+            "count": number(facts.overdue)
+        }
+        text = short + (
+            ngettext(
+                ", up to %(days)s working day",
+                ", up to %(days)s working days",
+                facts.overdue_max_days,
+            )
+            % {"days": number(facts.overdue_max_days)}
+            if facts.overdue_max_days
+            else _(", less than a working day")
+        )
+        lines.append(
+            HeadlineLine(
+                "overdue",
+                _with_change(text, facts.overdue, previous.overdue if previous else None),
+                links.get("overdue", ""),
+                short,
+                True,
+            )
+        )
     if facts.energy_red or facts.energy_yellow:
         text = _("Projects over their approved energy: %(red)s red, %(yellow)s yellow") % {
-            "red": number(facts.energy_red), "yellow": number(facts.energy_yellow)}
+            "red": number(facts.energy_red),
+            "yellow": number(facts.energy_yellow),
+        }
         if previous is not None:
-            text = _("Projects over their approved energy: %(red)s red (%(red_change)s), "
-                     "%(yellow)s yellow (%(yellow_change)s)") % {
-                "red": number(facts.energy_red), "yellow": number(facts.energy_yellow),
+            text = _(
+                "Projects over their approved energy: %(red)s red (%(red_change)s), "
+                "%(yellow)s yellow (%(yellow_change)s)"
+            ) % {
+                "red": number(facts.energy_red),
+                "yellow": number(facts.energy_yellow),
                 "red_change": change(facts.energy_red, previous.energy_red),
-                "yellow_change": change(facts.energy_yellow, previous.energy_yellow)}
-        short = (ngettext("%(count)s project in red energy warning",
-                          "%(count)s projects in red energy warning", facts.energy_red)
-                 % {"count": number(facts.energy_red)} if facts.energy_red else
-                 ngettext("%(count)s project in yellow energy warning",
-                          "%(count)s projects in yellow energy warning", facts.energy_yellow)
-                 % {"count": number(facts.energy_yellow)})
-        lines.append(HeadlineLine("energy", text, links.get("energy", ""), short,
-                                  bool(facts.energy_red)))
+                "yellow_change": change(facts.energy_yellow, previous.energy_yellow),
+            }
+        short = (
+            ngettext(
+                "%(count)s project in red energy warning",
+                "%(count)s projects in red energy warning",
+                facts.energy_red,
+            )
+            % {"count": number(facts.energy_red)}
+            if facts.energy_red
+            else ngettext(
+                "%(count)s project in yellow energy warning",
+                "%(count)s projects in yellow energy warning",
+                facts.energy_yellow,
+            )
+            % {"count": number(facts.energy_yellow)}
+        )
+        lines.append(
+            HeadlineLine("energy", text, links.get("energy", ""), short, bool(facts.energy_red))
+        )
     return [line for line in lines if line is not None]
 
 
@@ -390,8 +490,10 @@ SUBJECT_ORDER = ("restrictions", "reminders", "overdue", "energy", "non_complian
 def subject(scope: str, lines: Sequence[HeadlineLine], fallback: str, at_most: int = 3) -> str:
     """The subject line: the scope, then the headline's heaviest short forms ("郑州市：2个案件
     超期，1个项目用能红色预警"); `fallback` when the headline has nothing to say."""
-    ranked = sorted((line for line in lines if line.subject),
-                    key=lambda line: (not line.critical, SUBJECT_ORDER.index(line.key)))
+    ranked = sorted(
+        (line for line in lines if line.subject),
+        key=lambda line: (not line.critical, SUBJECT_ORDER.index(line.key)),
+    )
     fragments = [line.subject for line in ranked[:at_most]]
     text = separator("figures").join(fragments) if fragments else fallback
     return _("%(scope)s: %(headline)s") % {"scope": scope, "headline": text}

@@ -38,7 +38,8 @@ def deadline_problem(deadline: date, today: date) -> str | None:
     latest = latest_deadline(today)
     if deadline > latest:
         return _("The deadline must be within two years of today (at the latest %(date)s).") % {
-            "date": latest.isoformat()}
+            "date": latest.isoformat()
+        }
     return None
 
 
@@ -47,7 +48,9 @@ def as_of_problem(as_of: date, today: date) -> str | None:
     latest = years_after(today, HORIZON_YEARS)
     if not EARLIEST_DATE <= as_of <= latest:
         return _("The screening date must be between %(first)s and %(last)s.") % {
-            "first": EARLIEST_DATE.isoformat(), "last": latest.isoformat()}
+            "first": EARLIEST_DATE.isoformat(),
+            "last": latest.isoformat(),
+        }
     return None
 
 
@@ -56,7 +59,8 @@ def month_problem(year: int, month: int, today: date) -> str | None:
     has not begun do not exist)."""
     if (year, month) > (today.year, today.month):
         return _("The month must not be after this month (%(month)s).") % {
-            "month": f"{today.year}-{today.month:02d}"}
+            "month": f"{today.year}-{today.month:02d}"
+        }
     if (year, month) < (EARLIEST_DATE.year, EARLIEST_DATE.month):
         return _("The month must not be before %(month)s.") % {"month": "1990-01"}
     return None

@@ -24,8 +24,9 @@ class DemoUser:
 
 DEMO_USERS = [
     DemoUser("admin", "系统管理员", Role.ADMIN, "410000", "admin@example.org"),
-    DemoUser("province", "省发展改革委审核员", Role.PROVINCIAL_REVIEWER, "410000",
-             "province@example.org"),
+    DemoUser(
+        "province", "省发展改革委审核员", Role.PROVINCIAL_REVIEWER, "410000", "province@example.org"
+    ),
     DemoUser("observer", "生态环境厅观察员", Role.OBSERVER, "410000", "observer@example.org"),
     DemoUser("zz_agency", "郑州市发展改革委报送员", Role.AGENCY, "410100", "zz-agency@example.org"),
     DemoUser("zz_city", "郑州市审核员", Role.CITY_REVIEWER, "410100", "zz-city@example.org"),
@@ -33,8 +34,13 @@ DEMO_USERS = [
     DemoUser("ly_city", "洛阳市审核员", Role.CITY_REVIEWER, "410300", "ly-city@example.org"),
     DemoUser("ay_agency", "安阳市发展改革委报送员", Role.AGENCY, "410500", "ay-agency@example.org"),
     DemoUser("ay_city", "安阳市审核员", Role.CITY_REVIEWER, "410500", "ay-city@example.org"),
-    DemoUser("gy_agency", "巩义市发展改革委报送员 (省直管)", Role.AGENCY, "410181",
-             "gy-agency@example.org"),
+    DemoUser(
+        "gy_agency",
+        "巩义市发展改革委报送员 (省直管)",
+        Role.AGENCY,
+        "410181",
+        "gy-agency@example.org",
+    ),
     DemoUser("ly_observer", "洛阳市观察员", Role.OBSERVER, "410300", "ly-observer@example.org"),
 ]
 
@@ -53,8 +59,9 @@ def seed_demo_users(*, reset: bool = False) -> list[DemoUser]:
         user.role = demo.role
         user.is_staff = demo.role == Role.ADMIN
         user.is_superuser = demo.role == Role.ADMIN
-        user.digest_frequency = (DigestFrequency.MONTHLY if demo.role == Role.OBSERVER
-                                 else DigestFrequency.DAILY)
+        user.digest_frequency = (
+            DigestFrequency.MONTHLY if demo.role == Role.OBSERVER else DigestFrequency.DAILY
+        )
         user.set_password(DEMO_PASSWORD)
         user.save()
         user.regions.set([regions[demo.region_code]])
@@ -93,8 +100,12 @@ DEMO_PROJECTS = [
     ("郑州市", "煤化工", "煤制烯烃", "拟建", "新建", 320000, "允许类", "key_area_capacity"),
     ("巩义市", "有色", "氧化铝", "拟建", "扩建", 42000, "允许类", "key_area_capacity"),
 ]
-REGION_UPLOADERS = {"郑州市": "zz_agency", "洛阳市": "ly_agency", "安阳市": "ay_agency",
-                    "巩义市": "gy_agency"}
+REGION_UPLOADERS = {
+    "郑州市": "zz_agency",
+    "洛阳市": "ly_agency",
+    "安阳市": "ay_agency",
+    "巩义市": "gy_agency",
+}
 REGION_CODES = {"郑州市": "410100", "洛阳市": "410300", "安阳市": "410500", "巩义市": "410181"}
 
 
@@ -117,14 +128,24 @@ def demo_ledger_rows(region_name: str) -> list[dict]:
             "name": f"{region.removesuffix('市')}{product or sector}项目{index}",
             "enterprise": f"河南{region.removesuffix('市')}示例{sector}有限公司",
             "uscc": "91110000600037341L" if index % 2 else "91110108551385082Q",
-            "region": region, "sector": sector, "product": product,
-            "construction_type": kind, "stage": stage, "annual_energy_tce": energy,
+            "region": region,
+            "sector": sector,
+            "product": product,
+            "construction_type": kind,
+            "stage": stage,
+            "annual_energy_tce": energy,
             "new_energy_tce": energy if stage == Stage.PLANNED else None,
-            "tech_class": tech, "policy_fit": "是", "pollutant_control": "是",
-            "coal_substitution": "是", "pollutant_reduction": "是",
-            "energy_rights_tce": energy if stage == Stage.PLANNED else None, "livelihood": "否",
-            "energy_review_ref": f"豫发改环资〔2023〕{index}号", "energy_review_date": "2023-03-01",
-            "eia_ref": f"豫环审〔2023〕{index}号", "eia_date": "2023-04-01",
+            "tech_class": tech,
+            "policy_fit": "是",
+            "pollutant_control": "是",
+            "coal_substitution": "是",
+            "pollutant_reduction": "是",
+            "energy_rights_tce": energy if stage == Stage.PLANNED else None,
+            "livelihood": "否",
+            "energy_review_ref": f"豫发改环资〔2023〕{index}号",
+            "energy_review_date": "2023-03-01",
+            "eia_ref": f"豫环审〔2023〕{index}号",
+            "eia_date": "2023-04-01",
             "start_date": "2023-06-01" if stage != Stage.PLANNED else None,
             "last_energy_diagnosis": "2023-05-01" if stage == Stage.OPERATING else None,
             "last_cleaner_production": "2022-09-01" if stage == Stage.OPERATING else None,
@@ -133,10 +154,16 @@ def demo_ledger_rows(region_name: str) -> list[dict]:
         if spec is not None:
             row["unit_energy"] = spec.benchmark
             row["unit_energy_unit"] = spec.unit
-            if params.replacement_rule(spec.family) and stage in (Stage.PLANNED,
-                                                                  Stage.UNDER_CONSTRUCTION):
-                row.update(new_capacity=100, capacity_unit="万吨/年", replaced_capacity=200,
-                           replacement_plan_ref=f"豫工信产业〔2023〕{index}号")
+            if params.replacement_rule(spec.family) and stage in (
+                Stage.PLANNED,
+                Stage.UNDER_CONSTRUCTION,
+            ):
+                row.update(
+                    new_capacity=100,
+                    capacity_unit="万吨/年",
+                    replaced_capacity=200,
+                    replacement_plan_ref=f"豫工信产业〔2023〕{index}号",
+                )
         if twist == "low_ratio":
             row["replaced_capacity"] = 120
         elif twist == "no_eia":
@@ -206,11 +233,15 @@ def seed_demo_cases() -> int:
 
     if ReviewCase.objects.exists():
         return 0
-    agency = {code: User.objects.get(username=name)
-              for name, code in [(u, REGION_CODES[r]) for r, u in REGION_UPLOADERS.items()]}
-    city = {"410100": User.objects.get(username="zz_city"),
-            "410300": User.objects.get(username="ly_city"),
-            "410500": User.objects.get(username="ay_city")}
+    agency = {
+        code: User.objects.get(username=name)
+        for name, code in [(u, REGION_CODES[r]) for r, u in REGION_UPLOADERS.items()]
+    }
+    city = {
+        "410100": User.objects.get(username="zz_city"),
+        "410300": User.objects.get(username="ly_city"),
+        "410500": User.objects.get(username="ay_city"),
+    }
     count = 0
     planned = Project.objects.filter(stage=Stage.PLANNED)
     for project in planned.select_related("region").order_by("id"):
@@ -219,14 +250,21 @@ def seed_demo_cases() -> int:
         count += 1
         # Most cases go on to the province; 安阳's (under 限批 in the demo barometer) all do,
         # so the provincial reviewer sees why they cannot be approved.
-        if case.state == CaseState.SUBMITTED and project.region.code in city and (
-                count % 3 or project.region.code == "410500"):
-            forward_case(case, acting_user=city[project.region.code],
-                         opinion="经市级初审,材料齐全,同意报省级审核。")
+        if (
+            case.state == CaseState.SUBMITTED
+            and project.region.code in city
+            and (count % 3 or project.region.code == "410500")
+        ):
+            forward_case(
+                case,
+                acting_user=city[project.region.code],
+                opinion="经市级初审,材料齐全,同意报省级审核。",
+            )
     return count
 
 
 # --- Seeding once (issue 13.1) ---------------------------------------------------------------
+
 
 def data_the_demo_did_not_put_here() -> list[str]:
     """What users entered that seeding would change: uploads the demo did not make, barometer
@@ -244,8 +282,11 @@ def data_the_demo_did_not_put_here() -> list[str]:
     if count := IndicatorMonth.objects.exclude(source=IndicatorSource.DEMO).count():
         found.append(f"{count} barometer month(s) not from the demo")
     if seed is None:
-        names = sorted(User.objects.filter(username__in=[d.username for d in DEMO_USERS])
-                       .values_list("username", flat=True))
+        names = sorted(
+            User.objects.filter(username__in=[d.username for d in DEMO_USERS]).values_list(
+                "username", flat=True
+            )
+        )
         if names:
             found.append(f"users with demo names the demo did not create ({', '.join(names)})")
     return found

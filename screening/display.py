@@ -42,15 +42,17 @@ def number(value, places: int | None = None) -> str:
     if not amount.is_finite():
         return str(value)
     if places is not None:
-        amount = amount.quantize(Decimal(1).scaleb(-places)) if places > 0 else amount.quantize(
-            Decimal(1))
+        amount = (
+            amount.quantize(Decimal(1).scaleb(-places))
+            if places > 0
+            else amount.quantize(Decimal(1))
+        )
     amount = amount.normalize()
     exponent = amount.as_tuple().exponent
     decimals = max(0, -exponent) if isinstance(exponent, int) else 0
     if amount == amount.to_integral_value():
         amount, decimals = amount.quantize(Decimal(1)), 0
-    return formats.number_format(amount, decimal_pos=decimals, use_l10n=True,
-                                 force_grouping=True)
+    return formats.number_format(amount, decimal_pos=decimals, use_l10n=True, force_grouping=True)
 
 
 def yes_no(value) -> str:
@@ -84,10 +86,19 @@ def _choice_families():
     from screening.models import ledger, registry, warnings, workflow
 
     families = [labels.VERDICT_LABELS, labels.DISPOSITION_LABELS, labels.OUTCOME_LABELS]
-    for choices in (workflow.CaseState, ledger.ProjectStatus, ledger.RemovalReason,
-                    ledger.UploadStatus, ledger.ChangeKind, warnings.TierChoice,
-                    warnings.EscalationKind, warnings.EscalationEnd, registry.PlanStatus,
-                    Role, DigestFrequency):
+    for choices in (
+        workflow.CaseState,
+        ledger.ProjectStatus,
+        ledger.RemovalReason,
+        ledger.UploadStatus,
+        ledger.ChangeKind,
+        warnings.TierChoice,
+        warnings.EscalationKind,
+        warnings.EscalationEnd,
+        registry.PlanStatus,
+        Role,
+        DigestFrequency,
+    ):
         families.append(dict(choices.choices))
     return families
 
@@ -176,10 +187,16 @@ def change(model, field: str, before, after) -> str:
     return f"{field_label(model, field)}：{label(before)} → {label(after)}"
 
 
-WEEKDAYS = {"0": gettext_lazy("Sunday"), "1": gettext_lazy("Monday"),
-            "2": gettext_lazy("Tuesday"), "3": gettext_lazy("Wednesday"),
-            "4": gettext_lazy("Thursday"), "5": gettext_lazy("Friday"),
-            "6": gettext_lazy("Saturday"), "7": gettext_lazy("Sunday")}
+WEEKDAYS = {
+    "0": gettext_lazy("Sunday"),
+    "1": gettext_lazy("Monday"),
+    "2": gettext_lazy("Tuesday"),
+    "3": gettext_lazy("Wednesday"),
+    "4": gettext_lazy("Thursday"),
+    "5": gettext_lazy("Friday"),
+    "6": gettext_lazy("Saturday"),
+    "7": gettext_lazy("Sunday"),
+}
 
 
 def cron(minute="*", hour="*", day_of_month="*", month_of_year="*", day_of_week="*") -> str:
@@ -188,7 +205,12 @@ def cron(minute="*", hour="*", day_of_month="*", month_of_year="*", day_of_week=
     minute, hour = str(minute), str(hour)
     if not (minute.isdigit() and hour.isdigit()) or str(month_of_year) != "*":
         return _("minute %(m)s, hour %(h)s, day %(d)s, month %(mo)s, weekday %(w)s") % {
-            "m": minute, "h": hour, "d": day_of_month, "mo": month_of_year, "w": day_of_week}
+            "m": minute,
+            "h": hour,
+            "d": day_of_month,
+            "mo": month_of_year,
+            "w": day_of_week,
+        }
     at = f"{int(hour):02d}:{int(minute):02d}"
     day_of_month, day_of_week = str(day_of_month), str(day_of_week)
     if day_of_month == "*" and day_of_week == "*":
@@ -196,25 +218,36 @@ def cron(minute="*", hour="*", day_of_month="*", month_of_year="*", day_of_week=
     if day_of_month.isdigit() and day_of_week == "*":
         return _("Day %(day)s of every month at %(time)s") % {"day": day_of_month, "time": at}
     if day_of_month == "*" and day_of_week in WEEKDAYS:
-        return _("Every %(weekday)s at %(time)s") % {"weekday": WEEKDAYS[day_of_week],
-                                                      "time": at}
+        return _("Every %(weekday)s at %(time)s") % {"weekday": WEEKDAYS[day_of_week], "time": at}
     return _("minute %(m)s, hour %(h)s, day %(d)s, month %(mo)s, weekday %(w)s") % {
-        "m": minute, "h": hour, "d": day_of_month, "mo": month_of_year, "w": day_of_week}
+        "m": minute,
+        "h": hour,
+        "d": day_of_month,
+        "mo": month_of_year,
+        "w": day_of_week,
+    }
 
 
 # Rule-set parameters (SPEC §4) by name: what an officer calls each, and its unit.
 SHARE, TCE, MONTHS, YEARS = "share", "tce", "months", "years"
 PARAMETERS = {
-    "barometer_budget_yellow_margin": (gettext_lazy("Barometer: yellow margin on the energy "
-                                                    "total"), SHARE),
-    "barometer_intensity_progress_share": (gettext_lazy("Barometer: share of the intensity "
-                                                        "target required"), SHARE),
-    "barometer_reminder_months": (gettext_lazy("Red months in a row before a reminder"),
-                                  MONTHS),
-    "barometer_restriction_months": (gettext_lazy("Red months in a row before the regional "
-                                                  "restriction"), MONTHS),
-    "data_center_monitoring_min_tce": (gettext_lazy("Data centres: online energy monitoring "
-                                                    "above"), TCE),
+    "barometer_budget_yellow_margin": (
+        gettext_lazy("Barometer: yellow margin on the energy total"),
+        SHARE,
+    ),
+    "barometer_intensity_progress_share": (
+        gettext_lazy("Barometer: share of the intensity target required"),
+        SHARE,
+    ),
+    "barometer_reminder_months": (gettext_lazy("Red months in a row before a reminder"), MONTHS),
+    "barometer_restriction_months": (
+        gettext_lazy("Red months in a row before the regional restriction"),
+        MONTHS,
+    ),
+    "data_center_monitoring_min_tce": (
+        gettext_lazy("Data centres: online energy monitoring above"),
+        TCE,
+    ),
     "diagnosis_interval_years": (gettext_lazy("Energy diagnosis at least every"), YEARS),
     "family_sectors": (gettext_lazy("Product families by two-high sector"), ""),
     "key_area_capacity_ban": (gettext_lazy("No new capacity in key air-pollution areas"), ""),
@@ -222,22 +255,28 @@ PARAMETERS = {
     "products": (gettext_lazy("Energy-efficiency benchmark and baseline levels"), ""),
     "products_without_benchmark": (gettext_lazy("Products without a benchmark row"), ""),
     "project_warning_red_share": (gettext_lazy("Project energy warning: red from"), SHARE),
-    "project_warning_yellow_share": (gettext_lazy("Project energy warning: yellow from"),
-                                     SHARE),
-    "replacement_ratio_aluminium": (gettext_lazy("Capacity replacement ratio: electrolytic "
-                                                 "aluminium"), ""),
+    "project_warning_yellow_share": (gettext_lazy("Project energy warning: yellow from"), SHARE),
+    "replacement_ratio_aluminium": (
+        gettext_lazy("Capacity replacement ratio: electrolytic aluminium"),
+        "",
+    ),
     "replacement_ratio_cement": (gettext_lazy("Capacity replacement ratio: cement clinker"), ""),
     "replacement_ratio_coking": (gettext_lazy("Capacity replacement ratio: coke"), ""),
     "replacement_ratio_glass": (gettext_lazy("Capacity replacement ratio: flat glass"), ""),
     "replacement_ratio_refining": (gettext_lazy("Capacity replacement ratio: oil refining"), ""),
     "replacement_ratio_steel": (gettext_lazy("Capacity replacement ratio: iron and steel"), ""),
-    "replacement_source_ineligible": (gettext_lazy("Retired capacity that cannot serve a "
-                                                   "replacement"), ""),
+    "replacement_source_ineligible": (
+        gettext_lazy("Retired capacity that cannot serve a replacement"),
+        "",
+    ),
     "scope_min_energy_tce": (gettext_lazy("Two-high scope: annual energy use from"), TCE),
     "scope_sectors": (gettext_lazy("Two-high sectors"), ""),
 }
-UNIT_WORDS = {TCE: gettext_lazy("tce per year"), MONTHS: gettext_lazy("months"),
-              YEARS: gettext_lazy("years")}
+UNIT_WORDS = {
+    TCE: gettext_lazy("tce per year"),
+    MONTHS: gettext_lazy("months"),
+    YEARS: gettext_lazy("years"),
+}
 
 
 def parameter_name(key: str) -> str:
@@ -290,16 +329,26 @@ JOB_NAMES = {
     "digest-monthly": gettext_lazy("Monthly digest e-mails"),
 }
 RESULT_KEYS = {
-    "kind": gettext_lazy("Kind"), "region": gettext_lazy("Region"),
-    "month": gettext_lazy("Month"), "report": gettext_lazy("Report"),
-    "outcome": gettext_lazy("Outcome"), "queued": gettext_lazy("Queued"),
-    "frequency": gettext_lazy("Frequency"), "period": gettext_lazy("Period"),
-    "uncertain": gettext_lazy("Interrupted while sending"), "sent": gettext_lazy("Sent"),
-    "empty": gettext_lazy("Nothing to say"), "skipped": gettext_lazy("Skipped"),
-    "failed": gettext_lazy("Failed"), "lost": gettext_lazy("Lost"),
-    "value": gettext_lazy("Result"), "args": gettext_lazy("Arguments"),
-    "on": gettext_lazy("Date"), "language": gettext_lazy("Language"),
-    "force": gettext_lazy("Again even if done"), "region_id": gettext_lazy("Region"),
+    "kind": gettext_lazy("Kind"),
+    "region": gettext_lazy("Region"),
+    "month": gettext_lazy("Month"),
+    "report": gettext_lazy("Report"),
+    "outcome": gettext_lazy("Outcome"),
+    "queued": gettext_lazy("Queued"),
+    "frequency": gettext_lazy("Frequency"),
+    "period": gettext_lazy("Period"),
+    "uncertain": gettext_lazy("Interrupted while sending"),
+    "sent": gettext_lazy("Sent"),
+    "empty": gettext_lazy("Nothing to say"),
+    "skipped": gettext_lazy("Skipped"),
+    "failed": gettext_lazy("Failed"),
+    "lost": gettext_lazy("Lost"),
+    "value": gettext_lazy("Result"),
+    "args": gettext_lazy("Arguments"),
+    "on": gettext_lazy("Date"),
+    "language": gettext_lazy("Language"),
+    "force": gettext_lazy("Again even if done"),
+    "region_id": gettext_lazy("Region"),
     "requested_by_id": gettext_lazy("Requested by"),
 }
 RESULT_VALUES = {
@@ -307,7 +356,8 @@ RESULT_VALUES = {
     "already done or in progress": gettext_lazy("already done or in progress"),
     "monthly_report": gettext_lazy("Monthly alert report"),
     "ledger_export": gettext_lazy("Ledger export"),
-    "daily": gettext_lazy("Daily"), "weekly": gettext_lazy("Weekly"),
+    "daily": gettext_lazy("Daily"),
+    "weekly": gettext_lazy("Weekly"),
     "monthly": gettext_lazy("Monthly"),
 }
 
@@ -350,5 +400,6 @@ def rule_name(rule_id: str | None, english: bool = False) -> str:
 def rule_and_outcome(rule_id: str | None, outcome: str | None, english: bool = False) -> str:
     """What follows a rule's id in a report line: its name and the outcome in words
     ("产能置换 不通过")."""
-    return " ".join(part for part in (rule_name(rule_id, english),
-                                      labels.outcome_label(outcome)) if part)
+    return " ".join(
+        part for part in (rule_name(rule_id, english), labels.outcome_label(outcome)) if part
+    )

@@ -57,5 +57,5 @@ def outcome_label(code: str | None) -> str:
 
 
 def request_language() -> str:
-    """"en" when the active language is English, else "zh" (the two languages of the pages)."""
+    """ "en" when the active language is English, else "zh" (the two languages of the pages)."""
     return "en" if (get_language() or "").startswith("en") else "zh"

@@ -18,8 +18,9 @@ class InArray(models.Lookup):
     def _sql(self, compiler, connection, array: bool):
         lhs, lhs_params = self.process_lhs(compiler, connection)
         field = self.lhs.output_field
-        values = [field.get_db_prep_value(field.get_prep_value(value), connection)
-                  for value in self.rhs]
+        values = [
+            field.get_db_prep_value(field.get_prep_value(value), connection) for value in self.rhs
+        ]
         if not values:
             raise EmptyResultSet
         if array:
@@ -31,6 +32,7 @@ class InArray(models.Lookup):
 
     def as_postgresql(self, compiler, connection):
         return self._sql(compiler, connection, array=True)
+
 
 def register() -> None:
     models.CharField.register_lookup(InArray)

@@ -83,8 +83,12 @@ def parse_month(text: str) -> YearMonth:
     """Exactly 'YYYY-MM' → (year, month); ValueError (a message in the user's language)
     otherwise."""
     year_text, sep, month_text = text.partition("-")
-    if not sep or len(year_text) != 4 or len(month_text) != 2 \
-            or not (year_text.isdigit() and month_text.isdigit()):
+    if (
+        not sep
+        or len(year_text) != 4
+        or len(month_text) != 2
+        or not (year_text.isdigit() and month_text.isdigit())
+    ):
         raise ValueError(_("A month is written YYYY-MM, e.g. 2025-06."))
     year, month = int(year_text), int(month_text)
     if not 1 <= month <= 12 or year < EARLIEST_YEAR:

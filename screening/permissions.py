@@ -100,6 +100,7 @@ def is_province_user(user: User) -> bool:
 
 # --- What a role may do -------------------------------------------------------------------
 
+
 def can_upload_ledger(user: User, region: Region) -> bool:
     """Agencies keep the ledgers of their own regions; administrators may too."""
     if not region.is_project_region:
@@ -109,8 +110,11 @@ def can_upload_ledger(user: User, region: Region) -> bool:
 
 def uploadable_regions(user: User) -> list[Region]:
     """The project regions whose ledger the user keeps (the upload form's and API's choice)."""
-    return [region for region in regions_visible_to(user).filter(is_project_region=True)
-            if can_upload_ledger(user, region)]
+    return [
+        region
+        for region in regions_visible_to(user).filter(is_project_region=True)
+        if can_upload_ledger(user, region)
+    ]
 
 
 def keeps_ledgers(user: User) -> bool:
@@ -120,8 +124,7 @@ def keeps_ledgers(user: User) -> bool:
 
 def get_upload_for_user(user: User, pk: int) -> LedgerUpload:
     """A ledger upload of a region the user sees, or 404."""
-    upload = (LedgerUpload.objects.select_related("region", "uploaded_by")
-              .filter(pk=pk).first())
+    upload = LedgerUpload.objects.select_related("region", "uploaded_by").filter(pk=pk).first()
     if upload is None or not may_see_region(user, upload.region_id):
         raise Http404
     return upload
@@ -134,14 +137,16 @@ def may_confirm_upload(upload: LedgerUpload, user: User) -> bool:
 
 def may_roll_back(user: User) -> bool:
     """Rolling back an applied upload is for administrators and provincial reviewers."""
-    return user.is_administrator or (user.role == Role.PROVINCIAL_REVIEWER
-                                     and is_province_user(user))
+    return user.is_administrator or (
+        user.role == Role.PROVINCIAL_REVIEWER and is_province_user(user)
+    )
 
 
 def can_upload_project_energy(user: User) -> bool:
     """The provincial reviewer, and agencies for the projects of their own regions."""
     return can_manage_indicators(user) or (
-        user.role == Role.AGENCY and bool(scope_region_ids(user)))
+        user.role == Role.AGENCY and bool(scope_region_ids(user))
+    )
 
 
 def can_manage_indicators(user: User) -> bool:
@@ -161,6 +166,7 @@ def is_read_only(user: User) -> bool:
 
 # --- The capacity-replacement registry (issue 17) ------------------------------------------
 
+
 def can_edit_registry(user: User, region: Region | int) -> bool:
     """Sources and plans are entered by agencies for their own regions and by the provincial
     reviewer (and administrators) for any region, the same scoping as the ledger."""
@@ -173,8 +179,11 @@ def can_edit_registry(user: User, region: Region | int) -> bool:
 
 def registry_editable_regions(user: User) -> list[Region]:
     """The project regions whose sources and plans the user may enter."""
-    return [region for region in Region.objects.filter(is_project_region=True)
-            if can_edit_registry(user, region)]
+    return [
+        region
+        for region in Region.objects.filter(is_project_region=True)
+        if can_edit_registry(user, region)
+    ]
 
 
 def can_enter_registry(user: User) -> bool:
@@ -185,7 +194,8 @@ def can_enter_registry(user: User) -> bool:
 def can_publish_plans(user: User) -> bool:
     """Publishing a plan in the public list (公告) is the provincial reviewer's decision."""
     return user.is_administrator or (
-        user.role == Role.PROVINCIAL_REVIEWER and is_province_user(user))
+        user.role == Role.PROVINCIAL_REVIEWER and is_province_user(user)
+    )
 
 
 def can_view_job_runs(user: User) -> bool:
@@ -212,8 +222,11 @@ SUBMITTING_TRANSITIONS = ("submit", "submit_rectification")
 
 AGENCY_STATES = (CaseState.DRAFT, CaseState.RETURNED, CaseState.RECTIFYING)
 CITY_STATES = (CaseState.SUBMITTED,)
-PROVINCE_STATES = (CaseState.PROVINCIAL_REVIEW, CaseState.EVALUATION,
-                   CaseState.RECTIFICATION_SUBMITTED)
+PROVINCE_STATES = (
+    CaseState.PROVINCIAL_REVIEW,
+    CaseState.EVALUATION,
+    CaseState.RECTIFICATION_SUBMITTED,
+)
 
 
 def skips_city_review(region: Region) -> bool:
@@ -231,8 +244,11 @@ def _active(user: User) -> bool:
 
 def submitter_ids(case: ReviewCase) -> set[int]:
     """Everyone who submitted this case or its rectification evidence."""
-    ids = set(CaseEvent.objects.filter(case=case, transition__in=SUBMITTING_TRANSITIONS)
-              .values_list("actor_id", flat=True))
+    ids = set(
+        CaseEvent.objects.filter(case=case, transition__in=SUBMITTING_TRANSITIONS).values_list(
+            "actor_id", flat=True
+        )
+    )
     if case.submitted_by_id:
         ids.add(case.submitted_by_id)
     return ids
@@ -249,17 +265,21 @@ def is_case_agency(case: ReviewCase, user: User) -> bool:
 
 def is_case_city_reviewer(case: ReviewCase, user: User) -> bool:
     """A city reviewer on the case's review line (never for province-direct regions)."""
-    return (_active(user) and user.role == Role.CITY_REVIEWER
-            and may_see_region(user, case.region_id) and not is_province_user(user)
-            and not skips_city_review(case.region))
+    return (
+        _active(user)
+        and user.role == Role.CITY_REVIEWER
+        and may_see_region(user, case.region_id)
+        and not is_province_user(user)
+        and not skips_city_review(case.region)
+    )
 
 
 def is_provincial_reviewer(user: User) -> bool:
-    return (_active(user) and user.role == Role.PROVINCIAL_REVIEWER
-            and is_province_user(user))
+    return _active(user) and user.role == Role.PROVINCIAL_REVIEWER and is_province_user(user)
 
 
 # --- Permission callables of the transitions (case, user) -----------------------------------
+
 
 def acts_as_agency(case: ReviewCase, user: User) -> bool:
     return is_case_agency(case, user)
@@ -270,8 +290,11 @@ def reviews_as_city(case: ReviewCase, user: User) -> bool:
 
 
 def decides_as_province(case: ReviewCase, user: User) -> bool:
-    return (is_provincial_reviewer(user) and may_see_region(user, case.region_id)
-            and not is_submitter(case, user))
+    return (
+        is_provincial_reviewer(user)
+        and may_see_region(user, case.region_id)
+        and not is_submitter(case, user)
+    )
 
 
 # The agency's transitions; the others are the city reviewer's while the case waits for city
@@ -291,11 +314,11 @@ def may_take_transition(case: ReviewCase, user: User, name: str) -> bool:
 
 def can_open_case(user: User, project) -> bool:
     """Agencies open review cases for projects of their own ledger."""
-    return (_active(user) and user.role == Role.AGENCY
-            and may_see_region(user, project.region_id))
+    return _active(user) and user.role == Role.AGENCY and may_see_region(user, project.region_id)
 
 
 # --- Seeing cases ---------------------------------------------------------------------------
+
 
 def cases_visible_to(user: User) -> QuerySet[ReviewCase]:
     return scoped(ReviewCase.objects.all(), user)
@@ -303,9 +326,11 @@ def cases_visible_to(user: User) -> QuerySet[ReviewCase]:
 
 def get_case_for_user(user: User, pk: int) -> ReviewCase:
     """The case, or 404 when it does not exist or lies outside the user's regions."""
-    case = (ReviewCase.objects.select_related("project", "region", "region__reports_to",
-                                              "rule_set")
-            .filter(pk=pk).first())
+    case = (
+        ReviewCase.objects.select_related("project", "region", "region__reports_to", "rule_set")
+        .filter(pk=pk)
+        .first()
+    )
     if case is None or not may_see_region(user, case.region_id):
         raise Http404
     return case
@@ -320,7 +345,8 @@ def cases_waiting_for(user: User) -> QuerySet[ReviewCase]:
         return visible.filter(state__in=AGENCY_STATES)
     if user.role == Role.CITY_REVIEWER and not is_province_user(user):
         waiting = visible.filter(state__in=CITY_STATES).exclude(
-            region_id__in=_skipping_region_ids())
+            region_id__in=_skipping_region_ids()
+        )
     elif is_provincial_reviewer(user):
         waiting = visible.filter(state__in=PROVINCE_STATES)
     else:
@@ -332,12 +358,14 @@ def cases_waiting_for(user: User) -> QuerySet[ReviewCase]:
 
 # --- Decision documents (issue 18) ----------------------------------------------------------
 
+
 def get_document_for_user(user: User, pk: int):
     """A decision document of a case or a region the user sees, or 404."""
     from screening.models import DecisionDocument
 
-    document = (DecisionDocument.objects.select_related("case", "region", "issued_by")
-                .filter(pk=pk).first())
+    document = (
+        DecisionDocument.objects.select_related("case", "region", "issued_by").filter(pk=pk).first()
+    )
     if document is None or not _active(user) or not may_see_region(user, document.region_id):
         raise Http404
     return document

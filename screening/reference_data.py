@@ -47,8 +47,10 @@ def load_reference_data(fixtures_dir: Path = FIXTURES_DIR) -> LoadSummary:
         region, _ = Region.objects.update_or_create(
             code=entry["code"],
             defaults={
-                "name": entry["name"], "name_en": entry.get("name_en", ""),
-                "level": entry["level"], "aliases": entry.get("aliases", []),
+                "name": entry["name"],
+                "name_en": entry.get("name_en", ""),
+                "level": entry["level"],
+                "aliases": entry.get("aliases", []),
                 "is_project_region": entry.get("is_project_region", True),
                 "province_direct": entry.get("province_direct", False),
                 "parent": by_code.get(entry["parent"]) if entry.get("parent") else None,
@@ -59,12 +61,14 @@ def load_reference_data(fixtures_dir: Path = FIXTURES_DIR) -> LoadSummary:
         summary.regions += 1
     for entry in doc["attributes"]:
         RegionAttribute.objects.update_or_create(
-            region=by_code[entry["region"]], attribute=entry["attribute"],
+            region=by_code[entry["region"]],
+            attribute=entry["attribute"],
             valid_from=date.fromisoformat(entry["valid_from"]),
             defaults={
                 "value": entry["value"],
                 "valid_to": date.fromisoformat(entry["valid_to"]) if entry["valid_to"] else None,
-                "source": entry["source"], "status": entry["status"],
+                "source": entry["source"],
+                "status": entry["status"],
             },
         )
         summary.attributes += 1
@@ -74,7 +78,8 @@ def load_reference_data(fixtures_dir: Path = FIXTURES_DIR) -> LoadSummary:
         RuleSet.objects.update_or_create(
             name=document["name"],
             defaults={
-                "title_zh": document.get("title_zh", ""), "title_en": document.get("title_en", ""),
+                "title_zh": document.get("title_zh", ""),
+                "title_en": document.get("title_en", ""),
                 "effective_from": date.fromisoformat(document["effective_from"]),
                 "parameters": document["parameters"],
             },

@@ -28,8 +28,7 @@ from screening.screen import (
 
 # The revision this release applies; `manage.py rescreen --store` records it by default.
 CURRENT_REVISION = "2026-12"
-_STORED = ["in_scope", "verdict", "disposition", "screened_rule_set", "screened_as_of",
-           "findings"]
+_STORED = ["in_scope", "verdict", "disposition", "screened_rule_set", "screened_as_of", "findings"]
 _BATCH = 1000
 
 
@@ -56,8 +55,13 @@ def rule_changes(before: list[dict], after: list[dict]) -> list[dict]:
     changes = []
     for rule in sorted(old.keys() | new.keys(), key=lambda r: int(r[1:])):
         if old.get(rule) != new.get(rule):
-            changes.append({"rule": rule, "before": "/".join(old[rule]) if rule in old else None,
-                            "after": "/".join(new[rule]) if rule in new else None})
+            changes.append(
+                {
+                    "rule": rule,
+                    "before": "/".join(old[rule]) if rule in old else None,
+                    "after": "/".join(new[rule]) if rule in new else None,
+                }
+            )
     return changes
 
 
@@ -78,18 +82,24 @@ def refresh_barometer() -> tuple[int, int]:
         except WarningRefused:
             continue  # no rule set for that month: it had no tiers before either
     IndicatorMonth.objects.bulk_update(
-        changed, ["intensity_tier", "energy_tier", "coal_tier", "tier", "rule_set"],
-        batch_size=_BATCH)
+        changed,
+        ["intensity_tier", "energy_tier", "coal_tier", "tier", "rule_set"],
+        batch_size=_BATCH,
+    )
     region_ids = set(IndicatorMonth.objects.values_list("region_id", flat=True).distinct())
-    region_ids |= set(Region.objects.filter(escalations__isnull=False).values_list("pk",
-                                                                                    flat=True))
+    region_ids |= set(Region.objects.filter(escalations__isnull=False).values_list("pk", flat=True))
     for region in Region.objects.filter(pk__in=region_ids):
         publish_escalations(region)
     return len(changed), len(region_ids)
 
 
-def _rescreen_group(projects: list[Project], as_of: date, rule_set: str | None,
-                    revision: str, summary: RevisionSummary) -> None:
+def _rescreen_group(
+    projects: list[Project],
+    as_of: date,
+    rule_set: str | None,
+    revision: str,
+    summary: RevisionSummary,
+) -> None:
     _rule_set, screen_one = screener(as_of, rule_set)
     updated: list[Project] = []
     records: list[ScreeningChange] = []
@@ -102,13 +112,24 @@ def _rescreen_group(projects: list[Project], as_of: date, rule_set: str | None,
             if (screening.verdict.value, screening.disposition.value, findings) == before:
                 continue
             rules = rule_changes(project.findings or [], findings)
-            if (screening.verdict.value != before[0] or screening.disposition.value != before[1]
-                    or rules):
-                records.append(ScreeningChange(
-                    project=project, revision=revision, rule_set=screening.rule_set,
-                    as_of=as_of, verdict_before=before[0], verdict_after=screening.verdict.value,
-                    disposition_before=before[1],
-                    disposition_after=screening.disposition.value, rules=rules))
+            if (
+                screening.verdict.value != before[0]
+                or screening.disposition.value != before[1]
+                or rules
+            ):
+                records.append(
+                    ScreeningChange(
+                        project=project,
+                        revision=revision,
+                        rule_set=screening.rule_set,
+                        as_of=as_of,
+                        verdict_before=before[0],
+                        verdict_after=screening.verdict.value,
+                        disposition_before=before[1],
+                        disposition_after=screening.disposition.value,
+                        rules=rules,
+                    )
+                )
             store_screening(project, screening)
             updated.append(project)
     Project.objects.bulk_update(updated, _STORED, batch_size=_BATCH)

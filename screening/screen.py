@@ -26,8 +26,12 @@ from screening.rules.types import (
 
 _PARAMS_CACHE: dict[tuple[str, str], RuleParameters] = {}
 PROJECT_INPUT_FIELDS = [f.name for f in fields(ProjectInput)]
-_ENUM_FIELDS = {"sector": Sector, "construction_type": ConstructionType, "stage": Stage,
-                "tech_class": TechClass}
+_ENUM_FIELDS = {
+    "sector": Sector,
+    "construction_type": ConstructionType,
+    "stage": Stage,
+    "tech_class": TechClass,
+}
 
 
 class NoRuleSetInForce(Exception):
@@ -39,7 +43,8 @@ class NoRuleSetInForce(Exception):
 
     def user_message(self) -> str:
         return _("No rule set is in force on %(date)s: screening is refused.") % {
-            "date": self.as_of.isoformat()}
+            "date": self.as_of.isoformat()
+        }
 
 
 def parameters_of(rule_set: RuleSet) -> RuleParameters:
@@ -74,8 +79,9 @@ def project_input(project: Project) -> ProjectInput:
     return ProjectInput(**values)
 
 
-def screener(as_of: date, rule_set_name: str | None = None, *, read_registry_now: bool = False
-             ) -> tuple[RuleSet, Callable[[ProjectInput], Screening]]:
+def screener(
+    as_of: date, rule_set_name: str | None = None, *, read_registry_now: bool = False
+) -> tuple[RuleSet, Callable[[ProjectInput], Screening]]:
     """The rule set in force (or named) and a function screening one input under it; the
     context is read once, so a caller can screen a large ledger batch by batch (with
     `read_registry_now`, also while the connection streams a COPY)."""
@@ -112,8 +118,14 @@ def store_screening(project: Project, screening: Screening) -> None:
 def findings_for_storage(screening: Screening) -> list[dict]:
     """Findings with both languages, as frozen on projects and cases."""
     return [
-        {"rule": f.rule, "outcome": f.outcome.value, "clause": f.clause,
-         "message_zh": f.message_zh, "message_en": f.message_en, "values": f.values}
+        {
+            "rule": f.rule,
+            "outcome": f.outcome.value,
+            "clause": f.clause,
+            "message_zh": f.message_zh,
+            "message_en": f.message_en,
+            "values": f.values,
+        }
         for f in screening.findings
     ]
 
@@ -126,13 +138,24 @@ def rescreen_projects(projects: Iterable[Project], as_of: date | None = None) ->
     for project, screening in zip(projects, screenings, strict=True):
         store_screening(project, screening)
     Project.objects.bulk_update(
-        projects, ["in_scope", "verdict", "disposition", "screened_rule_set", "screened_as_of",
-                   "findings", "screening_key"], batch_size=1000)
+        projects,
+        [
+            "in_scope",
+            "verdict",
+            "disposition",
+            "screened_rule_set",
+            "screened_as_of",
+            "findings",
+            "screening_key",
+        ],
+        batch_size=1000,
+    )
     return len(projects)
 
 
-def screening_keys(rule_set: RuleSet, as_of: date, *, read_registry_now: bool = False
-                   ) -> Callable[[str], str]:
+def screening_keys(
+    rule_set: RuleSet, as_of: date, *, read_registry_now: bool = False
+) -> Callable[[str], str]:
     """region code → the key of a screening of that region's rows under `rule_set` on `as_of`
     (screening/ledger/digest.py): equal keys, equal screenings of equal rows."""
     resolver = ContextResolver(as_of, read_registry_now=read_registry_now)
@@ -142,8 +165,7 @@ def screening_keys(rule_set: RuleSet, as_of: date, *, read_registry_now: bool = 
     def key_of(region_code: str) -> str:
         key = keys.get(region_code)
         if key is None:
-            key = keys[region_code] = screening_key(fingerprint,
-                                                    resolver.for_region(region_code))
+            key = keys[region_code] = screening_key(fingerprint, resolver.for_region(region_code))
         return key
 
     return key_of

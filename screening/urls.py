@@ -17,6 +17,11 @@ urlpatterns = [
     path("rule-sets/<str:name>/", views.rule_set_detail, name="rule_set"),
 ]
 
-urlpatterns += (urls_ledger.urlpatterns + urls_cases.urlpatterns + urls_warnings.urlpatterns
-                + urls_reports.urlpatterns + urls_registry.urlpatterns)
+urlpatterns += (
+    urls_ledger.urlpatterns
+    + urls_cases.urlpatterns
+    + urls_warnings.urlpatterns
+    + urls_reports.urlpatterns
+    + urls_registry.urlpatterns
+)
 urlpatterns += documents_urls.urlpatterns  # decision documents (issue 18)

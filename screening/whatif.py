@@ -29,8 +29,12 @@ class WhatIf:
         return [(p, d) for p, d in self.changes if d.verdict_changed or d.disposition_changed]
 
 
-def what_if(projects: QuerySet[Project] | Iterable[Project], as_of: date,
-            after_rule_set: str, before_rule_set: str | None = None) -> WhatIf:
+def what_if(
+    projects: QuerySet[Project] | Iterable[Project],
+    as_of: date,
+    after_rule_set: str,
+    before_rule_set: str | None = None,
+) -> WhatIf:
     """Screen each project under the rule set in force on `as_of` (or `before_rule_set`) and
     under `after_rule_set`, on the same day and context; nothing is stored."""
     before = rule_set_for(as_of, before_rule_set)
@@ -44,8 +48,9 @@ def what_if(projects: QuerySet[Project] | Iterable[Project], as_of: date,
         for project in projects:
             row = project_input(project)
             context = resolver.for_region(row.region)
-            diff = diff_screenings(screen(row, context, before_params),
-                                   screen(row, context, after_params))
+            diff = diff_screenings(
+                screen(row, context, before_params), screen(row, context, after_params)
+            )
             result.screened += 1
             if diff.changed:
                 result.changes.append((project, diff))

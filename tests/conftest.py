@@ -59,8 +59,13 @@ def make_user(username: str, role: str, region_code: str, **extra):
     from accounts.models import User
     from screening.models import Region
 
-    user = User.objects.create_user(username=username, password="pw-" + username,
-                                    role=role, email=f"{username}@example.org", **extra)
+    user = User.objects.create_user(
+        username=username,
+        password="pw-" + username,
+        role=role,
+        email=f"{username}@example.org",
+        **extra,
+    )
     user.regions.set([Region.objects.get(code=region_code)])
     return user
 
@@ -118,6 +123,7 @@ def administrator(db):
 
 # --- Services that CI must have: skip locally, fail in CI -----------------------------------
 
+
 def need(condition: bool, reason: str) -> None:
     """Skip a test whose service is missing, except in CI (TWO_HIGH_REQUIRE_SERVICES=1)."""
     if condition:
@@ -137,10 +143,17 @@ def _playwright_browser():
 
     with sync_playwright() as pw:
         browser = pw.chromium.launch(
-            executable_path=CHROMIUM, headless=True,
-            args=["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                  "--disable-background-networking", "--disable-component-update",
-                  "--disable-sync"],
+            executable_path=CHROMIUM,
+            headless=True,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+            ],
         )
         yield browser
         browser.close()

@@ -49,15 +49,22 @@ class ProjectFactory(factory.django.DjangoModelFactory):
         non_compliant = factory.Trait(policy_fit=False)
         # Cement clinker with capacity replaced 2:1 in a key air area: R03 applies and passes.
         capacity_replacement = factory.Trait(
-            sector="建材", product="水泥熟料", new_capacity=Decimal("100"),
-            capacity_unit="万吨/年", replaced_capacity=Decimal("200"),
-            replacement_plan_ref="豫工信产能〔2024〕1号", unit_energy=Decimal("95"),
-            unit_energy_unit="kgce/t", coal_substitution=True, pollutant_reduction=True,
+            sector="建材",
+            product="水泥熟料",
+            new_capacity=Decimal("100"),
+            capacity_unit="万吨/年",
+            replaced_capacity=Decimal("200"),
+            replacement_plan_ref="豫工信产能〔2024〕1号",
+            unit_energy=Decimal("95"),
+            unit_energy_unit="kgce/t",
+            coal_substitution=True,
+            pollutant_reduction=True,
         )
 
 
-def case_in_state(state: str, *, agency, city=None, province=None, project=None,
-                  **project_fields) -> ReviewCase:
+def case_in_state(
+    state: str, *, agency, city=None, province=None, project=None, **project_fields
+) -> ReviewCase:
     """A case brought to `state` by the services, with the given personas acting.
 
     `city` is needed for states after submit in a region with city review; `province` for the
@@ -79,8 +86,9 @@ def case_in_state(state: str, *, agency, city=None, province=None, project=None,
     if state == CaseState.PROVINCIAL_REVIEW:
         return case
     if state == CaseState.EVALUATION:
-        return workflow.request_evaluation(case, acting_user=province, kind="window_guidance",
-                                           scope="产能置换方案")
+        return workflow.request_evaluation(
+            case, acting_user=province, kind="window_guidance", scope="产能置换方案"
+        )
     if state == CaseState.APPROVED:
         if case.is_planned:  # (十一): no approval of a planned project before its evaluation
             complete_an_evaluation(case, province)
@@ -91,9 +99,12 @@ def case_in_state(state: str, *, agency, city=None, province=None, project=None,
     from screening.rules.engine import dispositions_for_stage
 
     # The mildest disposition that fits the project's stage (SPEC §4 table).
-    workflow.order_rectification(case, acting_user=province,
-                                 disposition=dispositions_for_stage(project.stage)[-1],
-                                 deadline=deadline)
+    workflow.order_rectification(
+        case,
+        acting_user=province,
+        disposition=dispositions_for_stage(project.stage)[-1],
+        deadline=deadline,
+    )
     if state == CaseState.RECTIFYING:
         return case
     if state == CaseState.CLOSED:
@@ -106,10 +117,12 @@ def case_in_state(state: str, *, agency, city=None, province=None, project=None,
 
 def complete_an_evaluation(case: ReviewCase, province) -> ReviewCase:
     """Window guidance requested and completed, as a planned project needs before approval."""
-    workflow.request_evaluation(case, acting_user=province, kind="window_guidance",
-                                scope="项目整体")
-    return workflow.complete_evaluation(case, acting_user=province, result="符合要求",
-                                        files=[pdf_upload("评估报告.pdf")])
+    workflow.request_evaluation(
+        case, acting_user=province, kind="window_guidance", scope="项目整体"
+    )
+    return workflow.complete_evaluation(
+        case, acting_user=province, result="符合要求", files=[pdf_upload("评估报告.pdf")]
+    )
 
 
 def pdf_upload(name: str = "整改报告.pdf", size: int = 0):

@@ -42,8 +42,9 @@ def valid_row(**overrides) -> dict:
     return row
 
 
-def write_ledger(path: Path, rows: list[dict], *, extra_headers: list[str] = (),
-                 drop: tuple[str, ...] = ()) -> Path:
+def write_ledger(
+    path: Path, rows: list[dict], *, extra_headers: list[str] = (), drop: tuple[str, ...] = ()
+) -> Path:
     """A ledger with the template headers (minus `drop`, plus `extra_headers`) and the rows."""
     workbook = Workbook()
     sheet = workbook.active

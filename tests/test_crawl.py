@@ -35,12 +35,22 @@ def _keep_the_language():
     yield
     translation.activate(language)
 
+
 ROLES = ["province", "observer", "zz_city", "zz_agency", "ay_city", "gy_agency", "admin"]
 PAGE_LIMIT = 120  # per role and language
 PER_SHAPE = 4  # pages of one shape (the same path with another id or filter value)
 SKIP_PATHS = ("/admin/", "/logout", "/api/", "/i18n/", "/static/", "/accounts/logout")
-DOWNLOAD_HINTS = (".xlsx", ".docx", ".pdf", ".csv", "/download", "/export", "/template",
-                  "/annotated", "/file")
+DOWNLOAD_HINTS = (
+    ".xlsx",
+    ".docx",
+    ".pdf",
+    ".csv",
+    "/download",
+    "/export",
+    "/template",
+    "/annotated",
+    "/file",
+)
 
 # Tags whose text the officer does not read as words, and codes they type themselves.
 QUIET_TAGS = {"script", "style", "code", "kbd", "samp", "template", "svg"}
@@ -63,8 +73,12 @@ class _Text(HTMLParser):
             self.links.append(attrs["href"])
         if tag in self.VOID:
             return
-        quiet = (tag in QUIET_TAGS or "code" in (attrs.get("class") or "").split()
-                 or "data-raw" in attrs or "hidden" in attrs)
+        quiet = (
+            tag in QUIET_TAGS
+            or "code" in (attrs.get("class") or "").split()
+            or "data-raw" in attrs
+            or "hidden" in attrs
+        )
         self._quiet.append(quiet or bool(self._quiet and self._quiet[-1]))
 
     def handle_endtag(self, tag):
@@ -115,8 +129,9 @@ def raw_bits(text: str, codes: set[str]) -> list[str]:
     found += LANG_RE.findall(text)
     # 6-digit administrative division codes (410100 郑州市) are codes an officer knows
     found += [m for m in NUMBER_RE.findall(text) if not re.fullmatch(r"4[12]\d{4}", m)]
-    code_re = re.compile(r"\b(" + "|".join(sorted(map(re.escape, codes), key=len,
-                                                        reverse=True)) + r")\b")
+    code_re = re.compile(
+        r"\b(" + "|".join(sorted(map(re.escape, codes), key=len, reverse=True)) + r")\b"
+    )
     found += code_re.findall(text)
     return found
 
@@ -124,7 +139,8 @@ def raw_bits(text: str, codes: set[str]) -> list[str]:
 def _is_download(path: str, response) -> bool:
     ctype = response.get("Content-Type", "")
     return "attachment" in response.get("Content-Disposition", "") or not ctype.startswith(
-        "text/html")
+        "text/html"
+    )
 
 
 def crawl(client: Client, codes: set[str], limit: int = PAGE_LIMIT):
@@ -141,8 +157,11 @@ def crawl(client: Client, codes: set[str], limit: int = PAGE_LIMIT):
         seen.add(path)
         # a few pages of each shape (/cases/N/, a list with one filter) say what all of them do
         parts = urlsplit(path)
-        shape = re.sub(r"\d+", "N", parts.path) + "?" + ",".join(
-            sorted(k.split("=")[0] for k in parts.query.split("&") if k))
+        shape = (
+            re.sub(r"\d+", "N", parts.path)
+            + "?"
+            + ",".join(sorted(k.split("=")[0] for k in parts.query.split("&") if k))
+        )
         per_shape[shape] = per_shape.get(shape, 0) + 1
         if per_shape[shape] > PER_SHAPE:
             continue
@@ -155,8 +174,11 @@ def crawl(client: Client, codes: set[str], limit: int = PAGE_LIMIT):
             continue
         parser = _Text()
         parser.feed(response.content.decode())
-        bits = [b for b in raw_bits(parser.text, codes)
-                if not any(path.startswith(p) and b in allowed for p, allowed in ALLOWED.items())]
+        bits = [
+            b
+            for b in raw_bits(parser.text, codes)
+            if not any(path.startswith(p) and b in allowed for p, allowed in ALLOWED.items())
+        ]
         if bits:
             problems[path] = sorted(set(bits))[:8]
         for href in parser.links:
@@ -263,7 +285,8 @@ def test_digest_emails_read_as_words(db, settings):
             for part, text in (("text", message.body), ("html", html.text)):
                 # links carry ids and tokens: only the words around them are read
                 words = re.sub(r"https?://\S+", " ", text)
-                problems += [f"{username}/{language}/{part}: {bit}"
-                             for bit in raw_bits(words, codes)]
+                problems += [
+                    f"{username}/{language}/{part}: {bit}" for bit in raw_bits(words, codes)
+                ]
             assert "http://127.0.0.1:8123/" in message.body  # links where the app is served
     assert not problems, "\n".join(sorted(set(problems))[:60])

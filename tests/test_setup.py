@@ -43,15 +43,25 @@ def test_province_direct_regions_report_to_the_province(db):
 
 
 def test_production_settings_pass_check_deploy(tmp_path):
-    inherited = {k: v for k, v in os.environ.items()
-                 if k not in ("DJANGO_ALLOW_ASYNC_UNSAFE", "DATABASE_URL", "REDIS_URL")}
-    env = {**inherited, "DJANGO_SETTINGS_MODULE": "config.settings_production",
-           "DJANGO_SECRET_KEY": "a" * 20 + "-production-secret-for-the-check-only-" + "z" * 20,
-           "DJANGO_ALLOWED_HOSTS": "two-high.example.org",
-           "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}"}
+    inherited = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("DJANGO_ALLOW_ASYNC_UNSAFE", "DATABASE_URL", "REDIS_URL")
+    }
+    env = {
+        **inherited,
+        "DJANGO_SETTINGS_MODULE": "config.settings_production",
+        "DJANGO_SECRET_KEY": "a" * 20 + "-production-secret-for-the-check-only-" + "z" * 20,
+        "DJANGO_ALLOWED_HOSTS": "two-high.example.org",
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
+    }
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
-        cwd=ROOT, env=env, capture_output=True, text=True, timeout=120,
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "WARNINGS" not in result.stdout + result.stderr

@@ -35,8 +35,7 @@ def main() -> int:
             entry.previous_msgid = entry.previous_msgid_plural = None
     po.save()
     # A fuzzy entry is not compiled: it is as untranslated as an empty one.
-    missing = [e.msgid for e in po.untranslated_entries() + po.fuzzy_entries()
-               if e.msgid]
+    missing = [e.msgid for e in po.untranslated_entries() + po.fuzzy_entries() if e.msgid]
     for msgid in missing:
         print("untranslated:", repr(msgid))
     print(f"{len(table)} translations; {len(missing)} untranslated")

@@ -37,8 +37,9 @@ def issue_token(user: User, name: str) -> tuple[ApiToken, str]:
         if not ApiToken.objects.filter(prefix=prefix).exists():
             break
     raw = f"{TOKEN_START}{prefix}_{secrets.token_urlsafe(32)}"
-    token = ApiToken.objects.create(user=user, name=name.strip()[:100], prefix=prefix,
-                                    token_hash=hash_token(raw))
+    token = ApiToken.objects.create(
+        user=user, name=name.strip()[:100], prefix=prefix, token_hash=hash_token(raw)
+    )
     return token, raw
 
 
@@ -46,18 +47,22 @@ def revoke_token(token: ApiToken) -> None:
     """Revoke a token for good (the row is kept with the time)."""
     if token.revoked_at is None:
         ApiToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(
-            revoked_at=timezone.now())
+            revoked_at=timezone.now()
+        )
 
 
 def find_token(raw: str) -> ApiToken | None:
     """The active token matching the raw text, or None."""
     if not raw.startswith(TOKEN_START) or len(raw) > 200:
         return None
-    prefix, sep, _secret = raw[len(TOKEN_START):].partition("_")
+    prefix, sep, _secret = raw[len(TOKEN_START) :].partition("_")
     if not sep or not prefix:
         return None
-    token = (ApiToken.objects.select_related("user").filter(prefix=prefix,
-                                                               revoked_at__isnull=True).first())
+    token = (
+        ApiToken.objects.select_related("user")
+        .filter(prefix=prefix, revoked_at__isnull=True)
+        .first()
+    )
     if token is None or not hmac.compare_digest(token.token_hash, hash_token(raw)):
         return None
     return token
@@ -72,7 +77,8 @@ class ApiTokenAuthentication(authentication.BaseAuthentication):
             return None
         if len(header) != 2:
             raise exceptions.AuthenticationFailed(
-                _("Give the token as: Authorization: Bearer <token>."))
+                _("Give the token as: Authorization: Bearer <token>.")
+            )
         try:
             raw = header[1].decode("ascii")
         except UnicodeDecodeError as exc:
@@ -97,5 +103,9 @@ class ApiTokenScheme(OpenApiAuthenticationExtension):
     name = "apiToken"
 
     def get_security_definition(self, auto_schema):
-        return {"type": "http", "scheme": "bearer", "bearerFormat": "th_<prefix>_<secret>",
-                "description": "A personal API token created on the profile page."}
+        return {
+            "type": "http",
+            "scheme": "bearer",
+            "bearerFormat": "th_<prefix>_<secret>",
+            "description": "A personal API token created on the profile page.",
+        }

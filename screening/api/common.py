@@ -37,6 +37,9 @@ ERRORS_READ = {
     429: error("Rate limit of the token reached."),
 }
 ERRORS_LIST = {400: error("A filter value is not valid."), **ERRORS_READ}
-ERRORS_WRITE = {400: error("Invalid input."), 403: error("Not allowed for your role."),
-                **ERRORS_READ}
+ERRORS_WRITE = {
+    400: error("Invalid input."),
+    403: error("Not allowed for your role."),
+    **ERRORS_READ,
+}
 XLSX_RESPONSE = OpenApiResponse(OpenApiTypes.BINARY, description="An .xlsx workbook.")

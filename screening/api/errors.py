@@ -35,8 +35,9 @@ _CODES = {
 class ApiError(exceptions.APIException):
     """An API refusal with its own code, message and details (rendered in the error shape)."""
 
-    def __init__(self, status_code: int, code: str, message: str,
-                 details: list | None = None) -> None:
+    def __init__(
+        self, status_code: int, code: str, message: str, details: list | None = None
+    ) -> None:
         super().__init__(detail=message, code=code)
         self.status_code = status_code
         self.error_code = code
@@ -70,9 +71,15 @@ def flatten(detail: Any, field: str = "") -> list[dict]:
 
 def form_errors(form) -> list[dict]:
     """A Django form's errors as field problems."""
-    return [{"field": "" if name == "__all__" else name, "code": error.get("code") or "invalid",
-             "message": error["message"]}
-            for name, errors in form.errors.get_json_data().items() for error in errors]
+    return [
+        {
+            "field": "" if name == "__all__" else name,
+            "code": error.get("code") or "invalid",
+            "message": error["message"],
+        }
+        for name, errors in form.errors.get_json_data().items()
+        for error in errors
+    ]
 
 
 def api_exception_handler(exc: Exception, context: dict) -> Response | None:
@@ -89,8 +96,9 @@ def api_exception_handler(exc: Exception, context: dict) -> Response | None:
     elif isinstance(exc, exceptions.ValidationError):
         response.data = payload("invalid", _("The request is not valid."), flatten(exc.detail))
     elif isinstance(exc, exceptions.Throttled):
-        response.data = payload("throttled", str(exc.detail),
-                                [{"wait_seconds": int(exc.wait or 0)}])
+        response.data = payload(
+            "throttled", str(exc.detail), [{"wait_seconds": int(exc.wait or 0)}]
+        )
     else:
         code = exc.get_codes() if isinstance(exc, exceptions.APIException) else "error"
         code = code if isinstance(code, str) else "error"
@@ -100,29 +108,37 @@ def api_exception_handler(exc: Exception, context: dict) -> Response | None:
 
 def not_found(request: HttpRequest, *args, **kwargs) -> JsonResponse:
     """Any /api/ address that matches no endpoint."""
-    return JsonResponse(payload("not_found", exceptions.NotFound.default_detail),
-                        status=status.HTTP_404_NOT_FOUND, json_dumps_params={"ensure_ascii": False})
+    return JsonResponse(
+        payload("not_found", exceptions.NotFound.default_detail),
+        status=status.HTTP_404_NOT_FOUND,
+        json_dumps_params={"ensure_ascii": False},
+    )
 
 
 # --- Errors Django answers before (or instead of) an API view ---------------------------------
 # config/urls.py names these as its handler400/403/404/500 and settings.CSRF_FAILURE_VIEW: under
 # /api/ they answer in the error shape, everywhere else with the site's pages.
 
+
 def is_api_request(request: HttpRequest) -> bool:
     return request.path_info == "/api" or request.path_info.startswith("/api/")
 
 
 def error_response(code: str, message: str, status_code: int) -> JsonResponse:
-    return JsonResponse(payload(code, message), status=status_code,
-                        json_dumps_params={"ensure_ascii": False})
+    return JsonResponse(
+        payload(code, message), status=status_code, json_dumps_params={"ensure_ascii": False}
+    )
 
 
 def bad_request(request: HttpRequest, exception: Exception | None = None):
     """Too many files or fields, a malformed body or host: refused before any view ran."""
     if not is_api_request(request):
         return defaults.bad_request(request, exception)
-    return error_response("bad_request", _("The request could not be read: too many files or "
-                                           "fields, or a malformed body."), 400)
+    return error_response(
+        "bad_request",
+        _("The request could not be read: too many files or fields, or a malformed body."),
+        400,
+    )
 
 
 def permission_denied(request: HttpRequest, exception: Exception | None = None):
@@ -140,13 +156,17 @@ def page_not_found(request: HttpRequest, exception: Exception | None = None):
 def server_error(request: HttpRequest):
     if not is_api_request(request):
         return defaults.server_error(request)
-    return error_response("server_error", _("An unexpected error occurred on the server; it has "
-                                            "been logged."), 500)
+    return error_response(
+        "server_error", _("An unexpected error occurred on the server; it has been logged."), 500
+    )
 
 
 def csrf_failure(request: HttpRequest, reason: str = ""):
     """A signed-in browser session posted without the CSRF token."""
     if not is_api_request(request):
         return csrf.csrf_failure(request, reason)
-    return error_response("csrf_failed", _("CSRF check failed: send the CSRF token with a "
-                                           "browser session, or use an API token."), 403)
+    return error_response(
+        "csrf_failed",
+        _("CSRF check failed: send the CSRF token with a browser session, or use an API token."),
+        403,
+    )

@@ -30,8 +30,7 @@ class ScopedFilterBackend(DjangoFilterBackend):
 
 
 class UploadFilter(UserRegionFilterSet):
-    status = django_filters.ChoiceFilter(label=gettext_lazy("Status"),
-                                         choices=UploadStatus.choices)
+    status = django_filters.ChoiceFilter(label=gettext_lazy("Status"), choices=UploadStatus.choices)
 
     class Meta:
         model = LedgerUpload
@@ -64,7 +63,8 @@ class MonthField(django_filters.fields.forms.CharField):
         parsed = parse_year_month(value)
         if parsed is None or isinstance(parsed, CellProblem):
             raise django_filters.fields.forms.ValidationError(
-                _("Give a month as YYYY-MM."), code="invalid")
+                _("Give a month as YYYY-MM."), code="invalid"
+            )
         return parsed
 
 

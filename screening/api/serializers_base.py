@@ -24,11 +24,16 @@ def _message(item: dict) -> str:
 
 # --- Shared pieces --------------------------------------------------------------------------
 
+
 def _codes(enum_cls, *, exclude=()) -> serializers.ChoiceField:
     """A read-only code field of an engine enum: the code only, whatever the model's labels
     (labels are translated; the schema names one enum per set of codes)."""
-    return serializers.ChoiceField(choices=[m.value for m in enum_cls if m not in exclude],
-                                   allow_blank=True, allow_null=True, read_only=True)
+    return serializers.ChoiceField(
+        choices=[m.value for m in enum_cls if m not in exclude],
+        allow_blank=True,
+        allow_null=True,
+        read_only=True,
+    )
 
 
 class ModelSerializer(serializers.ModelSerializer):

@@ -21,6 +21,7 @@ from screening.rules.types import Disposition, Stage, Verdict
 
 # --- Review cases ---------------------------------------------------------------------------
 
+
 class CaseSerializer(ModelSerializer):
     """A review case in lists."""
 
@@ -36,9 +37,24 @@ class CaseSerializer(ModelSerializer):
 
     class Meta:
         model = ReviewCase
-        fields = ["id", "url", "project", "project_code", "project_name", "region", "cycle",
-                  "state", "state_label", "verdict", "disposition", "due_date", "overdue",
-                  "opened_at", "submitted_at", "updated_at"]
+        fields = [
+            "id",
+            "url",
+            "project",
+            "project_code",
+            "project_name",
+            "region",
+            "cycle",
+            "state",
+            "state_label",
+            "verdict",
+            "disposition",
+            "due_date",
+            "overdue",
+            "opened_at",
+            "submitted_at",
+            "updated_at",
+        ]
 
     @extend_schema_field(OpenApiTypes.URI)
     def get_url(self, case: ReviewCase) -> str:
@@ -54,8 +70,7 @@ class AttachmentSerializer(ModelSerializer):
 
     @extend_schema_field(OpenApiTypes.URI)
     def get_url(self, attachment: CaseAttachment) -> str:
-        return _url(self.context.get("request"), "case_file", attachment.case_id,
-                    attachment.pk)
+        return _url(self.context.get("request"), "case_file", attachment.case_id, attachment.pk)
 
 
 class EventSerializer(ModelSerializer):
@@ -66,8 +81,17 @@ class EventSerializer(ModelSerializer):
 
     class Meta:
         model = CaseEvent
-        fields = ["id", "transition", "actor", "at", "from_state", "to_state", "comment",
-                  "data", "attachments"]
+        fields = [
+            "id",
+            "transition",
+            "actor",
+            "at",
+            "from_state",
+            "to_state",
+            "comment",
+            "data",
+            "attachments",
+        ]
 
 
 class BlockedSerializer(serializers.Serializer):
@@ -98,11 +122,9 @@ class EnergyHeadroomSerializer(serializers.Serializer):
     committed = CommittedProjectSerializer(many=True)
     committed_elsewhere_count = serializers.IntegerField()
     committed_tce = serializers.DecimalField(max_digits=18, decimal_places=4)
-    headroom_before_tce = serializers.DecimalField(max_digits=18, decimal_places=4,
-                                                   allow_null=True)
+    headroom_before_tce = serializers.DecimalField(max_digits=18, decimal_places=4, allow_null=True)
     new_energy_tce = serializers.DecimalField(max_digits=18, decimal_places=4, allow_null=True)
-    headroom_after_tce = serializers.DecimalField(max_digits=18, decimal_places=4,
-                                                  allow_null=True)
+    headroom_after_tce = serializers.DecimalField(max_digits=18, decimal_places=4, allow_null=True)
     exceeds = serializers.BooleanField()
 
 
@@ -114,13 +136,22 @@ def energy_headroom_data(impact, user) -> dict:
 
     h = impact.headroom
     view = committed_in_view(h, set(permissions.scope_region_ids(user)))
-    return {"region": impact.region.code if impact.region else None, "year": h.year,
-            "budget_known": h.budget_known, "annual_budget_tce": h.annual_budget_tce,
-            "months_reported": h.months_reported, "used_to_date_tce": h.used_to_date_tce,
-            "projected_use_tce": h.projected_use_tce, "committed": view.shown,
-            "committed_elsewhere_count": view.hidden_count, "committed_tce": h.committed_tce,
-            "headroom_before_tce": h.headroom_before_tce, "new_energy_tce": h.new_energy_tce,
-            "headroom_after_tce": h.headroom_after_tce, "exceeds": h.exceeds}
+    return {
+        "region": impact.region.code if impact.region else None,
+        "year": h.year,
+        "budget_known": h.budget_known,
+        "annual_budget_tce": h.annual_budget_tce,
+        "months_reported": h.months_reported,
+        "used_to_date_tce": h.used_to_date_tce,
+        "projected_use_tce": h.projected_use_tce,
+        "committed": view.shown,
+        "committed_elsewhere_count": view.hidden_count,
+        "committed_tce": h.committed_tce,
+        "headroom_before_tce": h.headroom_before_tce,
+        "new_energy_tce": h.new_energy_tce,
+        "headroom_after_tce": h.headroom_after_tce,
+        "exceeds": h.exceeds,
+    }
 
 
 class CaseDetailSerializer(CaseSerializer):
@@ -135,10 +166,21 @@ class CaseDetailSerializer(CaseSerializer):
     energy_headroom = serializers.SerializerMethodField()
 
     class Meta(CaseSerializer.Meta):
-        fields = [*CaseSerializer.Meta.fields, "rule_set", "screened_as_of", "in_scope",
-                  "findings", "evaluation_kind", "ordered_disposition",
-                  "rectification_deadline", "decided_at", "timeline",
-                  "available_transitions", "blocked_transitions", "energy_headroom"]
+        fields = [
+            *CaseSerializer.Meta.fields,
+            "rule_set",
+            "screened_as_of",
+            "in_scope",
+            "findings",
+            "evaluation_kind",
+            "ordered_disposition",
+            "rectification_deadline",
+            "decided_at",
+            "timeline",
+            "available_transitions",
+            "blocked_transitions",
+            "energy_headroom",
+        ]
 
     @extend_schema_field(EnergyHeadroomSerializer(allow_null=True))
     def get_energy_headroom(self, case: ReviewCase) -> dict | None:
@@ -149,12 +191,17 @@ class CaseDetailSerializer(CaseSerializer):
             return None
         impact = budget_impact(case.project)
         return EnergyHeadroomSerializer(
-            energy_headroom_data(impact, self.context["request"].user)).data
+            energy_headroom_data(impact, self.context["request"].user)
+        ).data
 
     @extend_schema_field(EventSerializer(many=True))
     def get_timeline(self, case: ReviewCase) -> list[dict]:
-        events = (CaseEvent.objects.filter(case=case).select_related("actor")
-                  .prefetch_related("attachments").order_by("at", "id"))
+        events = (
+            CaseEvent.objects.filter(case=case)
+            .select_related("actor")
+            .prefetch_related("attachments")
+            .order_by("at", "id")
+        )
         return EventSerializer(events, many=True, context=self.context).data
 
     @extend_schema_field(serializers.ListField(child=serializers.CharField()))
@@ -167,13 +214,16 @@ class CaseDetailSerializer(CaseSerializer):
     def get_blocked_transitions(self, case: ReviewCase) -> list[dict]:
         from screening.cases.services import blocked_transitions
 
-        return [{"name": name, "reason": str(reason)}
-                for name, reason in blocked_transitions(case, self.context["request"].user)]
+        return [
+            {"name": name, "reason": str(reason)}
+            for name, reason in blocked_transitions(case, self.context["request"].user)
+        ]
 
 
 class CaseOpenSerializer(serializers.Serializer):
-    project = serializers.IntegerField(min_value=1, max_value=MAX_ID,
-                                       help_text="Id of a project of your ledger.")
+    project = serializers.IntegerField(
+        min_value=1, max_value=MAX_ID, help_text="Id of a project of your ledger."
+    )
 
 
 class TransitionInputSerializer(serializers.Serializer):
@@ -184,8 +234,10 @@ class TransitionInputSerializer(serializers.Serializer):
     submit_rectification files."""
 
     expected_state = serializers.ChoiceField(
-        choices=CaseState.choices, required=False,
-        help_text="The state you saw; a case changed meanwhile is refused with 409.")
+        choices=CaseState.choices,
+        required=False,
+        help_text="The state you saw; a case changed meanwhile is refused with 409.",
+    )
     comment = serializers.CharField(required=False, allow_blank=True, max_length=4000)
     reason = serializers.CharField(required=False, allow_blank=True, max_length=4000)
     opinion = serializers.CharField(required=False, allow_blank=True, max_length=4000)
@@ -193,11 +245,14 @@ class TransitionInputSerializer(serializers.Serializer):
     scope = serializers.CharField(required=False, allow_blank=True, max_length=4000)
     result = serializers.CharField(required=False, allow_blank=True, max_length=4000)
     disposition = serializers.ChoiceField(
-        choices=[d.value for d in Disposition if d is not Disposition.NONE], required=False)
-    deadline = serializers.DateField(required=False, allow_null=True,
-                                     help_text="After today, within two years.")
-    files = serializers.ListField(child=serializers.FileField(), required=False,
-                                  help_text="Evidence files (multipart only).")
+        choices=[d.value for d in Disposition if d is not Disposition.NONE], required=False
+    )
+    deadline = serializers.DateField(
+        required=False, allow_null=True, help_text="After today, within two years."
+    )
+    files = serializers.ListField(
+        child=serializers.FileField(), required=False, help_text="Evidence files (multipart only)."
+    )
 
 
 TRANSITION_NAMES = sorted(SERVICES)

@@ -15,6 +15,7 @@ from screening.models import (
 
 # --- Barometer and rule sets ----------------------------------------------------------------
 
+
 class IndicatorMonthSerializer(ModelSerializer):
     """One region-month of the published barometer (能耗双控晴雨表)."""
 
@@ -25,10 +26,25 @@ class IndicatorMonthSerializer(ModelSerializer):
 
     class Meta:
         model = IndicatorMonth
-        fields = ["region", "region_name", "year", "month", "period", "intensity_change_pct",
-                  "intensity_target_pct", "energy_total_tce", "energy_budget_tce",
-                  "coal_tonnes", "coal_cap_tonnes", "intensity_tier", "energy_tier",
-                  "coal_tier", "tier", "rule_set", "published_at"]
+        fields = [
+            "region",
+            "region_name",
+            "year",
+            "month",
+            "period",
+            "intensity_change_pct",
+            "intensity_target_pct",
+            "energy_total_tce",
+            "energy_budget_tce",
+            "coal_tonnes",
+            "coal_cap_tonnes",
+            "intensity_tier",
+            "energy_tier",
+            "coal_tier",
+            "tier",
+            "rule_set",
+            "published_at",
+        ]
 
     @extend_schema_field(OpenApiTypes.STR)
     def get_period(self, row: IndicatorMonth) -> str:
@@ -75,7 +91,14 @@ class RuleSetDetailSerializer(RuleSetSerializer):
 
     @extend_schema_field(ParameterSerializer(many=True))
     def get_parameters(self, rule_set: RuleSet) -> list[dict]:
-        return [{"id": key, "value": value.get("value"), "source": value.get("source", ""),
-                 "status": value.get("status", ""), "note": value.get("note", "")}
-                for key, value in sorted(rule_set.parameters.items())
-                if isinstance(value, dict)]
+        return [
+            {
+                "id": key,
+                "value": value.get("value"),
+                "source": value.get("source", ""),
+                "status": value.get("status", ""),
+                "note": value.get("note", ""),
+            }
+            for key, value in sorted(rule_set.parameters.items())
+            if isinstance(value, dict)
+        ]

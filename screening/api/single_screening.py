@@ -39,10 +39,13 @@ class _PayloadValidator(_RowValidator):
 
     def _error(self, row_number: int, column: Column, raw, found) -> CellError:
         return CellError(
-            row=row_number, column=column.header, value=display_value(raw),
+            row=row_number,
+            column=column.header,
+            value=display_value(raw),
             message_zh=f"〔{column.header}〕{found.message('zh')}",
             message_en=f"{column.header} ({column.label_en}): {found.message('en')}",
-            column_number=column.number)
+            column_number=column.number,
+        )
 
 
 def _cell(value: object) -> object:
@@ -72,30 +75,50 @@ def parse_row(row: Mapping[str, object], reference) -> tuple[ProjectInput, list[
             ignored.append(text.strip())
             continue
         if column.key in given:
-            problems.append({"field": text, "column": column.header, "code": "duplicate",
-                             "message": _("%(column)s is given twice (as “%(first)s” and "
-                                          "“%(second)s”).") % {"column": column.header,
-                                                              "first": given[column.key],
-                                                              "second": text}})
+            problems.append(
+                {
+                    "field": text,
+                    "column": column.header,
+                    "code": "duplicate",
+                    "message": _("%(column)s is given twice (as “%(first)s” and “%(second)s”).")
+                    % {"column": column.header, "first": given[column.key], "second": text},
+                }
+            )
             continue
         given[column.key] = text
         try:
             cells[column.number - 1] = _cell(value)
         except TypeError:
-            problems.append({"field": text, "column": column.header, "code": "invalid_type",
-                             "message": _("%(column)s must be text, a number or null.")
-                             % {"column": column.header}})
+            problems.append(
+                {
+                    "field": text,
+                    "column": column.header,
+                    "code": "invalid_type",
+                    "message": _("%(column)s must be text, a number or null.")
+                    % {"column": column.header},
+                }
+            )
     if problems:
         raise PayloadErrors(problems)
-    plans = [_Plan(column, column.number - 1, column.number, compile_parser(column, reference))
-             for column in COLUMNS]
+    plans = [
+        _Plan(column, column.number - 1, column.number, compile_parser(column, reference))
+        for column in COLUMNS
+    ]
     _blank, project, errors = _PayloadValidator(plans, reference).validate(1, cells)
     if project is None:
         language = lang()
-        raise PayloadErrors([
-            {"field": given.get(BY_HEADER[e.column].key, BY_HEADER[e.column].key),
-             "column": e.column, "code": "cell", "value": e.value,
-             "message": e.message(language)} for e in errors])
+        raise PayloadErrors(
+            [
+                {
+                    "field": given.get(BY_HEADER[e.column].key, BY_HEADER[e.column].key),
+                    "column": e.column,
+                    "code": "cell",
+                    "value": e.value,
+                    "message": e.message(language),
+                }
+                for e in errors
+            ]
+        )
     return project, ignored
 
 
@@ -111,33 +134,64 @@ class SingleScreening:
 
     def as_dict(self) -> dict:
         language = lang()
-        findings = [{"rule": f["rule"], "outcome": f["outcome"], "clause": f["clause"],
-                     "message": f["message_en"] if language == "en" else f["message_zh"],
-                     "message_zh": f["message_zh"], "message_en": f["message_en"],
-                     "values": f["values"]} for f in findings_for_storage(self.screening)]
-        return {"rule_set": self.rule_set, "as_of": self.as_of,
-                "ignored_columns": self.ignored_columns,
-                "project_code": self.project.project_code, "region": self.project.region,
-                "in_scope": self.screening.in_scope, "verdict": self.screening.verdict.value,
-                "disposition": self.screening.disposition.value, "findings": findings}
+        findings = [
+            {
+                "rule": f["rule"],
+                "outcome": f["outcome"],
+                "clause": f["clause"],
+                "message": f["message_en"] if language == "en" else f["message_zh"],
+                "message_zh": f["message_zh"],
+                "message_en": f["message_en"],
+                "values": f["values"],
+            }
+            for f in findings_for_storage(self.screening)
+        ]
+        return {
+            "rule_set": self.rule_set,
+            "as_of": self.as_of,
+            "ignored_columns": self.ignored_columns,
+            "project_code": self.project.project_code,
+            "region": self.project.region,
+            "in_scope": self.screening.in_scope,
+            "verdict": self.screening.verdict.value,
+            "disposition": self.screening.disposition.value,
+            "findings": findings,
+        }
 
 
-def screen_payload(row: Mapping[str, object], user, as_of: date,
-                   rule_set_name: str | None = None) -> SingleScreening:
+def screen_payload(
+    row: Mapping[str, object], user, as_of: date, rule_set_name: str | None = None
+) -> SingleScreening:
     """Validate and screen one row for this user. Raises PayloadErrors or NoRuleSetInForce.
 
     The row's region must be one the user may see: screening reads that region's context.
     """
     rule_set = rule_set_for(as_of, rule_set_name)
     project, ignored = parse_row(row, ledger_reference(rule_set))
-    visible = set(Region.objects.filter(id__in=permissions.scope_region_ids(user))
-                  .values_list("code", flat=True))
+    visible = set(
+        Region.objects.filter(id__in=permissions.scope_region_ids(user)).values_list(
+            "code", flat=True
+        )
+    )
     if project.region not in visible:
         header = BY_KEY["region"].header
-        raise PayloadErrors([{"field": "region", "column": header, "code": "out_of_scope",
-                              "value": project.region,
-                              "message": _("%(column)s: this region is not one of your "
-                                           "regions.") % {"column": header}}])
+        raise PayloadErrors(
+            [
+                {
+                    "field": "region",
+                    "column": header,
+                    "code": "out_of_scope",
+                    "value": project.region,
+                    "message": _("%(column)s: this region is not one of your regions.")
+                    % {"column": header},
+                }
+            ]
+        )
     rule_set, (screening,) = screen_inputs([project], as_of, rule_set.name)
-    return SingleScreening(rule_set=rule_set.name, as_of=as_of, project=project,
-                           screening=screening, ignored_columns=ignored)
+    return SingleScreening(
+        rule_set=rule_set.name,
+        as_of=as_of,
+        project=project,
+        screening=screening,
+        ignored_columns=ignored,
+    )

@@ -28,11 +28,11 @@ def validate_then_apply_task(upload_id: int, default_reason: str = "") -> str:
     missing = [item["code"] for item in (upload.preview or {}).get("missing", [])]
     if missing and default_reason not in RemovalReason.values:
         LedgerUpload.objects.filter(pk=upload_id).update(
-            message=_("Choose a reason for every project missing from the file."))
+            message=_("Choose a reason for every project missing from the file.")
+        )
         return "needs reasons"
     try:
-        confirm_upload(upload, upload.uploaded_by,
-                       {code: (default_reason, "") for code in missing})
+        confirm_upload(upload, upload.uploaded_by, {code: (default_reason, "") for code in missing})
     except UploadRefused as refusal:
         LedgerUpload.objects.filter(pk=upload_id).update(message=refusal.message)
         return "refused"

@@ -28,24 +28,37 @@ from screening.screen import NoRuleSetInForce
 class MeView(APIView):
     """Who the token or session belongs to, with the user's regions."""
 
-    @extend_schema(operation_id="me", responses={200: s.MeSerializer, **ERRORS_READ},
-                   tags=["account"])
+    @extend_schema(
+        operation_id="me", responses={200: s.MeSerializer, **ERRORS_READ}, tags=["account"]
+    )
     def get(self, request: Request) -> Response:
         user = request.user
         token = request.auth if isinstance(request.auth, ApiToken) else None
         data = {
-            "username": user.username, "name": user.get_full_name(), "role": user.role,
+            "username": user.username,
+            "name": user.get_full_name(),
+            "role": user.role,
             "role_label": str(user.get_role_display()),
-            "regions": [{"code": r.code, "name": r.name, "name_en": r.name_en}
-                        for r in user.regions.order_by("code")],
+            "regions": [
+                {"code": r.code, "name": r.name, "name_en": r.name_en}
+                for r in user.regions.order_by("code")
+            ],
             "upload_regions": [r.code for r in permissions.uploadable_regions(user)],
-            "token": ({"name": token.name, "prefix": token.prefix,
-                       "created_at": token.created_at.isoformat()} if token else None),
+            "token": (
+                {
+                    "name": token.name,
+                    "prefix": token.prefix,
+                    "created_at": token.created_at.isoformat(),
+                }
+                if token
+                else None
+            ),
         }
         return Response(s.MeSerializer(data).data)
 
 
 # --- Projects ---------------------------------------------------------------------------------
+
 
 @extend_schema(tags=["projects"])
 class ProjectList(generics.ListAPIView):
@@ -59,8 +72,11 @@ class ProjectList(generics.ListAPIView):
     filterset_takes_user = True
 
     def get_queryset(self):
-        return (permissions.scoped(Project.objects, self.request.user)
-                .select_related("region").order_by("region__code", "project_code"))
+        return (
+            permissions.scoped(Project.objects, self.request.user)
+            .select_related("region")
+            .order_by("region__code", "project_code")
+        )
 
     @extend_schema(responses={200: s.ProjectSerializer(many=True), **ERRORS_LIST})
     def get(self, request: Request, *args, **kwargs) -> Response:
@@ -83,37 +99,52 @@ class ProjectDetail(generics.RetrieveAPIView):
 
 # --- Screening one payload ------------------------------------------------------------------
 
+
 class ScreenProject(APIView):
     """Validate and screen one project given as JSON; nothing is stored."""
 
-    @extend_schema(operation_id="screen_project", tags=["screening"],
-                   request=s.ScreenRequestSerializer,
-                   responses={200: s.ScreenResultSerializer,
-                              400: error("The payload is not a valid ledger row; details "
-                                         "list every cell error."),
-                              422: error("No rule set is in force on as_of."),
-                              **ERRORS_READ})
+    @extend_schema(
+        operation_id="screen_project",
+        tags=["screening"],
+        request=s.ScreenRequestSerializer,
+        responses={
+            200: s.ScreenResultSerializer,
+            400: error("The payload is not a valid ledger row; details list every cell error."),
+            422: error("No rule set is in force on as_of."),
+            **ERRORS_READ,
+        },
+    )
     def post(self, request: Request) -> Response:
         body = s.ScreenRequestSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         as_of = body.validated_data.get("as_of") or timezone.localdate()
         name = body.validated_data.get("rule_set") or None
         if name and not RuleSet.objects.filter(name=name).exists():
-            raise ApiError(400, "invalid", _("The request is not valid."),
-                           [{"field": "rule_set", "code": "unknown",
-                             "message": _("There is no rule set named “%(name)s”.")
-                             % {"name": name}}])
+            raise ApiError(
+                400,
+                "invalid",
+                _("The request is not valid."),
+                [
+                    {
+                        "field": "rule_set",
+                        "code": "unknown",
+                        "message": _("There is no rule set named “%(name)s”.") % {"name": name},
+                    }
+                ],
+            )
         try:
             result = screen_payload(body.validated_data["project"], request.user, as_of, name)
         except PayloadErrors as errors:
-            raise ApiError(400, "invalid_project",
-                           _("The project is not a valid ledger row."), errors.errors) from None
+            raise ApiError(
+                400, "invalid_project", _("The project is not a valid ledger row."), errors.errors
+            ) from None
         except NoRuleSetInForce as refusal:
             raise ApiError(422, "no_rule_set", refusal.user_message()) from None
         return Response(s.ScreenResultSerializer(result.as_dict()).data)
 
 
 # --- Barometer --------------------------------------------------------------------------------
+
 
 @extend_schema(tags=["barometer"])
 class BarometerList(generics.ListAPIView):
@@ -127,10 +158,13 @@ class BarometerList(generics.ListAPIView):
     filterset_takes_user = True
 
     def get_queryset(self):
-        return (permissions.scoped(IndicatorMonth.objects, self.request.user)
-                .filter(published_at__isnull=False).exclude(region__level="province")
-                .select_related("region", "rule_set")
-                .order_by("-year", "-month", "region__code"))
+        return (
+            permissions.scoped(IndicatorMonth.objects, self.request.user)
+            .filter(published_at__isnull=False)
+            .exclude(region__level="province")
+            .select_related("region", "rule_set")
+            .order_by("-year", "-month", "region__code")
+        )
 
     @extend_schema(responses={200: s.IndicatorMonthSerializer(many=True), **ERRORS_LIST})
     def get(self, request: Request, *args, **kwargs) -> Response:
@@ -138,6 +172,7 @@ class BarometerList(generics.ListAPIView):
 
 
 # --- Rule sets --------------------------------------------------------------------------------
+
 
 @extend_schema(tags=["rule sets"])
 class RuleSetList(generics.ListAPIView):
@@ -149,14 +184,17 @@ class RuleSetList(generics.ListAPIView):
         return RuleSet.objects.order_by("-effective_from")
 
     def get_serializer_context(self) -> dict:
-        return {**super().get_serializer_context(),
-                "in_force": RuleSet.in_force(timezone.localdate())}
+        return {
+            **super().get_serializer_context(),
+            "in_force": RuleSet.in_force(timezone.localdate()),
+        }
 
     @extend_schema(responses={200: s.RuleSetSerializer(many=True), **ERRORS_READ})
     def get(self, request: Request, *args, **kwargs) -> Response:
         if not permissions.can_view_rule_sets(request.user):
-            raise ApiError(status.HTTP_403_FORBIDDEN, "forbidden",
-                           _("You may not see the rule sets."))
+            raise ApiError(
+                status.HTTP_403_FORBIDDEN, "forbidden", _("You may not see the rule sets.")
+            )
         return super().get(request, *args, **kwargs)
 
 

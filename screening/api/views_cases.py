@@ -31,8 +31,13 @@ from screening.cases import services as workflow
 from screening.cases.forms import form_for
 from screening.models import CaseAttachment, Project, ReviewCase
 
-STATUS_OF_REFUSAL = {"forbidden": 403, "invalid": 400, "guard": 422, "not_allowed": 409,
-                     "conflict": 409}
+STATUS_OF_REFUSAL = {
+    "forbidden": 403,
+    "invalid": 400,
+    "guard": 422,
+    "not_allowed": 409,
+    "conflict": 409,
+}
 
 
 def refusal_error(refusal: workflow.TransitionRefused) -> ApiError:
@@ -49,8 +54,7 @@ def _case(user, pk: int) -> ReviewCase:
 
 def _detail(case: ReviewCase, request: Request, code: int = 200) -> Response:
     case = permissions.get_case_for_user(request.user, case.pk)
-    return Response(s.CaseDetailSerializer(case, context={"request": request}).data,
-                    status=code)
+    return Response(s.CaseDetailSerializer(case, context={"request": request}).data, status=code)
 
 
 @extend_schema(tags=["cases"])
@@ -65,26 +69,48 @@ class CaseList(generics.ListAPIView):
     parser_classes = [JSONParser, FormParser, MultiPartParser]
 
     def get_queryset(self):
-        return (permissions.cases_visible_to(self.request.user)
-                .select_related("project", "region").order_by("-updated_at", "-id"))
+        return (
+            permissions.cases_visible_to(self.request.user)
+            .select_related("project", "region")
+            .order_by("-updated_at", "-id")
+        )
 
     @extend_schema(responses={200: s.CaseSerializer(many=True), **ERRORS_LIST})
     def get(self, request: Request, *args, **kwargs) -> Response:
         return super().get(request, *args, **kwargs)
 
-    @extend_schema(operation_id="cases_open", request=s.CaseOpenSerializer,
-                   responses={201: s.CaseDetailSerializer,
-                              409: error("The project already has an open case."),
-                              422: error("The project has left the ledger."), **ERRORS_WRITE})
+    @extend_schema(
+        operation_id="cases_open",
+        request=s.CaseOpenSerializer,
+        responses={
+            201: s.CaseDetailSerializer,
+            409: error("The project already has an open case."),
+            422: error("The project has left the ledger."),
+            **ERRORS_WRITE,
+        },
+    )
     def post(self, request: Request) -> Response:
         body = s.CaseOpenSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        project = (permissions.scoped(Project.objects, request.user).select_related("region")
-                   .filter(pk=body.validated_data["project"]).first())
+        project = (
+            permissions.scoped(Project.objects, request.user)
+            .select_related("region")
+            .filter(pk=body.validated_data["project"])
+            .first()
+        )
         if project is None:
-            raise ApiError(400, "invalid", _("The request is not valid."), [
-                {"field": "project", "code": "not_found",
-                 "message": _("Unknown project, or not one of your regions.")}])
+            raise ApiError(
+                400,
+                "invalid",
+                _("The request is not valid."),
+                [
+                    {
+                        "field": "project",
+                        "code": "not_found",
+                        "message": _("Unknown project, or not one of your regions."),
+                    }
+                ],
+            )
         try:
             case = workflow.open_case(project, acting_user=request.user)
         except workflow.TransitionRefused as refusal:
@@ -96,14 +122,16 @@ class CaseDetail(APIView):
     """One case: its frozen screening and findings, the timeline (every step with who, when,
     from, to, comment, attachments), and the transitions you may take now."""
 
-    @extend_schema(operation_id="case", tags=["cases"],
-                   responses={200: s.CaseDetailSerializer, **ERRORS_READ})
+    @extend_schema(
+        operation_id="case", tags=["cases"], responses={200: s.CaseDetailSerializer, **ERRORS_READ}
+    )
     def get(self, request: Request, pk: int) -> Response:
         return _detail(_case(request.user, pk), request)
 
 
-def _form_input(request: Request, body: s.TransitionInputSerializer, case: ReviewCase
-                ) -> tuple[dict, MultiValueDict]:
+def _form_input(
+    request: Request, body: s.TransitionInputSerializer, case: ReviewCase
+) -> tuple[dict, MultiValueDict]:
     """The checked input as the case page's form receives it."""
     data: dict[str, str] = {}
     for key, value in body.validated_data.items():
@@ -126,12 +154,21 @@ class CaseTransition(APIView):
     parser_classes = [JSONParser, MultiPartParser, FormParser]
 
     @extend_schema(
-        operation_id="case_transition", tags=["cases"], request=s.TransitionInputSerializer,
-        parameters=[OpenApiParameter("name", OpenApiTypes.STR, OpenApiParameter.PATH,
-                                     enum=s.TRANSITION_NAMES)],
-        responses={200: s.CaseDetailSerializer,
-                   409: error("The state does not allow it, or the case changed meanwhile."),
-                   422: error("A guard refuses (SPEC §5)."), **ERRORS_WRITE})
+        operation_id="case_transition",
+        tags=["cases"],
+        request=s.TransitionInputSerializer,
+        parameters=[
+            OpenApiParameter(
+                "name", OpenApiTypes.STR, OpenApiParameter.PATH, enum=s.TRANSITION_NAMES
+            )
+        ],
+        responses={
+            200: s.CaseDetailSerializer,
+            409: error("The state does not allow it, or the case changed meanwhile."),
+            422: error("A guard refuses (SPEC §5)."),
+            **ERRORS_WRITE,
+        },
+    )
     def post(self, request: Request, pk: int, name: str) -> Response:
         if name not in workflow.SERVICES:
             raise ApiError(404, "not_found", _("Not found."))
@@ -157,10 +194,16 @@ class CaseFile(APIView):
 
     renderer_classes = [JSONRenderer]
 
-    @extend_schema(operation_id="case_file", tags=["cases"],
-                   responses={(200, "application/octet-stream"): OpenApiResponse(
-                       OpenApiTypes.BINARY, description="The file as uploaded."),
-                       **ERRORS_READ})
+    @extend_schema(
+        operation_id="case_file",
+        tags=["cases"],
+        responses={
+            (200, "application/octet-stream"): OpenApiResponse(
+                OpenApiTypes.BINARY, description="The file as uploaded."
+            ),
+            **ERRORS_READ,
+        },
+    )
     def get(self, request: Request, pk: int, file_id: int) -> FileResponse:
         case = _case(request.user, pk)
         attachment = CaseAttachment.objects.filter(pk=file_id, case=case).first()
@@ -170,5 +213,9 @@ class CaseFile(APIView):
             handle = attachment.file.open("rb")
         except FileNotFoundError:
             raise ApiError(404, "not_found", _("Not found.")) from None
-        return FileResponse(handle, as_attachment=True, filename=attachment.original_name,
-                            content_type=attachment.content_type)
+        return FileResponse(
+            handle,
+            as_attachment=True,
+            filename=attachment.original_name,
+            content_type=attachment.content_type,
+        )

@@ -56,15 +56,20 @@ def visible_upload(user, pk: int) -> LedgerUpload:
         raise ApiError(404, "not_found", _("Not found.")) from None
 
 
-def _detail(upload: LedgerUpload, request: Request, code: int = 200,
-            headers: dict | None = None) -> Response:
+def _detail(
+    upload: LedgerUpload, request: Request, code: int = 200, headers: dict | None = None
+) -> Response:
     upload.refresh_from_db()
-    return Response(s.UploadDetailSerializer(upload, context={"request": request}).data,
-                    status=code, headers=headers)
+    return Response(
+        s.UploadDetailSerializer(upload, context={"request": request}).data,
+        status=code,
+        headers=headers,
+    )
 
 
-def missing_reasons_for(upload: LedgerUpload, given: dict, default: str | None
-                        ) -> dict[str, tuple[str, str]]:
+def missing_reasons_for(
+    upload: LedgerUpload, given: dict, default: str | None
+) -> dict[str, tuple[str, str]]:
     """A reason for every project the preview lists as missing, or 400 naming the others."""
     reasons: dict[str, tuple[str, str]] = {}
     problems = []
@@ -72,14 +77,25 @@ def missing_reasons_for(upload: LedgerUpload, given: dict, default: str | None
         code = item["code"]
         entry = given.get(code) or ({"reason": default, "note": ""} if default else None)
         if entry is None or entry.get("reason") not in RemovalReason.values:
-            problems.append({"field": f"missing_reasons.{code}", "code": "required",
-                             "message": _("Give a reason for project %(code)s, which is "
-                                          "missing from the file.") % {"code": code}})
+            problems.append(
+                {
+                    "field": f"missing_reasons.{code}",
+                    "code": "required",
+                    "message": _(
+                        "Give a reason for project %(code)s, which is missing from the file."
+                    )
+                    % {"code": code},
+                }
+            )
             continue
         reasons[code] = (entry["reason"], (entry.get("note") or "")[:500])
     if problems:
-        raise ApiError(400, "missing_reasons",
-                       _("Choose a reason for every project missing from the file."), problems)
+        raise ApiError(
+            400,
+            "missing_reasons",
+            _("Choose a reason for every project missing from the file."),
+            problems,
+        )
     return reasons
 
 
@@ -112,21 +128,29 @@ class UploadList(generics.ListAPIView):
     parser_classes = [MultiPartParser, FormParser]
 
     def get_queryset(self):
-        return (permissions.scoped(LedgerUpload.objects, self.request.user)
-                .select_related("region", "uploaded_by").order_by("-created_at", "-id"))
+        return (
+            permissions.scoped(LedgerUpload.objects, self.request.user)
+            .select_related("region", "uploaded_by")
+            .order_by("-created_at", "-id")
+        )
 
     @extend_schema(responses={200: s.UploadSerializer(many=True), **ERRORS_LIST})
     def get(self, request: Request, *args, **kwargs) -> Response:
         return super().get(request, *args, **kwargs)
 
     @extend_schema(
-        operation_id="ledger_uploads_create", request={"multipart/form-data":
-                                                       s.UploadCreateSerializer},
-        responses={201: s.UploadDetailSerializer,
-                   202: OpenApiResponse(s.UploadDetailSerializer,
-                                        description="Large file: validating in the background."),
-                   409: error("The upload could not be applied (see message)."),
-                   422: error("No rule set is in force on as_of."), **ERRORS_WRITE})
+        operation_id="ledger_uploads_create",
+        request={"multipart/form-data": s.UploadCreateSerializer},
+        responses={
+            201: s.UploadDetailSerializer,
+            202: OpenApiResponse(
+                s.UploadDetailSerializer, description="Large file: validating in the background."
+            ),
+            409: error("The upload could not be applied (see message)."),
+            422: error("No rule set is in force on as_of."),
+            **ERRORS_WRITE,
+        },
+    )
     def post(self, request: Request) -> Response:
         user = request.user
         if not permissions.keeps_ledgers(user):
@@ -136,31 +160,50 @@ class UploadList(generics.ListAPIView):
         data = body.validated_data
         region = {r.code: r for r in permissions.uploadable_regions(user)}.get(data["region"])
         if region is None:
-            raise ApiError(400, "invalid", _("The request is not valid."), [
-                {"field": "region", "code": "invalid",
-                 "message": _("Unknown region, or not one whose ledger you keep.")}])
+            raise ApiError(
+                400,
+                "invalid",
+                _("The request is not valid."),
+                [
+                    {
+                        "field": "region",
+                        "code": "invalid",
+                        "message": _("Unknown region, or not one whose ledger you keep."),
+                    }
+                ],
+            )
         file = data["file"]
         if file.size == 0:
-            raise ApiError(400, "invalid", _("The file is empty."),
-                           [{"field": "file", "code": "empty", "message": _("The file is empty.")}])
+            raise ApiError(
+                400,
+                "invalid",
+                _("The file is empty."),
+                [{"field": "file", "code": "empty", "message": _("The file is empty.")}],
+            )
         try:
             rule_set_for(data.get("as_of") or timezone.localdate())
-            upload = receive_upload(user, region, file, file.name or "ledger.xlsx",
-                                    data.get("as_of"), scope=data["scope"])
+            upload = receive_upload(
+                user,
+                region,
+                file,
+                file.name or "ledger.xlsx",
+                data.get("as_of"),
+                scope=data["scope"],
+            )
         except UploadRefused as refusal:
             raise ApiError(400, "refused", refusal.message) from None
         except NoRuleSetInForce as refusal:
             raise ApiError(422, "no_rule_set", refusal.user_message()) from None
-        location = {"Location": request.build_absolute_uri(reverse("api:upload",
-                                                                    args=[upload.pk]))}
+        location = {"Location": request.build_absolute_uri(reverse("api:upload", args=[upload.pk]))}
         apply = data["mode"] == "apply"
         default = data.get("missing_reason")
         if runs_in_background(upload):
             if apply:
                 from screening.api.tasks import validate_then_apply_task
 
-                transaction.on_commit(lambda: validate_then_apply_task.delay(
-                    upload.pk, default or ""))
+                transaction.on_commit(
+                    lambda: validate_then_apply_task.delay(upload.pk, default or "")
+                )
             else:
                 start_validation(upload)
             return _detail(upload, request, status.HTTP_202_ACCEPTED, location)
@@ -172,14 +215,16 @@ class UploadList(generics.ListAPIView):
         return _detail(upload, request, status.HTTP_201_CREATED, location)
 
 
-
 class UploadDetail(APIView):
     """One upload: status and progress (poll this while `in_progress`), the error list in your
     language, the preview (new, changed field by field, unchanged, missing) and links to the
     original and the annotated workbook."""
 
-    @extend_schema(operation_id="ledger_upload", tags=["ledger"],
-                   responses={200: s.UploadDetailSerializer, **ERRORS_READ})
+    @extend_schema(
+        operation_id="ledger_upload",
+        tags=["ledger"],
+        responses={200: s.UploadDetailSerializer, **ERRORS_READ},
+    )
     def get(self, request: Request, pk: int) -> Response:
         return _detail(visible_upload(request.user, pk), request)
 
@@ -193,24 +238,37 @@ class UploadApply(APIView):
 
     parser_classes = [JSONParser, FormParser, MultiPartParser]
 
-    @extend_schema(operation_id="ledger_upload_apply", tags=["ledger"],
-                   request=s.ApplySerializer,
-                   responses={200: s.UploadDetailSerializer, 202: s.UploadDetailSerializer,
-                              409: error("Not in preview, already applied, or the ledger "
-                                         "changed since the preview."), **ERRORS_WRITE})
+    @extend_schema(
+        operation_id="ledger_upload_apply",
+        tags=["ledger"],
+        request=s.ApplySerializer,
+        responses={
+            200: s.UploadDetailSerializer,
+            202: s.UploadDetailSerializer,
+            409: error("Not in preview, already applied, or the ledger changed since the preview."),
+            **ERRORS_WRITE,
+        },
+    )
     def post(self, request: Request, pk: int) -> Response:
         upload = visible_upload(request.user, pk)
         body = s.ApplySerializer(data=request.data)
         body.is_valid(raise_exception=True)
         if not permissions.may_confirm_upload(upload, request.user):
-            raise ApiError(403, "forbidden",
-                           _("Only the person who uploaded the file can confirm it."))
+            raise ApiError(
+                403, "forbidden", _("Only the person who uploaded the file can confirm it.")
+            )
         if upload.status != UploadStatus.PREVIEW:
-            raise ApiError(409, "refused",
-                           _("This upload cannot be applied now (status: %(status)s).")
-                           % {"status": upload.get_status_display()})
-        reasons = missing_reasons_for(upload, body.validated_data.get("missing_reasons", {}),
-                                      body.validated_data.get("missing_reason"))
+            raise ApiError(
+                409,
+                "refused",
+                _("This upload cannot be applied now (status: %(status)s).")
+                % {"status": upload.get_status_display()},
+            )
+        reasons = missing_reasons_for(
+            upload,
+            body.validated_data.get("missing_reasons", {}),
+            body.validated_data.get("missing_reason"),
+        )
         queued = apply_previewed(upload, request.user, reasons)
         return _detail(upload, request, status.HTTP_202_ACCEPTED if queued else 200)
 
@@ -233,8 +291,11 @@ class UploadOriginalFile(APIView):
 
     renderer_classes = RENDERERS
 
-    @extend_schema(operation_id="ledger_upload_original", tags=["ledger"],
-                   responses={(200, XLSX_TYPE): XLSX_RESPONSE, **ERRORS_READ})
+    @extend_schema(
+        operation_id="ledger_upload_original",
+        tags=["ledger"],
+        responses={(200, XLSX_TYPE): XLSX_RESPONSE, **ERRORS_READ},
+    )
     def get(self, request: Request, pk: int) -> FileResponse:
         return _file_response(visible_upload(request.user, pk), annotated=False)
 
@@ -245,8 +306,11 @@ class UploadAnnotatedFile(APIView):
 
     renderer_classes = RENDERERS
 
-    @extend_schema(operation_id="ledger_upload_annotated", tags=["ledger"],
-                   responses={(200, XLSX_TYPE): XLSX_RESPONSE, **ERRORS_READ})
+    @extend_schema(
+        operation_id="ledger_upload_annotated",
+        tags=["ledger"],
+        responses={(200, XLSX_TYPE): XLSX_RESPONSE, **ERRORS_READ},
+    )
     def get(self, request: Request, pk: int) -> FileResponse:
         return _file_response(visible_upload(request.user, pk), annotated=True)
 
@@ -266,9 +330,15 @@ class LedgerTemplate(APIView):
 
     renderer_classes = RENDERERS
 
-    @extend_schema(operation_id="ledger_template", tags=["ledger"],
-                   responses={(200, XLSX_TYPE): XLSX_RESPONSE,
-                              422: error("No rule set is in force today."), **ERRORS_READ})
+    @extend_schema(
+        operation_id="ledger_template",
+        tags=["ledger"],
+        responses={
+            (200, XLSX_TYPE): XLSX_RESPONSE,
+            422: error("No rule set is in force today."),
+            **ERRORS_READ,
+        },
+    )
     def get(self, request: Request) -> FileResponse:
         from screening.ledger.export import write_template
 
@@ -277,9 +347,12 @@ class LedgerTemplate(APIView):
         except NoRuleSetInForce as refusal:
             raise ApiError(422, "no_rule_set", refusal.user_message()) from None
         handle = _temporary_xlsx(lambda path: write_template(path, rule_set))
-        return FileResponse(handle, as_attachment=True,
-                            filename=f"两高项目台账模板-{rule_set.name}.xlsx",
-                            content_type=XLSX_TYPE)
+        return FileResponse(
+            handle,
+            as_attachment=True,
+            filename=f"两高项目台账模板-{rule_set.name}.xlsx",
+            content_type=XLSX_TYPE,
+        )
 
 
 class LedgerExport(APIView):
@@ -291,8 +364,11 @@ class LedgerExport(APIView):
     filterset_class = ProjectFilter
     filterset_takes_user = True
 
-    @extend_schema(operation_id="ledger_export", tags=["ledger"],
-                   responses={(200, XLSX_TYPE): XLSX_RESPONSE, **ERRORS_LIST})
+    @extend_schema(
+        operation_id="ledger_export",
+        tags=["ledger"],
+        responses={(200, XLSX_TYPE): XLSX_RESPONSE, **ERRORS_LIST},
+    )
     def get(self, request: Request) -> FileResponse:
         from screening.ledger.export import export_ledger
 
@@ -301,5 +377,9 @@ class LedgerExport(APIView):
             queryset = backend().filter_queryset(request, queryset, self)
         handle = _temporary_xlsx(lambda path: export_ledger(None, path, queryset=queryset))
         stamp = timezone.localdate().strftime("%Y%m%d")
-        return FileResponse(handle, as_attachment=True, filename=f"两高项目台账-{stamp}.xlsx",
-                            content_type=XLSX_TYPE)
+        return FileResponse(
+            handle,
+            as_attachment=True,
+            filename=f"两高项目台账-{stamp}.xlsx",
+            content_type=XLSX_TYPE,
+        )

@@ -103,8 +103,12 @@ def working_days_between(start: date, end: date) -> int:
     if end < start:
         return -working_days_between(end, start)
     days_off, days_on = _calendar_exceptions()
-    return (_weekdays_through(end) - _weekdays_through(start)
-            - _count_in(days_off, start, end) + _count_in(days_on, start, end))
+    return (
+        _weekdays_through(end)
+        - _weekdays_through(start)
+        - _count_in(days_off, start, end)
+        + _count_in(days_on, start, end)
+    )
 
 
 def review_due_date(state: str, entered: date) -> date | None:

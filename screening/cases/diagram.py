@@ -22,10 +22,16 @@ from screening.models import CaseState
 # Where each state sits (column, row): presentation only. States and arrows come from the
 # machine; a state missing here is drawn on an extra row.
 POSITIONS: dict[str, tuple[float, float]] = {
-    CaseState.RETURNED: (1, 0), CaseState.EVALUATION: (2, 0), CaseState.REJECTED: (3, 0),
-    CaseState.DRAFT: (0, 1), CaseState.SUBMITTED: (1, 1), CaseState.PROVINCIAL_REVIEW: (2, 1),
+    CaseState.RETURNED: (1, 0),
+    CaseState.EVALUATION: (2, 0),
+    CaseState.REJECTED: (3, 0),
+    CaseState.DRAFT: (0, 1),
+    CaseState.SUBMITTED: (1, 1),
+    CaseState.PROVINCIAL_REVIEW: (2, 1),
     CaseState.APPROVED: (3, 1),
-    CaseState.WITHDRAWN: (0, 2), CaseState.CLOSED: (1, 2), CaseState.RECTIFYING: (2, 2),
+    CaseState.WITHDRAWN: (0, 2),
+    CaseState.CLOSED: (1, 2),
+    CaseState.RECTIFYING: (2, 2),
     CaseState.RECTIFICATION_SUBMITTED: (3, 2),
 }
 STATE_FONT, LABEL_FONT = 14.0, 11.0
@@ -37,8 +43,7 @@ Rect = tuple[float, float, float, float]  # left, top, right, bottom
 
 def text_width(text: str, size: float) -> float:
     """A generous estimate of a line's width: full-width characters one em, others 0.62 em."""
-    return sum(size if unicodedata.east_asian_width(ch) in "WF" else 0.62 * size
-               for ch in text)
+    return sum(size if unicodedata.east_asian_width(ch) in "WF" else 0.62 * size for ch in text)
 
 
 def overlap(a: Rect, b: Rect) -> float:
@@ -71,8 +76,9 @@ class Box:
         dx, dy = x - self.cx, y - self.cy
         if dx == 0 and dy == 0:
             return self.cx, self.cy
-        scale = min((self.w / 2) / abs(dx) if dx else math.inf,
-                    (self.h / 2) / abs(dy) if dy else math.inf)
+        scale = min(
+            (self.w / 2) / abs(dx) if dx else math.inf, (self.h / 2) / abs(dy) if dy else math.inf
+        )
         return self.cx + dx * scale, self.cy + dy * scale
 
 
@@ -128,12 +134,23 @@ def _place_label(arrow_points, text: str, taken: list[Rect], bounds: Rect) -> Re
     count = len(arrow_points)
     for fraction in (0.5, 0.42, 0.58, 0.34, 0.66, 0.26, 0.74):
         x, y = arrow_points[min(count - 1, int(fraction * count))]
-        for dx, dy in ((0, 0), (0, -h * 0.8), (0, h * 0.8), (-w * 0.55, 0), (w * 0.55, 0),
-                       (0, -h * 1.6), (0, h * 1.6)):
+        for dx, dy in (
+            (0, 0),
+            (0, -h * 0.8),
+            (0, h * 0.8),
+            (-w * 0.55, 0),
+            (w * 0.55, 0),
+            (0, -h * 1.6),
+            (0, h * 1.6),
+        ):
             rect = (x + dx - w / 2, y + dy - h / 2, x + dx + w / 2, y + dy + h / 2)
             cost = sum(overlap(rect, other) for other in taken)
-            outside = (max(0, bounds[0] - rect[0]) + max(0, rect[2] - bounds[2])
-                       + max(0, bounds[1] - rect[1]) + max(0, rect[3] - bounds[3]))
+            outside = (
+                max(0, bounds[0] - rect[0])
+                + max(0, rect[2] - bounds[2])
+                + max(0, bounds[1] - rect[1])
+                + max(0, rect[3] - bounds[3])
+            )
             cost += outside * h
             if cost == 0:
                 return rect
@@ -151,9 +168,18 @@ def layout(states: list[tuple[str, str]], edges: list[tuple[str, str, str, str]]
     rows = int(max((r for _c, r in positions.values()), default=-1)) + 1
     for index, (value, _label) in enumerate(s for s in states if s[0] not in positions):
         positions[value] = (index % 4, rows + index // 4)
-    boxes = {value: Box(value, label, MARGIN + c * (box_w + GAP_X) + box_w / 2,
-                        MARGIN + r * (BOX_H + GAP_Y) + BOX_H / 2, box_w, BOX_H)
-             for value, label in states for c, r in [positions[value]]}
+    boxes = {
+        value: Box(
+            value,
+            label,
+            MARGIN + c * (box_w + GAP_X) + box_w / 2,
+            MARGIN + r * (BOX_H + GAP_Y) + BOX_H / 2,
+            box_w,
+            BOX_H,
+        )
+        for value, label in states
+        for c, r in [positions[value]]
+    }
     width = max(b.rect[2] for b in boxes.values()) + MARGIN
     height = max(b.rect[3] for b in boxes.values()) + MARGIN
     bounds = (0.0, 0.0, width, height)
@@ -170,8 +196,15 @@ def layout(states: list[tuple[str, str]], edges: list[tuple[str, str, str, str]]
         # an arrow that would cross another box bends further, to whichever side is clear.
         first = 18.0 + 26.0 * k
         chosen = None
-        for bend in (first, first + 40, -first - 40, first + 80, -first - 80, first + 130,
-                     -first - 130):
+        for bend in (
+            first,
+            first + 40,
+            -first - 40,
+            first + 80,
+            -first - 80,
+            first + 130,
+            -first - 130,
+        ):
             curve = _curve(start_box, end_box, bend)
             hits = _crosses(_samples(*curve), others)
             if chosen is None or hits < chosen[0]:
@@ -187,27 +220,62 @@ def layout(states: list[tuple[str, str]], edges: list[tuple[str, str, str, str]]
 
 def workflow_svg(meta: dict[str, dict]) -> SafeString:
     """The state machine (transition metadata by name, as the case views build it) as SVG."""
-    diagram = layout([(s.value, str(s.label)) for s in CaseState],
-                     [(entry["name"], source, target, str(entry["label"]))
-                      for entry in meta.values() for source, target in entry["edges"]])
+    diagram = layout(
+        [(s.value, str(s.label)) for s in CaseState],
+        [
+            (entry["name"], source, target, str(entry["label"]))
+            for entry in meta.values()
+            for source, target in entry["edges"]
+        ],
+    )
     boxes = format_html_join(
-        "", '<g class="state {}"><rect x="{}" y="{}" width="{}" height="{}" rx="8"/>'
-            '<text x="{}" y="{}">{}</text></g>',
-        ((b.state, f"{b.rect[0]:.0f}", f"{b.rect[1]:.0f}", f"{b.w:.0f}", f"{b.h:.0f}",
-          f"{b.cx:.0f}", f"{b.cy + 5:.0f}", b.label) for b in diagram.boxes))
+        "",
+        '<g class="state {}"><rect x="{}" y="{}" width="{}" height="{}" rx="8"/>'
+        '<text x="{}" y="{}">{}</text></g>',
+        (
+            (
+                b.state,
+                f"{b.rect[0]:.0f}",
+                f"{b.rect[1]:.0f}",
+                f"{b.w:.0f}",
+                f"{b.h:.0f}",
+                f"{b.cx:.0f}",
+                f"{b.cy + 5:.0f}",
+                b.label,
+            )
+            for b in diagram.boxes
+        ),
+    )
     paths = format_html_join(
-        "", '<path class="edge {}" d="M{} {} Q{} {} {} {}" marker-end="url(#arrow)"/>',
-        ((a.name, *(f"{v:.0f}" for point in (a.start, a.control, a.end) for v in point))
-         for a in diagram.arrows))
+        "",
+        '<path class="edge {}" d="M{} {} Q{} {} {} {}" marker-end="url(#arrow)"/>',
+        (
+            (a.name, *(f"{v:.0f}" for point in (a.start, a.control, a.end) for v in point))
+            for a in diagram.arrows
+        ),
+    )
     texts = format_html_join(
-        "", '<text class="edge-label" x="{}" y="{}">{}</text>',
-        ((f"{(a.label_rect[0] + a.label_rect[2]) / 2:.0f}",
-          f"{a.label_rect[3] - 4.5:.0f}", a.label) for a in diagram.arrows))
+        "",
+        '<text class="edge-label" x="{}" y="{}">{}</text>',
+        (
+            (
+                f"{(a.label_rect[0] + a.label_rect[2]) / 2:.0f}",
+                f"{a.label_rect[3] - 4.5:.0f}",
+                a.label,
+            )
+            for a in diagram.arrows
+        ),
+    )
     return format_html(
         '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {} {}" role="img" '
         'aria-label="{}" class="workflow">'
         '<defs><marker id="arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" '
         'markerHeight="7" orient="auto-start-reverse"><path d="M0 0 L10 5 L0 10 z"/></marker>'
-        '</defs>{}{}{}</svg>',
-        f"{diagram.width:.0f}", f"{diagram.height:.0f}", _("Review workflow"), paths, boxes,
-        texts)
+        "</defs>{}{}{}</svg>",
+        f"{diagram.width:.0f}",
+        f"{diagram.height:.0f}",
+        _("Review workflow"),
+        paths,
+        boxes,
+        texts,
+    )

@@ -15,20 +15,37 @@ from screening.ledger.xlsx.styles import ExportColumn, ExportSheet, Shape
 from screening.ledger.xlsx.xlsx_safe import looks_like_formula, text_safe_cell
 from screening.models import FINAL_STATES, CaseState
 
-FIELDS = ("project__project_code", "project__name", "project__enterprise", "project__uscc",
-          "region__name", "project__sector", "cycle", "state", "verdict", "disposition",
-          "due_date", "updated_at")
+FIELDS = (
+    "project__project_code",
+    "project__name",
+    "project__enterprise",
+    "project__uscc",
+    "region__name",
+    "project__sector",
+    "cycle",
+    "state",
+    "verdict",
+    "disposition",
+    "due_date",
+    "updated_at",
+)
 
 
 def columns() -> list[ExportColumn]:
     return [
-        ExportColumn(_("Project code"), Shape.CODE), ExportColumn(_("Name"), Shape.LONG_TEXT),
+        ExportColumn(_("Project code"), Shape.CODE),
+        ExportColumn(_("Name"), Shape.LONG_TEXT),
         ExportColumn(_("Enterprise"), Shape.LONG_TEXT),
         ExportColumn(_("Unified social credit code"), Shape.CODE),
-        ExportColumn(_("Region")), ExportColumn(_("Sector")), ExportColumn(_("Cycle"), width=8),
-        ExportColumn(_("State"), width=16), ExportColumn(_("Verdict")),
-        ExportColumn(_("Recommended disposition"), width=18), ExportColumn(_("Due"), Shape.DATE),
-        ExportColumn(_("Overdue")), ExportColumn(_("Last change"), Shape.DATETIME),
+        ExportColumn(_("Region")),
+        ExportColumn(_("Sector")),
+        ExportColumn(_("Cycle"), width=8),
+        ExportColumn(_("State"), width=16),
+        ExportColumn(_("Verdict")),
+        ExportColumn(_("Recommended disposition"), width=18),
+        ExportColumn(_("Due"), Shape.DATE),
+        ExportColumn(_("Overdue")),
+        ExportColumn(_("Last change"), Shape.DATETIME),
     ]
 
 
@@ -64,16 +81,39 @@ def export_cases(cases: QuerySet, out_path: Path) -> int:
     states = dict(CaseState.choices)
     today = timezone.localdate()
     yes, no = _("Yes"), _("No")
-    for (code, name, enterprise, uscc, region, sector, cycle, state, verdict, disposition,
-         due, updated) in cases.values_list(*FIELDS).iterator(chunk_size=2000):
+    for (
+        code,
+        name,
+        enterprise,
+        uscc,
+        region,
+        sector,
+        cycle,
+        state,
+        verdict,
+        disposition,
+        due,
+        updated,
+    ) in cases.values_list(*FIELDS).iterator(chunk_size=2000):
         overdue = due is not None and due < today and state not in FINAL_STATES
-        values = [code, name, enterprise, uscc, region, sector, cycle, str(states[state]),
-                  verdict_label(verdict) if verdict else "",
-                  disposition_label(disposition) if disposition else "", due,
-                  yes if overdue else no,
-                  timezone.localtime(updated).replace(tzinfo=None) if updated else None]
-        sheet.append([text_safe_cell(sheet.sheet, v) if looks_like_formula(v) else v
-                      for v in values])
+        values = [
+            code,
+            name,
+            enterprise,
+            uscc,
+            region,
+            sector,
+            cycle,
+            str(states[state]),
+            verdict_label(verdict) if verdict else "",
+            disposition_label(disposition) if disposition else "",
+            due,
+            yes if overdue else no,
+            timezone.localtime(updated).replace(tzinfo=None) if updated else None,
+        ]
+        sheet.append(
+            [text_safe_cell(sheet.sheet, v) if looks_like_formula(v) else v for v in values]
+        )
     sheet.close()
     workbook.save(out_path)
     return sheet.rows

@@ -23,9 +23,12 @@ ALL = gettext_lazy("All")
 class UserRegionFilterSet(django_filters.FilterSet):
     """A filter set whose `region` (by code) offers only the regions the user may see."""
 
-    region = django_filters.ModelChoiceFilter(label=gettext_lazy("Region"),
-                                              queryset=Region.objects.none(),
-                                              to_field_name="code", empty_label=ALL)
+    region = django_filters.ModelChoiceFilter(
+        label=gettext_lazy("Region"),
+        queryset=Region.objects.none(),
+        to_field_name="code",
+        empty_label=ALL,
+    )
 
     def __init__(self, data=None, *args, user=None, **kwargs):
         super().__init__(data, *args, **kwargs)
@@ -37,42 +40,73 @@ class CaseFilter(UserRegionFilterSet):
     """The case list's filters, on the web page and in the API."""
 
     q = django_filters.CharFilter(
-        label=gettext_lazy("Search code, name, enterprise or credit code"), method="search")
-    state = django_filters.ChoiceFilter(label=gettext_lazy("State"), choices=CaseState.choices,
-                                        empty_label=ALL)
-    sector = django_filters.ChoiceFilter(label=gettext_lazy("Sector"),
-                                         field_name="project__sector",
-                                         choices=[(s.value, s.value) for s in Sector],
-                                         empty_label=ALL)
-    verdict = django_filters.ChoiceFilter(label=gettext_lazy("Verdict"),
-                                          choices=VERDICT_CHOICES, empty_label=ALL)
-    disposition = django_filters.ChoiceFilter(label=gettext_lazy("Disposition"),
-                                              choices=DISPOSITION_CHOICES, empty_label=ALL)
-    overdue = django_filters.BooleanFilter(label=gettext_lazy("Overdue only"),
-                                           method="filter_overdue")
-    waiting = django_filters.BooleanFilter(label=gettext_lazy("Waiting for me"),
-                                           method="filter_waiting")
+        label=gettext_lazy("Search code, name, enterprise or credit code"), method="search"
+    )
+    state = django_filters.ChoiceFilter(
+        label=gettext_lazy("State"), choices=CaseState.choices, empty_label=ALL
+    )
+    sector = django_filters.ChoiceFilter(
+        label=gettext_lazy("Sector"),
+        field_name="project__sector",
+        choices=[(s.value, s.value) for s in Sector],
+        empty_label=ALL,
+    )
+    verdict = django_filters.ChoiceFilter(
+        label=gettext_lazy("Verdict"), choices=VERDICT_CHOICES, empty_label=ALL
+    )
+    disposition = django_filters.ChoiceFilter(
+        label=gettext_lazy("Disposition"), choices=DISPOSITION_CHOICES, empty_label=ALL
+    )
+    overdue = django_filters.BooleanFilter(
+        label=gettext_lazy("Overdue only"), method="filter_overdue"
+    )
+    waiting = django_filters.BooleanFilter(
+        label=gettext_lazy("Waiting for me"), method="filter_waiting"
+    )
     project = IdFilter(label=gettext_lazy("Project id"), field_name="project_id")
     ordering = StableOrderingFilter(
-        label=gettext_lazy("Sort by"), tiebreak=("project__project_code", "cycle"),
-        fields=(("project__project_code", "code"), ("region__code", "region"),
-                ("project__sector", "sector"), ("cycle", "cycle"), ("state", "state"),
-                ("verdict", "verdict"), ("disposition", "disposition"), ("due_date", "due"),
-                ("updated_at", "updated")),
+        label=gettext_lazy("Sort by"),
+        tiebreak=("project__project_code", "cycle"),
+        fields=(
+            ("project__project_code", "code"),
+            ("region__code", "region"),
+            ("project__sector", "sector"),
+            ("cycle", "cycle"),
+            ("state", "state"),
+            ("verdict", "verdict"),
+            ("disposition", "disposition"),
+            ("due_date", "due"),
+            ("updated_at", "updated"),
+        ),
         empty_label=gettext_lazy("Default order"),
-        field_labels=sort_labels({
-            "project__project_code": gettext_lazy("Project code"),
-            "region__code": gettext_lazy("Region"), "project__sector": gettext_lazy("Sector"),
-            "cycle": gettext_lazy("Cycle"), "state": gettext_lazy("State"),
-            "verdict": gettext_lazy("Verdict"),
-            "disposition": gettext_lazy("Recommended disposition"),
-            "due_date": gettext_lazy("Due"), "updated_at": gettext_lazy("Last change")}),
+        field_labels=sort_labels(
+            {
+                "project__project_code": gettext_lazy("Project code"),
+                "region__code": gettext_lazy("Region"),
+                "project__sector": gettext_lazy("Sector"),
+                "cycle": gettext_lazy("Cycle"),
+                "state": gettext_lazy("State"),
+                "verdict": gettext_lazy("Verdict"),
+                "disposition": gettext_lazy("Recommended disposition"),
+                "due_date": gettext_lazy("Due"),
+                "updated_at": gettext_lazy("Last change"),
+            }
+        ),
     )
 
     class Meta:
         model = ReviewCase
-        fields = ["q", "region", "state", "sector", "verdict", "disposition", "overdue",
-                  "waiting", "project"]
+        fields = [
+            "q",
+            "region",
+            "state",
+            "sector",
+            "verdict",
+            "disposition",
+            "overdue",
+            "waiting",
+            "project",
+        ]
 
     def __init__(self, data=None, *args, user=None, **kwargs):
         super().__init__(data, *args, user=user, **kwargs)
@@ -82,16 +116,17 @@ class CaseFilter(UserRegionFilterSet):
         value = value.strip()
         if not value:
             return queryset
-        return queryset.filter(Q(project__project_code__icontains=value)
-                               | Q(project__name__icontains=value)
-                               | Q(project__enterprise__icontains=value)
-                               | Q(project__uscc__icontains=value))
+        return queryset.filter(
+            Q(project__project_code__icontains=value)
+            | Q(project__name__icontains=value)
+            | Q(project__enterprise__icontains=value)
+            | Q(project__uscc__icontains=value)
+        )
 
     def filter_overdue(self, queryset: QuerySet, name: str, value: bool) -> QuerySet:
         if not value:
             return queryset
-        return queryset.filter(due_date__lt=timezone.localdate()).exclude(
-            state__in=FINAL_STATES)
+        return queryset.filter(due_date__lt=timezone.localdate()).exclude(state__in=FINAL_STATES)
 
     def filter_waiting(self, queryset: QuerySet, name: str, value: bool) -> QuerySet:
         if not value or self.user is None:
@@ -103,20 +138,20 @@ class CaseListFilter(CaseFilter):
     """The web page's form of the same filters: tick boxes for overdue and waiting for me,
     the regions that hold projects, no project id (the page links to a project instead)."""
 
-    overdue = django_filters.BooleanFilter(label=gettext_lazy("Overdue only"),
-                                           method="filter_overdue",
-                                           widget=forms.CheckboxInput)
-    waiting = django_filters.BooleanFilter(label=gettext_lazy("Waiting for me"),
-                                           method="filter_waiting",
-                                           widget=forms.CheckboxInput)
+    overdue = django_filters.BooleanFilter(
+        label=gettext_lazy("Overdue only"), method="filter_overdue", widget=forms.CheckboxInput
+    )
+    waiting = django_filters.BooleanFilter(
+        label=gettext_lazy("Waiting for me"), method="filter_waiting", widget=forms.CheckboxInput
+    )
 
     class Meta(CaseFilter.Meta):
-        fields = ["q", "region", "state", "sector", "verdict", "disposition", "overdue",
-                  "waiting"]
+        fields = ["q", "region", "state", "sector", "verdict", "disposition", "overdue", "waiting"]
 
     def __init__(self, data=None, *args, user=None, **kwargs):
         super().__init__(data, *args, user=user, **kwargs)
         self.filters.pop("project", None)
         if user is not None:
             self.filters["region"].queryset = permissions.regions_visible_to(user).filter(
-                is_project_region=True)
+                is_project_region=True
+            )

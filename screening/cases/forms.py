@@ -21,6 +21,7 @@ from screening.rules.types import Disposition
 
 ACCEPT = ".pdf,.jpg,.jpeg,.png,.docx,.xlsx"
 
+
 class MultipleFileInput(forms.ClearableFileInput):
     allow_multiple_selected = True
 
@@ -45,7 +46,8 @@ class MultipleFileField(forms.FileField):
 
 def _files_help() -> str:
     return _("PDF, JPG, PNG, DOCX or XLSX, at most %(mb)s MB each.") % {
-        "mb": CASE_FILE_MAX_BYTES // 1_000_000}
+        "mb": CASE_FILE_MAX_BYTES // 1_000_000
+    }
 
 
 class CaseActionForm(forms.Form):
@@ -68,8 +70,9 @@ class CaseActionForm(forms.Form):
 
 
 class SubmitForm(CaseActionForm):
-    comment = forms.CharField(label=_("Comment"), required=False, widget=forms.Textarea,
-                              max_length=4000)
+    comment = forms.CharField(
+        label=_("Comment"), required=False, widget=forms.Textarea, max_length=4000
+    )
 
 
 class WithdrawForm(CaseActionForm):
@@ -77,8 +80,7 @@ class WithdrawForm(CaseActionForm):
 
 
 class ReturnForm(CaseActionForm):
-    comment = forms.CharField(label=_("What is missing"), widget=forms.Textarea,
-                              max_length=4000)
+    comment = forms.CharField(label=_("What is missing"), widget=forms.Textarea, max_length=4000)
 
 
 class ForwardForm(CaseActionForm):
@@ -87,8 +89,9 @@ class ForwardForm(CaseActionForm):
 
 class RequestEvaluationForm(CaseActionForm):
     kind = forms.ChoiceField(label=_("Kind"), choices=EvaluationKind.choices)
-    scope = forms.CharField(label=_("What is to be evaluated"), widget=forms.Textarea,
-                            max_length=4000)
+    scope = forms.CharField(
+        label=_("What is to be evaluated"), widget=forms.Textarea, max_length=4000
+    )
 
 
 class CompleteEvaluationForm(CaseActionForm):
@@ -97,8 +100,9 @@ class CompleteEvaluationForm(CaseActionForm):
 
 
 class ApproveForm(CaseActionForm):
-    comment = forms.CharField(label=_("Comment"), required=False, widget=forms.Textarea,
-                              max_length=4000)
+    comment = forms.CharField(
+        label=_("Comment"), required=False, widget=forms.Textarea, max_length=4000
+    )
 
 
 class RejectForm(CaseActionForm):
@@ -115,19 +119,26 @@ def _after_today(value):
 def _deadline_input() -> forms.DateInput:
     """A date picker that offers only the days date_limits allows."""
     today = timezone.localdate()
-    return forms.DateInput(attrs={"type": "date", "min": (today + timedelta(days=1)).isoformat(),
-                                  "max": date_limits.latest_deadline(today).isoformat()})
+    return forms.DateInput(
+        attrs={
+            "type": "date",
+            "min": (today + timedelta(days=1)).isoformat(),
+            "max": date_limits.latest_deadline(today).isoformat(),
+        }
+    )
 
 
-DISPOSITION_CHOICES = [(d.value, DISPOSITION_LABELS[d.value]) for d in Disposition
-                       if d is not Disposition.NONE]
+DISPOSITION_CHOICES = [
+    (d.value, DISPOSITION_LABELS[d.value]) for d in Disposition if d is not Disposition.NONE
+]
 
 
 class OrderRectificationForm(CaseActionForm):
     disposition = forms.ChoiceField(label=_("Disposition"), choices=DISPOSITION_CHOICES)
     deadline = forms.DateField(label=_("Deadline"))
-    comment = forms.CharField(label=_("Comment"), required=False, widget=forms.Textarea,
-                              max_length=4000)
+    comment = forms.CharField(
+        label=_("Comment"), required=False, widget=forms.Textarea, max_length=4000
+    )
 
     def clean_deadline(self):
         return _after_today(self.cleaned_data.get("deadline"))
@@ -138,25 +149,32 @@ class OrderRectificationForm(CaseActionForm):
 
         self.fields["disposition"].choices = [
             (d.value, DISPOSITION_LABELS[d.value])
-            for d in dispositions_for_stage(case.project.stage)]
+            for d in dispositions_for_stage(case.project.stage)
+        ]
 
 
 class SubmitRectificationForm(CaseActionForm):
-    comment = forms.CharField(label=_("Comment"), required=False, widget=forms.Textarea,
-                              max_length=4000)
+    comment = forms.CharField(
+        label=_("Comment"), required=False, widget=forms.Textarea, max_length=4000
+    )
     files = MultipleFileField(label=_("Evidence"), required=True)
 
 
 class VerifyRectificationForm(CaseActionForm):
-    comment = forms.CharField(label=_("Comment"), required=False, widget=forms.Textarea,
-                              max_length=4000)
+    comment = forms.CharField(
+        label=_("Comment"), required=False, widget=forms.Textarea, max_length=4000
+    )
 
 
 class RejectRectificationForm(CaseActionForm):
-    comment = forms.CharField(label=_("What is still wrong"), widget=forms.Textarea,
-                              max_length=4000)
-    deadline = forms.DateField(label=_("New deadline"), required=False,
-                               help_text=_("Leave blank to keep the current deadline."))
+    comment = forms.CharField(
+        label=_("What is still wrong"), widget=forms.Textarea, max_length=4000
+    )
+    deadline = forms.DateField(
+        label=_("New deadline"),
+        required=False,
+        help_text=_("Leave blank to keep the current deadline."),
+    )
 
     def clean_deadline(self):
         return _after_today(self.cleaned_data.get("deadline"))
@@ -199,18 +217,19 @@ def initial_for(name: str, case) -> dict:
     initial: dict = {"expected_state": case.state}
     if name == "order_rectification":
         fitting = [d.value for d in dispositions_for_stage(case.project.stage)]
-        recommended = case.disposition if case.disposition in fitting else (
-            fitting[-1] if fitting else "")
-        initial.update(disposition=recommended,
-                       deadline=timezone.localdate() + timedelta(days=90))
+        recommended = (
+            case.disposition if case.disposition in fitting else (fitting[-1] if fitting else "")
+        )
+        initial.update(disposition=recommended, deadline=timezone.localdate() + timedelta(days=90))
     return initial
 
 
 class CaseFilterForm(forms.Form):
     """Filters of the case list; every field optional, bad values are simply not applied."""
 
-    state = forms.ChoiceField(label=_("State"), required=False,
-                              choices=[("", _("All"))] + list(CaseState.choices))
+    state = forms.ChoiceField(
+        label=_("State"), required=False, choices=[("", _("All"))] + list(CaseState.choices)
+    )
     region = forms.ChoiceField(label=_("Region"), required=False)
     sector = forms.ChoiceField(label=_("Sector"), required=False)
     verdict = forms.ChoiceField(label=_("Verdict"), required=False)
@@ -224,7 +243,9 @@ class CaseFilterForm(forms.Form):
         all_ = [("", _("All"))]
         self.fields["region"].choices = all_ + [(r.code, r.name) for r in regions]
         self.fields["sector"].choices = all_ + [(s.value, s.value) for s in Sector]
-        self.fields["verdict"].choices = all_ + [(v.value, VERDICT_LABELS[v.value])
-                                                 for v in Verdict]
-        self.fields["disposition"].choices = all_ + [(d.value, DISPOSITION_LABELS[d.value])
-                                                     for d in Disposition]
+        self.fields["verdict"].choices = all_ + [
+            (v.value, VERDICT_LABELS[v.value]) for v in Verdict
+        ]
+        self.fields["disposition"].choices = all_ + [
+            (d.value, DISPOSITION_LABELS[d.value]) for d in Disposition
+        ]

@@ -29,13 +29,16 @@ if TYPE_CHECKING:
 Condition = Callable[["ReviewCase"], bool]
 
 
-def condition(refusal: str, detail: Callable[[ReviewCase], str] | None = None
-              ) -> Callable[[Condition], Condition]:
+def condition(
+    refusal: str, detail: Callable[[ReviewCase], str] | None = None
+) -> Callable[[Condition], Condition]:
     """Name a guard: `refusal` is the reason given when it fails; `detail` may add specifics."""
+
     def mark(check: Condition) -> Condition:
         check.refusal = refusal  # type: ignore[attr-defined]
         check.detail = detail  # type: ignore[attr-defined]
         return check
+
     return mark
 
 
@@ -47,6 +50,7 @@ def refusal_of(check: Condition, case: ReviewCase) -> str:
 
 
 # --- Facts the guards read, computed here and cached on the case instance ---------------------
+
 
 @dataclass(frozen=True)
 class RegionStatus:
@@ -72,12 +76,15 @@ def region_status_today(case: ReviewCase) -> RegionStatus:
     # The restriction's length is the rule in force today; the case's own rule set if none.
     rule_set = RuleSet.in_force(today) or case.rule_set
     run = red_run_at_end(context.barometer)
-    restricted = (rule_set is not None
-                  and run >= parameters_of(rule_set).barometer_restriction_months)
+    restricted = (
+        rule_set is not None and run >= parameters_of(rule_set).barometer_restriction_months
+    )
     status = RegionStatus(
-        restricted=restricted, red_run=run,
+        restricted=restricted,
+        red_run=run,
         missed_dual_control=context.missed_dual_control_last_year,
-        missed_pollutant=context.missed_pollutant_target_last_year)
+        missed_pollutant=context.missed_pollutant_target_last_year,
+    )
     case._region_status = status
     return status
 
@@ -101,8 +108,9 @@ LEDGER_HEADERS = {column.key: column.header for column in COLUMNS}
 
 # Ledger columns a case cannot be submitted without (SPEC §3 "required"); the region is checked
 # on its foreign key.
-REQUIRED_LEDGER_FIELDS = tuple(column.key for column in COLUMNS
-                               if column.required and column.key != "region")
+REQUIRED_LEDGER_FIELDS = tuple(
+    column.key for column in COLUMNS if column.required and column.key != "region"
+)
 
 
 def _given(value) -> bool:
@@ -127,9 +135,13 @@ def missing_ledger_fields(project: Project) -> list[str]:
     missing = [name for name in REQUIRED_LEDGER_FIELDS if not _given(getattr(project, name))]
     if not project.region_id:
         missing.append("region")
-    missing.extend(column.key for column in COLUMNS
-                   if column.required_if is not None and _required_if_met(project, column)
-                   and not _given(getattr(project, column.key)))
+    missing.extend(
+        column.key
+        for column in COLUMNS
+        if column.required_if is not None
+        and _required_if_met(project, column)
+        and not _given(getattr(project, column.key))
+    )
     return missing
 
 
@@ -140,8 +152,11 @@ def _missing_detail(case: ReviewCase) -> str:
 
 # --- The conditions ------------------------------------------------------------------------
 
-@condition(_("The project's ledger row lacks required fields; complete the ledger first."),
-           detail=_missing_detail)
+
+@condition(
+    _("The project's ledger row lacks required fields; complete the ledger first."),
+    detail=_missing_detail,
+)
 def ledger_row_complete(case: ReviewCase) -> bool:
     return not missing_ledger_fields(case.project)
 
@@ -158,36 +173,54 @@ def screening_is_compliant(case: ReviewCase) -> bool:
 
 # The region guards apply to 拟建 projects only, as R07/R08 do (SPEC §5, revision 4).
 
-@condition(_("The region is under 区域节能评估限批 (three or more red barometer months in a "
-             "row): no planned project can be approved until a published month is no longer "
-             "red."))
+
+@condition(
+    _(
+        "The region is under 区域节能评估限批 (three or more red barometer months in a "
+        "row): no planned project can be approved until a published month is no longer "
+        "red."
+    )
+)
 def region_not_restricted(case: ReviewCase) -> bool:
     return not case.is_planned or not region_status_today(case).restricted
 
 
-@condition(_("The region missed last year's energy dual-control target: only livelihood or "
-             "infrastructure projects can be approved this year (clause (十八))."))
+@condition(
+    _(
+        "The region missed last year's energy dual-control target: only livelihood or "
+        "infrastructure projects can be approved this year (clause (十八))."
+    )
+)
 def region_met_dual_control_or_livelihood(case: ReviewCase) -> bool:
     if not case.is_planned:
         return True
     return not region_status_today(case).missed_dual_control or case.is_livelihood
 
 
-@condition(_("The region missed last year's pollutant-total target: EIA approvals of projects "
-             "adding those pollutants are suspended, livelihood projects included (clause "
-             "(十八))."))
+@condition(
+    _(
+        "The region missed last year's pollutant-total target: EIA approvals of projects "
+        "adding those pollutants are suspended, livelihood projects included (clause "
+        "(十八))."
+    )
+)
 def region_met_pollutant_target(case: ReviewCase) -> bool:
     return not case.is_planned or not region_status_today(case).missed_pollutant
 
 
-@condition(_("A planned project needs window guidance or a third-party evaluation completed "
-             "before approval (clause (十一))."))
+@condition(
+    _(
+        "A planned project needs window guidance or a third-party evaluation completed "
+        "before approval (clause (十一))."
+    )
+)
 def evaluation_done_for_planned_project(case: ReviewCase) -> bool:
     return not case.is_planned or case.evaluation_completed_at is not None
 
 
-@condition(_("A fresh screening of the project is not COMPLIANT: the rectification cannot be "
-             "accepted."))
+@condition(
+    _("A fresh screening of the project is not COMPLIANT: the rectification cannot be accepted.")
+)
 def fresh_screening_is_compliant(case: ReviewCase) -> bool:
     try:
         return fresh_screening(case).verdict == Verdict.COMPLIANT
@@ -198,9 +231,13 @@ def fresh_screening_is_compliant(case: ReviewCase) -> bool:
 # The conditions of each transition (SPEC §5), checked in this order by the services.
 GUARDS: dict[str, tuple[Condition, ...]] = {
     "submit": (project_in_ledger, ledger_row_complete),
-    "approve": (screening_is_compliant, evaluation_done_for_planned_project,
-                region_not_restricted, region_met_dual_control_or_livelihood,
-                region_met_pollutant_target),
+    "approve": (
+        screening_is_compliant,
+        evaluation_done_for_planned_project,
+        region_not_restricted,
+        region_met_dual_control_or_livelihood,
+        region_met_pollutant_target,
+    ),
     "verify_rectification": (fresh_screening_is_compliant,),
 }
 

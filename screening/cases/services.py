@@ -84,19 +84,23 @@ class TransitionRefused(Exception):
 def conflict_message(case: ReviewCase) -> str:
     current = ReviewCase.objects.filter(pk=case.pk).values_list("state", flat=True).first()
     label = CaseState(current).label if current else "—"
-    return _("This case was changed by someone else meanwhile (it is now: %(state)s). Nothing "
-             "was saved; your input is kept below.") % {"state": label}
+    return _(
+        "This case was changed by someone else meanwhile (it is now: %(state)s). Nothing "
+        "was saved; your input is kept below."
+    ) % {"state": label}
 
 
 # --- Checks shared by every action --------------------------------------------------------
+
 
 def _transition_of(case: ReviewCase, name: str):
     meta = getattr(type(case), name)._django_fsm
     return meta.get_transition(case.state) if meta.has_transition(case.state) else None
 
 
-def _check(case: ReviewCase, name: str, user: User, expected_state: str | None,
-           guards: bool = True) -> None:
+def _check(
+    case: ReviewCase, name: str, user: User, expected_state: str | None, guards: bool = True
+) -> None:
     """State, permission and guards, in that order, each refusal with its own reason."""
     if expected_state is not None and str(expected_state) != case.state:
         raise TransitionRefused(conflict_message(case), "conflict")
@@ -106,13 +110,17 @@ def _check(case: ReviewCase, name: str, user: User, expected_state: str | None,
     if transition is None:
         raise TransitionRefused(
             _("“%(action)s” is not possible while the case is “%(state)s”.")
-            % {"action": action, "state": CaseState(case.state).label}, "not_allowed")
+            % {"action": action, "state": CaseState(case.state).label},
+            "not_allowed",
+        )
     if not permissions.may_take_transition(case, user, name):
         if permissions.is_submitter(case, user) and name not in permissions.AGENCY_TRANSITIONS:
             raise TransitionRefused(
-                _("You submitted this case, so you may not review it."), "forbidden")
+                _("You submitted this case, so you may not review it."), "forbidden"
+            )
         raise TransitionRefused(
-            _("You may not “%(action)s” on this case.") % {"action": action}, "forbidden")
+            _("You may not “%(action)s” on this case.") % {"action": action}, "forbidden"
+        )
     for condition in guards_of(name) if guards else ():
         if not condition(case):
             raise TransitionRefused(refusal_of(condition, case), "guard")
@@ -135,12 +143,15 @@ def check_evidence_file(upload: UploadedFile) -> str:
     suffix = PurePosixPath(name).suffix.lower()
     if suffix not in CASE_FILE_TYPES:
         raise TransitionRefused(
-            _("“%(name)s”: only PDF, JPG, PNG, DOCX and XLSX files are accepted.")
-            % {"name": name}, "invalid")
+            _("“%(name)s”: only PDF, JPG, PNG, DOCX and XLSX files are accepted.") % {"name": name},
+            "invalid",
+        )
     if upload.size is None or upload.size > CASE_FILE_MAX_BYTES:
         raise TransitionRefused(
             _("“%(name)s” is larger than %(mb)s MB.")
-            % {"name": name, "mb": CASE_FILE_MAX_BYTES // 1_000_000}, "invalid")
+            % {"name": name, "mb": CASE_FILE_MAX_BYTES // 1_000_000},
+            "invalid",
+        )
     if upload.size == 0:
         raise TransitionRefused(_("“%(name)s” is empty.") % {"name": name}, "invalid")
     upload.seek(0)
@@ -164,7 +175,9 @@ def check_evidence_file(upload: UploadedFile) -> str:
     if not ok:
         raise TransitionRefused(
             _("“%(name)s” is not a real %(type)s file.")
-            % {"name": name, "type": suffix[1:].upper()}, "invalid")
+            % {"name": name, "type": suffix[1:].upper()},
+            "invalid",
+        )
     return CASE_FILE_TYPES[suffix]
 
 
@@ -172,8 +185,9 @@ def _check_files(files: Sequence[UploadedFile], required: bool = False) -> list[
     if required and not files:
         raise TransitionRefused(_("Attach at least one evidence file."), "invalid")
     if len(files) > CASE_FILE_MAX_COUNT:
-        raise TransitionRefused(_("At most %(n)s files per action.")
-                                % {"n": CASE_FILE_MAX_COUNT}, "invalid")
+        raise TransitionRefused(
+            _("At most %(n)s files per action.") % {"n": CASE_FILE_MAX_COUNT}, "invalid"
+        )
     return [check_evidence_file(f) for f in files]
 
 
@@ -186,6 +200,7 @@ def _sha256(upload: UploadedFile) -> str:
 
 
 # --- Screening frozen on the case --------------------------------------------------------
+
 
 def _jsonable(value):
     if isinstance(value, Decimal):
@@ -208,21 +223,35 @@ def _screen_now(project: Project):
 
 def screening_snapshot(case: ReviewCase) -> dict:
     """The case's frozen screening as kept on each audit event."""
-    return {"rule_set": case.rule_set.name if case.rule_set_id else "",
-            "as_of": case.screened_as_of.isoformat() if case.screened_as_of else None,
-            "in_scope": case.in_scope, "verdict": case.verdict,
-            "disposition": case.disposition, "findings": case.findings}
+    return {
+        "rule_set": case.rule_set.name if case.rule_set_id else "",
+        "as_of": case.screened_as_of.isoformat() if case.screened_as_of else None,
+        "in_scope": case.in_scope,
+        "verdict": case.verdict,
+        "disposition": case.disposition,
+        "findings": case.findings,
+    }
 
 
 # --- The one place a case is saved after a transition ------------------------------------
 
-def _record(case: ReviewCase, name: str, user: User, from_state: str, *, comment: str = "",
-            data: dict | None = None, files: Sequence[UploadedFile] = (),
-            types: Sequence[str] = ()) -> CaseEvent:
+
+def _record(
+    case: ReviewCase,
+    name: str,
+    user: User,
+    from_state: str,
+    *,
+    comment: str = "",
+    data: dict | None = None,
+    files: Sequence[UploadedFile] = (),
+    types: Sequence[str] = (),
+) -> CaseEvent:
     """Save the moved case, write its audit event and files, and notify after commit."""
     if case.due_date is None:  # the review time limit of the state the case entered
-        case.due_date = deadlines.review_due_date(case.state,
-                                                  timezone.localdate(case.state_entered_at))
+        case.due_date = deadlines.review_due_date(
+            case.state, timezone.localdate(case.state_entered_at)
+        )
     try:
         with transaction.atomic():  # a savepoint: after a conflict the transaction stays usable
             case.save()
@@ -230,13 +259,26 @@ def _record(case: ReviewCase, name: str, user: User, from_state: str, *, comment
         raise TransitionRefused(conflict_message(case), "conflict") from exc
     case.forget_derived()
     event = CaseEvent.objects.create(
-        case=case, transition=name, actor=user, from_state=from_state, to_state=case.state,
-        comment=comment, data=data or {}, screening=screening_snapshot(case))
+        case=case,
+        transition=name,
+        actor=user,
+        from_state=from_state,
+        to_state=case.state,
+        comment=comment,
+        data=data or {},
+        screening=screening_snapshot(case),
+    )
     for upload, content_type in zip(files, types, strict=True):
         CaseAttachment.objects.create(
-            case=case, event=event, file=upload, original_name=(upload.name or "")[:255],
-            content_type=content_type, size=upload.size, sha256=_sha256(upload),
-            uploaded_by=user)
+            case=case,
+            event=event,
+            file=upload,
+            original_name=(upload.name or "")[:255],
+            content_type=content_type,
+            size=upload.size,
+            sha256=_sha256(upload),
+            uploaded_by=user,
+        )
     from screening.documents.services import issue_for_event
 
     issue_for_event(event)  # the decision document of this step, if it issues one (issue 18)
@@ -249,20 +291,23 @@ def _record(case: ReviewCase, name: str, user: User, from_state: str, *, comment
 
 # --- Opening a case (not a transition: the case begins in draft) -------------------------
 
+
 def open_case_refusal(project: Project, user: User) -> TransitionRefused | None:
     """Why `user` may not open a review case for the project now, or None when they may.
     The service and every page that offers the action ask this one function."""
     if not permissions.can_open_case(user, project):
-        return TransitionRefused(_("You may not open a review case for this project."),
-                                 "forbidden")
+        return TransitionRefused(_("You may not open a review case for this project."), "forbidden")
     if project.status != ProjectStatus.ACTIVE:
         return TransitionRefused(
-            _("The project has left the ledger; it cannot be submitted for review."), "guard")
+            _("The project has left the ledger; it cannot be submitted for review."), "guard"
+        )
     open_case_ = project.cases.exclude(state__in=FINAL_STATES).first()
     if open_case_ is not None:
         return TransitionRefused(
             _("This project already has an open review case (cycle %(cycle)s).")
-            % {"cycle": open_case_.cycle}, "conflict")
+            % {"cycle": open_case_.cycle},
+            "conflict",
+        )
     return None
 
 
@@ -274,22 +319,31 @@ def open_case(project: Project, *, acting_user: User) -> ReviewCase:
     try:
         with transaction.atomic():
             cycle = (project.cases.aggregate(n=Max("cycle"))["n"] or 0) + 1
-            case = ReviewCase.objects.create(project=project, region=project.region,
-                                             cycle=cycle, opened_by=acting_user)
-            CaseEvent.objects.create(case=case, transition="open", actor=acting_user,
-                                     from_state="", to_state=case.state)
+            case = ReviewCase.objects.create(
+                project=project, region=project.region, cycle=cycle, opened_by=acting_user
+            )
+            CaseEvent.objects.create(
+                case=case, transition="open", actor=acting_user, from_state="", to_state=case.state
+            )
     except IntegrityError as exc:  # another agency user opened one at the same moment
         raise TransitionRefused(
-            _("This project already has an open review case."), "conflict") from exc
+            _("This project already has an open review case."), "conflict"
+        ) from exc
     return case
 
 
 # --- One service per transition ----------------------------------------------------------
 
+
 @transaction.atomic
-def submit_case(case: ReviewCase, *, acting_user: User, comment: str = "",
-                files: Sequence[UploadedFile] = (),
-                expected_state: str | None = None) -> ReviewCase:
+def submit_case(
+    case: ReviewCase,
+    *,
+    acting_user: User,
+    comment: str = "",
+    files: Sequence[UploadedFile] = (),
+    expected_state: str | None = None,
+) -> ReviewCase:
     """Submit a draft or returned case: screen the project now and freeze the result on it.
 
     Regions reporting to the province go straight to provincial review.
@@ -298,96 +352,147 @@ def submit_case(case: ReviewCase, *, acting_user: User, comment: str = "",
     types = _check_files(files)
     screening, rule_set, snapshot = _screen_now(case.project)
     from_state = case.state
-    case.submit(by=acting_user, screening=screening, rule_set=rule_set, snapshot=snapshot,
-                findings=findings_for_storage(screening),
-                straight_to_province=permissions.skips_city_review(case.region))
-    _record(case, "submit", acting_user, from_state, comment=comment.strip(), files=files,
-            types=types)
+    case.submit(
+        by=acting_user,
+        screening=screening,
+        rule_set=rule_set,
+        snapshot=snapshot,
+        findings=findings_for_storage(screening),
+        straight_to_province=permissions.skips_city_review(case.region),
+    )
+    _record(
+        case, "submit", acting_user, from_state, comment=comment.strip(), files=files, types=types
+    )
     return case
 
 
 @transaction.atomic
-def withdraw_case(case: ReviewCase, *, acting_user: User, reason: str,
-                  files: Sequence[UploadedFile] = (),
-                  expected_state: str | None = None) -> ReviewCase:
+def withdraw_case(
+    case: ReviewCase,
+    *,
+    acting_user: User,
+    reason: str,
+    files: Sequence[UploadedFile] = (),
+    expected_state: str | None = None,
+) -> ReviewCase:
     """The agency withdraws its case before the province has it (a reason is required)."""
     _check(case, "withdraw", acting_user, expected_state)
     reason = _need_text(reason, _("A reason"))
     types = _check_files(files)
     from_state = case.state
     case.withdraw(by=acting_user)
-    _record(case, "withdraw", acting_user, from_state, comment=reason, files=files,
-            types=types)
+    _record(case, "withdraw", acting_user, from_state, comment=reason, files=files, types=types)
     return case
 
 
 @transaction.atomic
-def return_case(case: ReviewCase, *, acting_user: User, comment: str,
-                files: Sequence[UploadedFile] = (),
-                expected_state: str | None = None) -> ReviewCase:
+def return_case(
+    case: ReviewCase,
+    *,
+    acting_user: User,
+    comment: str,
+    files: Sequence[UploadedFile] = (),
+    expected_state: str | None = None,
+) -> ReviewCase:
     """Return a case to the agency for information (退回补充材料), saying what is missing."""
     _check(case, "return_for_info", acting_user, expected_state)
     comment = _need_text(comment, _("A comment saying what is missing"))
     types = _check_files(files)
     from_state = case.state
     case.return_for_info(by=acting_user)
-    _record(case, "return_for_info", acting_user, from_state, comment=comment, files=files,
-            types=types)
+    _record(
+        case, "return_for_info", acting_user, from_state, comment=comment, files=files, types=types
+    )
     return case
 
 
 @transaction.atomic
-def forward_case(case: ReviewCase, *, acting_user: User, opinion: str,
-                 files: Sequence[UploadedFile] = (),
-                 expected_state: str | None = None) -> ReviewCase:
+def forward_case(
+    case: ReviewCase,
+    *,
+    acting_user: User,
+    opinion: str,
+    files: Sequence[UploadedFile] = (),
+    expected_state: str | None = None,
+) -> ReviewCase:
     """The city reviewer forwards the case to provincial review with the city's opinion."""
     _check(case, "forward", acting_user, expected_state)
     opinion = _need_text(opinion, _("The city opinion"))
     types = _check_files(files)
     from_state = case.state
     case.forward(by=acting_user)
-    _record(case, "forward", acting_user, from_state, comment=opinion, files=files,
-            types=types)
+    _record(case, "forward", acting_user, from_state, comment=opinion, files=files, types=types)
     return case
 
 
 @transaction.atomic
-def request_evaluation(case: ReviewCase, *, acting_user: User, kind: str, scope: str,
-                       files: Sequence[UploadedFile] = (),
-                       expected_state: str | None = None) -> ReviewCase:
+def request_evaluation(
+    case: ReviewCase,
+    *,
+    acting_user: User,
+    kind: str,
+    scope: str,
+    files: Sequence[UploadedFile] = (),
+    expected_state: str | None = None,
+) -> ReviewCase:
     """Ask for window guidance or a third-party evaluation (窗口指导/第三方评估, (十一))."""
     _check(case, "request_evaluation", acting_user, expected_state)
     if kind not in EvaluationKind.values:
-        raise TransitionRefused(_("Choose window guidance or a third-party evaluation."),
-                                "invalid")
+        raise TransitionRefused(_("Choose window guidance or a third-party evaluation."), "invalid")
     scope = _need_text(scope, _("What is to be evaluated"))
     types = _check_files(files)
     from_state = case.state
     case.request_evaluation(by=acting_user, kind=kind)
-    _record(case, "request_evaluation", acting_user, from_state, comment=scope,
-            data={"kind": kind}, files=files, types=types)
+    _record(
+        case,
+        "request_evaluation",
+        acting_user,
+        from_state,
+        comment=scope,
+        data={"kind": kind},
+        files=files,
+        types=types,
+    )
     return case
 
 
 @transaction.atomic
-def complete_evaluation(case: ReviewCase, *, acting_user: User, result: str,
-                        files: Sequence[UploadedFile],
-                        expected_state: str | None = None) -> ReviewCase:
+def complete_evaluation(
+    case: ReviewCase,
+    *,
+    acting_user: User,
+    result: str,
+    files: Sequence[UploadedFile],
+    expected_state: str | None = None,
+) -> ReviewCase:
     """Record the evaluation's result with its report attached; the case returns to review."""
     _check(case, "complete_evaluation", acting_user, expected_state)
     result = _need_text(result, _("The evaluation result"))
     types = _check_files(files, required=True)
     from_state = case.state
     case.complete_evaluation(by=acting_user)
-    _record(case, "complete_evaluation", acting_user, from_state, comment=result,
-            data={"kind": case.evaluation_kind}, files=files, types=types)
+    _record(
+        case,
+        "complete_evaluation",
+        acting_user,
+        from_state,
+        comment=result,
+        data={"kind": case.evaluation_kind},
+        files=files,
+        types=types,
+    )
     return case
 
 
 @transaction.atomic
-def approve_case(case: ReviewCase, *, acting_user: User, comment: str = "",
-                 files: Sequence[UploadedFile] = (),
-                 expected_state: str | None = None) -> ReviewCase:
+def approve_case(
+    case: ReviewCase,
+    *,
+    acting_user: User,
+    comment: str = "",
+    files: Sequence[UploadedFile] = (),
+    expected_state: str | None = None,
+) -> ReviewCase:
     """Approve: only a COMPLIANT case; a planned (拟建) one only after its evaluation, in a
     region not restricted today and that met last year's targets (dual control: unless
     livelihood)."""
@@ -396,15 +501,21 @@ def approve_case(case: ReviewCase, *, acting_user: User, comment: str = "",
     types = _check_files(files)
     from_state = case.state
     case.approve(by=acting_user)
-    _record(case, "approve", acting_user, from_state, comment=comment.strip(), files=files,
-            types=types)
+    _record(
+        case, "approve", acting_user, from_state, comment=comment.strip(), files=files, types=types
+    )
     return case
 
 
 @transaction.atomic
-def reject_case(case: ReviewCase, *, acting_user: User, reason: str,
-                files: Sequence[UploadedFile] = (),
-                expected_state: str | None = None) -> ReviewCase:
+def reject_case(
+    case: ReviewCase,
+    *,
+    acting_user: User,
+    reason: str,
+    files: Sequence[UploadedFile] = (),
+    expected_state: str | None = None,
+) -> ReviewCase:
     """Reject the case (不予通过), with the reason."""
     _check(case, "reject", acting_user, expected_state)
     reason = _need_text(reason, _("A reason"))
@@ -427,10 +538,16 @@ def _check_deadline(deadline: date | None, required: bool) -> date | None:
 
 
 @transaction.atomic
-def order_rectification(case: ReviewCase, *, acting_user: User, disposition: str,
-                        deadline: date | None, comment: str = "",
-                        files: Sequence[UploadedFile] = (),
-                        expected_state: str | None = None) -> ReviewCase:
+def order_rectification(
+    case: ReviewCase,
+    *,
+    acting_user: User,
+    disposition: str,
+    deadline: date | None,
+    comment: str = "",
+    files: Sequence[UploadedFile] = (),
+    expected_state: str | None = None,
+) -> ReviewCase:
     """Order the project rectified (限期整改) under a disposition, by a deadline."""
     _check(case, "order_rectification", acting_user, expected_state)
     from screening.rules.engine import dispositions_for_stage
@@ -439,36 +556,65 @@ def order_rectification(case: ReviewCase, *, acting_user: User, disposition: str
         raise TransitionRefused(_("Choose a disposition."), "invalid")
     if disposition not in {d.value for d in dispositions_for_stage(case.project.stage)}:
         raise TransitionRefused(
-            _("This disposition does not fit a project at stage %(stage)s (SPEC §4 "
-              "disposition table).") % {"stage": case.project.stage}, "invalid")
+            _(
+                "This disposition does not fit a project at stage %(stage)s (SPEC §4 "
+                "disposition table)."
+            )
+            % {"stage": case.project.stage},
+            "invalid",
+        )
     deadline = _check_deadline(deadline, required=True)
     types = _check_files(files)
     from_state = case.state
     case.order_rectification(by=acting_user, disposition=disposition, deadline=deadline)
-    _record(case, "order_rectification", acting_user, from_state, comment=comment.strip(),
-            data={"disposition": disposition, "deadline": deadline.isoformat()}, files=files,
-            types=types)
+    _record(
+        case,
+        "order_rectification",
+        acting_user,
+        from_state,
+        comment=comment.strip(),
+        data={"disposition": disposition, "deadline": deadline.isoformat()},
+        files=files,
+        types=types,
+    )
     return case
 
 
 @transaction.atomic
-def submit_rectification(case: ReviewCase, *, acting_user: User,
-                         files: Sequence[UploadedFile], comment: str = "",
-                         expected_state: str | None = None) -> ReviewCase:
+def submit_rectification(
+    case: ReviewCase,
+    *,
+    acting_user: User,
+    files: Sequence[UploadedFile],
+    comment: str = "",
+    expected_state: str | None = None,
+) -> ReviewCase:
     """The agency submits its rectification evidence (at least one file)."""
     _check(case, "submit_rectification", acting_user, expected_state)
     types = _check_files(files, required=True)
     from_state = case.state
     case.submit_rectification(by=acting_user)
-    _record(case, "submit_rectification", acting_user, from_state, comment=comment.strip(),
-            files=files, types=types)
+    _record(
+        case,
+        "submit_rectification",
+        acting_user,
+        from_state,
+        comment=comment.strip(),
+        files=files,
+        types=types,
+    )
     return case
 
 
 @transaction.atomic
-def verify_rectification(case: ReviewCase, *, acting_user: User, comment: str = "",
-                         files: Sequence[UploadedFile] = (),
-                         expected_state: str | None = None) -> ReviewCase:
+def verify_rectification(
+    case: ReviewCase,
+    *,
+    acting_user: User,
+    comment: str = "",
+    files: Sequence[UploadedFile] = (),
+    expected_state: str | None = None,
+) -> ReviewCase:
     """Accept the rectification: a fresh screening must be COMPLIANT, and it is frozen."""
     case.forget_derived()
     _check(case, "verify_rectification", acting_user, expected_state, guards=False)
@@ -477,17 +623,35 @@ def verify_rectification(case: ReviewCase, *, acting_user: User, comment: str = 
     _check(case, "verify_rectification", acting_user, expected_state)
     types = _check_files(files)
     from_state = case.state
-    case.verify_rectification(by=acting_user, screening=screening, rule_set=rule_set,
-                              snapshot=snapshot, findings=findings_for_storage(screening))
-    _record(case, "verify_rectification", acting_user, from_state, comment=comment.strip(),
-            files=files, types=types)
+    case.verify_rectification(
+        by=acting_user,
+        screening=screening,
+        rule_set=rule_set,
+        snapshot=snapshot,
+        findings=findings_for_storage(screening),
+    )
+    _record(
+        case,
+        "verify_rectification",
+        acting_user,
+        from_state,
+        comment=comment.strip(),
+        files=files,
+        types=types,
+    )
     return case
 
 
 @transaction.atomic
-def reject_rectification(case: ReviewCase, *, acting_user: User, comment: str,
-                         deadline: date | None = None, files: Sequence[UploadedFile] = (),
-                         expected_state: str | None = None) -> ReviewCase:
+def reject_rectification(
+    case: ReviewCase,
+    *,
+    acting_user: User,
+    comment: str,
+    deadline: date | None = None,
+    files: Sequence[UploadedFile] = (),
+    expected_state: str | None = None,
+) -> ReviewCase:
     """Send the rectification back (not sufficient), optionally with a new deadline."""
     _check(case, "reject_rectification", acting_user, expected_state)
     comment = _need_text(comment, _("A comment"))
@@ -496,15 +660,28 @@ def reject_rectification(case: ReviewCase, *, acting_user: User, comment: str,
     from_state = case.state
     case.reject_rectification(by=acting_user, deadline=deadline)
     data = {"deadline": deadline.isoformat()} if deadline else {}
-    _record(case, "reject_rectification", acting_user, from_state, comment=comment,
-            data=data, files=files, types=types)
+    _record(
+        case,
+        "reject_rectification",
+        acting_user,
+        from_state,
+        comment=comment,
+        data=data,
+        files=files,
+        types=types,
+    )
     return case
 
 
 @transaction.atomic
-def close_case(case: ReviewCase, *, acting_user: User, reason: str,
-               files: Sequence[UploadedFile] = (),
-               expected_state: str | None = None) -> ReviewCase:
+def close_case(
+    case: ReviewCase,
+    *,
+    acting_user: User,
+    reason: str,
+    files: Sequence[UploadedFile] = (),
+    expected_state: str | None = None,
+) -> ReviewCase:
     """Close a case under rectification (e.g. the project was shut down), with the reason."""
     _check(case, "close", acting_user, expected_state)
     reason = _need_text(reason, _("A reason"))
@@ -535,9 +712,14 @@ SERVICES = {
 
 def available_transitions(case: ReviewCase, user: User) -> list[str]:
     """Names of the transitions this user may take on the case now (guards met)."""
-    return sorted({t.name for t in case.get_available_state_transitions()
-                   if permissions.may_take_transition(case, user, t.name)
-                   and all(condition(case) for condition in guards_of(t.name))})
+    return sorted(
+        {
+            t.name
+            for t in case.get_available_state_transitions()
+            if permissions.may_take_transition(case, user, t.name)
+            and all(condition(case) for condition in guards_of(t.name))
+        }
+    )
 
 
 def blocked_transitions(case: ReviewCase, user: User) -> list[tuple[str, str]]:
@@ -545,7 +727,8 @@ def blocked_transitions(case: ReviewCase, user: User) -> list[tuple[str, str]]:
     blocked = []
     for name in sorted({t.name for t in case.get_all_state_transitions()}):
         if _transition_of(case, name) is None or not permissions.may_take_transition(
-                case, user, name):
+            case, user, name
+        ):
             continue
         for condition in guards_of(name):
             if not condition(case):

@@ -36,8 +36,11 @@ def _review_line(region: Region) -> list[int]:
 
 def recipients_for(case: ReviewCase, actor_id: int | None = None) -> list[User]:
     """Who the case waits for now; for a finished case, the agency (to learn the decision)."""
-    members = User.objects.filter(is_active=True, regions__in=_review_line(case.region)) \
-        .exclude(email="").distinct()
+    members = (
+        User.objects.filter(is_active=True, regions__in=_review_line(case.region))
+        .exclude(email="")
+        .distinct()
+    )
     state = case.state
     if state in permissions.AGENCY_STATES or state in FINAL_STATES:
         candidates = members.filter(role=Role.AGENCY)
@@ -55,19 +58,23 @@ def recipients_for(case: ReviewCase, actor_id: int | None = None) -> list[User]:
 
 def send_case_event_notice(event_id: int) -> int:
     """Send the notice of one event once: the event is claimed before anything is sent."""
-    claimed = CaseEvent.objects.filter(pk=event_id, notified_at=None) \
-        .update(notified_at=timezone.now())
+    claimed = CaseEvent.objects.filter(pk=event_id, notified_at=None).update(
+        notified_at=timezone.now()
+    )
     if claimed != 1:
         return 0  # already sent (the task ran twice) or no such event
-    event = CaseEvent.objects.select_related("case__project", "case__region", "actor") \
-        .get(pk=event_id)
+    event = CaseEvent.objects.select_related("case__project", "case__region", "actor").get(
+        pk=event_id
+    )
     case = event.case
     documents = [(d.download_name, _read(d.file)) for d in event.documents.all()]
     sent = 0
     for user in recipients_for(case, actor_id=event.actor_id):
         with translation.override(user.language or settings.LANGUAGE_CODE):
             context = {
-                "case": case, "event": event, "user": user,
+                "case": case,
+                "event": event,
+                "user": user,
                 "state": CaseState(case.state).label,
                 "url": settings.SITE_URL.rstrip("/") + reverse("screening:case", args=[case.pk]),
                 "waits_for_you": not case.is_final,
@@ -75,8 +82,9 @@ def send_case_event_notice(event_id: int) -> int:
             subject = render_to_string("emails/case-subject.txt", context).strip()
             body = render_to_string("emails/case-body.txt", context)
             html = render_to_string("emails/case-body.html", context)
-            message = EmailMultiAlternatives(" ".join(subject.split()), body,
-                                             settings.DEFAULT_FROM_EMAIL, [user.email])
+            message = EmailMultiAlternatives(
+                " ".join(subject.split()), body, settings.DEFAULT_FROM_EMAIL, [user.email]
+            )
             message.attach_alternative(html, "text/html")
             for name, content in documents:  # the decision document of this step (issue 18)
                 message.attach(name, content, DOCX_TYPE)

@@ -39,11 +39,18 @@ LIST_PAGE_SIZE = 20  # the case list's default; 50 and 100 by choice (screening/
 
 # --- Presentation helpers ------------------------------------------------------------------
 
+
 def _rows(cases) -> list[dict]:
     today = timezone.localdate()
-    return [{"case": c, "clock": clock_of(c, today),
-             "verdict_label": VERDICT_LABELS.get(c.verdict, ""),
-             "disposition_label": DISPOSITION_LABELS.get(c.disposition, "")} for c in cases]
+    return [
+        {
+            "case": c,
+            "clock": clock_of(c, today),
+            "verdict_label": VERDICT_LABELS.get(c.verdict, ""),
+            "disposition_label": DISPOSITION_LABELS.get(c.disposition, ""),
+        }
+        for c in cases
+    ]
 
 
 def _list_queryset(queryset: QuerySet) -> QuerySet:
@@ -52,23 +59,32 @@ def _list_queryset(queryset: QuerySet) -> QuerySet:
 
 # --- Lists ---------------------------------------------------------------------------------
 
+
 @login_required
 def case_list(request: HttpRequest) -> HttpResponse:
     """Every case the user may see: searched by the project's code, name, enterprise or
     credit code; filtered by state, waiting for me, overdue, region, sector, verdict and
     disposition; sorted by a column header; paged (screening/cases/filters.py)."""
     cases = _list_queryset(permissions.cases_visible_to(request.user))
-    case_filter = CaseListFilter(request.GET or None,
-                                 queryset=cases.order_by("-updated_at", "-id"),
-                                 user=request.user)
+    case_filter = CaseListFilter(
+        request.GET or None, queryset=cases.order_by("-updated_at", "-id"), user=request.user
+    )
     page = listing.page_of(request.GET, case_filter.qs, default_size=LIST_PAGE_SIZE)
     query = request.GET.copy()
     for name in (listing.PAGE_PARAM, listing.SIZE_PARAM):
         query.pop(name, None)
-    return render(request, "screening/cases/list.html", {
-        "form": case_filter.form, "page": page, "rows": _rows(page.object_list),
-        "query": query.urlencode(), "title": _("Review cases"), "sortable": True,
-    })
+    return render(
+        request,
+        "screening/cases/list.html",
+        {
+            "form": case_filter.form,
+            "page": page,
+            "rows": _rows(page.object_list),
+            "query": query.urlencode(),
+            "title": _("Review cases"),
+            "sortable": True,
+        },
+    )
 
 
 @login_required
@@ -80,35 +96,46 @@ def case_export(request: HttpRequest) -> FileResponse:
     from screening.cases.export import export_cases, filter_words
 
     cases = permissions.cases_visible_to(request.user)
-    case_filter = CaseListFilter(request.GET or None, queryset=cases.order_by("-updated_at",
-                                                                              "-id"),
-                                 user=request.user)
+    case_filter = CaseListFilter(
+        request.GET or None, queryset=cases.order_by("-updated_at", "-id"), user=request.user
+    )
     handle = tempfile.TemporaryFile(suffix=".xlsx")
     with tempfile.NamedTemporaryFile(suffix=".xlsx") as out:
         export_cases(case_filter.qs, Path(out.name))
         handle.write(Path(out.name).read_bytes())
     handle.seek(0)
     filename = listing.safe_filename(
-        [_("Review cases"), *filter_words(case_filter), timezone.localdate().isoformat()],
-        ".xlsx")
-    return FileResponse(handle, as_attachment=True, filename=filename,
-                        content_type="application/vnd.openxmlformats-officedocument."
-                                     "spreadsheetml.sheet")
+        [_("Review cases"), *filter_words(case_filter), timezone.localdate().isoformat()], ".xlsx"
+    )
+    return FileResponse(
+        handle,
+        as_attachment=True,
+        filename=filename,
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
 
 
 @login_required
 def my_queue(request: HttpRequest) -> HttpResponse:
     """Cases waiting for this user's action, the most urgent first."""
     cases = _list_queryset(permissions.cases_waiting_for(request.user))
-    page = listing.page_of(request.GET, cases.order_by("due_date", "updated_at", "id"),
-                           default_size=LIST_PAGE_SIZE)
-    return render(request, "screening/cases/queue.html", {
-        "page": page, "rows": _rows(page.object_list), "query": "",
-        "title": _("Waiting for me"),
-    })
+    page = listing.page_of(
+        request.GET, cases.order_by("due_date", "updated_at", "id"), default_size=LIST_PAGE_SIZE
+    )
+    return render(
+        request,
+        "screening/cases/queue.html",
+        {
+            "page": page,
+            "rows": _rows(page.object_list),
+            "query": "",
+            "title": _("Waiting for me"),
+        },
+    )
 
 
 # --- The case page --------------------------------------------------------------------------
+
 
 @login_required
 def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
@@ -138,8 +165,11 @@ def case_transition(request: HttpRequest, pk: int, name: str) -> HttpResponse:
         context = case_page_context(request.user, case, posted=(name, form), stale=stale)
         status = {"conflict": 409, "not_allowed": 409, "forbidden": 403}.get(refusal.code, 400)
         return render(request, "screening/cases/detail.html", context, status=status)
-    messages.success(request, _("Done: %(action)s. The case is now “%(state)s”.") % {
-        "action": transition_label(name), "state": CaseState(case.state).label})
+    messages.success(
+        request,
+        _("Done: %(action)s. The case is now “%(state)s”.")
+        % {"action": transition_label(name), "state": CaseState(case.state).label},
+    )
     return redirect("screening:case", pk=case.pk)
 
 
@@ -152,8 +182,12 @@ def case_file(request: HttpRequest, pk: int, file_id: int) -> FileResponse:
         handle = attachment.file.open("rb")
     except FileNotFoundError as exc:
         raise Http404 from exc
-    return FileResponse(handle, as_attachment=True, filename=attachment.original_name,
-                        content_type=attachment.content_type)
+    return FileResponse(
+        handle,
+        as_attachment=True,
+        filename=attachment.original_name,
+        content_type=attachment.content_type,
+    )
 
 
 @login_required
@@ -164,8 +198,9 @@ def case_new(request: HttpRequest) -> HttpResponse:
     project_id = parse_id(raw)
     if project_id is None:
         raise Http404
-    project = get_object_or_404(permissions.scoped(Project.objects.select_related("region"),
-                                                   request.user), pk=project_id)
+    project = get_object_or_404(
+        permissions.scoped(Project.objects.select_related("region"), request.user), pk=project_id
+    )
     existing = project.cases.order_by("-cycle")
     refusal = workflow.open_case_refusal(project, request.user)
     allowed = refusal is None
@@ -175,31 +210,60 @@ def case_new(request: HttpRequest) -> HttpResponse:
         except workflow.TransitionRefused as refused:
             messages.error(request, refused.reason)
             status = 403 if refused.code == "forbidden" else 409
-            return render(request, "screening/cases/new.html", {
-                "project": project, "existing": existing, "allowed": False,
-                "refusal": refused.reason, "title": _("Open a review case")}, status=status)
+            return render(
+                request,
+                "screening/cases/new.html",
+                {
+                    "project": project,
+                    "existing": existing,
+                    "allowed": False,
+                    "refusal": refused.reason,
+                    "title": _("Open a review case"),
+                },
+                status=status,
+            )
         messages.success(request, _("A draft case was opened. Check it and submit it."))
         return redirect("screening:case", pk=case.pk)
-    return render(request, "screening/cases/new.html", {
-        "project": project, "existing": existing, "allowed": allowed,
-        "refusal": refusal.reason if refusal else "", "title": _("Open a review case")})
+    return render(
+        request,
+        "screening/cases/new.html",
+        {
+            "project": project,
+            "existing": existing,
+            "allowed": allowed,
+            "refusal": refusal.reason if refusal else "",
+            "title": _("Open a review case"),
+        },
+    )
 
 
 # --- The workflow diagram (drawn by screening/cases/diagram.py) ----------------------------
+
 
 @login_required
 def workflow_diagram(request: HttpRequest) -> HttpResponse:
     """The review process drawn from the state machine, with a table of its transitions."""
     table = []
     for entry in transition_meta().values():
-        table.append({
-            "label": entry["label"], "who": entry["who"], "needs": entry["needs"],
-            "edges": [(CaseState(s).label, CaseState(t).label) for s, t in entry["edges"]],
-        })
-    return render(request, "screening/cases/workflow.html", {
-        "svg": workflow_svg(transition_meta()), "table": table, "limits": [
-            (CaseState(state).label, days)
-            for state, days in deadlines.review_time_limits().items()
-            if state in CaseState.values],
-        "title": _("Review workflow"),
-    })
+        table.append(
+            {
+                "label": entry["label"],
+                "who": entry["who"],
+                "needs": entry["needs"],
+                "edges": [(CaseState(s).label, CaseState(t).label) for s, t in entry["edges"]],
+            }
+        )
+    return render(
+        request,
+        "screening/cases/workflow.html",
+        {
+            "svg": workflow_svg(transition_meta()),
+            "table": table,
+            "limits": [
+                (CaseState(state).label, days)
+                for state, days in deadlines.review_time_limits().items()
+                if state in CaseState.values
+            ],
+            "title": _("Review workflow"),
+        },
+    )

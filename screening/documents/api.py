@@ -32,8 +32,21 @@ class DocumentSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = DecisionDocument
-        fields = ["id", "kind", "kind_label", "number", "version", "title", "event", "previous",
-                  "current", "correction_reason", "issued_at", "blanks", "file"]
+        fields = [
+            "id",
+            "kind",
+            "kind_label",
+            "number",
+            "version",
+            "title",
+            "event",
+            "previous",
+            "current",
+            "correction_reason",
+            "issued_at",
+            "blanks",
+            "file",
+        ]
 
     def get_current(self, document: DecisionDocument) -> bool:
         return document.is_current
@@ -45,7 +58,8 @@ class DocumentSerializer(serializers.ModelSerializer):
 
     def get_file(self, document: DecisionDocument) -> str:
         return self.context["request"].build_absolute_uri(
-            reverse("api:document_file", args=[document.pk]))
+            reverse("api:document_file", args=[document.pk])
+        )
 
 
 def _case(user, pk: int):
@@ -60,13 +74,13 @@ class CaseDocumentList(APIView):
     """The decision documents of a case (every version, oldest first); blanks lists what the
     officer still has to fill in."""
 
-    @extend_schema(operation_id="case_documents",
-                   responses={200: DocumentSerializer(many=True), **ERRORS_READ})
+    @extend_schema(
+        operation_id="case_documents", responses={200: DocumentSerializer(many=True), **ERRORS_READ}
+    )
     def get(self, request: Request, pk: int) -> Response:
         case = _case(request.user, pk)
         documents = case.documents.select_related("correction").order_by("issued_at", "id")
-        return Response(DocumentSerializer(documents, many=True,
-                                           context={"request": request}).data)
+        return Response(DocumentSerializer(documents, many=True, context={"request": request}).data)
 
 
 @extend_schema(tags=["cases"])
@@ -75,15 +89,21 @@ class DocumentFile(APIView):
 
     renderer_classes = [JSONRenderer]
 
-    @extend_schema(operation_id="document_file",
-                   responses={(200, DOCX_TYPE): OpenApiResponse(
-                       OpenApiTypes.BINARY, description="The document as issued."),
-                       **ERRORS_READ})
+    @extend_schema(
+        operation_id="document_file",
+        responses={
+            (200, DOCX_TYPE): OpenApiResponse(
+                OpenApiTypes.BINARY, description="The document as issued."
+            ),
+            **ERRORS_READ,
+        },
+    )
     def get(self, request: Request, pk: int) -> FileResponse:
         try:
             document = permissions.get_document_for_user(request.user, pk)
             handle = document.file.open("rb")
         except (Http404, FileNotFoundError):
             raise ApiError(404, "not_found", _("Not found.")) from None
-        return FileResponse(handle, as_attachment=True, filename=document.download_name,
-                            content_type=DOCX_TYPE)
+        return FileResponse(
+            handle, as_attachment=True, filename=document.download_name, content_type=DOCX_TYPE
+        )

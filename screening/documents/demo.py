@@ -22,6 +22,7 @@ def seed_demo_offices() -> int:
         if region is None:
             continue
         _office, new = IssuingOffice.objects.get_or_create(
-            region=region, defaults={"name": name, "number_prefix": prefix, "copy_to": copy_to})
+            region=region, defaults={"name": name, "number_prefix": prefix, "copy_to": copy_to}
+        )
         created += new
     return created

@@ -25,6 +25,7 @@ def text_or_blank(value, what: str) -> str:
 
 # --- The document --------------------------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class Block:
     """One paragraph of the body: `h1` 一级标题 (黑体, "一、"), `h2` 二级标题 (楷体, "（一）"),
@@ -79,6 +80,6 @@ class Document:
             start = line.find(BLANK_MARK)
             while start != -1:
                 end = line.find("】", start)
-                found.append(line[start + len(BLANK_MARK):end])
+                found.append(line[start + len(BLANK_MARK) : end])
                 start = line.find(BLANK_MARK, end)
         return found

@@ -48,9 +48,18 @@ def _font(run, name: str, size, *, bold: bool = False, color: RGBColor | None = 
         fonts.set(qn(attribute), name)
 
 
-def _paragraph(doc, text: str = "", *, font: str = FANGSONG, size=SIZE_3,
-               align=WD_ALIGN_PARAGRAPH.JUSTIFY, indent_chars: float = 0,
-               right_chars: float = 0, color: RGBColor | None = None, line=LINE):
+def _paragraph(
+    doc,
+    text: str = "",
+    *,
+    font: str = FANGSONG,
+    size=SIZE_3,
+    align=WD_ALIGN_PARAGRAPH.JUSTIFY,
+    indent_chars: float = 0,
+    right_chars: float = 0,
+    color: RGBColor | None = None,
+    line=LINE,
+):
     paragraph = doc.add_paragraph()
     fmt = paragraph.paragraph_format
     fmt.alignment = align
@@ -120,15 +129,28 @@ def render_docx(document: Document) -> bytes:
     doc.core_properties.author = document.signature
 
     # 版头: the office mark in red, the number, the red separator line.
-    _paragraph(doc, document.office_name, font=XIAOBIAOSONG, size=Pt(26),
-               align=WD_ALIGN_PARAGRAPH.CENTER, color=RED, line=Pt(40))
+    _paragraph(
+        doc,
+        document.office_name,
+        font=XIAOBIAOSONG,
+        size=Pt(26),
+        align=WD_ALIGN_PARAGRAPH.CENTER,
+        color=RED,
+        line=Pt(40),
+    )
     _paragraph(doc)
     number = _paragraph(doc, document.number, align=WD_ALIGN_PARAGRAPH.CENTER)
     _border(number, "bottom", color="E60012", size_eighths=12)
     _paragraph(doc)
     # 主体: title, addressee, body, attachments, signature, date.
-    _paragraph(doc, document.title, font=XIAOBIAOSONG, size=SIZE_2,
-               align=WD_ALIGN_PARAGRAPH.CENTER, line=Pt(35))
+    _paragraph(
+        doc,
+        document.title,
+        font=XIAOBIAOSONG,
+        size=SIZE_2,
+        align=WD_ALIGN_PARAGRAPH.CENTER,
+        line=Pt(35),
+    )
     _paragraph(doc)
     _paragraph(doc, f"{document.addressee}：")
     fonts = {"h1": HEITI, "h2": KAITI, "body": FANGSONG}
@@ -146,8 +168,12 @@ def render_docx(document: Document) -> bytes:
     # 版记: 抄送 between two rules.
     if document.copy_to:
         _paragraph(doc)
-        copy = _paragraph(doc, "抄送：" + "，".join(document.copy_to) + "。", size=SIZE_4,
-                          align=WD_ALIGN_PARAGRAPH.LEFT)
+        copy = _paragraph(
+            doc,
+            "抄送：" + "，".join(document.copy_to) + "。",
+            size=SIZE_4,
+            align=WD_ALIGN_PARAGRAPH.LEFT,
+        )
         copy.paragraph_format.left_indent = Pt(14)
         _border(copy, "top")
         _border(copy, "bottom")

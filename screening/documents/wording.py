@@ -75,7 +75,7 @@ def clause_words(clause: str) -> str:
             continue
         for english, title in OTHER_SOURCES.items():
             if piece.startswith(english):
-                parts.append(f"{title}{piece[len(english):].strip()}")
+                parts.append(f"{title}{piece[len(english) :].strip()}")
                 break
         else:
             parts.append(f"{'' if plan_cited else PLAN}第{piece}条")
@@ -84,39 +84,73 @@ def clause_words(clause: str) -> str:
 
 
 RULE_NAMES = {
-    "R01": "“两高”项目范围", "R02": "重点用能单位", "R03": "产能置换", "R04": "减量替代",
-    "R05": "审批手续", "R06": "大气环境质量", "R07": "属地能耗双控预警",
-    "R08": "区域节能评估限批及年度目标", "R09": "工艺技术类别", "R10": "能效水平",
-    "R11": "用能权", "R12": "节能诊断和清洁生产审核", "R13": "产业政策和规划符合性",
+    "R01": "“两高”项目范围",
+    "R02": "重点用能单位",
+    "R03": "产能置换",
+    "R04": "减量替代",
+    "R05": "审批手续",
+    "R06": "大气环境质量",
+    "R07": "属地能耗双控预警",
+    "R08": "区域节能评估限批及年度目标",
+    "R09": "工艺技术类别",
+    "R10": "能效水平",
+    "R11": "用能权",
+    "R12": "节能诊断和清洁生产审核",
+    "R13": "产业政策和规划符合性",
     "R15": "重点区域新增产能",
 }
 
 # The finding values an officer reads (others, such as parameter ids, stay in the file).
 VALUE_LABELS = {
-    "family": "产品类别", "product": "产品/工序", "stage": "项目阶段",
-    "construction_type": "建设性质", "tech_class": "工艺技术类别",
-    "key_air_area": "位于大气污染防治重点区域", "non_attainment": "位于大气环境质量未达标地区",
-    "ratio_required": "要求置换比例", "new_capacity": "新增产能",
-    "replaced_capacity": "置换产能", "required_capacity": "应置换产能",
-    "replacement_plan_ref": "产能置换方案文号", "energy_review_ref": "节能审查文号",
-    "energy_review_date": "节能审查日期", "eia_ref": "环评批复文号", "eia_date": "环评批复日期",
-    "start_date": "开工日期", "pollutant_control": "落实污染物总量控制",
-    "coal_substitution": "落实煤炭消费减量替代", "pollutant_reduction": "落实污染物区域削减",
-    "latest_month": "最近计入月份", "tier": "能耗双控预警等级",
-    "red_run_months": "连续红色预警月数", "restriction_months": "限批所需连续红色月数",
+    "family": "产品类别",
+    "product": "产品/工序",
+    "stage": "项目阶段",
+    "construction_type": "建设性质",
+    "tech_class": "工艺技术类别",
+    "key_air_area": "位于大气污染防治重点区域",
+    "non_attainment": "位于大气环境质量未达标地区",
+    "ratio_required": "要求置换比例",
+    "new_capacity": "新增产能",
+    "replaced_capacity": "置换产能",
+    "required_capacity": "应置换产能",
+    "replacement_plan_ref": "产能置换方案文号",
+    "energy_review_ref": "节能审查文号",
+    "energy_review_date": "节能审查日期",
+    "eia_ref": "环评批复文号",
+    "eia_date": "环评批复日期",
+    "start_date": "开工日期",
+    "pollutant_control": "落实污染物总量控制",
+    "coal_substitution": "落实煤炭消费减量替代",
+    "pollutant_reduction": "落实污染物区域削减",
+    "latest_month": "最近计入月份",
+    "tier": "能耗双控预警等级",
+    "red_run_months": "连续红色预警月数",
+    "restriction_months": "限批所需连续红色月数",
     "missed_dual_control": "上年未完成能耗双控目标",
     "missed_pollutant_target": "上年未完成污染物总量控制目标",
-    "livelihood": "民生或基础设施项目", "new_energy_tce": "新增能源消费量（吨标准煤）",
-    "unit_energy": "设计单位产品能耗", "benchmark": "标杆水平", "baseline": "基准水平",
-    "needed_tce": "需落实用能权（吨标准煤）", "energy_rights_tce": "已购用能权（吨标准煤）",
-    "policy_fit": "符合产业政策和规划", "last_energy_diagnosis": "最近节能诊断日期",
-    "last_cleaner_production": "最近清洁生产审核日期", "cutoff": "截止日期",
-    "problems": "存在问题", "reasons": "原因",
+    "livelihood": "民生或基础设施项目",
+    "new_energy_tce": "新增能源消费量（吨标准煤）",
+    "unit_energy": "设计单位产品能耗",
+    "benchmark": "标杆水平",
+    "baseline": "基准水平",
+    "needed_tce": "需落实用能权（吨标准煤）",
+    "energy_rights_tce": "已购用能权（吨标准煤）",
+    "policy_fit": "符合产业政策和规划",
+    "last_energy_diagnosis": "最近节能诊断日期",
+    "last_cleaner_production": "最近清洁生产审核日期",
+    "cutoff": "截止日期",
+    "problems": "存在问题",
+    "reasons": "原因",
 }
 TIER_WORDS = {"red": "红色（一级预警）", "yellow": "黄色（二级预警）", "green": "绿色"}
-UNIT_OF = {"new_capacity": "capacity_unit", "replaced_capacity": "capacity_unit",
-           "required_capacity": "capacity_unit", "unit_energy": "unit",
-           "benchmark": "unit", "baseline": "unit"}
+UNIT_OF = {
+    "new_capacity": "capacity_unit",
+    "replaced_capacity": "capacity_unit",
+    "required_capacity": "capacity_unit",
+    "unit_energy": "unit",
+    "benchmark": "unit",
+    "baseline": "unit",
+}
 
 
 def value_words(key: str, value, values: dict) -> str:
@@ -131,8 +165,11 @@ def value_words(key: str, value, values: dict) -> str:
     if isinstance(value, int | float | Decimal) or key in UNIT_OF:
         unit = values.get(UNIT_OF.get(key, ""), "") or ""
         return f"{number_words(value)}{unit}"
-    if key.endswith("_date") or key in ("cutoff", "last_energy_diagnosis",
-                                        "last_cleaner_production"):
+    if key.endswith("_date") or key in (
+        "cutoff",
+        "last_energy_diagnosis",
+        "last_cleaner_production",
+    ):
         return date_words(value)
     if key == "latest_month" and isinstance(value, str) and "-" in value:
         return month_words(value)
@@ -163,15 +200,29 @@ def finding_paragraph(finding: dict) -> str:
     return text
 
 
-OUTCOME_WORDS = {"FAIL": "不符合", "NEEDS_INFO": "缺少必要信息", "WARN": "提示",
-                 "PASS": "符合", "INFO": "说明"}
-VERDICT_WORDS = {"COMPLIANT": "符合要求", "NON_COMPLIANT": "不符合要求",
-                 "INCOMPLETE": "信息不全", "NOT_IN_SCOPE": "不属于“两高”项目"}
+OUTCOME_WORDS = {
+    "FAIL": "不符合",
+    "NEEDS_INFO": "缺少必要信息",
+    "WARN": "提示",
+    "PASS": "符合",
+    "INFO": "说明",
+}
+VERDICT_WORDS = {
+    "COMPLIANT": "符合要求",
+    "NON_COMPLIANT": "不符合要求",
+    "INCOMPLETE": "信息不全",
+    "NOT_IN_SCOPE": "不属于“两高”项目",
+}
 DISPOSITION_WORDS = {
-    "CLOSE": "依法关闭", "STOP_AND_INVESTIGATE": "停止建设并查处",
-    "STOP_AND_RECTIFY": "停工整改", "SUSPEND_PRODUCTION": "停产限期改造",
-    "RECTIFY": "限期改造", "REJECT": "不予审批", "DEFER": "暂缓审批",
-    "REQUEST_INFO": "补充材料", "PROCEED": "正常推进",
+    "CLOSE": "依法关闭",
+    "STOP_AND_INVESTIGATE": "停止建设并查处",
+    "STOP_AND_RECTIFY": "停工整改",
+    "SUSPEND_PRODUCTION": "停产限期改造",
+    "RECTIFY": "限期改造",
+    "REJECT": "不予审批",
+    "DEFER": "暂缓审批",
+    "REQUEST_INFO": "补充材料",
+    "PROCEED": "正常推进",
 }
 EVALUATION_WORDS = {"window_guidance": "窗口指导", "third_party": "第三方评估"}
 END_REASON_WORDS = {

@@ -47,14 +47,18 @@ class AlertFilterForm(forms.Form):
 def alert_rows(alerts) -> list[AlertRow]:
     """The alerts in the page's order: escalations, then cases, diagnoses, energy."""
     rows = [AlertRow("escalation", e.region_id, e.region.name, e) for e in alerts.escalations]
-    rows += [AlertRow("rectification", c.region_id, c.region.name, c, c.project)
-             for c in alerts.rectification_overdue]
-    rows += [AlertRow("review", c.region_id, c.region.name, c, c.project)
-             for c in alerts.review_overdue]
-    rows += [AlertRow("diagnosis", p.region_id, p.region.name, p, p)
-             for p in alerts.diagnoses_due]
-    rows += [AlertRow("energy", w.project.region_id, w.project.region.name, w, w.project)
-             for w in alerts.energy_warnings]
+    rows += [
+        AlertRow("rectification", c.region_id, c.region.name, c, c.project)
+        for c in alerts.rectification_overdue
+    ]
+    rows += [
+        AlertRow("review", c.region_id, c.region.name, c, c.project) for c in alerts.review_overdue
+    ]
+    rows += [AlertRow("diagnosis", p.region_id, p.region.name, p, p) for p in alerts.diagnoses_due]
+    rows += [
+        AlertRow("energy", w.project.region_id, w.project.region.name, w, w.project)
+        for w in alerts.energy_warnings
+    ]
     return rows
 
 
@@ -62,17 +66,23 @@ def _matches(row: AlertRow, text: str) -> bool:
     project = row.project
     if project is None:
         return text in row.region_name.casefold()
-    return (text in project.project_code.casefold() or text in project.name.casefold()
-            or text in (project.enterprise or "").casefold())
+    return (
+        text in project.project_code.casefold()
+        or text in project.name.casefold()
+        or text in (project.enterprise or "").casefold()
+    )
 
 
-def filtered(rows: list[AlertRow], *, region_id: int | None = None,
-             text: str = "") -> list[AlertRow]:
+def filtered(
+    rows: list[AlertRow], *, region_id: int | None = None, text: str = ""
+) -> list[AlertRow]:
     """The rows of a region and matching a search (code, name or enterprise)."""
     text = text.strip().casefold()
-    return [row for row in rows
-            if (region_id is None or row.region_id == region_id)
-            and (not text or _matches(row, text))]
+    return [
+        row
+        for row in rows
+        if (region_id is None or row.region_id == region_id) and (not text or _matches(row, text))
+    ]
 
 
 def counts_by_kind(rows: list[AlertRow]) -> list[tuple[str, str, int]]:

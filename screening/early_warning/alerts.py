@@ -17,6 +17,7 @@ from screening.rules.types import Stage, Tier
 
 # --- Other alerts ----------------------------------------------------------------------------
 
+
 @dataclass
 class Alerts:
     """Everything that needs attention in a user's regions (SPEC §6 "Other alerts")."""
@@ -29,8 +30,13 @@ class Alerts:
 
     @property
     def total(self) -> int:
-        return (len(self.rectification_overdue) + len(self.review_overdue)
-                + len(self.diagnoses_due) + len(self.energy_warnings) + len(self.escalations))
+        return (
+            len(self.rectification_overdue)
+            + len(self.review_overdue)
+            + len(self.diagnoses_due)
+            + len(self.energy_warnings)
+            + len(self.escalations)
+        )
 
 
 def overdue_cases(region_ids: Iterable[int], today: date) -> tuple[list, list]:
@@ -41,11 +47,15 @@ def overdue_cases(region_ids: Iterable[int], today: date) -> tuple[list, list]:
     """
     from screening.models import FINAL_STATES, CaseState, ReviewCase
 
-    open_cases = (ReviewCase.objects.filter(region_id__in=list(region_ids))
-                  .exclude(state__in=list(FINAL_STATES))
-                  .select_related("project", "region").order_by("due_date", "pk"))
-    rectification = list(open_cases.filter(state=CaseState.RECTIFYING,
-                                           rectification_deadline__lt=today))
+    open_cases = (
+        ReviewCase.objects.filter(region_id__in=list(region_ids))
+        .exclude(state__in=list(FINAL_STATES))
+        .select_related("project", "region")
+        .order_by("due_date", "pk")
+    )
+    rectification = list(
+        open_cases.filter(state=CaseState.RECTIFYING, rectification_deadline__lt=today)
+    )
     review = list(open_cases.exclude(state=CaseState.RECTIFYING).filter(due_date__lt=today))
     return rectification, review
 
@@ -57,12 +67,13 @@ DIAGNOSIS_RULE, DIAGNOSIS_OUTCOME = "R12", "WARN"
 
 def diagnosis_due(findings: list | None) -> bool:
     """R12: a project's latest screening has R12 at WARN."""
-    return any(f.get("rule") == DIAGNOSIS_RULE and f.get("outcome") == DIAGNOSIS_OUTCOME
-               for f in findings or ())
+    return any(
+        f.get("rule") == DIAGNOSIS_RULE and f.get("outcome") == DIAGNOSIS_OUTCOME
+        for f in findings or ()
+    )
 
 
-def diagnosis_candidates(projects: QuerySet[Project], *, in_scope_only: bool
-                         ) -> QuerySet[Project]:
+def diagnosis_candidates(projects: QuerySet[Project], *, in_scope_only: bool) -> QuerySet[Project]:
     """R12: the active 存量 projects among `projects` that `diagnosis_due` is asked about.
 
     `in_scope_only`: only 两高 projects (the monthly report and the digests, which list the
@@ -73,9 +84,13 @@ def diagnosis_candidates(projects: QuerySet[Project], *, in_scope_only: bool
 
 def diagnoses_due(projects: QuerySet[Project]) -> list[Project]:
     """存量 projects whose latest screening has R12 at WARN (节能诊断/清洁生产审核 due)."""
-    return [project for project in diagnosis_candidates(projects, in_scope_only=False)
-            .select_related("region").order_by("region__code", "project_code")
-            if diagnosis_due(project.findings)]
+    return [
+        project
+        for project in diagnosis_candidates(projects, in_scope_only=False)
+        .select_related("region")
+        .order_by("region__code", "project_code")
+        if diagnosis_due(project.findings)
+    ]
 
 
 def alerts_for(user, today: date | None = None) -> Alerts:
@@ -90,10 +105,12 @@ def alerts_for(user, today: date | None = None) -> Alerts:
         rectification_overdue=rectification,
         review_overdue=review,
         diagnoses_due=diagnoses_due(projects),
-        energy_warnings=[w for w in latest_project_warnings(projects)
-                         if w.tier in (Tier.RED, Tier.YELLOW)],
-        escalations=list(EscalationEvent.objects.filter(region_id__in=region_ids,
-                                                        ended_year__isnull=True)
-                         .exclude(end_reason=EscalationEnd.CORRECTED)
-                         .select_related("region")),
+        energy_warnings=[
+            w for w in latest_project_warnings(projects) if w.tier in (Tier.RED, Tier.YELLOW)
+        ],
+        escalations=list(
+            EscalationEvent.objects.filter(region_id__in=region_ids, ended_year__isnull=True)
+            .exclude(end_reason=EscalationEnd.CORRECTED)
+            .select_related("region")
+        ),
     )

@@ -25,9 +25,16 @@ from screening.rules import barometer
 from screening.rules.params import RuleParameters
 from screening.screen import parameters_of
 
-INDICATOR_FIELDS = ("intensity_change_pct", "intensity_target_pct", "energy_total_tce",
-                    "energy_budget_tce", "coal_tonnes", "coal_cap_tonnes")
+INDICATOR_FIELDS = (
+    "intensity_change_pct",
+    "intensity_target_pct",
+    "energy_total_tce",
+    "energy_budget_tce",
+    "coal_tonnes",
+    "coal_cap_tonnes",
+)
 TIER_FIELDS = ("intensity_tier", "energy_tier", "coal_tier", "tier")
+
 
 class WarningRefused(Exception):
     """An early-warning action cannot be done; `message` says why in the user's language."""
@@ -38,6 +45,7 @@ class WarningRefused(Exception):
 
 
 # --- Tiers of the barometer ----------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class IndicatorRow:
@@ -62,14 +70,20 @@ def rule_set_for_month(year: int, month: int) -> RuleSet | None:
 def tiers_of(values, month: int, params: RuleParameters) -> dict[str, str]:
     """Tier of each indicator and the region-month's 能耗双控 tier `tier` ('' = no data,
     shown grey). Coal keeps its own tier beside it and counts for nothing else (revision 4)."""
-    intensity = barometer.intensity_tier(values.intensity_change_pct,
-                                         values.intensity_target_pct, params)
-    energy = barometer.total_energy_tier(values.energy_total_tce, values.energy_budget_tce,
-                                         month, params)
+    intensity = barometer.intensity_tier(
+        values.intensity_change_pct, values.intensity_target_pct, params
+    )
+    energy = barometer.total_energy_tier(
+        values.energy_total_tce, values.energy_budget_tce, month, params
+    )
     coal = barometer.coal_tier(values.coal_tonnes, values.coal_cap_tonnes, month, params)
     overall = barometer.dual_control_tier(intensity, energy)
-    return {"intensity_tier": intensity or "", "energy_tier": energy or "",
-            "coal_tier": coal or "", "tier": overall or ""}
+    return {
+        "intensity_tier": intensity or "",
+        "energy_tier": energy or "",
+        "coal_tier": coal or "",
+        "tier": overall or "",
+    }
 
 
 def recompute_tiers(indicator: IndicatorMonth) -> bool:
@@ -82,7 +96,8 @@ def recompute_tiers(indicator: IndicatorMonth) -> bool:
         raise WarningRefused(no_rule_set_message(indicator.year, indicator.month))
     tiers = tiers_of(indicator, indicator.month, parameters_of(rule_set))
     changed = indicator.rule_set_id != rule_set.pk or any(
-        getattr(indicator, name) != value for name, value in tiers.items())
+        getattr(indicator, name) != value for name, value in tiers.items()
+    )
     for name, value in tiers.items():
         setattr(indicator, name, value)
     indicator.rule_set = rule_set
@@ -90,9 +105,10 @@ def recompute_tiers(indicator: IndicatorMonth) -> bool:
 
 
 def no_rule_set_message(year: int, month: int) -> str:
-    return _("No rule set is in force on %(date)s, when month %(month)s starts to count: its "
-             "tiers cannot be computed.") % {
-        "date": month_counts_from(year, month).isoformat(), "month": month_label(year, month)}
+    return _(
+        "No rule set is in force on %(date)s, when month %(month)s starts to count: its "
+        "tiers cannot be computed."
+    ) % {"date": month_counts_from(year, month).isoformat(), "month": month_label(year, month)}
 
 
 # --- Publication dates of history (SPEC §8 `--published-on`) ------------------------------
@@ -109,7 +125,8 @@ def publication_date_problem(published_on: date, today: date | None = None) -> s
         return _("The publication date must not be in the future.")
     if published_on < EARLIEST_PUBLICATION:
         return _("The publication date must not be before %(date)s.") % {
-            "date": EARLIEST_PUBLICATION.isoformat()}
+            "date": EARLIEST_PUBLICATION.isoformat()
+        }
     return None
 
 
@@ -120,10 +137,14 @@ def month_ended_by(year: int, month: int, published_on: date) -> bool:
 
 
 def month_not_ended_message(year: int, month: int, published_on: date) -> str:
-    return _("Month %(month)s had not ended on %(date)s: it cannot have been published then "
-             "(at the earliest on %(first)s).") % {
-        "month": month_label(year, month), "date": published_on.isoformat(),
-        "first": month_counts_from(year, month).isoformat()}
+    return _(
+        "Month %(month)s had not ended on %(date)s: it cannot have been published then "
+        "(at the earliest on %(first)s)."
+    ) % {
+        "month": month_label(year, month),
+        "date": published_on.isoformat(),
+        "first": month_counts_from(year, month).isoformat(),
+    }
 
 
 def publication_moment(published_on: date) -> datetime:
@@ -150,26 +171,39 @@ def as_stored(value: Decimal | int | None) -> Decimal | None:
 
 # --- Annual results ------------------------------------------------------------------------
 
+
 @transaction.atomic
-def record_annual_result(region: Region, year: int, *, dual_control_met: bool,
-                         pollutant_met: bool, user=None) -> AnnualResult:
+def record_annual_result(
+    region: Region, year: int, *, dual_control_met: bool, pollutant_met: bool, user=None
+) -> AnnualResult:
     """Record whether the region met a year's energy dual-control and pollutant-total targets
     (R08 reads the year before the screening date's)."""
     if region.is_province:
-        raise WarningRefused(_("Annual results are recorded per city or county, not for the "
-                               "province: the province's figures are not a city's."))
+        raise WarningRefused(
+            _(
+                "Annual results are recorded per city or county, not for the "
+                "province: the province's figures are not a city's."
+            )
+        )
     today = timezone.localdate()
     if not 2000 <= year <= today.year:
-        raise WarningRefused(_("The year must be between 2000 and %(year)s.") % {
-            "year": today.year})
+        raise WarningRefused(
+            _("The year must be between 2000 and %(year)s.") % {"year": today.year}
+        )
     result, _created = AnnualResult.objects.update_or_create(
-        region=region, year=year,
-        defaults={"dual_control_met": dual_control_met, "pollutant_met": pollutant_met,
-                  "recorded_by": user})
+        region=region,
+        year=year,
+        defaults={
+            "dual_control_met": dual_control_met,
+            "pollutant_met": pollutant_met,
+            "recorded_by": user,
+        },
+    )
     return result
 
 
 # --- The barometer as pages show it ---------------------------------------------------------
+
 
 @dataclass
 class MonthCell:
@@ -187,8 +221,9 @@ class MonthCell:
         return month_label(self.year, self.month)
 
 
-def barometer_grid(regions: Sequence[Region], months: Sequence[YearMonth], *,
-                   published_only: bool = True) -> dict[int, list[MonthCell]]:
+def barometer_grid(
+    regions: Sequence[Region], months: Sequence[YearMonth], *, published_only: bool = True
+) -> dict[int, list[MonthCell]]:
     """Tier cells per region for the given months (oldest first).
 
     A region with no months of its own takes its nearest parent's (never the province's), as
@@ -200,8 +235,11 @@ def barometer_grid(regions: Sequence[Region], months: Sequence[YearMonth], *,
     filters = Q(year__in=years)
     if published_only:
         filters &= Q(published_at__isnull=False)
-    has_own = set(IndicatorMonth.objects.filter(published_at__isnull=False)
-                  .values_list("region_id", flat=True).distinct())
+    has_own = set(
+        IndicatorMonth.objects.filter(published_at__isnull=False)
+        .values_list("region_id", flat=True)
+        .distinct()
+    )
     for indicator in IndicatorMonth.objects.filter(filters).select_related("region"):
         if (indicator.year, indicator.month) in wanted:
             by_region[indicator.region_id][(indicator.year, indicator.month)] = indicator
@@ -212,8 +250,12 @@ def barometer_grid(regions: Sequence[Region], months: Sequence[YearMonth], *,
     for region in regions:
         source = region.pk
         seen: set[int] = set()
-        while (source is not None and source not in has_own and source not in provinces
-               and source not in seen):
+        while (
+            source is not None
+            and source not in has_own
+            and source not in provinces
+            and source not in seen
+        ):
             seen.add(source)
             source = parents.get(source)
         if source is None or source in provinces or source not in has_own:
@@ -221,10 +263,15 @@ def barometer_grid(regions: Sequence[Region], months: Sequence[YearMonth], *,
         cells = []
         for year, month in months:
             indicator = by_region.get(source, {}).get((year, month))
-            cells.append(MonthCell(
-                year, month, tier=indicator.tier if indicator else "",
-                published=bool(indicator and indicator.published_at),
-                inherited_from=names[source] if source != region.pk and indicator else "",
-                indicator=indicator))
+            cells.append(
+                MonthCell(
+                    year,
+                    month,
+                    tier=indicator.tier if indicator else "",
+                    published=bool(indicator and indicator.published_at),
+                    inherited_from=names[source] if source != region.pk and indicator else "",
+                    indicator=indicator,
+                )
+            )
         grid[region.pk] = cells
     return grid

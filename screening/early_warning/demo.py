@@ -45,11 +45,16 @@ def _row(region: Region, year: int, month: int, mark: str, size: Decimal) -> Ind
     share = FACTOR[mark] * month / 12
     coal_share = FACTOR[coal_mark] * month / 12 * Decimal("0.98")
     return IndicatorRow(
-        region.code, year, month,
-        intensity_change_pct=INTENSITY[mark], intensity_target_pct=Decimal("3.0"),
-        energy_total_tce=(budget * share).quantize(Decimal(1)), energy_budget_tce=budget,
+        region.code,
+        year,
+        month,
+        intensity_change_pct=INTENSITY[mark],
+        intensity_target_pct=Decimal("3.0"),
+        energy_total_tce=(budget * share).quantize(Decimal(1)),
+        energy_budget_tce=budget,
         coal_tonnes=(coal_cap * coal_share).quantize(Decimal(1)),
-        coal_cap_tonnes=coal_cap.quantize(Decimal(1)))
+        coal_cap_tonnes=coal_cap.quantize(Decimal(1)),
+    )
 
 
 @transaction.atomic

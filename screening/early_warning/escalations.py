@@ -30,6 +30,7 @@ from screening.screen import parameters_of
 
 # --- Escalations ---------------------------------------------------------------------------
 
+
 @dataclass
 class Episode:
     """A derived escalation: kind, the month that started it, the month that ended it."""
@@ -72,8 +73,10 @@ def derive_episodes(
             continue
         run.append(here)
         level = barometer.escalation_for_run(len(run), params)
-        if level is barometer.Escalation.RESTRICTION and EscalationKind.RESTRICTION \
-                not in open_by_kind:
+        if (
+            level is barometer.Escalation.RESTRICTION
+            and EscalationKind.RESTRICTION not in open_by_kind
+        ):
             reminder = open_by_kind.pop(EscalationKind.REMINDER, None)
             if reminder is not None:
                 reminder.end, reminder.end_reason = here, EscalationEnd.ESCALATED
@@ -91,8 +94,11 @@ def derive_episodes(
 
 def _published_series(region: Region) -> list[tuple[int, int, Tier | None, RuleParameters]]:
     series = []
-    for indicator in (IndicatorMonth.objects.filter(region=region, published_at__isnull=False)
-                      .select_related("rule_set").order_by("year", "month")):
+    for indicator in (
+        IndicatorMonth.objects.filter(region=region, published_at__isnull=False)
+        .select_related("rule_set")
+        .order_by("year", "month")
+    ):
         rule_set = indicator.rule_set or rule_set_for_month(indicator.year, indicator.month)
         if rule_set is None:
             continue  # never tiered: cannot escalate
@@ -108,18 +114,26 @@ def sync_escalations(region: Region) -> list[EscalationEvent]:
     The 限批 notices follow with `publishing.publish_escalations`, which callers use.
     """
     now = timezone.now()
-    existing = {(e.kind, e.started_year, e.started_month): e
-                for e in EscalationEvent.objects.filter(region=region)}
+    existing = {
+        (e.kind, e.started_year, e.started_month): e
+        for e in EscalationEvent.objects.filter(region=region)
+    }
     kept: list[EscalationEvent] = []
     for episode in derive_episodes(_published_series(region)):
         key = (episode.kind, *episode.start)
         event = existing.pop(key, None) or EscalationEvent(
-            region=region, kind=episode.kind, started_year=episode.start[0],
-            started_month=episode.start[1])
+            region=region,
+            kind=episode.kind,
+            started_year=episode.start[0],
+            started_month=episode.start[1],
+        )
         ended = episode.end or (None, None)
-        values = {"ended_year": ended[0], "ended_month": ended[1],
-                  "end_reason": episode.end_reason,
-                  "months": [month_label(*m) for m in episode.months]}
+        values = {
+            "ended_year": ended[0],
+            "ended_month": ended[1],
+            "end_reason": episode.end_reason,
+            "months": [month_label(*m) for m in episode.months],
+        }
         if event.pk is None or any(getattr(event, k) != v for k, v in values.items()):
             for name, value in values.items():
                 setattr(event, name, value)
@@ -157,19 +171,34 @@ class EscalationInfo:
 
     def message(self) -> str:
         """Why projects of the region cannot be approved (or why it was reminded)."""
-        params = {"region": self.series_region.name, "n": len(self.red_months),
-                  "months": "、".join(self.red_months)}
+        params = {
+            "region": self.series_region.name,
+            "n": len(self.red_months),
+            "months": "、".join(self.red_months),
+        }
         if self.is_restriction:
-            text = _("%(region)s is under the regional energy-assessment restriction "
-                     "(区域节能评估限批): %(n)s consecutive red barometer months (%(months)s). "
-                     "No 拟建 two-high project can be approved until a published month is no "
-                     "longer red.") % params
+            text = (
+                _(
+                    "%(region)s is under the regional energy-assessment restriction "
+                    "(区域节能评估限批): %(n)s consecutive red barometer months (%(months)s). "
+                    "No 拟建 two-high project can be approved until a published month is no "
+                    "longer red."
+                )
+                % params
+            )
         else:
-            text = _("%(region)s has been reminded (提醒): %(n)s consecutive red barometer "
-                     "months (%(months)s); one more red month brings the restriction.") % params
+            text = (
+                _(
+                    "%(region)s has been reminded (提醒): %(n)s consecutive red barometer "
+                    "months (%(months)s); one more red month brings the restriction."
+                )
+                % params
+            )
         if self.inherited:
             text += " " + _("(%(region)s has no barometer of its own and takes %(parent)s's.)") % {
-                "region": self.region.name, "parent": self.series_region.name}
+                "region": self.region.name,
+                "parent": self.series_region.name,
+            }
         return text
 
 
@@ -181,9 +210,9 @@ def _series_region(region: Region, as_of: date) -> Region | None:
     current: Region | None = region
     while current is not None and not current.is_province and current.pk not in seen:
         seen.add(current.pk)
-        for year, month in (IndicatorMonth.objects
-                            .filter(region=current, published_at__lte=end_of_day)
-                            .values_list("year", "month")):
+        for year, month in IndicatorMonth.objects.filter(
+            region=current, published_at__lte=end_of_day
+        ).values_list("year", "month"):
             if month_counts_from(year, month) <= as_of:
                 return current
         current = current.parent
@@ -208,19 +237,30 @@ def escalation_in_force(region: Region, as_of: date | None = None) -> Escalation
     if level is barometer.Escalation.NONE:
         return None
     series_region = _series_region(region, as_of) or region
-    red = months[len(months) - run:]
-    kind = (EscalationKind.RESTRICTION if level is barometer.Escalation.RESTRICTION
-            else EscalationKind.REMINDER)
-    threshold = (params.barometer_restriction_months if kind == EscalationKind.RESTRICTION
-                 else params.barometer_reminder_months)
+    red = months[len(months) - run :]
+    kind = (
+        EscalationKind.RESTRICTION
+        if level is barometer.Escalation.RESTRICTION
+        else EscalationKind.REMINDER
+    )
+    threshold = (
+        params.barometer_restriction_months
+        if kind == EscalationKind.RESTRICTION
+        else params.barometer_reminder_months
+    )
     trigger = red[threshold - 1]
     event = EscalationEvent.objects.filter(
-        region=series_region, kind=kind, started_year=trigger.year,
-        started_month=trigger.month).first()
+        region=series_region, kind=kind, started_year=trigger.year, started_month=trigger.month
+    ).first()
     return EscalationInfo(
-        region=region, series_region=series_region, kind=kind,
+        region=region,
+        series_region=series_region,
+        kind=kind,
         red_months=tuple(month_label(m.year, m.month) for m in red),
-        started=month_label(trigger.year, trigger.month), as_of=as_of, event=event)
+        started=month_label(trigger.year, trigger.month),
+        as_of=as_of,
+        event=event,
+    )
 
 
 def restriction_in_force(region: Region, as_of: date | None = None) -> EscalationInfo | None:

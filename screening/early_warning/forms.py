@@ -20,8 +20,13 @@ from screening.models import Region
 
 def _number_field(label: str, help_text: str = "") -> forms.CharField:
     # Text, not a DecimalField: the upload's number rules (12,000.5 yes, 1e4 no) apply here too.
-    return forms.CharField(label=label, required=False, max_length=40, help_text=help_text,
-                           widget=forms.TextInput(attrs={"inputmode": "decimal"}))
+    return forms.CharField(
+        label=label,
+        required=False,
+        max_length=40,
+        help_text=help_text,
+        widget=forms.TextInput(attrs={"inputmode": "decimal"}),
+    )
 
 
 class IndicatorForm(forms.Form):
@@ -31,7 +36,8 @@ class IndicatorForm(forms.Form):
     month = forms.CharField(label=gettext_lazy("Month (YYYY-MM)"), max_length=7)
     intensity_change_pct = _number_field(
         gettext_lazy("Cumulative energy-intensity change (%)"),
-        gettext_lazy("Against the same period last year; negative = fell."))
+        gettext_lazy("Against the same period last year; negative = fell."),
+    )
     intensity_target_pct = _number_field(gettext_lazy("Annual intensity-reduction target (%)"))
     energy_total_tce = _number_field(gettext_lazy("Cumulative total energy consumption (tce)"))
     energy_budget_tce = _number_field(gettext_lazy("Annual total energy budget (tce)"))
@@ -51,7 +57,8 @@ class IndicatorForm(forms.Form):
         cells = {key: data.get(key, "") for key in indicators.INDICATOR_KEYS}
         cells["region_code"] = data.get("region", "")
         row, problems = indicators.clean_indicator_cells(
-            cells, indicators.indicator_region_lookup())
+            cells, indicators.indicator_region_lookup()
+        )
         if row is not None and not problems.get("month"):
             problem = date_limits.month_problem(row.year, row.month, timezone.localdate())
             if problem:
@@ -67,20 +74,22 @@ class UploadForm(forms.Form):
     """An indicators or project-energy workbook."""
 
     file = WorkbookField(label=gettext_lazy("Workbook (.xlsx)"))
-    publish = forms.BooleanField(label=gettext_lazy("Publish the months loaded"),
-                                 required=False)
-
+    publish = forms.BooleanField(label=gettext_lazy("Publish the months loaded"), required=False)
 
 
 class IndicatorUploadForm(UploadForm):
     """The indicators workbook; history may be recorded as published on a past date."""
 
     published_on = forms.DateField(
-        label=gettext_lazy("Published on (history)"), required=False,
+        label=gettext_lazy("Published on (history)"),
+        required=False,
         widget=forms.DateInput(attrs={"type": "date"}),
-        help_text=gettext_lazy("Only for months published before: every month in the file is "
-                               "recorded as published on this date (each must have ended by "
-                               "then). Leave empty to publish today."))
+        help_text=gettext_lazy(
+            "Only for months published before: every month in the file is "
+            "recorded as published on this date (each must have ended by "
+            "then). Leave empty to publish today."
+        ),
+    )
 
     def clean(self):
         from screening.early_warning.services import publication_date_problem
@@ -90,8 +99,13 @@ class IndicatorUploadForm(UploadForm):
         if published_on is None:
             return data
         if not data.get("publish"):
-            self.add_error("published_on", _("A publication date is given only with "
-                                             "publishing: tick “Publish the months loaded”."))
+            self.add_error(
+                "published_on",
+                _(
+                    "A publication date is given only with "
+                    "publishing: tick “Publish the months loaded”."
+                ),
+            )
         elif problem := publication_date_problem(published_on):
             self.add_error("published_on", problem)
         return data
@@ -122,10 +136,14 @@ class AnnualResultForm(forms.Form):
 
     region = forms.ChoiceField(label=gettext_lazy("Region"))
     year = forms.IntegerField(label=gettext_lazy("Year"), min_value=2000)
-    dual_control = forms.ChoiceField(label=gettext_lazy("Energy dual-control target"),
-                                     choices=MET_CHOICES, widget=forms.RadioSelect)
-    pollutant = forms.ChoiceField(label=gettext_lazy("Pollutant-total target"),
-                                  choices=MET_CHOICES, widget=forms.RadioSelect)
+    dual_control = forms.ChoiceField(
+        label=gettext_lazy("Energy dual-control target"),
+        choices=MET_CHOICES,
+        widget=forms.RadioSelect,
+    )
+    pollutant = forms.ChoiceField(
+        label=gettext_lazy("Pollutant-total target"), choices=MET_CHOICES, widget=forms.RadioSelect
+    )
 
     def __init__(self, *args, regions: list[Region] = (), **kwargs):
         super().__init__(*args, **kwargs)

@@ -49,38 +49,105 @@ class TemplateColumn:
 
 
 INDICATOR_COLUMNS: tuple[TemplateColumn, ...] = (
-    TemplateColumn("地区", "region_code", "region", "region", True,
-                   "地区全称、简称或6位代码，如 安阳市、安阳 或 410500"),
-    TemplateColumn("月份", "month", "month", "month", True,
-                   "年月 YYYY-MM（文本），如 2025-06；数据为1月至该月的累计"),
-    TemplateColumn("能耗强度累计变化(%)", "intensity_change_pct", "signed",
-                   "cumulative energy-intensity change (%)", False,
-                   "与上年同期相比，下降为负数，如 -3.2；上升为正数"),
-    TemplateColumn("年度能耗强度下降目标(%)", "intensity_target_pct", "target",
-                   "annual intensity-reduction target (%)", False, "下降目标，填正数，如 3.0"),
-    TemplateColumn("累计能源消费总量(吨标准煤)", "energy_total_tce", "number",
-                   "cumulative total energy consumption (tce)", False, "1月至该月累计"),
-    TemplateColumn("年度能源消费总量预算(吨标准煤)", "energy_budget_tce", "number",
-                   "annual total energy budget (tce)", False, "全年预算，系统按月份/12折算"),
-    TemplateColumn("累计煤炭消费量(吨)", "coal_tonnes", "number",
-                   "cumulative coal consumption (t)", False, "1月至该月累计"),
-    TemplateColumn("年度煤炭消费上限(吨)", "coal_cap_tonnes", "number",
-                   "annual coal consumption cap (t)", False, "全年上限，系统按月份/12折算"),
+    TemplateColumn(
+        "地区",
+        "region_code",
+        "region",
+        "region",
+        True,
+        "地区全称、简称或6位代码，如 安阳市、安阳 或 410500",
+    ),
+    TemplateColumn(
+        "月份",
+        "month",
+        "month",
+        "month",
+        True,
+        "年月 YYYY-MM（文本），如 2025-06；数据为1月至该月的累计",
+    ),
+    TemplateColumn(
+        "能耗强度累计变化(%)",
+        "intensity_change_pct",
+        "signed",
+        "cumulative energy-intensity change (%)",
+        False,
+        "与上年同期相比，下降为负数，如 -3.2；上升为正数",
+    ),
+    TemplateColumn(
+        "年度能耗强度下降目标(%)",
+        "intensity_target_pct",
+        "target",
+        "annual intensity-reduction target (%)",
+        False,
+        "下降目标，填正数，如 3.0",
+    ),
+    TemplateColumn(
+        "累计能源消费总量(吨标准煤)",
+        "energy_total_tce",
+        "number",
+        "cumulative total energy consumption (tce)",
+        False,
+        "1月至该月累计",
+    ),
+    TemplateColumn(
+        "年度能源消费总量预算(吨标准煤)",
+        "energy_budget_tce",
+        "number",
+        "annual total energy budget (tce)",
+        False,
+        "全年预算，系统按月份/12折算",
+    ),
+    TemplateColumn(
+        "累计煤炭消费量(吨)",
+        "coal_tonnes",
+        "number",
+        "cumulative coal consumption (t)",
+        False,
+        "1月至该月累计",
+    ),
+    TemplateColumn(
+        "年度煤炭消费上限(吨)",
+        "coal_cap_tonnes",
+        "number",
+        "annual coal consumption cap (t)",
+        False,
+        "全年上限，系统按月份/12折算",
+    ),
 )
-INDICATOR_KEYS = ("region_code", "month", "intensity_change_pct", "intensity_target_pct",
-                  "energy_total_tce", "energy_budget_tce", "coal_tonnes", "coal_cap_tonnes")
+INDICATOR_KEYS = (
+    "region_code",
+    "month",
+    "intensity_change_pct",
+    "intensity_target_pct",
+    "energy_total_tce",
+    "energy_budget_tce",
+    "coal_tonnes",
+    "coal_cap_tonnes",
+)
 
 PROJECT_ENERGY_COLUMNS: tuple[TemplateColumn, ...] = (
-    TemplateColumn("项目代码", "project_code", "code", "project code", True,
-                   "台账中的项目代码，如 2104-410100-04-01-123456"),
+    TemplateColumn(
+        "项目代码",
+        "project_code",
+        "code",
+        "project code",
+        True,
+        "台账中的项目代码，如 2104-410100-04-01-123456",
+    ),
     TemplateColumn("月份", "month", "month", "month", True, "年月 YYYY-MM（文本），如 2025-06"),
-    TemplateColumn("当月能源消费量(吨标准煤)", "actual_tce", "number",
-                   "actual energy use in the month (tce)", True,
-                   "当月实际综合能源消费量（当量值）"),
+    TemplateColumn(
+        "当月能源消费量(吨标准煤)",
+        "actual_tce",
+        "number",
+        "actual energy use in the month (tce)",
+        True,
+        "当月实际综合能源消费量（当量值）",
+    ),
 )
 
 
 # --- Messages ------------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class Bilingual:
@@ -99,14 +166,19 @@ def _both(message: str, **params: object) -> Bilingual:
     return Bilingual(zh, en)
 
 
-def _error(row: int, column: TemplateColumn, value: str, found: CellProblem | Bilingual
-           ) -> CellError:
+def _error(
+    row: int, column: TemplateColumn, value: str, found: CellProblem | Bilingual
+) -> CellError:
     if isinstance(found, CellProblem):
         return cell_error(row, column.header, column.label_en, value, found)
     zh, en = found.zh, found.en
-    return CellError(row=row, column=column.header, value=value,
-                     message_zh=f"第{row}行〔{column.header}〕{zh}",
-                     message_en=f"Row {row}, {column.header} ({column.label_en}): {en}")
+    return CellError(
+        row=row,
+        column=column.header,
+        value=value,
+        message_zh=f"第{row}行〔{column.header}〕{zh}",
+        message_en=f"Row {row}, {column.header} ({column.label_en}): {en}",
+    )
 
 
 def _message(found: CellProblem | Bilingual) -> str:
@@ -119,13 +191,15 @@ def _message(found: CellProblem | Bilingual) -> str:
 
 # --- Cell parsing shared by the upload and the form ----------------------------------------
 
+
 def indicator_region_lookup() -> dict[str, str]:
     """Folded full name, alias or code → code, of every region but the province."""
     from screening.models import Region
 
     lookup: dict[str, str] = {}
     for code, name, aliases in Region.objects.exclude(level="province").values_list(
-            "code", "name", "aliases"):
+        "code", "name", "aliases"
+    ):
         for text in (code, name, *(aliases or ())):
             lookup[cleaning.fold(text).strip()] = code
     return lookup
@@ -139,12 +213,17 @@ def _parse_region(raw: object, regions: Mapping[str, str]) -> str | None | CellP
         return text
     folded = cleaning.fold(text).strip()
     if folded in PROVINCE_NAMES:
-        return _both("must be a city, 济源, 航空港区 or a county, not the province itself: "
-                     "the province's figures are not a city's")
+        return _both(
+            "must be a city, 济源, 航空港区 or a county, not the province itself: "
+            "the province's figures are not a city's"
+        )
     code = regions.get(folded)
     if code is None:
-        return _both("“%(value)s” is not a region of Henan; give its name, alias or 6-digit "
-                     "code (e.g. 安阳市, 安阳 or 410500)", value=text)
+        return _both(
+            "“%(value)s” is not a region of Henan; give its name, alias or 6-digit "
+            "code (e.g. 安阳市, 安阳 or 410500)",
+            value=text,
+        )
     return code
 
 
@@ -153,8 +232,10 @@ def _parse_month(raw: object) -> tuple[int, int] | None | CellProblem | Bilingua
     if hasattr(raw, "year") and hasattr(raw, "month") and hasattr(raw, "day"):
         if raw.day == 1:
             return raw.year, raw.month
-        return _both("must be a month YYYY-MM, not a date of the month (%(value)s)",
-                     value=cleaning.display_value(raw))
+        return _both(
+            "must be a month YYYY-MM, not a date of the month (%(value)s)",
+            value=cleaning.display_value(raw),
+        )
     return cleaning.parse_year_month(raw)
 
 
@@ -163,15 +244,17 @@ def _parse_value(kind: str, raw: object) -> Decimal | None | CellProblem | Bilin
     if not isinstance(value, Decimal):
         return value
     if kind == "signed" and not INTENSITY_CHANGE_RANGE[0] <= value <= INTENSITY_CHANGE_RANGE[1]:
-        return _both("must be a percentage between -100 and 1000 (e.g. -3.2 for a fall of "
-                     "3.2 percent)")
+        return _both(
+            "must be a percentage between -100 and 1000 (e.g. -3.2 for a fall of 3.2 percent)"
+        )
     if kind == "target" and value > TARGET_MAX:
         return _both("must be a percentage between 0 and 100 (e.g. 3.0)")
     return value
 
 
-def clean_indicator_cells(cells: Mapping[str, object], regions: Mapping[str, str]
-                          ) -> tuple[IndicatorRow | None, dict[str, CellProblem | Bilingual]]:
+def clean_indicator_cells(
+    cells: Mapping[str, object], regions: Mapping[str, str]
+) -> tuple[IndicatorRow | None, dict[str, CellProblem | Bilingual]]:
     """Parse one region-month's cells (raw cells or form text) into an IndicatorRow.
 
     The one validator of the form and the upload. Returns (row, {}) or (None, {key: problem});
@@ -204,6 +287,7 @@ problem_message = _message
 
 # --- Reading a workbook ---------------------------------------------------------------------
 
+
 @dataclass
 class TemplateRead:
     """What a workbook held: valid rows with their sheet row numbers, and every error."""
@@ -219,8 +303,9 @@ class TemplateRead:
         return [*self.header_errors, *self.errors]
 
 
-def _sheet_rows(path: Path, limits: Limits
-                ) -> tuple[list[object], Iterator[tuple[int, list[object]]]]:
+def _sheet_rows(
+    path: Path, limits: Limits
+) -> tuple[list[object], Iterator[tuple[int, list[object]]]]:
     """Header cells and (sheet row number, cells) of the first visible sheet, read safely.
 
     The one place a workbook is opened: the ledger's checked reader. Raises UnsafeWorkbook for
@@ -230,8 +315,9 @@ def _sheet_rows(path: Path, limits: Limits
     return reading.header, reading.rows
 
 
-def _read_template(path: Path, limits, columns: tuple[TemplateColumn, ...],
-                   parse_row) -> TemplateRead:
+def _read_template(
+    path: Path, limits, columns: tuple[TemplateColumn, ...], parse_row
+) -> TemplateRead:
     header, rows = _sheet_rows(path, limits)
     match = cleaning.match_headers(list(header), columns)
     read = TemplateRead(ignored_columns=match.ignored_columns)
@@ -241,8 +327,10 @@ def _read_template(path: Path, limits, columns: tuple[TemplateColumn, ...],
     if read.header_errors:
         return read
     for row_number, cells in rows:
-        raw = {key: (cells[index] if index < len(cells) else "")
-               for key, index in match.positions.items()}
+        raw = {
+            key: (cells[index] if index < len(cells) else "")
+            for key, index in match.positions.items()
+        }
         if all(cleaning.is_blank(value) for value in raw.values()):
             continue  # blank in every template column (SPEC §3)
         read.data_rows += 1
@@ -250,20 +338,25 @@ def _read_template(path: Path, limits, columns: tuple[TemplateColumn, ...],
         if problems:
             for column in columns:
                 if column.key in problems:
-                    read.errors.append(_error(row_number, column,
-                                              cleaning.display_value(raw.get(column.key, "")),
-                                              problems[column.key]))
+                    read.errors.append(
+                        _error(
+                            row_number,
+                            column,
+                            cleaning.display_value(raw.get(column.key, "")),
+                            problems[column.key],
+                        )
+                    )
         else:
             read.rows.append((row_number, parsed))
     return read
 
 
-def read_indicator_workbook(path: Path | str, limits, regions: Mapping[str, str]
-                            ) -> TemplateRead:
+def read_indicator_workbook(path: Path | str, limits, regions: Mapping[str, str]) -> TemplateRead:
     """Validate an indicators workbook. Raises UnsafeWorkbook when it cannot be read safely.
 
     A region-month given twice is an error on 月份 of the later row.
     """
+
     def parse_row(raw):
         return clean_indicator_cells(raw, regions)
 
@@ -282,13 +375,18 @@ def read_indicator_workbook(path: Path | str, limits, regions: Mapping[str, str]
                 zh = no_rule_set_message(*month)
             with translation.override("en"):
                 en = no_rule_set_message(*month)
-            read.errors.append(_error(row_number, month_column, f"{row.year}-{row.month:02d}",
-                                      Bilingual(zh, en)))
+            read.errors.append(
+                _error(row_number, month_column, f"{row.year}-{row.month:02d}", Bilingual(zh, en))
+            )
             continue
         kept.append((row_number, row))
     read.rows = kept
-    return _drop_repeats(read, lambda row: (row.region_code, row.year, row.month), month_column,
-                         "this region and month repeat row %(row)s")
+    return _drop_repeats(
+        read,
+        lambda row: (row.region_code, row.year, row.month),
+        month_column,
+        "this region and month repeat row %(row)s",
+    )
 
 
 def check_published_on(read: TemplateRead, published_on: date) -> TemplateRead:
@@ -306,8 +404,9 @@ def check_published_on(read: TemplateRead, published_on: date) -> TemplateRead:
             zh = month_not_ended_message(row.year, row.month, published_on)
         with translation.override("en"):
             en = month_not_ended_message(row.year, row.month, published_on)
-        read.errors.append(_error(row_number, month_column, f"{row.year}-{row.month:02d}",
-                                  Bilingual(zh, en)))
+        read.errors.append(
+            _error(row_number, month_column, f"{row.year}-{row.month:02d}", Bilingual(zh, en))
+        )
     read.rows = kept
     read.errors.sort(key=lambda e: e.row)
     return read
@@ -320,8 +419,14 @@ def _drop_repeats(read: TemplateRead, key_of, column, message: str) -> TemplateR
     for row_number, row in read.rows:
         key = key_of(row)
         if key in first:
-            read.errors.append(_error(row_number, column, f"{row.year}-{row.month:02d}",
-                                      _both(message, row=first[key])))
+            read.errors.append(
+                _error(
+                    row_number,
+                    column,
+                    f"{row.year}-{row.month:02d}",
+                    _both(message, row=first[key]),
+                )
+            )
             continue
         first[key] = row_number
         kept.append((row_number, row))
@@ -335,6 +440,7 @@ def read_project_energy_workbook(path: Path | str, limits) -> TemplateRead:
 
     Raises UnsafeWorkbook when it cannot be read safely.
     """
+
     def parse_row(raw):
         problems: dict[str, object] = {}
         values: dict[str, object] = {}
@@ -355,12 +461,20 @@ def read_project_energy_workbook(path: Path | str, limits) -> TemplateRead:
         if problems:
             return None, problems
         year, month = values["month"]
-        return ProjectEnergyRow(project_code=values["project_code"], year=year, month=month,
-                                actual_tce=values["actual_tce"]), {}
+        return ProjectEnergyRow(
+            project_code=values["project_code"],
+            year=year,
+            month=month,
+            actual_tce=values["actual_tce"],
+        ), {}
 
     read = _read_template(Path(path), limits, PROJECT_ENERGY_COLUMNS, parse_row)
-    return _drop_repeats(read, lambda row: (row.project_code, row.year, row.month),
-                         PROJECT_ENERGY_COLUMNS[1], "this project and month repeat row %(row)s")
+    return _drop_repeats(
+        read,
+        lambda row: (row.project_code, row.year, row.month),
+        PROJECT_ENERGY_COLUMNS[1],
+        "this project and month repeat row %(row)s",
+    )
 
 
 def project_row_error(row_number: int, value: str, message: Bilingual) -> CellError:
@@ -373,8 +487,10 @@ both = _both
 
 # --- Writing the templates ------------------------------------------------------------------
 
-def _template_bytes(columns: Iterable[TemplateColumn], sheet_title: str, example: list,
-                    instructions: list[str]) -> bytes:
+
+def _template_bytes(
+    columns: Iterable[TemplateColumn], sheet_title: str, example: list, instructions: list[str]
+) -> bytes:
     from openpyxl import Workbook
     from openpyxl.styles import Font, PatternFill
 
@@ -413,17 +529,26 @@ def _template_bytes(columns: Iterable[TemplateColumn], sheet_title: str, example
 def indicator_template_bytes() -> bytes:
     """The indicators template (.xlsx) with an example row and an instructions sheet."""
     return _template_bytes(
-        INDICATOR_COLUMNS, "指标", ["安阳市", "2025-06", -1.2, 3.0, 9000000, 20000000, 5000000,
-                                    11000000],
-        ["第一个可见工作表为数据表，第1行为表头（按文字匹配，顺序不限）。",
-         "预算和上限按“月份/12”折算后与累计值比较（发改办环资〔2020〕901号）；"
-         "能耗强度按发改办环资〔2021〕629号判定。",
-         "没有数据的指标不定级（灰色），不会被判为红色。"])
+        INDICATOR_COLUMNS,
+        "指标",
+        ["安阳市", "2025-06", -1.2, 3.0, 9000000, 20000000, 5000000, 11000000],
+        [
+            "第一个可见工作表为数据表，第1行为表头（按文字匹配，顺序不限）。",
+            "预算和上限按“月份/12”折算后与累计值比较（发改办环资〔2020〕901号）；"
+            "能耗强度按发改办环资〔2021〕629号判定。",
+            "没有数据的指标不定级（灰色），不会被判为红色。",
+        ],
+    )
 
 
 def project_energy_template_bytes() -> bytes:
     """The project energy template (.xlsx)."""
     return _template_bytes(
-        PROJECT_ENERGY_COLUMNS, "用能", ["2104-410100-04-01-123456", "2025-06", 1200.5],
-        ["每个项目每月一行，填当月实际能源消费量；系统按全年累计与节能审查年综合能源消费量×月份/12比较。",
-         "只接受台账中处于存量阶段的两高项目。"])
+        PROJECT_ENERGY_COLUMNS,
+        "用能",
+        ["2104-410100-04-01-123456", "2025-06", 1200.5],
+        [
+            "每个项目每月一行，填当月实际能源消费量；系统按全年累计与节能审查年综合能源消费量×月份/12比较。",
+            "只接受台账中处于存量阶段的两高项目。",
+        ],
+    )

@@ -25,11 +25,23 @@ SIMPLIFY_DEGREES = 0.01  # about 1 km: plenty for a 560-pixel map, and small pag
 
 # Roughly geographic tile positions (column, row) of the city-level regions, north at the top.
 TILE_POSITIONS: dict[str, tuple[int, int]] = {
-    "410500": (4, 0), "410900": (5, 0),
-    "419001": (1, 1), "410800": (2, 1), "410700": (3, 1), "410600": (4, 1),
-    "411200": (0, 2), "410300": (1, 2), "410100": (2, 2), "410200": (3, 2), "411400": (4, 2),
-    "410400": (1, 3), "411000": (2, 3), "411600": (3, 3),
-    "411300": (1, 4), "411100": (2, 4), "411700": (3, 4),
+    "410500": (4, 0),
+    "410900": (5, 0),
+    "419001": (1, 1),
+    "410800": (2, 1),
+    "410700": (3, 1),
+    "410600": (4, 1),
+    "411200": (0, 2),
+    "410300": (1, 2),
+    "410100": (2, 2),
+    "410200": (3, 2),
+    "411400": (4, 2),
+    "410400": (1, 3),
+    "411000": (2, 3),
+    "411600": (3, 3),
+    "411300": (1, 4),
+    "411100": (2, 4),
+    "411700": (3, 4),
     "411500": (3, 5),
 }
 
@@ -89,8 +101,7 @@ def _simplify(points: list[tuple[float, float]], tolerance: float) -> list[tuple
     return [p for p, k in zip(points, keep, strict=True) if k]
 
 
-def _simplify_ring(ring: list[tuple[float, float]], tolerance: float
-                   ) -> list[tuple[float, float]]:
+def _simplify_ring(ring: list[tuple[float, float]], tolerance: float) -> list[tuple[float, float]]:
     """A closed ring simplified in two halves, split at the point farthest from its start
     (Douglas–Peucker needs two distinct end points)."""
     if ring and ring[0] == ring[-1]:
@@ -99,7 +110,7 @@ def _simplify_ring(ring: list[tuple[float, float]], tolerance: float
         return ring
     x0, y0 = ring[0]
     far = max(range(len(ring)), key=lambda i: (ring[i][0] - x0) ** 2 + (ring[i][1] - y0) ** 2)
-    first = _simplify(ring[:far + 1], tolerance)
+    first = _simplify(ring[: far + 1], tolerance)
     second = _simplify(ring[far:] + ring[:1], tolerance)
     return first[:-1] + second[:-1]
 
@@ -120,7 +131,6 @@ def _area_centre(ring: list[tuple[float, float]]) -> tuple[float, float, float]:
         xs, ys = zip(*ring, strict=True)
         return 0.0, sum(xs) / len(xs), sum(ys) / len(ys)
     return abs(area) / 2, cx / (3 * area), cy / (3 * area)
-
 
 
 Point = tuple[float, float]
@@ -155,14 +165,16 @@ def _box(ring: list[Point]) -> tuple[float, float, float, float]:
     return min(xs), min(ys), max(xs), max(ys)
 
 
-def label_point(ring: list[Point], holes: list[list[Point]] = (), steps: int = 24
-                ) -> Point:
+def label_point(ring: list[Point], holes: list[list[Point]] = (), steps: int = 24) -> Point:
     """The point of `ring`, outside every hole, farthest from any edge (searched on a grid,
     then on a finer grid around the best cell). Falls back to the ring's area centre."""
     _area, cx, cy = _area_centre(ring)
     x0, y0, x1, y1 = _box(ring)
-    holes = [hole for hole in holes  # only the holes that can touch the ring
-             if (b := _box(hole))[0] < x1 and b[2] > x0 and b[1] < y1 and b[3] > y0]
+    holes = [
+        hole
+        for hole in holes  # only the holes that can touch the ring
+        if (b := _box(hole))[0] < x1 and b[2] > x0 and b[1] < y1 and b[3] > y0
+    ]
     edges = [ring, *holes]
     best = -1.0
 
@@ -186,8 +198,9 @@ def label_point(ring: list[Point], holes: list[list[Point]] = (), steps: int = 2
 
 
 @lru_cache(maxsize=8)
-def _boundary_layout(codes: tuple[str, ...], overlay_codes: tuple[str, ...] = ()
-                     ) -> MapLayout | None:
+def _boundary_layout(
+    codes: tuple[str, ...], overlay_codes: tuple[str, ...] = ()
+) -> MapLayout | None:
     geometry = {code: _rings(code) for code in codes}
     drawn = {code: rings for code, rings in geometry.items() if rings}
     if not drawn:
@@ -202,11 +215,13 @@ def _boundary_layout(codes: tuple[str, ...], overlay_codes: tuple[str, ...] = ()
     def project(x: float, y: float) -> tuple[float, float]:
         return (x - lon0) * squash * scale, (lat1 - y) * scale
 
-    projected = {code: [[project(x, y) for x, y in ring] for ring in rings]
-                 for code, rings in drawn.items()}
+    projected = {
+        code: [[project(x, y) for x, y in ring] for ring in rings] for code, rings in drawn.items()
+    }
     # Label search on rings simplified to about a pixel: the same place, far fewer edges.
-    coarse = {code: [_simplify_ring(ring, 1.5) for ring in rings]
-              for code, rings in projected.items()}
+    coarse = {
+        code: [_simplify_ring(ring, 1.5) for ring in rings] for code, rings in projected.items()
+    }
     overlays = [ring for code in overlay_codes for ring in coarse.get(code, [])]
     shapes = []
     for code in codes:
@@ -217,8 +232,9 @@ def _boundary_layout(codes: tuple[str, ...], overlay_codes: tuple[str, ...] = ()
         largest = max(coarse[code], key=lambda ring: _area_centre(ring)[0])
         is_overlay = code in overlay_codes
         lx, ly = label_point(largest, [] if is_overlay else overlays)
-        shapes.append(MapShape(code, "".join(parts), round(lx, 1), round(ly, 1),
-                               overlay=is_overlay))
+        shapes.append(
+            MapShape(code, "".join(parts), round(lx, 1), round(ly, 1), overlay=is_overlay)
+        )
     return MapLayout(f"0 0 {WIDTH:.0f} {height:.0f}", tuple(shapes), True)
 
 
@@ -236,8 +252,7 @@ def tile_layout(codes: tuple[str, ...]) -> MapLayout:
         x, y = col * (size + gap), row * (size + gap)
         shapes.append(MapShape(code, "", x + size / 2, y + size / 2, (x, y, size, size)))
     rows = 6 if not extra else 7 + (len(extra) - 1) // 6 + 1
-    return MapLayout(f"0 0 {6 * (size + gap):.0f} {rows * (size + gap):.0f}", tuple(shapes),
-                     False)
+    return MapLayout(f"0 0 {6 * (size + gap):.0f} {rows * (size + gap):.0f}", tuple(shapes), False)
 
 
 def map_layout(city_codes: tuple[str, ...], overlay_codes: tuple[str, ...]) -> MapLayout:
@@ -261,5 +276,6 @@ def map_layout(city_codes: tuple[str, ...], overlay_codes: tuple[str, ...]) -> M
         y = height + gap + (index // per_row) * (size / 2 + gap)
         shapes.append(MapShape(code, "", x + size / 2, y + size / 4, (x, y, size, size / 2)))
     rows = (len(missing) - 1) // per_row + 1
-    return MapLayout(f"0 0 {width:.0f} {height + gap + rows * (size / 2 + gap):.0f}",
-                     tuple(shapes), True)
+    return MapLayout(
+        f"0 0 {width:.0f} {height + gap + rows * (size / 2 + gap):.0f}", tuple(shapes), True
+    )

@@ -20,6 +20,7 @@ from screening.screen import parameters_of
 
 # --- Project energy-use warnings ------------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class ProjectEnergyRow:
     """One row of the project energy upload: a project's actual energy use in one month."""
@@ -45,24 +46,28 @@ def recompute_project_year(project: Project, year: int) -> None:
     cumulative = Decimal(0)
     reported = 0
     changed: list[ProjectEnergyMonth] = []
-    for entry in (ProjectEnergyMonth.objects.filter(project=project, year=year)
-                  .order_by("month")):
+    for entry in ProjectEnergyMonth.objects.filter(project=project, year=year).order_by("month"):
         cumulative += entry.actual_tce
         reported += 1
-        rule_set = rule_set_for_month(year, entry.month) or RuleSet.in_force(
-            timezone.localdate())
+        rule_set = rule_set_for_month(year, entry.month) or RuleSet.in_force(timezone.localdate())
         tier = ""
         if rule_set is not None:
-            tier = barometer.project_energy_tier(
-                cumulative, project.annual_energy_tce, entry.month,
-                parameters_of(rule_set)) or ""
+            tier = (
+                barometer.project_energy_tier(
+                    cumulative, project.annual_energy_tce, entry.month, parameters_of(rule_set)
+                )
+                or ""
+            )
         entry.cumulative_tce, entry.months_reported = cumulative, reported
         entry.approved_annual_tce, entry.tier, entry.rule_set = (
-            project.annual_energy_tce, tier, rule_set)
+            project.annual_energy_tce,
+            tier,
+            rule_set,
+        )
         changed.append(entry)
     ProjectEnergyMonth.objects.bulk_update(
-        changed, ["cumulative_tce", "months_reported", "approved_annual_tce", "tier",
-                  "rule_set"])
+        changed, ["cumulative_tce", "months_reported", "approved_annual_tce", "tier", "rule_set"]
+    )
 
 
 @transaction.atomic
@@ -70,16 +75,21 @@ def save_project_energy(rows: Iterable[ProjectEnergyRow], *, user=None) -> SaveS
     """Store monthly actual energy use of projects (rows already checked) and recompute their
     warnings. All or nothing; re-loading the same figures changes nothing."""
     rows = list(rows)
-    projects = {p.project_code: p for p in
-                Project.objects.filter(project_code__in={r.project_code for r in rows})}
+    projects = {
+        p.project_code: p
+        for p in Project.objects.filter(project_code__in={r.project_code for r in rows})
+    }
     summary = SaveSummary()
     touched: set[tuple[int, int]] = set()
     for row in rows:
         project = projects[row.project_code]
         actual = as_stored(row.actual_tce)
         entry, created = ProjectEnergyMonth.objects.get_or_create(
-            project=project, year=row.year, month=row.month,
-            defaults={"actual_tce": actual, "entered_by": user})
+            project=project,
+            year=row.year,
+            month=row.month,
+            defaults={"actual_tce": actual, "entered_by": user},
+        )
         if created:
             summary.created += 1
         elif entry.actual_tce != actual:
@@ -98,11 +108,11 @@ def save_project_energy(rows: Iterable[ProjectEnergyRow], *, user=None) -> SaveS
 def latest_project_warnings(projects: QuerySet[Project]) -> list[ProjectEnergyMonth]:
     """Each watched project's latest reported month, red first, then yellow, then the rest."""
     latest: dict[int, ProjectEnergyMonth] = {}
-    for entry in (ProjectEnergyMonth.objects
-                  .filter(project__in=operating_two_high(projects))
-                  .select_related("project", "project__region")
-                  .order_by("project_id", "year", "month")):
+    for entry in (
+        ProjectEnergyMonth.objects.filter(project__in=operating_two_high(projects))
+        .select_related("project", "project__region")
+        .order_by("project_id", "year", "month")
+    ):
         latest[entry.project_id] = entry
     order = {Tier.RED: 0, Tier.YELLOW: 1, Tier.GREEN: 2}
-    return sorted(latest.values(), key=lambda e: (order.get(e.tier, 3),
-                                                  e.project.project_code))
+    return sorted(latest.values(), key=lambda e: (order.get(e.tier, 3), e.project.project_code))

@@ -35,8 +35,12 @@ from screening.months import month_label
 
 @transaction.atomic
 def save_indicator_months(
-    rows: Iterable[IndicatorRow], *, user=None, source: str = IndicatorSource.FORM,
-    publish: bool = False, published_on: date | None = None,
+    rows: Iterable[IndicatorRow],
+    *,
+    user=None,
+    source: str = IndicatorSource.FORM,
+    publish: bool = False,
+    published_on: date | None = None,
 ) -> SaveSummary:
     """Create or update region-months from their figures, recompute their tiers, optionally
     publish them, and re-derive the regions' escalations. All or nothing.
@@ -56,15 +60,17 @@ def save_indicator_months(
             raise WarningRefused(problem)
         for row in rows:
             if not month_ended_by(row.year, row.month, published_on):
-                raise WarningRefused(month_not_ended_message(row.year, row.month,
-                                                             published_on))
+                raise WarningRefused(month_not_ended_message(row.year, row.month, published_on))
     regions = {r.code: r for r in Region.objects.filter(code__in={r.region_code for r in rows})}
     summary = SaveSummary()
     now = publication_moment(published_on) if published_on is not None else timezone.now()
     for row in rows:
         region = regions[row.region_code]
-        indicator = (IndicatorMonth.objects.select_for_update()
-                     .filter(region=region, year=row.year, month=row.month).first())
+        indicator = (
+            IndicatorMonth.objects.select_for_update()
+            .filter(region=region, year=row.year, month=row.month)
+            .first()
+        )
         created = indicator is None
         if created:
             indicator = IndicatorMonth(region=region, year=row.year, month=row.month)
@@ -75,8 +81,10 @@ def save_indicator_months(
                 inputs_changed = inputs_changed or not created
                 setattr(indicator, name, new)
         tiers_changed = recompute_tiers(indicator)
-        newly_published = publish and (indicator.published_at is None or (
-            published_on is not None and indicator.published_at > now))
+        newly_published = publish and (
+            indicator.published_at is None
+            or (published_on is not None and indicator.published_at > now)
+        )
         if newly_published:
             indicator.published_at, indicator.published_by = now, user
             summary.published += 1

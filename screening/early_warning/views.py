@@ -75,8 +75,12 @@ def url_or_none(name: str, *args) -> str | None:
 
 def _visible_barometer_regions(user) -> list[Region]:
     """Regions with a barometer that the user may see: every region but the province."""
-    return list(permissions.regions_visible_to(user).exclude(level="province")
-                .select_related("parent", "reports_to").order_by("code"))
+    return list(
+        permissions.regions_visible_to(user)
+        .exclude(level="province")
+        .select_related("parent", "reports_to")
+        .order_by("code")
+    )
 
 
 def _selected_month(request: HttpRequest) -> tuple[int, int]:
@@ -84,6 +88,7 @@ def _selected_month(request: HttpRequest) -> tuple[int, int]:
 
 
 # --- The barometer ---------------------------------------------------------------------------
+
 
 @login_required
 def warnings_home(request: HttpRequest) -> HttpResponse:
@@ -93,8 +98,11 @@ def warnings_home(request: HttpRequest) -> HttpResponse:
     manager = permissions.can_manage_indicators(request.user)
     rows = []
     indicator_by_region = {
-        i.region_id: i for i in IndicatorMonth.objects.filter(
-            region__in=regions, year=year, month=month).select_related("published_by")}
+        i.region_id: i
+        for i in IndicatorMonth.objects.filter(
+            region__in=regions, year=year, month=month
+        ).select_related("published_by")
+    }
     grid = services.barometer_grid(regions, [(year, month)], published_only=not manager)
     for region in regions:
         own = indicator_by_region.get(region.pk)
@@ -102,17 +110,30 @@ def warnings_home(request: HttpRequest) -> HttpResponse:
             own = None  # unpublished figures are the provincial reviewer's working copy
         rows.append({"region": region, "indicator": own, "cell": grid[region.pk][0]})
     unpublished = sum(1 for r in rows if r["indicator"] and not r["indicator"].published_at)
-    escalations = (permissions.scoped(EscalationEvent.objects, request.user)
-                   .filter(ended_year__isnull=True).exclude(end_reason=EscalationEnd.CORRECTED)
-                   .select_related("region"))
+    escalations = (
+        permissions.scoped(EscalationEvent.objects, request.user)
+        .filter(ended_year__isnull=True)
+        .exclude(end_reason=EscalationEnd.CORRECTED)
+        .select_related("region")
+    )
     previous = month_before(year, month)
     following = month_after(year, month)
-    return render(request, "screening/early_warning/home.html", {
-        "rows": rows, "year": year, "month": month, "label": services.month_label(year, month),
-        "previous": services.month_label(*previous), "next": services.month_label(*following),
-        "manager": manager, "unpublished": unpublished, "escalations": escalations,
-        "publish_form": PublishForm(initial={"month": services.month_label(year, month)}),
-    })
+    return render(
+        request,
+        "screening/early_warning/home.html",
+        {
+            "rows": rows,
+            "year": year,
+            "month": month,
+            "label": services.month_label(year, month),
+            "previous": services.month_label(*previous),
+            "next": services.month_label(*following),
+            "manager": manager,
+            "unpublished": unpublished,
+            "escalations": escalations,
+            "publish_form": PublishForm(initial={"month": services.month_label(year, month)}),
+        },
+    )
 
 
 @login_required
@@ -123,14 +144,23 @@ def region_barometer(request: HttpRequest, code: str) -> HttpResponse:
     months = IndicatorMonth.objects.filter(region=region).order_by("-year", "-month")
     if not manager:
         months = months.filter(published_at__isnull=False)
-    events = EscalationEvent.objects.filter(region=region).order_by(
-        "-started_year", "-started_month").prefetch_related("documents")  # 限批 notices
-    return render(request, "screening/early_warning/region.html", {
-        "region": region, "months": months[:36], "events": events,
-        "in_force": services.escalation_in_force(region),
-        "results": AnnualResult.objects.filter(region=region).order_by("-year")[:10],
-        "manager": manager,
-    })
+    events = (
+        EscalationEvent.objects.filter(region=region)
+        .order_by("-started_year", "-started_month")
+        .prefetch_related("documents")
+    )  # 限批 notices
+    return render(
+        request,
+        "screening/early_warning/region.html",
+        {
+            "region": region,
+            "months": months[:36],
+            "events": events,
+            "in_force": services.escalation_in_force(region),
+            "results": AnnualResult.objects.filter(region=region).order_by("-year")[:10],
+            "manager": manager,
+        },
+    )
 
 
 @login_required
@@ -141,8 +171,10 @@ def indicator_form(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     instance = get_object_or_404(IndicatorMonth, pk=pk) if pk is not None else None
     initial = {}
     if instance is not None:
-        initial = {"region": instance.region.code,
-                   "month": services.month_label(instance.year, instance.month)}
+        initial = {
+            "region": instance.region.code,
+            "month": services.month_label(instance.year, instance.month),
+        }
         for key in services.INDICATOR_FIELDS:
             value = getattr(instance, key)
             initial[key] = "" if value is None else format(value.normalize(), "f")
@@ -150,18 +182,27 @@ def indicator_form(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             summary = services.save_indicator_months(
-                [form.row], user=request.user, source=IndicatorSource.FORM,
-                publish=form.cleaned_data["publish"])
+                [form.row],
+                user=request.user,
+                source=IndicatorSource.FORM,
+                publish=form.cleaned_data["publish"],
+            )
         except services.WarningRefused as refusal:
             form.add_error(None, refusal.message)
         else:
-            messages.success(request, _("Saved %(months)s.") % {
-                "months": "、".join(summary.months)} + (
-                " " + _("Published.") if summary.published else ""))
-            return redirect(reverse("screening:warnings") + "?" + urlencode(
-                {"month": services.month_label(form.row.year, form.row.month)}))
-    return render(request, "screening/early_warning/indicator_form.html", {
-        "form": form, "instance": instance})
+            messages.success(
+                request,
+                _("Saved %(months)s.") % {"months": "、".join(summary.months)}
+                + (" " + _("Published.") if summary.published else ""),
+            )
+            return redirect(
+                reverse("screening:warnings")
+                + "?"
+                + urlencode({"month": services.month_label(form.row.year, form.row.month)})
+            )
+    return render(
+        request, "screening/early_warning/indicator_form.html", {"form": form, "instance": instance}
+    )
 
 
 def _store_upload(uploaded) -> Path:
@@ -183,18 +224,27 @@ def indicator_upload(request: HttpRequest) -> HttpResponse:
         path = _store_upload(form.cleaned_data["file"])
         published_on = form.cleaned_data["published_on"]
         try:
-            read = indicators.read_indicator_workbook(path, _limits(),
-                                                      indicators.indicator_region_lookup())
+            read = indicators.read_indicator_workbook(
+                path, _limits(), indicators.indicator_region_lookup()
+            )
         except UnsafeWorkbook as refusal:
             context["refusal"] = refusal.message(_lang())
         else:
             if published_on is not None:
                 read = indicators.check_published_on(read, published_on)
-            context.update(_upload_outcome(request, read, lambda rows: (
-                services.save_indicator_months(rows, user=request.user,
-                                               source=IndicatorSource.UPLOAD,
-                                               publish=form.cleaned_data["publish"],
-                                               published_on=published_on))))
+            context.update(
+                _upload_outcome(
+                    request,
+                    read,
+                    lambda rows: services.save_indicator_months(
+                        rows,
+                        user=request.user,
+                        source=IndicatorSource.UPLOAD,
+                        publish=form.cleaned_data["publish"],
+                        published_on=published_on,
+                    ),
+                )
+            )
         finally:
             path.unlink(missing_ok=True)
     return render(request, "screening/early_warning/upload.html", context)
@@ -202,8 +252,11 @@ def indicator_upload(request: HttpRequest) -> HttpResponse:
 
 def _upload_outcome(request, read, save) -> dict:
     if read.all_errors:
-        return {"errors": read.all_errors[:ERRORS_SHOWN], "error_count": len(read.all_errors),
-                "ignored_columns": read.ignored_columns}
+        return {
+            "errors": read.all_errors[:ERRORS_SHOWN],
+            "error_count": len(read.all_errors),
+            "ignored_columns": read.ignored_columns,
+        }
     try:
         summary = save([row for _n, row in read.rows])
     except services.WarningRefused as refusal:
@@ -229,16 +282,25 @@ def indicator_publish(request: HttpRequest) -> HttpResponse:
         return redirect("screening:warnings")
     year, month = form.cleaned_data["month"]
     count = services.publish_months(
-        IndicatorMonth.objects.filter(year=year, month=month,
-                                      region_id__in=permissions.scope_region_ids(request.user)),
-        user=request.user)
-    messages.success(request, _("%(count)s region-months of %(month)s published.") % {
-        "count": count, "month": services.month_label(year, month)})
-    return redirect(reverse("screening:warnings") + "?" + urlencode(
-        {"month": services.month_label(year, month)}))
+        IndicatorMonth.objects.filter(
+            year=year, month=month, region_id__in=permissions.scope_region_ids(request.user)
+        ),
+        user=request.user,
+    )
+    messages.success(
+        request,
+        _("%(count)s region-months of %(month)s published.")
+        % {"count": count, "month": services.month_label(year, month)},
+    )
+    return redirect(
+        reverse("screening:warnings")
+        + "?"
+        + urlencode({"month": services.month_label(year, month)})
+    )
 
 
 # --- Annual results --------------------------------------------------------------------------
+
 
 @login_required
 def annual_results(request: HttpRequest) -> HttpResponse:
@@ -252,42 +314,69 @@ def annual_results(request: HttpRequest) -> HttpResponse:
             region = get_object_or_404(Region, code=form.cleaned_data["region"])
             try:
                 services.record_annual_result(
-                    region, form.cleaned_data["year"],
+                    region,
+                    form.cleaned_data["year"],
                     dual_control_met=form.cleaned_data["dual_control"] == "met",
-                    pollutant_met=form.cleaned_data["pollutant"] == "met", user=request.user)
+                    pollutant_met=form.cleaned_data["pollutant"] == "met",
+                    user=request.user,
+                )
             except services.WarningRefused as refusal:
                 form.add_error(None, refusal.message)
             else:
-                messages.success(request, _("Recorded %(region)s %(year)s.") % {
-                    "region": region.name, "year": form.cleaned_data["year"]})
+                messages.success(
+                    request,
+                    _("Recorded %(region)s %(year)s.")
+                    % {"region": region.name, "year": form.cleaned_data["year"]},
+                )
                 return redirect("screening:annual_results")
-    results = (permissions.scoped(AnnualResult.objects, request.user)
-               .select_related("region", "recorded_by").order_by("-year", "region__code"))
-    return render(request, "screening/early_warning/annual_results.html", {
-        "form": form, "results": results[:500]})
+    results = (
+        permissions.scoped(AnnualResult.objects, request.user)
+        .select_related("region", "recorded_by")
+        .order_by("-year", "region__code")
+    )
+    return render(
+        request,
+        "screening/early_warning/annual_results.html",
+        {"form": form, "results": results[:500]},
+    )
 
 
 # --- Project energy-use warnings -------------------------------------------------------------
 
+
 def _check_project_rows(read, user) -> None:
     """Project codes must be operating 两高 projects of the user's regions."""
     codes = {row.project_code for _n, row in read.rows}
-    projects = {p.project_code: p for p in permissions.scoped(
-        Project.objects.filter(project_code__in=codes), user)}
-    watched = set(services.operating_two_high(
-        Project.objects.filter(pk__in=[p.pk for p in projects.values()]))
-        .values_list("project_code", flat=True))
+    projects = {
+        p.project_code: p
+        for p in permissions.scoped(Project.objects.filter(project_code__in=codes), user)
+    }
+    watched = set(
+        services.operating_two_high(
+            Project.objects.filter(pk__in=[p.pk for p in projects.values()])
+        ).values_list("project_code", flat=True)
+    )
     kept = []
     for row_number, row in read.rows:
         if row.project_code not in projects:
-            read.errors.append(indicators.project_row_error(
-                row_number, row.project_code, indicators.both(
-                    "no project with this code in the ledger of your regions")))
+            read.errors.append(
+                indicators.project_row_error(
+                    row_number,
+                    row.project_code,
+                    indicators.both("no project with this code in the ledger of your regions"),
+                )
+            )
         elif row.project_code not in watched:
-            read.errors.append(indicators.project_row_error(
-                row_number, row.project_code, indicators.both(
-                    "is not an operating (存量) two-high project in the ledger: only those "
-                    "get energy-use warnings")))
+            read.errors.append(
+                indicators.project_row_error(
+                    row_number,
+                    row.project_code,
+                    indicators.both(
+                        "is not an operating (存量) two-high project in the ledger: only those "
+                        "get energy-use warnings"
+                    ),
+                )
+            )
         else:
             kept.append((row_number, row))
     read.rows = kept
@@ -311,8 +400,13 @@ def project_energy(request: HttpRequest) -> HttpResponse:
                 context["refusal"] = refusal.message(_lang())
             else:
                 _check_project_rows(read, request.user)
-                context.update(_upload_outcome(request, read, lambda rows: (
-                    services.save_project_energy(rows, user=request.user))))
+                context.update(
+                    _upload_outcome(
+                        request,
+                        read,
+                        lambda rows: services.save_project_energy(rows, user=request.user),
+                    )
+                )
             finally:
                 path.unlink(missing_ok=True)
     projects = permissions.scoped(Project.objects.all(), request.user)
@@ -333,11 +427,15 @@ def project_energy_detail(request: HttpRequest, project_id: int) -> HttpResponse
     if not permissions.may_see_region(request.user, project.region_id):
         raise Http404
     months = ProjectEnergyMonth.objects.filter(project=project).order_by("-year", "-month")
-    return render(request, "screening/early_warning/project_energy_detail.html", {
-        "project": project, "months": months})
+    return render(
+        request,
+        "screening/early_warning/project_energy_detail.html",
+        {"project": project, "months": months},
+    )
 
 
 # --- Alerts ----------------------------------------------------------------------------------
+
 
 @login_required
 def alerts(request: HttpRequest) -> HttpResponse:
@@ -351,9 +449,11 @@ def alerts(request: HttpRequest) -> HttpResponse:
     form = alert_list.AlertFilterForm(request.GET or None, regions=regions)
     data = form.cleaned_data if form.is_valid() else {}
     region_ids = {r.code: r.pk for r in regions}
-    rows = alert_list.filtered(alert_list.alert_rows(found),
-                               region_id=region_ids.get(data.get("region") or ""),
-                               text=data.get("q") or "")
+    rows = alert_list.filtered(
+        alert_list.alert_rows(found),
+        region_id=region_ids.get(data.get("region") or ""),
+        text=data.get("q") or "",
+    )
     counts = alert_list.counts_by_kind(rows)
     if data.get("kind"):
         rows = [row for row in rows if row.kind == data["kind"]]
@@ -363,15 +463,25 @@ def alerts(request: HttpRequest) -> HttpResponse:
             row.link = url_or_none("screening:project", row.item.pk)
         elif row.kind in ("rectification", "review"):
             row.link = url_or_none("screening:case", row.item.pk)
-    return render(request, "screening/early_warning/alerts.html", {
-        "alerts": found, "form": form, "page": page, "counts": counts,
-        "kind": data.get("kind") or "",
-        "kind_links": [(kind, label, n, listing.link(request.GET, kind=kind, page=None))
-                       for kind, label, n in counts],
-    })
+    return render(
+        request,
+        "screening/early_warning/alerts.html",
+        {
+            "alerts": found,
+            "form": form,
+            "page": page,
+            "counts": counts,
+            "kind": data.get("kind") or "",
+            "kind_links": [
+                (kind, label, n, listing.link(request.GET, kind=kind, page=None))
+                for kind, label, n in counts
+            ],
+        },
+    )
 
 
 # --- Dashboard -------------------------------------------------------------------------------
+
 
 def _projects_url(**filters: str) -> str | None:
     """The project list filtered to what a number counts (None until the ledger is built)."""
@@ -390,8 +500,12 @@ def _grouped(projects) -> dict[str, Counter]:
     to Python), summed here per field."""
     totals: dict[str, Counter] = {name: Counter() for name in PROJECT_COUNT_FIELDS}
     # COUNT(*), not COUNT(id): the partial index project_two_high_counts answers it alone.
-    rows = (projects.order_by().values_list(*PROJECT_COUNT_FIELDS)
-            .annotate(n=Count("*")).values_list(*PROJECT_COUNT_FIELDS, "n"))
+    rows = (
+        projects.order_by()
+        .values_list(*PROJECT_COUNT_FIELDS)
+        .annotate(n=Count("*"))
+        .values_list(*PROJECT_COUNT_FIELDS, "n")
+    )
     for *values, n in rows:
         for name, value in zip(PROJECT_COUNT_FIELDS, values, strict=True):
             totals[name][value] += n
@@ -399,9 +513,11 @@ def _grouped(projects) -> dict[str, Counter]:
 
 
 def _counts(counted: Counter, field_name: str, order: list[str]) -> list[dict]:
-    return [{"value": value, "count": counted[value],
-             "url": _projects_url(**{field_name: value})}
-            for value in order if counted.get(value)]
+    return [
+        {"value": value, "count": counted[value], "url": _projects_url(**{field_name: value})}
+        for value in order
+        if counted.get(value)
+    ]
 
 
 @login_required
@@ -418,14 +534,20 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     for region in regions:
         cells = grid[region.pk]
         now_cell, before = cells[-1], cells[-2]
-        region_rows.append({
-            "region": region, "cells": cells, "now": now_cell, "before": before,
-            "changed": now_cell.tier != before.tier,
-            "url": reverse("screening:warning_region", args=[region.code]),
-        })
+        region_rows.append(
+            {
+                "region": region,
+                "cells": cells,
+                "now": now_cell,
+                "before": before,
+                "changed": now_cell.tier != before.tier,
+                "url": reverse("screening:warning_region", args=[region.code]),
+            }
+        )
     shapes = _map_shapes(region_rows)
-    projects = (permissions.scoped(Project.objects.all(), user)
-                .filter(status=ProjectStatus.ACTIVE, in_scope=True))
+    projects = permissions.scoped(Project.objects.all(), user).filter(
+        status=ProjectStatus.ACTIVE, in_scope=True
+    )
     counted = _grouped(projects)
     visible = {r.pk: r for r in permissions.regions_visible_to(user)}
     by_region = Counter()
@@ -435,41 +557,63 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     queue, overdue = _cases(user, today)
     # The same headroom as the case page, for each region with a budget of its own this year.
     headroom = services.headroom_by_region([r["region"] for r in region_rows], today)
-    return render(request, "screening/early_warning/dashboard.html", {
-        "headroom_rows": [{"region": r["region"], "url": r["url"],
-                           "h": headroom[r["region"].pk].headroom}
-                          for r in region_rows if r["region"].pk in headroom],
-        "headroom_year": today.year,
-        "label": services.month_label(year, month), "months": months,
-        "previous": services.month_label(*month_before(year, month)),
-        "region_rows": region_rows, "map": shapes,
-        "changes": [r for r in region_rows if r["changed"]],
-        "tier_counts": Counter(r["now"].tier for r in region_rows),
-        "grey_count": sum(1 for r in region_rows if not r["now"].tier),
-        # Coal's own tier, shown beside the map's 能耗双控 tier (revision 4).
-        "coal_counts": Counter(r["now"].indicator.coal_tier for r in region_rows
-                               if r["now"].indicator is not None),
-        "total_projects": sum(counted["region_id"].values()), "total_url": _projects_url(),
-        "by_verdict": _counts(counted["verdict"], "verdict", [v.value for v in Verdict]),
-        "by_disposition": _counts(counted["disposition"], "disposition",
-                                  [d.value for d in Disposition]),
-        "by_sector": _counts(counted["sector"], "sector", [s.value for s in Sector]),
-        "by_region": [{"code": code, "name": names.get(code, code), "count": count,
-                       "url": _projects_url(region=code)}
-                      for code, count in sorted(by_region.items())],
-        "queue": queue, "overdue": overdue, "cases_url": url_or_none("screening:cases"),
-        "alerts_url": reverse("screening:alerts"),
-        "escalations": (permissions.scoped(EscalationEvent.objects, user)
-                        .filter(ended_year__isnull=True)
-                        .exclude(end_reason=EscalationEnd.CORRECTED)
-                        .select_related("region")),
-    })
+    return render(
+        request,
+        "screening/early_warning/dashboard.html",
+        {
+            "headroom_rows": [
+                {"region": r["region"], "url": r["url"], "h": headroom[r["region"].pk].headroom}
+                for r in region_rows
+                if r["region"].pk in headroom
+            ],
+            "headroom_year": today.year,
+            "label": services.month_label(year, month),
+            "months": months,
+            "previous": services.month_label(*month_before(year, month)),
+            "region_rows": region_rows,
+            "map": shapes,
+            "changes": [r for r in region_rows if r["changed"]],
+            "tier_counts": Counter(r["now"].tier for r in region_rows),
+            "grey_count": sum(1 for r in region_rows if not r["now"].tier),
+            # Coal's own tier, shown beside the map's 能耗双控 tier (revision 4).
+            "coal_counts": Counter(
+                r["now"].indicator.coal_tier for r in region_rows if r["now"].indicator is not None
+            ),
+            "total_projects": sum(counted["region_id"].values()),
+            "total_url": _projects_url(),
+            "by_verdict": _counts(counted["verdict"], "verdict", [v.value for v in Verdict]),
+            "by_disposition": _counts(
+                counted["disposition"], "disposition", [d.value for d in Disposition]
+            ),
+            "by_sector": _counts(counted["sector"], "sector", [s.value for s in Sector]),
+            "by_region": [
+                {
+                    "code": code,
+                    "name": names.get(code, code),
+                    "count": count,
+                    "url": _projects_url(region=code),
+                }
+                for code, count in sorted(by_region.items())
+            ],
+            "queue": queue,
+            "overdue": overdue,
+            "cases_url": url_or_none("screening:cases"),
+            "alerts_url": reverse("screening:alerts"),
+            "escalations": (
+                permissions.scoped(EscalationEvent.objects, user)
+                .filter(ended_year__isnull=True)
+                .exclude(end_reason=EscalationEnd.CORRECTED)
+                .select_related("region")
+            ),
+        },
+    )
 
 
 def _map_shapes(region_rows: list[dict]) -> dict:
     rows = {r["region"].code: r for r in region_rows}
-    cities = tuple(code for code, r in rows.items()
-                   if r["region"].parent_id and r["region"].parent.is_province)
+    cities = tuple(
+        code for code, r in rows.items() if r["region"].parent_id and r["region"].parent.is_province
+    )
     overlays = tuple(code for code in rows if code not in cities)
     layout = map_layout(cities, overlays)
     shapes = []
@@ -479,11 +623,20 @@ def _map_shapes(region_rows: list[dict]) -> dict:
         region = row["region"]
         # Long names (郑州航空港经济综合实验区) do not fit a tile: use the short alias.
         short = region.aliases[0] if len(region.name) > 5 and region.aliases else region.name
-        shapes.append({"shape": shape, "row": row, "fill": TIER_FILL.get(tier, TIER_FILL[""]),
-                       "text": "#fff" if tier in (Tier.RED, Tier.GREEN) else "#1f2933",
-                       "label": short})
-    return {"view_box": layout.view_box, "shapes": shapes,
-            "from_boundaries": layout.from_boundaries}
+        shapes.append(
+            {
+                "shape": shape,
+                "row": row,
+                "fill": TIER_FILL.get(tier, TIER_FILL[""]),
+                "text": "#fff" if tier in (Tier.RED, Tier.GREEN) else "#1f2933",
+                "label": short,
+            }
+        )
+    return {
+        "view_box": layout.view_box,
+        "shapes": shapes,
+        "from_boundaries": layout.from_boundaries,
+    }
 
 
 def _cases(user, today: date) -> tuple[list, list]:
@@ -492,9 +645,13 @@ def _cases(user, today: date) -> tuple[list, list]:
     from screening.permissions import cases_waiting_for
 
     queue = list(cases_waiting_for(user).select_related("project", "region")[:20])
-    overdue = list(permissions.scoped(ReviewCase.objects, user)
-                   .exclude(state__in=list(FINAL_STATES)).filter(due_date__lt=today)
-                   .select_related("project", "region").order_by("due_date")[:20])
+    overdue = list(
+        permissions.scoped(ReviewCase.objects, user)
+        .exclude(state__in=list(FINAL_STATES))
+        .filter(due_date__lt=today)
+        .select_related("project", "region")
+        .order_by("due_date")[:20]
+    )
     for case in [*queue, *overdue]:
         case.link = url_or_none("screening:case", case.pk)
     return queue, overdue

@@ -42,14 +42,19 @@ def start_validation(upload: LedgerUpload) -> bool:
 
 def apply_pending(upload: LedgerUpload) -> bool:
     """A confirmed upload whose background apply was queued recently (not yet re-queueable)."""
-    return (upload.apply_requested_at is not None
-            and upload.apply_requested_at >= timezone.now() - APPLY_RETRY_AFTER)
+    return (
+        upload.apply_requested_at is not None
+        and upload.apply_requested_at >= timezone.now() - APPLY_RETRY_AFTER
+    )
 
 
 def may_confirm_now(upload: LedgerUpload, user) -> bool:
     """The page offers the confirmation: a preview, the uploader, no apply pending."""
-    return (upload.status == UploadStatus.PREVIEW and permissions.may_confirm_upload(upload, user)
-            and not apply_pending(upload))
+    return (
+        upload.status == UploadStatus.PREVIEW
+        and permissions.may_confirm_upload(upload, user)
+        and not apply_pending(upload)
+    )
 
 
 def confirm_upload(upload: LedgerUpload, user, reasons: dict[str, tuple[str, str]]) -> bool:
@@ -74,7 +79,8 @@ def _queue_apply(upload: LedgerUpload, reasons: dict) -> None:
     stale = timezone.now() - APPLY_RETRY_AFTER
     claimed = LedgerUpload.objects.filter(
         Q(apply_requested_at__isnull=True) | Q(apply_requested_at__lt=stale),
-        pk=upload.pk, status=UploadStatus.PREVIEW,
+        pk=upload.pk,
+        status=UploadStatus.PREVIEW,
     ).update(apply_requested_at=timezone.now(), missing_reasons=reasons, message="")
     if not claimed:
         raise UploadRefused(_("This upload is already being applied."))

@@ -50,26 +50,37 @@ def _message(error, lang: str) -> str:
 
 
 def _error_dict(error, lang: str) -> dict:
-    return {"row": error.row, "column": error.column, "value": error.value,
-            "message": _message(error, lang)}
+    return {
+        "row": error.row,
+        "column": error.column,
+        "value": error.value,
+        "message": _message(error, lang),
+    }
 
 
-def screen_ledger_file(path: str | Path, as_of: date, lang: str = "zh",
-                       fmt: str = "json") -> LedgerScreening:
+def screen_ledger_file(
+    path: str | Path, as_of: date, lang: str = "zh", fmt: str = "json"
+) -> LedgerScreening:
     """Validate and screen every valid row; never writes to the database."""
     try:
         rule_set = rule_set_for(as_of)
     except NoRuleSetInForce:
-        return LedgerScreening(EXIT_UNREADABLE, refusal=(
-            f"no rule set is in force on {as_of.isoformat()}" if lang == "en"
-            else f"{as_of.isoformat()} 没有生效的规则集"))
+        return LedgerScreening(
+            EXIT_UNREADABLE,
+            refusal=(
+                f"no rule set is in force on {as_of.isoformat()}"
+                if lang == "en"
+                else f"{as_of.isoformat()} 没有生效的规则集"
+            ),
+        )
     params = parameters_of(rule_set)
     resolver = ContextResolver(as_of)
     spool = tempfile.SpooledTemporaryFile(max_size=SPOOL_IN_MEMORY_BYTES)
     writer = _JsonWriter(spool, lang) if fmt == "json" else _TableWriter(spool, lang)
     try:
-        validation, valid_rows = iter_workbook(Path(path), ledger_reference(rule_set),
-                                               limits_from_settings())
+        validation, valid_rows = iter_workbook(
+            Path(path), ledger_reference(rule_set), limits_from_settings()
+        )
         writer.start(rule_set.name, as_of, list(validation.ignored_columns))
         count = 0
         with gc_paused():
@@ -82,13 +93,19 @@ def screen_ledger_file(path: str | Path, as_of: date, lang: str = "zh",
         return LedgerScreening(EXIT_UNREADABLE, refusal=refusal.message(lang))
     except OSError as exc:
         spool.close()
-        return LedgerScreening(EXIT_UNREADABLE, refusal=(
-            f"cannot open the file: {exc.strerror}" if lang == "en"
-            else f"无法打开文件:{exc.strerror}"))
+        return LedgerScreening(
+            EXIT_UNREADABLE,
+            refusal=(
+                f"cannot open the file: {exc.strerror}"
+                if lang == "en"
+                else f"无法打开文件:{exc.strerror}"
+            ),
+        )
     errors = validation.all_errors
     writer.finish(errors)
-    return LedgerScreening(EXIT_INVALID if errors else EXIT_OK, output=spool,
-                           rows_screened=count, errors=len(errors))
+    return LedgerScreening(
+        EXIT_INVALID if errors else EXIT_OK, output=spool, rows_screened=count, errors=len(errors)
+    )
 
 
 class _JsonWriter:
@@ -99,8 +116,9 @@ class _JsonWriter:
         self.pending: list[bytes] = []  # results written a thousand at a time
 
     def start(self, rule_set: str, as_of: date, ignored: list[str]) -> None:
-        head = orjson.dumps({"rule_set": rule_set, "as_of": as_of.isoformat(),
-                             "ignored_columns": ignored})
+        head = orjson.dumps(
+            {"rule_set": rule_set, "as_of": as_of.isoformat(), "ignored_columns": ignored}
+        )
         self.out.write(head[:-1] + b',"results":[')
 
     def result(self, row: int, code: str, screening) -> None:
@@ -134,18 +152,21 @@ class _TableWriter:
         self._line(f"rule set {rule_set}, as of {as_of.isoformat()}")
         if ignored:
             self._line(f"ignored columns: {', '.join(ignored)}")
-        self._line(f"{'row':>6}  {'project code':<26} {'verdict':<14} {'disposition':<22} "
-                   "failing rules")
+        self._line(
+            f"{'row':>6}  {'project code':<26} {'verdict':<14} {'disposition':<22} failing rules"
+        )
 
     def result(self, row: int, code: str, screening) -> None:
         failing = ",".join(f.rule for f in screening.findings if f.outcome == Outcome.FAIL)
-        self._line(f"{row:>6}  {code:<26} {screening.verdict:<14} "
-                   f"{screening.disposition:<22} {failing}")
+        self._line(
+            f"{row:>6}  {code:<26} {screening.verdict:<14} {screening.disposition:<22} {failing}"
+        )
 
     def finish(self, errors: list) -> None:
         if not errors:
             return
         self._line(f"\n{len(errors)} error(s):")
         for error in errors:
-            self._line(f"  row {error.row} [{error.column}] {error.value!r}: "
-                       f"{_message(error, self.lang)}")
+            self._line(
+                f"  row {error.row} [{error.column}] {error.value!r}: {_message(error, self.lang)}"
+            )

@@ -12,9 +12,11 @@ from psycopg.copy import QueuedLibpqWriter
 
 # --- Writing many rows: COPY on PostgreSQL, the ORM's bulk operations elsewhere ---------------
 
+
 def _copy_statement(table: str, columns: list[str]) -> sql.Composed:
     return sql.SQL("COPY {} ({}) FROM STDIN").format(
-        sql.Identifier(table), sql.SQL(", ").join(map(sql.Identifier, columns)))
+        sql.Identifier(table), sql.SQL(", ").join(map(sql.Identifier, columns))
+    )
 
 
 def _column_value(model_field, value):
@@ -40,13 +42,21 @@ def insert_rows(model, rows: Iterable[dict], count: int | None = None) -> list[i
     meta = model._meta
     columns = [f for f in meta.concrete_fields if not f.primary_key]
     # What a field left out of a row takes: its default, else "" or NULL as the ORM would.
-    absent = [f.get_default() if f.has_default() else
-              "" if f.empty_strings_allowed and not f.null else None for f in columns]
+    absent = [
+        f.get_default()
+        if f.has_default()
+        else ""
+        if f.empty_strings_allowed and not f.null
+        else None
+        for f in columns
+    ]
     names = [f.attname for f in columns]
     json_at = [i for i, f in enumerate(columns) if isinstance(f, models.JSONField)]
     with connection.cursor() as cursor:
-        cursor.execute("SELECT nextval(pg_get_serial_sequence(%s, %s)) "
-                       "FROM generate_series(1, %s)", [meta.db_table, meta.pk.column, count])
+        cursor.execute(
+            "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+            [meta.db_table, meta.pk.column, count],
+        )
         ids = [pk for (pk,) in cursor.fetchall()]
         statement = _copy_statement(meta.db_table, [meta.pk.column, *(f.column for f in columns)])
         with cursor.cursor.copy(statement, writer=QueuedLibpqWriter(cursor.cursor)) as copy:
@@ -74,17 +84,27 @@ def update_rows(model, objects: list, names: list[str]) -> None:
     pk = sql.Identifier(meta.pk.column)
     column_names = sql.SQL(", ").join(sql.Identifier(f.column) for f in columns)
     with connection.cursor() as cursor:
-        cursor.execute(sql.SQL("CREATE TEMPORARY TABLE {} ON COMMIT DROP AS SELECT {}, {} "
-                               "FROM {} WITH NO DATA").format(temp, pk, column_names, table))
+        cursor.execute(
+            sql.SQL(
+                "CREATE TEMPORARY TABLE {} ON COMMIT DROP AS SELECT {}, {} FROM {} WITH NO DATA"
+            ).format(temp, pk, column_names, table)
+        )
         statement = sql.SQL("COPY {} ({}, {}) FROM STDIN").format(temp, pk, column_names)
         with cursor.cursor.copy(statement) as copy:
             for obj in objects:
-                copy.write_row([obj.pk, *(_column_value(f, getattr(obj, f.attname))
-                                          for f in columns)])
-        cursor.execute(sql.SQL("UPDATE {} AS t SET {} FROM {} AS u WHERE t.{} = u.{}").format(
-            table, sql.SQL(", ").join(sql.SQL("{} = u.{}").format(sql.Identifier(f.column),
-                                                                 sql.Identifier(f.column))
-                                      for f in columns), temp, pk, pk))
+                copy.write_row(
+                    [obj.pk, *(_column_value(f, getattr(obj, f.attname)) for f in columns)]
+                )
+        cursor.execute(
+            sql.SQL("UPDATE {} AS t SET {} FROM {} AS u WHERE t.{} = u.{}").format(
+                table,
+                sql.SQL(", ").join(
+                    sql.SQL("{} = u.{}").format(sql.Identifier(f.column), sql.Identifier(f.column))
+                    for f in columns
+                ),
+                temp,
+                pk,
+                pk,
+            )
+        )
         cursor.execute(sql.SQL("DROP TABLE {}").format(temp))
-
-

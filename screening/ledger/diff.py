@@ -29,6 +29,7 @@ _QUANTUM = Decimal(1).scaleb(-NUMBER_DECIMAL_PLACES)
 
 # --- Comparing a file with the stored ledger ----------------------------------------------
 
+
 def normalise(value):
     """A value as stored: numbers to the stored precision, enums as their text."""
     if isinstance(value, Decimal):
@@ -84,8 +85,12 @@ class LedgerDiff:
     digests_to_store: set[int] = field(default_factory=set)
 
     def counts(self) -> dict[str, int]:
-        return {"new": len(self.new), "changed": len(self.changed),
-                "unchanged": len(self.unchanged), "missing": len(self.missing)}
+        return {
+            "new": len(self.new),
+            "changed": len(self.changed),
+            "unchanged": len(self.unchanged),
+            "missing": len(self.missing),
+        }
 
 
 def ledger_scope_ids(region: Region) -> frozenset[int]:
@@ -113,20 +118,29 @@ def compute_diff(region: Region, rows: Iterable[ProjectInput | KnownRow]) -> Led
     diff = LedgerDiff()
     # The ledger's fingerprints in one pass (a code of the file stored outside the ledger is a
     # validation error, but is looked up below all the same).
-    fingerprints = {code: rest for code, *rest in Project.objects.filter(
-        region_id__in=ledger_scope_ids(region)).order_by().values_list(
-        *_FINGERPRINT_FIELDS).iterator(chunk_size=CHUNK)}
+    fingerprints = {
+        code: rest
+        for code, *rest in Project.objects.filter(region_id__in=ledger_scope_ids(region))
+        .order_by()
+        .values_list(*_FINGERPRINT_FIELDS)
+        .iterator(chunk_size=CHUNK)
+    }
     # Chunk by chunk, so only a chunk of stored rows is in memory at a time.
     for start in range(0, len(rows), CHUNK):
-        chunk = rows[start:start + CHUNK]
+        chunk = rows[start : start + CHUNK]
         elsewhere = [row.project_code for row in chunk if row.project_code not in fingerprints]
         if elsewhere:
-            fingerprints.update((code, rest) for code, *rest in Project.objects.filter(
-                project_code__in_array=elsewhere).order_by().values_list(*_FINGERPRINT_FIELDS))
+            fingerprints.update(
+                (code, rest)
+                for code, *rest in Project.objects.filter(project_code__in_array=elsewhere)
+                .order_by()
+                .values_list(*_FINGERPRINT_FIELDS)
+            )
         to_compare = []
         for row in chunk:
             digest = diff.digests[row.project_code] = (
-                row.digest if row.__class__ is KnownRow else stored_row_digest(row))
+                row.digest if row.__class__ is KnownRow else stored_row_digest(row)
+            )
             found = fingerprints.get(row.project_code)
             if found is not None and found[1] == ProjectStatus.ACTIVE and found[2] == digest:
                 diff.unchanged.append((found[0], row))
@@ -137,17 +151,29 @@ def compute_diff(region: Region, rows: Iterable[ProjectInput | KnownRow]) -> Led
                 diff.new.append(row)
             else:
                 to_compare.append(row)
-        stored = {values[code_at]: values for values in Project.objects.filter(
-            project_code__in_array=[row.project_code for row in to_compare]
-        ).order_by().values_list(*_STORED_FIELDS)} if to_compare else {}
+        stored = (
+            {
+                values[code_at]: values
+                for values in Project.objects.filter(
+                    project_code__in_array=[row.project_code for row in to_compare]
+                )
+                .order_by()
+                .values_list(*_STORED_FIELDS)
+            }
+            if to_compare
+            else {}
+        )
         for row in to_compare:
             values = stored[row.project_code]
             pk, region_id, status, *ledger = values
             new_region_id = region_ids[row.region]
             # Decimal compares by value and a StrEnum equals its text, so equal tuples mean
             # an unchanged row; only rows that differ get the field-by-field comparison.
-            if (status == ProjectStatus.ACTIVE and region_id == new_region_id
-                    and tuple(ledger) == ledger_values(row)):
+            if (
+                status == ProjectStatus.ACTIVE
+                and region_id == new_region_id
+                and tuple(ledger) == ledger_values(row)
+            ):
                 changes = {}
             else:
                 project = Project(**dict(zip(_STORED_FIELDS, values, strict=True)))
@@ -162,11 +188,17 @@ def compute_diff(region: Region, rows: Iterable[ProjectInput | KnownRow]) -> Led
                 diff.digests_to_store.add(pk)
     # The ledger's active projects the file does not name (codes looked up outside the
     # ledger above are all in the file, so never among them).
-    missing_ids = [found[0] for code, found in fingerprints.items()
-                   if found[1] == ProjectStatus.ACTIVE and code not in diff.digests]
+    missing_ids = [
+        found[0]
+        for code, found in fingerprints.items()
+        if found[1] == ProjectStatus.ACTIVE and code not in diff.digests
+    ]
     for start in range(0, len(missing_ids), CHUNK):
-        diff.missing.extend(Project.objects.filter(pk__in_array=missing_ids[start:start + CHUNK])
-                            .only("id", "project_code", "name", "status").order_by())
+        diff.missing.extend(
+            Project.objects.filter(pk__in_array=missing_ids[start : start + CHUNK])
+            .only("id", "project_code", "name", "status")
+            .order_by()
+        )
     diff.missing.sort(key=lambda project: project.project_code)
     return diff
 
@@ -178,6 +210,7 @@ def ledger_version(region: Region) -> list:
     count = Project.objects.filter(region_id__in=scope).count()
     latest = agg["latest"].isoformat() if agg["latest"] else ""
     return [count, latest]
+
 
 def allowed_region_codes(upload: LedgerUpload) -> set[str]:
     """The regions whose rows this upload may hold: its ledger's, within the uploader's."""

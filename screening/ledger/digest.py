@@ -65,8 +65,9 @@ def engine_code_digest() -> str:
     """The source digest of the screening engine and of how its results are stored (part of
     every screening key): after a deployment that touches them, every row is screened again
     once."""
-    return source_digest("rules/*.py", "screen.py", "ledger/services.py", "ledger/diff.py",
-                         "ledger/bulk.py")
+    return source_digest(
+        "rules/*.py", "screen.py", "ledger/services.py", "ledger/diff.py", "ledger/bulk.py"
+    )
 
 
 def _context_value(value: object) -> object:
@@ -88,7 +89,9 @@ def _context_value(value: object) -> object:
 def screening_key(rule_set_fingerprint: Iterable[object], context: object) -> str:
     """The key of a stored screening: the rule set's fingerprint (name, effective date,
     parameters), the engine's code and the region's ScreeningContext (as_of included)."""
-    payload = orjson.dumps([list(rule_set_fingerprint), engine_code_digest(),
-                            _context_value(context)], option=orjson.OPT_SORT_KEYS,
-                           default=_decimal_text)
+    payload = orjson.dumps(
+        [list(rule_set_fingerprint), engine_code_digest(), _context_value(context)],
+        option=orjson.OPT_SORT_KEYS,
+        default=_decimal_text,
+    )
     return hashlib.blake2b(payload, digest_size=DIGEST_BYTES).hexdigest()

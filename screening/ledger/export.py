@@ -37,9 +37,14 @@ TEMPLATE_ROWS_WITH_DROPDOWNS = 5000
 
 # GB/T 2589 reference factors, for the instructions sheet (policy-parameters.md).
 CONVERSION_FACTORS = [
-    ("原煤", "0.7143 kgce/kg"), ("洗精煤", "0.9000 kgce/kg"), ("焦炭", "0.9714 kgce/kg"),
-    ("原油", "1.4286 kgce/kg"), ("柴油", "1.4571 kgce/kg"), ("液化石油气", "1.7143 kgce/kg"),
-    ("天然气", "1.2143–1.3300 kgce/m³"), ("热力", "0.0341 tce/GJ"),
+    ("原煤", "0.7143 kgce/kg"),
+    ("洗精煤", "0.9000 kgce/kg"),
+    ("焦炭", "0.9714 kgce/kg"),
+    ("原油", "1.4286 kgce/kg"),
+    ("柴油", "1.4571 kgce/kg"),
+    ("液化石油气", "1.7143 kgce/kg"),
+    ("天然气", "1.2143–1.3300 kgce/m³"),
+    ("热力", "0.0341 tce/GJ"),
     ("电力(当量值)", "0.1229 kgce/kWh"),
 ]
 
@@ -92,9 +97,12 @@ def write_template(out_path: Path, rule_set: RuleSet) -> Path:
         for row, value in enumerate(values, start=2):
             lists.cell(row=row, column=list_column, value=value)
         validation = DataValidation(
-            type="list", formula1=f"'可选值'!${letter}$2:${letter}${len(values) + 1}",
-            allow_blank=not column.required, showErrorMessage=column.key != "region",
-            errorTitle="输入值无效", error=f"请从下拉列表中选择{column.header}",
+            type="list",
+            formula1=f"'可选值'!${letter}$2:${letter}${len(values) + 1}",
+            allow_blank=not column.required,
+            showErrorMessage=column.key != "region",
+            errorTitle="输入值无效",
+            error=f"请从下拉列表中选择{column.header}",
         )
         target = get_column_letter(index)
         validation.add(f"{target}2:{target}{last}")
@@ -114,9 +122,15 @@ def write_template(out_path: Path, rule_set: RuleSet) -> Path:
             note = (note + ";" if note else "") + "从下拉列表选择"
         instructions.append([column.number, column.header, _requirement(column), note])
     instructions.append([])
-    instructions.append(["", "读取规则", "",
-                         "第一个可见工作表为台账;第1行为表头(按文字匹配,全角半角与空格不影响);"
-                         "整行空白的行跳过;其他工作表忽略;公式按Excel保存的值读取。"])
+    instructions.append(
+        [
+            "",
+            "读取规则",
+            "",
+            "第一个可见工作表为台账;第1行为表头(按文字匹配,全角半角与空格不影响);"
+            "整行空白的行跳过;其他工作表忽略;公式按Excel保存的值读取。",
+        ]
+    )
     instructions.append(["", "规则集", "", f"{rule_set.name}(自 {rule_set.effective_from} 起施行)"])
     instructions.append([])
     instructions.append(["", "折标准煤系数(GB/T 2589)", "", ""])
@@ -132,9 +146,16 @@ def write_template(out_path: Path, rule_set: RuleSet) -> Path:
     instructions.append(["", "筛查规则", "条款", "内容"])
     for rule in RULES:
         instructions.append(["", rule.id, rule.clause, RULE_TITLES[rule.id][0]])
-    instructions.append(["", "", "", "产品/工序留空不会使项目通过:钢铁、焦化、建材、有色、"
-                         "石化行业的新建/改建/扩建项目须补充产品(R03),有能效标杆的行业须补充"
-                         "产品(R10)。"])
+    instructions.append(
+        [
+            "",
+            "",
+            "",
+            "产品/工序留空不会使项目通过:钢铁、焦化、建材、有色、"
+            "石化行业的新建/改建/扩建项目须补充产品(R03),有能效标杆的行业须补充"
+            "产品(R10)。",
+        ]
+    )
     for letter, width in zip("ABCD", (6, 28, 24, 90), strict=True):
         instructions.column_dimensions[letter].width = width
     fit_rows(instructions)
@@ -172,7 +193,8 @@ def _shape(column) -> Shape:
 
 EXPORT_COLUMNS = [
     *(ExportColumn(c.header, _shape(c)) for c in COLUMNS),
-    ExportColumn(SCREENING_HEADERS[0], width=12), ExportColumn(SCREENING_HEADERS[1], width=18),
+    ExportColumn(SCREENING_HEADERS[0], width=12),
+    ExportColumn(SCREENING_HEADERS[1], width=18),
     ExportColumn(SCREENING_HEADERS[2], Shape.LONG_TEXT, width=40),
 ]
 
@@ -190,8 +212,11 @@ def rule_short_title(rule_id: str) -> str:
 
 def failed_rules(findings) -> str:
     """The rules a screening failed, in words, one per line."""
-    return "\n".join(rule_short_title(f.get("rule", "")) for f in findings or ()
-                     if isinstance(f, dict) and f.get("outcome") == "FAIL")
+    return "\n".join(
+        rule_short_title(f.get("rule", ""))
+        for f in findings or ()
+        if isinstance(f, dict) and f.get("outcome") == "FAIL"
+    )
 
 
 def export_ledger(projects: Iterable[Project] | None, out_path: Path, *, queryset=None) -> int:
@@ -204,8 +229,11 @@ def export_ledger(projects: Iterable[Project] | None, out_path: Path, *, queryse
     region_names = dict(Region.objects.values_list("id", "name"))
     fields = [*EXPORT_FIELDS, *SCREENING_FIELDS]
     if queryset is not None:
-        rows = queryset.order_by("region__code", "project_code").values_list(
-            *fields).iterator(chunk_size=2000)
+        rows = (
+            queryset.order_by("region__code", "project_code")
+            .values_list(*fields)
+            .iterator(chunk_size=2000)
+        )
     else:
         rows = ([getattr(p, name) for name in fields] for p in projects)
     # Per column, what a stored value needs (most need nothing): the row loop stays short.
@@ -226,11 +254,12 @@ def export_ledger(projects: Iterable[Project] | None, out_path: Path, *, queryse
         values[0] = region_names.get(values[0], "")
         if region_index:
             values.insert(region_index, values.pop(0))
-        values += [verdict_label(verdict) if verdict else "",
-                   disposition_label(disposition) if disposition else "",
-                   failed_rules(findings)]
-        cells = [text_safe_cell(sheet.sheet, v) if looks_like_formula(v) else v
-                 for v in values]
+        values += [
+            verdict_label(verdict) if verdict else "",
+            disposition_label(disposition) if disposition else "",
+            failed_rules(findings),
+        ]
+        cells = [text_safe_cell(sheet.sheet, v) if looks_like_formula(v) else v for v in values]
         height = None
         if any(isinstance(v, str) and "\n" in v for v in values):
             # A multi-line text (备注, say) wraps, in a row tall enough to show it.

@@ -46,38 +46,57 @@ def sort_labels(labels: dict[str, str]) -> dict[str, str]:
 
 
 class ProjectFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(label=_("Search code, name, enterprise or credit code"),
-                                  method="search")
-    region = django_filters.ModelChoiceFilter(label=_("Region"), queryset=Region.objects.none(),
-                                              to_field_name="code")
+    q = django_filters.CharFilter(
+        label=_("Search code, name, enterprise or credit code"), method="search"
+    )
+    region = django_filters.ModelChoiceFilter(
+        label=_("Region"), queryset=Region.objects.none(), to_field_name="code"
+    )
     sector = django_filters.ChoiceFilter(label=_("Sector"), choices=_choices(Sector))
     stage = django_filters.ChoiceFilter(label=_("Stage"), choices=_choices(Stage))
     verdict = django_filters.ChoiceFilter(label=_("Verdict"), choices=labels.VERDICT_CHOICES)
-    disposition = django_filters.ChoiceFilter(label=_("Disposition"),
-                                              choices=labels.DISPOSITION_CHOICES)
+    disposition = django_filters.ChoiceFilter(
+        label=_("Disposition"), choices=labels.DISPOSITION_CHOICES
+    )
     in_scope = django_filters.BooleanFilter(  # "all" first, never 未知 (issue 15)
         label=_("Two-high (in scope)"),
-        widget=forms.Select(choices=[("", _("All")), ("true", _("Yes")), ("false", _("No"))]))
-    status = django_filters.ChoiceFilter(label=_("Ledger status"),
-                                         choices=ProjectStatus.choices,
-                                         empty_label=None)
+        widget=forms.Select(choices=[("", _("All")), ("true", _("Yes")), ("false", _("No"))]),
+    )
+    status = django_filters.ChoiceFilter(
+        label=_("Ledger status"), choices=ProjectStatus.choices, empty_label=None
+    )
     ordering = StableOrderingFilter(
         label=_("Sort by"),
-        fields=(("project_code", "code"), ("name", "name"), ("annual_energy_tce", "energy"),
-                ("region__code", "region"), ("verdict", "verdict"), ("updated_at", "updated"),
-                ("sector", "sector"), ("stage", "stage"), ("disposition", "disposition")),
+        fields=(
+            ("project_code", "code"),
+            ("name", "name"),
+            ("annual_energy_tce", "energy"),
+            ("region__code", "region"),
+            ("verdict", "verdict"),
+            ("updated_at", "updated"),
+            ("sector", "sector"),
+            ("stage", "stage"),
+            ("disposition", "disposition"),
+        ),
         empty_label=_("Default order"),
-        field_labels=sort_labels({
-            "project_code": _("Project code"), "name": _("Name"),
-            "annual_energy_tce": _("Energy (tce/yr)"), "region__code": _("Region"),
-            "verdict": _("Verdict"), "updated_at": _("Last change"), "sector": _("Sector"),
-            "stage": _("Stage"), "disposition": _("Disposition")}),
+        field_labels=sort_labels(
+            {
+                "project_code": _("Project code"),
+                "name": _("Name"),
+                "annual_energy_tce": _("Energy (tce/yr)"),
+                "region__code": _("Region"),
+                "verdict": _("Verdict"),
+                "updated_at": _("Last change"),
+                "sector": _("Sector"),
+                "stage": _("Stage"),
+                "disposition": _("Disposition"),
+            }
+        ),
     )
 
     class Meta:
         model = Project
-        fields = ["q", "region", "sector", "stage", "verdict", "disposition", "in_scope",
-                  "status"]
+        fields = ["q", "region", "sector", "stage", "verdict", "disposition", "in_scope", "status"]
 
     def __init__(self, data=None, *args, user=None, **kwargs):
         data = data.copy() if data is not None else {}
@@ -85,7 +104,8 @@ class ProjectFilter(django_filters.FilterSet):
         super().__init__(data, *args, **kwargs)
         if user is not None:
             self.filters["region"].queryset = permissions.regions_visible_to(user).filter(
-                is_project_region=True)
+                is_project_region=True
+            )
 
     def search(self, queryset, name, value):
         value = value.strip()
@@ -93,8 +113,12 @@ class ProjectFilter(django_filters.FilterSet):
             return queryset
         # icontains is UPPER(col) LIKE UPPER('%…%'): the trigram indexes of migrations 0003
         # (code, name, enterprise) and 0012_lists (credit code) serve it on PostgreSQL.
-        return queryset.filter(Q(project_code__icontains=value) | Q(name__icontains=value)
-                               | Q(enterprise__icontains=value) | Q(uscc__icontains=value))
+        return queryset.filter(
+            Q(project_code__icontains=value)
+            | Q(name__icontains=value)
+            | Q(enterprise__icontains=value)
+            | Q(uscc__icontains=value)
+        )
 
 
 def filter_words(project_filter: ProjectFilter) -> list[str]:

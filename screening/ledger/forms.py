@@ -13,8 +13,12 @@ class UploadForm(forms.Form):
     region = forms.ChoiceField(label=gettext_lazy("Region"))
     file = WorkbookField(label=gettext_lazy("Ledger file (.xlsx)"))
     scope = forms.ChoiceField(
-        label=gettext_lazy("What the upload does"), choices=UploadScope.choices,
-        initial=UploadScope.FULL, widget=forms.RadioSelect, required=False)
+        label=gettext_lazy("What the upload does"),
+        choices=UploadScope.choices,
+        initial=UploadScope.FULL,
+        widget=forms.RadioSelect,
+        required=False,
+    )
 
     def __init__(self, *args, regions=(), **kwargs):
         super().__init__(*args, **kwargs)

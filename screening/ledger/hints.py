@@ -14,19 +14,40 @@ def hint_text(hint: Hint) -> str:
     """The hint in the active language."""
     if hint.kind == HINT_TOTAL_ROW:
         return _("Row %(row)s: a total row (合计) is not part of the ledger: delete it") % {
-            "row": hint.row}
+            "row": hint.row
+        }
     values = {"sheet": hint.sheet, "row": hint.row, "last": hint.row - 1}
     if hint.row == 2:
         if hint.title:
-            return _("Sheet “%(sheet)s”: the headers must be on row 1, but they are on row "
-                     "%(row)s; row 1 looks like a title: delete it") % values
-        return _("Sheet “%(sheet)s”: the headers must be on row 1, but they are on row "
-                 "%(row)s; row 1 is blank: delete it") % values
+            return (
+                _(
+                    "Sheet “%(sheet)s”: the headers must be on row 1, but they are on row "
+                    "%(row)s; row 1 looks like a title: delete it"
+                )
+                % values
+            )
+        return (
+            _(
+                "Sheet “%(sheet)s”: the headers must be on row 1, but they are on row "
+                "%(row)s; row 1 is blank: delete it"
+            )
+            % values
+        )
     if hint.title:
-        return _("Sheet “%(sheet)s”: the headers must be on row 1, but they are on row "
-                 "%(row)s; rows 1–%(last)s look like a title: delete them") % values
-    return _("Sheet “%(sheet)s”: the headers must be on row 1, but they are on row %(row)s; "
-             "rows 1–%(last)s are blank: delete them") % values
+        return (
+            _(
+                "Sheet “%(sheet)s”: the headers must be on row 1, but they are on row "
+                "%(row)s; rows 1–%(last)s look like a title: delete them"
+            )
+            % values
+        )
+    return (
+        _(
+            "Sheet “%(sheet)s”: the headers must be on row 1, but they are on row %(row)s; "
+            "rows 1–%(last)s are blank: delete them"
+        )
+        % values
+    )
 
 
 def hint_to_dict(hint: Hint) -> dict:
@@ -46,23 +67,38 @@ def stored_hint_text(hint: dict, english: bool) -> str:
     return hint.get("message_zh") or hint.get("message_en", "")
 
 
-def group_errors(errors: list[dict], hints: list[dict], english: bool
-                 ) -> tuple[list[dict], list[dict]]:
+def group_errors(
+    errors: list[dict], hints: list[dict], english: bool
+) -> tuple[list[dict], list[dict]]:
     """For the upload page: each stored hint with the errors it explains (the header errors,
     row 1, under a title-rows hint; a 合计 row's errors under its hint), and the other errors.
     Every error appears exactly once."""
     groups, claimed = [], set()
     for hint in hints:
         row = 1 if hint.get("kind") == HINT_TITLE_ROWS else hint.get("row")
-        mine = [index for index, error in enumerate(errors)
-                if error.get("row") == row and index not in claimed]
+        mine = [
+            index
+            for index, error in enumerate(errors)
+            if error.get("row") == row and index not in claimed
+        ]
         claimed.update(mine)
-        groups.append({"kind": hint.get("kind"), "row": hint.get("row"),
-                       "text": stored_hint_text(hint, english),
-                       "errors": [errors[index] for index in mine]})
+        groups.append(
+            {
+                "kind": hint.get("kind"),
+                "row": hint.get("row"),
+                "text": stored_hint_text(hint, english),
+                "errors": [errors[index] for index in mine],
+            }
+        )
     rest = [error for index, error in enumerate(errors) if index not in claimed]
     return groups, rest
 
 
-__all__ = ["HINT_TITLE_ROWS", "HINT_TOTAL_ROW", "group_errors", "hint_text", "hint_to_dict",
-           "stored_hint_text"]
+__all__ = [
+    "HINT_TITLE_ROWS",
+    "HINT_TOTAL_ROW",
+    "group_errors",
+    "hint_text",
+    "hint_to_dict",
+    "stored_hint_text",
+]

@@ -37,22 +37,34 @@ from screening.screen import (
 # unchanged" without reading the file. Its stored screenings must also be current (the same
 # screening key), or the rows are read and screened again the ordinary way.
 
+
 def file_fingerprint(upload: LedgerUpload, reference_digest: str) -> dict:
     """What validating this upload's file depends on besides its bytes."""
-    return {"sha256": upload.sha256, "reference": reference_digest,
-            "regions": sorted(allowed_region_codes(upload)),
-            "limits": repr(limits_from_settings()),
-            # The reader and validator, the engine's input types, and this module's checks.
-            "code": source_digest("ledger/*.py", "ledger/xlsx/*.py", "rules/types.py")}
+    return {
+        "sha256": upload.sha256,
+        "reference": reference_digest,
+        "regions": sorted(allowed_region_codes(upload)),
+        "limits": repr(limits_from_settings()),
+        # The reader and validator, the engine's input types, and this module's checks.
+        "code": source_digest("ledger/*.py", "ledger/xlsx/*.py", "rules/types.py"),
+    }
 
 
 def identical_applied_upload(upload: LedgerUpload, fingerprint: dict) -> LedgerUpload | None:
     """The applied upload of this region whose file and validation were the same and whose
     result is still the region's ledger, with screenings current on this upload's date."""
     # Only a full upload left the ledger exactly as its file (add or update keeps the others).
-    same = (LedgerUpload.objects.filter(region_id=upload.region_id, sha256=upload.sha256,
-                                        status=UploadStatus.APPLIED, scope=UploadScope.FULL)
-            .exclude(pk=upload.pk).order_by("-applied_at", "-pk").first())
+    same = (
+        LedgerUpload.objects.filter(
+            region_id=upload.region_id,
+            sha256=upload.sha256,
+            status=UploadStatus.APPLIED,
+            scope=UploadScope.FULL,
+        )
+        .exclude(pk=upload.pk)
+        .order_by("-applied_at", "-pk")
+        .first()
+    )
     if same is None or {k: same.fingerprint.get(k) for k in fingerprint} != fingerprint:
         return None
     if same.fingerprint.get("ledger_after") != ledger_version(upload.region):
@@ -60,22 +72,34 @@ def identical_applied_upload(upload: LedgerUpload, fingerprint: dict) -> LedgerU
     rule_set, _screen_one = screener(upload.as_of)
     key_of = screening_keys(rule_set, upload.as_of)
     for region in Region.objects.filter(id__in=ledger_scope_ids(upload.region)):
-        if Project.objects.filter(region=region, status=ProjectStatus.ACTIVE).exclude(
-                screening_key=key_of(region.code)).exists():
+        if (
+            Project.objects.filter(region=region, status=ProjectStatus.ACTIVE)
+            .exclude(screening_key=key_of(region.code))
+            .exists()
+        ):
             return None
     return same
 
 
 def identical_preview(upload: LedgerUpload, version: list) -> dict:
-    codes = list(Project.objects.filter(
-        region_id__in=ledger_scope_ids(upload.region), status=ProjectStatus.ACTIVE
-    ).order_by("project_code").values_list("project_code", flat=True))
-    return {"counts": {"new": 0, "changed": 0, "unchanged": len(codes), "missing": 0},
-            "version": version, "new": [], "changed": [], "unchanged": codes, "missing": []}
+    codes = list(
+        Project.objects.filter(
+            region_id__in=ledger_scope_ids(upload.region), status=ProjectStatus.ACTIVE
+        )
+        .order_by("project_code")
+        .values_list("project_code", flat=True)
+    )
+    return {
+        "counts": {"new": 0, "changed": 0, "unchanged": len(codes), "missing": 0},
+        "version": version,
+        "new": [],
+        "changed": [],
+        "unchanged": codes,
+        "missing": [],
+    }
 
 
-def preview_identical(upload: LedgerUpload, same: LedgerUpload, fingerprint: dict
-                       ) -> LedgerUpload:
+def preview_identical(upload: LedgerUpload, same: LedgerUpload, fingerprint: dict) -> LedgerUpload:
     upload.fingerprint = {**fingerprint, "same_as": same.pk}
     upload.data_rows = same.data_rows
     upload.ignored_columns = same.ignored_columns
@@ -100,8 +124,9 @@ def preview_of(diff: LedgerDiff, version: list, scope: str = UploadScope.FULL) -
         "counts": counts,
         "version": version,
         "new": [{"code": r.project_code, "name": r.name} for r in diff.new],
-        "changed": [{"code": p.project_code, "name": r.name, "changes": c}
-                    for p, r, c in diff.changed],
+        "changed": [
+            {"code": p.project_code, "name": r.name, "changes": c} for p, r, c in diff.changed
+        ],
         # By code (the shortcut for an identical file lists them from the ledger, by code).
         "unchanged": sorted(r.project_code for _pk, r in diff.unchanged),
         "missing": [{"code": p.project_code, "name": p.name, "id": p.pk} for p in missing],
@@ -123,10 +148,11 @@ def preview_outcomes(diff: LedgerDiff, as_of: date) -> dict:
             verdict = screening.verdict.value
             verdicts[verdict] = verdicts.get(verdict, 0) + 1
             outcomes[row.project_code] = {
-                "verdict": verdict, "disposition": screening.disposition.value,
+                "verdict": verdict,
+                "disposition": screening.disposition.value,
                 "failed": [f.rule for f in screening.findings if f.outcome == "FAIL"],
-                "needs_info": [f.rule for f in screening.findings
-                               if f.outcome == "NEEDS_INFO"]}
+                "needs_info": [f.rule for f in screening.findings if f.outcome == "NEEDS_INFO"],
+            }
     return {"outcomes": outcomes, "verdicts": verdicts}
 
 
@@ -140,10 +166,9 @@ def open_cases_of(projects: list[Project]) -> dict[str, dict]:
     found: dict[str, dict] = {}
     for start in range(0, len(ids), CHUNK):
         for project_id, pk, cycle, state in (
-                ReviewCase.objects.filter(project__id__in_array=ids[start:start + CHUNK])
-                .exclude(state__in=list(FINAL_STATES))
-                .values_list("project_id", "pk", "cycle", "state")):
+            ReviewCase.objects.filter(project__id__in_array=ids[start : start + CHUNK])
+            .exclude(state__in=list(FINAL_STATES))
+            .values_list("project_id", "pk", "cycle", "state")
+        ):
             found[codes[project_id]] = {"id": pk, "cycle": cycle, "state": state}
     return found
-
-

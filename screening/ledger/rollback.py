@@ -29,26 +29,33 @@ def rollback_upload(upload: LedgerUpload, user, reason: str) -> LedgerUpload:
     them. The reason is kept on the upload (its uploader sees it there) and the rollback is
     recorded in every project's history."""
     if not permissions.may_roll_back(user):
-        raise UploadRefused(_("Only administrators and provincial reviewers may roll back "
-                              "an upload."))
+        raise UploadRefused(
+            _("Only administrators and provincial reviewers may roll back an upload.")
+        )
     reason = (reason or "").strip()
     if not reason:
         raise UploadRefused(_("Say why the upload is rolled back: the uploader will see it."))
     if len(reason) > ROLLBACK_REASON_MAX:
-        raise UploadRefused(_("The reason may be at most %(n)s characters.") % {
-            "n": ROLLBACK_REASON_MAX})
+        raise UploadRefused(
+            _("The reason may be at most %(n)s characters.") % {"n": ROLLBACK_REASON_MAX}
+        )
     Region.objects.select_for_update().get(pk=upload.region_id)
     upload = LedgerUpload.objects.select_for_update().get(pk=upload.pk)
     if upload.status != UploadStatus.APPLIED:
         raise UploadRefused(_("Only an applied upload can be rolled back."))
     changes = list(ProjectChange.objects.filter(upload=upload).select_related("project"))
     project_ids = [c.project_id for c in changes]
-    later = ProjectChange.objects.filter(project_id__in=project_ids, id__gt=max(
-        (c.id for c in changes), default=0)).exclude(upload=upload).exclude(
-        upload__status=UploadStatus.ROLLED_BACK)  # undone uploads no longer count
+    later = (
+        ProjectChange.objects.filter(
+            project_id__in=project_ids, id__gt=max((c.id for c in changes), default=0)
+        )
+        .exclude(upload=upload)
+        .exclude(upload__status=UploadStatus.ROLLED_BACK)
+    )  # undone uploads no longer count
     if later.exists():
-        raise UploadRefused(_("A later change touched projects of this upload; roll back the "
-                              "later upload first."))
+        raise UploadRefused(
+            _("A later change touched projects of this upload; roll back the later upload first.")
+        )
     region_ids = {r.pk for r in Region.objects.all()}
     now = timezone.now()
     projects = []
@@ -76,13 +83,30 @@ def rollback_upload(upload: LedgerUpload, user, reason: str) -> LedgerUpload:
                     setattr(project, name, _from_json(name, old))
                 undo[name] = [new, old]
         projects.append(project)
-        history.append(ProjectChange(project=project, upload=upload, kind=ChangeKind.ROLLED_BACK,
-                                     changes=undo, changed_by=user))
+        history.append(
+            ProjectChange(
+                project=project,
+                upload=upload,
+                kind=ChangeKind.ROLLED_BACK,
+                changes=undo,
+                changed_by=user,
+            )
+        )
     for project in projects:
         project.row_digest = ""  # the values went back: compare them in full next time
-    Project.objects.bulk_update(projects, ["region", "status", "removal_reason", "removal_note",
-                                           "updated_at", "row_digest", *LEDGER_FIELDS],
-                                batch_size=500)
+    Project.objects.bulk_update(
+        projects,
+        [
+            "region",
+            "status",
+            "removal_reason",
+            "removal_note",
+            "updated_at",
+            "row_digest",
+            *LEDGER_FIELDS,
+        ],
+        batch_size=500,
+    )
     ProjectChange.objects.bulk_create(history, batch_size=1000)
     from screening.screen import rescreen_projects
 

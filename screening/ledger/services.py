@@ -75,8 +75,14 @@ from screening.screen import (
     screening_keys,
 )
 
-SCREENING_FIELDS = ["in_scope", "verdict", "disposition", "screened_rule_set", "screened_as_of",
-                    "findings"]
+SCREENING_FIELDS = [
+    "in_scope",
+    "verdict",
+    "disposition",
+    "screened_rule_set",
+    "screened_as_of",
+    "findings",
+]
 ERRORS_KEPT_ON_PAGE = 2000
 
 
@@ -98,43 +104,62 @@ def lang() -> str:
 
 
 def error_to_dict(error: CellError) -> dict:
-    return {"row": error.row, "column": error.column, "value": error.value,
-            "message_zh": error.message_zh, "message_en": error.message_en}
+    return {
+        "row": error.row,
+        "column": error.column,
+        "value": error.value,
+        "message_zh": error.message_zh,
+        "message_en": error.message_en,
+    }
 
 
 # --- The steps of an upload -----------------------------------------------------------------
 
-def receive_upload(user, region: Region, uploaded: File, original_name: str,
-                   as_of: date | None = None, scope: str = UploadScope.FULL) -> LedgerUpload:
+
+def receive_upload(
+    user,
+    region: Region,
+    uploaded: File,
+    original_name: str,
+    as_of: date | None = None,
+    scope: str = UploadScope.FULL,
+) -> LedgerUpload:
     """Keep the uploaded file (privately) and record the upload; nothing is validated yet.
     `scope`: a full ledger (missing projects leave it) or add or update only."""
     if scope not in UploadScope.values:
-        raise UploadRefused(_("Choose what the upload does: a full ledger, or add or update "
-                              "only."))
+        raise UploadRefused(_("Choose what the upload does: a full ledger, or add or update only."))
     if not permissions.can_upload_ledger(user, region):
-        raise UploadRefused(_("You may not upload a ledger for %(region)s.") % {
-            "region": region.name})
+        raise UploadRefused(
+            _("You may not upload a ledger for %(region)s.") % {"region": region.name}
+        )
     size = getattr(uploaded, "size", None) or 0
     if size > settings.LEDGER_MAX_FILE_BYTES:
-        raise UploadRefused(_("The file is larger than %(mb)d MB.") % {
-            "mb": settings.LEDGER_MAX_FILE_BYTES // 1_000_000})
+        raise UploadRefused(
+            _("The file is larger than %(mb)d MB.")
+            % {"mb": settings.LEDGER_MAX_FILE_BYTES // 1_000_000}
+        )
     digest = hashlib.sha256()
     for chunk in uploaded.chunks():
         digest.update(chunk)
     uploaded.seek(0)
-    upload = LedgerUpload(region=region, uploaded_by=user, original_name=original_name[:255],
-                          sha256=digest.hexdigest(), size=size,
-                          as_of=as_of or timezone.localdate(), scope=scope)
+    upload = LedgerUpload(
+        region=region,
+        uploaded_by=user,
+        original_name=original_name[:255],
+        sha256=digest.hexdigest(),
+        size=size,
+        as_of=as_of or timezone.localdate(),
+        scope=scope,
+    )
     # Stored under a generated name: never the file's own name on disk.
-    upload.file.save(f"{digest.hexdigest()[:16]}-{timezone.now():%Y%m%d%H%M%S%f}.xlsx",
-                     uploaded, save=False)
+    upload.file.save(
+        f"{digest.hexdigest()[:16]}-{timezone.now():%Y%m%d%H%M%S%f}.xlsx", uploaded, save=False
+    )
     upload.save()
     return upload
 
 
-
-def _region_errors(rows: list[tuple[int, ProjectInput]], upload: LedgerUpload
-                   ) -> list[CellError]:
+def _region_errors(rows: list[tuple[int, ProjectInput]], upload: LedgerUpload) -> list[CellError]:
     """Rows of regions outside the upload's ledger, and codes registered in another region."""
     allowed = allowed_region_codes(upload)
     errors: list[CellError] = []
@@ -143,23 +168,34 @@ def _region_errors(rows: list[tuple[int, ProjectInput]], upload: LedgerUpload
     # thousand to learn which projects exist in regions it may not see (issue 13 item 9).
     elsewhere: set[str] = set()
     for start in range(0, len(codes), CHUNK):
-        elsewhere.update(Project.objects.filter(
-            project_code__in_array=codes[start:start + CHUNK]
-        ).exclude(region__code__in=allowed).order_by().values_list("project_code", flat=True))
+        elsewhere.update(
+            Project.objects.filter(project_code__in_array=codes[start : start + CHUNK])
+            .exclude(region__code__in=allowed)
+            .order_by()
+            .values_list("project_code", flat=True)
+        )
     for row_number, row in rows:
         if row.region not in allowed:
-            errors.append(CellError(
-                row=row_number, column="所在地区", value=row.region,
-                message_zh=f"该地区不属于本次上传的台账({upload.region.name})或您的管辖范围",
-                message_en=f"this region is not part of the ledger being uploaded "
-                           f"({upload.region.name_en or upload.region.name}) or of your regions",
-            ))
+            errors.append(
+                CellError(
+                    row=row_number,
+                    column="所在地区",
+                    value=row.region,
+                    message_zh=f"该地区不属于本次上传的台账({upload.region.name})或您的管辖范围",
+                    message_en=f"this region is not part of the ledger being uploaded "
+                    f"({upload.region.name_en or upload.region.name}) or of your regions",
+                )
+            )
         elif row.project_code in elsewhere:
-            errors.append(CellError(
-                row=row_number, column="项目代码", value=row.project_code,
-                message_zh="该项目代码已登记在其他地区的台账中",
-                message_en="this project code is registered in another region's ledger",
-            ))
+            errors.append(
+                CellError(
+                    row=row_number,
+                    column="项目代码",
+                    value=row.project_code,
+                    message_zh="该项目代码已登记在其他地区的台账中",
+                    message_en="this project code is registered in another region's ledger",
+                )
+            )
     return errors
 
 
@@ -179,9 +215,17 @@ def validate_upload(upload: LedgerUpload, progress=None) -> LedgerUpload:
     except UnsafeWorkbook as refusal:
         upload.status = UploadStatus.REFUSED
         upload.message = refusal.message_en if lang() == "en" else refusal.message_zh
-        upload.errors = [{"row": None, "column": "", "value": "", "code": refusal.code,
-                          "not_xlsx": refusal.not_xlsx,
-                          "message_zh": refusal.message_zh, "message_en": refusal.message_en}]
+        upload.errors = [
+            {
+                "row": None,
+                "column": "",
+                "value": "",
+                "code": refusal.code,
+                "not_xlsx": refusal.not_xlsx,
+                "message_zh": refusal.message_zh,
+                "message_en": refusal.message_en,
+            }
+        ]
         upload.save()
         return upload
     extra = _region_errors(validation.rows, upload) if not validation.header_errors else []
@@ -200,8 +244,13 @@ def validate_upload(upload: LedgerUpload, progress=None) -> LedgerUpload:
         # Beside the errors, never instead of them (issue 15): what to fix first.
         upload.hints = [hint_to_dict(hint) for hint in validation.hints[:ERRORS_KEPT_ON_PAGE]]
         annotated = path.with_name(path.stem + "-annotated.xlsx")
-        write_annotated_workbook(path, validation, annotated, lang(),
-                                 hints=[hint_text(hint) for hint in validation.hints])
+        write_annotated_workbook(
+            path,
+            validation,
+            annotated,
+            lang(),
+            hints=[hint_text(hint) for hint in validation.hints],
+        )
         with annotated.open("rb") as handle:
             upload.annotated_file.save(annotated.name, File(handle), save=False)
         annotated.unlink(missing_ok=True)
@@ -209,13 +258,17 @@ def validate_upload(upload: LedgerUpload, progress=None) -> LedgerUpload:
         return upload
     diff = compute_diff(upload.region, (row for _n, row in validation.rows))
     key_of = screening_keys(rule_set, upload.as_of)
-    known = {row.project_code: diff.digests[row.project_code] for pk, row in diff.unchanged
-             if diff.screening_keys[pk] == key_of(row.region) and pk not in diff.digests_to_store}
+    known = {
+        row.project_code: diff.digests[row.project_code]
+        for pk, row in diff.unchanged
+        if diff.screening_keys[pk] == key_of(row.region) and pk not in diff.digests_to_store
+    }
     write_rows_spool(upload, reference_digest, validation.rows, known)
     upload.preview = preview_of(diff, ledger_version(upload.region), upload.scope)
     # Not part of what apply compares: a case moving on meanwhile does not stale the preview.
     upload.preview["open_cases"] = open_cases_of(
-        diff.missing if upload.scope == UploadScope.FULL else [])
+        diff.missing if upload.scope == UploadScope.FULL else []
+    )
     # Nor is what the rows would screen to (shown so the user sees it before confirming).
     upload.preview.update(preview_outcomes(diff, upload.as_of))
     upload.status = UploadStatus.PREVIEW
@@ -240,14 +293,16 @@ def _without_open_cases(preview: dict) -> dict:
     return {key: value for key, value in preview.items() if key not in _INFORMATIONAL}
 
 
-def _validated_rows(upload: LedgerUpload, spool: bool = True
-                    ) -> list[tuple[int, ProjectInput | KnownRow]]:
+def _validated_rows(
+    upload: LedgerUpload, spool: bool = True
+) -> list[tuple[int, ProjectInput | KnownRow]]:
     """The file's rows as validated now: from the spool when it holds (unless `spool` is
     false), else read again (then every row is a ProjectInput)."""
     path = Path(upload.file.path)
     if _file_sha256(path) != upload.sha256:
-        raise UploadRefused(_("The stored file is not the one that was uploaded; please upload "
-                              "it again."))
+        raise UploadRefused(
+            _("The stored file is not the one that was uploaded; please upload it again.")
+        )
     reference, reference_digest = ledger_reference_with_digest(rule_set_for(upload.as_of))
     rows = read_rows_spool(upload, reference_digest) if spool else None
     if rows is not None:
@@ -261,8 +316,11 @@ def _validated_rows(upload: LedgerUpload, spool: bool = True
 # --- Apply ------------------------------------------------------------------------------------
 
 # Only numbers and enumerations change when stored (normalise); the other values go as they are.
-_NORMALISED_AT = tuple(index for index, name in enumerate(LEDGER_FIELDS)
-                       if name in DECIMAL_FIELDS or name in ENUM_FIELDS)
+_NORMALISED_AT = tuple(
+    index
+    for index, name in enumerate(LEDGER_FIELDS)
+    if name in DECIMAL_FIELDS or name in ENUM_FIELDS
+)
 
 
 _NORMALISED: dict = {}  # value → normalise(value): ledger numbers and enums repeat a lot
@@ -288,15 +346,20 @@ def _project_values(row: ProjectInput, region_id: int) -> dict:
 
 
 def _screening_values(screening) -> dict:
-    return {"in_scope": screening.in_scope, "verdict": screening.verdict.value,
-            "disposition": screening.disposition.value,
-            "screened_rule_set": screening.rule_set, "screened_as_of": screening.as_of,
-            "findings": findings_for_storage(screening)}
+    return {
+        "in_scope": screening.in_scope,
+        "verdict": screening.verdict.value,
+        "disposition": screening.disposition.value,
+        "screened_rule_set": screening.rule_set,
+        "screened_as_of": screening.as_of,
+        "findings": findings_for_storage(screening),
+    }
 
 
 @transaction.atomic
-def apply_upload(upload: LedgerUpload, user, missing_reasons: dict[str, tuple[str, str]],
-                 progress=None) -> LedgerUpload:
+def apply_upload(
+    upload: LedgerUpload, user, missing_reasons: dict[str, tuple[str, str]], progress=None
+) -> LedgerUpload:
     """Apply a previewed upload in one transaction: all of it or nothing.
 
     `missing_reasons` maps each missing project code to (reason, note). Uploads for one region
@@ -306,14 +369,20 @@ def apply_upload(upload: LedgerUpload, user, missing_reasons: dict[str, tuple[st
     Region.objects.select_for_update().get(pk=upload.region_id)
     upload = LedgerUpload.objects.select_for_update().get(pk=upload.pk)
     if upload.status != UploadStatus.PREVIEW:
-        raise UploadRefused(_("This upload cannot be applied now (status: %(status)s).") % {
-            "status": upload.get_status_display()})
+        raise UploadRefused(
+            _("This upload cannot be applied now (status: %(status)s).")
+            % {"status": upload.get_status_display()}
+        )
     if not permissions.may_confirm_upload(upload, user):
         raise UploadRefused(_("Only the person who uploaded the file can confirm it."))
     version = ledger_version(upload.region)
-    stale = UploadRefused(_("The ledger of %(region)s changed after this preview was made. "
-                            "Please upload the file again to see a fresh preview.") % {
-        "region": upload.region.name})
+    stale = UploadRefused(
+        _(
+            "The ledger of %(region)s changed after this preview was made. "
+            "Please upload the file again to see a fresh preview."
+        )
+        % {"region": upload.region.name}
+    )
     if version != upload.preview.get("version"):
         raise stale
     reference_digest = ledger_reference_with_digest(rule_set_for(upload.as_of))[1]
@@ -326,8 +395,11 @@ def apply_upload(upload: LedgerUpload, user, missing_reasons: dict[str, tuple[st
     if upload.fingerprint.get("same_as"):
         # Previewed as identical to an applied upload: still so, or the user looks again.
         same = identical_applied_upload(upload, fingerprint)
-        if same is None or same.pk != upload.fingerprint["same_as"] or _without_open_cases(
-                identical_preview(upload, version)) != confirmed:
+        if (
+            same is None
+            or same.pk != upload.fingerprint["same_as"]
+            or _without_open_cases(identical_preview(upload, version)) != confirmed
+        ):
             raise stale
         diff = LedgerDiff()
         counts = upload.preview["counts"]
@@ -346,11 +418,16 @@ def apply_upload(upload: LedgerUpload, user, missing_reasons: dict[str, tuple[st
             counts = {**counts, "missing": 0, "kept": len(diff.missing)}
             diff.missing = []
     valid_reasons = set(RemovalReason.values)
-    absent = sorted(p.project_code for p in diff.missing
-                    if missing_reasons.get(p.project_code, ("", ""))[0] not in valid_reasons)
+    absent = sorted(
+        p.project_code
+        for p in diff.missing
+        if missing_reasons.get(p.project_code, ("", ""))[0] not in valid_reasons
+    )
     if absent:
-        raise UploadRefused(_("Give a reason for every project missing from the file "
-                              "(%(count)d without a reason).") % {"count": len(absent)})
+        raise UploadRefused(
+            _("Give a reason for every project missing from the file (%(count)d without a reason).")
+            % {"count": len(absent)}
+        )
     region_ids = {r.code: r.pk for r in Region.objects.all()}
     now = timezone.now()
     digests = diff.digests
@@ -359,17 +436,39 @@ def apply_upload(upload: LedgerUpload, user, missing_reasons: dict[str, tuple[st
         # New projects go in whole (ledger values and screening) in one pass; their history
         # row only says they were created by this upload, whose file keeps the values.
         for start in range(0, len(diff.new), CHUNK):
-            batch = diff.new[start:start + CHUNK]
+            batch = diff.new[start : start + CHUNK]
             # A generator: each row is screened while PostgreSQL takes in the earlier ones.
-            ids = insert_rows(Project, (
-                {**_project_values(row, region_ids[row.region]),
-                 **_screening_values(screen_one(row)), "status": ProjectStatus.ACTIVE,
-                 "row_digest": digests[row.project_code], "screening_key": key_of(row.region),
-                 "last_upload_id": upload.pk, "created_at": now, "updated_at": now}
-                for row in batch), count=len(batch))
-            insert_rows(ProjectChange, [
-                {"project_id": pk, "upload_id": upload.pk, "kind": ChangeKind.CREATED,
-                 "changes": {}, "changed_by_id": user.pk, "changed_at": now} for pk in ids])
+            ids = insert_rows(
+                Project,
+                (
+                    {
+                        **_project_values(row, region_ids[row.region]),
+                        **_screening_values(screen_one(row)),
+                        "status": ProjectStatus.ACTIVE,
+                        "row_digest": digests[row.project_code],
+                        "screening_key": key_of(row.region),
+                        "last_upload_id": upload.pk,
+                        "created_at": now,
+                        "updated_at": now,
+                    }
+                    for row in batch
+                ),
+                count=len(batch),
+            )
+            insert_rows(
+                ProjectChange,
+                [
+                    {
+                        "project_id": pk,
+                        "upload_id": upload.pk,
+                        "kind": ChangeKind.CREATED,
+                        "changes": {},
+                        "changed_by_id": user.pk,
+                        "changed_at": now,
+                    }
+                    for pk in ids
+                ],
+            )
 
         for project, row, changes in diff.changed:
             for name, value in _project_values(row, region_ids[row.region]).items():
@@ -378,53 +477,83 @@ def apply_upload(upload: LedgerUpload, user, missing_reasons: dict[str, tuple[st
                 setattr(project, name, value)
             project.row_digest = digests[row.project_code]
             project.screening_key = key_of(row.region)
-            kind = (ChangeKind.RESTORED if project.status != ProjectStatus.ACTIVE
-                    else ChangeKind.UPDATED)
+            kind = (
+                ChangeKind.RESTORED
+                if project.status != ProjectStatus.ACTIVE
+                else ChangeKind.UPDATED
+            )
             project.status = ProjectStatus.ACTIVE
             project.removal_reason = ""
             project.removal_note = ""
             project.last_upload_id = upload.pk
             project.updated_at = now
             history.append({"project_id": project.pk, "kind": kind, "changes": changes})
-        update_rows(Project, [p for p, _r, _c in diff.changed],
-                     ["region", "status", "removal_reason", "removal_note", "last_upload",
-                      "updated_at", *LEDGER_FIELDS, *SCREENING_FIELDS, *_FINGERPRINTS])
+        update_rows(
+            Project,
+            [p for p, _r, _c in diff.changed],
+            [
+                "region",
+                "status",
+                "removal_reason",
+                "removal_note",
+                "last_upload",
+                "updated_at",
+                *LEDGER_FIELDS,
+                *SCREENING_FIELDS,
+                *_FINGERPRINTS,
+            ],
+        )
 
         # An unchanged project whose screening was made under this upload's key (rule set,
         # engine, region context, date) costs nothing; the others are screened again and
         # written only if their result moved (their new key and digest are kept either way).
         stale = _stale_screenings(diff, key_of)
         for start in range(0, len(stale), CHUNK):
-            _rescreen_unchanged(stale[start:start + CHUNK], screen_one, key_of, digests)
+            _rescreen_unchanged(stale[start : start + CHUNK], screen_one, key_of, digests)
 
     by_reason: dict[tuple[str, str], list[int]] = {}
     for project in diff.missing:
         reason, note = missing_reasons[project.project_code]
         note = (note or "")[:500]
         by_reason.setdefault((reason, note), []).append(project.pk)
-        history.append({"project_id": project.pk, "kind": ChangeKind.REMOVED,
-                        "changes": {"status": [ProjectStatus.ACTIVE, ProjectStatus.REMOVED]},
-                        "reason": reason, "note": note})
+        history.append(
+            {
+                "project_id": project.pk,
+                "kind": ChangeKind.REMOVED,
+                "changes": {"status": [ProjectStatus.ACTIVE, ProjectStatus.REMOVED]},
+                "reason": reason,
+                "note": note,
+            }
+        )
     for (reason, note), ids in by_reason.items():
         for start in range(0, len(ids), CHUNK):
-            Project.objects.filter(pk__in_array=ids[start:start + CHUNK]).update(
-                status=ProjectStatus.REMOVED, removal_reason=reason, removal_note=note,
-                last_upload=upload, updated_at=now)
-    insert_rows(ProjectChange, [{"upload_id": upload.pk, "changed_by_id": user.pk,
-                                  "changed_at": now, **entry} for entry in history])
+            Project.objects.filter(pk__in_array=ids[start : start + CHUNK]).update(
+                status=ProjectStatus.REMOVED,
+                removal_reason=reason,
+                removal_note=note,
+                last_upload=upload,
+                updated_at=now,
+            )
+    insert_rows(
+        ProjectChange,
+        [
+            {"upload_id": upload.pk, "changed_by_id": user.pk, "changed_at": now, **entry}
+            for entry in history
+        ],
+    )
 
     upload.status = UploadStatus.APPLIED
     upload.applied_at = now
     upload.applied_by = user
     upload.progress = 100
-    upload.summary = {**counts,
-                      "screened": counts["new"] + counts["changed"] + counts["unchanged"]}
+    upload.summary = {**counts, "screened": counts["new"] + counts["changed"] + counts["unchanged"]}
     # Kept so that the same file uploaded again can be previewed without reading it.
     upload.fingerprint = {**fingerprint, "ledger_after": ledger_version(upload.region)}
     upload.save()
     # Earlier previews of this region's ledger are now out of date, and so are their spools.
     superseded = LedgerUpload.objects.filter(
-        region=upload.region, status=UploadStatus.PREVIEW).exclude(pk=upload.pk)
+        region=upload.region, status=UploadStatus.PREVIEW
+    ).exclude(pk=upload.pk)
     spools = [spool_path(u) for u in superseded if u.file] + [spool_path(upload)]
     superseded.update(status=UploadStatus.SUPERSEDED)
     transaction.on_commit(lambda: [spool.unlink(missing_ok=True) for spool in spools])
@@ -434,8 +563,11 @@ def apply_upload(upload: LedgerUpload, user, missing_reasons: dict[str, tuple[st
 def _stale_screenings(diff: LedgerDiff, key_of) -> list[tuple[int, ProjectInput]]:
     """The unchanged rows whose stored screening is not this upload's (or whose digest is to
     be stored): screened again on apply."""
-    return [(pk, row) for pk, row in diff.unchanged
-            if diff.screening_keys[pk] != key_of(row.region) or pk in diff.digests_to_store]
+    return [
+        (pk, row)
+        for pk, row in diff.unchanged
+        if diff.screening_keys[pk] != key_of(row.region) or pk in diff.digests_to_store
+    ]
 
 
 def _diff_with_values(upload: LedgerUpload, rows, key_of) -> LedgerDiff:
@@ -450,20 +582,25 @@ _STORED_SCREENING = ["in_scope", "verdict", "disposition", "screened_rule_set", 
 _FINGERPRINTS = ["row_digest", "screening_key"]
 
 
-def _rescreen_unchanged(batch: list[tuple[int, ProjectInput]], screen_one, key_of,
-                        digests: dict[str, str]) -> None:
-    stored = {pk: values for pk, *values in Project.objects.filter(
-        pk__in_array=[pk for pk, _r in batch]).order_by().values_list("pk", *_STORED_SCREENING)}
+def _rescreen_unchanged(
+    batch: list[tuple[int, ProjectInput]], screen_one, key_of, digests: dict[str, str]
+) -> None:
+    stored = {
+        pk: values
+        for pk, *values in Project.objects.filter(pk__in_array=[pk for pk, _r in batch])
+        .order_by()
+        .values_list("pk", *_STORED_SCREENING)
+    }
     moved, kept = [], []
     for pk, row in batch:
         values = _screening_values(screen_one(row))
-        fingerprints = {"row_digest": digests[row.project_code],
-                        "screening_key": key_of(row.region)}
+        fingerprints = {
+            "row_digest": digests[row.project_code],
+            "screening_key": key_of(row.region),
+        }
         if [values[name] for name in _STORED_SCREENING] != stored[pk]:
             moved.append(Project(pk=pk, **values, **fingerprints))
         else:
             kept.append(Project(pk=pk, **fingerprints))
     update_rows(Project, moved, [*SCREENING_FIELDS, *_FINGERPRINTS])
     update_rows(Project, kept, _FINGERPRINTS)
-
-

@@ -48,24 +48,32 @@ _SPOOL_SALT = "screening.ledger.services.rows-spool"
 _INPUT_FIELDS = [f.name for f in fields(ProjectInput)]
 DECIMAL_FIELDS = {c.key for c in COLUMNS if c.kind in (Kind.NUMBER, Kind.SIGNED_NUMBER)}
 _DATE_FIELDS = {c.key for c in COLUMNS if c.kind is Kind.DATE}
-ENUM_FIELDS = {"sector": Sector, "construction_type": ConstructionType, "stage": Stage,
-                "tech_class": TechClass}
+ENUM_FIELDS = {
+    "sector": Sector,
+    "construction_type": ConstructionType,
+    "stage": Stage,
+    "tech_class": TechClass,
+}
 
 
 def ledger_reference_with_digest(rule_set: RuleSet) -> tuple[LedgerReference, str]:
     """ledger_reference() and a digest of what it was built from (keys the rows spool)."""
     params = parameters_of(rule_set)
-    regions = sorted((r.code, r.name, sorted(r.aliases))
-                     for r in Region.objects.filter(is_project_region=True))
+    regions = sorted(
+        (r.code, r.name, sorted(r.aliases)) for r in Region.objects.filter(is_project_region=True)
+    )
     products = sorted((spec.key, spec.family, spec.unit) for spec in params.products.values())
     # Products without a benchmark row (氧化铝) take any unit.
-    products += sorted((key, family, None)
-                       for key, family in params.products_without_benchmark.items())
+    products += sorted(
+        (key, family, None) for key, family in params.products_without_benchmark.items()
+    )
     family_sectors = {family: sorted(sectors) for family, sectors in params.family_sectors.items()}
-    digest = hashlib.sha256(orjson.dumps([regions, products, family_sectors],
-                                         option=orjson.OPT_SORT_KEYS)).hexdigest()
-    reference = LedgerReference.build(regions=regions, products=products,
-                                      family_sectors=family_sectors)
+    digest = hashlib.sha256(
+        orjson.dumps([regions, products, family_sectors], option=orjson.OPT_SORT_KEYS)
+    ).hexdigest()
+    reference = LedgerReference.build(
+        regions=regions, products=products, family_sectors=family_sectors
+    )
     return reference, digest
 
 
@@ -74,8 +82,13 @@ def spool_path(upload: LedgerUpload) -> Path:
 
 
 def _spool_header(upload: LedgerUpload, reference_digest: str, rows: int) -> dict:
-    return {"format": SPOOL_FORMAT, "upload": upload.pk, "sha256": upload.sha256,
-            "reference": reference_digest, "rows": rows}
+    return {
+        "format": SPOOL_FORMAT,
+        "upload": upload.pk,
+        "sha256": upload.sha256,
+        "reference": reference_digest,
+        "rows": rows,
+    }
 
 
 def _spool_value(value):
@@ -92,13 +105,17 @@ def _spool_line(number: int, row: ProjectInput, known: dict[str, str]) -> bytes:
     digest = known.get(row.project_code)
     if digest is not None:
         return orjson.dumps([number, row.project_code, row.region, digest])
-    return orjson.dumps([number, *(getattr(row, name) for name in _INPUT_FIELDS)],
-                        default=_spool_value)
+    return orjson.dumps(
+        [number, *(getattr(row, name) for name in _INPUT_FIELDS)], default=_spool_value
+    )
 
 
-def write_rows_spool(upload: LedgerUpload, reference_digest: str,
-                     rows: list[tuple[int, ProjectInput]],
-                     known: dict[str, str] | None = None) -> None:
+def write_rows_spool(
+    upload: LedgerUpload,
+    reference_digest: str,
+    rows: list[tuple[int, ProjectInput]],
+    known: dict[str, str] | None = None,
+) -> None:
     """Keep the validated rows next to the stored file: a header line, one JSON array per row
     (sheet row number, then the ProjectInput fields in order; for the codes in `known`, only
     code, region and the digest `known` gives: see KnownRow), and a signature line last."""
@@ -157,8 +174,9 @@ def _decode(name: str, value):
     return value
 
 
-def read_rows_spool(upload: LedgerUpload, reference_digest: str
-                    ) -> list[tuple[int, ProjectInput | KnownRow]] | None:
+def read_rows_spool(
+    upload: LedgerUpload, reference_digest: str
+) -> list[tuple[int, ProjectInput | KnownRow]] | None:
     """The rows validated at the preview, or None when there are none that can be trusted
     for this upload, its stored file and the current reference data."""
     path = spool_path(upload)
@@ -173,7 +191,8 @@ def read_rows_spool(upload: LedgerUpload, reference_digest: str
         return None
     header_end = data.index(b"\n")
     if orjson.loads(view[:header_end]) != _spool_header(
-            upload, reference_digest, data.count(b"\n", header_end + 1)):
+        upload, reference_digest, data.count(b"\n", header_end + 1)
+    ):
         return None
     decoder = _SpoolDecoder()
     rows = []
@@ -183,5 +202,3 @@ def read_rows_spool(upload: LedgerUpload, reference_digest: str
         rows.append(decoder.row(orjson.loads(view[start:end])))
         start = end + 1
     return rows
-
-

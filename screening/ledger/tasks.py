@@ -27,8 +27,11 @@ def validate_upload_task(upload_id: int) -> str:
         # the upload fails with a message, nothing is stored.
         LedgerUpload.objects.filter(pk=upload_id).update(
             status=UploadStatus.FAILED,
-            message=_("The file could not be processed within the limits of the server; "
-                      "nothing was stored."))
+            message=_(
+                "The file could not be processed within the limits of the server; "
+                "nothing was stored."
+            ),
+        )
         return UploadStatus.FAILED
     return upload.status
 
@@ -47,7 +50,8 @@ def apply_upload_task(upload_id: int) -> str:
     except UploadRefused as refusal:
         with transaction.atomic():
             LedgerUpload.objects.filter(pk=upload_id).update(
-                apply_requested_at=None, message=refusal.message)
+                apply_requested_at=None, message=refusal.message
+            )
         return "refused"
     except Exception:
         # The transaction rolled back (e.g. the database connection was lost) and the failed
@@ -55,7 +59,9 @@ def apply_upload_task(upload_id: int) -> str:
         close_old_connections()  # a broken connection is replaced
         LedgerUpload.objects.filter(pk=upload_id, status=UploadStatus.PREVIEW).update(
             apply_requested_at=None,
-            message=_("The upload could not be applied; nothing was changed. Please confirm "
-                      "it again."))
+            message=_(
+                "The upload could not be applied; nothing was changed. Please confirm it again."
+            ),
+        )
         raise
     return upload.status

@@ -30,8 +30,10 @@ class WorkbookField(forms.FileField):
         if upload is None:
             return upload
         if upload.size > settings.LEDGER_MAX_FILE_BYTES:
-            raise forms.ValidationError(_("The file is larger than %(mb)d MB.") % {
-                "mb": settings.LEDGER_MAX_FILE_BYTES // 1_000_000})
+            raise forms.ValidationError(
+                _("The file is larger than %(mb)d MB.")
+                % {"mb": settings.LEDGER_MAX_FILE_BYTES // 1_000_000}
+            )
         if upload.size == 0:
             raise forms.ValidationError(_("The file is empty."))
         return upload

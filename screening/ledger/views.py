@@ -37,8 +37,6 @@ PREVIEW_LIST_LIMIT = 500
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-
-
 @login_required
 def ledger_home(request: HttpRequest) -> HttpResponse:
     regions = permissions.uploadable_regions(request.user)
@@ -49,20 +47,33 @@ def ledger_home(request: HttpRequest) -> HttpResponse:
             region = form.regions[form.cleaned_data["region"]]
             file = form.cleaned_data["file"]
             try:
-                upload = receive_upload(request.user, region, file, file.name,
-                                        scope=form.cleaned_data["scope"])
+                upload = receive_upload(
+                    request.user, region, file, file.name, scope=form.cleaned_data["scope"]
+                )
                 start_validation(upload)
             except (UploadRefused, NoRuleSetInForce) as refusal:
-                message = (refusal.message if isinstance(refusal, UploadRefused)
-                           else refusal.user_message())
+                message = (
+                    refusal.message
+                    if isinstance(refusal, UploadRefused)
+                    else refusal.user_message()
+                )
                 form.add_error(None, message)
             else:
                 return redirect("screening:upload", upload.pk)
-    uploads = (permissions.scoped(LedgerUpload.objects, request.user)
-               .select_related("region", "uploaded_by").order_by("-created_at")[:20])
-    return render(request, "screening/ledger/home.html", {
-        "form": form, "regions": regions, "uploads": uploads,
-    })
+    uploads = (
+        permissions.scoped(LedgerUpload.objects, request.user)
+        .select_related("region", "uploaded_by")
+        .order_by("-created_at")[:20]
+    )
+    return render(
+        request,
+        "screening/ledger/home.html",
+        {
+            "form": form,
+            "regions": regions,
+            "uploads": uploads,
+        },
+    )
 
 
 def _with_open_cases(preview: dict) -> list[dict]:
@@ -82,8 +93,10 @@ def _with_open_cases(preview: dict) -> list[dict]:
 def _rules_in_words(rules: list[str], english: bool) -> list[str]:
     from screening.rules.rulebook import RULE_TITLES
 
-    return [f"{rule} {RULE_TITLES[rule][1 if english else 0]}" if rule in RULE_TITLES else rule
-            for rule in rules]
+    return [
+        f"{rule} {RULE_TITLES[rule][1 if english else 0]}" if rule in RULE_TITLES else rule
+        for rule in rules
+    ]
 
 
 def _with_outcomes(items: list[dict], preview: dict) -> list[dict]:
@@ -94,11 +107,13 @@ def _with_outcomes(items: list[dict], preview: dict) -> list[dict]:
     for item in items:
         found = outcomes.get(item["code"])
         if found is not None:
-            found = {"verdict": found["verdict"],
-                     "verdict_label": verdict_label(found["verdict"]),
-                     "disposition_label": disposition_label(found["disposition"]),
-                     "failed": _rules_in_words(found.get("failed", []), english),
-                     "needs_info": _rules_in_words(found.get("needs_info", []), english)}
+            found = {
+                "verdict": found["verdict"],
+                "verdict_label": verdict_label(found["verdict"]),
+                "disposition_label": disposition_label(found["disposition"]),
+                "failed": _rules_in_words(found.get("failed", []), english),
+                "needs_info": _rules_in_words(found.get("needs_info", []), english),
+            }
         rows.append({**item, "outcome": found})
     return rows
 
@@ -106,8 +121,11 @@ def _with_outcomes(items: list[dict], preview: dict) -> list[dict]:
 def _verdict_counts(preview: dict) -> list[tuple[str, str, int]]:
     """(code, label, count) of the new and changed rows, in the labels' order."""
     counts = preview.get("verdicts", {})
-    return [(code, str(label), counts[code]) for code, label in VERDICT_LABELS.items()
-            if counts.get(code)]
+    return [
+        (code, str(label), counts[code])
+        for code, label in VERDICT_LABELS.items()
+        if counts.get(code)
+    ]
 
 
 @login_required
@@ -133,8 +151,9 @@ def upload_detail(request: HttpRequest, upload_id: int) -> HttpResponse:
         "reasons": RemovalReason.choices,
         "limit": PREVIEW_LIST_LIMIT,
         "may_confirm": may_confirm_now(upload, request.user),
-        "may_roll_back": (upload.status == UploadStatus.APPLIED
-                          and permissions.may_roll_back(request.user)),
+        "may_roll_back": (
+            upload.status == UploadStatus.APPLIED and permissions.may_roll_back(request.user)
+        ),
         "in_progress": upload.status in (UploadStatus.RECEIVED, UploadStatus.VALIDATING)
         or (upload.status == UploadStatus.PREVIEW and apply_pending(upload)),
     }
@@ -145,8 +164,13 @@ def upload_detail(request: HttpRequest, upload_id: int) -> HttpResponse:
 def upload_status(request: HttpRequest, upload_id: int) -> JsonResponse:
     """Polled by the progress bar; the page itself survives a reload."""
     upload = permissions.get_upload_for_user(request.user, upload_id)
-    return JsonResponse({"status": upload.status, "progress": upload.progress,
-                         "applying": upload.apply_requested_at is not None})
+    return JsonResponse(
+        {
+            "status": upload.status,
+            "progress": upload.progress,
+            "applying": upload.apply_requested_at is not None,
+        }
+    )
 
 
 @login_required
@@ -182,10 +206,17 @@ def upload_rollback(request: HttpRequest, upload_id: int) -> HttpResponse:
             return redirect("screening:upload", upload.pk)
         except UploadRefused as refusal:
             messages.error(request, refusal.message)
-    return render(request, "screening/ledger/rollback.html", {
-        "upload": upload, "summary": upload.summary or {}, "reason": reason,
-        "max_length": ROLLBACK_REASON_MAX},
-        status=400 if request.method == "POST" else 200)
+    return render(
+        request,
+        "screening/ledger/rollback.html",
+        {
+            "upload": upload,
+            "summary": upload.summary or {},
+            "reason": reason,
+            "max_length": ROLLBACK_REASON_MAX,
+        },
+        status=400 if request.method == "POST" else 200,
+    )
 
 
 @login_required
@@ -197,9 +228,12 @@ def upload_file(request: HttpRequest, upload_id: int, which: str) -> FileRespons
         raise Http404
     name = upload.original_name.rsplit(".", 1)[0]
     filename = f"{name}-{_('errors')}.xlsx" if which == "annotated" else upload.original_name
-    return FileResponse(stored.open("rb"), as_attachment=True, filename=filename,
-                        content_type="application/vnd.openxmlformats-officedocument."
-                                     "spreadsheetml.sheet")
+    return FileResponse(
+        stored.open("rb"),
+        as_attachment=True,
+        filename=filename,
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
 
 
 @login_required
@@ -210,9 +244,15 @@ def project_list(request: HttpRequest) -> HttpResponse:
     query = request.GET.copy()
     for name in (listing.PAGE_PARAM, listing.SIZE_PARAM):
         query.pop(name, None)
-    return render(request, "screening/ledger/projects.html", {
-        "filter": project_filter, "page": page, "query": query.urlencode(),
-    })
+    return render(
+        request,
+        "screening/ledger/projects.html",
+        {
+            "filter": project_filter,
+            "page": page,
+            "query": query.urlencode(),
+        },
+    )
 
 
 @login_required
@@ -224,17 +264,29 @@ def project_detail(request: HttpRequest, project_id: int) -> HttpResponse:
 
     changes = project.changes.select_related("changed_by", "upload").order_by("-id")[:200]
     english = lang() == "en"
-    field_rows = [(f"{column.header} ({column.label_en})" if english else column.header,
-                   getattr(project, column.key, None))
-                  for column in COLUMNS if column.key != "region"]
-    return render(request, "screening/ledger/project.html", {
-        "project": project, "fields": field_rows, "changes": changes, "language": lang(),
-        "cases": project.cases.order_by("-id") if hasattr(project, "cases") else [],
-        # Verdicts changed by a rule revision, not an upload (screening/revision.py).
-        "screening_changes": project.screening_changes.order_by("-id")[:50],
-        # The same question the service asks (role, the project on the ledger, no open case).
-        "may_open_case": workflow.open_case_refusal(project, request.user) is None,
-    })
+    field_rows = [
+        (
+            f"{column.header} ({column.label_en})" if english else column.header,
+            getattr(project, column.key, None),
+        )
+        for column in COLUMNS
+        if column.key != "region"
+    ]
+    return render(
+        request,
+        "screening/ledger/project.html",
+        {
+            "project": project,
+            "fields": field_rows,
+            "changes": changes,
+            "language": lang(),
+            "cases": project.cases.order_by("-id") if hasattr(project, "cases") else [],
+            # Verdicts changed by a rule revision, not an upload (screening/revision.py).
+            "screening_changes": project.screening_changes.order_by("-id")[:50],
+            # The same question the service asks (role, the project on the ledger, no open case).
+            "may_open_case": workflow.open_case_refusal(project, request.user) is None,
+        },
+    )
 
 
 @login_required
@@ -255,9 +307,12 @@ def template_download(request: HttpRequest) -> FileResponse:
         write_template(Path(out.name), rule_set)
         handle.write(Path(out.name).read_bytes())
     handle.seek(0)
-    return FileResponse(handle, as_attachment=True,
-                        filename=f"两高项目台账模板-{rule_set.name}.xlsx",
-                        content_type=XLSX_TYPE)
+    return FileResponse(
+        handle,
+        as_attachment=True,
+        filename=f"两高项目台账模板-{rule_set.name}.xlsx",
+        content_type=XLSX_TYPE,
+    )
 
 
 @login_required
@@ -276,5 +331,6 @@ def ledger_export(request: HttpRequest) -> FileResponse:
         handle.write(Path(out.name).read_bytes())
     handle.seek(0)
     filename = listing.safe_filename(
-        [_("Ledger"), *filter_words(project_filter), timezone.localdate().isoformat()], ".xlsx")
+        [_("Ledger"), *filter_words(project_filter), timezone.localdate().isoformat()], ".xlsx"
+    )
     return FileResponse(handle, as_attachment=True, filename=filename, content_type=XLSX_TYPE)

@@ -108,5 +108,12 @@ from screening.models.registry import (  # noqa: E402  (capacity-replacement reg
     ReplacementPlan,
 )
 
-__all__ += ["CapacityDraw", "CapacitySource", "PlanStatus", "RegistryUpload",
-            "RegistryUploadKind", "RegistryUploadStatus", "ReplacementPlan"]
+__all__ += [
+    "CapacityDraw",
+    "CapacitySource",
+    "PlanStatus",
+    "RegistryUpload",
+    "RegistryUploadKind",
+    "RegistryUploadStatus",
+    "ReplacementPlan",
+]

@@ -44,19 +44,29 @@ class Report(models.Model):
     """
 
     kind = models.CharField(_("kind"), max_length=24, choices=ReportKind.choices)
-    region = models.ForeignKey("screening.Region", verbose_name=_("scope"),
-                               on_delete=models.PROTECT, related_name="reports")
+    region = models.ForeignKey(
+        "screening.Region",
+        verbose_name=_("scope"),
+        on_delete=models.PROTECT,
+        related_name="reports",
+    )
     year = models.PositiveSmallIntegerField(_("year"))
     month = models.PositiveSmallIntegerField(_("month"))
     language = models.CharField(_("language"), max_length=8, default="zh-hans")
-    status = models.CharField(_("status"), max_length=16, choices=ReportStatus.choices,
-                              default=ReportStatus.PENDING, db_index=True)
+    status = models.CharField(
+        _("status"),
+        max_length=16,
+        choices=ReportStatus.choices,
+        default=ReportStatus.PENDING,
+        db_index=True,
+    )
     file = models.FileField(_("file"), upload_to=report_path, max_length=255, blank=True)
     size = models.PositiveBigIntegerField(default=0)
     summary = models.JSONField(default=dict, blank=True)  # counts shown on the list page
     error = models.TextField(_("error"), blank=True)
-    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
-                                     on_delete=models.SET_NULL, related_name="+")
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
@@ -68,8 +78,10 @@ class Report(models.Model):
     class Meta:
         ordering = ["-year", "-month", "kind", "region__code"]
         constraints = [
-            models.UniqueConstraint(fields=["kind", "region", "year", "month", "language"],
-                                    name="one_report_per_scope_month"),
+            models.UniqueConstraint(
+                fields=["kind", "region", "year", "month", "language"],
+                name="one_report_per_scope_month",
+            ),
         ]
         verbose_name = _("report")
         verbose_name_plural = _("reports")
@@ -100,12 +112,18 @@ class DigestDelivery(models.Model):
     been delivered (an administrator may delete the row to have it sent again).
     """
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
-                             related_name="digest_deliveries")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="digest_deliveries"
+    )
     frequency = models.CharField(_("frequency"), max_length=16)
     period = models.CharField(_("period"), max_length=16)  # 2025-06-03, 2025-W23, 2025-05
-    status = models.CharField(_("status"), max_length=16, choices=DigestStatus.choices,
-                              default=DigestStatus.CLAIMED, db_index=True)
+    status = models.CharField(
+        _("status"),
+        max_length=16,
+        choices=DigestStatus.choices,
+        default=DigestStatus.CLAIMED,
+        db_index=True,
+    )
     claim_token = models.CharField(max_length=32, blank=True)
     lease_until = models.DateTimeField(null=True, blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)
@@ -118,8 +136,9 @@ class DigestDelivery(models.Model):
     class Meta:
         ordering = ["-claimed_at", "-id"]
         constraints = [
-            models.UniqueConstraint(fields=["user", "frequency", "period"],
-                                    name="one_digest_per_user_period"),
+            models.UniqueConstraint(
+                fields=["user", "frequency", "period"], name="one_digest_per_user_period"
+            ),
         ]
         verbose_name = _("digest delivery")
         verbose_name_plural = _("digest deliveries")
@@ -141,8 +160,13 @@ class JobRun(models.Model):
     arguments = models.JSONField(default=dict, blank=True)
     task_id = models.CharField(max_length=64, blank=True)
     worker = models.CharField(max_length=255, blank=True)  # host and process id
-    status = models.CharField(_("result"), max_length=16, choices=JobStatus.choices,
-                              default=JobStatus.RUNNING, db_index=True)
+    status = models.CharField(
+        _("result"),
+        max_length=16,
+        choices=JobStatus.choices,
+        default=JobStatus.RUNNING,
+        db_index=True,
+    )
     started_at = models.DateTimeField(_("started"), default=timezone.now, db_index=True)
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
     result = models.JSONField(_("result"), default=dict, blank=True)
@@ -178,8 +202,9 @@ ROLE_DEFAULT_FREQUENCY = {
 }
 
 
-def apply_role_default_frequency(sender, instance, created: bool, raw: bool = False,
-                                 **kwargs) -> None:
+def apply_role_default_frequency(
+    sender, instance, created: bool, raw: bool = False, **kwargs
+) -> None:
     """A new user who was given the field's plain default gets their role's default instead."""
     if not created or raw:
         return
@@ -190,5 +215,8 @@ def apply_role_default_frequency(sender, instance, created: bool, raw: bool = Fa
         instance.digest_frequency = wanted
 
 
-post_save.connect(apply_role_default_frequency, sender=settings.AUTH_USER_MODEL,
-                  dispatch_uid="two-high-digest-role-default")
+post_save.connect(
+    apply_role_default_frequency,
+    sender=settings.AUTH_USER_MODEL,
+    dispatch_uid="two-high-digest-role-default",
+)

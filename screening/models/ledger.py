@@ -19,8 +19,9 @@ NUMBER_DECIMAL_PLACES = 10
 
 def _number(null: bool = True) -> models.DecimalField:
     # Ledger numbers are at most 10^12 in magnitude (SPEC §3); values are kept to 10 decimals.
-    return models.DecimalField(max_digits=24, decimal_places=NUMBER_DECIMAL_PLACES, null=null,
-                               blank=null)
+    return models.DecimalField(
+        max_digits=24, decimal_places=NUMBER_DECIMAL_PLACES, null=null, blank=null
+    )
 
 
 def _text(max_length: int = 1000) -> models.CharField:
@@ -44,10 +45,12 @@ class Project(models.Model):
     """One project of a region's ledger: the current values of its ledger row and its latest
     screening. A project code belongs to one region."""
 
-    region = models.ForeignKey("screening.Region", on_delete=models.PROTECT,
-                               related_name="projects")
-    status = models.CharField(max_length=16, choices=ProjectStatus.choices,
-                              default=ProjectStatus.ACTIVE)
+    region = models.ForeignKey(
+        "screening.Region", on_delete=models.PROTECT, related_name="projects"
+    )
+    status = models.CharField(
+        max_length=16, choices=ProjectStatus.choices, default=ProjectStatus.ACTIVE
+    )
     # Ledger columns, in template order (SPEC §3).
     project_code = models.CharField(_("project code"), max_length=32, unique=True)
     name = models.CharField(_("project name"), max_length=1000)
@@ -98,8 +101,9 @@ class Project(models.Model):
     screening_key = models.CharField(max_length=32, blank=True, default="")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
-    last_upload = models.ForeignKey("screening.LedgerUpload", null=True, blank=True,
-                                    on_delete=models.SET_NULL, related_name="+")
+    last_upload = models.ForeignKey(
+        "screening.LedgerUpload", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     removal_reason = models.CharField(max_length=32, choices=RemovalReason.choices, blank=True)
     removal_note = models.CharField(max_length=500, blank=True)
 
@@ -109,16 +113,20 @@ class Project(models.Model):
         indexes = [
             models.Index(fields=["region", "status"]),
             # The dashboard's counts and the list's 两高 filter: read from this index alone.
-            models.Index(fields=["region", "verdict", "disposition", "sector"],
-                         condition=models.Q(status="active", in_scope=True),
-                         name="project_two_high_counts"),
+            models.Index(
+                fields=["region", "verdict", "disposition", "sector"],
+                condition=models.Q(status="active", in_scope=True),
+                name="project_two_high_counts",
+            ),
             # "Largest energy use first" without sorting the whole ledger.
             models.Index(fields=["annual_energy_tce"], name="project_energy"),
             # The list's filters province-wide. Declared here rather than with db_index=True,
             # which on PostgreSQL adds a second, LIKE-only index to each text column: nothing
             # filters these codes by prefix, and every ledger upload paid for them.
-            *(models.Index(fields=[name], name=f"project_{name}")
-              for name in ("status", "sector", "stage", "verdict", "disposition")),
+            *(
+                models.Index(fields=[name], name=f"project_{name}")
+                for name in ("status", "sector", "stage", "verdict", "disposition")
+            ),
         ]
         # On PostgreSQL, migration 0003 also adds trigram indexes for the text search
         # (project_filters.ProjectFilter.search); SQLite scans.
@@ -152,20 +160,22 @@ class UploadScope(models.TextChoices):
 class LedgerUpload(models.Model):
     """One uploaded ledger file for one region: kept with who, when, what it did."""
 
-    region = models.ForeignKey("screening.Region", on_delete=models.PROTECT,
-                               related_name="uploads")
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
-                                    related_name="ledger_uploads")
+    region = models.ForeignKey("screening.Region", on_delete=models.PROTECT, related_name="uploads")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="ledger_uploads"
+    )
     file = models.FileField(upload_to="uploads/%Y/%m/")
     original_name = models.CharField(max_length=255)
     sha256 = models.CharField(max_length=64, db_index=True)
     size = models.PositiveBigIntegerField(default=0)
-    status = models.CharField(max_length=16, choices=UploadStatus.choices,
-                              default=UploadStatus.RECEIVED, db_index=True)
+    status = models.CharField(
+        max_length=16, choices=UploadStatus.choices, default=UploadStatus.RECEIVED, db_index=True
+    )
     # Full: projects of the ledger missing from the file leave it (with a reason); add or
     # update: the file's rows are created or updated and nothing leaves the ledger.
-    scope = models.CharField(_("upload mode"), max_length=16, choices=UploadScope.choices,
-                             default=UploadScope.FULL)
+    scope = models.CharField(
+        _("upload mode"), max_length=16, choices=UploadScope.choices, default=UploadScope.FULL
+    )
     sheet_name = models.CharField(_("sheet read"), max_length=255, blank=True)
     progress = models.PositiveSmallIntegerField(default=0)  # percent, for the progress bar
     message = models.TextField(blank=True)  # refusal reason or failure
@@ -181,11 +191,13 @@ class LedgerUpload(models.Model):
     as_of = models.DateField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     applied_at = models.DateTimeField(null=True, blank=True)
-    applied_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
-                                   on_delete=models.PROTECT, related_name="+")
+    applied_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     rolled_back_at = models.DateTimeField(null=True, blank=True)
-    rolled_back_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
-                                       on_delete=models.PROTECT, related_name="+")
+    rolled_back_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     rollback_reason = models.TextField(_("reason for the rollback"), blank=True)
     job_id = models.CharField(max_length=64, blank=True)
     # Set when the apply job is queued; the upload stays "preview" until the job's single
@@ -225,14 +237,16 @@ class ProjectChange(models.Model):
     """One change of one project, kept for good: who, when, which upload, old → new per field."""
 
     project = models.ForeignKey(Project, on_delete=models.PROTECT, related_name="changes")
-    upload = models.ForeignKey(LedgerUpload, null=True, blank=True, on_delete=models.PROTECT,
-                               related_name="changes")
+    upload = models.ForeignKey(
+        LedgerUpload, null=True, blank=True, on_delete=models.PROTECT, related_name="changes"
+    )
     kind = models.CharField(max_length=16, choices=ChangeKind.choices)
     changes = models.JSONField(default=dict)  # {field: [old, new]}
     reason = models.CharField(max_length=32, blank=True)
     note = models.CharField(max_length=500, blank=True)
-    changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
-                                   related_name="+")
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
     changed_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -249,18 +263,15 @@ class ScreeningChange(models.Model):
     were revised (规则修订): when, why, and verdict and disposition before → after. Shown on the
     project page; the upload history records nothing for it."""
 
-    project = models.ForeignKey(Project, on_delete=models.PROTECT,
-                                related_name="screening_changes")
+    project = models.ForeignKey(Project, on_delete=models.PROTECT, related_name="screening_changes")
     # A rule revision's label, e.g. "2026-12" (SPEC "Revision 4 (2026-12)").
     revision = models.CharField(_("rule revision"), max_length=32)
     rule_set = models.CharField(max_length=64)
     as_of = models.DateField(null=True, blank=True)
     verdict_before = models.CharField(max_length=16, choices=VERDICT_CHOICES, blank=True)
     verdict_after = models.CharField(max_length=16, choices=VERDICT_CHOICES, blank=True)
-    disposition_before = models.CharField(max_length=24, choices=DISPOSITION_CHOICES,
-                                          blank=True)
-    disposition_after = models.CharField(max_length=24, choices=DISPOSITION_CHOICES,
-                                         blank=True)
+    disposition_before = models.CharField(max_length=24, choices=DISPOSITION_CHOICES, blank=True)
+    disposition_after = models.CharField(max_length=24, choices=DISPOSITION_CHOICES, blank=True)
     # [{"rule": "R03", "before": "PASS" | null, "after": "NEEDS_INFO" | null}, …]
     rules = models.JSONField(default=list, blank=True)
     changed_at = models.DateTimeField(auto_now_add=True)
@@ -268,8 +279,9 @@ class ScreeningChange(models.Model):
     class Meta:
         ordering = ["-changed_at", "-id"]
         constraints = [
-            models.UniqueConstraint(fields=["project", "revision"],
-                                    name="one_screening_change_per_project_revision"),
+            models.UniqueConstraint(
+                fields=["project", "revision"], name="one_screening_change_per_project_revision"
+            ),
         ]
         verbose_name = _("screening change (rule revision)")
         verbose_name_plural = _("screening changes (rule revisions)")

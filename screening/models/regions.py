@@ -21,19 +21,28 @@ class Region(models.Model):
     name_en = models.CharField(_("English name"), max_length=64, blank=True)
     level = models.CharField(_("level"), max_length=16, choices=RegionLevel.choices)
     parent = models.ForeignKey(
-        "self", verbose_name=_("parent region"), null=True, blank=True,
-        on_delete=models.PROTECT, related_name="children",
+        "self",
+        verbose_name=_("parent region"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
         help_text=_("Geography: where inherited attributes come from."),
     )
     reports_to = models.ForeignKey(
-        "self", verbose_name=_("reports to"), null=True, blank=True,
-        on_delete=models.PROTECT, related_name="reporting_regions",
+        "self",
+        verbose_name=_("reports to"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="reporting_regions",
         help_text=_("The review line: whose reviewers review this region's cases."),
     )
     aliases = models.JSONField(_("aliases"), default=list, blank=True)
     is_project_region = models.BooleanField(_("takes projects"), default=True)
     province_direct = models.BooleanField(
-        _("province-direct"), default=False,
+        _("province-direct"),
+        default=False,
         help_text=_("济源, 航空港区 and the 省直管县: their cases skip city review."),
     )
 
@@ -70,18 +79,22 @@ class RegionAttribute(models.Model):
     attribute = models.CharField(max_length=32, choices=RegionAttributeKind.choices)
     value = models.BooleanField()
     valid_from = models.DateField(_("valid from"))
-    valid_to = models.DateField(_("valid to"), null=True, blank=True,
-                                help_text=_("Last day it holds; blank = open-ended."))
+    valid_to = models.DateField(
+        _("valid to"), null=True, blank=True, help_text=_("Last day it holds; blank = open-ended.")
+    )
     source = models.TextField(_("source"))
-    status = models.CharField(_("status"), max_length=16,
-                              choices=[("confirmed", _("confirmed")),
-                                       ("unconfirmed", _("unconfirmed"))])
+    status = models.CharField(
+        _("status"),
+        max_length=16,
+        choices=[("confirmed", _("confirmed")), ("unconfirmed", _("unconfirmed"))],
+    )
 
     class Meta:
         ordering = ["region__code", "attribute", "valid_from"]
         constraints = [
-            models.UniqueConstraint(fields=["region", "attribute", "valid_from"],
-                                    name="one_attribute_value_per_start"),
+            models.UniqueConstraint(
+                fields=["region", "attribute", "valid_from"], name="one_attribute_value_per_start"
+            ),
         ]
         verbose_name = _("region attribute")
         verbose_name_plural = _("region attributes")

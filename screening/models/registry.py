@@ -23,33 +23,44 @@ def _capacity(**extra) -> models.DecimalField:
 class CapacitySource(models.Model):
     """One retired production line or unit whose capacity may serve replacement plans."""
 
-    region = models.ForeignKey("screening.Region", verbose_name=_("region"),
-                               on_delete=models.PROTECT, related_name="capacity_sources")
+    region = models.ForeignKey(
+        "screening.Region",
+        verbose_name=_("region"),
+        on_delete=models.PROTECT,
+        related_name="capacity_sources",
+    )
     enterprise = models.CharField(_("enterprise"), max_length=200)
     uscc = models.CharField(_("unified social credit code"), max_length=18)
     family = models.CharField(_("product family"), max_length=32)
     capacity = _capacity(verbose_name=_("capacity"))
     capacity_unit = models.CharField(_("capacity unit"), max_length=32)
-    equipment = models.CharField(_("equipment"), max_length=200,
-                                 help_text=_("For example 450m³ blast furnace."))
+    equipment = models.CharField(
+        _("equipment"), max_length=200, help_text=_("For example 450m³ blast furnace.")
+    )
     shutdown_date = models.DateField(_("shut-down date"), null=True, blank=True)
     dismantled_date = models.DateField(_("dismantled date"), null=True, blank=True)
-    verification_ref = models.CharField(_("dismantling acceptance document"), max_length=200,
-                                        blank=True)
+    verification_ref = models.CharField(
+        _("dismantling acceptance document"), max_length=200, blank=True
+    )
     verification_date = models.DateField(_("acceptance date"), null=True, blank=True)
     verifier = models.CharField(_("verified by"), max_length=200, blank=True)
     subsidised = models.BooleanField(
-        _("retired with public subsidies"), default=False,
-        help_text=_("Capacity whose retirement received public subsidies or policy support."))
+        _("retired with public subsidies"),
+        default=False,
+        help_text=_("Capacity whose retirement received public subsidies or policy support."),
+    )
     mandatory_elimination = models.BooleanField(
-        _("on a mandatory-elimination list"), default=False,
-        help_text=_("Capacity retired because it was on a list of obsolete capacity."))
+        _("on a mandatory-elimination list"),
+        default=False,
+        help_text=_("Capacity retired because it was on a list of obsolete capacity."),
+    )
     eligibility_notes = models.TextField(_("eligibility notes"), blank=True)
     # The sum of the live (not returned) draws; kept by services.draw/return in the same
     # transaction, and bounded by the constraint below.
     drawn = _capacity(verbose_name=_("drawn"), default=0)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
-                                   related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -59,8 +70,9 @@ class CapacitySource(models.Model):
             models.CheckConstraint(condition=Q(capacity__gt=0), name="source_capacity_positive"),
             models.CheckConstraint(condition=Q(drawn__gte=0), name="source_drawn_not_negative"),
             # The registry's one hard rule: a source is never drawn beyond its capacity.
-            models.CheckConstraint(condition=Q(drawn__lte=F("capacity")),
-                                   name="source_drawn_within_capacity"),
+            models.CheckConstraint(
+                condition=Q(drawn__lte=F("capacity")), name="source_drawn_within_capacity"
+            ),
             models.UniqueConstraint(fields=["uscc", "equipment"], name="one_source_per_unit"),
         ]
         verbose_name = _("retired capacity")
@@ -92,32 +104,39 @@ class ReplacementPlan(models.Model):
     # The reference as ledger rows are matched with it (screening.registry.keys.plan_key).
     ref_key = models.CharField(max_length=200, unique=True)
     plan_date = models.DateField(_("plan date"))
-    region = models.ForeignKey("screening.Region", verbose_name=_("region"),
-                               on_delete=models.PROTECT, related_name="replacement_plans")
+    region = models.ForeignKey(
+        "screening.Region",
+        verbose_name=_("region"),
+        on_delete=models.PROTECT,
+        related_name="replacement_plans",
+    )
     enterprise = models.CharField(_("enterprise"), max_length=200)
     uscc = models.CharField(_("unified social credit code"), max_length=18)
     family = models.CharField(_("product family"), max_length=32)
     new_capacity = _capacity(verbose_name=_("capacity built"))
     capacity_unit = models.CharField(_("capacity unit"), max_length=32)
     project_codes = models.JSONField(_("projects served"), default=list, blank=True)
-    status = models.CharField(_("status"), max_length=16, choices=PlanStatus.choices,
-                              default=PlanStatus.ACTIVE)
+    status = models.CharField(
+        _("status"), max_length=16, choices=PlanStatus.choices, default=PlanStatus.ACTIVE
+    )
     withdrawn_at = models.DateTimeField(null=True, blank=True)
-    withdrawn_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
-                                     on_delete=models.PROTECT, related_name="+")
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     withdrawal_reason = models.CharField(_("reason"), max_length=500, blank=True)
     published_at = models.DateTimeField(null=True, blank=True)
-    published_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
-                                     on_delete=models.PROTECT, related_name="+")
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
-                                   related_name="+")
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["-plan_date", "-id"]
         constraints = [
-            models.CheckConstraint(condition=Q(new_capacity__gt=0),
-                                   name="plan_capacity_positive"),
+            models.CheckConstraint(condition=Q(new_capacity__gt=0), name="plan_capacity_positive"),
         ]
         indexes = [models.Index(fields=["region", "status"], name="plan_region_status")]
         verbose_name = _("replacement plan")
@@ -139,11 +158,13 @@ class CapacityDraw(models.Model):
     source = models.ForeignKey(CapacitySource, on_delete=models.PROTECT, related_name="draws")
     amount = _capacity(verbose_name=_("amount"))
     drawn_at = models.DateTimeField(auto_now_add=True)
-    drawn_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
-                                 related_name="+")
+    drawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
     returned_at = models.DateTimeField(null=True, blank=True)
-    returned_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
-                                    on_delete=models.PROTECT, related_name="+")
+    returned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     return_reason = models.CharField(max_length=500, blank=True)
 
     class Meta:
@@ -181,8 +202,9 @@ class RegistryUpload(models.Model):
     as a preview, applied in one transaction once confirmed, and kept."""
 
     kind = models.CharField(max_length=16, choices=RegistryUploadKind.choices)
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
-                                    related_name="+")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
     file = models.FileField(upload_to="registry/%Y/%m/")
     original_name = models.CharField(max_length=255)
     status = models.CharField(max_length=16, choices=RegistryUploadStatus.choices)

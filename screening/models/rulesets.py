@@ -28,9 +28,13 @@ class RuleSet(models.Model):
 
     def document(self) -> dict:
         """The rule set as the engine reads it (the shape of a fixture file)."""
-        return {"name": self.name, "title_zh": self.title_zh, "title_en": self.title_en,
-                "effective_from": self.effective_from.isoformat(),
-                "parameters": self.parameters}
+        return {
+            "name": self.name,
+            "title_zh": self.title_zh,
+            "title_en": self.title_en,
+            "effective_from": self.effective_from.isoformat(),
+            "parameters": self.parameters,
+        }
 
     @classmethod
     def in_force(cls, as_of: date) -> RuleSet | None:

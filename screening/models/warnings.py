@@ -32,8 +32,9 @@ class IndicatorMonth(models.Model):
     Month M counts for screening from the 1st of month M+1, and only once published (SPEC §4).
     """
 
-    region = models.ForeignKey("screening.Region", on_delete=models.PROTECT,
-                               related_name="indicator_months")
+    region = models.ForeignKey(
+        "screening.Region", on_delete=models.PROTECT, related_name="indicator_months"
+    )
     year = models.PositiveSmallIntegerField()
     month = models.PositiveSmallIntegerField()
     intensity_change_pct = _amount(9)
@@ -48,21 +49,25 @@ class IndicatorMonth(models.Model):
     # The 能耗双控 tier (worse of intensity and total energy): what R07, R08, escalation and
     # the map read. coal_tier stands beside it and counts for nothing else (revision 4).
     tier = models.CharField(max_length=8, choices=TierChoice.choices, blank=True)
-    rule_set = models.ForeignKey("screening.RuleSet", null=True, blank=True,
-                                 on_delete=models.PROTECT)
+    rule_set = models.ForeignKey(
+        "screening.RuleSet", null=True, blank=True, on_delete=models.PROTECT
+    )
     published_at = models.DateTimeField(null=True, blank=True)
-    published_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
-                                     on_delete=models.PROTECT, related_name="+")
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     updated_at = models.DateTimeField(auto_now=True)
     source = models.CharField(max_length=16, choices=IndicatorSource.choices, blank=True)
-    entered_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
-                                   on_delete=models.PROTECT, related_name="+")
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
 
     class Meta:
         ordering = ["region__code", "year", "month"]
         constraints = [
-            models.UniqueConstraint(fields=["region", "year", "month"],
-                                    name="one_indicator_row_per_region_month"),
+            models.UniqueConstraint(
+                fields=["region", "year", "month"], name="one_indicator_row_per_region_month"
+            ),
         ]
         verbose_name = _("monthly indicators")
         verbose_name_plural = _("monthly indicators")
@@ -74,13 +79,15 @@ class IndicatorMonth(models.Model):
 class AnnualResult(models.Model):
     """Whether a region met a year's energy dual-control and pollutant-total targets ((十八))."""
 
-    region = models.ForeignKey("screening.Region", on_delete=models.PROTECT,
-                               related_name="annual_results")
+    region = models.ForeignKey(
+        "screening.Region", on_delete=models.PROTECT, related_name="annual_results"
+    )
     year = models.PositiveSmallIntegerField()
     dual_control_met = models.BooleanField(_("energy dual-control target met"))
     pollutant_met = models.BooleanField(_("pollutant-total target met"))
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
-                                    on_delete=models.PROTECT, related_name="+")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     recorded_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -93,7 +100,6 @@ class AnnualResult(models.Model):
 
     def __str__(self) -> str:
         return f"{self.region} {self.year}"
-
 
 
 class EscalationKind(models.TextChoices):
@@ -122,15 +128,17 @@ class EscalationEvent(models.Model):
     months were corrected away is kept, marked withdrawn, never deleted.
     """
 
-    region = models.ForeignKey("screening.Region", on_delete=models.PROTECT,
-                               related_name="escalations")
+    region = models.ForeignKey(
+        "screening.Region", on_delete=models.PROTECT, related_name="escalations"
+    )
     kind = models.CharField(_("kind"), max_length=16, choices=EscalationKind.choices)
     started_year = models.PositiveSmallIntegerField()
     started_month = models.PositiveSmallIntegerField()
     ended_year = models.PositiveSmallIntegerField(null=True, blank=True)
     ended_month = models.PositiveSmallIntegerField(null=True, blank=True)
-    end_reason = models.CharField(_("why it ended"), max_length=16, blank=True,
-                                  choices=EscalationEnd.choices)
+    end_reason = models.CharField(
+        _("why it ended"), max_length=16, blank=True, choices=EscalationEnd.choices
+    )
     # The consecutive red months behind it, "YYYY-MM", oldest first.
     months = models.JSONField(_("red months"), default=list)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -139,8 +147,10 @@ class EscalationEvent(models.Model):
     class Meta:
         ordering = ["region__code", "started_year", "started_month", "kind"]
         constraints = [
-            models.UniqueConstraint(fields=["region", "kind", "started_year", "started_month"],
-                                    name="one_escalation_per_region_kind_start"),
+            models.UniqueConstraint(
+                fields=["region", "kind", "started_year", "started_month"],
+                name="one_escalation_per_region_kind_start",
+            ),
         ]
         verbose_name = _("escalation")
         verbose_name_plural = _("escalations")
@@ -167,29 +177,33 @@ class ProjectEnergyMonth(models.Model):
     """One month's actual energy use of an operating 两高 project (两高项目用能预警), with the
     year's cumulative use up to it and its tier against the pro-rated 节能审查 energy."""
 
-    project = models.ForeignKey("screening.Project", on_delete=models.PROTECT,
-                                related_name="energy_months")
+    project = models.ForeignKey(
+        "screening.Project", on_delete=models.PROTECT, related_name="energy_months"
+    )
     year = models.PositiveSmallIntegerField()
     month = models.PositiveSmallIntegerField()
-    actual_tce = models.DecimalField(_("actual energy use (tce)"), max_digits=18,
-                                     decimal_places=4)
+    actual_tce = models.DecimalField(_("actual energy use (tce)"), max_digits=18, decimal_places=4)
     # Derived: the year's reported months up to this one, against annual_energy_tce × month/12.
     cumulative_tce = models.DecimalField(max_digits=20, decimal_places=4, null=True, blank=True)
     months_reported = models.PositiveSmallIntegerField(default=0)
-    approved_annual_tce = models.DecimalField(max_digits=24, decimal_places=4, null=True,
-                                              blank=True)
+    approved_annual_tce = models.DecimalField(
+        max_digits=24, decimal_places=4, null=True, blank=True
+    )
     tier = models.CharField(max_length=8, choices=TierChoice.choices, blank=True)
-    rule_set = models.ForeignKey("screening.RuleSet", null=True, blank=True,
-                                 on_delete=models.PROTECT, related_name="+")
-    entered_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
-                                   on_delete=models.PROTECT, related_name="+")
+    rule_set = models.ForeignKey(
+        "screening.RuleSet", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["project__project_code", "year", "month"]
         constraints = [
-            models.UniqueConstraint(fields=["project", "year", "month"],
-                                    name="one_energy_row_per_project_month"),
+            models.UniqueConstraint(
+                fields=["project", "year", "month"], name="one_energy_row_per_project_month"
+            ),
         ]
         verbose_name = _("project energy month")
         verbose_name_plural = _("project energy months")

@@ -43,8 +43,9 @@ class CaseState(models.TextChoices):
 
 
 # A case in one of these states is finished: the project may get a new review cycle.
-FINAL_STATES = frozenset({CaseState.APPROVED, CaseState.REJECTED, CaseState.CLOSED,
-                          CaseState.WITHDRAWN})
+FINAL_STATES = frozenset(
+    {CaseState.APPROVED, CaseState.REJECTED, CaseState.CLOSED, CaseState.WITHDRAWN}
+)
 OPEN_STATES = frozenset(CaseState) - FINAL_STATES
 
 
@@ -63,41 +64,73 @@ def _about(label: str, who: str, needs: str = "") -> dict:
 class ReviewCase(ConcurrentTransitionMixin, models.Model):
     """One review cycle (审核) of one project, from the agency's draft to the decision."""
 
-    project = models.ForeignKey("screening.Project", verbose_name=_("project"),
-                                on_delete=models.PROTECT, related_name="cases")
-    region = models.ForeignKey("screening.Region", verbose_name=_("region"),
-                               on_delete=models.PROTECT, related_name="cases")
+    project = models.ForeignKey(
+        "screening.Project",
+        verbose_name=_("project"),
+        on_delete=models.PROTECT,
+        related_name="cases",
+    )
+    region = models.ForeignKey(
+        "screening.Region", verbose_name=_("region"), on_delete=models.PROTECT, related_name="cases"
+    )
     cycle = models.PositiveSmallIntegerField(_("review cycle"))
-    state = FSMField(_("state"), max_length=32, choices=CaseState.choices,
-                     default=CaseState.DRAFT, protected=True, db_index=True)
-    opened_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
-                                  related_name="+")
+    state = FSMField(
+        _("state"),
+        max_length=32,
+        choices=CaseState.choices,
+        default=CaseState.DRAFT,
+        protected=True,
+        db_index=True,
+    )
+    opened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
     opened_at = models.DateTimeField(default=timezone.now)
-    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
-                                     on_delete=models.PROTECT, related_name="+")
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     submitted_at = models.DateTimeField(null=True, blank=True)
     # The screening frozen at submit (and again when a rectification is verified).
-    rule_set = models.ForeignKey("screening.RuleSet", verbose_name=_("rule set"), null=True,
-                                 blank=True, on_delete=models.PROTECT, related_name="cases")
+    rule_set = models.ForeignKey(
+        "screening.RuleSet",
+        verbose_name=_("rule set"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="cases",
+    )
     screened_as_of = models.DateField(null=True, blank=True)
     in_scope = models.BooleanField(null=True)
-    verdict = models.CharField(_("verdict"), max_length=16, blank=True, db_index=True,
-                               choices=[(v.value, v.value) for v in Verdict])
-    disposition = models.CharField(_("recommended disposition"), max_length=24, blank=True,
-                                   db_index=True,
-                                   choices=[(d.value, d.value) for d in Disposition])
+    verdict = models.CharField(
+        _("verdict"),
+        max_length=16,
+        blank=True,
+        db_index=True,
+        choices=[(v.value, v.value) for v in Verdict],
+    )
+    disposition = models.CharField(
+        _("recommended disposition"),
+        max_length=24,
+        blank=True,
+        db_index=True,
+        choices=[(d.value, d.value) for d in Disposition],
+    )
     findings = models.JSONField(default=list, blank=True)
     project_snapshot = models.JSONField(default=dict, blank=True)  # ledger values screened
     # Decisions along the way.
     evaluation_kind = models.CharField(max_length=24, choices=EvaluationKind.choices, blank=True)
     evaluation_requested_at = models.DateTimeField(null=True, blank=True)
     evaluation_completed_at = models.DateTimeField(null=True, blank=True)
-    ordered_disposition = models.CharField(_("ordered disposition"), max_length=24, blank=True,
-                                           choices=[(d.value, d.value) for d in Disposition])
-    rectification_deadline = models.DateField(_("rectification deadline"), null=True,
-                                              blank=True)
-    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
-                                   on_delete=models.PROTECT, related_name="+")
+    ordered_disposition = models.CharField(
+        _("ordered disposition"),
+        max_length=24,
+        blank=True,
+        choices=[(d.value, d.value) for d in Disposition],
+    )
+    rectification_deadline = models.DateField(_("rectification deadline"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     decided_at = models.DateTimeField(null=True, blank=True)
     # The current stage's clock: review time limit or rectification deadline.
     state_entered_at = models.DateTimeField(default=timezone.now)
@@ -110,8 +143,10 @@ class ReviewCase(ConcurrentTransitionMixin, models.Model):
             models.UniqueConstraint(fields=["project", "cycle"], name="one_case_per_cycle"),
             # One open review per project at a time; a new cycle starts once it is finished.
             models.UniqueConstraint(
-                fields=["project"], condition=~Q(state__in=sorted(s.value for s in FINAL_STATES)),
-                name="one_open_case_per_project"),
+                fields=["project"],
+                condition=~Q(state__in=sorted(s.value for s in FINAL_STATES)),
+                name="one_open_case_per_project",
+            ),
         ]
         indexes = [models.Index(fields=["region", "state"])]
         verbose_name = _("review case")
@@ -146,16 +181,16 @@ class ReviewCase(ConcurrentTransitionMixin, models.Model):
 
     @property
     def is_overdue(self) -> bool:
-        return (self.due_date is not None and not self.is_final
-                and self.due_date < timezone.localdate())
+        return (
+            self.due_date is not None and not self.is_final and self.due_date < timezone.localdate()
+        )
 
     def forget_derived(self) -> None:
         """Drop cached facts (after a transition or when the data behind them changed)."""
         for name in ("_region_status", "_fresh_screening", "_fresh_rule_set"):
             self.__dict__.pop(name, None)
 
-    def _freeze(self, screening: Screening, rule_set, snapshot: dict, findings: list[dict]
-                ) -> None:
+    def _freeze(self, screening: Screening, rule_set, snapshot: dict, findings: list[dict]) -> None:
         self.rule_set = rule_set
         self.screened_as_of = screening.as_of
         self.in_scope = screening.in_scope
@@ -172,11 +207,22 @@ class ReviewCase(ConcurrentTransitionMixin, models.Model):
 
     # --- Transitions (SPEC §5) ----------------------------------------------------------------
 
-    @transition(field=state, source=[CaseState.DRAFT, CaseState.RETURNED],
-                target=RETURN_VALUE(CaseState.SUBMITTED, CaseState.PROVINCIAL_REVIEW),
-                custom=_about(_("Submit"), _("Agency"), _("Required ledger fields present")))
-    def submit(self, *, by: User, screening: Screening, rule_set, snapshot: dict,
-               findings: list[dict], straight_to_province: bool) -> str:
+    @transition(
+        field=state,
+        source=[CaseState.DRAFT, CaseState.RETURNED],
+        target=RETURN_VALUE(CaseState.SUBMITTED, CaseState.PROVINCIAL_REVIEW),
+        custom=_about(_("Submit"), _("Agency"), _("Required ledger fields present")),
+    )
+    def submit(
+        self,
+        *,
+        by: User,
+        screening: Screening,
+        rule_set,
+        snapshot: dict,
+        findings: list[dict],
+        straight_to_province: bool,
+    ) -> str:
         self.submitted_by, self.submitted_at = by, timezone.now()
         self._freeze(screening, rule_set, snapshot, findings)
         # 济源, 航空港区 and the 省直管县 report to the province: no city review.
@@ -184,94 +230,153 @@ class ReviewCase(ConcurrentTransitionMixin, models.Model):
         self._enter(target)
         return target
 
-    @transition(field=state, source=[CaseState.DRAFT, CaseState.SUBMITTED, CaseState.RETURNED],
-                target=CaseState.WITHDRAWN,
-                custom=_about(_("Withdraw"), _("Agency"), _("Reason")))
+    @transition(
+        field=state,
+        source=[CaseState.DRAFT, CaseState.SUBMITTED, CaseState.RETURNED],
+        target=CaseState.WITHDRAWN,
+        custom=_about(_("Withdraw"), _("Agency"), _("Reason")),
+    )
     def withdraw(self, *, by: User) -> None:
         self._enter(CaseState.WITHDRAWN)
 
-    @transition(field=state, source=CaseState.SUBMITTED, target=CaseState.RETURNED,
-                custom=_about(_("Return for information"), _("City reviewer"), _("Comment")))
-    @transition(field=state, source=CaseState.PROVINCIAL_REVIEW, target=CaseState.RETURNED,
-                custom=_about(_("Return for information"), _("Provincial reviewer"),
-                              _("Comment")))
+    @transition(
+        field=state,
+        source=CaseState.SUBMITTED,
+        target=CaseState.RETURNED,
+        custom=_about(_("Return for information"), _("City reviewer"), _("Comment")),
+    )
+    @transition(
+        field=state,
+        source=CaseState.PROVINCIAL_REVIEW,
+        target=CaseState.RETURNED,
+        custom=_about(_("Return for information"), _("Provincial reviewer"), _("Comment")),
+    )
     def return_for_info(self, *, by: User) -> None:
         self._enter(CaseState.RETURNED)
 
-    @transition(field=state, source=CaseState.SUBMITTED, target=CaseState.PROVINCIAL_REVIEW,
-                custom=_about(_("Forward to the province"), _("City reviewer"),
-                              _("City opinion")))
+    @transition(
+        field=state,
+        source=CaseState.SUBMITTED,
+        target=CaseState.PROVINCIAL_REVIEW,
+        custom=_about(_("Forward to the province"), _("City reviewer"), _("City opinion")),
+    )
     def forward(self, *, by: User) -> None:
         self._enter(CaseState.PROVINCIAL_REVIEW)
 
-    @transition(field=state, source=CaseState.PROVINCIAL_REVIEW, target=CaseState.EVALUATION,
-                custom=_about(_("Request an evaluation"), _("Provincial reviewer"),
-                              _("What is to be evaluated")))
+    @transition(
+        field=state,
+        source=CaseState.PROVINCIAL_REVIEW,
+        target=CaseState.EVALUATION,
+        custom=_about(
+            _("Request an evaluation"), _("Provincial reviewer"), _("What is to be evaluated")
+        ),
+    )
     def request_evaluation(self, *, by: User, kind: str) -> None:
         self.evaluation_kind = kind
         self.evaluation_requested_at = timezone.now()
         self._enter(CaseState.EVALUATION)
 
-    @transition(field=state, source=CaseState.EVALUATION, target=CaseState.PROVINCIAL_REVIEW,
-                custom=_about(_("Complete the evaluation"), _("Provincial reviewer"),
-                              _("Result and attachment")))
+    @transition(
+        field=state,
+        source=CaseState.EVALUATION,
+        target=CaseState.PROVINCIAL_REVIEW,
+        custom=_about(
+            _("Complete the evaluation"), _("Provincial reviewer"), _("Result and attachment")
+        ),
+    )
     def complete_evaluation(self, *, by: User) -> None:
         self.evaluation_completed_at = timezone.now()
         self._enter(CaseState.PROVINCIAL_REVIEW)
 
-    @transition(field=state, source=CaseState.PROVINCIAL_REVIEW, target=CaseState.APPROVED,
-                custom=_about(_("Approve"), _("Provincial reviewer"),
-                              _("COMPLIANT screening; for a planned project: evaluation done, "
-                                "region not restricted, last year's targets met (dual control: "
-                                "or livelihood)")))
+    @transition(
+        field=state,
+        source=CaseState.PROVINCIAL_REVIEW,
+        target=CaseState.APPROVED,
+        custom=_about(
+            _("Approve"),
+            _("Provincial reviewer"),
+            _(
+                "COMPLIANT screening; for a planned project: evaluation done, "
+                "region not restricted, last year's targets met (dual control: "
+                "or livelihood)"
+            ),
+        ),
+    )
     def approve(self, *, by: User) -> None:
         self.decided_by, self.decided_at = by, timezone.now()
         self._enter(CaseState.APPROVED)
 
-    @transition(field=state, source=CaseState.PROVINCIAL_REVIEW, target=CaseState.REJECTED,
-                custom=_about(_("Reject"), _("Provincial reviewer"), _("Reason")))
+    @transition(
+        field=state,
+        source=CaseState.PROVINCIAL_REVIEW,
+        target=CaseState.REJECTED,
+        custom=_about(_("Reject"), _("Provincial reviewer"), _("Reason")),
+    )
     def reject(self, *, by: User) -> None:
         self.decided_by, self.decided_at = by, timezone.now()
         self._enter(CaseState.REJECTED)
 
-    @transition(field=state, source=CaseState.PROVINCIAL_REVIEW, target=CaseState.RECTIFYING,
-                custom=_about(_("Order rectification"), _("Provincial reviewer"),
-                              _("Disposition and deadline")))
+    @transition(
+        field=state,
+        source=CaseState.PROVINCIAL_REVIEW,
+        target=CaseState.RECTIFYING,
+        custom=_about(
+            _("Order rectification"), _("Provincial reviewer"), _("Disposition and deadline")
+        ),
+    )
     def order_rectification(self, *, by: User, disposition: str, deadline: date) -> None:
         self.decided_by, self.decided_at = by, timezone.now()
         self.ordered_disposition = disposition
         self.rectification_deadline = deadline
         self._enter(CaseState.RECTIFYING, due=deadline)
 
-    @transition(field=state, source=CaseState.RECTIFYING,
-                target=CaseState.RECTIFICATION_SUBMITTED,
-                custom=_about(_("Submit rectification evidence"), _("Agency"),
-                              _("Evidence (file)")))
+    @transition(
+        field=state,
+        source=CaseState.RECTIFYING,
+        target=CaseState.RECTIFICATION_SUBMITTED,
+        custom=_about(_("Submit rectification evidence"), _("Agency"), _("Evidence (file)")),
+    )
     def submit_rectification(self, *, by: User) -> None:
         self._enter(CaseState.RECTIFICATION_SUBMITTED)
 
-    @transition(field=state, source=CaseState.RECTIFICATION_SUBMITTED,
-                target=CaseState.APPROVED,
-                custom=_about(_("Accept the rectification"), _("Provincial reviewer"),
-                              _("A fresh COMPLIANT screening")))
-    def verify_rectification(self, *, by: User, screening: Screening, rule_set,
-                             snapshot: dict, findings: list[dict]) -> None:
+    @transition(
+        field=state,
+        source=CaseState.RECTIFICATION_SUBMITTED,
+        target=CaseState.APPROVED,
+        custom=_about(
+            _("Accept the rectification"),
+            _("Provincial reviewer"),
+            _("A fresh COMPLIANT screening"),
+        ),
+    )
+    def verify_rectification(
+        self, *, by: User, screening: Screening, rule_set, snapshot: dict, findings: list[dict]
+    ) -> None:
         self.decided_by, self.decided_at = by, timezone.now()
         self._freeze(screening, rule_set, snapshot, findings)
         self._enter(CaseState.APPROVED)
 
-    @transition(field=state, source=CaseState.RECTIFICATION_SUBMITTED,
-                target=CaseState.RECTIFYING,
-                custom=_about(_("Reject the rectification"), _("Provincial reviewer"),
-                              _("Comment; may move the deadline")))
+    @transition(
+        field=state,
+        source=CaseState.RECTIFICATION_SUBMITTED,
+        target=CaseState.RECTIFYING,
+        custom=_about(
+            _("Reject the rectification"),
+            _("Provincial reviewer"),
+            _("Comment; may move the deadline"),
+        ),
+    )
     def reject_rectification(self, *, by: User, deadline: date | None = None) -> None:
         if deadline is not None:
             self.rectification_deadline = deadline
         self._enter(CaseState.RECTIFYING, due=self.rectification_deadline)
 
-    @transition(field=state, source=[CaseState.RECTIFYING, CaseState.RECTIFICATION_SUBMITTED],
-                target=CaseState.CLOSED,
-                custom=_about(_("Close the case"), _("Provincial reviewer"), _("Reason")))
+    @transition(
+        field=state,
+        source=[CaseState.RECTIFYING, CaseState.RECTIFICATION_SUBMITTED],
+        target=CaseState.CLOSED,
+        custom=_about(_("Close the case"), _("Provincial reviewer"), _("Reason")),
+    )
     def close(self, *, by: User) -> None:
         self.decided_by, self.decided_at = by, timezone.now()
         self._enter(CaseState.CLOSED)
@@ -282,8 +387,9 @@ class CaseEvent(models.Model):
 
     case = models.ForeignKey(ReviewCase, on_delete=models.PROTECT, related_name="events")
     transition = models.CharField(_("action"), max_length=32)  # "open" or a transition name
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
-                              related_name="case_events")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="case_events"
+    )
     at = models.DateTimeField(default=timezone.now, db_index=True)
     from_state = models.CharField(max_length=32, blank=True, choices=CaseState.choices)
     to_state = models.CharField(max_length=32, choices=CaseState.choices)
@@ -317,8 +423,9 @@ class CaseAttachment(models.Model):
     content_type = models.CharField(max_length=100)
     size = models.PositiveBigIntegerField()
     sha256 = models.CharField(max_length=64)
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
-                                    related_name="+")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
     uploaded_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

@@ -39,10 +39,26 @@ class SourceSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = CapacitySource
-        fields = ["id", "number", "region", "enterprise", "uscc", "family", "capacity",
-                  "capacity_unit", "equipment", "shutdown_date", "dismantled_date",
-                  "verification_ref", "verification_date", "verifier", "subsidised",
-                  "mandatory_elimination", "eligibility_notes", "drawn"]
+        fields = [
+            "id",
+            "number",
+            "region",
+            "enterprise",
+            "uscc",
+            "family",
+            "capacity",
+            "capacity_unit",
+            "equipment",
+            "shutdown_date",
+            "dismantled_date",
+            "verification_ref",
+            "verification_date",
+            "verifier",
+            "subsidised",
+            "mandatory_elimination",
+            "eligibility_notes",
+            "drawn",
+        ]
 
 
 class DrawSerializer(serializers.ModelSerializer):
@@ -52,8 +68,15 @@ class DrawSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = CapacityDraw
-        fields = ["id", "source", "source_number", "amount", "drawn_at", "returned_at",
-                  "return_reason"]
+        fields = [
+            "id",
+            "source",
+            "source_number",
+            "amount",
+            "drawn_at",
+            "returned_at",
+            "return_reason",
+        ]
 
 
 class PlanSerializer(serializers.ModelSerializer):
@@ -64,9 +87,23 @@ class PlanSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = ReplacementPlan
-        fields = ["id", "ref", "plan_date", "region", "enterprise", "uscc", "family",
-                  "new_capacity", "capacity_unit", "project_codes", "status", "withdrawn_at",
-                  "withdrawal_reason", "published_at", "draws"]
+        fields = [
+            "id",
+            "ref",
+            "plan_date",
+            "region",
+            "enterprise",
+            "uscc",
+            "family",
+            "new_capacity",
+            "capacity_unit",
+            "project_codes",
+            "status",
+            "withdrawn_at",
+            "withdrawal_reason",
+            "published_at",
+            "draws",
+        ]
 
 
 class RegistryUploadSerializer(serializers.ModelSerializer):
@@ -74,8 +111,18 @@ class RegistryUploadSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = RegistryUpload
-        fields = ["id", "kind", "original_name", "status", "message", "data_rows", "errors",
-                  "preview", "created_at", "applied_at"]
+        fields = [
+            "id",
+            "kind",
+            "original_name",
+            "status",
+            "message",
+            "data_rows",
+            "errors",
+            "preview",
+            "created_at",
+            "applied_at",
+        ]
 
 
 class SourceInputSerializer(serializers.Serializer):
@@ -140,12 +187,21 @@ def _body(request: Request) -> dict:
         value = request.data.get(key)
         if isinstance(value, (int, float)) and not isinstance(value, bool):
             value = str(value)  # the forms read text, as from the web page
-        elif not (value is None or isinstance(value, str)
-                  or (key == "project_codes" and isinstance(value, list)
-                      and all(isinstance(code, str) for code in value))):
-            raise ApiError(400, "invalid", _("The request is not valid."),
-                           [{"field": str(key), "code": "invalid",
-                             "message": _("Give text or a number.")}])
+        elif not (
+            value is None
+            or isinstance(value, str)
+            or (
+                key == "project_codes"
+                and isinstance(value, list)
+                and all(isinstance(code, str) for code in value)
+            )
+        ):
+            raise ApiError(
+                400,
+                "invalid",
+                _("The request is not valid."),
+                [{"field": str(key), "code": "invalid", "message": _("Give text or a number.")}],
+            )
         data[key] = value
     return data
 
@@ -174,13 +230,17 @@ def _refused(refusal: services.RegistryRefused) -> ApiError:
     return ApiError(409, "refused", str(refusal))
 
 
-def _register(request: Request, form_class, register, serializer_class,
-              prepare=lambda data: data) -> Response:
+def _register(
+    request: Request, form_class, register, serializer_class, prepare=lambda data: data
+) -> Response:
     """A POST that registers a source or a plan: the user's regions, the form, the service;
     201 with the new entry."""
     regions = _require_entry(request.user)
-    form = form_class(prepare(_form_data(request, regions)), regions=regions,
-                      families=queries.replacement_families())
+    form = form_class(
+        prepare(_form_data(request, regions)),
+        regions=regions,
+        families=queries.replacement_families(),
+    )
     if not form.is_valid():
         raise _invalid(form)
     try:
@@ -206,8 +266,9 @@ class SourceList(generics.ListAPIView):
     def get_queryset(self):
         return queries.sources_visible_to(self.request.user).order_by("id")
 
-    @extend_schema(request=SourceInputSerializer,
-                   responses={201: SourceSerializer, **ERRORS_ACTION})
+    @extend_schema(
+        request=SourceInputSerializer, responses={201: SourceSerializer, **ERRORS_ACTION}
+    )
     def post(self, request: Request) -> Response:
         return _register(request, SourceForm, services.register_source, SourceSerializer)
 
@@ -230,13 +291,17 @@ class PlanList(generics.ListAPIView):
     parser_classes = [JSONParser, FormParser, MultiPartParser]
 
     def get_queryset(self):
-        return (queries.plans_visible_to(self.request.user)
-                .prefetch_related("draws__source").order_by("id"))
+        return (
+            queries.plans_visible_to(self.request.user)
+            .prefetch_related("draws__source")
+            .order_by("id")
+        )
 
     @extend_schema(request=PlanInputSerializer, responses={201: PlanSerializer, **ERRORS_ACTION})
     def post(self, request: Request) -> Response:
-        return _register(request, PlanForm, services.register_plan, PlanSerializer,
-                         prepare=_codes_as_text)
+        return _register(
+            request, PlanForm, services.register_plan, PlanSerializer, prepare=_codes_as_text
+        )
 
 
 @extend_schema(tags=["registry"])
@@ -268,8 +333,11 @@ class PlanDraw(APIView):
 
     parser_classes = [JSONParser, FormParser, MultiPartParser]
 
-    @extend_schema(tags=["registry"], request=DrawInputSerializer,
-                   responses={201: DrawSerializer, **ERRORS_ACTION})
+    @extend_schema(
+        tags=["registry"],
+        request=DrawInputSerializer,
+        responses={201: DrawSerializer, **ERRORS_ACTION},
+    )
     def post(self, request: Request, pk: int) -> Response:
         plan = _editable_plan_for(request, pk)
         form = DrawForm(_body(request))
@@ -291,16 +359,20 @@ class PlanWithdraw(APIView):
 
     parser_classes = [JSONParser, FormParser, MultiPartParser]
 
-    @extend_schema(tags=["registry"], request=ReasonSerializer,
-                   responses={200: PlanSerializer, **ERRORS_ACTION})
+    @extend_schema(
+        tags=["registry"],
+        request=ReasonSerializer,
+        responses={200: PlanSerializer, **ERRORS_ACTION},
+    )
     def post(self, request: Request, pk: int) -> Response:
         plan = _editable_plan_for(request, pk)
         form = ReasonForm(_body(request))
         if not form.is_valid():
             raise _invalid(form)
         try:
-            plan = services.withdraw_plan(plan, user=request.user,
-                                          reason=form.cleaned_data["reason"])
+            plan = services.withdraw_plan(
+                plan, user=request.user, reason=form.cleaned_data["reason"]
+            )
         except services.RegistryRefused as refusal:
             raise _refused(refusal) from None
         return Response(PlanSerializer(plan).data)
@@ -311,8 +383,11 @@ class PlanPublish(APIView):
 
     parser_classes = [JSONParser, FormParser, MultiPartParser]
 
-    @extend_schema(tags=["registry"], request=PublishSerializer,
-                   responses={200: PlanSerializer, **ERRORS_ACTION})
+    @extend_schema(
+        tags=["registry"],
+        request=PublishSerializer,
+        responses={200: PlanSerializer, **ERRORS_ACTION},
+    )
     def post(self, request: Request, pk: int) -> Response:
         plan = _plan_for(request, pk)
         if not permissions.can_publish_plans(request.user):
@@ -320,8 +395,9 @@ class PlanPublish(APIView):
         body = PublishSerializer(data=_body(request))
         body.is_valid(raise_exception=True)
         try:
-            plan = services.publish_plan(plan, user=request.user,
-                                         publish=body.validated_data["publish"])
+            plan = services.publish_plan(
+                plan, user=request.user, publish=body.validated_data["publish"]
+            )
         except services.RegistryRefused as refusal:
             raise _refused(refusal) from None
         return Response(PlanSerializer(plan).data)
@@ -333,8 +409,11 @@ class UploadCreate(APIView):
 
     parser_classes = [MultiPartParser, FormParser]
 
-    @extend_schema(tags=["registry"], request={"multipart/form-data": UploadInputSerializer},
-                   responses={201: RegistryUploadSerializer, **ERRORS_ACTION})
+    @extend_schema(
+        tags=["registry"],
+        request={"multipart/form-data": UploadInputSerializer},
+        responses={201: RegistryUploadSerializer, **ERRORS_ACTION},
+    )
     def post(self, request: Request) -> Response:
         _require_entry(request.user)
         body = UploadInputSerializer(data=request.data)
@@ -342,8 +421,13 @@ class UploadCreate(APIView):
         file = body.validated_data["file"]
         if file.size == 0:
             raise ApiError(400, "invalid", _("The file is empty."))
-        item = upload.receive(request.user, body.validated_data["kind"], file,
-                              file.name or "registry.xlsx", request_language())
+        item = upload.receive(
+            request.user,
+            body.validated_data["kind"],
+            file,
+            file.name or "registry.xlsx",
+            request_language(),
+        )
         if body.validated_data["mode"] == "apply" and item.preview:
             try:
                 upload.apply(item, request.user, request_language())
@@ -356,8 +440,9 @@ class UploadCreate(APIView):
 class UploadApply(APIView):
     """Confirm a previewed registry upload of yours: everything or nothing is registered."""
 
-    @extend_schema(tags=["registry"], request=None,
-                   responses={200: RegistryUploadSerializer, **ERRORS_ACTION})
+    @extend_schema(
+        tags=["registry"], request=None, responses={200: RegistryUploadSerializer, **ERRORS_ACTION}
+    )
     def post(self, request: Request, pk: int) -> Response:
         item = RegistryUpload.objects.filter(pk=pk, uploaded_by=request.user).first()
         if item is None:
@@ -374,30 +459,61 @@ class CrossChecks(APIView):
     """The cross-checks (province-wide users): shared sources, ledger disagreements and
     cross-region draws, each sorted by risk."""
 
-    @extend_schema(tags=["registry"], responses={
-        200: OpenApiResponse(description="The three lists."),
-        403: error("Not a province-wide user."), **ERRORS_READ})
+    @extend_schema(
+        tags=["registry"],
+        responses={
+            200: OpenApiResponse(description="The three lists."),
+            403: error("Not a province-wide user."),
+            **ERRORS_READ,
+        },
+    )
     def get(self, request: Request) -> Response:
         if not permissions.can_view_registry_cross_checks(request.user):
             raise ApiError(403, "forbidden", _("Only province-wide users see the cross-checks."))
         checks = queries.cross_checks_now()
-        return Response({
-            "shared_sources": [{
-                "risk": item.risk.name.lower(), "source": item.source.number,
-                "region": item.source.region, "capacity": jnum(item.source.capacity),
-                "drawn": jnum(item.drawn), "reasons": item.reasons,
-                "plans": [{"ref": plan.ref, "region": plan.region, "amount": jnum(amount)}
-                          for plan, amount in item.draws]}
-                for item in checks.shared_sources],
-            "ledger_mismatches": [{
-                "risk": item.risk.name.lower(), "plan": item.plan.ref,
-                "region": item.plan.region, "drawn": jnum(item.drawn),
-                "problems": [{k: (jnum(v) if not isinstance(v, str | None) else v)
-                              for k, v in p.items()} for p in item.problems]}
-                for item in checks.ledger_mismatches],
-            "cross_region": [{
-                "risk": item.risk.name.lower(), "source": item.source.number,
-                "source_region": item.source.region, "plan": item.plan.ref,
-                "plan_region": item.plan.region, "amount": jnum(item.amount)}
-                for item in checks.cross_region],
-        })
+        return Response(
+            {
+                "shared_sources": [
+                    {
+                        "risk": item.risk.name.lower(),
+                        "source": item.source.number,
+                        "region": item.source.region,
+                        "capacity": jnum(item.source.capacity),
+                        "drawn": jnum(item.drawn),
+                        "reasons": item.reasons,
+                        "plans": [
+                            {"ref": plan.ref, "region": plan.region, "amount": jnum(amount)}
+                            for plan, amount in item.draws
+                        ],
+                    }
+                    for item in checks.shared_sources
+                ],
+                "ledger_mismatches": [
+                    {
+                        "risk": item.risk.name.lower(),
+                        "plan": item.plan.ref,
+                        "region": item.plan.region,
+                        "drawn": jnum(item.drawn),
+                        "problems": [
+                            {
+                                k: (jnum(v) if not isinstance(v, str | None) else v)
+                                for k, v in p.items()
+                            }
+                            for p in item.problems
+                        ],
+                    }
+                    for item in checks.ledger_mismatches
+                ],
+                "cross_region": [
+                    {
+                        "risk": item.risk.name.lower(),
+                        "source": item.source.number,
+                        "source_region": item.source.region,
+                        "plan": item.plan.ref,
+                        "plan_region": item.plan.region,
+                        "amount": jnum(item.amount),
+                    }
+                    for item in checks.cross_region
+                ],
+            }
+        )

@@ -33,9 +33,12 @@ def parse_source_number(text: str) -> int | None:
 
 _FLAGS = {
     (subsidised, eliminated): frozenset(
-        name for name, on in (("subsidised", subsidised), ("mandatory_elimination", eliminated))
-        if on)
-    for subsidised in (False, True) for eliminated in (False, True)
+        name
+        for name, on in (("subsidised", subsidised), ("mandatory_elimination", eliminated))
+        if on
+    )
+    for subsidised in (False, True)
+    for eliminated in (False, True)
 }
 
 
@@ -177,8 +180,14 @@ class CrossChecks:
     counts: dict[str, int] = field(default_factory=dict)
 
 
-def shared_source(source: SourceRow, plans: int, regions: int, drawn: Decimal,
-                  ineligible: frozenset[str], as_of: date) -> SharedSource:
+def shared_source(
+    source: SourceRow,
+    plans: int,
+    regions: int,
+    drawn: Decimal,
+    ineligible: frozenset[str],
+    as_of: date,
+) -> SharedSource:
     """A source drawn by `plans` (≥ 2) plans in `regions` regions: high risk when the plans
     lie in several regions (the classic 一女多嫁), or the source is ineligible, not shut down
     by `as_of` or over-drawn; medium otherwise (sharing within capacity is allowed)."""
@@ -203,24 +212,25 @@ def cross_region_risk(source_family: str, plan_family: str) -> Risk:
     return Risk.MEDIUM if source_family != plan_family else Risk.LOW
 
 
-def ledger_mismatches(plans: Iterable[PlanRow], drawn_by_plan: dict[int, Decimal],
-                      ledger: Iterable[LedgerRow]) -> list[LedgerMismatch]:
+def ledger_mismatches(
+    plans: Iterable[PlanRow], drawn_by_plan: dict[int, Decimal], ledger: Iterable[LedgerRow]
+) -> list[LedgerMismatch]:
     """Plans whose ledger rows disagree with them, sorted by risk, then number of problems."""
     by_key: dict[str, list[LedgerRow]] = defaultdict(list)
     for row in ledger:
         by_key[plan_key(row.replacement_plan_ref)].append(row)
     found = []
     for plan in plans:
-        mismatch = ledger_mismatch(plan, drawn_by_plan.get(plan.id, Decimal(0)),
-                                   by_key.get(plan_key(plan.ref), []))
+        mismatch = ledger_mismatch(
+            plan, drawn_by_plan.get(plan.id, Decimal(0)), by_key.get(plan_key(plan.ref), [])
+        )
         if mismatch is not None:
             found.append(mismatch)
     found.sort(key=lambda m: (-m.risk, -len(m.problems), m.plan.ref))
     return found
 
 
-def ledger_mismatch(plan: PlanRow, drawn: Decimal, rows: list[LedgerRow]
-                    ) -> LedgerMismatch | None:
+def ledger_mismatch(plan: PlanRow, drawn: Decimal, rows: list[LedgerRow]) -> LedgerMismatch | None:
     """Problems between a plan and the ledger rows that name it (or that it names): high risk
     when the ledger claims more replaced capacity or more new capacity than the registry
     holds, or another product family; medium for other differences."""
@@ -228,8 +238,11 @@ def ledger_mismatch(plan: PlanRow, drawn: Decimal, rows: list[LedgerRow]
     risk = Risk.MEDIUM
     if plan.project_codes:
         named = {row.project_code for row in rows}
-        problems.extend({"kind": "project_not_citing_plan", "project_code": code}
-                        for code in plan.project_codes if code not in named)
+        problems.extend(
+            {"kind": "project_not_citing_plan", "project_code": code}
+            for code in plan.project_codes
+            if code not in named
+        )
     if not rows:
         return LedgerMismatch(plan, drawn, problems, risk) if problems else None
     listed = plan.project_codes
@@ -239,8 +252,14 @@ def ledger_mismatch(plan: PlanRow, drawn: Decimal, rows: list[LedgerRow]
         if row.project_code not in listed:
             problems.append({"kind": "project_not_in_plan", "project_code": row.project_code})
         if row.family is not None and row.family != plan.family:
-            problems.append({"kind": "family_differs", "project_code": row.project_code,
-                             "ledger": row.family, "registry": plan.family})
+            problems.append(
+                {
+                    "kind": "family_differs",
+                    "project_code": row.project_code,
+                    "ledger": row.family,
+                    "registry": plan.family,
+                }
+            )
             risk = Risk.HIGH
         if row.new_capacity is not None:
             new_total += row.new_capacity
@@ -248,13 +267,25 @@ def ledger_mismatch(plan: PlanRow, drawn: Decimal, rows: list[LedgerRow]
             replaced_total += row.replaced_capacity
     if replaced_total != drawn:
         # More retired capacity in the ledger than the plan holds is what let R03 pass.
-        problems.append({"kind": "replaced_differs", "project_code": "",
-                         "ledger": replaced_total, "registry": drawn})
+        problems.append(
+            {
+                "kind": "replaced_differs",
+                "project_code": "",
+                "ledger": replaced_total,
+                "registry": drawn,
+            }
+        )
         if replaced_total > drawn:
             risk = Risk.HIGH
     if new_total != plan.new_capacity:
-        problems.append({"kind": "new_capacity_differs", "project_code": "",
-                         "ledger": new_total, "registry": plan.new_capacity})
+        problems.append(
+            {
+                "kind": "new_capacity_differs",
+                "project_code": "",
+                "ledger": new_total,
+                "registry": plan.new_capacity,
+            }
+        )
         if new_total > plan.new_capacity:
             risk = Risk.HIGH
     if not problems:

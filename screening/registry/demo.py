@@ -33,32 +33,81 @@ def seed_demo_registry() -> int:
     zz, ly, ay = regions["410100"], regions["410300"], regions["410500"]
 
     def source(region, enterprise, family, capacity, equipment, shutdown, dismantled, **extra):
-        return services.register_source(services.SourceData(
-            region=region, enterprise=enterprise, uscc=CREDIT_CODES[len(equipment) % 2],
-            family=family, capacity=D(capacity), capacity_unit="万吨/年", equipment=equipment,
-            shutdown_date=shutdown, dismantled_date=dismantled,
-            verification_ref="豫工信验〔2022〕8号" if dismantled else "",
-            verification_date=dismantled, verifier="市工业和信息化局" if dismantled else "",
-            **extra), user=province)
+        return services.register_source(
+            services.SourceData(
+                region=region,
+                enterprise=enterprise,
+                uscc=CREDIT_CODES[len(equipment) % 2],
+                family=family,
+                capacity=D(capacity),
+                capacity_unit="万吨/年",
+                equipment=equipment,
+                shutdown_date=shutdown,
+                dismantled_date=dismantled,
+                verification_ref="豫工信验〔2022〕8号" if dismantled else "",
+                verification_date=dismantled,
+                verifier="市工业和信息化局" if dismantled else "",
+                **extra,
+            ),
+            user=province,
+        )
 
-    furnace_zz = source(zz, "郑州示例钢铁有限公司", "高炉工序", "200", "1号450m³高炉",
-                        date(2021, 6, 30), date(2021, 12, 31))
-    furnace_ay = source(ay, "安阳示例钢铁有限公司", "高炉工序", "300", "3号420m³高炉",
-                        date(2021, 3, 31), date(2021, 9, 30))
-    kiln_ly = source(ly, "洛阳示例水泥有限公司", "水泥熟料", "150", "2500t/d熟料生产线",
-                     date(2020, 12, 31), None, subsidised=True,
-                     eligibility_notes="2020年退出时获得省级奖补资金（演示）")
-    glass_ly = source(ly, "洛阳示例玻璃有限公司", "平板玻璃", "300", "600t/d浮法玻璃生产线",
-                      date(2022, 6, 30), None)
+    furnace_zz = source(
+        zz,
+        "郑州示例钢铁有限公司",
+        "高炉工序",
+        "200",
+        "1号450m³高炉",
+        date(2021, 6, 30),
+        date(2021, 12, 31),
+    )
+    furnace_ay = source(
+        ay,
+        "安阳示例钢铁有限公司",
+        "高炉工序",
+        "300",
+        "3号420m³高炉",
+        date(2021, 3, 31),
+        date(2021, 9, 30),
+    )
+    kiln_ly = source(
+        ly,
+        "洛阳示例水泥有限公司",
+        "水泥熟料",
+        "150",
+        "2500t/d熟料生产线",
+        date(2020, 12, 31),
+        None,
+        subsidised=True,
+        eligibility_notes="2020年退出时获得省级奖补资金（演示）",
+    )
+    glass_ly = source(
+        ly,
+        "洛阳示例玻璃有限公司",
+        "平板玻璃",
+        "300",
+        "600t/d浮法玻璃生产线",
+        date(2022, 6, 30),
+        None,
+    )
 
     def plan(ref, region, family, new_capacity, draws, published=False, fallback_code=None):
         row = _ledger_row(ref)
         codes = (row["project_code"],) if row else ((fallback_code,) if fallback_code else ())
-        registered = services.register_plan(services.PlanData(
-            region=region, ref=ref, plan_date=date(2023, 2, 1),
-            enterprise=row["enterprise"] if row else "安阳示例钢铁有限公司",
-            uscc=CREDIT_CODES[0], family=family, new_capacity=D(new_capacity),
-            capacity_unit="万吨/年", project_codes=codes), user=province)
+        registered = services.register_plan(
+            services.PlanData(
+                region=region,
+                ref=ref,
+                plan_date=date(2023, 2, 1),
+                enterprise=row["enterprise"] if row else "安阳示例钢铁有限公司",
+                uscc=CREDIT_CODES[0],
+                family=family,
+                new_capacity=D(new_capacity),
+                capacity_unit="万吨/年",
+                project_codes=codes,
+            ),
+            user=province,
+        )
         for item, amount in draws:
             services.draw(registered, item, D(amount), user=province)
         if published:
@@ -66,11 +115,24 @@ def seed_demo_registry() -> int:
         return registered
 
     # 郑州's blast furnace: its own retired furnace and part of 安阳's (cross-region).
-    plan("豫工信产业〔2023〕1号", zz, "高炉工序", "100", [(furnace_zz, "150"), (furnace_ay, "50")],
-         published=True)
+    plan(
+        "豫工信产业〔2023〕1号",
+        zz,
+        "高炉工序",
+        "100",
+        [(furnace_zz, "150"), (furnace_ay, "50")],
+        published=True,
+    )
     # 安阳's own plan takes the rest of the same 安阳 furnace: drawn by two plans in two regions.
-    plan("安工信产业〔2023〕2号", ay, "高炉工序", "160", [(furnace_ay, "250")], published=True,
-         fallback_code="2402-410500-04-01-000222")
+    plan(
+        "安工信产业〔2023〕2号",
+        ay,
+        "高炉工序",
+        "160",
+        [(furnace_ay, "250")],
+        published=True,
+        fallback_code="2402-410500-04-01-000222",
+    )
     # 郑州's clinker line draws a subsidised kiln (ineligible) and too little: R14 fails.
     plan("豫工信产业〔2023〕2号", zz, "水泥熟料", "100", [(kiln_ly, "150")])
     # 洛阳's glass line: enough capacity, shut down but not yet dismantled: R14 warns.

@@ -34,32 +34,90 @@ def reason_label(code: str) -> str:
 def write_cross_checks(checks: CrossChecks, path: str | Path) -> None:
     workbook = Workbook(write_only=True)
     shared = workbook.create_sheet(_("Shared sources"))
-    shared.append([_("Risk"), _("Source"), _("Region"), _("Enterprise"), _("Equipment"),
-                   _("Family"), _("Capacity"), _("Drawn"), _("Unit"), _("Plans"),
-                   _("Reasons")])
+    shared.append(
+        [
+            _("Risk"),
+            _("Source"),
+            _("Region"),
+            _("Enterprise"),
+            _("Equipment"),
+            _("Family"),
+            _("Capacity"),
+            _("Drawn"),
+            _("Unit"),
+            _("Plans"),
+            _("Reasons"),
+        ]
+    )
     for item in checks.shared_sources:
         s = item.source
-        shared.append(safe_row(shared, [
-            risk_label(item.risk), s.number, s.region, s.enterprise, s.equipment, s.family,
-            jnum(s.capacity), jnum(item.drawn), s.capacity_unit,
-            "；".join(f"{plan.ref}（{plan.region}）{jnum(amount)}" for plan, amount in item.draws),
-            "；".join(reason_label(r) for r in item.reasons)]))
+        shared.append(
+            safe_row(
+                shared,
+                [
+                    risk_label(item.risk),
+                    s.number,
+                    s.region,
+                    s.enterprise,
+                    s.equipment,
+                    s.family,
+                    jnum(s.capacity),
+                    jnum(item.drawn),
+                    s.capacity_unit,
+                    "；".join(
+                        f"{plan.ref}（{plan.region}）{jnum(amount)}" for plan, amount in item.draws
+                    ),
+                    "；".join(reason_label(r) for r in item.reasons),
+                ],
+            )
+        )
     mismatches = workbook.create_sheet(_("Ledger disagreements"))
-    mismatches.append([_("Risk"), _("Plan"), _("Region"), _("Project"), _("Problem"),
-                       _("Ledger"), _("Registry")])
+    mismatches.append(
+        [_("Risk"), _("Plan"), _("Region"), _("Project"), _("Problem"), _("Ledger"), _("Registry")]
+    )
     for item in checks.ledger_mismatches:
         for problem in item.problems:
-            mismatches.append(safe_row(mismatches, [
-                risk_label(item.risk), item.plan.ref, item.plan.region,
-                problem.get("project_code", ""), reason_label(problem["kind"]),
-                _cell(problem.get("ledger")), _cell(problem.get("registry"))]))
+            mismatches.append(
+                safe_row(
+                    mismatches,
+                    [
+                        risk_label(item.risk),
+                        item.plan.ref,
+                        item.plan.region,
+                        problem.get("project_code", ""),
+                        reason_label(problem["kind"]),
+                        _cell(problem.get("ledger")),
+                        _cell(problem.get("registry")),
+                    ],
+                )
+            )
     cross = workbook.create_sheet(_("Cross-region draws"))
-    cross.append([_("Risk"), _("Source"), _("Source region"), _("Plan"), _("Plan region"),
-                  _("Amount"), _("Unit")])
+    cross.append(
+        [
+            _("Risk"),
+            _("Source"),
+            _("Source region"),
+            _("Plan"),
+            _("Plan region"),
+            _("Amount"),
+            _("Unit"),
+        ]
+    )
     for item in checks.cross_region:
-        cross.append(safe_row(cross, [
-            risk_label(item.risk), item.source.number, item.source.region, item.plan.ref,
-            item.plan.region, jnum(item.amount), item.source.capacity_unit]))
+        cross.append(
+            safe_row(
+                cross,
+                [
+                    risk_label(item.risk),
+                    item.source.number,
+                    item.source.region,
+                    item.plan.ref,
+                    item.plan.region,
+                    jnum(item.amount),
+                    item.source.capacity_unit,
+                ],
+            )
+        )
     workbook.save(path)
 
 

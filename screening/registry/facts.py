@@ -29,34 +29,91 @@ def load_plan_facts() -> dict[str, PlanFacts]:
     drawn_total: dict[int, Decimal] = defaultdict(Decimal)
     # Fetched whole rather than through a server-side cursor: a few tens of thousands of short
     # rows, read in one round trip.
-    rows = list(CapacityDraw.objects.filter(returned_at__isnull=True)
-                .order_by("plan_id", "id")
-                .values_list("plan_id", "amount", "source_id", "source__enterprise",
-                             "source__equipment", "source__region_id", "source__family",
-                             "source__capacity", "source__capacity_unit",
-                             "source__shutdown_date", "source__dismantled_date",
-                             "source__subsidised", "source__mandatory_elimination"))
+    rows = list(
+        CapacityDraw.objects.filter(returned_at__isnull=True)
+        .order_by("plan_id", "id")
+        .values_list(
+            "plan_id",
+            "amount",
+            "source_id",
+            "source__enterprise",
+            "source__equipment",
+            "source__region_id",
+            "source__family",
+            "source__capacity",
+            "source__capacity_unit",
+            "source__shutdown_date",
+            "source__dismantled_date",
+            "source__subsidised",
+            "source__mandatory_elimination",
+        )
+    )
     for row in rows:
         drawn_total[row[2]] += row[1]
     # Each draw's facts are built once here, straight from its row (a named tuple made by
     # tuple.__new__ skips the Python-level __new__ of NamedTuple: 11,681 draws in the bench).
     make = tuple.__new__
-    for (plan_id, amount, source_id, enterprise, equipment, source_region, source_family,
-         capacity, source_unit, shutdown, dismantled, subsidised, eliminated) in rows:
-        draws[plan_id].append(make(SourceDrawFacts, (
-            source_number(source_id), enterprise, equipment, region_code.get(source_region, ""),
-            source_family, capacity, source_unit, drawn_total[source_id], amount, shutdown,
-            dismantled, source_flags(subsidised, eliminated))))
+    for (
+        plan_id,
+        amount,
+        source_id,
+        enterprise,
+        equipment,
+        source_region,
+        source_family,
+        capacity,
+        source_unit,
+        shutdown,
+        dismantled,
+        subsidised,
+        eliminated,
+    ) in rows:
+        draws[plan_id].append(
+            make(
+                SourceDrawFacts,
+                (
+                    source_number(source_id),
+                    enterprise,
+                    equipment,
+                    region_code.get(source_region, ""),
+                    source_family,
+                    capacity,
+                    source_unit,
+                    drawn_total[source_id],
+                    amount,
+                    shutdown,
+                    dismantled,
+                    source_flags(subsidised, eliminated),
+                ),
+            )
+        )
     plans: dict[str, PlanFacts] = {}
     withdrawn = PlanStatus.WITHDRAWN.value
     no_draws: list = []
-    for pk, key, ref, status, region_id, family, new_capacity, unit in (
-        ReplacementPlan.objects.values_list("id", "ref_key", "ref", "status", "region_id",
-                                            "family", "new_capacity", "capacity_unit")
+    for (
+        pk,
+        key,
+        ref,
+        status,
+        region_id,
+        family,
+        new_capacity,
+        unit,
+    ) in ReplacementPlan.objects.values_list(
+        "id", "ref_key", "ref", "status", "region_id", "family", "new_capacity", "capacity_unit"
     ):
-        plans[key] = make(PlanFacts, (
-            ref, status == withdrawn, region_code.get(region_id, ""), family, new_capacity, unit,
-            tuple(draws.get(pk, no_draws))))
+        plans[key] = make(
+            PlanFacts,
+            (
+                ref,
+                status == withdrawn,
+                region_code.get(region_id, ""),
+                family,
+                new_capacity,
+                unit,
+                tuple(draws.get(pk, no_draws)),
+            ),
+        )
     return plans
 
 

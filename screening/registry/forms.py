@@ -50,21 +50,24 @@ class SourceForm(_RegistryForm):
     uscc = forms.CharField(label=_("unified social credit code"), max_length=40)
     family = forms.ChoiceField(label=_("product family"))
     capacity = forms.DecimalField(label=_("capacity"), **_DECIMAL)
-    capacity_unit = forms.CharField(label=_("capacity unit"), max_length=32,
-                                    initial="万吨/年")
-    equipment = forms.CharField(label=_("equipment"), max_length=200,
-                                help_text=_("For example 450m³ blast furnace."))
+    capacity_unit = forms.CharField(label=_("capacity unit"), max_length=32, initial="万吨/年")
+    equipment = forms.CharField(
+        label=_("equipment"), max_length=200, help_text=_("For example 450m³ blast furnace.")
+    )
     shutdown_date = forms.DateField(label=_("shut-down date"), **_DATE)
     dismantled_date = forms.DateField(label=_("dismantled date"), **_DATE)
-    verification_ref = forms.CharField(label=_("dismantling acceptance document"),
-                                       max_length=200, required=False)
+    verification_ref = forms.CharField(
+        label=_("dismantling acceptance document"), max_length=200, required=False
+    )
     verification_date = forms.DateField(label=_("acceptance date"), **_DATE)
     verifier = forms.CharField(label=_("verified by"), max_length=200, required=False)
     subsidised = forms.BooleanField(label=_("retired with public subsidies"), required=False)
-    mandatory_elimination = forms.BooleanField(label=_("on a mandatory-elimination list"),
-                                               required=False)
-    eligibility_notes = forms.CharField(label=_("eligibility notes"), required=False,
-                                        widget=forms.Textarea(attrs={"rows": 2}))
+    mandatory_elimination = forms.BooleanField(
+        label=_("on a mandatory-elimination list"), required=False
+    )
+    eligibility_notes = forms.CharField(
+        label=_("eligibility notes"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
     def clean(self):
         data = super().clean()
@@ -84,17 +87,20 @@ class SourceForm(_RegistryForm):
 class PlanForm(_RegistryForm):
     region = forms.ModelChoiceField(queryset=Region.objects.none(), label=_("region"))
     ref = forms.CharField(label=_("plan reference"), max_length=200)
-    plan_date = forms.DateField(label=_("plan date"),
-                                widget=forms.DateInput(attrs={"type": "date"}))
+    plan_date = forms.DateField(
+        label=_("plan date"), widget=forms.DateInput(attrs={"type": "date"})
+    )
     enterprise = forms.CharField(label=_("enterprise"), max_length=200)
     uscc = forms.CharField(label=_("unified social credit code"), max_length=40)
     family = forms.ChoiceField(label=_("product family"))
     new_capacity = forms.DecimalField(label=_("capacity built"), **_DECIMAL)
     capacity_unit = forms.CharField(label=_("capacity unit"), max_length=32, initial="万吨/年")
     project_codes = forms.CharField(
-        label=_("projects served"), required=False,
+        label=_("projects served"),
+        required=False,
         help_text=_("Project codes, separated by commas or new lines."),
-        widget=forms.Textarea(attrs={"rows": 2}))
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
 
     def clean_project_codes(self):
         return _check(None, parse_project_codes(self.cleaned_data["project_codes"]))
@@ -106,8 +112,9 @@ class PlanForm(_RegistryForm):
 
 
 class DrawForm(forms.Form):
-    source = forms.CharField(label=_("source number"), max_length=20,
-                             help_text=_("For example TC000012."))
+    source = forms.CharField(
+        label=_("source number"), max_length=20, help_text=_("For example TC000012.")
+    )
     amount = forms.DecimalField(label=_("amount drawn"), **_DECIMAL)
 
 

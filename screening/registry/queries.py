@@ -33,8 +33,16 @@ from screening.rules.params import family_of
 from screening.screen import NoRuleSetInForce, gc_paused, parameters_of, rule_set_for
 
 # The families of R03's replacement table, used when no rule set is in force yet.
-_FALLBACK_FAMILIES = ("高炉工序", "转炉工序", "电弧炉冶炼", "焦炭", "水泥熟料", "平板玻璃",
-                      "电解铝", "炼油")
+_FALLBACK_FAMILIES = (
+    "高炉工序",
+    "转炉工序",
+    "电弧炉冶炼",
+    "焦炭",
+    "水泥熟料",
+    "平板玻璃",
+    "电解铝",
+    "炼油",
+)
 
 
 def replacement_families(as_of: date | None = None) -> tuple[str, ...]:
@@ -49,8 +57,9 @@ def replacement_families(as_of: date | None = None) -> tuple[str, ...]:
 
 def ineligible_reasons(as_of: date | None = None) -> frozenset[str]:
     try:
-        return parameters_of(rule_set_for(as_of or timezone.localdate())
-                             ).replacement_source_ineligible
+        return parameters_of(
+            rule_set_for(as_of or timezone.localdate())
+        ).replacement_source_ineligible
     except NoRuleSetInForce:
         return frozenset()
 
@@ -67,18 +76,56 @@ def live_draws() -> QuerySet[CapacityDraw]:
     return CapacityDraw.objects.filter(returned_at__isnull=True)
 
 
-_SOURCE_COLUMNS = ("id", "region__code", "enterprise", "equipment", "family", "capacity",
-                   "capacity_unit", "shutdown_date", "dismantled_date", "subsidised",
-                   "mandatory_elimination")
-_PLAN_COLUMNS = ("id", "ref", "region__code", "family", "new_capacity", "capacity_unit",
-                 "project_codes")
+_SOURCE_COLUMNS = (
+    "id",
+    "region__code",
+    "enterprise",
+    "equipment",
+    "family",
+    "capacity",
+    "capacity_unit",
+    "shutdown_date",
+    "dismantled_date",
+    "subsidised",
+    "mandatory_elimination",
+)
+_PLAN_COLUMNS = (
+    "id",
+    "ref",
+    "region__code",
+    "family",
+    "new_capacity",
+    "capacity_unit",
+    "project_codes",
+)
 
 
 def _source_row(values) -> SourceRow:
-    (pk, region, enterprise, equipment, family, capacity, unit, shutdown, dismantled,
-     subsidised, eliminated) = values
-    return SourceRow(pk, region, enterprise, equipment, family, capacity, unit, shutdown,
-                     dismantled, source_flags(subsidised, eliminated))
+    (
+        pk,
+        region,
+        enterprise,
+        equipment,
+        family,
+        capacity,
+        unit,
+        shutdown,
+        dismantled,
+        subsidised,
+        eliminated,
+    ) = values
+    return SourceRow(
+        pk,
+        region,
+        enterprise,
+        equipment,
+        family,
+        capacity,
+        unit,
+        shutdown,
+        dismantled,
+        source_flags(subsidised, eliminated),
+    )
 
 
 def _plan_row(values) -> PlanRow:
@@ -104,59 +151,96 @@ def _cross_checks(as_of: date | None, limit: int | None) -> CrossChecks:
     checks = CrossChecks()
 
     # Sources drawn by more than one plan, with their totals: one grouped query.
-    shared = (active.values(*(f"source__{c}" for c in _SOURCE_COLUMNS))
-              .annotate(plans=Count("plan_id", distinct=True),
-                        regions=Count("plan__region_id", distinct=True), drawn=Sum("amount"))
-              .filter(plans__gt=1).order_by()
-              .values_list(*(f"source__{c}" for c in _SOURCE_COLUMNS), "plans", "regions",
-                           "drawn"))
+    shared = (
+        active.values(*(f"source__{c}" for c in _SOURCE_COLUMNS))
+        .annotate(
+            plans=Count("plan_id", distinct=True),
+            regions=Count("plan__region_id", distinct=True),
+            drawn=Sum("amount"),
+        )
+        .filter(plans__gt=1)
+        .order_by()
+        .values_list(*(f"source__{c}" for c in _SOURCE_COLUMNS), "plans", "regions", "drawn")
+    )
     columns = len(_SOURCE_COLUMNS)
-    items = sort_shared([
-        shared_source(_source_row(row[:columns]), plans, regions, drawn, ineligible, as_of)
-        for *row, plans, regions, drawn in shared])
+    items = sort_shared(
+        [
+            shared_source(_source_row(row[:columns]), plans, regions, drawn, ineligible, as_of)
+            for *row, plans, regions, drawn in shared
+        ]
+    )
     checks.counts["shared"] = len(items)
     checks.shared_sources = items[:limit] if limit is not None else items
     if checks.shared_sources:
         shown = {item.source.id: item for item in checks.shared_sources}
-        rows = (active.filter(source_id__in=list(shown)).order_by("source_id", "id")
-                .values_list("source_id", "amount", *(f"plan__{c}" for c in _PLAN_COLUMNS)))
+        rows = (
+            active.filter(source_id__in=list(shown))
+            .order_by("source_id", "id")
+            .values_list("source_id", "amount", *(f"plan__{c}" for c in _PLAN_COLUMNS))
+        )
         for source_id, amount, *plan in rows:
             shown[source_id].draws.append((_plan_row(plan), amount))
 
     # Sources serving a plan of another region: allowed, listed, largest first.
-    cross = (active.exclude(source__region_id=F("plan__region_id"))
-             .annotate(risk=Case(When(~Q(source__family=F("plan__family")), then=Value(2)),
-                                 default=Value(1)))
-             .order_by("-risk", "-amount", "source_id", "plan_id"))
+    cross = (
+        active.exclude(source__region_id=F("plan__region_id"))
+        .annotate(
+            risk=Case(When(~Q(source__family=F("plan__family")), then=Value(2)), default=Value(1))
+        )
+        .order_by("-risk", "-amount", "source_id", "plan_id")
+    )
     # The full count rides along as a window over the same rows: one query.
     cross = cross.annotate(total=Window(Count("id")))
     cross = cross[:limit] if limit is not None else cross
     checks.counts["cross"] = 0
     for amount, risk, total, *rest in cross.values_list(
-            "amount", "risk", "total", *(f"source__{c}" for c in _SOURCE_COLUMNS),
-            *(f"plan__{c}" for c in _PLAN_COLUMNS)):
+        "amount",
+        "risk",
+        "total",
+        *(f"source__{c}" for c in _SOURCE_COLUMNS),
+        *(f"plan__{c}" for c in _PLAN_COLUMNS),
+    ):
         source, plan = _source_row(rest[:columns]), _plan_row(rest[columns:])
         checks.cross_region.append(CrossRegionDraw(source, plan, amount, Risk(risk)))
         checks.counts["cross"] = total
     if limit == 0:
         checks.counts["cross"] = cross.model.objects.filter(
-            pk__in=active.exclude(source__region_id=F("plan__region_id")).values("pk")).count()
+            pk__in=active.exclude(source__region_id=F("plan__region_id")).values("pk")
+        ).count()
 
     # Plans whose projects' ledger figures disagree: matched on the folded reference, so in
     # Python, over the registered plans and the ledger rows that name any plan.
-    drawn_by_plan = dict(active.values("plan_id").annotate(total=Sum("amount")).order_by()
-                         .values_list("plan_id", "total"))
-    plans = [_plan_row(values) for values in ReplacementPlan.objects.filter(
-        status=PlanStatus.ACTIVE).values_list(*_PLAN_COLUMNS)]
+    drawn_by_plan = dict(
+        active.values("plan_id")
+        .annotate(total=Sum("amount"))
+        .order_by()
+        .values_list("plan_id", "total")
+    )
+    plans = [
+        _plan_row(values)
+        for values in ReplacementPlan.objects.filter(status=PlanStatus.ACTIVE).values_list(
+            *_PLAN_COLUMNS
+        )
+    ]
     families: dict[str, str] = {}
     ledger = [
-        LedgerRow(code, ref, new_capacity, replaced, None if not product else
-                  families.get(product) or families.setdefault(product, family_of(product)))
-        for code, ref, new_capacity, replaced, product in Project.objects
-        .filter(status=ProjectStatus.ACTIVE, replacement_plan_ref__isnull=False)
+        LedgerRow(
+            code,
+            ref,
+            new_capacity,
+            replaced,
+            None
+            if not product
+            else families.get(product) or families.setdefault(product, family_of(product)),
+        )
+        for code, ref, new_capacity, replaced, product in Project.objects.filter(
+            status=ProjectStatus.ACTIVE, replacement_plan_ref__isnull=False
+        )
         .exclude(replacement_plan_ref="")
-        .values_list("project_code", "replacement_plan_ref", "new_capacity",
-                     "replaced_capacity", "product").order_by()
+        .values_list(
+            "project_code", "replacement_plan_ref", "new_capacity", "replaced_capacity", "product"
+        )
+        .order_by()
     ]
     mismatches = ledger_mismatches(plans, drawn_by_plan, ledger)
     checks.counts["mismatches"] = len(mismatches)
@@ -167,8 +251,15 @@ def _cross_checks(as_of: date | None, limit: int | None) -> CrossChecks:
 def published_plans() -> QuerySet[ReplacementPlan]:
     """Registered plans the provincial reviewer published (公告), newest first, with their live
     draws and sources."""
-    return (ReplacementPlan.objects.filter(status=PlanStatus.ACTIVE, published_at__isnull=False)
-            .select_related("region")
-            .prefetch_related(Prefetch("draws", queryset=live_draws().select_related(
-                "source", "source__region").order_by("id"), to_attr="live_draws"))
-            .order_by("-published_at", "-id"))
+    return (
+        ReplacementPlan.objects.filter(status=PlanStatus.ACTIVE, published_at__isnull=False)
+        .select_related("region")
+        .prefetch_related(
+            Prefetch(
+                "draws",
+                queryset=live_draws().select_related("source", "source__region").order_by("id"),
+                to_attr="live_draws",
+            )
+        )
+        .order_by("-published_at", "-id")
+    )

@@ -79,6 +79,7 @@ def _require_editor(user: User, region: Region | int) -> None:
 
 # -- sources --------------------------------------------------------------------------------
 
+
 @transaction.atomic
 def register_source(data: SourceData, *, user: User) -> CapacitySource:
     """Register one retired production line or unit (退出产能)."""
@@ -96,11 +97,15 @@ def update_source(source: CapacitySource, data: SourceData, *, user: User) -> Ca
     _require_editor(user, locked.region_id)
     _require_editor(user, data.region)
     if data.capacity < locked.drawn:
-        raise RegistryRefused(_(
-            "The capacity cannot be less than the %(drawn)s already drawn from this source."
-        ) % {"drawn": num(locked.drawn)})
-    if CapacitySource.objects.filter(uscc=data.uscc, equipment=data.equipment).exclude(
-            pk=locked.pk).exists():
+        raise RegistryRefused(
+            _("The capacity cannot be less than the %(drawn)s already drawn from this source.")
+            % {"drawn": num(locked.drawn)}
+        )
+    if (
+        CapacitySource.objects.filter(uscc=data.uscc, equipment=data.equipment)
+        .exclude(pk=locked.pk)
+        .exists()
+    ):
         raise RegistryRefused(_("This equipment of this enterprise is already registered."))
     for name, value in vars(data).items():
         setattr(locked, name, value)
@@ -109,6 +114,7 @@ def update_source(source: CapacitySource, data: SourceData, *, user: User) -> Ca
 
 
 # -- plans and draws ------------------------------------------------------------------------
+
 
 @transaction.atomic
 def register_plan(data: PlanData, *, user: User) -> ReplacementPlan:
@@ -129,8 +135,9 @@ def register_plan(data: PlanData, *, user: User) -> ReplacementPlan:
     return plan
 
 
-def draw(plan: ReplacementPlan, source: CapacitySource, amount: Decimal, *, user: User
-         ) -> CapacityDraw:
+def draw(
+    plan: ReplacementPlan, source: CapacitySource, amount: Decimal, *, user: User
+) -> CapacityDraw:
     """Draw `amount` of a source's capacity for a plan. The source's row is locked and its
     `drawn` total is bounded by a database constraint, so two plans drawing the last capacity
     at once cannot both succeed: the second is refused with the amount still available."""
@@ -139,8 +146,9 @@ def draw(plan: ReplacementPlan, source: CapacitySource, amount: Decimal, *, user
     return created
 
 
-def _draw(plan: ReplacementPlan, source: CapacitySource, amount: Decimal, *, user: User
-          ) -> CapacityDraw:
+def _draw(
+    plan: ReplacementPlan, source: CapacitySource, amount: Decimal, *, user: User
+) -> CapacityDraw:
     if amount is None or amount <= 0:
         raise RegistryRefused(_("The amount drawn must be greater than 0."))
     plan = ReplacementPlan.objects.select_for_update().get(pk=plan.pk)
@@ -150,39 +158,50 @@ def _draw(plan: ReplacementPlan, source: CapacitySource, amount: Decimal, *, use
     if plan.status != PlanStatus.ACTIVE:
         raise RegistryRefused(_("The plan is withdrawn: nothing can be drawn for it."))
     if locked.family != plan.family:
-        raise RegistryRefused(_(
-            "Source %(source)s is %(source_family)s capacity; the plan replaces %(family)s."
-        ) % {"source": locked.number, "source_family": locked.family, "family": plan.family})
+        raise RegistryRefused(
+            _("Source %(source)s is %(source_family)s capacity; the plan replaces %(family)s.")
+            % {"source": locked.number, "source_family": locked.family, "family": plan.family}
+        )
     if locked.capacity_unit != plan.capacity_unit:
-        raise RegistryRefused(_(
-            "Source %(source)s is measured in %(source_unit)s, the plan in %(unit)s."
-        ) % {"source": locked.number, "source_unit": locked.capacity_unit,
-             "unit": plan.capacity_unit})
+        raise RegistryRefused(
+            _("Source %(source)s is measured in %(source_unit)s, the plan in %(unit)s.")
+            % {
+                "source": locked.number,
+                "source_unit": locked.capacity_unit,
+                "unit": plan.capacity_unit,
+            }
+        )
     if not draw_fits(locked.capacity, locked.drawn, amount):
         raise _over_capacity(locked, amount)
     try:
         with transaction.atomic():
-            updated = CapacitySource.objects.filter(pk=locked.pk).update(
-                drawn=F("drawn") + amount)
+            updated = CapacitySource.objects.filter(pk=locked.pk).update(drawn=F("drawn") + amount)
     except IntegrityError:
         # The constraint source_drawn_within_capacity: only reachable if the lock was
         # bypassed (e.g. SQLite's lack of row locks); still a clear refusal.
         locked.refresh_from_db()
         raise _over_capacity(locked, amount) from None
     assert updated == 1
-    created = CapacityDraw.objects.create(plan=plan, source=locked, amount=amount,
-                                          drawn_by=user)
+    created = CapacityDraw.objects.create(plan=plan, source=locked, amount=amount, drawn_by=user)
     _rescreen_after_commit(plan)
     return created
 
 
 def _over_capacity(source: CapacitySource, amount: Decimal) -> RegistryRefused:
-    return RegistryRefused(_(
-        "Source %(source)s cannot give %(amount)s %(unit)s: of its %(capacity)s, %(drawn)s are "
-        "already drawn by other plans and %(available)s remain."
-    ) % {"source": source.number, "amount": num(amount), "unit": source.capacity_unit,
-         "capacity": num(source.capacity), "drawn": num(source.drawn),
-         "available": num(source.capacity - source.drawn)})
+    return RegistryRefused(
+        _(
+            "Source %(source)s cannot give %(amount)s %(unit)s: of its %(capacity)s, %(drawn)s are "
+            "already drawn by other plans and %(available)s remain."
+        )
+        % {
+            "source": source.number,
+            "amount": num(amount),
+            "unit": source.capacity_unit,
+            "capacity": num(source.capacity),
+            "drawn": num(source.drawn),
+            "available": num(source.capacity - source.drawn),
+        }
+    )
 
 
 def _return(draws: Iterable[CapacityDraw], *, user: User, reason: str) -> int:
@@ -247,18 +266,21 @@ def publish_plan(plan: ReplacementPlan, *, user: User, publish: bool = True) -> 
 
 # -- keeping the ledger's screenings current -----------------------------------------------
 
+
 def projects_naming(plan: ReplacementPlan):
     """Active ledger projects that name the plan (its reference as written) or that it lists."""
     from django.db.models import Q
 
     return Project.objects.filter(
         Q(replacement_plan_ref=plan.ref) | Q(project_code__in=plan.project_codes),
-        status=ProjectStatus.ACTIVE)
+        status=ProjectStatus.ACTIVE,
+    )
 
 
 def _rescreen_after_commit(plan: ReplacementPlan) -> None:
     """Screen again the projects that name a plan once its change is committed, so their
     latest screening shows R14 as the registry now stands."""
+
     def rescreen() -> None:
         from screening.screen import NoRuleSetInForce, rescreen_projects
 

@@ -60,15 +60,24 @@ def registry_home(request: HttpRequest) -> HttpResponse:
     sources = queries.sources_visible_to(user).order_by("-id")
     plans = queries.plans_visible_to(user).order_by("-plan_date", "-id")
     if search:
-        sources = sources.filter(Q(enterprise__icontains=search) | Q(equipment__icontains=search)
-                                 | Q(uscc__icontains=search))
+        sources = sources.filter(
+            Q(enterprise__icontains=search)
+            | Q(equipment__icontains=search)
+            | Q(uscc__icontains=search)
+        )
         plans = plans.filter(Q(ref__icontains=search) | Q(enterprise__icontains=search))
-    return render(request, "screening/registry/home.html", {
-        "sources": sources[:LIST_LIMIT], "plans": plans[:LIST_LIMIT], "search": search,
-        "can_enter": permissions.can_enter_registry(user),
-        "can_cross_check": permissions.can_view_registry_cross_checks(user),
-        "limit": LIST_LIMIT,
-    })
+    return render(
+        request,
+        "screening/registry/home.html",
+        {
+            "sources": sources[:LIST_LIMIT],
+            "plans": plans[:LIST_LIMIT],
+            "search": search,
+            "can_enter": permissions.can_enter_registry(user),
+            "can_cross_check": permissions.can_view_registry_cross_checks(user),
+            "limit": LIST_LIMIT,
+        },
+    )
 
 
 def _require_entry(user) -> list[Region]:
@@ -91,8 +100,11 @@ def source_new(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("Registered as %(number)s.") % {"number": source.number})
             return redirect("screening:registry_source", source.pk)
-    return render(request, "screening/registry/form.html", {
-        "form": form, "title": _("Register retired capacity")})
+    return render(
+        request,
+        "screening/registry/form.html",
+        {"form": form, "title": _("Register retired capacity")},
+    )
 
 
 @login_required
@@ -103,8 +115,12 @@ def source_detail(request: HttpRequest, source_id: int) -> HttpResponse:
     if editable:
         families = queries.replacement_families()
         regions = permissions.registry_editable_regions(request.user)
-        form = SourceForm(request.POST or None, regions=regions, families=families,
-                          initial=SourceForm.initial_of(source))
+        form = SourceForm(
+            request.POST or None,
+            regions=regions,
+            families=families,
+            initial=SourceForm.initial_of(source),
+        )
         if request.method == "POST" and form.is_valid():
             try:
                 services.update_source(source, form.to_data(), user=request.user)
@@ -115,12 +131,22 @@ def source_detail(request: HttpRequest, source_id: int) -> HttpResponse:
                 return redirect("screening:registry_source", source.pk)
     elif request.method == "POST":
         raise PermissionDenied
-    draws = (CapacityDraw.objects.filter(source=source)
-             .select_related("plan", "plan__region", "drawn_by", "returned_by").order_by("id"))
+    draws = (
+        CapacityDraw.objects.filter(source=source)
+        .select_related("plan", "plan__region", "drawn_by", "returned_by")
+        .order_by("id")
+    )
     visible_regions = permissions.scope_region_ids(request.user)
-    return render(request, "screening/registry/source.html", {
-        "source": source, "form": form, "draws": draws, "visible_regions": visible_regions,
-    })
+    return render(
+        request,
+        "screening/registry/source.html",
+        {
+            "source": source,
+            "form": form,
+            "draws": draws,
+            "visible_regions": visible_regions,
+        },
+    )
 
 
 @login_required
@@ -136,8 +162,11 @@ def plan_new(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("Plan registered; add the capacity it draws."))
             return redirect("screening:registry_plan", plan.pk)
-    return render(request, "screening/registry/form.html", {
-        "form": form, "title": _("Register a replacement plan")})
+    return render(
+        request,
+        "screening/registry/form.html",
+        {"form": form, "title": _("Register a replacement plan")},
+    )
 
 
 @login_required
@@ -155,25 +184,34 @@ def plan_detail(request: HttpRequest, plan_id: int) -> HttpResponse:
                 draw_form.add_error("source", _("No registered source has this number."))
             else:
                 try:
-                    services.draw(plan, source, draw_form.cleaned_data["amount"],
-                                  user=request.user)
+                    services.draw(plan, source, draw_form.cleaned_data["amount"], user=request.user)
                 except services.RegistryRefused as refusal:
                     draw_form.add_error(None, str(refusal))
                 else:
-                    messages.success(request, _("Drawn from %(number)s.") % {
-                        "number": source.number})
+                    messages.success(
+                        request, _("Drawn from %(number)s.") % {"number": source.number}
+                    )
                     return redirect("screening:registry_plan", plan.pk)
-    draws = (plan.draws.select_related("source", "source__region", "drawn_by", "returned_by")
-             .order_by("id"))
+    draws = plan.draws.select_related(
+        "source", "source__region", "drawn_by", "returned_by"
+    ).order_by("id")
     live = [d for d in draws if d.is_live]
-    return render(request, "screening/registry/plan.html", {
-        "plan": plan, "draws": draws, "draw_form": draw_form,
-        "drawn": sum((d.amount for d in live), 0),
-        "can_withdraw": editable, "withdraw_form": ReasonForm() if editable else None,
-        "can_publish": permissions.can_publish_plans(request.user) and plan.is_active,
-        "projects": services.projects_naming(plan).filter(
-            region_id__in=permissions.scope_region_ids(request.user)).select_related("region"),
-    })
+    return render(
+        request,
+        "screening/registry/plan.html",
+        {
+            "plan": plan,
+            "draws": draws,
+            "draw_form": draw_form,
+            "drawn": sum((d.amount for d in live), 0),
+            "can_withdraw": editable,
+            "withdraw_form": ReasonForm() if editable else None,
+            "can_publish": permissions.can_publish_plans(request.user) and plan.is_active,
+            "projects": services.projects_naming(plan)
+            .filter(region_id__in=permissions.scope_region_ids(request.user))
+            .select_related("region"),
+        },
+    )
 
 
 def _editable_plan(request: HttpRequest, plan_id: int):
@@ -202,8 +240,12 @@ def _act_with_reason(request: HttpRequest, plan, act, done: str) -> HttpResponse
 @require_POST
 def plan_withdraw(request: HttpRequest, plan_id: int) -> HttpResponse:
     plan = _editable_plan(request, plan_id)
-    return _act_with_reason(request, plan, lambda **kw: services.withdraw_plan(plan, **kw),
-                            _("Plan withdrawn; its draws were returned."))
+    return _act_with_reason(
+        request,
+        plan,
+        lambda **kw: services.withdraw_plan(plan, **kw),
+        _("Plan withdrawn; its draws were returned."),
+    )
 
 
 @login_required
@@ -211,8 +253,12 @@ def plan_withdraw(request: HttpRequest, plan_id: int) -> HttpResponse:
 def draw_release(request: HttpRequest, plan_id: int, draw_id: int) -> HttpResponse:
     plan = _editable_plan(request, plan_id)
     item = get_object_or_404(CapacityDraw, pk=draw_id, plan=plan)
-    return _act_with_reason(request, plan, lambda **kw: services.release_draw(item, **kw),
-                            _("The draw was returned to its source."))
+    return _act_with_reason(
+        request,
+        plan,
+        lambda **kw: services.release_draw(item, **kw),
+        _("The draw was returned to its source."),
+    )
 
 
 @login_required
@@ -227,8 +273,10 @@ def plan_publish(request: HttpRequest, plan_id: int) -> HttpResponse:
     except services.RegistryRefused as refusal:
         messages.error(request, str(refusal))
     else:
-        messages.success(request, _("Published in the public list.") if publish
-                         else _("Taken off the public list."))
+        messages.success(
+            request,
+            _("Published in the public list.") if publish else _("Taken off the public list."),
+        )
     return redirect("screening:registry_plan", plan.pk)
 
 
@@ -242,15 +290,24 @@ def cross_checks(request: HttpRequest) -> HttpResponse:
     _require_cross_checks(request.user)
     rows = CROSS_CHECK_ROWS
     checks = queries.cross_checks_now(limit=rows)
-    return render(request, "screening/registry/cross_checks.html", {
-        "checks": checks, "rows": rows, "counts": checks.counts,
-        "shared": [(item, risk_label(item.risk), [reason_label(r) for r in item.reasons])
-                   for item in checks.shared_sources],
-        "mismatches": [(item, risk_label(item.risk),
-                        [(p, reason_label(p["kind"])) for p in item.problems])
-                       for item in checks.ledger_mismatches],
-        "cross": [(item, risk_label(item.risk)) for item in checks.cross_region],
-    })
+    return render(
+        request,
+        "screening/registry/cross_checks.html",
+        {
+            "checks": checks,
+            "rows": rows,
+            "counts": checks.counts,
+            "shared": [
+                (item, risk_label(item.risk), [reason_label(r) for r in item.reasons])
+                for item in checks.shared_sources
+            ],
+            "mismatches": [
+                (item, risk_label(item.risk), [(p, reason_label(p["kind"])) for p in item.problems])
+                for item in checks.ledger_mismatches
+            ],
+            "cross": [(item, risk_label(item.risk)) for item in checks.cross_region],
+        },
+    )
 
 
 @login_required
@@ -263,8 +320,9 @@ def cross_checks_export(request: HttpRequest) -> FileResponse:
         handle.write(path.read_bytes())
     handle.seek(0)
     stamp = timezone.localdate().isoformat()
-    return FileResponse(handle, as_attachment=True, filename=f"产能置换交叉核查-{stamp}.xlsx",
-                        content_type=XLSX)
+    return FileResponse(
+        handle, as_attachment=True, filename=f"产能置换交叉核查-{stamp}.xlsx", content_type=XLSX
+    )
 
 
 def public_plans(request: HttpRequest) -> HttpResponse:
@@ -272,16 +330,20 @@ def public_plans(request: HttpRequest) -> HttpResponse:
     credit code of a natural person."""
     plans = []
     for plan in queries.published_plans()[:LIST_LIMIT]:
-        plans.append({
-            "plan": plan, "uscc": public_uscc(plan.uscc),
-            "retired": sum((d.amount for d in plan.live_draws), 0),
-            "draws": [{"draw": d, "uscc": public_uscc(d.source.uscc)} for d in plan.live_draws],
-        })
+        plans.append(
+            {
+                "plan": plan,
+                "uscc": public_uscc(plan.uscc),
+                "retired": sum((d.amount for d in plan.live_draws), 0),
+                "draws": [{"draw": d, "uscc": public_uscc(d.source.uscc)} for d in plan.live_draws],
+            }
+        )
     # Not marked cacheable: the page header greets a signed-in visitor by name.
     return render(request, "screening/registry/public.html", {"plans": plans})
 
 
 # -- uploads ----------------------------------------------------------------------------------
+
 
 @login_required
 def upload_page(request: HttpRequest) -> HttpResponse:
@@ -289,19 +351,18 @@ def upload_page(request: HttpRequest) -> HttpResponse:
     from django import forms
 
     class UploadForm(forms.Form):
-        kind = forms.ChoiceField(label=_("What the file holds"),
-                                 choices=RegistryUploadKind.choices)
+        kind = forms.ChoiceField(label=_("What the file holds"), choices=RegistryUploadKind.choices)
         file = WorkbookField(label=_("Excel file (.xlsx)"))
 
     form = UploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         file = form.cleaned_data["file"]
-        item = upload.receive(request.user, form.cleaned_data["kind"], file, file.name,
-                              request_language())
+        item = upload.receive(
+            request.user, form.cleaned_data["kind"], file, file.name, request_language()
+        )
         return redirect("screening:registry_upload", item.pk)
     uploads = RegistryUpload.objects.filter(uploaded_by=request.user)[:20]
-    return render(request, "screening/registry/upload.html", {"form": form,
-                                                               "uploads": uploads})
+    return render(request, "screening/registry/upload.html", {"form": form, "uploads": uploads})
 
 
 def _own_upload(user, upload_id: int) -> RegistryUpload:
@@ -320,16 +381,29 @@ def upload_detail(request: HttpRequest, upload_id: int) -> HttpResponse:
         except upload.ApplyRefused as refusal:
             messages.error(request, str(refusal))
         else:
-            messages.success(request, _("Registered: %(sources)s sources, %(plans)s plans, "
-                                        "%(draws)s draws.") % {
-                "sources": summary.get("sources", 0), "plans": summary.get("plans", 0),
-                "draws": summary.get("draws", 0)})
+            messages.success(
+                request,
+                _("Registered: %(sources)s sources, %(plans)s plans, %(draws)s draws.")
+                % {
+                    "sources": summary.get("sources", 0),
+                    "plans": summary.get("plans", 0),
+                    "draws": summary.get("draws", 0),
+                },
+            )
         return redirect("screening:registry_upload", item.pk)
-    return render(request, "screening/registry/upload_detail.html", {
-        "upload": item, "language": request_language(), "refusal": item.message,
-        "errors": item.errors, "error_count": len(item.errors),
-        "preview": item.preview, "waiting": item.status == RegistryUploadStatus.PREVIEW,
-    })
+    return render(
+        request,
+        "screening/registry/upload_detail.html",
+        {
+            "upload": item,
+            "language": request_language(),
+            "refusal": item.message,
+            "errors": item.errors,
+            "error_count": len(item.errors),
+            "preview": item.preview,
+            "waiting": item.status == RegistryUploadStatus.PREVIEW,
+        },
+    )
 
 
 @login_required
@@ -337,8 +411,12 @@ def upload_annotated(request: HttpRequest, upload_id: int) -> FileResponse:
     item = _own_upload(request.user, upload_id)
     if not item.annotated_file:
         raise Http404
-    return FileResponse(item.annotated_file.open("rb"), as_attachment=True,
-                        filename=f"错误标注-{item.original_name}", content_type=XLSX)
+    return FileResponse(
+        item.annotated_file.open("rb"),
+        as_attachment=True,
+        filename=f"错误标注-{item.original_name}",
+        content_type=XLSX,
+    )
 
 
 @login_required
@@ -353,5 +431,4 @@ def template_download(request: HttpRequest, kind: str) -> FileResponse:
         write_template(columns, queries.replacement_families(), path, title)
         handle.write(path.read_bytes())
     handle.seek(0)
-    return FileResponse(handle, as_attachment=True, filename=f"{title}模板.xlsx",
-                        content_type=XLSX)
+    return FileResponse(handle, as_attachment=True, filename=f"{title}模板.xlsx", content_type=XLSX)

@@ -59,6 +59,7 @@ def current_message(found: CellProblem | Bilingual) -> str:
 
 # -- parsers shared by the forms and the upload ----------------------------------------------
 
+
 def parse_credit_code(raw: object) -> str | None | CellProblem:
     """统一社会信用代码 as the ledger checks it (GB 32100 check character)."""
     return parse_uscc(raw, TEXT_MAX)
@@ -81,8 +82,11 @@ def parse_project_codes(raw: object) -> list[str] | CellProblem | Bilingual:
             continue
         parsed = parse_project_code(part)
         if isinstance(parsed, CellProblem):
-            return _both("%(code)s is not a project code: %(problem)s", code=part,
-                         problem=current_message(parsed))
+            return _both(
+                "%(code)s is not a project code: %(problem)s",
+                code=part,
+                problem=current_message(parsed),
+            )
         if parsed not in codes:
             codes.append(parsed)
     return codes
@@ -96,6 +100,7 @@ def dates_in_order(shutdown: date | None, dismantled: date | None) -> Bilingual 
 
 
 # -- templates -------------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class Column:
@@ -124,10 +129,20 @@ SOURCE_COLUMNS: tuple[Column, ...] = (
     Column("拆除验收文件", "verification_ref", "text", "acceptance document"),
     Column("验收日期", "verification_date", "date", "acceptance date"),
     Column("验收单位", "verifier", "text", "verified by"),
-    Column("享受奖补资金", "subsidised", "yesno", "retired with public subsidies",
-           help_zh="是/否，空白为否"),
-    Column("列入淘汰落后名单", "mandatory_elimination", "yesno",
-           "on a mandatory-elimination list", help_zh="是/否，空白为否"),
+    Column(
+        "享受奖补资金",
+        "subsidised",
+        "yesno",
+        "retired with public subsidies",
+        help_zh="是/否，空白为否",
+    ),
+    Column(
+        "列入淘汰落后名单",
+        "mandatory_elimination",
+        "yesno",
+        "on a mandatory-elimination list",
+        help_zh="是/否，空白为否",
+    ),
     Column("资格说明", "eligibility_notes", "notes", "eligibility notes"),
 )
 
@@ -140,14 +155,27 @@ PLAN_COLUMNS: tuple[Column, ...] = (
     Column("产品类别", "family", "family", "product family", True),
     Column("新增产能", "new_capacity", "number", "capacity built", True, "方案建设的产能合计"),
     Column("产能单位", "capacity_unit", "unit", "capacity unit", True),
-    Column("服务项目代码", "project_codes", "codes", "projects served",
-           help_zh="项目代码，多个用逗号或顿号分隔"),
+    Column(
+        "服务项目代码",
+        "project_codes",
+        "codes",
+        "projects served",
+        help_zh="项目代码，多个用逗号或顿号分隔",
+    ),
     Column("退出产能编号", "source", "source", "source number", True, "如 TC000012"),
     Column("提取产能", "amount", "number", "amount drawn", True, "大于0"),
 )
 # Columns that describe the plan itself: every row of one plan must agree on them.
-PLAN_FIELDS = ("plan_date", "region", "enterprise", "uscc", "family", "new_capacity",
-               "capacity_unit", "project_codes")
+PLAN_FIELDS = (
+    "plan_date",
+    "region",
+    "enterprise",
+    "uscc",
+    "family",
+    "new_capacity",
+    "capacity_unit",
+    "project_codes",
+)
 _YES_NO = {"是": True, "否": False}
 
 
@@ -206,9 +234,11 @@ def _parse(column: Column, raw: object, reference: RegistryReference):
             return text
         folded = cleaning.squeeze(cleaning.fold(text))
         if folded not in reference.families:
-            return _both("Not a product family with replacement ratios: %(value)s "
-                         "(allowed: %(allowed)s)", value=text,
-                         allowed="、".join(reference.families))
+            return _both(
+                "Not a product family with replacement ratios: %(value)s (allowed: %(allowed)s)",
+                value=text,
+                allowed="、".join(reference.families),
+            )
         return folded
     if kind == "number":
         value = cleaning.parse_number(raw, max_length=TEXT_MAX)
@@ -230,24 +260,32 @@ def _parse(column: Column, raw: object, reference: RegistryReference):
             return text
         number = parse_source_number(cleaning.fold(text))
         if number is None or number not in reference.sources:
-            return _both("No registered source you may draw from has the number %(value)s.",
-                         value=text)
+            return _both(
+                "No registered source you may draw from has the number %(value)s.", value=text
+            )
         return number
     raise ValueError(kind)  # pragma: no cover
 
 
 def _error(row: int, column: Column, position: int | None, value: str, found) -> CellError:
     if isinstance(found, CellProblem):
-        return cell_error(row, column.header, column.label_en, value, found,
-                          sheet_column=position)
-    return CellError(row=row, column=column.header, value=value,
-                     message_zh=f"第{row}行〔{column.header}〕{found.zh}",
-                     message_en=f"Row {row}, {column.header} ({column.label_en}): {found.en}",
-                     sheet_column=position)
+        return cell_error(row, column.header, column.label_en, value, found, sheet_column=position)
+    return CellError(
+        row=row,
+        column=column.header,
+        value=value,
+        message_zh=f"第{row}行〔{column.header}〕{found.zh}",
+        message_en=f"Row {row}, {column.header} ({column.label_en}): {found.en}",
+        sheet_column=position,
+    )
 
 
-def _read(path: str | Path, columns: tuple[Column, ...], reference: RegistryReference,
-          limits: Limits | None) -> tuple[RegistryValidation, dict[str, int]]:
+def _read(
+    path: str | Path,
+    columns: tuple[Column, ...],
+    reference: RegistryReference,
+    limits: Limits | None,
+) -> tuple[RegistryValidation, dict[str, int]]:
     """Headers and cells of a registry workbook; rows with errors are left out of records."""
     reading = read_sheet(path, limits or Limits())
     result = RegistryValidation(sheet_name=reading.sheet_name)
@@ -260,15 +298,27 @@ def _read(path: str | Path, columns: tuple[Column, ...], reference: RegistryRefe
         for header, found, places in matched.problems:
             sheet_columns = tuple(offset + place for place in places)
             result.header_error_columns[header] = sheet_columns
-            result.header_errors.append(_error(
-                1, by_header[header], sheet_columns[0] if sheet_columns else None,
-                header if sheet_columns else "", found))
+            result.header_errors.append(
+                _error(
+                    1,
+                    by_header[header],
+                    sheet_columns[0] if sheet_columns else None,
+                    header if sheet_columns else "",
+                    found,
+                )
+            )
         for _row in reading.rows:
             pass
         return result, positions
     for row_number, cells in reading.rows:
-        raw = {c.key: (cells[positions[c.key] - offset - 1]
-                       if positions[c.key] - offset - 1 < len(cells) else "") for c in columns}
+        raw = {
+            c.key: (
+                cells[positions[c.key] - offset - 1]
+                if positions[c.key] - offset - 1 < len(cells)
+                else ""
+            )
+            for c in columns
+        }
         if all(cleaning.is_blank(value) for value in raw.values()):
             continue
         result.data_rows += 1
@@ -278,12 +328,20 @@ def _read(path: str | Path, columns: tuple[Column, ...], reference: RegistryRefe
             value = raw[column.key]
             parsed = _parse(column, value, reference)
             if isinstance(parsed, CellProblem | Bilingual):
-                errors.append(_error(row_number, column, positions[column.key],
-                                     cleaning.display_value(value), parsed))
+                errors.append(
+                    _error(
+                        row_number,
+                        column,
+                        positions[column.key],
+                        cleaning.display_value(value),
+                        parsed,
+                    )
+                )
                 continue
             if parsed is None and column.required:
-                errors.append(_error(row_number, column, positions[column.key], "",
-                                     _both("Required.")))
+                errors.append(
+                    _error(row_number, column, positions[column.key], "", _both("Required."))
+                )
             record[column.key] = parsed
         record["_raw"] = {k: cleaning.display_value(v) for k, v in raw.items()}
         if errors:
@@ -294,15 +352,24 @@ def _read(path: str | Path, columns: tuple[Column, ...], reference: RegistryRefe
     return result, positions
 
 
-def _row_error(result: RegistryValidation, row: int, columns: tuple[Column, ...], key: str,
-               positions: dict[str, int], record: dict, found: Bilingual) -> None:
+def _row_error(
+    result: RegistryValidation,
+    row: int,
+    columns: tuple[Column, ...],
+    key: str,
+    positions: dict[str, int],
+    record: dict,
+    found: Bilingual,
+) -> None:
     column = next(c for c in columns if c.key == key)
-    result.errors.append(_error(row, column, positions.get(key), record["_raw"].get(key, ""),
-                                found))
+    result.errors.append(
+        _error(row, column, positions.get(key), record["_raw"].get(key, ""), found)
+    )
 
 
-def validate_sources(path: str | Path, reference: RegistryReference,
-                     limits: Limits | None = None) -> RegistryValidation:
+def validate_sources(
+    path: str | Path, reference: RegistryReference, limits: Limits | None = None
+) -> RegistryValidation:
     """Validate a retired-capacity workbook: every cell, then date order and duplicates."""
     result, positions = _read(path, SOURCE_COLUMNS, reference, limits)
     kept: list[tuple[int, dict]] = []
@@ -311,14 +378,27 @@ def validate_sources(path: str | Path, reference: RegistryReference,
         problem = dates_in_order(record.get("shutdown_date"), record.get("dismantled_date"))
         unit = (record["uscc"], record["equipment"])
         if problem is not None:
-            _row_error(result, row, SOURCE_COLUMNS, "dismantled_date", positions, record,
-                       problem)
+            _row_error(result, row, SOURCE_COLUMNS, "dismantled_date", positions, record, problem)
         elif unit in reference.registered_units:
-            _row_error(result, row, SOURCE_COLUMNS, "equipment", positions, record, _both(
-                "This equipment of this enterprise is already registered."))
+            _row_error(
+                result,
+                row,
+                SOURCE_COLUMNS,
+                "equipment",
+                positions,
+                record,
+                _both("This equipment of this enterprise is already registered."),
+            )
         elif unit in seen:
-            _row_error(result, row, SOURCE_COLUMNS, "equipment", positions, record, _both(
-                "Repeats row %(row)s (same enterprise and equipment).", row=seen[unit]))
+            _row_error(
+                result,
+                row,
+                SOURCE_COLUMNS,
+                "equipment",
+                positions,
+                record,
+                _both("Repeats row %(row)s (same enterprise and equipment).", row=seen[unit]),
+            )
         else:
             seen[unit] = row
             record["subsidised"] = bool(record.get("subsidised"))
@@ -331,8 +411,9 @@ def validate_sources(path: str | Path, reference: RegistryReference,
     return result
 
 
-def validate_plans(path: str | Path, reference: RegistryReference,
-                   limits: Limits | None = None) -> RegistryValidation:
+def validate_plans(
+    path: str | Path, reference: RegistryReference, limits: Limits | None = None
+) -> RegistryValidation:
     """Validate a plans workbook (one row per draw): every cell; then each plan's rows agree,
     the plan is new, each source is of the plan's family and unit, and no source is drawn
     beyond what it has left, counting every row of the file."""
@@ -348,26 +429,51 @@ def validate_plans(path: str | Path, reference: RegistryReference,
             found = ("ref", _both("A plan with this reference is already registered."))
         elif key in first_row:
             first, plan = first_row[key]
-            differs = [c.header for c in PLAN_COLUMNS
-                       if c.key in PLAN_FIELDS and record[c.key] != plan[c.key]]
+            differs = [
+                c.header
+                for c in PLAN_COLUMNS
+                if c.key in PLAN_FIELDS and record[c.key] != plan[c.key]
+            ]
             if differs:
-                found = (next(c.key for c in PLAN_COLUMNS if c.header == differs[0]), _both(
-                    "Differs from row %(row)s of the same plan (%(columns)s).", row=first,
-                    columns="、".join(differs)))
+                found = (
+                    next(c.key for c in PLAN_COLUMNS if c.header == differs[0]),
+                    _both(
+                        "Differs from row %(row)s of the same plan (%(columns)s).",
+                        row=first,
+                        columns="、".join(differs),
+                    ),
+                )
         if found is None and source.family != record["family"]:
-            found = ("source", _both("Source %(source)s is %(family)s capacity.",
-                                     source=source_number(source.id), family=source.family))
+            found = (
+                "source",
+                _both(
+                    "Source %(source)s is %(family)s capacity.",
+                    source=source_number(source.id),
+                    family=source.family,
+                ),
+            )
         if found is None and source.capacity_unit != record["capacity_unit"]:
-            found = ("source", _both("Source %(source)s is measured in %(unit)s.",
-                                     source=source_number(source.id),
-                                     unit=source.capacity_unit))
+            found = (
+                "source",
+                _both(
+                    "Source %(source)s is measured in %(unit)s.",
+                    source=source_number(source.id),
+                    unit=source.capacity_unit,
+                ),
+            )
         if found is None:
             wanted[source.id] += record["amount"]
             if wanted[source.id] > source.available:
-                found = ("amount", _both(
-                    "Source %(source)s has %(available)s left; the file draws %(wanted)s from "
-                    "it up to this row.", source=source_number(source.id),
-                    available=_plain(source.available), wanted=_plain(wanted[source.id])))
+                found = (
+                    "amount",
+                    _both(
+                        "Source %(source)s has %(available)s left; the file draws %(wanted)s from "
+                        "it up to this row.",
+                        source=source_number(source.id),
+                        available=_plain(source.available),
+                        wanted=_plain(wanted[source.id]),
+                    ),
+                )
         if found is not None:
             _row_error(result, row, PLAN_COLUMNS, found[0], positions, record, found[1])
             result.invalid_rows += 1
@@ -390,16 +496,17 @@ def group_plans(records: list[tuple[int, dict]]) -> list[dict]:
     plans: dict[str, dict] = {}
     for row, record in records:
         key = plan_key(record["ref"])
-        plan = plans.setdefault(key, {
-            "rows": [], "draws": [],
-            **{k: record[k] for k in ("ref", *PLAN_FIELDS)}})
+        plan = plans.setdefault(
+            key, {"rows": [], "draws": [], **{k: record[k] for k in ("ref", *PLAN_FIELDS)}}
+        )
         plan["rows"].append(row)
         plan["draws"].append((record["source"], record["amount"]))
     return list(plans.values())
 
 
-def write_template(columns: tuple[Column, ...], families: tuple[str, ...], path: str | Path,
-                   title: str) -> None:
+def write_template(
+    columns: tuple[Column, ...], families: tuple[str, ...], path: str | Path, title: str
+) -> None:
     """An empty template: headers, an instructions sheet, and drop-downs for enumerations."""
     workbook = Workbook()
     sheet = workbook.active
@@ -409,8 +516,9 @@ def write_template(columns: tuple[Column, ...], families: tuple[str, ...], path:
         letter = cleaning.column_letter(index)
         sheet.column_dimensions[letter].width = max(12, len(column.header) * 2 + 2)
         if column.kind == "family":
-            choice = DataValidation(type="list", formula1=f'"{",".join(families)}"',
-                                    allow_blank=False)
+            choice = DataValidation(
+                type="list", formula1=f'"{",".join(families)}"', allow_blank=False
+            )
         elif column.kind == "yesno":
             choice = DataValidation(type="list", formula1='"是,否"', allow_blank=True)
         else:
@@ -440,6 +548,8 @@ _MESSAGES = (
     gettext_noop("This equipment of this enterprise is already registered."),
     gettext_noop("Repeats row %(row)s (same enterprise and equipment)."),
     gettext_noop("Differs from row %(row)s of the same plan (%(columns)s)."),
-    gettext_noop("Source %(source)s has %(available)s left; the file draws %(wanted)s "
-                 "from it up to this row."),
+    gettext_noop(
+        "Source %(source)s has %(available)s left; the file draws %(wanted)s "
+        "from it up to this row."
+    ),
 )

@@ -134,6 +134,7 @@ def append_row(ws, values: Iterable[Any]) -> None:
 
 # --- Findings in words -----------------------------------------------------------------------
 
+
 def finding_line(finding: dict, english: bool) -> str:
     """One finding in words, in the report's language: 'R03 不通过：…（(四)2）' or
     'R03 Fail: … ((四)2)'. Call inside the report's language (the outcome label)."""
@@ -141,11 +142,15 @@ def finding_line(finding: dict, english: bool) -> str:
     message = (finding.get("message_en" if english else "message_zh") or "").strip()
     clause = finding.get("clause") or ""
     if english:
-        line = f"{finding.get('rule')} {label}: {message}" if message else \
-            f"{finding.get('rule')} {label}"
+        line = (
+            f"{finding.get('rule')} {label}: {message}"
+            if message
+            else f"{finding.get('rule')} {label}"
+        )
         return f"{line} ({clause})" if clause else line
-    line = f"{finding.get('rule')} {label}：{message}" if message else \
-        f"{finding.get('rule')} {label}"
+    line = (
+        f"{finding.get('rule')} {label}：{message}" if message else f"{finding.get('rule')} {label}"
+    )
     return f"{line}（{clause}）" if clause else line
 
 

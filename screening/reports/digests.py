@@ -54,10 +54,14 @@ def digest_lease() -> timedelta:
 
 # --- Subscriptions ----------------------------------------------------------------------------
 
+
 def subscribers(frequency: str):
     """Active users with an e-mail address who chose this frequency."""
-    return (User.objects.filter(is_active=True, digest_frequency=frequency)
-            .exclude(email="").order_by("pk"))
+    return (
+        User.objects.filter(is_active=True, digest_frequency=frequency)
+        .exclude(email="")
+        .order_by("pk")
+    )
 
 
 def set_frequency(user: User, frequency: str) -> None:
@@ -90,6 +94,7 @@ def unsubscribe(token: str) -> User | None:
 
 # --- Rendering and sending ------------------------------------------------------------------
 
+
 def message_id(user: User, period: Period) -> str:
     """A stable Message-ID per delivery, so a mail log shows which digest a message was."""
     domain = urlsplit(settings.SITE_URL).hostname or "localhost"
@@ -101,26 +106,39 @@ def build_message(content: DigestContent, connection=None) -> EmailMultiAlternat
     user, period = content.user, content.period
     unsubscribe_url = absolute("screening:digest_unsubscribe", unsubscribe_token(user))
     context = {
-        "user": user, "period": period, "sections": content.sections,
-        "headline": content.headline, "tail": content.detail.tail, "more_url": content.more_url,
+        "user": user,
+        "period": period,
+        "sections": content.sections,
+        "headline": content.headline,
+        "tail": content.detail.tail,
+        "more_url": content.more_url,
         "tail_summary": content.detail.tail_summary,
-        "subject": content.subject, "scope": content.scope,
+        "subject": content.subject,
+        "scope": content.scope,
         "language": content.language or translation.get_language(),
         "frequency_label": DigestFrequency(period.frequency).label,
         "unsubscribe_url": unsubscribe_url,
         "settings_url": absolute("screening:digest_subscription"),
-        "report_links": content.report_links, "attachments": content.attachments,
+        "report_links": content.report_links,
+        "attachments": content.attachments,
         "site_url": settings.SITE_URL,
     }
     subject = " ".join(render_to_string("emails/digest-subject.txt", context).split())
     body = render_to_string("emails/digest-body.txt", context)
     html = render_to_string("emails/digest-body.html", context)
     message = EmailMultiAlternatives(
-        subject, body, settings.DEFAULT_FROM_EMAIL, [user.email], connection=connection,
-        headers={"List-Unsubscribe": f"<{unsubscribe_url}>",
-                 "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
-                 "Message-ID": message_id(user, period),
-                 "Auto-Submitted": "auto-generated"})
+        subject,
+        body,
+        settings.DEFAULT_FROM_EMAIL,
+        [user.email],
+        connection=connection,
+        headers={
+            "List-Unsubscribe": f"<{unsubscribe_url}>",
+            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+            "Message-ID": message_id(user, period),
+            "Auto-Submitted": "auto-generated",
+        },
+    )
     message.attach_alternative(html, "text/html")
     for name, data, mimetype in content.attachments:
         message.attach(name, data, mimetype)
@@ -135,30 +153,45 @@ def claim_digest(user: User, period: Period) -> str | None:
     lease = now + digest_lease()
     try:
         with transaction.atomic():
-            DigestDelivery.objects.create(user=user, frequency=period.frequency,
-                                          period=period.key, status=DigestStatus.CLAIMED,
-                                          claim_token=token, lease_until=lease, attempts=1,
-                                          claimed_at=now)
+            DigestDelivery.objects.create(
+                user=user,
+                frequency=period.frequency,
+                period=period.key,
+                status=DigestStatus.CLAIMED,
+                claim_token=token,
+                lease_until=lease,
+                attempts=1,
+                claimed_at=now,
+            )
         return token
     except IntegrityError:
         pass
-    taken = DigestDelivery.objects.filter(
-        user=user, frequency=period.frequency, period=period.key).filter(
-        Q(status=DigestStatus.CLAIMED, lease_until__lt=now) | Q(status=DigestStatus.FAILED)
-    ).update(status=DigestStatus.CLAIMED, claim_token=token, lease_until=lease,
-             claimed_at=now, attempts=F("attempts") + 1, error="")
+    taken = (
+        DigestDelivery.objects.filter(user=user, frequency=period.frequency, period=period.key)
+        .filter(Q(status=DigestStatus.CLAIMED, lease_until__lt=now) | Q(status=DigestStatus.FAILED))
+        .update(
+            status=DigestStatus.CLAIMED,
+            claim_token=token,
+            lease_until=lease,
+            claimed_at=now,
+            attempts=F("attempts") + 1,
+            error="",
+        )
+    )
     return token if taken == 1 else None
 
 
 def _mine(user: User, period: Period, token: str):
-    return DigestDelivery.objects.filter(user=user, frequency=period.frequency,
-                                         period=period.key, claim_token=token)
+    return DigestDelivery.objects.filter(
+        user=user, frequency=period.frequency, period=period.key, claim_token=token
+    )
 
 
 def mark_interrupted_sends(frequency: str | None = None) -> int:
     """Deliveries whose worker died while the SMTP server had the message: never resent."""
-    rows = DigestDelivery.objects.filter(status=DigestStatus.SENDING,
-                                         lease_until__lt=timezone.now())
+    rows = DigestDelivery.objects.filter(
+        status=DigestStatus.SENDING, lease_until__lt=timezone.now()
+    )
     if frequency:
         rows = rows.filter(frequency=frequency)
     count = rows.update(status=DigestStatus.UNCERTAIN)
@@ -167,8 +200,9 @@ def mark_interrupted_sends(frequency: str | None = None) -> int:
     return count
 
 
-def deliver_digest(user: User, period: Period, *, connection=None,
-                   cache: ScopeCache | None = None) -> str:
+def deliver_digest(
+    user: User, period: Period, *, connection=None, cache: ScopeCache | None = None
+) -> str:
     """Send `user`'s digest for `period` at most once. Returns what happened: sent, empty,
     skipped (claimed elsewhere or done), lost (our claim was taken over) or failed."""
     token = claim_digest(user, period)
@@ -183,9 +217,17 @@ def deliver_digest(user: User, period: Period, *, connection=None,
         attach_monthly_reports(content, language)
         message = build_message(content, connection)
     # The last point at which a crash is known not to have sent anything.
-    if _mine(user, period, token).filter(status=DigestStatus.CLAIMED).update(
-            status=DigestStatus.SENDING, lease_until=timezone.now() + digest_lease(),
-            items=content.item_count, message_id=message_id(user, period)) != 1:
+    if (
+        _mine(user, period, token)
+        .filter(status=DigestStatus.CLAIMED)
+        .update(
+            status=DigestStatus.SENDING,
+            lease_until=timezone.now() + digest_lease(),
+            items=content.item_count,
+            message_id=message_id(user, period),
+        )
+        != 1
+    ):
         return "lost"
     try:
         message.send()
@@ -194,17 +236,22 @@ def deliver_digest(user: User, period: Period, *, connection=None,
         # may be broken: the next message opens a fresh one.
         if connection is not None:
             connection.close()
-        _mine(user, period, token).update(status=DigestStatus.FAILED, lease_until=None,
-                                          error=f"{type(error).__name__}: {error}"[:2000])
+        _mine(user, period, token).update(
+            status=DigestStatus.FAILED,
+            lease_until=None,
+            error=f"{type(error).__name__}: {error}"[:2000],
+        )
         log.warning("digest for user %s not sent: %s", user.pk, error)
         return "failed"
-    _mine(user, period, token).update(status=DigestStatus.SENT, sent_at=timezone.now(),
-                                      lease_until=None)
+    _mine(user, period, token).update(
+        status=DigestStatus.SENT, sent_at=timezone.now(), lease_until=None
+    )
     return "sent"
 
 
-def send_digests(frequency: str, on: date | None = None,
-                 user_ids: Iterable[int] | None = None) -> dict[str, Any]:
+def send_digests(
+    frequency: str, on: date | None = None, user_ids: Iterable[int] | None = None
+) -> dict[str, Any]:
     """Send every due digest of this frequency for the period of `on` (default today).
     Safe to run twice or in parallel: each digest is claimed first. Returns counts."""
     period = period_for(frequency, on)
@@ -212,8 +259,7 @@ def send_digests(frequency: str, on: date | None = None,
     users = subscribers(frequency)
     if user_ids is not None:
         users = users.filter(pk__in=list(user_ids))
-    counts: dict[str, Any] = {"frequency": frequency, "period": period.key,
-                              "uncertain": uncertain}
+    counts: dict[str, Any] = {"frequency": frequency, "period": period.key, "uncertain": uncertain}
     cache = ScopeCache(period)
     connection = get_connection()
     connection.open()

@@ -69,6 +69,7 @@ log = logging.getLogger(__name__)
 
 # --- Kept reports: claim, produce, replace ----------------------------------------------------
 
+
 def report_lease() -> timedelta:
     return timedelta(seconds=settings.REPORT_CLAIM_LEASE_SECONDS)
 
@@ -81,28 +82,42 @@ def _claimable(now: datetime, force: bool) -> Q:
     return open_states | expired
 
 
-def claim_report(kind: str, region: Region, year: int, month: int,
-                 language: str = DEFAULT_LANGUAGE, *, force: bool = False,
-                 requested_by=None) -> tuple[Report, str] | None:
+def claim_report(
+    kind: str,
+    region: Region,
+    year: int,
+    month: int,
+    language: str = DEFAULT_LANGUAGE,
+    *,
+    force: bool = False,
+    requested_by=None,
+) -> tuple[Report, str] | None:
     """Claim the production of one report: returns (report, token), or None when it is ready
     (and not forced) or someone else holds a live claim on it."""
     now = timezone.now()
     token = uuid.uuid4().hex
-    claim = {"status": ReportStatus.RUNNING, "claim_token": token,
-             "lease_until": now + report_lease(), "started_at": now, "error": ""}
+    claim = {
+        "status": ReportStatus.RUNNING,
+        "claim_token": token,
+        "lease_until": now + report_lease(),
+        "started_at": now,
+        "error": "",
+    }
     key = {"kind": kind, "region": region, "year": year, "month": month, "language": language}
     try:
         with transaction.atomic():
-            report = Report.objects.create(**key, **claim, attempts=1,
-                                           requested_by=requested_by)
+            report = Report.objects.create(**key, **claim, attempts=1, requested_by=requested_by)
         return report, token
     except IntegrityError:
         pass  # it exists: take it over only if it is free
     report = Report.objects.get(**key)
     from django.db.models import F
 
-    taken = Report.objects.filter(pk=report.pk).filter(_claimable(now, force)).update(
-        **claim, attempts=F("attempts") + 1)
+    taken = (
+        Report.objects.filter(pk=report.pk)
+        .filter(_claimable(now, force))
+        .update(**claim, attempts=F("attempts") + 1)
+    )
     if taken != 1:
         return None
     report.refresh_from_db()
@@ -115,8 +130,14 @@ def _finish(report: Report, token: str, path: Path, summary: dict) -> bool:
     with path.open("rb") as handle:
         stored_name = report.file.storage.save(report_path(report, path.name), File(handle))
     updated = Report.objects.filter(pk=report.pk, claim_token=token).update(
-        status=ReportStatus.READY, file=stored_name, size=path.stat().st_size,
-        summary=summary, finished_at=timezone.now(), lease_until=None, error="")
+        status=ReportStatus.READY,
+        file=stored_name,
+        size=path.stat().st_size,
+        summary=summary,
+        finished_at=timezone.now(),
+        lease_until=None,
+        error="",
+    )
     if updated != 1:  # our lease ran out and another run took over: keep theirs
         report.file.storage.delete(stored_name)
         return False
@@ -135,49 +156,77 @@ def _produce(report: Report, token: str, write) -> Report | None:
         kept = _finish(report, token, path, summary)
     except Exception as error:  # the report row must record any failure; re-raised below
         Report.objects.filter(pk=report.pk, claim_token=token).update(
-            status=ReportStatus.FAILED, error=f"{type(error).__name__}: {error}"[:5000],
-            finished_at=timezone.now(), lease_until=None)
+            status=ReportStatus.FAILED,
+            error=f"{type(error).__name__}: {error}"[:5000],
+            finished_at=timezone.now(),
+            lease_until=None,
+        )
         raise
     finally:
         path.unlink(missing_ok=True)
     return Report.objects.get(pk=report.pk) if kept else None
 
 
-def generate_monthly_report(region: Region, year: int, month: int,
-                            language: str = DEFAULT_LANGUAGE, *, force: bool = False,
-                            requested_by=None) -> Report | None:
+def generate_monthly_report(
+    region: Region,
+    year: int,
+    month: int,
+    language: str = DEFAULT_LANGUAGE,
+    *,
+    force: bool = False,
+    requested_by=None,
+) -> Report | None:
     """Produce and keep the monthly report of `region`'s scope, once: None when it is already
     ready (unless forced) or being produced by someone else."""
-    claimed = claim_report(ReportKind.MONTHLY_REPORT, region, year, month, language,
-                           force=force, requested_by=requested_by)
+    claimed = claim_report(
+        ReportKind.MONTHLY_REPORT,
+        region,
+        year,
+        month,
+        language,
+        force=force,
+        requested_by=requested_by,
+    )
     if claimed is None:
         return None
     report, token = claimed
-    return _produce(report, token,
-                    lambda path: write_monthly_report(path, region, year, month, language))
+    return _produce(
+        report, token, lambda path: write_monthly_report(path, region, year, month, language)
+    )
 
 
-def ready_report(kind: str, region: Region, year: int, month: int,
-                 language: str = DEFAULT_LANGUAGE) -> Report | None:
-    return Report.objects.filter(kind=kind, region=region, year=year, month=month,
-                                 language=language, status=ReportStatus.READY).first()
+def ready_report(
+    kind: str, region: Region, year: int, month: int, language: str = DEFAULT_LANGUAGE
+) -> Report | None:
+    return Report.objects.filter(
+        kind=kind,
+        region=region,
+        year=year,
+        month=month,
+        language=language,
+        status=ReportStatus.READY,
+    ).first()
 
 
 # --- The monthly ledger export ----------------------------------------------------------------
 
-def generate_ledger_export(region: Region, year: int, month: int, *, force: bool = False
-                           ) -> Report | None:
+
+def generate_ledger_export(
+    region: Region, year: int, month: int, *, force: bool = False
+) -> Report | None:
     """Keep the ledger export of `region`'s scope as it stood when the month closed (taken on
     the 1st of the month after); once per scope and month."""
-    claimed = claim_report(ReportKind.LEDGER_EXPORT, region, year, month, DEFAULT_LANGUAGE,
-                           force=force)
+    claimed = claim_report(
+        ReportKind.LEDGER_EXPORT, region, year, month, DEFAULT_LANGUAGE, force=force
+    )
     if claimed is None:
         return None
     report, token = claimed
 
     def write(path: Path) -> dict:
-        projects = Project.objects.filter(region_id__in=region_scope_ids(region),
-                                          status=ProjectStatus.ACTIVE)
+        projects = Project.objects.filter(
+            region_id__in=region_scope_ids(region), status=ProjectStatus.ACTIVE
+        )
         from screening.ledger.export import export_ledger
 
         return {"projects": export_ledger(None, path, queryset=projects)}

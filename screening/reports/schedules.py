@@ -44,20 +44,48 @@ class Schedule:
 # The monthly report runs first on the 1st, so the monthly digest (later that morning) can
 # attach it; the ledger export runs in between, away from office hours.
 DEFAULT_SCHEDULES: tuple[Schedule, ...] = (
-    Schedule("monthly-alert-report", "screening.tasks_reports.monthly_reports",
-             "Monthly alert report (月度预警报告) for the previous month, every scope",
-             minute="0", hour="1", day_of_month="1"),
-    Schedule("monthly-ledger-export", "screening.tasks_reports.monthly_ledger_exports",
-             "Monthly ledger export (台账导出), per region and province-wide",
-             minute="0", hour="2", day_of_month="1"),
-    Schedule("digest-daily", "screening.tasks_reports.send_digests",
-             "Daily digest e-mails", minute="0", hour="8", kwargs={"frequency": "daily"}),
-    Schedule("digest-weekly", "screening.tasks_reports.send_digests",
-             "Weekly digest e-mails (Monday)", minute="30", hour="8", day_of_week="1",
-             kwargs={"frequency": "weekly"}),
-    Schedule("digest-monthly", "screening.tasks_reports.send_digests",
-             "Monthly digest e-mails, with the monthly report attached", minute="0", hour="9",
-             day_of_month="1", kwargs={"frequency": "monthly"}),
+    Schedule(
+        "monthly-alert-report",
+        "screening.tasks_reports.monthly_reports",
+        "Monthly alert report (月度预警报告) for the previous month, every scope",
+        minute="0",
+        hour="1",
+        day_of_month="1",
+    ),
+    Schedule(
+        "monthly-ledger-export",
+        "screening.tasks_reports.monthly_ledger_exports",
+        "Monthly ledger export (台账导出), per region and province-wide",
+        minute="0",
+        hour="2",
+        day_of_month="1",
+    ),
+    Schedule(
+        "digest-daily",
+        "screening.tasks_reports.send_digests",
+        "Daily digest e-mails",
+        minute="0",
+        hour="8",
+        kwargs={"frequency": "daily"},
+    ),
+    Schedule(
+        "digest-weekly",
+        "screening.tasks_reports.send_digests",
+        "Weekly digest e-mails (Monday)",
+        minute="30",
+        hour="8",
+        day_of_week="1",
+        kwargs={"frequency": "weekly"},
+    ),
+    Schedule(
+        "digest-monthly",
+        "screening.tasks_reports.send_digests",
+        "Monthly digest e-mails, with the monthly report attached",
+        minute="0",
+        hour="9",
+        day_of_month="1",
+        kwargs={"frequency": "monthly"},
+    ),
 )
 
 
@@ -69,13 +97,21 @@ def ensure_schedules(reset: bool = False) -> dict[str, str]:
     outcome: dict[str, str] = {}
     for entry in DEFAULT_SCHEDULES:
         crontab, _created = CrontabSchedule.objects.get_or_create(
-            minute=entry.minute, hour=entry.hour, day_of_week=entry.day_of_week,
-            day_of_month=entry.day_of_month, month_of_year=entry.month_of_year,
+            minute=entry.minute,
+            hour=entry.hour,
+            day_of_week=entry.day_of_week,
+            day_of_month=entry.day_of_month,
+            month_of_year=entry.month_of_year,
             timezone=settings.TIME_ZONE,
         )
-        defaults = {"task": entry.task, "crontab": crontab, "interval": None,
-                    "kwargs": json.dumps(entry.kwargs), "description": entry.description,
-                    "enabled": True}
+        defaults = {
+            "task": entry.task,
+            "crontab": crontab,
+            "interval": None,
+            "kwargs": json.dumps(entry.kwargs),
+            "description": entry.description,
+            "enabled": True,
+        }
         existing = PeriodicTask.objects.filter(name=entry.name).first()
         if existing is None:
             PeriodicTask.objects.create(name=entry.name, **defaults)
@@ -92,6 +128,7 @@ def ensure_schedules(reset: bool = False) -> dict[str, str]:
 
 # --- Job runs ---------------------------------------------------------------------------------
 
+
 def _jsonable(value: Any) -> Any:
     return json.loads(json.dumps(value, default=str))
 
@@ -102,6 +139,7 @@ def recorded_job(job: str) -> Callable:
     The wrapped function's keyword arguments are recorded; its return value (a dict or a
     scalar) becomes the result. A failure is recorded and re-raised, so Celery sees it too.
     """
+
     def decorate(body: Callable) -> Callable:
         @functools.wraps(body)
         def run(*args, **kwargs):
@@ -109,19 +147,28 @@ def recorded_job(job: str) -> Callable:
 
             task_id = str(getattr(getattr(current_task, "request", None), "id", "") or "")
             record = JobRun.objects.create(
-                job=job, arguments=_jsonable({"args": list(args), **kwargs}), task_id=task_id,
-                worker=f"{socket.gethostname()}:{os.getpid()}")
+                job=job,
+                arguments=_jsonable({"args": list(args), **kwargs}),
+                task_id=task_id,
+                worker=f"{socket.gethostname()}:{os.getpid()}",
+            )
             try:
                 result = body(*args, **kwargs)
             except Exception:  # the job row must record any failure; re-raised below
                 log.exception("job %s failed", job)
                 JobRun.objects.filter(pk=record.pk).update(
-                    status=JobStatus.FAILED, finished_at=timezone.now(),
-                    error=traceback.format_exc()[-10_000:])
+                    status=JobStatus.FAILED,
+                    finished_at=timezone.now(),
+                    error=traceback.format_exc()[-10_000:],
+                )
                 raise
             JobRun.objects.filter(pk=record.pk).update(
-                status=JobStatus.SUCCEEDED, finished_at=timezone.now(),
-                result=_jsonable(result if isinstance(result, dict) else {"value": result}))
+                status=JobStatus.SUCCEEDED,
+                finished_at=timezone.now(),
+                result=_jsonable(result if isinstance(result, dict) else {"value": result}),
+            )
             return result
+
         return run
+
     return decorate

@@ -23,8 +23,14 @@ def _month(month: str | None) -> tuple[int, int]:
 
 @shared_task(acks_late=True, name="screening.tasks_reports.generate_report")
 @recorded_job("report")
-def generate_report(kind: str, region_id: int, month: str, language: str = "zh-hans",
-                    force: bool = False, requested_by_id: int | None = None) -> dict:
+def generate_report(
+    kind: str,
+    region_id: int,
+    month: str,
+    language: str = "zh-hans",
+    force: bool = False,
+    requested_by_id: int | None = None,
+) -> dict:
     """Produce one kept report or ledger export (claimed first: a duplicate does nothing)."""
     region = Region.objects.get(pk=region_id)
     year, month_number = months.parse_month(month)
@@ -33,13 +39,17 @@ def generate_report(kind: str, region_id: int, month: str, language: str = "zh-h
     else:
         from accounts.models import User
 
-        requested_by = User.objects.filter(pk=requested_by_id).first() if requested_by_id \
-            else None
-        report = reports.generate_monthly_report(region, year, month_number, language,
-                                                 force=force, requested_by=requested_by)
-    return {"kind": kind, "region": region.code, "month": month,
-            "report": report.pk if report else None,
-            "outcome": "produced" if report else "already done or in progress"}
+        requested_by = User.objects.filter(pk=requested_by_id).first() if requested_by_id else None
+        report = reports.generate_monthly_report(
+            region, year, month_number, language, force=force, requested_by=requested_by
+        )
+    return {
+        "kind": kind,
+        "region": region.code,
+        "month": month,
+        "report": report.pk if report else None,
+        "outcome": "produced" if report else "already done or in progress",
+    }
 
 
 def _fan_out(kind: str, month: str | None) -> dict:

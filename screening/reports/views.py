@@ -59,20 +59,29 @@ def _language() -> str:
 def _generate_form(user, data=None) -> GenerateForm:
     year, month = months.month_before_day()
     regions = permissions.regions_visible_to(user).exclude(level="county").order_by("code")
-    return GenerateForm(data, regions=list(regions),
-                        initial={"month": f"{year}-{month:02d}", "kind": "monthly_report"})
+    return GenerateForm(
+        data,
+        regions=list(regions),
+        initial={"month": f"{year}-{month:02d}", "kind": "monthly_report"},
+    )
 
 
 @login_required
 def report_list(request: HttpRequest) -> HttpResponse:
     """Kept reports and ledger exports whose scope lies within the user's."""
-    rows = (reports.reports_visible_to(request.user)
-            .order_by("-year", "-month", "kind", "region__code")[:REPORT_LIST_LIMIT])
-    return render(request, "screening/reports/list.html", {
-        "reports": rows, "form": _generate_form(request.user),
-        "may_replace": not permissions.is_read_only(request.user),
-        "may_see_jobs": permissions.can_view_job_runs(request.user),
-    })
+    rows = reports.reports_visible_to(request.user).order_by(
+        "-year", "-month", "kind", "region__code"
+    )[:REPORT_LIST_LIMIT]
+    return render(
+        request,
+        "screening/reports/list.html",
+        {
+            "reports": rows,
+            "form": _generate_form(request.user),
+            "may_replace": not permissions.is_read_only(request.user),
+            "may_see_jobs": permissions.can_view_job_runs(request.user),
+        },
+    )
 
 
 @login_required
@@ -81,16 +90,16 @@ def report_generate(request: HttpRequest) -> HttpResponse:
     """Queue the production of a report of a scope the user sees (after commit)."""
     form = _generate_form(request.user, request.POST)
     if not form.is_valid():
-        messages.error(request, " ".join(str(e) for errors in form.errors.values()
-                                         for e in errors))
+        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
         return redirect("screening:reports")
     region = form.regions[form.cleaned_data["region"]]  # only visible regions are choices
     year, month = form.cleaned_data["month"]
     replace = form.cleaned_data["replace"] and not permissions.is_read_only(request.user)
     kind = form.cleaned_data["kind"]
     language = _language() if kind == ReportKind.MONTHLY_REPORT else reports.DEFAULT_LANGUAGE
-    existing = Report.objects.filter(kind=kind, region=region, year=year, month=month,
-                                     language=language).first()
+    existing = Report.objects.filter(
+        kind=kind, region=region, year=year, month=month, language=language
+    ).first()
     if existing is not None and existing.status == ReportStatus.READY and not replace:
         messages.info(request, _("That report is ready: download it below."))
         return redirect("screening:reports")
@@ -98,8 +107,9 @@ def report_generate(request: HttpRequest) -> HttpResponse:
 
     args = (kind, region.pk, f"{year}-{month:02d}", language, replace, request.user.pk)
     transaction.on_commit(lambda: generate_report.delay(*args))
-    messages.success(request, _("The report is being produced; this page lists it when it is "
-                                "ready."))
+    messages.success(
+        request, _("The report is being produced; this page lists it when it is ready.")
+    )
     return redirect("screening:reports")
 
 
@@ -111,31 +121,41 @@ def report_download(request: HttpRequest, pk: int) -> FileResponse:
         raise Http404
     if report.status != ReportStatus.READY or not report.file:
         raise Http404
-    label = (_("Monthly alert report") if report.kind == ReportKind.MONTHLY_REPORT
-             else _("Ledger export"))
+    label = (
+        _("Monthly alert report")
+        if report.kind == ReportKind.MONTHLY_REPORT
+        else _("Ledger export")
+    )
     filename = f"{label}-{report.region.display_name(report.language)}-{report.period}.xlsx"
-    response = FileResponse(report.file.open("rb"), as_attachment=True, filename=filename,
-                            content_type=reports.XLSX)
+    response = FileResponse(
+        report.file.open("rb"), as_attachment=True, filename=filename, content_type=reports.XLSX
+    )
     response["Cache-Control"] = "private, no-store"
     return response
 
 
 # --- Digest subscription ----------------------------------------------------------------------
 
+
 class SubscriptionForm(forms.Form):
-    frequency = forms.ChoiceField(label=gettext_lazy("Digest e-mail"),
-                                  choices=DigestFrequency.choices, widget=forms.RadioSelect)
-    language = forms.ChoiceField(label=gettext_lazy("Language of your e-mails"),
-                                 choices=settings.LANGUAGES, required=False)
+    frequency = forms.ChoiceField(
+        label=gettext_lazy("Digest e-mail"),
+        choices=DigestFrequency.choices,
+        widget=forms.RadioSelect,
+    )
+    language = forms.ChoiceField(
+        label=gettext_lazy("Language of your e-mails"), choices=settings.LANGUAGES, required=False
+    )
 
 
 @login_required
 def subscription(request: HttpRequest) -> HttpResponse:
     """The user's own digest frequency (daily, weekly, monthly, off) and e-mail language."""
     user = request.user
-    form = SubscriptionForm(request.POST or None, initial={
-        "frequency": user.digest_frequency,
-        "language": digests.user_language(user)})
+    form = SubscriptionForm(
+        request.POST or None,
+        initial={"frequency": user.digest_frequency, "language": digests.user_language(user)},
+    )
     if request.method == "POST" and form.is_valid():
         digests.set_frequency(user, form.cleaned_data["frequency"])
         user.keep_language(form.cleaned_data["language"])  # blank: left as it was
@@ -143,10 +163,16 @@ def subscription(request: HttpRequest) -> HttpResponse:
         return redirect("screening:digest_subscription")
     default = ROLE_DEFAULT_FREQUENCY.get(user.role, DigestFrequency.WEEKLY)
     recent = DigestDelivery.objects.filter(user=user).order_by("-claimed_at")[:10]
-    return render(request, "accounts/subscription.html", {
-        "form": form, "role_default": DigestFrequency(default).label, "recent": recent,
-        "has_email": bool(user.email),
-    })
+    return render(
+        request,
+        "accounts/subscription.html",
+        {
+            "form": form,
+            "role_default": DigestFrequency(default).label,
+            "recent": recent,
+            "has_email": bool(user.email),
+        },
+    )
 
 
 @csrf_exempt  # the signed token is the authority; mail clients POST without a CSRF token
@@ -155,17 +181,15 @@ def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
     unsubscribe anyone); POST turns the digest off."""
     user = digests.user_for_unsubscribe_token(token)
     if user is None:
-        return render(request, "screening/reports/unsubscribe.html", {"invalid": True},
-                      status=400)
+        return render(request, "screening/reports/unsubscribe.html", {"invalid": True}, status=400)
     if request.method == "POST":
         digests.unsubscribe(token)
-        return render(request, "screening/reports/unsubscribe.html", {"done": True,
-                                                                      "person": user})
-    return render(request, "screening/reports/unsubscribe.html", {"person": user,
-                                                                  "token": token})
+        return render(request, "screening/reports/unsubscribe.html", {"done": True, "person": user})
+    return render(request, "screening/reports/unsubscribe.html", {"person": user, "token": token})
 
 
 # --- Job runs (administrators) ----------------------------------------------------------------
+
 
 @login_required
 def job_runs(request: HttpRequest) -> HttpResponse:
@@ -176,8 +200,17 @@ def job_runs(request: HttpRequest) -> HttpResponse:
 
     runs = JobRun.objects.all()[:JOB_LIST_LIMIT]
     schedules = PeriodicTask.objects.select_related("crontab").order_by("name")
-    deliveries = (DigestDelivery.objects.values("frequency", "period", "status")
-                  .annotate(n=Count("pk")).order_by("-period", "frequency", "status")[:60])
-    return render(request, "screening/reports/jobs.html", {
-        "runs": runs, "schedules": schedules, "deliveries": deliveries,
-    })
+    deliveries = (
+        DigestDelivery.objects.values("frequency", "period", "status")
+        .annotate(n=Count("pk"))
+        .order_by("-period", "frequency", "status")[:60]
+    )
+    return render(
+        request,
+        "screening/reports/jobs.html",
+        {
+            "runs": runs,
+            "schedules": schedules,
+            "deliveries": deliveries,
+        },
+    )

@@ -97,19 +97,27 @@ class EnergyHeadroom:
         return tuple(missing)
 
 
-def energy_headroom(*, year: int, annual_budget_tce: Decimal | None,
-                    months_reported: int | None, used_to_date_tce: Decimal | None,
-                    committed: Sequence[CommittedProject],
-                    new_energy_tce: Decimal | None = None) -> EnergyHeadroom:
+def energy_headroom(
+    *,
+    year: int,
+    annual_budget_tce: Decimal | None,
+    months_reported: int | None,
+    used_to_date_tce: Decimal | None,
+    committed: Sequence[CommittedProject],
+    new_energy_tce: Decimal | None = None,
+) -> EnergyHeadroom:
     """The headroom with its terms. `months_reported` is 1–12 (the month of the latest
     cumulative figure); `committed` must already exclude the project being judged."""
     if months_reported is not None and not 1 <= months_reported <= MONTHS_IN_YEAR:
         raise ValueError("months_reported must be between 1 and 12")
-    return EnergyHeadroom(year=year, annual_budget_tce=annual_budget_tce,
-                          months_reported=months_reported, used_to_date_tce=used_to_date_tce,
-                          committed=tuple(sorted(committed, key=lambda p: (
-                              str(p.approved_on), p.project_code))),
-                          new_energy_tce=new_energy_tce)
+    return EnergyHeadroom(
+        year=year,
+        annual_budget_tce=annual_budget_tce,
+        months_reported=months_reported,
+        used_to_date_tce=used_to_date_tce,
+        committed=tuple(sorted(committed, key=lambda p: (str(p.approved_on), p.project_code))),
+        new_energy_tce=new_energy_tce,
+    )
 
 
 @dataclass(frozen=True)
@@ -125,5 +133,6 @@ class CommittedInView:
 def committed_in_view(headroom: EnergyHeadroom, visible_region_ids: set[int]) -> CommittedInView:
     shown = tuple(p for p in headroom.committed if p.region_id in visible_region_ids)
     hidden = [p for p in headroom.committed if p.region_id not in visible_region_ids]
-    return CommittedInView(shown, len(hidden),
-                           sum((p.new_energy_tce or Decimal(0) for p in hidden), Decimal(0)))
+    return CommittedInView(
+        shown, len(hidden), sum((p.new_energy_tce or Decimal(0) for p in hidden), Decimal(0))
+    )

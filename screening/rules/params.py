@@ -201,8 +201,9 @@ class RuleParameters:
     def benchmarked_sectors(self) -> frozenset[str]:
         """Sectors with at least one product in the benchmark table (R10: all but 煤电)."""
         return frozenset(
-            sector for spec in self.products.values() for sector in self.sectors_of_family(
-                spec.family)
+            sector
+            for spec in self.products.values()
+            for sector in self.sectors_of_family(spec.family)
         )
 
     def replacement_rule(self, family: str | None) -> ReplacementRule | None:
@@ -315,9 +316,7 @@ class RuleParameters:
             ),
             products_without_benchmark=MappingProxyType(unbenchmarked),
             key_area_capacity_ban=ban,
-            replacement_source_ineligible=_ineligibility(
-                *param("replacement_source_ineligible")
-            ),
+            replacement_source_ineligible=_ineligibility(*param("replacement_source_ineligible")),
         )
 
 
@@ -431,9 +430,7 @@ def _capacity_ban(value: Any, where: str) -> CapacityBan:
     if not isinstance(value, Mapping):
         raise ValueError(f"{where}: must be an object with families and sectors")
     families, sectors = value.get("families", []), value.get("sectors", [])
-    if not isinstance(families, list) or not isinstance(sectors, list) or not (
-        families or sectors
-    ):
+    if not isinstance(families, list) or not isinstance(sectors, list) or not (families or sectors):
         raise ValueError(f"{where}: families and sectors must be lists, not both empty")
     return CapacityBan(
         frozenset(_text(item, f"{where}: families") for item in families),

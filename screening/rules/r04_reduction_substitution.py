@@ -28,10 +28,7 @@ PARAMETERS: tuple[str, ...] = ("scope_sectors",)
 def applies(f: Facts) -> bool:
     # (四)3 asks every 两高 新建、改扩建 project for coal and pollutant reduction, whatever
     # its product family (revision 4; R01 already limits the rule to projects in scope).
-    return (
-        f.project.stage in NEW_BUILD_STAGES
-        and f.project.construction_type in AIR_QUALITY_TYPES
-    )
+    return f.project.stage in NEW_BUILD_STAGES and f.project.construction_type in AIR_QUALITY_TYPES
 
 
 _ITEMS = (

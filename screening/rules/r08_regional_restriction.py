@@ -48,13 +48,16 @@ def evaluate(f: Facts) -> tuple[Finding, ...]:
     if missed_dual and not p.livelihood:
         reasons.append("dual_control_missed")
         zh.append("上年度未完成能耗双控目标，暂停节能审查")
-        en.append("it missed last year's energy dual-control target, so energy reviews are "
-                  "suspended")
+        en.append(
+            "it missed last year's energy dual-control target, so energy reviews are suspended"
+        )
     if missed_pollutant:
         reasons.append("pollutant_target_missed")
         zh.append("上年度未完成污染物排放总量控制目标，暂停新增排放相应污染物项目的环评审批")
-        en.append("it missed last year's pollutant-total target, so EIA approvals of projects "
-                  "adding those pollutants are suspended")
+        en.append(
+            "it missed last year's pollutant-total target, so EIA approvals of projects "
+            "adding those pollutants are suspended"
+        )
     values = {
         "red_run_months": run,
         "restriction_months": limit,

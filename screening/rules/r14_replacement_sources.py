@@ -29,10 +29,14 @@ TITLE = (
 )
 PARAMETERS: tuple[str, ...] = ("replacement_source_ineligible",)
 
-_REASON_ZH = {"subsidised": "享受过奖补资金或政策支持",
-              "mandatory_elimination": "列入淘汰落后产能名单"}
-_REASON_EN = {"subsidised": "retired with public subsidies",
-              "mandatory_elimination": "on a mandatory-elimination list"}
+_REASON_ZH = {
+    "subsidised": "享受过奖补资金或政策支持",
+    "mandatory_elimination": "列入淘汰落后产能名单",
+}
+_REASON_EN = {
+    "subsidised": "retired with public subsidies",
+    "mandatory_elimination": "on a mandatory-elimination list",
+}
 
 
 @lru_cache(maxsize=65536)
@@ -72,8 +76,9 @@ def applies(facts) -> bool:
     return plan is not None
 
 
-def _source_problems(draw: SourceDrawFacts, plan: PlanFacts, as_of, ineligible: frozenset[str]
-                     ) -> tuple[list[str], list[str], list[str], list[str]]:
+def _source_problems(
+    draw: SourceDrawFacts, plan: PlanFacts, as_of, ineligible: frozenset[str]
+) -> tuple[list[str], list[str], list[str], list[str]]:
     """(problem codes, zh texts, en texts, warning codes) for one source."""
     codes: list[str] = []
     zh: list[str] = []
@@ -82,16 +87,19 @@ def _source_problems(draw: SourceDrawFacts, plan: PlanFacts, as_of, ineligible: 
     name = draw.source_number
     if draw.drawn_total > draw.capacity:
         codes.append("source_over_drawn")
-        zh.append(f"{name}已被提取{num(draw.drawn_total)}{draw.capacity_unit}，超过其产能"
-                  f"{num(draw.capacity)}{draw.capacity_unit}")
-        en.append(f"{name} is drawn {num(draw.drawn_total)} {draw.capacity_unit}, beyond its "
-                  f"capacity of {num(draw.capacity)} {draw.capacity_unit}")
+        zh.append(
+            f"{name}已被提取{num(draw.drawn_total)}{draw.capacity_unit}，超过其产能"
+            f"{num(draw.capacity)}{draw.capacity_unit}"
+        )
+        en.append(
+            f"{name} is drawn {num(draw.drawn_total)} {draw.capacity_unit}, beyond its "
+            f"capacity of {num(draw.capacity)} {draw.capacity_unit}"
+        )
     reasons = sorted(draw.ineligibility & ineligible)
     if reasons:
         codes.append("source_ineligible")
         zh.append(f"{name}{'、'.join(_REASON_ZH[r] for r in reasons)}，不得用于置换")
-        en.append(f"{name} is {' and '.join(_REASON_EN[r] for r in reasons)}, so it cannot be "
-                  "used")
+        en.append(f"{name} is {' and '.join(_REASON_EN[r] for r in reasons)}, so it cannot be used")
     if draw.family != plan.family:
         codes.append("source_other_family")
         zh.append(f"{name}为{draw.family}产能，与方案的{plan.family}不同")
@@ -104,8 +112,10 @@ def _source_problems(draw: SourceDrawFacts, plan: PlanFacts, as_of, ineligible: 
         codes.append("source_not_shut_down")
         when = "未关停" if draw.shutdown_date is None else f"{draw.shutdown_date}才关停"
         zh.append(f"{name}截至{as_of}{when}")
-        en.append(f"{name} was not shut down by {as_of}" + (
-            "" if draw.shutdown_date is None else f" (shut down {draw.shutdown_date})"))
+        en.append(
+            f"{name} was not shut down by {as_of}"
+            + ("" if draw.shutdown_date is None else f" (shut down {draw.shutdown_date})")
+        )
     if draw.dismantled_date is None or draw.dismantled_date > as_of:
         warnings.append("source_not_dismantled")
     return codes, zh, en, warnings
@@ -141,10 +151,14 @@ def evaluate(facts) -> tuple[Finding, ...]:
     required = need.ratio * built if need is not None else None
     if need is not None and not need.is_met(built, drawn):
         problems.append("ratio_not_met")
-        zh.append(f"方案提取退出产能{num(drawn)}{unit}，{'未超过' if need.strict else '未达到'}"
-                  f"{num(required)}{unit}")
-        en.append(f"the plan draws {num(drawn)} {unit}, which does not "
-                  f"{'exceed' if need.strict else 'reach'} {num(required)} {unit}")
+        zh.append(
+            f"方案提取退出产能{num(drawn)}{unit}，{'未超过' if need.strict else '未达到'}"
+            f"{num(required)}{unit}"
+        )
+        en.append(
+            f"the plan draws {num(drawn)} {unit}, which does not "
+            f"{'exceed' if need.strict else 'reach'} {num(required)} {unit}"
+        )
     warnings: list[str] = []
     sources = []
     listed_zh: list[str] = []
@@ -152,32 +166,47 @@ def evaluate(facts) -> tuple[Finding, ...]:
     ineligible = params.replacement_source_ineligible
     for draw in plan.draws:
         shutdown, dismantled = draw.shutdown_date, draw.dismantled_date
-        if (draw.drawn_total > draw.capacity or draw.family != plan.family
-                or draw.capacity_unit != unit or shutdown is None or shutdown > as_of
-                or (draw.ineligibility and draw.ineligibility & ineligible)):
+        if (
+            draw.drawn_total > draw.capacity
+            or draw.family != plan.family
+            or draw.capacity_unit != unit
+            or shutdown is None
+            or shutdown > as_of
+            or (draw.ineligibility and draw.ineligibility & ineligible)
+        ):
             codes, s_zh, s_en, s_warn = _source_problems(draw, plan, as_of, ineligible)
             problems.extend(c for c in codes if c not in problems)
             zh.extend(s_zh)
             en.extend(s_en)
             codes = codes + s_warn
         else:  # the usual case: nothing wrong but perhaps the dismantling
-            s_warn = ([] if dismantled is not None and dismantled <= as_of
-                      else ["source_not_dismantled"])
+            s_warn = (
+                [] if dismantled is not None and dismantled <= as_of else ["source_not_dismantled"]
+            )
             codes = s_warn
         if s_warn and not warnings:
             warnings.append("source_not_dismantled")
         amount = num(draw.amount)
         listed_zh.append(f"{draw.source_number}（{draw.enterprise}{draw.equipment}）{amount}{unit}")
-        listed_en.append(f"{draw.source_number} ({draw.enterprise} {draw.equipment}) {amount} "
-                         f"{unit}")
-        sources.append({
-            "source": draw.source_number, "enterprise": draw.enterprise,
-            "equipment": draw.equipment, "region": draw.region, "family": draw.family,
-            "amount": jnum(draw.amount), "capacity": jnum(draw.capacity),
-            "drawn_total": jnum(draw.drawn_total), "capacity_unit": draw.capacity_unit,
-            "shutdown_date": jdate(shutdown), "dismantled_date": jdate(dismantled),
-            "problems": codes,
-        })
+        listed_en.append(
+            f"{draw.source_number} ({draw.enterprise} {draw.equipment}) {amount} {unit}"
+        )
+        sources.append(
+            {
+                "source": draw.source_number,
+                "enterprise": draw.enterprise,
+                "equipment": draw.equipment,
+                "region": draw.region,
+                "family": draw.family,
+                "amount": jnum(draw.amount),
+                "capacity": jnum(draw.capacity),
+                "drawn_total": jnum(draw.drawn_total),
+                "capacity_unit": draw.capacity_unit,
+                "shutdown_date": jdate(shutdown),
+                "dismantled_date": jdate(dismantled),
+                "problems": codes,
+            }
+        )
     values = {
         "replacement_plan_ref": plan.ref,
         "plan_withdrawn": plan.withdrawn,
@@ -197,24 +226,49 @@ def evaluate(facts) -> tuple[Finding, ...]:
     listed_zh = "；".join(listed_zh) or "无"
     listed_en = "; ".join(listed_en) or "none"
     if need is not None:
-        head_zh = (f"置换方案{plan.ref}建设{plan.family}产能{num(built)}{unit}，须按"
-                   f"{ratio_text_zh(need.ratio, need.strict)}置换，提取退出产能{listed_zh}")
-        head_en = (f"Plan {plan.ref} builds {num(built)} {unit} of {plan.family} and must "
-                   f"replace {ratio_text(need.ratio, need.strict)}; it draws {listed_en}")
+        head_zh = (
+            f"置换方案{plan.ref}建设{plan.family}产能{num(built)}{unit}，须按"
+            f"{ratio_text_zh(need.ratio, need.strict)}置换，提取退出产能{listed_zh}"
+        )
+        head_en = (
+            f"Plan {plan.ref} builds {num(built)} {unit} of {plan.family} and must "
+            f"replace {ratio_text(need.ratio, need.strict)}; it draws {listed_en}"
+        )
     else:
-        head_zh = (f"置换方案{plan.ref}建设{plan.family}产能{num(built)}{unit}，"
-                   f"提取退出产能{listed_zh}")
-        head_en = (f"Plan {plan.ref} builds {num(built)} {unit} of {plan.family}; "
-                   f"it draws {listed_en}")
+        head_zh = (
+            f"置换方案{plan.ref}建设{plan.family}产能{num(built)}{unit}，提取退出产能{listed_zh}"
+        )
+        head_en = (
+            f"Plan {plan.ref} builds {num(built)} {unit} of {plan.family}; it draws {listed_en}"
+        )
     if problems:
-        return one_finding(ID, Outcome.FAIL, CLAUSE, f"{head_zh}：{'；'.join(zh)}。",
-                           f"{head_en}: {'; '.join(en)}.", values)
+        return one_finding(
+            ID,
+            Outcome.FAIL,
+            CLAUSE,
+            f"{head_zh}：{'；'.join(zh)}。",
+            f"{head_en}: {'; '.join(en)}.",
+            values,
+        )
     if warnings:
-        late = [d.source_number for d in plan.draws
-                if d.dismantled_date is None or d.dismantled_date > as_of]
-        return one_finding(ID, Outcome.WARN, CLAUSE,
-                           f"{head_zh}；{'、'.join(late)}截至{as_of}尚未拆除，应督促拆除验收。",
-                           f"{head_en}; {', '.join(late)} not yet dismantled by {as_of}.",
-                           values)
-    return one_finding(ID, Outcome.PASS, CLAUSE, f"{head_zh}，经登记核验符合要求。",
-                       f"{head_en}, verified against the registry.", values)
+        late = [
+            d.source_number
+            for d in plan.draws
+            if d.dismantled_date is None or d.dismantled_date > as_of
+        ]
+        return one_finding(
+            ID,
+            Outcome.WARN,
+            CLAUSE,
+            f"{head_zh}；{'、'.join(late)}截至{as_of}尚未拆除，应督促拆除验收。",
+            f"{head_en}; {', '.join(late)} not yet dismantled by {as_of}.",
+            values,
+        )
+    return one_finding(
+        ID,
+        Outcome.PASS,
+        CLAUSE,
+        f"{head_zh}，经登记核验符合要求。",
+        f"{head_en}, verified against the registry.",
+        values,
+    )

@@ -84,8 +84,13 @@ def job_result(result):
 @register.simple_tag
 def cron_words(crontab):
     """A django-celery-beat crontab in words: 每月1日 01:00."""
-    return display.cron(crontab.minute, crontab.hour, crontab.day_of_month,
-                        crontab.month_of_year, crontab.day_of_week)
+    return display.cron(
+        crontab.minute,
+        crontab.hour,
+        crontab.day_of_month,
+        crontab.month_of_year,
+        crontab.day_of_week,
+    )
 
 
 @register.filter

@@ -19,6 +19,12 @@ def blanks(text: str) -> SafeString:
         pieces += [("", rest[:start]), ("blank", rest[start:end])]
         rest = rest[end:]
     pieces.append(("", rest))
-    return format_html_join("", "{}", (
-        (format_html('<mark class="blank">{}</mark>', piece) if kind else piece,)
-        for kind, piece in pieces if piece))
+    return format_html_join(
+        "",
+        "{}",
+        (
+            (format_html('<mark class="blank">{}</mark>', piece) if kind else piece,)
+            for kind, piece in pieces
+            if piece
+        ),
+    )

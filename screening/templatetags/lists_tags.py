@@ -28,19 +28,28 @@ def sort_header(context, key: str, label: str, default: bool = False):
         query = query.copy()
         query[listing.SORT_PARAM] = key
         sort = (key, False)
-    href = listing.link(query, **{listing.SORT_PARAM: listing.next_sort(query, key),
-                                  listing.PAGE_PARAM: None})
+    href = listing.link(
+        query, **{listing.SORT_PARAM: listing.next_sort(query, key), listing.PAGE_PARAM: None}
+    )
     if sort is not None and sort[0] == key:
         descending = sort[1]
         return format_html(
             '<a class="sort sorted" href="{}" aria-sort="{}" title="{}">{} <span '
-            'aria-hidden="true">{}</span></a>', href,
+            'aria-hidden="true">{}</span></a>',
+            href,
             "descending" if descending else "ascending",
-            _("Sorted descending; click to sort ascending") if descending
+            _("Sorted descending; click to sort ascending")
+            if descending
             else _("Sorted ascending; click to sort descending"),
-            label, "↓" if descending else "↑")
-    return format_html('<a class="sort" href="{}" title="{}">{}</a>', href,
-                       _("Click to sort by this column"), label)
+            label,
+            "↓" if descending else "↑",
+        )
+    return format_html(
+        '<a class="sort" href="{}" title="{}">{}</a>',
+        href,
+        _("Click to sort by this column"),
+        label,
+    )
 
 
 @register.inclusion_tag("screening/_pager.html", takes_context=True)
@@ -49,18 +58,23 @@ def pager(context, page):
     query = _query(context)
     paginator = page.paginator
     size = getattr(page, "size", paginator.per_page)
-    numbers = [(n, listing.link(query, **{listing.PAGE_PARAM: n}) if n else None)
-               for n in listing.page_numbers(page.number, paginator.num_pages)]
+    numbers = [
+        (n, listing.link(query, **{listing.PAGE_PARAM: n}) if n else None)
+        for n in listing.page_numbers(page.number, paginator.num_pages)
+    ]
     return {
         "page": page,
-        "summary": _("%(count)s items, page %(page)s of %(pages)s") % {
-            "count": f"{paginator.count:,}", "page": page.number,
-            "pages": paginator.num_pages},
+        "summary": _("%(count)s items, page %(page)s of %(pages)s")
+        % {"count": f"{paginator.count:,}", "page": page.number, "pages": paginator.num_pages},
         "numbers": numbers,
         "previous": listing.link(query, **{listing.PAGE_PARAM: page.number - 1})
-        if page.has_previous() else None,
+        if page.has_previous()
+        else None,
         "next": listing.link(query, **{listing.PAGE_PARAM: page.number + 1})
-        if page.has_next() else None,
-        "sizes": [(n, listing.link(query, **{listing.SIZE_PARAM: n, listing.PAGE_PARAM: None}),
-                   n == size) for n in listing.PAGE_SIZES],
+        if page.has_next()
+        else None,
+        "sizes": [
+            (n, listing.link(query, **{listing.SIZE_PARAM: n, listing.PAGE_PARAM: None}), n == size)
+            for n in listing.PAGE_SIZES
+        ],
     }

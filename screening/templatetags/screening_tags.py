@@ -25,17 +25,22 @@ def parameter_value(value, key=""):
         keys = list(value[0].keys())
         head = format_html_join("", "<th>{}</th>", ((display.key_label(k),) for k in keys))
         rows = format_html_join(
-            "", "<tr>{}</tr>",
-            ((format_html_join("", "<td>{}</td>", ((_scalar(row.get(k, "")),) for k in keys)),)
-             for row in value),
+            "",
+            "<tr>{}</tr>",
+            (
+                (format_html_join("", "<td>{}</td>", ((_scalar(row.get(k, "")),) for k in keys)),)
+                for row in value
+            ),
         )
         return format_html('<table class="compact"><tr>{}</tr>{}</table>', head, rows)
     if isinstance(value, dict):
         if "ratio" in value and set(value) <= {"ratio", "strict"}:
             return display.ratio(value)
-        rows = format_html_join("", "<tr><th>{}</th><td>{}</td></tr>",
-                                ((display.key_label(k), parameter_value(v)) for k, v in
-                                 value.items()))
+        rows = format_html_join(
+            "",
+            "<tr><th>{}</th><td>{}</td></tr>",
+            ((display.key_label(k), parameter_value(v)) for k, v in value.items()),
+        )
         return format_html('<table class="compact">{}</table>', rows)
     if isinstance(value, list):
         return "、".join(str(_scalar(v)) for v in value)

@@ -8,7 +8,8 @@ from tests.conftest import CITY_A, COUNTY_DIRECT
 
 
 def test_only_agencies_and_administrators_keep_ledgers_and_only_their_own(
-        agency_a, agency_county, city_reviewer_a, provincial_reviewer, observer, administrator):
+    agency_a, agency_county, city_reviewer_a, provincial_reviewer, observer, administrator
+):
     assert permissions.keeps_ledgers(agency_a) and permissions.keeps_ledgers(administrator)
     for user in (city_reviewer_a, provincial_reviewer, observer):
         assert not permissions.keeps_ledgers(user)
@@ -19,7 +20,8 @@ def test_only_agencies_and_administrators_keep_ledgers_and_only_their_own(
 
 
 def test_only_administrators_and_provincial_reviewers_roll_back_uploads(
-        agency_a, city_reviewer_a, provincial_reviewer, observer, administrator):
+    agency_a, city_reviewer_a, provincial_reviewer, observer, administrator
+):
     assert permissions.may_roll_back(administrator)
     assert permissions.may_roll_back(provincial_reviewer)
     for user in (agency_a, city_reviewer_a, observer):
@@ -27,7 +29,8 @@ def test_only_administrators_and_provincial_reviewers_roll_back_uploads(
 
 
 def test_project_energy_is_uploaded_by_the_province_and_agencies(
-        agency_a, city_reviewer_a, provincial_reviewer, observer):
+    agency_a, city_reviewer_a, provincial_reviewer, observer
+):
     """SPEC §6: the provincial reviewer, and agencies for their own projects."""
     assert permissions.can_upload_project_energy(provincial_reviewer)
     assert permissions.can_upload_project_energy(agency_a)
@@ -36,7 +39,8 @@ def test_project_energy_is_uploaded_by_the_province_and_agencies(
 
 
 def test_job_runs_are_for_administrators_and_the_province_reads_them(
-        administrator, provincial_reviewer, city_reviewer_a, agency_a):
+    administrator, provincial_reviewer, city_reviewer_a, agency_a
+):
     """Issue 15: the provincial reviewer reads the job page (read-only); nobody else does."""
     assert permissions.can_view_job_runs(administrator)
     assert permissions.can_view_job_runs(provincial_reviewer)
@@ -47,6 +51,7 @@ def test_job_runs_are_for_administrators_and_the_province_reads_them(
 def test_registry_entry_regions_follow_the_edit_right(agency_a, provincial_reviewer, observer):
     assert {r.code for r in permissions.registry_editable_regions(agency_a)} >= {CITY_A}
     assert COUNTY_DIRECT not in {r.code for r in permissions.registry_editable_regions(agency_a)}
-    assert COUNTY_DIRECT in {r.code for r in
-                             permissions.registry_editable_regions(provincial_reviewer)}
+    assert COUNTY_DIRECT in {
+        r.code for r in permissions.registry_editable_regions(provincial_reviewer)
+    }
     assert permissions.registry_editable_regions(observer) == []

@@ -26,16 +26,21 @@ def _walk(patterns, namespace: str, prefix: str, converters: dict):
             ns = namespace
             if entry.namespace:
                 ns = f"{namespace}:{entry.namespace}" if namespace else entry.namespace
-            yield from _walk(entry.url_patterns, ns, prefix + str(entry.pattern),
-                             {**converters, **entry.pattern.converters})
+            yield from _walk(
+                entry.url_patterns,
+                ns,
+                prefix + str(entry.pattern),
+                {**converters, **entry.pattern.converters},
+            )
         elif isinstance(entry, URLPattern) and entry.name:
             full = prefix + str(entry.pattern)
             names = re.findall(r"<(?:\w+:)?(\w+)>|\(\?P<(\w+)>", full)
             kwargs = tuple(a or b for a, b in names)
             conv = {**converters, **entry.pattern.converters}
             name = f"{namespace}:{entry.name}" if namespace else entry.name
-            yield Route(name, full, kwargs,
-                        tuple((k, type(conv[k]).__name__) for k in kwargs if k in conv))
+            yield Route(
+                name, full, kwargs, tuple((k, type(conv[k]).__name__) for k in kwargs if k in conv)
+            )
 
 
 def every_route(include_admin: bool = False) -> list[Route]:

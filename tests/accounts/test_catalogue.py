@@ -6,8 +6,14 @@ from pathlib import Path
 
 import polib
 
-CATALOGUE = (Path(__file__).resolve().parents[2] / "config" / "locale" / "zh_Hans"
-             / "LC_MESSAGES" / "django.po")
+CATALOGUE = (
+    Path(__file__).resolve().parents[2]
+    / "config"
+    / "locale"
+    / "zh_Hans"
+    / "LC_MESSAGES"
+    / "django.po"
+)
 
 
 def test_every_message_has_a_reviewed_chinese_translation():
@@ -20,7 +26,10 @@ def test_every_message_has_a_reviewed_chinese_translation():
 def test_placeholders_survive_translation():
     po = polib.pofile(str(CATALOGUE))
     placeholder = re.compile(r"%\((\w+)\)[sd]|\{(\w+)\}")
-    broken = [entry.msgid for entry in po.translated_entries()
-              if sorted(placeholder.findall(entry.msgid))
-              != sorted(placeholder.findall(entry.msgstr or entry.msgstr_plural.get(0, "")))]
+    broken = [
+        entry.msgid
+        for entry in po.translated_entries()
+        if sorted(placeholder.findall(entry.msgid))
+        != sorted(placeholder.findall(entry.msgstr or entry.msgstr_plural.get(0, "")))
+    ]
     assert not broken, broken

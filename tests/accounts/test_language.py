@@ -60,8 +60,15 @@ def test_make_run_points_email_links_at_its_own_port():
     worker (settings.SITE_URL reads it); an explicit SITE_URL still wins."""
     root = Path(__file__).resolve().parents[2]
     env = {k: v for k, v in os.environ.items() if k not in ("SITE_URL", "MAKEFLAGS")}
-    probe = ["make", "-s", "--no-print-directory", "-C", str(root),
-             "--eval=show-site-url: ; @echo $$SITE_URL", "show-site-url"]
+    probe = [
+        "make",
+        "-s",
+        "--no-print-directory",
+        "-C",
+        str(root),
+        "--eval=show-site-url: ; @echo $$SITE_URL",
+        "show-site-url",
+    ]
     ran = subprocess.run([*probe, "PORT=8123"], env=env, capture_output=True, text=True)
     assert ran.stdout.strip() == "http://127.0.0.1:8123"
     env["SITE_URL"] = "https://two-high.example.gov.cn"

@@ -20,8 +20,9 @@ def test_language_switch_to_english(client, db):
     assert "Sign in" in response.content.decode()
 
 
-@pytest.mark.parametrize("persona", ["agency_a", "city_reviewer_a", "provincial_reviewer",
-                                     "observer", "administrator"])
+@pytest.mark.parametrize(
+    "persona", ["agency_a", "city_reviewer_a", "provincial_reviewer", "observer", "administrator"]
+)
 def test_each_role_lands_on_its_page(client, persona, request, db):
     user = request.getfixturevalue(persona)
     client.force_login(user)
@@ -52,9 +53,14 @@ def test_login_is_locked_after_repeated_failures(client, agency_a):
 
 def test_password_change_requires_the_old_password(client, agency_a):
     client.force_login(agency_a)
-    response = client.post(reverse("accounts:password_change"), {
-        "old_password": "nope", "new_password1": "A-much-better-pass-42",
-        "new_password2": "A-much-better-pass-42"})
+    response = client.post(
+        reverse("accounts:password_change"),
+        {
+            "old_password": "nope",
+            "new_password1": "A-much-better-pass-42",
+            "new_password2": "A-much-better-pass-42",
+        },
+    )
     assert response.status_code == 200
     agency_a.refresh_from_db()
     assert agency_a.check_password("pw-agency_a")

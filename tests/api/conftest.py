@@ -10,7 +10,8 @@ from screening.api.authentication import issue_token
 
 def pytest_configure(config):
     config.addinivalue_line(
-        "markers", "api_fuzz: schemathesis against a live server (bounded; run in CI)")
+        "markers", "api_fuzz: schemathesis against a live server (bounded; run in CI)"
+    )
 
 
 def token_client(user, *, language: str = "en") -> APIClient:

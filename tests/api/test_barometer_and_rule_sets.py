@@ -9,8 +9,12 @@ from screening.models import IndicatorMonth, Region
 
 def month_row(code: str, year: int, month: int, tier: str = "red", published: bool = True):
     return IndicatorMonth.objects.create(
-        region=Region.objects.get(code=code), year=year, month=month, tier=tier,
-        published_at=timezone.now() if published else None)
+        region=Region.objects.get(code=code),
+        year=year,
+        month=month,
+        tier=tier,
+        published_at=timezone.now() if published else None,
+    )
 
 
 def test_only_published_months_of_my_regions_are_listed(api_for, agency_a):
@@ -28,8 +32,9 @@ def test_the_province_sees_every_region_and_filters_by_month(api_for, observer):
     month_row("410181", 2024, 7)
     api = api_for(observer)
     assert api.get("/api/barometer/").json()["count"] == 3
-    assert [r["region"] for r in api.get("/api/barometer/", {"month": "2024-06"}).json()[
-        "results"]] == ["410300"]
+    assert [
+        r["region"] for r in api.get("/api/barometer/", {"month": "2024-06"}).json()["results"]
+    ] == ["410300"]
     ranged = api.get("/api/barometer/", {"month_from": "2024-06", "month_to": "2024-07"})
     assert {r["period"] for r in ranged.json()["results"]} == {"2024-06", "2024-07"}
     assert api.get("/api/barometer/", {"tier": "red"}).json()["count"] == 2

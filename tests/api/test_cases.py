@@ -46,28 +46,29 @@ def test_only_an_agency_of_the_region_opens_a_case(api_for, agency_b, city_revie
     assert response.status_code == 403 and error_of(response)["code"] == "forbidden"
 
 
-def test_the_list_is_scoped_filtered_and_has_my_queue(api_for, agency_a, agency_b,
-                                                      city_reviewer_a):
+def test_the_list_is_scoped_filtered_and_has_my_queue(api_for, agency_a, agency_b, city_reviewer_a):
     waiting = case_in_state(CaseState.SUBMITTED, agency=agency_a)
     draft = case_in_state(CaseState.DRAFT, agency=agency_a)
     api = api_for(city_reviewer_a)
     assert {c["id"] for c in api.get(CASES).json()["results"]} == {waiting.pk, draft.pk}
-    assert [c["id"] for c in api.get(CASES, {"waiting": "true"}).json()["results"]] == [
-        waiting.pk]
-    assert [c["id"] for c in api.get(CASES, {"state": "draft"}).json()["results"]] == [
-        draft.pk]
+    assert [c["id"] for c in api.get(CASES, {"waiting": "true"}).json()["results"]] == [waiting.pk]
+    assert [c["id"] for c in api.get(CASES, {"state": "draft"}).json()["results"]] == [draft.pk]
     assert api_for(agency_b).get(CASES).json()["count"] == 0
     assert api.get(CASES, {"state": "nonsense"}).status_code == 400
 
 
-def test_the_detail_has_the_timeline_with_attachments(api_for, agency_a, city_reviewer_a,
-                                                      provincial_reviewer):
-    case = case_in_state(CaseState.RECTIFICATION_SUBMITTED, agency=agency_a,
-                         city=city_reviewer_a, province=provincial_reviewer)
+def test_the_detail_has_the_timeline_with_attachments(
+    api_for, agency_a, city_reviewer_a, provincial_reviewer
+):
+    case = case_in_state(
+        CaseState.RECTIFICATION_SUBMITTED,
+        agency=agency_a,
+        city=city_reviewer_a,
+        province=provincial_reviewer,
+    )
     body = api_for(provincial_reviewer).get(f"{CASES}{case.pk}/").json()
     steps = [e["transition"] for e in body["timeline"]]
-    assert steps == ["open", "submit", "forward", "order_rectification",
-                     "submit_rectification"]
+    assert steps == ["open", "submit", "forward", "order_rectification", "submit_rectification"]
     assert body["timeline"][3]["data"]["disposition"] == "DEFER"
     attachment = body["timeline"][4]["attachments"][0]
     download = api_for(provincial_reviewer).get(attachment["url"])
@@ -76,23 +77,27 @@ def test_the_detail_has_the_timeline_with_attachments(api_for, agency_a, city_re
     assert set(body["available_transitions"]) >= {"reject_rectification", "close"}
 
 
-def test_the_city_forwards_and_the_province_approves(api_for, agency_a, city_reviewer_a,
-                                                     provincial_reviewer):
+def test_the_city_forwards_and_the_province_approves(
+    api_for, agency_a, city_reviewer_a, provincial_reviewer
+):
     case = case_in_state(CaseState.SUBMITTED, agency=agency_a)
-    assert act(api_for(city_reviewer_a), case, "forward", opinion="同意").json()["state"] == \
-        "provincial_review"
+    assert (
+        act(api_for(city_reviewer_a), case, "forward", opinion="同意").json()["state"]
+        == "provincial_review"
+    )
     case.refresh_from_db()
     complete_an_evaluation(case, provincial_reviewer)  # (十一): every 拟建 case (revision 4)
-    response = act(api_for(provincial_reviewer), case, "approve",
-                   expected_state="provincial_review")
+    response = act(
+        api_for(provincial_reviewer), case, "approve", expected_state="provincial_review"
+    )
     assert response.status_code == 200 and response.json()["state"] == "approved"
 
 
-def test_a_stale_expected_state_is_a_409_and_nothing_changes(api_for, agency_a,
-                                                             city_reviewer_a):
+def test_a_stale_expected_state_is_a_409_and_nothing_changes(api_for, agency_a, city_reviewer_a):
     case = case_in_state(CaseState.SUBMITTED, agency=agency_a)
-    response = act(api_for(city_reviewer_a), case, "forward", opinion="同意",
-                   expected_state="draft")
+    response = act(
+        api_for(city_reviewer_a), case, "forward", opinion="同意", expected_state="draft"
+    )
     assert response.status_code == 409 and error_of(response)["code"] == "conflict"
     case.refresh_from_db()
     assert case.state == CaseState.SUBMITTED
@@ -114,8 +119,9 @@ def test_someone_elses_action_is_a_403(api_for, agency_a, observer, provincial_r
 
 
 def test_a_guard_refusal_is_a_422(api_for, agency_a, city_reviewer_a, provincial_reviewer):
-    case = case_in_state(CaseState.PROVINCIAL_REVIEW, agency=agency_a, city=city_reviewer_a,
-                         non_compliant=True)
+    case = case_in_state(
+        CaseState.PROVINCIAL_REVIEW, agency=agency_a, city=city_reviewer_a, non_compliant=True
+    )
     response = act(api_for(provincial_reviewer, language="en"), case, "approve")
     assert response.status_code == 422
     error = error_of(response)
@@ -136,17 +142,24 @@ def test_an_unknown_transition_is_a_404(api_for, agency_a):
     assert act(api_for(agency_a), case, "teleport").status_code == 404
 
 
-def test_rectification_evidence_is_sent_as_multipart(api_for, agency_a, city_reviewer_a,
-                                                     provincial_reviewer):
-    case = case_in_state(CaseState.RECTIFYING, agency=agency_a, city=city_reviewer_a,
-                         province=provincial_reviewer)
+def test_rectification_evidence_is_sent_as_multipart(
+    api_for, agency_a, city_reviewer_a, provincial_reviewer
+):
+    case = case_in_state(
+        CaseState.RECTIFYING, agency=agency_a, city=city_reviewer_a, province=provincial_reviewer
+    )
     api = api_for(agency_a)
-    without = api.post(f"{CASES}{case.pk}/transitions/submit_rectification/",
-                       {"comment": "整改完成"}, format="multipart")
+    without = api.post(
+        f"{CASES}{case.pk}/transitions/submit_rectification/",
+        {"comment": "整改完成"},
+        format="multipart",
+    )
     assert without.status_code == 400
-    response = api.post(f"{CASES}{case.pk}/transitions/submit_rectification/",
-                        {"comment": "整改完成", "files": [pdf_upload()],
-                         "expected_state": "rectifying"}, format="multipart")
+    response = api.post(
+        f"{CASES}{case.pk}/transitions/submit_rectification/",
+        {"comment": "整改完成", "files": [pdf_upload()], "expected_state": "rectifying"},
+        format="multipart",
+    )
     assert response.status_code == 200, response.json()
     body = response.json()
     assert body["state"] == "rectification_submitted"

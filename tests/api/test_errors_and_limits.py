@@ -23,8 +23,7 @@ def test_messages_follow_accept_language(api_for, agency_a):
 
 
 def test_validation_errors_list_every_field(api_for, agency_a):
-    response = api_for(agency_a).post("/api/screening/", {"as_of": "not a date"},
-                                      format="json")
+    response = api_for(agency_a).post("/api/screening/", {"as_of": "not a date"}, format="json")
     assert response.status_code == 400
     error = error_of(response)
     assert error["code"] == "invalid"
@@ -32,8 +31,9 @@ def test_validation_errors_list_every_field(api_for, agency_a):
 
 
 def test_a_body_that_is_not_json_is_a_parse_error(api_for, agency_a):
-    response = api_for(agency_a).post("/api/screening/", "{not json",
-                                      content_type="application/json")
+    response = api_for(agency_a).post(
+        "/api/screening/", "{not json", content_type="application/json"
+    )
     assert response.status_code == 400
     assert error_of(response)["code"] == "parse_error"
 
@@ -45,8 +45,10 @@ def test_the_wrong_method_is_405(api_for, agency_a):
 
 
 def test_each_token_has_its_own_rate_limit(api_for, agency_a, settings):
-    settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": {
-        "api_token": "3/min", "api_user": "3/min", "api_anon": "3/min"}}
+    settings.REST_FRAMEWORK = {
+        **settings.REST_FRAMEWORK,
+        "DEFAULT_THROTTLE_RATES": {"api_token": "3/min", "api_user": "3/min", "api_anon": "3/min"},
+    }
     first, second = api_for(agency_a), api_for(agency_a)
     assert [first.get("/api/me/").status_code for _ in range(3)] == [200, 200, 200]
     limited = first.get("/api/me/")
@@ -62,8 +64,10 @@ def test_the_default_rate_is_120_a_minute_per_token(settings):
 
 
 def test_anonymous_clients_are_limited_by_address(db, settings):
-    settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": {
-        "api_token": "3/min", "api_user": "3/min", "api_anon": "2/min"}}
+    settings.REST_FRAMEWORK = {
+        **settings.REST_FRAMEWORK,
+        "DEFAULT_THROTTLE_RATES": {"api_token": "3/min", "api_user": "3/min", "api_anon": "2/min"},
+    }
     api = APIClient()  # the schema is public: anonymous clients reach the throttle there
     assert [api.get("/api/schema/").status_code for _ in range(3)] == [200, 200, 429]
 
@@ -74,8 +78,10 @@ def test_rate_limit_counters_are_shared_by_every_process(api_for, agency_a, sett
     from django.core.cache import caches
     from django.db import connection
 
-    settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": {
-        "api_token": "2/min", "api_user": "2/min", "api_anon": "2/min"}}
+    settings.REST_FRAMEWORK = {
+        **settings.REST_FRAMEWORK,
+        "DEFAULT_THROTTLE_RATES": {"api_token": "2/min", "api_user": "2/min", "api_anon": "2/min"},
+    }
     api = api_for(agency_a)
     assert [api.get("/api/me/").status_code for _ in range(2)] == [200, 200]
     with connection.cursor() as cursor:

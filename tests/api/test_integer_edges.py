@@ -18,14 +18,27 @@ BEYOND = [str(MAX_ID + 1), "99999999999999999999", "9" * 40]
 EDGES = ["0", "1", str(MAX_ID), *BEYOND]
 
 # Every API address with an id in its path (the first id of each is a real object below).
-API_ID_PATHS = ["/api/projects/{}/", "/api/cases/{}/", "/api/cases/{}/transitions/submit/",
-                "/api/cases/1/files/{}/", "/api/ledger/uploads/{}/",
-                "/api/ledger/uploads/{}/apply/", "/api/ledger/uploads/{}/files/original/",
-                "/api/ledger/uploads/{}/files/annotated/"]
-WEB_ID_PATHS = ["/cases/{}/", "/cases/{}/files/1/", "/ledger/projects/{}/",
-                "/ledger/uploads/{}/", "/ledger/uploads/{}/status/", "/reports/{}/download/",
-                "/warnings/indicators/{}/", "/warnings/project-energy/{}/",
-                "/cases/new/?project={}"]
+API_ID_PATHS = [
+    "/api/projects/{}/",
+    "/api/cases/{}/",
+    "/api/cases/{}/transitions/submit/",
+    "/api/cases/1/files/{}/",
+    "/api/ledger/uploads/{}/",
+    "/api/ledger/uploads/{}/apply/",
+    "/api/ledger/uploads/{}/files/original/",
+    "/api/ledger/uploads/{}/files/annotated/",
+]
+WEB_ID_PATHS = [
+    "/cases/{}/",
+    "/cases/{}/files/1/",
+    "/ledger/projects/{}/",
+    "/ledger/uploads/{}/",
+    "/ledger/uploads/{}/status/",
+    "/reports/{}/download/",
+    "/warnings/indicators/{}/",
+    "/warnings/project-energy/{}/",
+    "/cases/new/?project={}",
+]
 
 
 def _server_errors_raised(client) -> None:
@@ -95,8 +108,7 @@ def test_a_real_id_still_resolves(api_for, provincial_reviewer):
 
 def test_parse_id_accepts_only_ascii_digits_in_range():
     assert parse_id("1") == 1 and parse_id(str(MAX_ID)) == MAX_ID
-    assert [parse_id(v) for v in ("0", str(MAX_ID + 1), "-1", "١٢", "", None, "1.0")] == \
-        [None] * 7
+    assert [parse_id(v) for v in ("0", str(MAX_ID + 1), "-1", "١٢", "", None, "1.0")] == [None] * 7
 
 
 def _patterns(resolver: URLResolver):

@@ -48,9 +48,18 @@ def test_a_csrf_failure_outside_the_api_stays_a_page(agency_a):
     assert response["Content-Type"].startswith("text/html")
 
 
-@pytest.mark.parametrize("odd", ["/api", "/api/%ff/", "/api/cases/%0a/", "/api//cases//",
-                                 "/api/cases/1/files/x/", "/api/..%2f..%2fetc/passwd",
-                                 "/api/%E4%B8%AD/"])
+@pytest.mark.parametrize(
+    "odd",
+    [
+        "/api",
+        "/api/%ff/",
+        "/api/cases/%0a/",
+        "/api//cases//",
+        "/api/cases/1/files/x/",
+        "/api/..%2f..%2fetc/passwd",
+        "/api/%E4%B8%AD/",
+    ],
+)
 def test_odd_paths_under_api_are_a_json_404(api_for, agency_a, odd):
     api = api_for(agency_a)
     api.raise_request_exception = False
@@ -59,17 +68,22 @@ def test_odd_paths_under_api_are_a_json_404(api_for, agency_a, odd):
         _json_error(response, 404, "not_found")
 
 
-def test_too_many_files_is_a_json_400(api_for, agency_a, city_reviewer_a, provincial_reviewer,
-                                      settings):
-    case = case_in_state(CaseState.RECTIFYING, agency=agency_a, city=city_reviewer_a,
-                         province=provincial_reviewer)
+def test_too_many_files_is_a_json_400(
+    api_for, agency_a, city_reviewer_a, provincial_reviewer, settings
+):
+    case = case_in_state(
+        CaseState.RECTIFYING, agency=agency_a, city=city_reviewer_a, province=provincial_reviewer
+    )
     settings.DATA_UPLOAD_MAX_NUMBER_FILES = 3
     api = api_for(agency_a)
     api.raise_request_exception = False
     files = [SimpleUploadedFile(f"e{i}.pdf", b"%PDF-1.4\n") for i in range(5)]
-    response = api.post(f"/api/cases/{case.pk}/transitions/submit_rectification/",
-                        {"expected_state": "rectifying", "files": files}, format="multipart",
-                        HTTP_ACCEPT_LANGUAGE="en")
+    response = api.post(
+        f"/api/cases/{case.pk}/transitions/submit_rectification/",
+        {"expected_state": "rectifying", "files": files},
+        format="multipart",
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
     _json_error(response, 400, "bad_request")
 
 
@@ -77,16 +91,18 @@ def test_too_many_fields_is_a_json_400(api_for, agency_a, settings):
     settings.DATA_UPLOAD_MAX_NUMBER_FIELDS = 5
     api = api_for(agency_a)
     api.raise_request_exception = False
-    response = api.post("/api/ledger/uploads/", {f"f{i}": "x" for i in range(10)},
-                        format="multipart")
+    response = api.post(
+        "/api/ledger/uploads/", {f"f{i}": "x" for i in range(10)}, format="multipart"
+    )
     _json_error(response, 400, "bad_request")
 
 
 def test_a_body_too_large_is_a_json_413(api_for, agency_a, settings):
     settings.LEDGER_MAX_FILE_BYTES = 10
     settings.REQUEST_BODY_MARGIN_BYTES = 10
-    response = api_for(agency_a).post("/api/screening/", {"project": {"x": "y" * 100}},
-                                      format="json", HTTP_ACCEPT_LANGUAGE="en")
+    response = api_for(agency_a).post(
+        "/api/screening/", {"project": {"x": "y" * 100}}, format="json", HTTP_ACCEPT_LANGUAGE="en"
+    )
     error = _json_error(response, 413, "too_large")
     assert "MB" in error["message"]
 

@@ -11,8 +11,9 @@ PROJECTS = "/api/projects/"
 
 def test_the_list_shows_my_regions_projects_with_their_verdict(api_for, agency_a):
     mine = ProjectFactory()
-    ProjectFactory(region=Region.objects.get(code="410300"),
-                   project_code="2401-410300-04-01-000001")
+    ProjectFactory(
+        region=Region.objects.get(code="410300"), project_code="2401-410300-04-01-000001"
+    )
     rescreen_projects([mine])
     body = api_for(agency_a).get(PROJECTS).json()
     assert body["count"] == 1
@@ -33,8 +34,9 @@ def test_the_filters_are_the_web_pages(api_for, agency_a):
     assert codes(sector="钢铁") == [steel.project_code]
     assert codes(stage="拟建") == [chemical.project_code]
     assert codes(q="炼钢") == [steel.project_code]
-    assert codes(ordering="-code") == sorted([chemical.project_code, steel.project_code],
-                                             reverse=True)
+    assert codes(ordering="-code") == sorted(
+        [chemical.project_code, steel.project_code], reverse=True
+    )
     assert set(codes(region="410100")) == {chemical.project_code, steel.project_code}
 
 
@@ -95,7 +97,6 @@ def test_paging_through_a_sort_with_ties_shows_every_project_once(api_for, agenc
     for ordering in ("name", "-energy", "verdict"):
         seen = []
         for page in (1, 2, 3):
-            body = api.get(PROJECTS, {"ordering": ordering, "page_size": 10,
-                                      "page": page}).json()
+            body = api.get(PROJECTS, {"ordering": ordering, "page_size": 10, "page": page}).json()
             seen += [row["project_code"] for row in body["results"]]
         assert seen == made, ordering

@@ -9,12 +9,24 @@ from django.core.management import call_command
 
 def test_the_schema_validates_without_warnings(db, tmp_path):
     out = tmp_path / "schema.yaml"
-    call_command("spectacular", "--validate", "--fail-on-warn", "--file", str(out),
-                 stdout=io.StringIO(), stderr=io.StringIO())
+    call_command(
+        "spectacular",
+        "--validate",
+        "--fail-on-warn",
+        "--file",
+        str(out),
+        stdout=io.StringIO(),
+        stderr=io.StringIO(),
+    )
     text = out.read_text(encoding="utf-8")
-    for path in ("/api/ledger/uploads/", "/api/projects/{id}/", "/api/screening/",
-                 "/api/cases/{id}/transitions/{name}/", "/api/barometer/",
-                 "/api/rule-sets/{name}/"):
+    for path in (
+        "/api/ledger/uploads/",
+        "/api/projects/{id}/",
+        "/api/screening/",
+        "/api/cases/{id}/transitions/{name}/",
+        "/api/barometer/",
+        "/api/rule-sets/{name}/",
+    ):
         assert f"{path}:" in text
 
 

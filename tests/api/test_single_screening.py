@@ -31,8 +31,7 @@ def test_template_headers_work_as_keys_and_unknown_keys_are_ignored(api_for, age
 
 def test_the_same_cell_rules_as_the_ledger_apply(api_for, agency_a):
     row = valid_row(annual_energy_tce="约1.2万", uscc="123", stage=None, policy_fit="Y")
-    response = api_for(agency_a, language="zh-hans").post(SCREEN, {"project": row},
-                                                          format="json")
+    response = api_for(agency_a, language="zh-hans").post(SCREEN, {"project": row}, format="json")
     assert response.status_code == 400
     error = error_of(response)
     assert error["code"] == "invalid_project"
@@ -60,30 +59,34 @@ def test_values_that_are_not_cells_are_refused(api_for, agency_a):
 def test_a_column_given_twice_is_an_error(api_for, agency_a):
     row = valid_row()
     row["项目名称"] = "另一个名称"
-    details = error_of(api_for(agency_a).post(SCREEN, {"project": row}, format="json"))[
-        "details"]
+    details = error_of(api_for(agency_a).post(SCREEN, {"project": row}, format="json"))["details"]
     assert details[0]["code"] == "duplicate"
 
 
 def test_a_region_outside_mine_is_refused(api_for, agency_a):
     for region in ("洛阳市", "巩义市"):
-        response = api_for(agency_a).post(SCREEN, {"project": valid_row(region=region)},
-                                          format="json")
+        response = api_for(agency_a).post(
+            SCREEN, {"project": valid_row(region=region)}, format="json"
+        )
         assert response.status_code == 400, region
         assert error_of(response)["details"][0]["code"] == "out_of_scope"
 
 
 def test_a_date_without_a_rule_set_in_force_is_a_422(api_for, agency_a):
-    response = api_for(agency_a).post(SCREEN, {"project": valid_row(), "as_of": "2000-01-01"},
-                                      format="json")
+    response = api_for(agency_a).post(
+        SCREEN, {"project": valid_row(), "as_of": "2000-01-01"}, format="json"
+    )
     assert response.status_code == 422
     assert error_of(response)["code"] == "no_rule_set"
 
 
 def test_a_named_rule_set_is_used_and_an_unknown_one_refused(api_for, agency_a):
     api = api_for(agency_a)
-    body = api.post(SCREEN, {"project": valid_row(), "rule_set": "henan-2021",
-                             "as_of": "2022-06-30"}, format="json").json()
+    body = api.post(
+        SCREEN,
+        {"project": valid_row(), "rule_set": "henan-2021", "as_of": "2022-06-30"},
+        format="json",
+    ).json()
     assert body["rule_set"] == "henan-2021" and body["as_of"] == "2022-06-30"
     response = api.post(SCREEN, {"project": valid_row(), "rule_set": "nope"}, format="json")
     assert response.status_code == 400

@@ -20,8 +20,10 @@ def test_a_token_is_created_on_the_profile_page_and_shown_only_once(client, agen
     raw = response.context["created"]["raw"]
     assert raw.startswith(f"th_{token.prefix}_")
     assert raw in response.content.decode()
-    assert "no-store" in response.headers["Cache-Control"] or "no-cache" in response.headers[
-        "Cache-Control"]
+    assert (
+        "no-store" in response.headers["Cache-Control"]
+        or "no-cache" in response.headers["Cache-Control"]
+    )
     # Stored hashed: the secret is nowhere in the row.
     assert token.token_hash == hashlib.sha256(raw.encode()).hexdigest()
     assert raw not in (token.name, token.prefix, token.token_hash)
@@ -64,8 +66,13 @@ def test_nobody_revokes_another_users_token(client, agency_a, agency_b):
 def test_wrong_secret_unknown_prefix_and_garbage_are_refused(agency_a):
     _token, raw = issue_token(agency_a, "erp")
     api = APIClient()
-    for header in (f"Bearer {raw[:-2]}xx", "Bearer th_00000000_abc", "Bearer nonsense",
-                   "Bearer", "Bearer a b"):
+    for header in (
+        f"Bearer {raw[:-2]}xx",
+        "Bearer th_00000000_abc",
+        "Bearer nonsense",
+        "Bearer",
+        "Bearer a b",
+    ):
         response = api.get("/api/me/", HTTP_AUTHORIZATION=header)
         assert response.status_code == 401, header
         assert response.headers["WWW-Authenticate"].startswith("Bearer")
@@ -112,9 +119,15 @@ def test_changing_the_password_on_its_page_revokes_every_token(client, agency_a)
     client.cookies["django_language"] = "en"  # the switch, not the browser (issue 15)
     page = client.get(reverse("accounts:password_change"))
     assert "revokes all your API tokens" in page.content.decode()
-    response = client.post(reverse("accounts:password_change"), {
-        "old_password": "pw-agency_a", "new_password1": "a-New-passw0rd-2026",
-        "new_password2": "a-New-passw0rd-2026"}, follow=True)
+    response = client.post(
+        reverse("accounts:password_change"),
+        {
+            "old_password": "pw-agency_a",
+            "new_password1": "a-New-passw0rd-2026",
+            "new_password2": "a-New-passw0rd-2026",
+        },
+        follow=True,
+    )
     assert "API tokens were revoked" in response.content.decode()
     assert not _works(raw_first) and not _works(raw_second)
     assert not ApiToken.objects.filter(user=agency_a, revoked_at__isnull=True).exists()

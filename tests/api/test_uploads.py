@@ -17,8 +17,7 @@ UPLOADS = "/api/ledger/uploads/"
 
 def upload(api, path, region="410100", **fields):
     with path.open("rb") as handle:
-        return api.post(UPLOADS, {"file": handle, "region": region, **fields},
-                        format="multipart")
+        return api.post(UPLOADS, {"file": handle, "region": region, **fields}, format="multipart")
 
 
 def test_a_valid_file_is_validated_and_previewed_then_applied(api_for, agency_a, tmp_path):
@@ -37,8 +36,9 @@ def test_a_valid_file_is_validated_and_previewed_then_applied(api_for, agency_a,
 
 
 def test_mode_apply_applies_a_valid_file_at_once(api_for, agency_a, tmp_path):
-    response = upload(api_for(agency_a), write_ledger(tmp_path / "a.xlsx", [valid_row()]),
-                      mode="apply")
+    response = upload(
+        api_for(agency_a), write_ledger(tmp_path / "a.xlsx", [valid_row()]), mode="apply"
+    )
     assert response.status_code == 201
     assert response.json()["status"] == "applied"
     assert Project.objects.count() == 1
@@ -107,8 +107,15 @@ def test_projects_missing_from_the_file_need_a_reason(api_for, agency_a, tmp_pat
     error = error_of(refused)
     assert error["code"] == "missing_reasons"
     assert error["details"][0]["field"] == "missing_reasons.2401-410100-04-01-000777"
-    applied = api.post(body["links"]["apply"], {"missing_reasons": {
-        "2401-410100-04-01-000777": {"reason": "shut_down", "note": "已关停"}}}, format="json")
+    applied = api.post(
+        body["links"]["apply"],
+        {
+            "missing_reasons": {
+                "2401-410100-04-01-000777": {"reason": "shut_down", "note": "已关停"}
+            }
+        },
+        format="json",
+    )
     assert applied.status_code == 200
     gone = Project.objects.get(project_code="2401-410100-04-01-000777")
     assert gone.status == "removed" and gone.removal_reason == "shut_down"
@@ -116,8 +123,12 @@ def test_projects_missing_from_the_file_need_a_reason(api_for, agency_a, tmp_pat
 
 def test_mode_apply_with_one_reason_for_every_missing_project(api_for, agency_a, tmp_path):
     ProjectFactory(project_code="2401-410100-04-01-000777")
-    response = upload(api_for(agency_a), write_ledger(tmp_path / "a.xlsx", [valid_row()]),
-                      mode="apply", missing_reason="cancelled")
+    response = upload(
+        api_for(agency_a),
+        write_ledger(tmp_path / "a.xlsx", [valid_row()]),
+        mode="apply",
+        missing_reason="cancelled",
+    )
     assert response.json()["status"] == "applied"
 
 
@@ -136,8 +147,9 @@ def test_only_the_uploader_may_apply(api_for, agency_a, administrator, tmp_path)
     assert LedgerUpload.objects.get().status == UploadStatus.PREVIEW
 
 
-def test_a_large_file_returns_a_job_to_poll(api_for, agency_a, tmp_path, settings,
-                                            django_capture_on_commit_callbacks):
+def test_a_large_file_returns_a_job_to_poll(
+    api_for, agency_a, tmp_path, settings, django_capture_on_commit_callbacks
+):
     settings.LEDGER_BACKGROUND_BYTES = 10
     api = api_for(agency_a)
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
@@ -157,7 +169,8 @@ def test_a_large_file_returns_a_job_to_poll(api_for, agency_a, tmp_path, setting
 
 
 def test_a_large_file_in_mode_apply_is_validated_then_applied_in_the_background(
-        api_for, agency_a, tmp_path, settings, django_capture_on_commit_callbacks):
+    api_for, agency_a, tmp_path, settings, django_capture_on_commit_callbacks
+):
     settings.LEDGER_BACKGROUND_BYTES = 10
     api = api_for(agency_a)
     with django_capture_on_commit_callbacks(execute=True):
@@ -168,7 +181,8 @@ def test_a_large_file_in_mode_apply_is_validated_then_applied_in_the_background(
 
 
 def test_a_large_file_in_mode_apply_waits_when_a_reason_is_missing(
-        api_for, agency_a, tmp_path, settings, django_capture_on_commit_callbacks):
+    api_for, agency_a, tmp_path, settings, django_capture_on_commit_callbacks
+):
     settings.LEDGER_BACKGROUND_BYTES = 10
     ProjectFactory(project_code="2401-410100-04-01-000777")
     api = api_for(agency_a)
@@ -180,8 +194,9 @@ def test_a_large_file_in_mode_apply_waits_when_a_reason_is_missing(
 
 def test_uploads_for_a_region_outside_mine_are_refused(api_for, agency_a, tmp_path):
     for region in ("410300", "410181", "999999", "410000"):
-        response = upload(api_for(agency_a), write_ledger(tmp_path / "a.xlsx", [valid_row()]),
-                          region=region)
+        response = upload(
+            api_for(agency_a), write_ledger(tmp_path / "a.xlsx", [valid_row()]), region=region
+        )
         assert response.status_code == 400, region
         assert error_of(response)["details"][0]["field"] == "region"
     assert not LedgerUpload.objects.exists()
@@ -203,8 +218,9 @@ def test_the_template_can_be_downloaded(api_for, agency_a):
 
 def test_the_export_holds_only_my_regions_projects(api_for, agency_a):
     ProjectFactory(project_code="2401-410100-04-01-000001")
-    ProjectFactory(project_code="2401-410300-04-01-000002",
-                   region=Region.objects.get(code="410300"))
+    ProjectFactory(
+        project_code="2401-410300-04-01-000002", region=Region.objects.get(code="410300")
+    )
     response = api_for(agency_a).get("/api/ledger/export/")
     sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).worksheets[0]
     codes = [row[0] for row in sheet.iter_rows(min_row=2, values_only=True)]
@@ -213,8 +229,14 @@ def test_the_export_holds_only_my_regions_projects(api_for, agency_a):
 
 def test_the_upload_list_is_scoped_and_filtered(api_for, agency_a, agency_b, tmp_path):
     upload(api_for(agency_a), write_ledger(tmp_path / "a.xlsx", [valid_row()]))
-    upload(api_for(agency_b), write_ledger(tmp_path / "b.xlsx", [valid_row(
-        region="洛阳市", project_code="2104-410300-04-01-123456")]), region="410300")
+    upload(
+        api_for(agency_b),
+        write_ledger(
+            tmp_path / "b.xlsx",
+            [valid_row(region="洛阳市", project_code="2104-410300-04-01-123456")],
+        ),
+        region="410300",
+    )
     mine = api_for(agency_a).get(UPLOADS).json()
     assert [u["region"] for u in mine["results"]] == ["410100"]
     assert api_for(agency_a).get(UPLOADS, {"status": "preview"}).json()["count"] == 1
@@ -222,8 +244,9 @@ def test_the_upload_list_is_scoped_and_filtered(api_for, agency_a, agency_b, tmp
 
 
 def test_a_date_without_a_rule_set_is_a_422_and_nothing_is_stored(api_for, agency_a, tmp_path):
-    response = upload(api_for(agency_a), write_ledger(tmp_path / "a.xlsx", [valid_row()]),
-                      as_of="2000-01-01")
+    response = upload(
+        api_for(agency_a), write_ledger(tmp_path / "a.xlsx", [valid_row()]), as_of="2000-01-01"
+    )
     assert response.status_code == 422
     assert error_of(response)["code"] == "no_rule_set"
     assert not LedgerUpload.objects.exists()

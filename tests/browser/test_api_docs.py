@@ -8,16 +8,22 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 def _violations(page) -> list[str]:
     found: list[str] = []
-    page.on("console", lambda message: found.append(message.text)
-            if "Content Security Policy" in message.text else None)
+    page.on(
+        "console",
+        lambda message: (
+            found.append(message.text) if "Content Security Policy" in message.text else None
+        ),
+    )
     return found
 
 
 def test_swagger_ui_renders_the_schema(page):
     violations = _violations(page)
     response = page.goto(page.base_url + "/api/docs/")
-    assert "'unsafe-inline'" not in response.headers["content-security-policy"].split(
-        "script-src")[1].split(";")[0]
+    assert (
+        "'unsafe-inline'"
+        not in response.headers["content-security-policy"].split("script-src")[1].split(";")[0]
+    )
     page.locator(".swagger-ui .info .title").wait_for()
     assert "two-high API" in page.locator(".swagger-ui .info .title").inner_text()
     page.locator(".opblock-tag").first.wait_for()  # the operations, read from /api/schema/

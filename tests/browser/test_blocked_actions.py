@@ -13,15 +13,17 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_approve_under_the_regional_restriction_is_disabled_with_its_reason(
-        page, provincial_reviewer):
+    page, provincial_reviewer
+):
     """Clause (十八): a planned project in a region under 区域节能评估限批 cannot be approved;
     the province sees the approve button disabled and why, and can still return the case."""
     anyang = Region.objects.get(code="410500")
     agency = make_user("ay_agency", "agency", "410500")
     city = make_user("ay_city", "city_reviewer", "410500")
     project = ProjectFactory(region=anyang, project_code="2401-410500-04-01-000001")
-    case = case_in_state("provincial_review", agency=agency, city=city,
-                         province=provincial_reviewer, project=project)
+    case = case_in_state(
+        "provincial_review", agency=agency, city=city, province=provincial_reviewer, project=project
+    )
     seed_demo_indicators()  # after the screening froze: the demo barometer puts 安阳 under 限批
     complete_an_evaluation(case, provincial_reviewer)
 

@@ -12,12 +12,17 @@ from tests.factories import case_in_state
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_preview_reject_then_download_the_docx(page, tmp_path, agency_a, city_reviewer_a,
-                                               provincial_reviewer):
-    IssuingOffice.objects.create(region=Region.objects.get(code="410000"),
-                                 name="河南省发展和改革委员会", number_prefix="豫发改环资")
-    case = case_in_state(CaseState.PROVINCIAL_REVIEW, agency=agency_a, city=city_reviewer_a,
-                         non_compliant=True)
+def test_preview_reject_then_download_the_docx(
+    page, tmp_path, agency_a, city_reviewer_a, provincial_reviewer
+):
+    IssuingOffice.objects.create(
+        region=Region.objects.get(code="410000"),
+        name="河南省发展和改革委员会",
+        number_prefix="豫发改环资",
+    )
+    case = case_in_state(
+        CaseState.PROVINCIAL_REVIEW, agency=agency_a, city=city_reviewer_a, non_compliant=True
+    )
     browser_login(page, "province", "pw-province")
     page.goto(page.base_url + reverse("screening:case", args=[case.pk]))
     form = page.locator("#action-reject")

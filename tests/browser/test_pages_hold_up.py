@@ -27,8 +27,12 @@ def switch_to_english(page) -> None:
 
 
 def boxes_overlap(a: dict, b: dict, slack: float = 0.5) -> bool:
-    return (a["x"] + slack < b["x"] + b["width"] and b["x"] + slack < a["x"] + a["width"]
-            and a["y"] + slack < b["y"] + b["height"] and b["y"] + slack < a["y"] + a["height"])
+    return (
+        a["x"] + slack < b["x"] + b["width"]
+        and b["x"] + slack < a["x"] + a["width"]
+        and a["y"] + slack < b["y"] + b["height"]
+        and b["y"] + slack < a["y"] + a["height"]
+    )
 
 
 def test_the_project_page_prints_findings_and_history_without_navigation(page, observer):
@@ -48,18 +52,21 @@ def test_the_project_page_prints_findings_and_history_without_navigation(page, o
     assert findings.is_visible()
     assert "R13" in findings.inner_text()
     # In full: the findings table is not cut by a scrolling box.
-    width = page.evaluate("document.querySelector('#findings').parentElement.scrollWidth"
-                          " - document.querySelector('#findings').parentElement.clientWidth")
+    width = page.evaluate(
+        "document.querySelector('#findings').parentElement.scrollWidth"
+        " - document.querySelector('#findings').parentElement.clientWidth"
+    )
     assert width <= 1
     pdf = page.pdf(format="A4")
     assert pdf.startswith(b"%PDF") and len(pdf) > 5_000
 
 
-def test_the_case_page_prints_its_timeline_without_the_action_forms(page, agency_a,
-                                                                   city_reviewer_a,
-                                                                   provincial_reviewer):
-    case = case_in_state(CaseState.PROVINCIAL_REVIEW, agency=agency_a, city=city_reviewer_a,
-                         non_compliant=True)
+def test_the_case_page_prints_its_timeline_without_the_action_forms(
+    page, agency_a, city_reviewer_a, provincial_reviewer
+):
+    case = case_in_state(
+        CaseState.PROVINCIAL_REVIEW, agency=agency_a, city=city_reviewer_a, non_compliant=True
+    )
     browser_login(page, "province", "pw-province")
     page.goto(page.base_url + reverse("screening:case", args=[case.pk]))
     assert page.locator(".actions form").count() > 0
@@ -79,8 +86,10 @@ def test_the_map_labels_every_city_and_province_direct_county_in_full(page, obse
     page.set_viewport_size(LAPTOP)
     page.goto(page.base_url + reverse("screening:dashboard"))
     labels = page.locator("#tier-map text[data-label]")
-    names = {labels.nth(i).get_attribute("data-label"): labels.nth(i).text_content()
-             for i in range(labels.count())}
+    names = {
+        labels.nth(i).get_attribute("data-label"): labels.nth(i).text_content()
+        for i in range(labels.count())
+    }
     for region in Region.objects.filter(code__in=names):
         # The full name; only a name too long for its place (郑州航空港经济综合实验区) is
         # shortened, to its registered alias.
@@ -88,10 +97,13 @@ def test_the_map_labels_every_city_and_province_direct_county_in_full(page, obse
     assert names["410500"] == "安阳市"  # was cut to "阳市" under 滑县 and 鹤壁市
     for code in ("410181", "410225", "410526", "411381"):  # 巩义市, 兰考县, 滑县, 邓州市
         assert code in names, code
-    boxes = [(code, labels.nth(i).bounding_box())
-             for i, code in enumerate(names)]
-    clashes = [(a, b) for i, (a, box_a) in enumerate(boxes) for b, box_b in boxes[i + 1:]
-               if boxes_overlap(box_a, box_b)]
+    boxes = [(code, labels.nth(i).bounding_box()) for i, code in enumerate(names)]
+    clashes = [
+        (a, b)
+        for i, (a, box_a) in enumerate(boxes)
+        for b, box_b in boxes[i + 1 :]
+        if boxes_overlap(box_a, box_b)
+    ]
     assert clashes == []
     # Labels are drawn after every shape, so no region covers another's name.
     last_shape = page.evaluate("""() => {
@@ -104,8 +116,7 @@ def test_the_map_labels_every_city_and_province_direct_county_in_full(page, obse
 
 
 @pytest.mark.parametrize("language", ["zh-hans", "en"])
-def test_the_workflow_diagrams_labels_cover_no_state_and_no_other_label(page, observer,
-                                                                        language):
+def test_the_workflow_diagrams_labels_cover_no_state_and_no_other_label(page, observer, language):
     browser_login(page, "observer", "pw-observer")
     page.set_viewport_size(LAPTOP)
     if language == "en":
@@ -119,7 +130,7 @@ def test_the_workflow_diagrams_labels_cover_no_state_and_no_other_label(page, ob
     for i, label in enumerate(label_boxes):
         text = labels.nth(i).text_content()
         assert not any(boxes_overlap(label, box) for box in state_boxes), text
-        assert not any(boxes_overlap(label, other) for other in label_boxes[i + 1:]), text
+        assert not any(boxes_overlap(label, other) for other in label_boxes[i + 1 :]), text
     # Every state's name fits its box.
     names = page.locator("svg.workflow g.state text")
     for i in range(names.count()):
@@ -145,10 +156,13 @@ def test_the_barometer_table_is_readable_at_1366_px(page, provincial_reviewer, l
     table_width, container, viewport, document_width = wrap
     assert table_width <= container  # every column shown, nothing scrolled away
     assert document_width <= viewport
-    line = page.evaluate("parseFloat(getComputedStyle(document.querySelector("
-                         "'#barometer td.region a')).lineHeight)")
-    heights = page.evaluate("[...document.querySelectorAll('#barometer td.region a')]"
-                            ".map(a => a.getBoundingClientRect().height)")
+    line = page.evaluate(
+        "parseFloat(getComputedStyle(document.querySelector('#barometer td.region a')).lineHeight)"
+    )
+    heights = page.evaluate(
+        "[...document.querySelectorAll('#barometer td.region a')]"
+        ".map(a => a.getBoundingClientRect().height)"
+    )
     assert max(heights) <= 2 * line + 1  # the region's name on at most two lines
     assert page.locator("#barometer thead th").last.is_visible()
 
@@ -168,5 +182,7 @@ def test_lists_show_the_verdict_at_phone_width(page, agency_a, city_reviewer_a, 
         assert box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"], box
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     table = page.locator("tbody").first.locator("xpath=ancestor::table")
-    assert page.evaluate("t => t.getBoundingClientRect().right", table.element_handle()) \
+    assert (
+        page.evaluate("t => t.getBoundingClientRect().right", table.element_handle())
         <= PHONE["width"]
+    )

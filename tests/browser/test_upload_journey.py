@@ -18,8 +18,9 @@ def upload(page, path):
 
 def test_upload_with_errors_fix_preview_confirm_and_see_projects(page, agency_a, tmp_path):
     browser_login(page, "agency_a", "pw-agency_a")
-    bad = write_ledger(tmp_path / "台账.xlsx",
-                       [valid_row(uscc="91110000600037341X", annual_energy_tce="约1.2万")])
+    bad = write_ledger(
+        tmp_path / "台账.xlsx", [valid_row(uscc="91110000600037341X", annual_energy_tce="约1.2万")]
+    )
     upload(page, bad)
     errors = page.locator("#errors tbody tr")
     assert errors.count() == 2

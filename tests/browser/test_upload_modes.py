@@ -26,9 +26,14 @@ def test_full_and_add_or_update_uploads(page, agency_a, tmp_path):
     page.goto(page.base_url + "/ledger/")
     assert "文件将成为本地区的台账" in page.locator("#upload-scope").inner_text()
 
-    first = write_ledger(tmp_path / "first.xlsx", [
-        valid_row(project_code=CODES[0]), valid_row(project_code=CODES[1]),
-        valid_row(project_code=CODES[2], tech_class="淘汰类")])
+    first = write_ledger(
+        tmp_path / "first.xlsx",
+        [
+            valid_row(project_code=CODES[0]),
+            valid_row(project_code=CODES[1]),
+            valid_row(project_code=CODES[2], tech_class="淘汰类"),
+        ],
+    )
     upload(page, first, "全量台账（替换本地区台账）")
     new = page.locator("#new-projects tbody tr")
     assert new.count() == 3
@@ -39,8 +44,11 @@ def test_full_and_add_or_update_uploads(page, agency_a, tmp_path):
         page.click("#confirm")
 
     # Add or update only: one new project, nothing removed, no reason asked.
-    upload(page, write_ledger(tmp_path / "more.xlsx", [valid_row(project_code=CODES[3])]),
-           "只新增或更新")
+    upload(
+        page,
+        write_ledger(tmp_path / "more.xlsx", [valid_row(project_code=CODES[3])]),
+        "只新增或更新",
+    )
     assert page.locator("#upload-scope").inner_text() == "只新增或更新"
     assert page.locator("#count-kept").inner_text() == "3"
     assert page.locator("#reason-all").count() == 0
@@ -49,8 +57,11 @@ def test_full_and_add_or_update_uploads(page, agency_a, tmp_path):
     assert Project.objects.filter(status=ProjectStatus.ACTIVE).count() == 4
 
     # Full: the file keeps only the first project; one reason for the three missing ones.
-    upload(page, write_ledger(tmp_path / "full.xlsx", [valid_row(project_code=CODES[0])]),
-           "全量台账（替换本地区台账）")
+    upload(
+        page,
+        write_ledger(tmp_path / "full.xlsx", [valid_row(project_code=CODES[0])]),
+        "全量台账（替换本地区台账）",
+    )
     assert page.locator("#count-missing").inner_text() == "3"
     assert "替换" in page.locator("#scope-note").inner_text()
     page.select_option("#reason-all", RemovalReason.SHUT_DOWN)
@@ -60,10 +71,16 @@ def test_full_and_add_or_update_uploads(page, agency_a, tmp_path):
     with page.expect_navigation():
         page.click("#confirm")
     assert "已应用到台账" in page.content()
-    removed = dict(Project.objects.filter(status=ProjectStatus.REMOVED)
-                   .values_list("project_code", "removal_reason"))
-    assert removed == {CODES[1]: RemovalReason.CANCELLED, CODES[2]: RemovalReason.SHUT_DOWN,
-                       CODES[3]: RemovalReason.SHUT_DOWN}
+    removed = dict(
+        Project.objects.filter(status=ProjectStatus.REMOVED).values_list(
+            "project_code", "removal_reason"
+        )
+    )
+    assert removed == {
+        CODES[1]: RemovalReason.CANCELLED,
+        CODES[2]: RemovalReason.SHUT_DOWN,
+        CODES[3]: RemovalReason.SHUT_DOWN,
+    }
     page.goto(page.base_url + "/ledger/")
     modes = page.locator("td.upload-scope").all_inner_texts()
     assert modes == ["全量台账（替换本地区台账）", "只新增或更新", "全量台账（替换本地区台账）"]
@@ -87,8 +104,9 @@ def test_header_hint_first_with_the_spec_header_errors_folded(page, agency_a, tm
     browser_login(page, "agency_a", "pw-agency_a")
     upload(page, path, "全量台账（替换本地区台账）")
     hint = page.locator("#hints .hint-text")
-    assert hint.inner_text() == ("工作表“郑州台账”的表头应在第1行：表头在第2行，"
-                                 "第1行看起来是标题，请删除")
+    assert hint.inner_text() == (
+        "工作表“郑州台账”的表头应在第1行：表头在第2行，第1行看起来是标题，请删除"
+    )
     assert hint.is_visible()
     summary = page.locator("details.header-errors summary")
     assert summary.inner_text() == f"查看全部 {len(COLUMNS)} 条表头错误"

@@ -42,8 +42,11 @@ AS_OF = date(2024, 6, 30)
 HUGE = os.environ.get("TWO_HIGH_CORPUS_HUGE") == "1"  # the 50 MB import: make reliability
 MAX_SECONDS = float(os.environ.get("TWO_HIGH_CORPUS_MAX_SECONDS", "20"))
 MAX_GROWTH_BYTES = 600 * 1_000_000  # resident memory a single file may add while handled
-FIGURES_DIR = Path(os.environ.get("TWO_HIGH_FIGURES_DIR",
-                                  Path(__file__).resolve().parents[2] / "var" / "reliability"))
+FIGURES_DIR = Path(
+    os.environ.get(
+        "TWO_HIGH_FIGURES_DIR", Path(__file__).resolve().parents[2] / "var" / "reliability"
+    )
+)
 
 # Where the corpus's external DTDs and entities point: if anything fetched one, it would
 # connect here.
@@ -80,16 +83,25 @@ def refusal_pattern(code: str, lang: str) -> re.Pattern:
 
 def in_language(text: str, lang: str) -> bool:
     has_chinese = re.search(r"[\u4e00-\u9fff]", text) is not None
-    return has_chinese if lang == "zh" else text.isascii() or not has_chinese or \
-        re.match(r"[A-Za-z]", text) is not None
+    return (
+        has_chinese
+        if lang == "zh"
+        else text.isascii() or not has_chinese or re.match(r"[A-Za-z]", text) is not None
+    )
 
 
 def record(entry, channel: str, lang: str, took, outcome_ok: bool, status: int | None = None):
     FIGURES[f"{entry.name}/{channel}/{lang}"] = {
-        "file": entry.name, "channel": channel, "lang": lang, "expected": entry.outcome,
-        "code": entry.code, "seconds": round(took.seconds, 3),
-        "peak_growth_mb": round(took.peak_growth / 1e6, 1), "ok": outcome_ok,
-        "http_status": status, "bytes": entry.path.stat().st_size,
+        "file": entry.name,
+        "channel": channel,
+        "lang": lang,
+        "expected": entry.outcome,
+        "code": entry.code,
+        "seconds": round(took.seconds, 3),
+        "peak_growth_mb": round(took.peak_growth / 1e6, 1),
+        "ok": outcome_ok,
+        "http_status": status,
+        "bytes": entry.path.stat().st_size,
     }
 
 
@@ -97,9 +109,17 @@ def record(entry, channel: str, lang: str, took, outcome_ok: bool, status: int |
 def _write_figures():
     yield
     FIGURES_DIR.mkdir(parents=True, exist_ok=True)
-    (FIGURES_DIR / "corpus.json").write_text(json.dumps(
-        {"canary_connections": canary_connections(), "files": len(ENTRIES),
-         "results": list(FIGURES.values())}, ensure_ascii=False, indent=1))
+    (FIGURES_DIR / "corpus.json").write_text(
+        json.dumps(
+            {
+                "canary_connections": canary_connections(),
+                "files": len(ENTRIES),
+                "results": list(FIGURES.values()),
+            },
+            ensure_ascii=False,
+            indent=1,
+        )
+    )
 
 
 def ids(entry) -> str:
@@ -126,7 +146,8 @@ def test_the_screening_service_handles_it(entry, lang):
             assert set(entry.errors) <= found, document["errors"]
             for error in document["errors"]:
                 assert error["message"].startswith(
-                    f"第{error['row']}行" if lang == "zh" else f"Row {error['row']}")
+                    f"第{error['row']}行" if lang == "zh" else f"Row {error['row']}"
+                )
         else:
             assert result.exit_status == EXIT_OK, document["errors"][:5]
             assert len(document["results"]) == entry.rows
@@ -147,8 +168,9 @@ def _output(result) -> bytes:
 
 def _check_values(entry) -> None:
     """Cleaned values of the first data row (the invisible characters are gone)."""
-    validation = validate_workbook(entry.path, ledger_reference(rule_set_for(AS_OF)),
-                                   limits_from_settings())
+    validation = validate_workbook(
+        entry.path, ledger_reference(rule_set_for(AS_OF)), limits_from_settings()
+    )
     row = validation.rows[0][1]
     for key, expected in entry.values.items():
         assert getattr(row, key) == expected, key
@@ -156,8 +178,7 @@ def _check_values(entry) -> None:
 
 def refusal_code(entry) -> str:
     try:
-        validate_workbook(entry.path, ledger_reference(rule_set_for(AS_OF)),
-                          limits_from_settings())
+        validate_workbook(entry.path, ledger_reference(rule_set_for(AS_OF)), limits_from_settings())
     except UnsafeWorkbook as refusal:
         return refusal.code
     return ""
@@ -171,16 +192,18 @@ def test_each_refusal_has_its_own_reason(entry, lang):
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
 @pytest.mark.parametrize("entry", ENTRIES, ids=ids)
-def test_the_upload_page_handles_it(entry, lang, client, agency_a,
-                                    django_capture_on_commit_callbacks):
+def test_the_upload_page_handles_it(
+    entry, lang, client, agency_a, django_capture_on_commit_callbacks
+):
     client.force_login(agency_a)
     client.cookies["django_language"] = "en" if lang == "en" else "zh-hans"  # the switch
     accept = {}
     before, uploads_before = data_fingerprint(), LedgerUpload.objects.count()
     with measure() as took, django_capture_on_commit_callbacks(execute=True):
         with entry.path.open("rb") as handle:
-            response = client.post(reverse("screening:ledger"),
-                                   {"region": "410100", "file": handle}, **accept)
+            response = client.post(
+                reverse("screening:ledger"), {"region": "410100", "file": handle}, **accept
+            )
     assert response.status_code < 500
     assert data_fingerprint() == before, "nothing may be stored before the user confirms"
     assert canary_connections() == 0, "an external reference was fetched"
@@ -226,8 +249,9 @@ def test_the_upload_page_handles_it(entry, lang, client, agency_a,
     record(entry, "web", lang, took, True, response.status_code)
 
 
-def test_formula_looking_text_is_exported_as_text(client, agency_a, tmp_path,
-                                                  django_capture_on_commit_callbacks):
+def test_formula_looking_text_is_exported_as_text(
+    client, agency_a, tmp_path, django_capture_on_commit_callbacks
+):
     """Accepted as text, and written back as text (never a formula) in the export."""
     import io
 
@@ -236,16 +260,17 @@ def test_formula_looking_text_is_exported_as_text(client, agency_a, tmp_path,
     entry = next(e for e in ENTRIES if e.name == "formula_looking_text")
     client.force_login(agency_a)
     with entry.path.open("rb") as handle:
-        response = client.post(reverse("screening:ledger"), {"region": "410100",
-                                                            "file": handle})
+        response = client.post(reverse("screening:ledger"), {"region": "410100", "file": handle})
     upload = LedgerUpload.objects.latest("pk")
     assert client.post(reverse("screening:upload_confirm", args=[upload.pk])).status_code == 302
     upload.refresh_from_db()
     assert upload.status == UploadStatus.APPLIED, response
     export = client.get(reverse("screening:ledger_export"))
     sheet = load_workbook(io.BytesIO(b"".join(export.streaming_content))).worksheets[0]
-    names = {sheet.cell(row, 2).value: sheet.cell(row, 2).data_type
-             for row in range(2, sheet.max_row + 1)}
+    names = {
+        sheet.cell(row, 2).value: sheet.cell(row, 2).data_type
+        for row in range(2, sheet.max_row + 1)
+    }
     assert names['=HYPERLINK("http://127.0.0.1:9/x","点击")'] == "s"
     assert names["=cmd|' /C calc'!A0"] == "s"
     assert all(kind == "s" for kind in names.values())

@@ -24,27 +24,41 @@ pytestmark = pytest.mark.django_db
 
 def production_env() -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
-    env.update(DJANGO_SETTINGS_MODULE="config.settings_production",
-               DJANGO_SECRET_KEY=secrets.token_urlsafe(50),
-               DJANGO_ALLOWED_HOSTS="two-high.example.org")
+    env.update(
+        DJANGO_SETTINGS_MODULE="config.settings_production",
+        DJANGO_SECRET_KEY=secrets.token_urlsafe(50),
+        DJANGO_ALLOWED_HOSTS="two-high.example.org",
+    )
     return env
 
 
 def test_production_settings_pass_check_deploy_at_warning_level():
-    run = subprocess.run([sys.executable, "manage.py", "check", "--deploy", "--fail-level",
-                          "WARNING"], cwd=ROOT, env=production_env(), capture_output=True,
-                         text=True, timeout=120)
+    run = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT,
+        env=production_env(),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert run.returncode == 0, run.stdout + run.stderr
     assert "no issues" in run.stdout
 
 
 def test_production_cookies_and_transport_settings():
-    code = ("from django.conf import settings as s; print(s.SESSION_COOKIE_SECURE, "
-            "s.CSRF_COOKIE_SECURE, s.SESSION_COOKIE_HTTPONLY, s.SECURE_SSL_REDIRECT, "
-            "s.SECURE_HSTS_SECONDS >= 31536000, s.DEBUG)")
-    run = subprocess.run([sys.executable, "-c", "import django; django.setup(); " + code],
-                         cwd=ROOT, env=production_env(), capture_output=True, text=True,
-                         timeout=60)
+    code = (
+        "from django.conf import settings as s; print(s.SESSION_COOKIE_SECURE, "
+        "s.CSRF_COOKIE_SECURE, s.SESSION_COOKIE_HTTPONLY, s.SECURE_SSL_REDIRECT, "
+        "s.SECURE_HSTS_SECONDS >= 31536000, s.DEBUG)"
+    )
+    run = subprocess.run(
+        [sys.executable, "-c", "import django; django.setup(); " + code],
+        cwd=ROOT,
+        env=production_env(),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert run.stdout.split() == ["True", "True", "True", "True", "True", "False"], run.stderr
 
 
@@ -63,16 +77,16 @@ def test_security_headers_on_pages(client, agency_a):
 
 
 def test_the_session_cookie_is_http_only_and_same_site(client, agency_a):
-    response = client.post(reverse("accounts:login"),
-                           {"username": "agency_a", "password": "pw-agency_a"})
+    response = client.post(
+        reverse("accounts:login"), {"username": "agency_a", "password": "pw-agency_a"}
+    )
     assert response.status_code == 302
     cookie = response.cookies[settings.SESSION_COOKIE_NAME]
     assert cookie["httponly"] and cookie["samesite"] == "Lax"
 
 
 INLINE_SCRIPT = re.compile(r"<script(?![^>]*\bsrc=)[^>]*>", re.IGNORECASE)
-INLINE_STYLE = re.compile(r"<style\b|\sstyle\s*=|\son[a-z]+\s*=\s*[\"']|javascript:",
-                          re.IGNORECASE)
+INLINE_STYLE = re.compile(r"<style\b|\sstyle\s*=|\son[a-z]+\s*=\s*[\"']|javascript:", re.IGNORECASE)
 
 
 def test_no_template_has_inline_script_or_style():
@@ -100,7 +114,7 @@ def test_the_api_docs_get_their_own_narrow_policy(client, agency_a):
 # Views that take POST without a CSRF token on purpose, and why.
 CSRF_EXEMPT = {
     "screening:digest_unsubscribe": "the signed token in the link is the authority; mail "
-                                    "clients post one-click unsubscribes without a form",
+    "clients post one-click unsubscribes without a form",
 }
 
 
@@ -127,8 +141,9 @@ def test_every_url_refuses_a_post_without_csrf_token(agency_a, provincial_review
 
 def test_login_refuses_a_post_without_csrf_token(agency_a):
     client = Client(enforce_csrf_checks=True)
-    response = client.post(reverse("accounts:login"),
-                           {"username": "agency_a", "password": "pw-agency_a"})
+    response = client.post(
+        reverse("accounts:login"), {"username": "agency_a", "password": "pw-agency_a"}
+    )
     assert response.status_code == 403
 
 
@@ -146,17 +161,20 @@ def test_an_api_token_needs_no_csrf_but_a_browser_session_does(agency_a):
 
 # --- Login rate limit ----------------------------------------------------------------------
 
+
 def test_logins_are_rate_limited(agency_a):
     client = Client()
     for _ in range(settings.AXES_FAILURE_LIMIT):
         client.post(reverse("accounts:login"), {"username": "agency_a", "password": "wrong"})
-    locked = client.post(reverse("accounts:login"),
-                         {"username": "agency_a", "password": "pw-agency_a"})
+    locked = client.post(
+        reverse("accounts:login"), {"username": "agency_a", "password": "pw-agency_a"}
+    )
     assert locked.status_code in (403, 429)
     assert settings.SESSION_COOKIE_NAME not in locked.cookies
 
 
 # --- defusedxml ----------------------------------------------------------------------------
+
 
 def test_defusedxml_is_asserted_at_start_up(monkeypatch):
     import openpyxl.xml
@@ -171,22 +189,30 @@ def test_defusedxml_is_asserted_at_start_up(monkeypatch):
 
 
 def test_start_up_fails_without_defusedxml():
-    code = ("import sys; sys.modules['defusedxml'] = None; sys.modules['defusedxml.ElementTree']"
-            " = None; import django; django.setup()")
+    code = (
+        "import sys; sys.modules['defusedxml'] = None; sys.modules['defusedxml.ElementTree']"
+        " = None; import django; django.setup()"
+    )
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings_test"}
-    run = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True,
-                         text=True, timeout=60)
+    run = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60
+    )
     assert run.returncode != 0 and "defusedxml" in run.stderr
 
 
 # --- Upload limits at every layer ----------------------------------------------------------
 
+
 def test_a_request_body_over_the_limit_is_refused_before_it_is_read(client, agency_a):
     client.force_login(agency_a)
     too_big = settings.LEDGER_MAX_FILE_BYTES + settings.REQUEST_BODY_MARGIN_BYTES + 1
-    response = client.generic("POST", reverse("screening:ledger"), b"x" * 10,
-                              content_type="application/octet-stream",
-                              CONTENT_LENGTH=str(too_big))
+    response = client.generic(
+        "POST",
+        reverse("screening:ledger"),
+        b"x" * 10,
+        content_type="application/octet-stream",
+        CONTENT_LENGTH=str(too_big),
+    )
     assert response.status_code == 413
     assert "MB" in response.content.decode()
 
@@ -200,8 +226,7 @@ def test_a_file_over_the_limit_is_refused_by_the_form(client, agency_a, tmp_path
     path = write_ledger(tmp_path / "big.xlsx", [valid_row()] * 3)
     assert path.stat().st_size > 2_000
     with path.open("rb") as handle:
-        response = client.post(reverse("screening:ledger"), {"region": "410100",
-                                                            "file": handle})
+        response = client.post(reverse("screening:ledger"), {"region": "410100", "file": handle})
     assert response.status_code == 200 and not LedgerUpload.objects.exists()
 
 
@@ -226,9 +251,19 @@ def test_uploaded_files_are_never_served_from_a_public_url(client, agency_a):
 
 
 def _settings_value(env: dict[str, str], expression: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-c", "import django; django.setup(); "
-                           "from django.conf import settings as s; print(" + expression + ")"],
-                          cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
+    return subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import django; django.setup(); "
+            "from django.conf import settings as s; print(" + expression + ")",
+        ],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
 
 
 def test_without_a_secret_key_one_is_generated_once_and_kept_under_var(tmp_path):
@@ -253,8 +288,14 @@ def test_production_refuses_to_start_without_a_real_secret_key(tmp_path):
     env = production_env()
     del env["DJANGO_SECRET_KEY"]
     env["TWO_HIGH_VAR_DIR"] = str(tmp_path)
-    run = subprocess.run([sys.executable, "manage.py", "check", "--deploy"], cwd=ROOT, env=env,
-                         capture_output=True, text=True, timeout=120)
+    run = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert run.returncode != 0
     assert "DJANGO_SECRET_KEY" in run.stderr
 
@@ -263,7 +304,9 @@ def test_check_deploy_refuses_a_per_process_rate_limit_cache(settings):
     from screening.checks import check_shared_rate_limits
 
     assert check_shared_rate_limits() == []  # the database cache (or Redis) is shared
-    settings.CACHES = {**settings.CACHES, "throttle": {
-        "BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    settings.CACHES = {
+        **settings.CACHES,
+        "throttle": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    }
     errors = check_shared_rate_limits()
     assert [e.id for e in errors] == ["two_high.E003"] and "REDIS_URL" in errors[0].hint

@@ -34,16 +34,26 @@ pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
 OFFICERS = int(os.environ.get("TWO_HIGH_RACE_OFFICERS", "8"))
 ROUNDS = int(os.environ.get("TWO_HIGH_RACE_ROUNDS", "3"))
-FIGURES_DIR = Path(os.environ.get("TWO_HIGH_FIGURES_DIR",
-                                  Path(__file__).resolve().parents[2] / "var" / "reliability"))
-FIGURES = {"races": 0, "double_transitions": 0, "lost_updates": 0, "upload_races": 0,
-           "interleaved_uploads": 0}
+FIGURES_DIR = Path(
+    os.environ.get(
+        "TWO_HIGH_FIGURES_DIR", Path(__file__).resolve().parents[2] / "var" / "reliability"
+    )
+)
+FIGURES = {
+    "races": 0,
+    "double_transitions": 0,
+    "lost_updates": 0,
+    "upload_races": 0,
+    "interleaved_uploads": 0,
+}
 
 
 @pytest.fixture
 def on_postgres():
-    need(connection.vendor == "postgresql",
-         "needs PostgreSQL (DATABASE_URL=postgres://…): SQLite serialises writers")
+    need(
+        connection.vendor == "postgresql",
+        "needs PostgreSQL (DATABASE_URL=postgres://…): SQLite serialises writers",
+    )
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -84,16 +94,17 @@ def load_case(pk: int):
         case = ReviewCase.objects.select_related("project", "region").get(pk=pk)
         guards.region_status_today(case)  # the guards' data is read before the race
         return case
+
     return load
 
 
 @pytest.mark.parametrize("round_number", range(ROUNDS))
-def test_n_conflicting_decisions_on_one_case_one_wins(on_postgres, transactional_db,
-                                                      round_number):
+def test_n_conflicting_decisions_on_one_case_one_wins(on_postgres, transactional_db, round_number):
     agency = make_user("agency_a", "agency", "410100")
     city = make_user("city_a", "city_reviewer", "410100")
-    officers = [make_user(f"province_{i}", "provincial_reviewer", "410000")
-                for i in range(OFFICERS)]
+    officers = [
+        make_user(f"province_{i}", "provincial_reviewer", "410000") for i in range(OFFICERS)
+    ]
     case = case_in_state(CaseState.PROVINCIAL_REVIEW, agency=agency, city=city)
     # A planned project is approved only after an evaluation (SPEC §5, revision 4).
     case = complete_an_evaluation(case, officers[0])
@@ -117,11 +128,16 @@ def test_n_conflicting_decisions_on_one_case_one_wins(on_postgres, transactional
         FIGURES["double_transitions"] += max(0, len(winners) - 1)
     assert len(winners) == 1, results
     assert all(refusal.code == "conflict" for refusal in losers), [r.code for r in losers]
-    assert all("changed by someone else" in refusal.reason or "其他人" in refusal.reason
-               or "他人" in refusal.reason for refusal in losers)
+    assert all(
+        "changed by someone else" in refusal.reason
+        or "其他人" in refusal.reason
+        or "他人" in refusal.reason
+        for refusal in losers
+    )
     case.refresh_from_db()
     decided = CaseEvent.objects.filter(case=case).exclude(
-        transition__in=["open", "submit", "forward", "request_evaluation", "complete_evaluation"])
+        transition__in=["open", "submit", "forward", "request_evaluation", "complete_evaluation"]
+    )
     assert CaseEvent.objects.filter(case=case).count() == events_before + 1
     event = decided.get()
     if event.to_state != case.state:
@@ -133,11 +149,19 @@ def test_the_same_transition_by_two_officers_is_recorded_once(on_postgres, trans
     agency = make_user("agency_a", "agency", "410100")
     cities = [make_user(f"city_{i}", "city_reviewer", "410100") for i in range(OFFICERS)]
     case = case_in_state(CaseState.SUBMITTED, agency=agency)
-    results = run_at_once([
-        (load_case(case.pk),
-         (lambda officer: lambda c: workflow.forward_case(c, acting_user=officer,
-                                                          opinion="同意"))(city))
-        for city in cities])
+    results = run_at_once(
+        [
+            (
+                load_case(case.pk),
+                (
+                    lambda officer: (
+                        lambda c: workflow.forward_case(c, acting_user=officer, opinion="同意")
+                    )
+                )(city),
+            )
+            for city in cities
+        ]
+    )
     FIGURES["races"] += 1
     winners = [r for r in results if r[0] == "won"]
     FIGURES["double_transitions"] += max(0, len(winners) - 1)
@@ -150,17 +174,19 @@ def ledger_file(path: Path, numbers: range, tag: str) -> Path:
     return write_zip(path, package([sheet_of(rows)]))
 
 
-def test_two_uploads_for_one_region_are_serialised_never_interleaved(on_postgres,
-                                                                     transactional_db,
-                                                                     tmp_path):
+def test_two_uploads_for_one_region_are_serialised_never_interleaved(
+    on_postgres, transactional_db, tmp_path
+):
     from django.core.files import File
 
     region = Region.objects.get(code="410100")
     first_user = make_user("agency_a", "agency", "410100")
     second_user = make_user("agency_a2", "agency", "410100")
     uploads = []
-    for user, numbers, tag in ((first_user, range(0, 60), "甲"),
-                               (second_user, range(30, 90), "乙")):
+    for user, numbers, tag in (
+        (first_user, range(0, 60), "甲"),
+        (second_user, range(30, 90), "乙"),
+    ):
         path = ledger_file(tmp_path / f"{tag}.xlsx", numbers, tag)
         with path.open("rb") as handle:
             upload = receive_upload(user, region, File(handle, name=path.name), path.name)
@@ -171,8 +197,12 @@ def test_two_uploads_for_one_region_are_serialised_never_interleaved(on_postgres
     def load(pk):
         return lambda: LedgerUpload.objects.get(pk=pk)
 
-    results = run_at_once([(load(upload.pk), (lambda u: lambda up: apply_upload(up, u, {}))(user))
-                           for user, upload in uploads])
+    results = run_at_once(
+        [
+            (load(upload.pk), (lambda u: lambda up: apply_upload(up, u, {}))(user))
+            for user, upload in uploads
+        ]
+    )
     FIGURES["upload_races"] += 1
     assert not [r for r in results if r[0] == "error"], results
     winners = [i for i, r in enumerate(results) if r[0] == "won"]

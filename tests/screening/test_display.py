@@ -28,7 +28,10 @@ def test_numbers_group_by_three_without_trailing_zeros_in_both_languages(languag
 def test_booleans_read_yes_and_no():
     with translation.override("zh-hans"):
         assert (display.yes_no(True), display.yes_no(False), display.yes_no(None)) == (
-            "是", "否", "—")
+            "是",
+            "否",
+            "—",
+        )
     with translation.override("en"):
         assert display.value(True) == "Yes"
 
@@ -99,14 +102,25 @@ def test_report_lines_name_the_rule():
         assert display.rule_and_outcome("R03", "FAIL") == "产能置换 不通过"
     with translation.override("en"):
         assert display.rule_and_outcome("R03", "FAIL", english=True) == (
-            "Capacity replacement Fail")
+            "Capacity replacement Fail"
+        )
 
 
 def test_the_template_filters():
-    template = Template("{% load display %}{{ n|num }} {{ b|yesno_words }} {{ c|label }} "
-                        "{{ d|day }} {{ l|language_name }}")
+    template = Template(
+        "{% load display %}{{ n|num }} {{ b|yesno_words }} {{ c|label }} "
+        "{{ d|day }} {{ l|language_name }}"
+    )
     with translation.override("zh-hans"):
-        text = template.render(Context({"n": Decimal("10560000.0000000000"), "b": False,
-                                         "c": "COMPLIANT", "d": dt.date(2026, 12, 4),
-                                         "l": "zh-hans"}))
+        text = template.render(
+            Context(
+                {
+                    "n": Decimal("10560000.0000000000"),
+                    "b": False,
+                    "c": "COMPLIANT",
+                    "d": dt.date(2026, 12, 4),
+                    "l": "zh-hans",
+                }
+            )
+        )
     assert text == "10,560,000 否 符合 2026年12月4日 简体中文"

@@ -20,10 +20,13 @@ def imported_modules(path: str) -> set[str]:
 
 def test_documents_services_reads_escalations_but_not_the_early_warning_services():
     assert "screening.early_warning.services" not in imported_modules(
-        "screening/documents/services.py")
+        "screening/documents/services.py"
+    )
 
 
 def test_escalations_do_not_import_the_documents():
     for module in ("escalations", "barometer", "budgets", "project_energy", "alerts"):
-        assert not any(name.startswith("screening.documents") for name in imported_modules(
-            f"screening/early_warning/{module}.py")), module
+        assert not any(
+            name.startswith("screening.documents")
+            for name in imported_modules(f"screening/early_warning/{module}.py")
+        ), module

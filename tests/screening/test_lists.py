@@ -34,6 +34,7 @@ def _codes(client, url: str) -> list[str]:
 
 # --- Projects ---------------------------------------------------------------------------------
 
+
 def test_a_credit_code_finds_its_projects_on_the_page_and_in_the_api(client, agency_a):
     own = make_project(CITY_A)
     make_project(CITY_A)
@@ -56,8 +57,10 @@ def test_postgresql_has_a_trigram_index_on_the_credit_code():
 
 
 def test_a_header_sorts_both_ways_and_ties_fall_back_to_the_project_code(client, agency_a):
-    made = [make_project(CITY_A, annual_energy_tce=energy)
-            for energy in ("20000", "10000", "20000", "10000")]
+    made = [
+        make_project(CITY_A, annual_energy_tce=energy)
+        for energy in ("20000", "10000", "20000", "10000")
+    ]
     by_code = sorted(made, key=lambda p: p.project_code)
     client.force_login(agency_a)
     url = reverse("screening:projects")
@@ -68,8 +71,10 @@ def test_a_header_sorts_both_ways_and_ties_fall_back_to_the_project_code(client,
     assert _codes(client, f"{url}?ordering=-energy") == high + low
     body = client.get(f"{url}?ordering=energy&q=2104").content.decode()
     # The sorted column offers the other direction, keeping the search; an arrow shows it.
-    assert 'href="?ordering=-energy&amp;q=2104"' in body or \
-        'href="?q=2104&amp;ordering=-energy"' in body
+    assert (
+        'href="?ordering=-energy&amp;q=2104"' in body
+        or 'href="?q=2104&amp;ordering=-energy"' in body
+    )
     assert 'aria-sort="ascending"' in body and "↑" in body
     body = client.get(f"{url}?ordering=-energy").content.decode()
     assert 'aria-sort="descending"' in body and "↓" in body
@@ -83,13 +88,19 @@ def test_numbered_pages_show_the_total_and_keep_search_filters_sort_and_size(cli
     url = reverse("screening:projects") + "?q=2104&sector=焦化&ordering=-code&size=20&page=2"
     response = client.get(url)
     page = response.context["page"]
-    assert (page.paginator.count, page.number, page.paginator.num_pages, len(page)) == \
-        (45, 2, 3, 20)
+    assert (page.paginator.count, page.number, page.paginator.num_pages, len(page)) == (
+        45,
+        2,
+        3,
+        20,
+    )
     body = response.content.decode()
     assert "共 45 项，第 2/3 页" in body
     for number in (1, 3):  # every link keeps the query and changes the page only
-        assert (f'href="?q=2104&amp;sector=%E7%84%A6%E5%8C%96&amp;ordering=-code&amp;size=20'
-                f'&amp;page={number}"') in body
+        assert (
+            f'href="?q=2104&amp;sector=%E7%84%A6%E5%8C%96&amp;ordering=-code&amp;size=20'
+            f'&amp;page={number}"'
+        ) in body
     # A size change goes back to page 1 and keeps the rest; the filter form keeps the size.
     assert 'href="?q=2104&amp;sector=%E7%84%A6%E5%8C%96&amp;ordering=-code&amp;size=50"' in body
     assert '<input type="hidden" name="size" value="20">' in body
@@ -110,7 +121,8 @@ def test_the_pager_numbers_the_first_last_and_nearby_pages():
 
 
 def test_the_project_list_costs_the_same_queries_for_100_rows_as_for_one(
-        client, agency_a, django_assert_max_num_queries):
+    client, agency_a, django_assert_max_num_queries
+):
     make_project(CITY_A)
     client.force_login(agency_a)
     url = reverse("screening:projects") + "?q=2104&ordering=-energy&size=100"
@@ -127,13 +139,13 @@ def test_the_project_list_costs_the_same_queries_for_100_rows_as_for_one(
 
 # --- Cases ------------------------------------------------------------------------------------
 
+
 @pytest.fixture
 def cases(agency_a, city_reviewer_a, provincial_reviewer):
     submitted = case_in_state(CaseState.SUBMITTED, agency=agency_a, uscc=USCC)
     draft = case_in_state(CaseState.DRAFT, agency=agency_a)
     late = case_in_state(CaseState.SUBMITTED, agency=agency_a)
-    ReviewCase.objects.filter(pk=late.pk).update(
-        due_date=timezone.localdate() - timedelta(days=3))
+    ReviewCase.objects.filter(pk=late.pk).update(due_date=timezone.localdate() - timedelta(days=3))
     return {"submitted": submitted, "draft": draft, "late": late}
 
 
@@ -149,8 +161,7 @@ def test_the_case_list_searches_filters_and_sorts(client, cases, city_reviewer_a
     assert _case_codes(client, f"?q={code['draft'][-6:]}") == [code["draft"]]
     assert _case_codes(client, "?overdue=on") == [code["late"]]
     # Waiting for the city reviewer: the two submitted cases, not the agency's draft.
-    assert sorted(_case_codes(client, "?waiting=on")) == sorted([code["submitted"],
-                                                                 code["late"]])
+    assert sorted(_case_codes(client, "?waiting=on")) == sorted([code["submitted"], code["late"]])
     # Another city's code is not a choice: the form says so (the rest still applies).
     body = client.get(reverse("screening:cases") + f"?region={CITY_B}").content.decode()
     assert 'class="errorlist' in body
@@ -161,8 +172,9 @@ def test_the_case_list_searches_filters_and_sorts(client, cases, city_reviewer_a
     assert 'id="case-export" href="/cases/export/?ordering=due"' in body
 
 
-def test_the_case_export_holds_the_filtered_cases_named_after_the_filter(client, cases,
-                                                                          city_reviewer_a):
+def test_the_case_export_holds_the_filtered_cases_named_after_the_filter(
+    client, cases, city_reviewer_a
+):
     client.force_login(city_reviewer_a)
     response = client.get(reverse("screening:case_export") + "?overdue=on")
     name = f"审核案件_超期_{timezone.localdate().isoformat()}.xlsx"
@@ -176,8 +188,9 @@ def test_the_case_export_holds_the_filtered_cases_named_after_the_filter(client,
     assert sheet.freeze_panes == "A2" and sheet.auto_filter.ref == "A1:M2"
 
 
-def test_the_case_list_queries_do_not_grow_with_rows(client, agency_a, city_reviewer_a,
-                                                     django_assert_max_num_queries):
+def test_the_case_list_queries_do_not_grow_with_rows(
+    client, agency_a, city_reviewer_a, django_assert_max_num_queries
+):
     case_in_state(CaseState.SUBMITTED, agency=agency_a)
     client.force_login(city_reviewer_a)
     url = reverse("screening:cases") + "?waiting=on&ordering=-due&q=2401&size=100"
@@ -194,12 +207,14 @@ def test_the_case_list_queries_do_not_grow_with_rows(client, agency_a, city_revi
 
 # --- Alerts -----------------------------------------------------------------------------------
 
+
 def _diagnosis_due(region: str):
     return make_project(region, findings=[{"rule": "R12", "outcome": "WARN"}])
 
 
 def test_the_alerts_page_pages_and_filters_by_kind_region_and_search(
-        client, provincial_reviewer, django_assert_max_num_queries):
+    client, provincial_reviewer, django_assert_max_num_queries
+):
     first = _diagnosis_due(CITY_A)
     for _ in range(24):
         _diagnosis_due(CITY_A)
@@ -228,7 +243,8 @@ def test_the_pager_and_headers_speak_english_when_chosen(client, agency_a):
         make_project(CITY_A)
     client.force_login(agency_a)
     client.cookies["django_language"] = "en"
-    body = client.get(reverse("screening:projects") + "?size=20&page=2&ordering=-name"
-                      ).content.decode()
+    body = client.get(
+        reverse("screening:projects") + "?size=20&page=2&ordering=-name"
+    ).content.decode()
     assert "21 items, page 2 of 2" in body and "Per page" in body
     assert "Sorted descending; click to sort ascending" in body

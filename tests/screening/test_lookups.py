@@ -30,11 +30,9 @@ def test_an_empty_list_matches_nothing_without_a_query():
 
 def test_thousands_of_codes_are_one_parameter_on_postgresql():
     project = ProjectFactory()
-    codes = [f"2401-410100-04-01-{n:06d}" for n in range(900_000, 905_000)] + [
-        project.project_code]
+    codes = [f"2401-410100-04-01-{n:06d}" for n in range(900_000, 905_000)] + [project.project_code]
     with CaptureQueriesContext(connection) as queries:
-        assert [p.pk for p in Project.objects.filter(project_code__in_array=codes)] == [
-            project.pk]
+        assert [p.pk for p in Project.objects.filter(project_code__in_array=codes)] == [project.pk]
     sql = queries[0]["sql"]
     if connection.vendor == "postgresql":
         assert "= ANY(" in sql

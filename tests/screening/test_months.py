@@ -32,9 +32,18 @@ def test_the_strict_reading_accepts_yyyy_mm():
     assert months.parse_month("2025-06") == (2025, 6)
 
 
-@pytest.mark.parametrize("text, expected", [
-    ("2025-06", (2025, 6)), (" 2025-6 ", (2025, 6)), (None, None), ("", None),
-    ("2025-13", None), ("1989-12", None), ("2101-01", None), ("june", None),
-])
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("2025-06", (2025, 6)),
+        (" 2025-6 ", (2025, 6)),
+        (None, None),
+        ("", None),
+        ("2025-13", None),
+        ("1989-12", None),
+        ("2101-01", None),
+        ("june", None),
+    ],
+)
 def test_the_forgiving_reading_gives_none_instead_of_an_error(text, expected):
     assert months.month_or_none(text) == expected

@@ -13,8 +13,9 @@ from tests.screening.early_warning.projects import make_project
 pytestmark = pytest.mark.django_db
 
 
-def test_the_province_dashboard_counts_every_city_in_one_query(client, observer,
-                                                              django_assert_max_num_queries):
+def test_the_province_dashboard_counts_every_city_in_one_query(
+    client, observer, django_assert_max_num_queries
+):
     make_project(CITY_A, verdict="NON_COMPLIANT", disposition="RECTIFY")
     make_project(CITY_A, verdict="COMPLIANT", disposition="PROCEED", sector="焦化")
     make_project(CITY_B, verdict="NON_COMPLIANT", disposition="RECTIFY")
@@ -27,7 +28,9 @@ def test_the_province_dashboard_counts_every_city_in_one_query(client, observer,
     assert context["total_projects"] == 3
     assert {c["code"]: c["count"] for c in context["by_region"]} == {CITY_A: 2, CITY_B: 1}
     assert {c["value"]: c["count"] for c in context["by_verdict"]} == {
-        "NON_COMPLIANT": 2, "COMPLIANT": 1}
+        "NON_COMPLIANT": 2,
+        "COMPLIANT": 1,
+    }
     assert {c["value"]: c["count"] for c in context["by_sector"]} == {"钢铁": 2, "焦化": 1}
 
 
@@ -51,8 +54,13 @@ def test_the_search_finds_code_name_and_enterprise_in_any_case_within_scope(clie
     other = make_project(CITY_B, name="Coking Upgrade 焦化升级")
     Project.objects.filter(pk__in=[own.pk, other.pk]).update(enterprise="河南示例焦化有限公司")
     client.force_login(agency_a)
-    for query in ("?q=coking", "?q=焦化升级", "?q=示例焦化", f"?q={own.project_code[-9:]}",
-                  "?q=UPGRADE"):
+    for query in (
+        "?q=coking",
+        "?q=焦化升级",
+        "?q=示例焦化",
+        f"?q={own.project_code[-9:]}",
+        "?q=UPGRADE",
+    ):
         assert _listed(client, query) == {own.project_code}, query
     assert _listed(client, f"?q={other.project_code}") == set()
     assert _listed(client, "?q=cO") == {own.project_code}  # shorter than a trigram: scanned
@@ -61,8 +69,9 @@ def test_the_search_finds_code_name_and_enterprise_in_any_case_within_scope(clie
 def test_postgresql_has_the_trigram_indexes_of_the_search():
     need(connection.vendor == "postgresql", "needs PostgreSQL (DATABASE_URL=postgres://…)")
     with connection.cursor() as cursor:
-        cursor.execute("SELECT indexname, indexdef FROM pg_indexes "
-                       "WHERE tablename = 'screening_project'")
+        cursor.execute(
+            "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'screening_project'"
+        )
         indexes = dict(cursor.fetchall())
     for column in ("project_code", "name", "enterprise"):
         definition = indexes[f"project_{column}_trgm"]

@@ -14,9 +14,7 @@ PERSONAS = ["agency_a", "city_reviewer_a", "observer_a"]
 
 
 @pytest.mark.parametrize("persona", PERSONAS)
-def test_city_users_see_their_city_but_not_another_or_the_province_direct_county(
-    persona, request
-):
+def test_city_users_see_their_city_but_not_another_or_the_province_direct_county(persona, request):
     user = request.getfixturevalue(persona)
     codes = set(permissions.regions_visible_to(user).values_list("code", flat=True))
     assert CITY_A in codes
@@ -38,16 +36,18 @@ def test_a_county_user_sees_only_the_county(agency_county):
 
 def test_a_county_reporting_to_a_city_is_in_that_citys_scope(city_reviewer_a):
     zhengzhou = Region.objects.get(code=CITY_A)
-    Region.objects.create(code="410122", name="中牟县", level="county", parent=zhengzhou,
-                          reports_to=zhengzhou)
+    Region.objects.create(
+        code="410122", name="中牟县", level="county", parent=zhengzhou, reports_to=zhengzhou
+    )
     city_reviewer_a._scope_region_ids = None
     codes = set(permissions.regions_visible_to(city_reviewer_a).values_list("code", flat=True))
     assert "410122" in codes
 
 
 @pytest.mark.parametrize("persona", PERSONAS + ["agency_county"])
-@pytest.mark.parametrize("target,visible", [(CITY_A, "own"), (CITY_B, "other"),
-                                            (COUNTY_DIRECT, "county")])
+@pytest.mark.parametrize(
+    "target,visible", [(CITY_A, "own"), (CITY_B, "other"), (COUNTY_DIRECT, "county")]
+)
 def test_region_page_matrix(client, persona, target, visible, request):
     user = request.getfixturevalue(persona)
     client.force_login(user)
@@ -79,8 +79,9 @@ def test_the_province_is_not_a_project_region(agency_a, administrator):
     assert not permissions.can_upload_ledger(administrator, province)
 
 
-def test_only_provincial_reviewers_manage_indicators(provincial_reviewer, city_reviewer_a,
-                                                     observer):
+def test_only_provincial_reviewers_manage_indicators(
+    provincial_reviewer, city_reviewer_a, observer
+):
     assert permissions.can_manage_indicators(provincial_reviewer)
     assert not permissions.can_manage_indicators(city_reviewer_a)
     assert not permissions.can_manage_indicators(observer)

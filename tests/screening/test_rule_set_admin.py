@@ -10,8 +10,13 @@ from screening.models import RuleSet
 
 def post_rule_set(client, **overrides):
     current = RuleSet.objects.get(name="henan-2023")
-    data = {"name": "henan-2027", "title_zh": "河南2027", "title_en": "Henan 2027",
-            "effective_from": "2027-01-01", "parameters": json.dumps(current.parameters)}
+    data = {
+        "name": "henan-2027",
+        "title_zh": "河南2027",
+        "title_en": "Henan 2027",
+        "effective_from": "2027-01-01",
+        "parameters": json.dumps(current.parameters),
+    }
     data.update(overrides)
     return client.post(reverse("admin:screening_ruleset_add"), data)
 

@@ -41,20 +41,36 @@ def seed(*args) -> str:
 
 def everything() -> tuple:
     """The stored data, the users (with their password hashes) and every upload."""
-    users = list(User.objects.order_by("pk").values_list("pk", "username", "password", "role",
-                                                         "first_name", "email", "is_active"))
+    users = list(
+        User.objects.order_by("pk").values_list(
+            "pk", "username", "password", "role", "first_name", "email", "is_active"
+        )
+    )
     uploads = list(LedgerUpload.objects.order_by("pk").values_list("pk", "status", "summary"))
     return data_fingerprint(), users, uploads
 
 
 def import_zhengzhou(tmp_path, capsys, *args) -> dict:
     """`manage.py import_ledger FILE --region 410100 --user zz_agency …` (its JSON)."""
-    path = write_ledger(tmp_path / "郑州台账.xlsx", [
-        valid_row(project_code="2104-410100-04-01-700001", name="用户自己的项目一"),
-        valid_row(project_code="2104-410100-04-01-700002", name="用户自己的项目二")])
+    path = write_ledger(
+        tmp_path / "郑州台账.xlsx",
+        [
+            valid_row(project_code="2104-410100-04-01-700001", name="用户自己的项目一"),
+            valid_row(project_code="2104-410100-04-01-700002", name="用户自己的项目二"),
+        ],
+    )
     capsys.readouterr()
-    call_command("import_ledger", str(path), "--region", "410100", "--user", "zz_agency",
-                 "--format", "json", *args)
+    call_command(
+        "import_ledger",
+        str(path),
+        "--region",
+        "410100",
+        "--user",
+        "zz_agency",
+        "--format",
+        "json",
+        *args,
+    )
     return json.loads(capsys.readouterr().out)
 
 
@@ -64,8 +80,11 @@ def test_restarting_after_an_agency_upload_changes_nothing(tmp_path, capsys):
     assert DemoSeed.objects.count() == 1
     assert len(DemoSeed.objects.get().upload_ids) == 4
     import_zhengzhou(tmp_path, capsys, "--missing-reason", "other")
-    mine = set(Project.objects.filter(region__code="410100", status=ProjectStatus.ACTIVE)
-               .values_list("project_code", flat=True))
+    mine = set(
+        Project.objects.filter(region__code="410100", status=ProjectStatus.ACTIVE).values_list(
+            "project_code", flat=True
+        )
+    )
     assert mine == {"2104-410100-04-01-700001", "2104-410100-04-01-700002"}
     before = everything()
 
@@ -83,8 +102,11 @@ def test_seed_demo_itself_refuses_a_database_with_uploads_by_others_and_says_so(
     seed()
     import_zhengzhou(tmp_path, capsys, "--missing-reason", "other")
     before = everything()
-    with pytest.raises(CommandError, match=r"1 ledger upload\(s\) not made by the demo "
-                                           r"\(by zz_agency\).*--force.*make clean"):
+    with pytest.raises(
+        CommandError,
+        match=r"1 ledger upload\(s\) not made by the demo "
+        r"\(by zz_agency\).*--force.*make clean",
+    ):
         seed()
     assert everything() == before
 

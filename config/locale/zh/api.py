@@ -6,25 +6,20 @@ T = {
     "The request is not valid.": "请求无效。",
     "Not found.": "未找到。",
     "Invalid or revoked API token.": "API令牌无效或已撤销。",
-    "Give the token as: Authorization: Bearer <token>.":
-        "请按此格式提供令牌：Authorization: Bearer <令牌>。",
+    "Give the token as: Authorization: Bearer <token>.": "请按此格式提供令牌：Authorization: Bearer <令牌>。",
     "You may not see the rule sets.": "您无权查看规则集。",
     # Ledger uploads
     "Only agency uploaders keep ledgers.": "只有报送单位可以报送台账。",
     "Unknown region, or not one whose ledger you keep.": "地区不存在，或不是您负责报送台账的地区。",
     "The file is empty.": "文件为空。",
-    "Give a reason for project %(code)s, which is missing from the file.":
-        "项目 %(code)s 未出现在文件中，请说明原因。",
-    "Choose a reason for every project missing from the file.":
-        "请为文件中缺少的每个项目选择原因。",
+    "Give a reason for project %(code)s, which is missing from the file.": "项目 %(code)s 未出现在文件中，请说明原因。",
+    "Choose a reason for every project missing from the file.": "请为文件中缺少的每个项目选择原因。",
     "Only the person who uploaded the file can confirm it.": "只有上传该文件的人可以确认。",
-    "This upload cannot be applied now (status: %(status)s).":
-        "该上传现在不能应用（状态：%(status)s）。",
+    "This upload cannot be applied now (status: %(status)s).": "该上传现在不能应用（状态：%(status)s）。",
     # Screening one project
     "The project is not a valid ledger row.": "该项目不是有效的台账行。",
     "There is no rule set named “%(name)s”.": "没有名为“%(name)s”的规则集。",
-    "%(column)s is given twice (as “%(first)s” and “%(second)s”).":
-        "〔%(column)s〕重复填写（“%(first)s”和“%(second)s”）。",
+    "%(column)s is given twice (as “%(first)s” and “%(second)s”).": "〔%(column)s〕重复填写（“%(first)s”和“%(second)s”）。",
     "%(column)s must be text, a number or null.": "〔%(column)s〕必须是文本、数字或空值（null）。",
     "%(column)s: this region is not one of your regions.": "〔%(column)s〕该地区不在您的管辖范围内。",
     # Cases
@@ -51,12 +46,10 @@ T = {
     "You have %(n)s active tokens: revoke one first.": "您已有 %(n)s 个有效令牌，请先撤销一个。",
     "The token “%(name)s” was revoked.": "令牌“%(name)s”已撤销。",
     "A token lets another system use the API in your name, with your role and your regions. "
-    "Send it as the header Authorization: Bearer followed by the token.":
-        "令牌允许其他系统以您的名义、按您的角色和地区使用API。请在请求头中发送 "
-        "Authorization: Bearer 加令牌。",
+    "Send it as the header Authorization: Bearer followed by the token.": "令牌允许其他系统以您的名义、按您的角色和地区使用API。请在请求头中发送 "
+    "Authorization: Bearer 加令牌。",
     "API documentation": "API文档",
-    "Token “%(name)s” created. Copy it now: it is shown only this once.":
-        "令牌“%(name)s”已创建。请立即复制：它只显示这一次。",
+    "Token “%(name)s” created. Copy it now: it is shown only this once.": "令牌“%(name)s”已创建。请立即复制：它只显示这一次。",
     "Create token": "创建令牌",
     "Your tokens": "我的令牌",
     "Prefix": "前缀",

@@ -57,8 +57,7 @@ T = {
     "Every day at %(time)s": "每天 %(time)s",
     "Day %(day)s of every month at %(time)s": "每月%(day)s日 %(time)s",
     "Every %(weekday)s at %(time)s": "每%(weekday)s %(time)s",
-    "minute %(m)s, hour %(h)s, day %(d)s, month %(mo)s, weekday %(w)s":
-        "分 %(m)s，时 %(h)s，日 %(d)s，月 %(mo)s，星期 %(w)s",
+    "minute %(m)s, hour %(h)s, day %(d)s, month %(mo)s, weekday %(w)s": "分 %(m)s，时 %(h)s，日 %(d)s，月 %(mo)s，星期 %(w)s",
     "Sunday": "周日",
     "Monday": "周一",
     "Tuesday": "周二",

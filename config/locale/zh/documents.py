@@ -13,13 +13,11 @@ T = {
     "Notice lifting the regional energy-assessment restriction": "解除区域节能评估限批通知",
     # The issuing office (region settings) and the document record
     "office name": "发文机关名称",
-    "Full name of the office, e.g. the region's development and reform commission.":
-        "发文机关全称，如本地区发展和改革委员会。",
+    "Full name of the office, e.g. the region's development and reform commission.": "发文机关全称，如本地区发展和改革委员会。",
     "document number prefix": "发文机关代字",
     "The part before 〔year〕 in its document numbers.": "发文字号中〔年份〕之前的部分。",
     "copy to": "抄送机关",
-    "Offices that receive a copy of its documents (抄送), one per line.":
-        "接收其文件抄送的机关，每行一个。",
+    "Offices that receive a copy of its documents (抄送), one per line.": "接收其文件抄送的机关，每行一个。",
     "issuing office": "发文机关",
     "issuing offices": "发文机关",
     "document number": "发文字号",
@@ -50,8 +48,7 @@ T = {
     "Copy to (one office per line)": "抄送机关（每行一个）",
     "Reason for the correction": "更正原因",
     "Say why the document is corrected.": "请说明更正原因。",
-    "This version was already corrected; correct the latest version.":
-        "该版本已被更正，请更正最新版本。",
+    "This version was already corrected; correct the latest version.": "该版本已被更正，请更正最新版本。",
     "Version %(version)s of %(number)s was issued.": "已印发 %(number)s 第%(version)s版。",
     "You may not correct this document.": "您无权更正该文书。",
     # The preview on the transition form

@@ -134,31 +134,24 @@ T = {
     "Energy diagnoses due": "节能诊断到期",
     "none": "无",
     " · due %(date)s": " · 期限 %(date)s",
-    "%(kind)s from %(start)s (red months: %(months)s)":
-        "自%(start)s起%(kind)s（红色预警月份：%(months)s）",
+    "%(kind)s from %(start)s (red months: %(months)s)": "自%(start)s起%(kind)s（红色预警月份：%(months)s）",
     "%(kind)s lifted (%(start)s – %(end)s)": "%(kind)s已解除（%(start)s – %(end)s）",
-    "%(what)s: due %(date)s, %(days)d working days overdue (%(region)s)":
-        "%(what)s：期限 %(date)s，已逾期 %(days)d 个工作日（%(region)s）",
-    "%(month)s: tier %(tier)s (before: %(before)s)":
-        "%(month)s：预警等级%(tier)s（此前：%(before)s）",
-    "%(month)s: %(tier)s, %(share)s %% of the approved energy (%(region)s)":
-        "%(month)s：%(tier)s，已用节能审查用能的 %(share)s%%（%(region)s）",
-    "%(region)s · last energy diagnosis %(diagnosis)s, last cleaner-production audit %(cleaner)s":
-        "%(region)s · 最近节能诊断 %(diagnosis)s，最近清洁生产审核 %(cleaner)s",
+    "%(what)s: due %(date)s, %(days)d working days overdue (%(region)s)": "%(what)s：期限 %(date)s，已逾期 %(days)d 个工作日（%(region)s）",
+    "%(month)s: tier %(tier)s (before: %(before)s)": "%(month)s：预警等级%(tier)s（此前：%(before)s）",
+    "%(month)s: %(tier)s, %(share)s %% of the approved energy (%(region)s)": "%(month)s：%(tier)s，已用节能审查用能的 %(share)s%%（%(region)s）",
+    "%(region)s · last energy diagnosis %(diagnosis)s, last cleaner-production audit %(cleaner)s": "%(region)s · 最近节能诊断 %(diagnosis)s，最近清洁生产审核 %(cleaner)s",
     "Two-high digest (%(frequency)s, %(period)s)": "两高项目监管摘要（%(frequency)s，%(period)s）",
     "Attached: the monthly alert report of your scope.": "附件：您所辖范围的月度预警报告。",
     "The monthly alert report:": "月度预警报告：",
     "Change how often you get this e-mail:": "修改摘要邮件频率：",
     "Unsubscribe with one click:": "一键退订：",
     "Dear %(name)s,": "%(name)s，您好：",
-    "This is your digest for %(period)s, for your own regions only.":
-        "以下是您 %(period)s 的摘要，仅含您所辖地区的事项。",
+    "This is your digest for %(period)s, for your own regions only.": "以下是您 %(period)s 的摘要，仅含您所辖地区的事项。",
     "… and %(counter)s more:": "……另有 %(counter)s 项：",
     "Digest settings": "摘要邮件设置",
     "Unsubscribe": "退订",
     # Pages
-    "The report is being produced; this page lists it when it is ready.":
-        "报告正在生成，生成后将在本页列出。",
+    "The report is being produced; this page lists it when it is ready.": "报告正在生成，生成后将在本页列出。",
     "What": "类型",
     "Month (YYYY-MM)": "月份（YYYY-MM）",
     "Replace a ready one": "替换已生成的报告",
@@ -173,8 +166,7 @@ T = {
     "Produce": "生成",
     "Scheduled": "定时任务",
     "On the 1st of every month the alert report and the ledger export of the month before are "
-    "produced for every scope, and the monthly digest attaches your scope's report.":
-        "每月1日自动生成上月各范围的月度预警报告和台账导出，月度摘要邮件附您所辖范围的报告。",
+    "produced for every scope, and the monthly digest attaches your scope's report.": "每月1日自动生成上月各范围的月度预警报告和台账导出，月度摘要邮件附您所辖范围的报告。",
     "Your digest e-mail": "我的摘要邮件",
     "Job runs": "任务运行记录",
     "Language": "语言",
@@ -191,8 +183,7 @@ T = {
     "When (minute hour day month weekday)": "时间（分 时 日 月 星期）",
     "Enabled": "启用",
     "Last run": "最近运行",
-    "No schedules: run manage.py ensure_schedules.":
-        "尚无时间表：请运行 manage.py ensure_schedules。",
+    "No schedules: run manage.py ensure_schedules.": "尚无时间表：请运行 manage.py ensure_schedules。",
     "Recent runs": "最近运行",
     "Job": "任务",
     "Result": "结果",
@@ -205,21 +196,17 @@ T = {
     "Users": "用户数",
     "No digests yet.": "暂无摘要邮件。",
     "This link is not valid": "链接无效",
-    "The unsubscribe link is damaged. Sign in and change your digest setting instead.":
-        "退订链接已损坏。请登录后修改摘要邮件设置。",
+    "The unsubscribe link is damaged. Sign in and change your digest setting instead.": "退订链接已损坏。请登录后修改摘要邮件设置。",
     "Unsubscribed": "已退订",
     "Stop the digest e-mails?": "停止接收摘要邮件？",
-    "%(name)s will get no more digest e-mails. You can subscribe again in your digest settings.":
-        "%(name)s 将不再收到摘要邮件。可在摘要邮件设置中重新订阅。",
+    "%(name)s will get no more digest e-mails. You can subscribe again in your digest settings.": "%(name)s 将不再收到摘要邮件。可在摘要邮件设置中重新订阅。",
     "The account %(name)s will get no more digest e-mails.": "账号 %(name)s 将不再收到摘要邮件。",
     "The digest lists, for your own regions only, the cases waiting for you, overdue items, "
     "regions that changed tier or escalated, project energy-use warnings and energy diagnoses "
     "due. Nothing is sent when there is nothing to say; the monthly digest carries the monthly "
-    "alert report.":
-        "摘要邮件仅列出您所辖地区的事项：待您处理的案件、逾期事项、预警等级变化或升级的地区、"
-        "两高项目用能预警和节能诊断到期。没有事项时不发送；月度摘要附月度预警报告。",
-    "Your account has no e-mail address: ask an administrator to add one.":
-        "您的账号没有电子邮箱，请联系管理员添加。",
+    "alert report.": "摘要邮件仅列出您所辖地区的事项：待您处理的案件、逾期事项、预警等级变化或升级的地区、"
+    "两高项目用能预警和节能诊断到期。没有事项时不发送；月度摘要附月度预警报告。",
+    "Your account has no e-mail address: ask an administrator to add one.": "您的账号没有电子邮箱，请联系管理员添加。",
     "Save": "保存",
     "Recent digests": "最近的摘要邮件",
     "Items": "事项数",

@@ -13,11 +13,9 @@ T = {
     "acceptance date": "验收日期",
     "verified by": "验收单位",
     "retired with public subsidies": "享受奖补资金",
-    "Capacity whose retirement received public subsidies or policy support.":
-        "退出时享受过奖补资金或政策支持的产能。",
+    "Capacity whose retirement received public subsidies or policy support.": "退出时享受过奖补资金或政策支持的产能。",
     "on a mandatory-elimination list": "列入淘汰落后名单",
-    "Capacity retired because it was on a list of obsolete capacity.":
-        "因列入淘汰落后产能名单而退出的产能。",
+    "Capacity retired because it was on a list of obsolete capacity.": "因列入淘汰落后产能名单而退出的产能。",
     "eligibility notes": "资格说明",
     "drawn": "已提取",
     "retired capacity": "退出产能",
@@ -72,20 +70,16 @@ T = {
     "amount drawn": "提取产能",
     "You may not change the registry of this region.": "您无权更改该地区的产能置换登记。",
     "This equipment of this enterprise is already registered.": "该企业的该装备已登记。",
-    "The capacity cannot be less than the %(drawn)s already drawn from this source.":
-        "产能不得少于已从该退出产能提取的%(drawn)s。",
+    "The capacity cannot be less than the %(drawn)s already drawn from this source.": "产能不得少于已从该退出产能提取的%(drawn)s。",
     "The plan reference is blank.": "方案文号为空。",
     "A plan with this reference is already registered.": "该文号的方案已登记。",
     "The amount drawn must be greater than 0.": "提取产能须大于0。",
     "The plan is withdrawn: nothing can be drawn for it.": "方案已撤回，不能再提取产能。",
-    "Source %(source)s is %(source_family)s capacity; the plan replaces %(family)s.":
-        "退出产能%(source)s为%(source_family)s产能，方案置换的是%(family)s。",
-    "Source %(source)s is measured in %(source_unit)s, the plan in %(unit)s.":
-        "退出产能%(source)s的产能单位为%(source_unit)s，方案为%(unit)s。",
+    "Source %(source)s is %(source_family)s capacity; the plan replaces %(family)s.": "退出产能%(source)s为%(source_family)s产能，方案置换的是%(family)s。",
+    "Source %(source)s is measured in %(source_unit)s, the plan in %(unit)s.": "退出产能%(source)s的产能单位为%(source_unit)s，方案为%(unit)s。",
     "Source %(source)s cannot give %(amount)s %(unit)s: of its %(capacity)s, %(drawn)s are "
-    "already drawn by other plans and %(available)s remain.":
-        "退出产能%(source)s无法提供%(amount)s%(unit)s：其产能%(capacity)s中已被其他方案提取"
-        "%(drawn)s，仅剩%(available)s。",
+    "already drawn by other plans and %(available)s remain.": "退出产能%(source)s无法提供%(amount)s%(unit)s：其产能%(capacity)s中已被其他方案提取"
+    "%(drawn)s，仅剩%(available)s。",
     "Give a reason.": "请填写原因。",
     "This draw was already returned.": "该提取已退回。",
     "The plan is already withdrawn.": "方案已撤回。",
@@ -108,26 +102,21 @@ T = {
     "Taken off the public list.": "已从公告中撤下。",
     "What the file holds": "文件内容",
     "Excel file (.xlsx)": "Excel文件（.xlsx）",
-    "Registered: %(sources)s sources, %(plans)s plans, %(draws)s draws.":
-        "已登记：退出产能%(sources)s项，方案%(plans)s个，提取%(draws)s笔。",
-    "Registered: {{ sources }} sources, {{ plans }} plans, {{ draws }} draws.":
-        "已登记：退出产能{{ sources }}项，方案{{ plans }}个，提取{{ draws }}笔。",
+    "Registered: %(sources)s sources, %(plans)s plans, %(draws)s draws.": "已登记：退出产能%(sources)s项，方案%(plans)s个，提取%(draws)s笔。",
+    "Registered: {{ sources }} sources, {{ plans }} plans, {{ draws }} draws.": "已登记：退出产能{{ sources }}项，方案{{ plans }}个，提取{{ draws }}笔。",
     "Cross-checks": "交叉核查",
     "Capacity-replacement cross-checks": "产能置换交叉核查",
     "Back to the registry": "返回产能置换登记",
     "Export (.xlsx)": "导出（.xlsx）",
     "Sources drawn by more than one plan": "被多个方案提取的退出产能",
-    "Plans whose projects' ledger figures disagree with the registry":
-        "项目台账数据与登记不一致的方案",
+    "Plans whose projects' ledger figures disagree with the registry": "项目台账数据与登记不一致的方案",
     "Problems": "问题",
-    "Sources serving projects in another region (allowed, listed)":
-        "跨地区使用的退出产能（允许，列示备查）",
+    "Sources serving projects in another region (allowed, listed)": "跨地区使用的退出产能（允许，列示备查）",
     "Capacity-replacement registry": "产能置换登记",
     "Retired capacity is registered once; each replacement plan draws from it, and no source "
     "can be drawn beyond its capacity across all plans and regions. R14 checks ledger rows that "
-    "name a registered plan.":
-        "退出产能只登记一次，各置换方案从中提取；任何退出产能在所有方案和地区中的提取合计不得超过其产能。"
-        "R14核验台账中填写了已登记方案文号的项目。",
+    "name a registered plan.": "退出产能只登记一次，各置换方案从中提取；任何退出产能在所有方案和地区中的提取合计不得超过其产能。"
+    "R14核验台账中填写了已登记方案文号的项目。",
     "Upload an Excel file": "上传Excel文件",
     "Public list": "公告",
     "Search": "搜索",
@@ -147,8 +136,7 @@ T = {
     "Take off the public list": "从公告中撤下",
     "Publish in the public list": "在公告中公布",
     "Withdraw the plan": "撤回方案",
-    "Every draw goes back to its source; the draws stay in the history.":
-        "所提取的产能全部退回；提取记录保留。",
+    "Every draw goes back to its source; the draws stay in the history.": "所提取的产能全部退回；提取记录保留。",
     "Capacity-replacement plans (public notice)": "产能置换方案公告",
     "Plans published by the Henan Development and Reform Commission, with the retired capacity "
     "each one uses.": "河南省发展和改革委员会公告的产能置换方案及其使用的退出产能。",
@@ -169,23 +157,19 @@ T = {
     "The dismantled date is before the shut-down date.": "拆除日期早于关停日期。",
     "You may not enter the registry of this region.": "您无权登记该地区的产能置换。",
     "Unknown region: %(value)s": "未知地区：%(value)s",
-    "Not a product family with replacement ratios: %(value)s (allowed: %(allowed)s)":
-        "不是有置换比例的产品类别：%(value)s（可填：%(allowed)s）",
-    "No registered source you may draw from has the number %(value)s.":
-        "没有您可提取的编号为%(value)s的退出产能。",
+    "Not a product family with replacement ratios: %(value)s (allowed: %(allowed)s)": "不是有置换比例的产品类别：%(value)s（可填：%(allowed)s）",
+    "No registered source you may draw from has the number %(value)s.": "没有您可提取的编号为%(value)s的退出产能。",
     "Required.": "必填。",
     "Source %(source)s is %(family)s capacity.": "退出产能%(source)s为%(family)s产能。",
     "Source %(source)s is measured in %(unit)s.": "退出产能%(source)s的产能单位为%(unit)s。",
     "Repeats row %(row)s (same enterprise and equipment).": "与第%(row)s行重复（同一企业和装备）。",
-    "Differs from row %(row)s of the same plan (%(columns)s).":
-        "与同一方案第%(row)s行不一致（%(columns)s）。",
+    "Differs from row %(row)s of the same plan (%(columns)s).": "与同一方案第%(row)s行不一致（%(columns)s）。",
     "Source %(source)s has %(available)s left; the file draws %(wanted)s from it up to this "
     "row.": "退出产能%(source)s仅剩%(available)s，文件至本行共提取%(wanted)s。",
     "Only province-wide users see the cross-checks.": "只有全省范围的用户可以查看交叉核查。",
     "Does not exist or is outside your regions.": "不存在或不在您的地区范围内。",
     "Rules": "规则",
     "Parameters": "参数",
-    "Each list shows its %(rows)s riskiest items; the export has them all.":
-        "每个列表显示风险最高的%(rows)s项；导出文件包含全部。",
+    "Each list shows its %(rows)s riskiest items; the export has them all.": "每个列表显示风险最高的%(rows)s项；导出文件包含全部。",
     "Give text or a number.": "请填写文本或数字。",
 }

@@ -11,14 +11,11 @@ T = {
     "The publication date must not be in the future.": "发布日期不能晚于今天。",
     "The publication date must not be before %(date)s.": "发布日期不能早于%(date)s。",
     "Month %(month)s had not ended on %(date)s: it cannot have been published then "
-    "(at the earliest on %(first)s).":
-        "月份%(month)s在%(date)s尚未结束，不可能在该日发布（最早为%(first)s）。",
+    "(at the earliest on %(first)s).": "月份%(month)s在%(date)s尚未结束，不可能在该日发布（最早为%(first)s）。",
     "A publication date is given only with publishing.": "只有在发布时才能填写发布日期。",
-    "A publication date is given only with publishing: tick “Publish the months loaded”.":
-        "只有在发布时才能填写发布日期：请勾选“发布导入的月份”。",
+    "A publication date is given only with publishing: tick “Publish the months loaded”.": "只有在发布时才能填写发布日期：请勾选“发布导入的月份”。",
     "Published on (history)": "发布日期（历史数据）",
     "Only for months published before: every month in the file is recorded as published on "
-    "this date (each must have ended by then). Leave empty to publish today.":
-        "仅用于以前已发布的月份：文件中的每个月份都记为在该日发布（各月份须在该日之前已结束）。"
-        "留空则以今天为发布日期。",
+    "this date (each must have ended by then). Leave empty to publish today.": "仅用于以前已发布的月份：文件中的每个月份都记为在该日发布（各月份须在该日之前已结束）。"
+    "留空则以今天为发布日期。",
 }

@@ -17,8 +17,7 @@ T = {
     "Proceed normally": "正常推进",
     "None": "无",
     # Forms
-    "PDF, JPG, PNG, DOCX or XLSX, at most %(mb)s MB each.":
-        "支持 PDF、JPG、PNG、DOCX、XLSX，每个文件不超过 %(mb)s MB。",
+    "PDF, JPG, PNG, DOCX or XLSX, at most %(mb)s MB each.": "支持 PDF、JPG、PNG、DOCX、XLSX，每个文件不超过 %(mb)s MB。",
     "Attachments": "附件",
     "Comment": "意见",
     "Reason": "理由",
@@ -57,24 +56,17 @@ T = {
     "Third-party evaluation": "第三方评估",
     # Guards
     "Missing: %(columns)s.": "缺少：%(columns)s。",
-    "The project's ledger row lacks required fields; complete the ledger first.":
-        "该项目台账缺少必填项，请先完善台账。",
-    "The project has left the ledger; it cannot be submitted for review.":
-        "该项目已移出台账，不能报送审核。",
-    "Only a case whose frozen screening is COMPLIANT can be approved.":
-        "只有报送时筛查结论为“符合”（COMPLIANT）的案件才能审核通过。",
+    "The project's ledger row lacks required fields; complete the ledger first.": "该项目台账缺少必填项，请先完善台账。",
+    "The project has left the ledger; it cannot be submitted for review.": "该项目已移出台账，不能报送审核。",
+    "Only a case whose frozen screening is COMPLIANT can be approved.": "只有报送时筛查结论为“符合”（COMPLIANT）的案件才能审核通过。",
     "The region is under 区域节能评估限批 (three or more red barometer months in a row): no "
-    "project can be approved until a published month is no longer red.":
-        "该地区正实行区域节能评估限批（晴雨表连续三个月及以上红色预警），在已发布月份不再为红色之前"
-        "不得审核通过任何项目。",
+    "project can be approved until a published month is no longer red.": "该地区正实行区域节能评估限批（晴雨表连续三个月及以上红色预警），在已发布月份不再为红色之前"
+    "不得审核通过任何项目。",
     "The region missed last year's energy dual-control or pollutant-total target: only "
-    "livelihood or infrastructure projects can be approved this year.":
-        "该地区未完成上年度能耗双控或污染物总量控制目标，本年度仅民生和基础设施项目可审核通过。",
+    "livelihood or infrastructure projects can be approved this year.": "该地区未完成上年度能耗双控或污染物总量控制目标，本年度仅民生和基础设施项目可审核通过。",
     "Capacity replacement applies (R03): window guidance or a third-party evaluation must be "
-    "completed before approval (clause (十一)).":
-        "该项目涉及产能置换（R03），审核通过前须完成窗口指导或第三方评估（第（十一）条）。",
-    "A fresh screening of the project is not COMPLIANT: the rectification cannot be accepted.":
-        "项目重新筛查结论不是“符合”，整改不予验收通过。",
+    "completed before approval (clause (十一)).": "该项目涉及产能置换（R03），审核通过前须完成窗口指导或第三方评估（第（十一）条）。",
+    "A fresh screening of the project is not COMPLIANT: the rectification cannot be accepted.": "项目重新筛查结论不是“符合”，整改不予验收通过。",
     # Model names
     "project": "项目",
     "region": "地区",
@@ -109,8 +101,7 @@ T = {
     "Result and attachment": "评估结论及附件",
     "Approve": "审核通过",
     "COMPLIANT screening; region not restricted and targets met (or livelihood); evaluation "
-    "done where R03 applied":
-        "筛查结论为符合；地区未被限批且完成上年度目标（或为民生项目）；涉及产能置换的已完成评估",
+    "done where R03 applied": "筛查结论为符合；地区未被限批且完成上年度目标（或为民生项目）；涉及产能置换的已完成评估",
     "Reject": "不予通过",
     "Order rectification": "责令限期整改",
     "Disposition and deadline": "处置方式和期限",
@@ -126,29 +117,24 @@ T = {
     "Waiting for me": "待我办理",
     "Opened": "创建",
     "Please correct the errors below.": "请更正下列错误。",
-    "Done: %(action)s. The case is now “%(state)s”.":
-        "已完成：%(action)s。案件当前状态：“%(state)s”。",
+    "Done: %(action)s. The case is now “%(state)s”.": "已完成：%(action)s。案件当前状态：“%(state)s”。",
     "Open a review case": "发起审核",
     "A draft case was opened. Check it and submit it.": "已创建审核案件草稿，请核对后报送。",
     "Review workflow": "审核流程",
     "This case was changed by someone else meanwhile (it is now: %(state)s). Nothing was "
-    "saved; your input is kept below.":
-        "该案件已被他人处理（当前状态：%(state)s），本次操作未保存；您填写的内容保留在下方。",
-    "“%(action)s” is not possible while the case is “%(state)s”.":
-        "案件处于“%(state)s”状态，不能“%(action)s”。",
+    "saved; your input is kept below.": "该案件已被他人处理（当前状态：%(state)s），本次操作未保存；您填写的内容保留在下方。",
+    "“%(action)s” is not possible while the case is “%(state)s”.": "案件处于“%(state)s”状态，不能“%(action)s”。",
     "You submitted this case, so you may not review it.": "您是该案件的报送人，不能审核本案件。",
     "You may not “%(action)s” on this case.": "您无权对该案件进行“%(action)s”操作。",
     "%(what)s is required.": "请填写%(what)s。",
-    "“%(name)s”: only PDF, JPG, PNG, DOCX and XLSX files are accepted.":
-        "“%(name)s”：仅接受 PDF、JPG、PNG、DOCX、XLSX 文件。",
+    "“%(name)s”: only PDF, JPG, PNG, DOCX and XLSX files are accepted.": "“%(name)s”：仅接受 PDF、JPG、PNG、DOCX、XLSX 文件。",
     "“%(name)s” is larger than %(mb)s MB.": "“%(name)s”超过 %(mb)s MB。",
     "“%(name)s” is empty.": "“%(name)s”是空文件。",
     "“%(name)s” is not a real %(type)s file.": "“%(name)s”不是有效的 %(type)s 文件。",
     "Attach at least one evidence file.": "请至少上传一个证明材料文件。",
     "At most %(n)s files per action.": "每次最多上传 %(n)s 个文件。",
     "You may not open a review case for this project.": "您无权为该项目发起审核。",
-    "This project already has an open review case (cycle %(cycle)s).":
-        "该项目已有未办结的审核案件（第 %(cycle)s 轮）。",
+    "This project already has an open review case (cycle %(cycle)s).": "该项目已有未办结的审核案件（第 %(cycle)s 轮）。",
     "This project already has an open review case.": "该项目已有未办结的审核案件。",
     "A reason": "理由",
     "A comment saying what is missing": "需补充材料的说明",
@@ -170,8 +156,7 @@ T = {
     # Templates
     "Overdue since %(date)s (%(n)s working days)": "自 %(date)s 起超期（%(n)s 个工作日）",
     "%(n)s working day left": "剩余 %(n)s 个工作日",
-    "The holiday notice for that year is not out yet: Monday to Friday were counted.":
-        "该年度节假日安排尚未发布，暂按周一至周五计算。",
+    "The holiday notice for that year is not out yet: Monday to Friday were counted.": "该年度节假日安排尚未发布，暂按周一至周五计算。",
     "All cases": "全部案件",
     "Overdue": "超期",
     "Cycle": "轮次",
@@ -182,8 +167,7 @@ T = {
     "No cases.": "暂无案件。",
     "Frozen screening": "报送时筛查结果",
     "Rule set %(rs)s, screened on %(date)s": "规则集 %(rs)s，筛查日期 %(date)s",
-    "Not screened yet: the project is screened when the case is submitted.":
-        "尚未筛查：报送时对项目进行筛查。",
+    "Not screened yet: the project is screened when the case is submitted.": "尚未筛查：报送时对项目进行筛查。",
     "Ordered disposition": "责令处置方式",
     "Annual energy use": "年综合能源消费量",
     "tce": "吨标准煤",
@@ -195,10 +179,8 @@ T = {
     "Explanation": "说明",
     "Actions": "办理",
     "Your input for “%(action)s” is kept here.": "您为“%(action)s”填写的内容保留如下。",
-    "Check it against the case as it is now and send it again (attach files again).":
-        "请对照案件当前情况核对后重新提交（附件需重新上传）。",
-    "This action is no longer possible in the case's current state; copy what you need.":
-        "案件当前状态下已不能进行该操作，请复制您需要的内容。",
+    "Check it against the case as it is now and send it again (attach files again).": "请对照案件当前情况核对后重新提交（附件需重新上传）。",
+    "This action is no longer possible in the case's current state; copy what you need.": "案件当前状态下已不能进行该操作，请复制您需要的内容。",
     "You have read-only access.": "您只有查看权限。",
     "No action of yours is possible on this case now.": "该案件当前无需您办理。",
     "Not possible yet:": "暂不能办理：",
@@ -209,13 +191,10 @@ T = {
     "%(n)s case": "共 %(n)s 件",
     "Earlier review cycles": "以往审核轮次",
     "A draft case is opened. The project is screened and the result frozen on the case when "
-    "you submit it.":
-        "将创建审核案件草稿。报送时对项目进行筛查，筛查结果随案件固定。",
+    "you submit it.": "将创建审核案件草稿。报送时对项目进行筛查，筛查结果随案件固定。",
     "Open the case": "创建案件",
-    "Only the agency of the project's region opens review cases.":
-        "仅项目所在地区的报送单位可发起审核。",
-    "Cases where the next step is yours, the most urgent first.":
-        "待您办理的案件，按紧急程度排列。",
+    "Only the agency of the project's region opens review cases.": "仅项目所在地区的报送单位可发起审核。",
+    "Cases where the next step is yours, the most urgent first.": "待您办理的案件，按紧急程度排列。",
     "Transitions": "流转环节",
     "Action": "操作",
     "From → to": "从 → 到",
@@ -223,8 +202,7 @@ T = {
     "Needs": "所需材料",
     "Review time limits": "审核时限",
     "Product defaults in working days (Chinese holidays and make-up days counted), not policy; "
-    "the province may change them.":
-        "系统默认值（按工作日计算，已计入法定节假日和调休），并非政策规定，省级可调整。",
+    "the province may change them.": "系统默认值（按工作日计算，已计入法定节假日和调休），并非政策规定，省级可调整。",
     "%(n)s working day": "%(n)s 个工作日",
     "the deadline the provincial reviewer sets": "省级审核设定的整改期限",
 }

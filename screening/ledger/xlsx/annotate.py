@@ -45,10 +45,16 @@ _MISSING_HEADERS = {"zh": "缺少表头：", "en": "Missing headers: "}
 _HINTS_HEADER = {"zh": "提示（请先处理）", "en": "Hints (fix these first)"}
 
 
-def write_annotated_workbook(src_path: str | Path, validation: LedgerValidation,
-                             out_path: str | Path, lang: str = "zh", *,
-                             full_copy_max_rows: int = FULL_COPY_MAX_ROWS,
-                             limits: Limits | None = None, hints: Sequence[str] = ()) -> None:
+def write_annotated_workbook(
+    src_path: str | Path,
+    validation: LedgerValidation,
+    out_path: str | Path,
+    lang: str = "zh",
+    *,
+    full_copy_max_rows: int = FULL_COPY_MAX_ROWS,
+    limits: Limits | None = None,
+    hints: Sequence[str] = (),
+) -> None:
     """Write the annotated workbook for `validation` of `src_path` to `out_path`. `hints`
     (texts in `lang`) head column F of the error sheet, beside the unchanged error rows."""
     notes = _cell_notes(validation.all_errors, lang)
@@ -59,8 +65,9 @@ def write_annotated_workbook(src_path: str | Path, validation: LedgerValidation,
         notes[(1, 1)] = [text, *notes.get((1, 1), [])]
     if validation.data_rows <= full_copy_max_rows:
         try:
-            _annotate_in_place(src_path, validation, out_path, lang, notes, limits or Limits(),
-                               hints)
+            _annotate_in_place(
+                src_path, validation, out_path, lang, notes, limits or Limits(), hints
+            )
             return
         except (ValueError, KeyError, TypeError):
             # openpyxl cannot load every file the safe reader accepts (a numeric cell holding
@@ -77,8 +84,9 @@ def _cell_notes(errors: list[CellError], lang: str) -> dict[tuple[int, int], lis
     return notes
 
 
-def _header_notes(validation: LedgerValidation, lang: str,
-                  notes: dict[tuple[int, int], list[str]]) -> None:
+def _header_notes(
+    validation: LedgerValidation, lang: str, notes: dict[tuple[int, int], list[str]]
+) -> None:
     """A duplicated header marks every cell it occupies, not only the first."""
     for error in validation.header_errors:
         for column in validation.header_error_columns.get(error.column, ())[1:]:
@@ -92,10 +100,15 @@ def _comment(messages: list[str]) -> Comment:
     return comment
 
 
-def _annotate_in_place(src_path: str | Path, validation: LedgerValidation,
-                       out_path: str | Path, lang: str,
-                       notes: dict[tuple[int, int], list[str]], limits: Limits,
-                       hints: Sequence[str] = ()) -> None:
+def _annotate_in_place(
+    src_path: str | Path,
+    validation: LedgerValidation,
+    out_path: str | Path,
+    lang: str,
+    notes: dict[tuple[int, int], list[str]],
+    limits: Limits,
+    hints: Sequence[str] = (),
+) -> None:
     workbook = openpyxl.load_workbook(src_path)
     sheet = workbook[validation.sheet_name]
     _keep_saved_values(src_path, sheet, limits)
@@ -120,13 +133,19 @@ def _keep_saved_values(src_path: str | Path, sheet, limits: Limits) -> None:
     has nothing to keep); an empty text result becomes a blank. Other sheets keep their
     formulas, which Excel recalculates on opening.
     """
-    formulas = {(cell.row, cell.column): cell for row in sheet.iter_rows() for cell in row
-                if cell.data_type == "f"}
+    formulas = {
+        (cell.row, cell.column): cell
+        for row in sheet.iter_rows()
+        for cell in row
+        if cell.data_type == "f"
+    }
     if not formulas:
         return
-    unsaved = {(row + 1, column + 1) for (row, column), raw
-               in inspect_workbook(src_path, limits).markers.items()
-               if raw is FORMULA_WITHOUT_VALUE}
+    unsaved = {
+        (row + 1, column + 1)
+        for (row, column), raw in inspect_workbook(src_path, limits).markers.items()
+        if raw is FORMULA_WITHOUT_VALUE
+    }
     wanted_rows = {row for row, _column in formulas}
     saved_book = openpyxl.load_workbook(src_path, read_only=True, data_only=True)
     try:
@@ -142,10 +161,15 @@ def _keep_saved_values(src_path: str | Path, sheet, limits: Limits) -> None:
         saved_book.close()
 
 
-def _annotated_copy(src_path: str | Path, validation: LedgerValidation,
-                    out_path: str | Path, lang: str,
-                    notes: dict[tuple[int, int], list[str]], limits: Limits,
-                    hints: Sequence[str] = ()) -> None:
+def _annotated_copy(
+    src_path: str | Path,
+    validation: LedgerValidation,
+    out_path: str | Path,
+    lang: str,
+    notes: dict[tuple[int, int], list[str]],
+    limits: Limits,
+    hints: Sequence[str] = (),
+) -> None:
     reading = read_sheet(src_path, limits)
     workbook = openpyxl.Workbook(write_only=True)
     sheet = workbook.create_sheet(validation.sheet_name or "台账")
@@ -206,11 +230,14 @@ def _free_title(existing: list[str], lang: str) -> str:
     return candidate
 
 
-def _fill_error_sheet(sheet, validation: LedgerValidation, lang: str, *,
-                      write_only: bool, hints: Sequence[str] = ()) -> None:
+def _fill_error_sheet(
+    sheet, validation: LedgerValidation, lang: str, *, write_only: bool, hints: Sequence[str] = ()
+) -> None:
     header = _ERROR_HEADERS[lang]
-    rows = [[error.row, error.column, error.value, error.message(lang)]
-            for error in validation.all_errors]
+    rows = [
+        [error.row, error.column, error.value, error.message(lang)]
+        for error in validation.all_errors
+    ]
     widths: tuple[float | None, ...] = (None, 28, 30, 80)
     if hints:  # beside the error rows (A–D stay exactly the errors): F1 heads them
         header = [*header, None, _HINTS_HEADER[lang]]

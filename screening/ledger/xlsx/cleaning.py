@@ -167,8 +167,9 @@ def float_decimal(value: float) -> Decimal:
     return Decimal(f"{value:.15g}")
 
 
-def parse_number(raw: RawCell, *, allow_negative: bool = False,
-                 max_length: int = 1_000) -> Decimal | None | CellProblem:
+def parse_number(
+    raw: RawCell, *, allow_negative: bool = False, max_length: int = 1_000
+) -> Decimal | None | CellProblem:
     """A numeric cell or text `-?d+(.d+)?` with optional comma grouping in threes.
 
     Nothing is guessed: `约1.2万`, `N/A`, `1e4`, `+20000`, `1,2345`, `12 000`, NaN and infinity
@@ -236,8 +237,9 @@ def parse_date(raw: RawCell, *, max_length: int = 1_000) -> date | None | CellPr
 _MONTH_TEXT = re.compile(r"(?P<y>[0-9]{4})-(?P<m>[0-9]{2})")
 
 
-def parse_year_month(raw: RawCell, *, max_length: int = 1_000
-                     ) -> tuple[int, int] | None | CellProblem:
+def parse_year_month(
+    raw: RawCell, *, max_length: int = 1_000
+) -> tuple[int, int] | None | CellProblem:
     """Text `YYYY-MM` (the indicators template's 月份) as (year, month)."""
     text = cell_text(raw, max_length)
     if text is None or isinstance(text, CellProblem):
@@ -254,8 +256,9 @@ def parse_year_month(raw: RawCell, *, max_length: int = 1_000
 # ---------------------------------------------------------------------------- enumerations
 
 
-def parse_choice(raw: RawCell, choices: dict[str, object], *,
-                 max_length: int = 1_000) -> object | None | CellProblem:
+def parse_choice(
+    raw: RawCell, choices: dict[str, object], *, max_length: int = 1_000
+) -> object | None | CellProblem:
     """Text that must be exactly one of `choices` (folded text → value) after NFKC."""
     text = cell_text(raw, max_length)
     if text is None or isinstance(text, CellProblem):
@@ -313,9 +316,18 @@ def match_headers(header_cells: list[RawCell], columns: tuple) -> HeaderMatch:
             problems.append((column.header, problem("header_missing", header=column.header), ()))
         elif len(places) > 1:
             sheet_columns = tuple(place + 1 for place in places)
-            problems.append((column.header, problem(
-                "header_duplicate", header=column.header, count=len(places),
-                columns="、".join(column_letter(n) for n in sheet_columns)), sheet_columns))
+            problems.append(
+                (
+                    column.header,
+                    problem(
+                        "header_duplicate",
+                        header=column.header,
+                        count=len(places),
+                        columns="、".join(column_letter(n) for n in sheet_columns),
+                    ),
+                    sheet_columns,
+                )
+            )
     positions = {key: places[0] for key, places in seen.items()}
     return HeaderMatch(positions, tuple(ignored.values()), tuple(problems))
 

@@ -77,8 +77,9 @@ def _wrapped(ws, value: object) -> Cell:
     return cell
 
 
-def fit_row(ws, values: Iterable[object], widths: Sequence[float | None] = ()
-            ) -> tuple[list, float | None]:
+def fit_row(
+    ws, values: Iterable[object], widths: Sequence[float | None] = ()
+) -> tuple[list, float | None]:
     """`wrap_cells` and `row_height` in one pass (each text measured at most once): the
     write-only row and the height it needs (None: one line)."""
     row = list(values)
@@ -141,12 +142,14 @@ def fit_rows(ws, min_row: int = 1) -> None:
             column = cell.column
             if column not in widths:
                 dimension = ws.column_dimensions.get(get_column_letter(column))
-                widths[column] = (dimension.width if dimension is not None and dimension.width
-                                  else DEFAULT_WIDTH)
+                widths[column] = (
+                    dimension.width if dimension is not None and dimension.width else DEFAULT_WIDTH
+                )
             value = cell.value
             if needs_wrap(value, widths[column]):
-                cell.alignment = Alignment(wrap_text=True, vertical="top",
-                                           horizontal=cell.alignment.horizontal)
+                cell.alignment = Alignment(
+                    wrap_text=True, vertical="top", horizontal=cell.alignment.horizontal
+                )
             values.append((value, widths[column]))
         height = row_height([v for v, _w in values], [w for _v, w in values])
         if height is not None and row:

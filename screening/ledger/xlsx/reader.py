@@ -57,9 +57,12 @@ class SheetReading:
     rows: Iterator[tuple[int, list[RawCell]]]
 
 
-def read_sheet(path: str | Path, limits: Limits | None = None,
-               inspection: WorkbookInspection | None = None,
-               piece_bytes: int | None = None) -> SheetReading:
+def read_sheet(
+    path: str | Path,
+    limits: Limits | None = None,
+    inspection: WorkbookInspection | None = None,
+    piece_bytes: int | None = None,
+) -> SheetReading:
     """Check the file (unless already inspected) and open its first visible worksheet.
 
     `piece_bytes`: the size of the runs of rows a plain sheet is read in (tests make it
@@ -91,8 +94,9 @@ def _open_sheet(path: str, name: str) -> python_calamine.CalamineSheet:
         raise refuse("bad_xml") from exc
 
 
-def _rows_whole(path: Path, inspection: WorkbookInspection
-                ) -> tuple[Iterator[tuple[int, list[RawCell]]], int]:
+def _rows_whole(
+    path: Path, inspection: WorkbookInspection
+) -> tuple[Iterator[tuple[int, list[RawCell]]], int]:
     """The whole sheet at once (calamine holds it densely: bounded by the used-area limit).
 
     Rows come numbered from 0 = sheet row 1; cells from the first used column."""
@@ -102,8 +106,9 @@ def _rows_whole(path: Path, inspection: WorkbookInspection
     return enumerate(sheet.iter_rows()), first_column
 
 
-def _rows_in_pieces(path: Path, inspection: WorkbookInspection, piece_bytes: int
-                    ) -> Iterator[tuple[int, list[RawCell]]]:
+def _rows_in_pieces(
+    path: Path, inspection: WorkbookInspection, piece_bytes: int
+) -> Iterator[tuple[int, list[RawCell]]]:
     """The sheet read a piece of whole rows at a time, so memory stays flat however long
     the sheet is. Each piece is written, with the parts calamine needs, as a small stored
     workbook in a private temporary folder and read by calamine exactly as the whole would
@@ -111,8 +116,10 @@ def _rows_in_pieces(path: Path, inspection: WorkbookInspection, piece_bytes: int
     sheet row 1, cells from sheet column A; rows calamine sees no value in are left out.
     """
     member = inspection.sheet_member
-    with tempfile.TemporaryDirectory(prefix="two-high-sheet-") as folder, \
-            zipfile.ZipFile(path) as archive:
+    with (
+        tempfile.TemporaryDirectory(prefix="two-high-sheet-") as folder,
+        zipfile.ZipFile(path) as archive,
+    ):
         base = Path(folder, "base.xlsx")
         with zipfile.ZipFile(base, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as out:
             for part in inspection.parts:
@@ -164,8 +171,8 @@ def _row_runs(stream, piece_bytes: int) -> Iterator[tuple[bytes, bytearray]]:
         buffer += chunk
     if found.group(1):
         return  # <sheetData/>
-    prefix = bytes(buffer[:found.end()])
-    del buffer[:found.end()]
+    prefix = bytes(buffer[: found.end()])
+    del buffer[: found.end()]
     ended = False
     end = buffer.find(_CLOSE)
     if end >= 0:
@@ -200,8 +207,9 @@ def _cut(buffer: bytearray, piece_bytes: int) -> int:
     return found + len(b"</row>") if found >= 0 else -1
 
 
-def _by_row(markers: dict[tuple[int, int], RawCell], first_column: int
-            ) -> dict[int, dict[int, RawCell]]:
+def _by_row(
+    markers: dict[tuple[int, int], RawCell], first_column: int
+) -> dict[int, dict[int, RawCell]]:
     """Markers by row, then by cell index (sheet column less the first column read)."""
     grouped: dict[int, dict[int, RawCell]] = {}
     for (row, col), marker in markers.items():
@@ -209,8 +217,9 @@ def _by_row(markers: dict[tuple[int, int], RawCell], first_column: int
     return grouped
 
 
-def _with_markers(rows: Iterator[tuple[int, list[RawCell]]], markers: dict[int, dict[int, RawCell]]
-                  ) -> Iterator[tuple[int, list[RawCell]]]:
+def _with_markers(
+    rows: Iterator[tuple[int, list[RawCell]]], markers: dict[int, dict[int, RawCell]]
+) -> Iterator[tuple[int, list[RawCell]]]:
     """Overlay marker cells (formula without value, error), in row order; a row holding
     only markers, which calamine reads as blank or leaves out, is yielded too."""
     pending = sorted(markers)
@@ -243,8 +252,10 @@ def _without_screening_columns(header: list[RawCell]) -> list[RawCell]:
     """The header with the export's screening columns (筛查结论 …) blanked: not ledger data,
     so neither read nor listed as ignored when an exported file is uploaded again."""
     screening = {normalise_header(text) for text in SCREENING_HEADERS}
-    return ["" if isinstance(cell, str) and normalise_header(cell) in screening else cell
-            for cell in header]
+    return [
+        "" if isinstance(cell, str) and normalise_header(cell) in screening else cell
+        for cell in header
+    ]
 
 
 def _check_header_width(header: list[RawCell], first_column: int, limits: Limits) -> None:
@@ -252,12 +263,16 @@ def _check_header_width(header: list[RawCell], first_column: int, limits: Limits
     while last and header[last - 1] == "":
         last -= 1
     if first_column + last > limits.max_header_columns:
-        raise refuse("too_many_columns", column=column_letter(first_column + last),
-                     limit=limits.max_header_columns)
+        raise refuse(
+            "too_many_columns",
+            column=column_letter(first_column + last),
+            limit=limits.max_header_columns,
+        )
 
 
-def _data_rows(rows: Iterator[tuple[int, list[RawCell]]], limits: Limits
-               ) -> Iterator[tuple[int, list[RawCell]]]:
+def _data_rows(
+    rows: Iterator[tuple[int, list[RawCell]]], limits: Limits
+) -> Iterator[tuple[int, list[RawCell]]]:
     """Non-empty rows below the header, numbered as in the sheet; enforces the row limit."""
     counted = 0
     for row, cells in rows:

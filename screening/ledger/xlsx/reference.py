@@ -54,9 +54,13 @@ class LedgerReference:
     family_sectors: Mapping[str, frozenset[str]]
 
     @classmethod
-    def build(cls, *, regions: Iterable[tuple[str, str, Iterable[str]]],
-              products: Iterable[tuple[str, str, str | None]],
-              family_sectors: Mapping[str, Iterable[str]]) -> LedgerReference:
+    def build(
+        cls,
+        *,
+        regions: Iterable[tuple[str, str, Iterable[str]]],
+        products: Iterable[tuple[str, str, str | None]],
+        family_sectors: Mapping[str, Iterable[str]],
+    ) -> LedgerReference:
         """Build from (code, name, aliases) of project regions, (key, family, unit) products
         and {family: [sectors]}. 河南省 is never a project region, even if passed in."""
         region_keys: dict[str, str] = {}
@@ -73,8 +77,9 @@ class LedgerReference:
         return cls(region_keys, product_keys, families)
 
     @classmethod
-    def from_fixture_files(cls, regions_json_path: str | Path,
-                           rule_set_json_path: str | Path) -> LedgerReference:
+    def from_fixture_files(
+        cls, regions_json_path: str | Path, rule_set_json_path: str | Path
+    ) -> LedgerReference:
         """Build from fixtures/regions.json and a rule set file (tests and benches)."""
         region_data = json.loads(Path(regions_json_path).read_text(encoding="utf-8"))
         regions = [
@@ -89,10 +94,15 @@ class LedgerReference:
             for item in _parameter_value(parameters, "products")
         ]
         if "products_without_benchmark" in parameters:
-            products += [(item["key"], item.get("family", ""), None) for item in
-                         _parameter_value(parameters, "products_without_benchmark")]
-        return cls.build(regions=regions, products=products,
-                         family_sectors=_parameter_value(parameters, "family_sectors"))
+            products += [
+                (item["key"], item.get("family", ""), None)
+                for item in _parameter_value(parameters, "products_without_benchmark")
+            ]
+        return cls.build(
+            regions=regions,
+            products=products,
+            family_sectors=_parameter_value(parameters, "family_sectors"),
+        )
 
 
 def _parameter_value(parameters: object, name: str) -> object:

@@ -158,8 +158,9 @@ _STRUCTURE_LIMIT = 20 * MB  # content types, rels and workbook.xml are kept to b
 class _MemberStream:
     """Streams every member once, enforcing real sizes, and gathers what later steps need."""
 
-    def __init__(self, archive: zipfile.ZipFile, infos: list[zipfile.ZipInfo],
-                 limits: Limits) -> None:
+    def __init__(
+        self, archive: zipfile.ZipFile, infos: list[zipfile.ZipInfo], limits: Limits
+    ) -> None:
         self.archive = archive
         self.infos = {info.filename: info for info in infos}
         self.order = [info.filename for info in infos]
@@ -170,14 +171,19 @@ class _MemberStream:
     def run(self) -> WorkbookInspection:
         content_types = self._read_whole("[Content_Types].xml")
         lowered = content_types.lower()
-        if b"macroenabled" in lowered or b"vbaproject" in lowered or any(
-            posixpath.basename(name).lower() == "vbaproject.bin" for name in self.order
+        if (
+            b"macroenabled" in lowered
+            or b"vbaproject" in lowered
+            or any(posixpath.basename(name).lower() == "vbaproject.bin" for name in self.order)
         ):
             raise _refuse("vba")
         workbook_member = self._office_document()
         workbook_xml = self._read_whole(workbook_member)
-        rels_member = posixpath.join(posixpath.dirname(workbook_member), "_rels",
-                                     posixpath.basename(workbook_member) + ".rels")
+        rels_member = posixpath.join(
+            posixpath.dirname(workbook_member),
+            "_rels",
+            posixpath.basename(workbook_member) + ".rels",
+        )
         rels = self._relationships(rels_member, posixpath.dirname(workbook_member))
         name, member, index = _first_visible_worksheet(workbook_xml, rels)
         if member not in self.infos:
@@ -188,8 +194,9 @@ class _MemberStream:
         for name_in_zip in self.order:
             if name_in_zip in self.done:
                 continue
-            checked = WellFormed(name_in_zip) if (
-                name_in_zip == member or name_in_zip in parts) else None
+            checked = (
+                WellFormed(name_in_zip) if (name_in_zip == member or name_in_zip in parts) else None
+            )
             for chunk in self._stream(name_in_zip):
                 if checked is not None:
                     checked.feed(chunk)
@@ -199,18 +206,30 @@ class _MemberStream:
                 checked.close()
         markers = scan.finish(lambda: self._stream(member, count=False))
         return WorkbookInspection(
-            name, member, index, markers, in_pieces=not scan.exact and scan.plain,
-            parts=parts, parts_bytes=sum(self.infos[part].file_size for part in parts))
+            name,
+            member,
+            index,
+            markers,
+            in_pieces=not scan.exact and scan.plain,
+            parts=parts,
+            parts_bytes=sum(self.infos[part].file_size for part in parts),
+        )
 
-    def _parts(self, workbook_member: str, rels_member: str,
-               rels: dict[str, tuple[str, str]]) -> tuple[str, ...]:
+    def _parts(
+        self, workbook_member: str, rels_member: str, rels: dict[str, tuple[str, str]]
+    ) -> tuple[str, ...]:
         """The members calamine opens besides worksheets, where this package has them."""
         wanted = {"[Content_Types].xml", "_rels/.rels", workbook_member, rels_member}
-        wanted.update(target for kind, target in rels.values()
-                      if kind.endswith(("/sharedStrings", "/styles")))
+        wanted.update(
+            target for kind, target in rels.values() if kind.endswith(("/sharedStrings", "/styles"))
+        )
         # calamine also looks for the conventional names (case-insensitively in places).
-        conventional = {"xl/workbook.xml", "xl/_rels/workbook.xml.rels", "xl/sharedstrings.xml",
-                        "xl/styles.xml"}
+        conventional = {
+            "xl/workbook.xml",
+            "xl/_rels/workbook.xml.rels",
+            "xl/sharedstrings.xml",
+            "xl/styles.xml",
+        }
         wanted.update(name for name in self.order if name.lower() in conventional)
         return tuple(name for name in self.order if name in wanted)
 
@@ -232,8 +251,11 @@ class _MemberStream:
             if rel.get("TargetMode") == "External":
                 continue  # never followed
             target = rel.get("Target", "")
-            target = target.lstrip("/") if target.startswith("/") else posixpath.normpath(
-                posixpath.join(base, target))
+            target = (
+                target.lstrip("/")
+                if target.startswith("/")
+                else posixpath.normpath(posixpath.join(base, target))
+            )
             found[rel.get("Id", "")] = (rel.get("Type", ""), target)
         return found
 
@@ -264,8 +286,10 @@ class _MemberStream:
         info = self.infos[name]
         # Lift the declared size so zipfile neither truncates at it nor trusts it; the CRC is
         # still checked at the real end of the deflate stream.
-        limit = min(self.limits.max_total_uncompressed_bytes,
-                    int(self.limits.max_member_ratio * max(info.compress_size, 1)))
+        limit = min(
+            self.limits.max_total_uncompressed_bytes,
+            int(self.limits.max_member_ratio * max(info.compress_size, 1)),
+        )
         honest = replace_zipinfo(info, file_size=limit + CHUNK + 1)  # see the ratio check
         produced = 0
         tail = b""
@@ -278,12 +302,15 @@ class _MemberStream:
                     if produced > limit:
                         raise _refuse("ratio", name=name, limit=self.limits.max_member_ratio)
                     if self.total > self.limits.max_total_uncompressed_bytes:
-                        raise _refuse("uncompressed_too_large",
-                                      limit=self.limits.max_total_uncompressed_bytes // MB)
+                        raise _refuse(
+                            "uncompressed_too_large",
+                            limit=self.limits.max_total_uncompressed_bytes // MB,
+                        )
                     if produced == len(chunk) and chunk[:2] in (b"\xff\xfe", b"\xfe\xff"):
                         raise _refuse("bad_xml")  # UTF-16 XML would hide declarations
                     if (b"<!" in chunk and _DECLARATION.search(chunk)) or (
-                            tail and _DECLARATION.search(tail + chunk[:32])):
+                        tail and _DECLARATION.search(tail + chunk[:32])
+                    ):
                         raise _refuse("doctype", name=name)
                     tail = chunk[-32:]
                     yield chunk
@@ -337,8 +364,9 @@ def replace_zipinfo(info: zipfile.ZipInfo, **changes: int) -> zipfile.ZipInfo:
     return copy
 
 
-def _first_visible_worksheet(workbook_xml: bytes, rels: dict[str, tuple[str, str]]
-                             ) -> tuple[str, str, int]:
+def _first_visible_worksheet(
+    workbook_xml: bytes, rels: dict[str, tuple[str, str]]
+) -> tuple[str, str, int]:
     root = _MemberStream._parse(workbook_xml)
     if root.tag != f"{{{_MAIN_NS}}}workbook":
         raise _refuse("not_ooxml")

@@ -118,8 +118,7 @@ class SheetScan:
                 self.exact = True
                 return
             kind = _ATTR_T.search(attrs)
-            marker = _marker(kind.group(1).decode() if kind else "n", b"<f" in body,
-                             _values(body))
+            marker = _marker(kind.group(1).decode() if kind else "n", b"<f" in body, _values(body))
             if marker is not None:
                 key = (int(ref.group(2)) - 1, column_number(ref.group(1).decode()) - 1)
                 self.markers[key] = marker
@@ -143,10 +142,10 @@ class SheetScan:
 def _has_value(piece: bytes, inside_tag: int) -> bool:
     """Whether the cell whose start tag contains `inside_tag` holds a value."""
     tag_end = piece.find(b">", inside_tag)
-    if tag_end < 0 or piece[tag_end - 1:tag_end] == b"/":
+    if tag_end < 0 or piece[tag_end - 1 : tag_end] == b"/":
         return False
     body_end = piece.find(b"</c>", tag_end)
-    body = piece[tag_end:body_end if body_end >= 0 else len(piece)]
+    body = piece[tag_end : body_end if body_end >= 0 else len(piece)]
     return b"<v" in body or b"<is" in body
 
 
@@ -210,8 +209,12 @@ def _exact_scan(chunks: Iterator[bytes]) -> tuple[dict[tuple[int, int], RawCell]
                         col = column_number(ref.group(1).decode()) - 1
                     else:
                         col += 1
-                    cell_kind, cell_pos, has_f, value = element.get("t", "n"), (row, col), \
-                        False, None
+                    cell_kind, cell_pos, has_f, value = (
+                        element.get("t", "n"),
+                        (row, col),
+                        False,
+                        None,
+                    )
                 continue
             if tag == "f":
                 has_f = True

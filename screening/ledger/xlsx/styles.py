@@ -44,8 +44,14 @@ class Shape(StrEnum):
     NUMBER = "number"
 
 
-_MIN_WIDTH = {Shape.TEXT: 10, Shape.LONG_TEXT: 30, Shape.CODE: 22, Shape.DATE: 12,
-              Shape.DATETIME: 17, Shape.NUMBER: 12}
+_MIN_WIDTH = {
+    Shape.TEXT: 10,
+    Shape.LONG_TEXT: 30,
+    Shape.CODE: 22,
+    Shape.DATE: 12,
+    Shape.DATETIME: 17,
+    Shape.NUMBER: 12,
+}
 # Numbers keep Excel's General format: a pattern such as #,##0.#### shows 12000 as "12,000."
 # in Excel, and one pattern per value would cost a style lookup per cell.
 _FORMAT = {Shape.CODE: TEXT_FORMAT, Shape.DATE: DATE_FORMAT, Shape.DATETIME: DATETIME_FORMAT}

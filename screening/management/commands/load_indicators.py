@@ -16,23 +16,33 @@ from screening.models import IndicatorSource
 
 
 class Command(BaseCommand):
-    help = ("Load regional monthly energy indicators from the indicators template (.xlsx): "
-            "validate every row, store the months, compute their tiers and escalations. "
-            "--publish publishes the months loaded (today, or with --published-on on the date "
-            "given: history). Exit status: 0 loaded, 1 rows or headers "
-            "have errors (nothing stored), 2 the file cannot be read safely.")
+    help = (
+        "Load regional monthly energy indicators from the indicators template (.xlsx): "
+        "validate every row, store the months, compute their tiers and escalations. "
+        "--publish publishes the months loaded (today, or with --published-on on the date "
+        "given: history). Exit status: 0 loaded, 1 rows or headers "
+        "have errors (nothing stored), 2 the file cannot be read safely."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("file", help="the indicators workbook (.xlsx)")
-        parser.add_argument("--publish", action="store_true",
-                            help="publish the months loaded (they then count for screening)")
-        parser.add_argument("--published-on", dest="published_on", metavar="YYYY-MM-DD",
-                            help="with --publish: record every month as published on this "
-                                 "date (history; each month must have ended by then, and the "
-                                 "date must not be in the future)")
+        parser.add_argument(
+            "--publish",
+            action="store_true",
+            help="publish the months loaded (they then count for screening)",
+        )
+        parser.add_argument(
+            "--published-on",
+            dest="published_on",
+            metavar="YYYY-MM-DD",
+            help="with --publish: record every month as published on this "
+            "date (history; each month must have ended by then, and the "
+            "date must not be in the future)",
+        )
         parser.add_argument("--user", help="user name recorded as having entered/published")
-        parser.add_argument("--lang", choices=["zh", "en"], default="zh",
-                            help="language of messages (default zh)")
+        parser.add_argument(
+            "--lang", choices=["zh", "en"], default="zh", help="language of messages (default zh)"
+        )
 
     def handle(self, *args, **options):
         lang = options["lang"]
@@ -55,8 +65,8 @@ class Command(BaseCommand):
                 raise CommandError(f"no user {options['user']!r}")
         try:
             read = indicators.read_indicator_workbook(
-                options["file"], limits_from_settings(),
-                indicators.indicator_region_lookup())
+                options["file"], limits_from_settings(), indicators.indicator_region_lookup()
+            )
         except UnsafeWorkbook as refusal:
             sys.stderr.write(refusal.message(lang) + "\n")
             sys.exit(2)
@@ -74,11 +84,16 @@ class Command(BaseCommand):
             sys.exit(1)
         try:
             summary = services.save_indicator_months(
-                [row for _n, row in read.rows], user=user, source=IndicatorSource.COMMAND,
-                publish=options["publish"], published_on=published_on)
+                [row for _n, row in read.rows],
+                user=user,
+                source=IndicatorSource.COMMAND,
+                publish=options["publish"],
+                published_on=published_on,
+            )
         except services.WarningRefused as refusal:
             sys.stderr.write(refusal.message + "\n")
             sys.exit(1)
         self.stdout.write(
             f"{summary.created} new, {summary.changed} changed, {summary.unchanged} unchanged; "
-            f"{summary.published} published")
+            f"{summary.published} published"
+        )

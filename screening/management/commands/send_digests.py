@@ -10,13 +10,16 @@ from screening.reports import digests
 
 
 class Command(BaseCommand):
-    help = ("Send the digests of one frequency for the current period (each user at most "
-            "once per period: safe to run again; a rerun sends what was missed).")
+    help = (
+        "Send the digests of one frequency for the current period (each user at most "
+        "once per period: safe to run again; a rerun sends what was missed)."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--frequency", required=True, choices=["daily", "weekly", "monthly"])
-        parser.add_argument("--date", help="send as on this local date YYYY-MM-DD "
-                                           "(default today; picks the period)")
+        parser.add_argument(
+            "--date", help="send as on this local date YYYY-MM-DD (default today; picks the period)"
+        )
 
     def handle(self, *args, **options):
         try:

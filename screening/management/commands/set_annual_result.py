@@ -12,14 +12,17 @@ MET = {"met": True, "missed": False}
 
 
 class Command(BaseCommand):
-    help = ("Record a region's results for a year: whether it met its energy dual-control and "
-            "its pollutant-total targets. R08 reads YEAR = the screening year − 1.")
+    help = (
+        "Record a region's results for a year: whether it met its energy dual-control and "
+        "its pollutant-total targets. R08 reads YEAR = the screening year − 1."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("region", help="region code, name or alias (e.g. 410500 or 安阳市)")
         parser.add_argument("year", type=int)
-        parser.add_argument("--dual-control", dest="dual_control", required=True,
-                            choices=sorted(MET))
+        parser.add_argument(
+            "--dual-control", dest="dual_control", required=True, choices=sorted(MET)
+        )
         parser.add_argument("--pollutant", required=True, choices=sorted(MET))
 
     def handle(self, *args, **options):
@@ -32,15 +35,20 @@ class Command(BaseCommand):
         if region is None:
             raise CommandError(f"unknown region {text!r}")
         if region.code == PROVINCE_CODE:
-            raise CommandError("annual results are recorded per city or county, not for the "
-                               "province")
+            raise CommandError(
+                "annual results are recorded per city or county, not for the province"
+            )
         try:
             result = services.record_annual_result(
-                region, options["year"], dual_control_met=MET[options["dual_control"]],
-                pollutant_met=MET[options["pollutant"]])
+                region,
+                options["year"],
+                dual_control_met=MET[options["dual_control"]],
+                pollutant_met=MET[options["pollutant"]],
+            )
         except services.WarningRefused as refusal:
             raise CommandError(refusal.message) from None
         self.stdout.write(
             f"{region.name} {result.year}: dual control "
             f"{'met' if result.dual_control_met else 'missed'}, pollutant "
-            f"{'met' if result.pollutant_met else 'missed'}")
+            f"{'met' if result.pollutant_met else 'missed'}"
+        )

@@ -23,20 +23,26 @@ def previous_months(today: date, n: int) -> list[tuple[int, int]]:
 def publish_red_months(region_code: str, n: int) -> None:
     """Publish n consecutive red barometer months ending last month (区域节能评估限批 at 3)."""
     region = Region.objects.get(code=region_code)
-    published = timezone.make_aware(datetime.combine(timezone.localdate() - timedelta(days=1),
-                                                     time(9)))
+    published = timezone.make_aware(
+        datetime.combine(timezone.localdate() - timedelta(days=1), time(9))
+    )
     for year, month in previous_months(timezone.localdate(), n):
-        IndicatorMonth.objects.create(region=region, year=year, month=month, tier="red",
-                                      published_at=published)
+        IndicatorMonth.objects.create(
+            region=region, year=year, month=month, tier="red", published_at=published
+        )
 
 
-def record_missed_targets(region_code: str, *, dual_control: bool = False,
-                          pollutant: bool = True) -> None:
+def record_missed_targets(
+    region_code: str, *, dual_control: bool = False, pollutant: bool = True
+) -> None:
     """Last year's results: by default the dual-control target missed, the pollutant one met
     (the arguments say whether each was met)."""
-    AnnualResult.objects.create(region=Region.objects.get(code=region_code),
-                                year=timezone.localdate().year - 1,
-                                dual_control_met=dual_control, pollutant_met=pollutant)
+    AnnualResult.objects.create(
+        region=Region.objects.get(code=region_code),
+        year=timezone.localdate().year - 1,
+        dual_control_met=dual_control,
+        pollutant_met=pollutant,
+    )
 
 
 @pytest.fixture

@@ -12,8 +12,9 @@ from tests.screening.cases.conftest import publish_red_months, record_missed_tar
 
 def in_review(people, *, evaluated: bool = True, **project_fields):
     """A case under provincial review; a planned one with its evaluation done unless told."""
-    case = case_in_state(CaseState.PROVINCIAL_REVIEW, agency=people["agency"],
-                         city=people["city"], **project_fields)
+    case = case_in_state(
+        CaseState.PROVINCIAL_REVIEW, agency=people["agency"], city=people["city"], **project_fields
+    )
     if evaluated and case.is_planned:
         complete_an_evaluation(case, people["province"])
     return case
@@ -72,10 +73,16 @@ def test_a_missed_pollutant_target_refuses_even_a_livelihood_project_clause_18(p
 @pytest.mark.parametrize("stage", ["在建", "存量"])
 def test_region_guards_apply_to_planned_projects_only_section_5(people, stage):
     """Revision 4: restriction and missed targets hold back 拟建 projects only, as R07/R08."""
-    case = in_review(people, stage=stage, energy_review_ref="豫发改〔2024〕1号",
-                     energy_review_date=date(2024, 1, 5), eia_ref="豫环审〔2024〕1号",
-                     eia_date=date(2024, 1, 6), last_energy_diagnosis=date(2024, 1, 1),
-                     last_cleaner_production=date(2024, 1, 1))
+    case = in_review(
+        people,
+        stage=stage,
+        energy_review_ref="豫发改〔2024〕1号",
+        energy_review_date=date(2024, 1, 5),
+        eia_ref="豫环审〔2024〕1号",
+        eia_date=date(2024, 1, 6),
+        last_energy_diagnosis=date(2024, 1, 1),
+        last_cleaner_production=date(2024, 1, 1),
+    )
     assert not case.is_planned
     publish_red_months("410100", 3)
     record_missed_targets("410100", dual_control=False, pollutant=False)
@@ -97,9 +104,15 @@ def test_every_planned_case_needs_a_completed_evaluation_clause_11(people):
 
 
 def test_a_project_under_construction_needs_no_evaluation_clause_11(people):
-    case = in_review(people, evaluated=False, stage="在建", energy_review_ref="豫发改〔2024〕1号",
-                     energy_review_date=date(2024, 1, 5), eia_ref="豫环审〔2024〕1号",
-                     eia_date=date(2024, 1, 6))
+    case = in_review(
+        people,
+        evaluated=False,
+        stage="在建",
+        energy_review_ref="豫发改〔2024〕1号",
+        energy_review_date=date(2024, 1, 5),
+        eia_ref="豫环审〔2024〕1号",
+        eia_date=date(2024, 1, 6),
+    )
     workflow.approve_case(case, acting_user=people["province"])
     assert case.state == CaseState.APPROVED
 
@@ -123,10 +136,12 @@ def test_capacity_replacement_needs_a_completed_evaluation(people):
     assert case.capacity_replacement_applies
     refusal = refusal_of_approve(case, province)
     assert "(十一)" in refusal.reason
-    workflow.request_evaluation(case, acting_user=province, kind="window_guidance",
-                                scope="产能置换方案")
-    workflow.complete_evaluation(case, acting_user=province, result="符合要求",
-                                 files=[pdf_upload("评估报告.pdf")])
+    workflow.request_evaluation(
+        case, acting_user=province, kind="window_guidance", scope="产能置换方案"
+    )
+    workflow.complete_evaluation(
+        case, acting_user=province, result="符合要求", files=[pdf_upload("评估报告.pdf")]
+    )
     workflow.approve_case(case, acting_user=province)
     assert case.state == CaseState.APPROVED
 
@@ -150,12 +165,14 @@ def test_approval_reads_the_ledger_as_frozen_not_as_changed_since(people):
     assert case.state == CaseState.APPROVED
 
 
-def test_a_county_reporting_to_the_province_is_decided_by_the_province(agency_county,
-                                                                        provincial_reviewer):
+def test_a_county_reporting_to_the_province_is_decided_by_the_province(
+    agency_county, provincial_reviewer
+):
     from screening.models import Region
 
-    project = ProjectFactory(region=Region.objects.get(code="410181"),
-                             project_code="2401-410181-04-01-000009")
+    project = ProjectFactory(
+        region=Region.objects.get(code="410181"), project_code="2401-410181-04-01-000009"
+    )
     case = case_in_state(CaseState.PROVINCIAL_REVIEW, agency=agency_county, project=project)
     complete_an_evaluation(case, provincial_reviewer)
     workflow.approve_case(case, acting_user=provincial_reviewer)

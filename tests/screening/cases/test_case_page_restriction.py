@@ -15,8 +15,9 @@ def test_the_case_page_shows_the_restriction_and_the_budget_impact(client, provi
     agency = make_user("ay_agency", "agency", "410500")
     city = make_user("ay_city", "city_reviewer", "410500")
     project = ProjectFactory(region=anyang, project_code="2401-410500-04-01-000001")
-    case = case_in_state("provincial_review", agency=agency, city=city,
-                         province=provincial_reviewer, project=project)
+    case = case_in_state(
+        "provincial_review", agency=agency, city=city, province=provincial_reviewer, project=project
+    )
     client.force_login(provincial_reviewer)
     page = client.get(reverse("screening:case", args=[case.pk])).content.decode()
     assert 'id="restriction"' in page and "区域节能评估限批" in page
@@ -24,10 +25,12 @@ def test_the_case_page_shows_the_restriction_and_the_budget_impact(client, provi
     assert "20,000" in page  # the project's new energy, grouped by three (issue 15)
 
 
-def test_no_banner_where_the_region_is_not_restricted(client, provincial_reviewer, agency_a,
-                                                      city_reviewer_a):
-    case = case_in_state("provincial_review", agency=agency_a, city=city_reviewer_a,
-                         province=provincial_reviewer)
+def test_no_banner_where_the_region_is_not_restricted(
+    client, provincial_reviewer, agency_a, city_reviewer_a
+):
+    case = case_in_state(
+        "provincial_review", agency=agency_a, city=city_reviewer_a, province=provincial_reviewer
+    )
     client.force_login(provincial_reviewer)
     page = client.get(reverse("screening:case", args=[case.pk])).content.decode()
     assert 'id="restriction"' not in page

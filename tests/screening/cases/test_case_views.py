@@ -14,20 +14,34 @@ from tests.factories import ProjectFactory, case_in_state, pdf_upload
 @pytest.fixture
 def cases(people, agency_county):
     """A 郑州 case with a file, and a 巩义 (province-direct county) case with a file."""
-    zhengzhou = case_in_state(CaseState.RECTIFICATION_SUBMITTED, agency=people["agency"],
-                              city=people["city"], province=people["province"])
-    county_project = ProjectFactory(region=Region.objects.get(code="410181"),
-                                    project_code="2401-410181-04-01-000077")
-    county = case_in_state(CaseState.RECTIFICATION_SUBMITTED, agency=agency_county,
-                           province=people["province"], project=county_project)
+    zhengzhou = case_in_state(
+        CaseState.RECTIFICATION_SUBMITTED,
+        agency=people["agency"],
+        city=people["city"],
+        province=people["province"],
+    )
+    county_project = ProjectFactory(
+        region=Region.objects.get(code="410181"), project_code="2401-410181-04-01-000077"
+    )
+    county = case_in_state(
+        CaseState.RECTIFICATION_SUBMITTED,
+        agency=agency_county,
+        province=people["province"],
+        project=county_project,
+    )
     return {"own": zhengzhou, "county": county}
 
 
 # persona → which of the cases it may see
 VISIBLE = {
-    "agency_a": {"own"}, "city_reviewer_a": {"own"}, "observer_a": {"own"},
-    "agency_b": set(), "city_reviewer_b": set(), "agency_county": {"county"},
-    "provincial_reviewer": {"own", "county"}, "observer": {"own", "county"},
+    "agency_a": {"own"},
+    "city_reviewer_a": {"own"},
+    "observer_a": {"own"},
+    "agency_b": set(),
+    "city_reviewer_b": set(),
+    "agency_county": {"county"},
+    "provincial_reviewer": {"own", "county"},
+    "observer": {"own", "county"},
 }
 
 
@@ -47,8 +61,10 @@ def test_case_page_and_download_are_scoped(client, persona, which, cases, reques
         assert download["Content-Type"] == "application/pdf"
         assert b"".join(download.streaming_content).startswith(b"%PDF-")
     # Transitions are scoped as well: an invisible case cannot be acted on.
-    post = client.post(reverse("screening:case_transition", args=[case.pk, "close"]),
-                       {"close-expected_state": case.state, "close-reason": "x"})
+    post = client.post(
+        reverse("screening:case_transition", args=[case.pk, "close"]),
+        {"close-expected_state": case.state, "close-reason": "x"},
+    )
     if not may_see:
         assert post.status_code == 404
     listing = client.get(reverse("screening:cases")).content.decode()
@@ -89,13 +105,14 @@ def test_findings_are_explained_in_english_when_the_ui_is_english(client, people
 
 
 def test_observers_read_but_cannot_act(client, people, observer):
-    case = case_in_state(CaseState.PROVINCIAL_REVIEW, agency=people["agency"],
-                         city=people["city"])
+    case = case_in_state(CaseState.PROVINCIAL_REVIEW, agency=people["agency"], city=people["city"])
     client.force_login(observer)
     body = client.get(reverse("screening:case", args=[case.pk])).content.decode()
     assert "action-" not in body
-    response = client.post(reverse("screening:case_transition", args=[case.pk, "approve"]),
-                           {"approve-expected_state": case.state})
+    response = client.post(
+        reverse("screening:case_transition", args=[case.pk, "approve"]),
+        {"approve-expected_state": case.state},
+    )
     assert response.status_code == 403
     case.refresh_from_db()
     assert case.state == CaseState.PROVINCIAL_REVIEW
@@ -104,8 +121,10 @@ def test_observers_read_but_cannot_act(client, people, observer):
 def test_a_transition_through_the_form(client, people):
     case = case_in_state(CaseState.SUBMITTED, agency=people["agency"])
     client.force_login(people["city"])
-    response = client.post(reverse("screening:case_transition", args=[case.pk, "forward"]),
-                           {"forward-expected_state": "submitted", "forward-opinion": "同意上报"})
+    response = client.post(
+        reverse("screening:case_transition", args=[case.pk, "forward"]),
+        {"forward-expected_state": "submitted", "forward-opinion": "同意上报"},
+    )
     assert response.status_code == 302
     case.refresh_from_db()
     assert case.state == CaseState.PROVINCIAL_REVIEW
@@ -113,8 +132,7 @@ def test_a_transition_through_the_form(client, people):
 
 
 def test_a_stale_form_says_the_case_changed_and_keeps_the_input(client, people):
-    case = case_in_state(CaseState.PROVINCIAL_REVIEW, agency=people["agency"],
-                         city=people["city"])
+    case = case_in_state(CaseState.PROVINCIAL_REVIEW, agency=people["agency"], city=people["city"])
     other = make_user("province_2", "provincial_reviewer", "410000")
     # Both reviewers open the page; the other one rejects first.
     from screening.cases import services as workflow
@@ -122,9 +140,10 @@ def test_a_stale_form_says_the_case_changed_and_keeps_the_input(client, people):
     workflow.reject_case(ReviewCase.objects.get(pk=case.pk), acting_user=other, reason="否")
     client.force_login(people["province"])
     typed = "经审查，同意该项目，请按程序办理后续手续。"
-    response = client.post(reverse("screening:case_transition", args=[case.pk, "approve"]),
-                           {"approve-expected_state": "provincial_review",
-                            "approve-comment": typed})
+    response = client.post(
+        reverse("screening:case_transition", args=[case.pk, "approve"]),
+        {"approve-expected_state": "provincial_review", "approve-comment": typed},
+    )
     assert response.status_code == 409
     body = response.content.decode()
     assert "changed by someone else" in body or "已被他人" in body
@@ -134,26 +153,33 @@ def test_a_stale_form_says_the_case_changed_and_keeps_the_input(client, people):
 
 
 def test_a_refused_guard_re_renders_with_the_reason_and_the_input(client, people):
-    case = case_in_state(CaseState.PROVINCIAL_REVIEW, agency=people["agency"],
-                         city=people["city"], non_compliant=True)
+    case = case_in_state(
+        CaseState.PROVINCIAL_REVIEW,
+        agency=people["agency"],
+        city=people["city"],
+        non_compliant=True,
+    )
     client.force_login(people["province"])
-    response = client.post(reverse("screening:case_transition", args=[case.pk, "approve"]),
-                           {"approve-expected_state": "provincial_review",
-                            "approve-comment": "我的意见"})
+    response = client.post(
+        reverse("screening:case_transition", args=[case.pk, "approve"]),
+        {"approve-expected_state": "provincial_review", "approve-comment": "我的意见"},
+    )
     assert response.status_code == 400
     assert "我的意见" in response.content.decode()
 
 
 def test_invalid_input_keeps_the_input_and_changes_nothing(client, people):
-    case = case_in_state(CaseState.PROVINCIAL_REVIEW, agency=people["agency"],
-                         city=people["city"])
+    case = case_in_state(CaseState.PROVINCIAL_REVIEW, agency=people["agency"], city=people["city"])
     client.force_login(people["province"])
     response = client.post(
         reverse("screening:case_transition", args=[case.pk, "order_rectification"]),
-        {"order_rectification-expected_state": "provincial_review",
-         "order_rectification-disposition": "DEFER",
-         "order_rectification-deadline": "2000-01-01",
-         "order_rectification-comment": "需整改"})
+        {
+            "order_rectification-expected_state": "provincial_review",
+            "order_rectification-disposition": "DEFER",
+            "order_rectification-deadline": "2000-01-01",
+            "order_rectification-comment": "需整改",
+        },
+    )
     assert response.status_code == 400
     assert "需整改" in response.content.decode()
     case.refresh_from_db()
@@ -163,31 +189,41 @@ def test_invalid_input_keeps_the_input_and_changes_nothing(client, people):
 def test_an_unknown_action_or_garbage_is_a_404_not_a_500(client, people):
     case = case_in_state(CaseState.SUBMITTED, agency=people["agency"])
     client.force_login(people["city"])
-    assert client.post(reverse("screening:case_transition",
-                               args=[case.pk, "explode"])).status_code == 404
+    assert (
+        client.post(reverse("screening:case_transition", args=[case.pk, "explode"])).status_code
+        == 404
+    )
     assert client.get(reverse("screening:case_new") + "?project=abc").status_code == 404
     response = client.get(reverse("screening:cases") + "?state=nonsense&page=zz")
     assert response.status_code == 200
 
 
 def test_evidence_upload_through_the_form(client, people):
-    case = case_in_state(CaseState.RECTIFYING, agency=people["agency"], city=people["city"],
-                         province=people["province"])
+    case = case_in_state(
+        CaseState.RECTIFYING,
+        agency=people["agency"],
+        city=people["city"],
+        province=people["province"],
+    )
     client.force_login(people["agency"])
     response = client.post(
         reverse("screening:case_transition", args=[case.pk, "submit_rectification"]),
-        {"submit_rectification-expected_state": "rectifying",
-         "submit_rectification-files": [pdf_upload("证据1.pdf"), pdf_upload("证据2.pdf")]})
+        {
+            "submit_rectification-expected_state": "rectifying",
+            "submit_rectification-files": [pdf_upload("证据1.pdf"), pdf_upload("证据2.pdf")],
+        },
+    )
     assert response.status_code == 302
     assert sorted(case.attachments.values_list("original_name", flat=True)) == [
-        "证据1.pdf", "证据2.pdf"]
+        "证据1.pdf",
+        "证据2.pdf",
+    ]
 
 
 def test_an_agency_opens_a_case_from_a_project(client, agency_a, agency_b):
     project = ProjectFactory()
     client.force_login(agency_b)
-    assert client.get(reverse("screening:case_new") + f"?project={project.pk}").status_code \
-        == 404
+    assert client.get(reverse("screening:case_new") + f"?project={project.pk}").status_code == 404
     client.force_login(agency_a)
     page = client.get(reverse("screening:case_new") + f"?project={project.pk}")
     assert page.status_code == 200
@@ -200,8 +236,7 @@ def test_an_agency_opens_a_case_from_a_project(client, agency_a, agency_b):
 
 def test_my_queue_lists_what_waits_for_me(client, people):
     waiting = case_in_state(CaseState.SUBMITTED, agency=people["agency"])
-    later = case_in_state(CaseState.PROVINCIAL_REVIEW, agency=people["agency"],
-                          city=people["city"])
+    later = case_in_state(CaseState.PROVINCIAL_REVIEW, agency=people["agency"], city=people["city"])
     client.force_login(people["city"])
     body = client.get(reverse("screening:my_queue")).content.decode()
     assert waiting.project.project_code in body and later.project.project_code not in body
@@ -212,8 +247,12 @@ def test_my_queue_lists_what_waits_for_me(client, people):
 
 def test_filters_and_overdue(client, people):
     fine = case_in_state(CaseState.SUBMITTED, agency=people["agency"])
-    late = case_in_state(CaseState.PROVINCIAL_REVIEW, agency=people["agency"],
-                         city=people["city"], non_compliant=True)
+    late = case_in_state(
+        CaseState.PROVINCIAL_REVIEW,
+        agency=people["agency"],
+        city=people["city"],
+        non_compliant=True,
+    )
     ReviewCase.objects.filter(pk=late.pk).update(due_date="2020-01-02")
     client.force_login(people["province"])
 
@@ -227,14 +266,17 @@ def test_filters_and_overdue(client, people):
     assert codes("?verdict=NON_COMPLIANT") == {late.project.project_code}
     assert codes("?disposition=PROCEED") == {fine.project.project_code}
     assert codes("?region=410300") == set()
-    assert codes("?sector=化工&region=410100") == {fine.project.project_code,
-                                                   late.project.project_code}
+    assert codes("?sector=化工&region=410100") == {
+        fine.project.project_code,
+        late.project.project_code,
+    }
     body = client.get(reverse("screening:cases") + "?overdue=on").content.decode()
     assert "overdue-badge" in body
 
 
-def test_the_list_pages_and_its_queries_do_not_grow_with_rows(client, people,
-                                                              django_assert_max_num_queries):
+def test_the_list_pages_and_its_queries_do_not_grow_with_rows(
+    client, people, django_assert_max_num_queries
+):
     for _ in range(30):
         case_in_state(CaseState.SUBMITTED, agency=people["agency"])
     client.force_login(people["province"])
@@ -251,6 +293,8 @@ def test_the_workflow_diagram_is_drawn_from_the_machine(client, agency_a):
     for state in CaseState:
         assert f'class="state {state.value}"' in body
     field = ReviewCase._meta.get_field("state")
-    edges = sum(len(getattr(t.target, "allowed_states", [t.target]))
-                for t in field.get_all_transitions(ReviewCase))
+    edges = sum(
+        len(getattr(t.target, "allowed_states", [t.target]))
+        for t in field.get_all_transitions(ReviewCase)
+    )
     assert body.count('class="edge ') == edges

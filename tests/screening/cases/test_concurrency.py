@@ -57,10 +57,13 @@ def test_approve_and_reject_at_once_one_wins(on_postgres, transactional_db):
     # A planned project is approved only after an evaluation (SPEC §5, revision 4).
     case = complete_an_evaluation(case, first)
 
-    results = race(case.pk, [
-        lambda c: workflow.approve_case(c, acting_user=first, comment="同意"),
-        lambda c: workflow.reject_case(c, acting_user=second, reason="不同意"),
-    ])
+    results = race(
+        case.pk,
+        [
+            lambda c: workflow.approve_case(c, acting_user=first, comment="同意"),
+            lambda c: workflow.reject_case(c, acting_user=second, reason="不同意"),
+        ],
+    )
 
     winners = [r for r in results if r == "won"]
     losers = [r for r in results if isinstance(r, workflow.TransitionRefused)]
@@ -80,10 +83,13 @@ def test_the_same_forward_twice_at_once_happens_once(on_postgres, transactional_
     city_2 = make_user("city_2", "city_reviewer", "410100")
     case = case_in_state(CaseState.SUBMITTED, agency=agency)
 
-    results = race(case.pk, [
-        lambda c: workflow.forward_case(c, acting_user=city_1, opinion="同意"),
-        lambda c: workflow.forward_case(c, acting_user=city_2, opinion="同意"),
-    ])
+    results = race(
+        case.pk,
+        [
+            lambda c: workflow.forward_case(c, acting_user=city_1, opinion="同意"),
+            lambda c: workflow.forward_case(c, acting_user=city_2, opinion="同意"),
+        ],
+    )
 
     assert sorted(map(str, results)).count("won") == 1, results
     assert CaseEvent.objects.filter(case=case, transition="forward").count() == 1

@@ -59,12 +59,15 @@ def test_a_submitted_case_is_due_after_the_city_review_limit(agency_a):
 
 def test_a_case_past_its_due_date_is_overdue_and_a_final_one_never(people):
     case = case_in_state(CaseState.SUBMITTED, agency=people["agency"])
-    type(case).objects.filter(pk=case.pk).update(due_date=timezone.localdate()
-                                                  - timedelta(days=1))
+    type(case).objects.filter(pk=case.pk).update(due_date=timezone.localdate() - timedelta(days=1))
     case.refresh_from_db()
     assert case.is_overdue
-    approved = case_in_state(CaseState.APPROVED, agency=people["agency"], city=people["city"],
-                             province=people["province"])
+    approved = case_in_state(
+        CaseState.APPROVED,
+        agency=people["agency"],
+        city=people["city"],
+        province=people["province"],
+    )
     type(case).objects.filter(pk=approved.pk).update(due_date=date(2000, 1, 1))
     approved.refresh_from_db()
     assert not approved.is_overdue
@@ -93,8 +96,10 @@ def test_the_working_day_count_matches_the_day_by_day_count_on_random_ranges():
     for _ in range(400):
         start = date(2002, 1, 1) + timedelta(days=rng.randrange(365 * 28))
         end = start + timedelta(days=rng.randrange(-800, 800))
-        assert deadlines.working_days_between(start, end) == _stepwise_working_days(start, end), \
-            (start, end)
+        assert deadlines.working_days_between(start, end) == _stepwise_working_days(start, end), (
+            start,
+            end,
+        )
 
 
 def test_the_working_day_count_matches_around_each_holiday_and_make_up_day():
@@ -104,8 +109,9 @@ def test_the_working_day_count_matches_around_each_holiday_and_make_up_day():
         for start_offset, end_offset in ((-1, 0), (0, 1), (-3, 3), (-10, 20)):
             start = special + timedelta(days=start_offset)
             end = special + timedelta(days=end_offset)
-            assert deadlines.working_days_between(start, end) == \
-                _stepwise_working_days(start, end), (start, end)
+            assert deadlines.working_days_between(start, end) == _stepwise_working_days(
+                start, end
+            ), (start, end)
 
 
 def test_a_deadline_in_9999_is_counted_without_stepping_through_the_days():
@@ -117,8 +123,9 @@ def test_a_deadline_in_9999_is_counted_without_stepping_through_the_days():
     from chinese_calendar.constants import holidays
 
     end_of_table = date(max(holidays).year, 12, 31)
-    assert left == _stepwise_working_days(today, end_of_table) + \
-        deadlines._weekdays_through(far) - deadlines._weekdays_through(end_of_table)
+    assert left == _stepwise_working_days(today, end_of_table) + deadlines._weekdays_through(
+        far
+    ) - deadlines._weekdays_through(end_of_table)
     assert deadlines.days_left(today, far) == -left
     assert deadlines.working_days_between(date(1, 1, 1), far) > 2_600_000
 

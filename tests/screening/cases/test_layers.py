@@ -61,8 +61,16 @@ def test_ledger_headers_and_required_columns_come_from_the_template_table():
     """SPEC §3: the submit guard names missing columns by the template's own headers."""
     assert guards.LEDGER_HEADERS["annual_energy_tce"] == BY_KEY["annual_energy_tce"].header
     assert set(guards.REQUIRED_LEDGER_FIELDS) == {
-        "project_code", "name", "enterprise", "uscc", "sector", "construction_type", "stage",
-        "annual_energy_tce", "tech_class", "policy_fit"}
+        "project_code",
+        "name",
+        "enterprise",
+        "uscc",
+        "sector",
+        "construction_type",
+        "stage",
+        "annual_energy_tce",
+        "tech_class",
+        "policy_fit",
+    }
     conditional = {key for key, column in BY_KEY.items() if column.required_if}
-    assert conditional == {"capacity_unit", "unit_energy_unit", "energy_review_date",
-                           "eia_date"}
+    assert conditional == {"capacity_unit", "unit_energy_unit", "energy_review_date", "eia_date"}

@@ -23,20 +23,15 @@ def test_submitting_mails_the_city_reviewer_after_commit(
     assert mime == "text/html" and f"/cases/{case.pk}/" in html
 
 
-def test_forwarding_mails_the_provincial_reviewers(
-    people, django_capture_on_commit_callbacks
-):
+def test_forwarding_mails_the_provincial_reviewers(people, django_capture_on_commit_callbacks):
     case = case_in_state(CaseState.SUBMITTED, agency=people["agency"])
     with django_capture_on_commit_callbacks(execute=True):
         workflow.forward_case(case, acting_user=people["city"], opinion="同意")
     assert [m.to for m in mail.outbox] == [["province@example.org"]]
 
 
-def test_a_decision_mails_the_agency(
-    people, django_capture_on_commit_callbacks
-):
-    case = case_in_state(CaseState.PROVINCIAL_REVIEW, agency=people["agency"],
-                         city=people["city"])
+def test_a_decision_mails_the_agency(people, django_capture_on_commit_callbacks):
+    case = case_in_state(CaseState.PROVINCIAL_REVIEW, agency=people["agency"], city=people["city"])
     complete_an_evaluation(case, people["province"])
     with django_capture_on_commit_callbacks(execute=True):
         workflow.approve_case(case, acting_user=people["province"])

@@ -20,8 +20,7 @@ from tests.factories import ProjectFactory, case_in_state
 # --- Opening a review case --------------------------------------------------------------------
 
 
-def test_an_administrator_is_not_offered_to_open_a_case_the_service_refuses(client,
-                                                                           administrator):
+def test_an_administrator_is_not_offered_to_open_a_case_the_service_refuses(client, administrator):
     project = ProjectFactory()
     assert workflow.open_case_refusal(project, administrator) is not None
     with pytest.raises(workflow.TransitionRefused):
@@ -42,24 +41,27 @@ def test_the_agency_is_offered_it_until_a_case_is_open(client, agency_a):
 
 # --- Dispositions by stage (SPEC §4 table) -------------------------------------------------------
 
-@pytest.mark.parametrize("stage,offered", [
-    ("拟建", ["REJECT", "DEFER"]),
-    ("在建", ["STOP_AND_INVESTIGATE", "STOP_AND_RECTIFY"]),
-    ("存量", ["CLOSE", "SUSPEND_PRODUCTION", "RECTIFY"]),
-])
+
+@pytest.mark.parametrize(
+    "stage,offered",
+    [
+        ("拟建", ["REJECT", "DEFER"]),
+        ("在建", ["STOP_AND_INVESTIGATE", "STOP_AND_RECTIFY"]),
+        ("存量", ["CLOSE", "SUSPEND_PRODUCTION", "RECTIFY"]),
+    ],
+)
 def test_a_rectification_order_offers_only_the_dispositions_of_the_stage(people, stage, offered):
-    case = case_in_state(CaseState.PROVINCIAL_REVIEW, agency=people["agency"],
-                         city=people["city"], stage=stage)
-    form = form_for("order_rectification", case,
-                    initial=initial_for("order_rectification", case))
+    case = case_in_state(
+        CaseState.PROVINCIAL_REVIEW, agency=people["agency"], city=people["city"], stage=stage
+    )
+    form = form_for("order_rectification", case, initial=initial_for("order_rectification", case))
     assert [value for value, _label in form.fields["disposition"].choices] == offered
     assert form.initial["disposition"] in offered
     assert [d.value for d in dispositions_for_stage(stage)] == offered
 
 
 def test_the_page_of_a_planned_project_offers_neither_stop_work_nor_proceed(client, people):
-    case = case_in_state(CaseState.PROVINCIAL_REVIEW, agency=people["agency"],
-                         city=people["city"])
+    case = case_in_state(CaseState.PROVINCIAL_REVIEW, agency=people["agency"], city=people["city"])
     client.force_login(people["province"])
     page = client.get(reverse("screening:case", args=[case.pk])).content.decode()
     form = page.split('name="order_rectification-disposition"')[1].split("</select>")[0]
@@ -68,31 +70,37 @@ def test_the_page_of_a_planned_project_offers_neither_stop_work_nor_proceed(clie
 
 
 def test_the_service_refuses_a_disposition_of_another_stage(people):
-    case = case_in_state(CaseState.PROVINCIAL_REVIEW, agency=people["agency"],
-                         city=people["city"])
+    case = case_in_state(CaseState.PROVINCIAL_REVIEW, agency=people["agency"], city=people["city"])
     with pytest.raises(workflow.TransitionRefused) as refused:
-        workflow.order_rectification(case, acting_user=people["province"],
-                                     disposition="STOP_AND_RECTIFY",
-                                     deadline=timezone.localdate() + timedelta(days=30))
+        workflow.order_rectification(
+            case,
+            acting_user=people["province"],
+            disposition="STOP_AND_RECTIFY",
+            deadline=timezone.localdate() + timedelta(days=30),
+        )
     assert refused.value.code == "invalid"
     case.refresh_from_db()
     assert case.state == CaseState.PROVINCIAL_REVIEW
 
 
 def test_the_api_refuses_a_disposition_of_another_stage(client, people):
-    case = case_in_state(CaseState.PROVINCIAL_REVIEW, agency=people["agency"],
-                         city=people["city"])
+    case = case_in_state(CaseState.PROVINCIAL_REVIEW, agency=people["agency"], city=people["city"])
     client.force_login(people["province"])
-    response = client.post(f"/api/cases/{case.pk}/transitions/order_rectification/",
-                           {"disposition": "PROCEED",
-                            "deadline": (timezone.localdate() + timedelta(days=30)).isoformat()},
-                           content_type="application/json")
+    response = client.post(
+        f"/api/cases/{case.pk}/transitions/order_rectification/",
+        {
+            "disposition": "PROCEED",
+            "deadline": (timezone.localdate() + timedelta(days=30)).isoformat(),
+        },
+        content_type="application/json",
+    )
     assert response.status_code == 400
     case.refresh_from_db()
     assert case.state == CaseState.PROVINCIAL_REVIEW
 
 
 # --- The case page of a project that left the ledger ---------------------------------------
+
 
 def test_the_case_page_shows_that_its_project_left_the_ledger(client, people):
     case = case_in_state(CaseState.SUBMITTED, agency=people["agency"], city=people["city"])

@@ -24,8 +24,11 @@ def test_a_submitter_made_provincial_reviewer_cannot_decide_their_case(people):
     assert workflow.available_transitions(case, agency) == []
     for action in (workflow.approve_case, workflow.reject_case):
         with pytest.raises(workflow.TransitionRefused) as refused:
-            action(case, acting_user=agency, **({"reason": "x"} if action is
-                                               workflow.reject_case else {}))
+            action(
+                case,
+                acting_user=agency,
+                **({"reason": "x"} if action is workflow.reject_case else {}),
+            )
         assert refused.value.code == "forbidden"
         assert "You submitted this case" in refused.value.reason
     assert case not in permissions.cases_waiting_for(agency)
@@ -45,19 +48,25 @@ def test_a_submitter_made_city_reviewer_cannot_forward_their_case(people):
 
 
 def test_whoever_submitted_rectification_evidence_cannot_verify_it(people):
-    case = case_in_state(CaseState.RECTIFICATION_SUBMITTED, agency=people["agency"],
-                         city=people["city"], province=people["province"])
+    case = case_in_state(
+        CaseState.RECTIFICATION_SUBMITTED,
+        agency=people["agency"],
+        city=people["city"],
+        province=people["province"],
+    )
     promote(people["agency"], Role.PROVINCIAL_REVIEWER, "410000")
     with pytest.raises(workflow.TransitionRefused):
         workflow.verify_rectification(case, acting_user=people["agency"])
 
 
-def test_city_reviewers_have_no_part_in_province_direct_cases(agency_county, city_reviewer_a,
-                                                              provincial_reviewer):
+def test_city_reviewers_have_no_part_in_province_direct_cases(
+    agency_county, city_reviewer_a, provincial_reviewer
+):
     from tests.factories import ProjectFactory
 
-    project = ProjectFactory(region=Region.objects.get(code="410181"),
-                             project_code="2401-410181-04-01-000002")
+    project = ProjectFactory(
+        region=Region.objects.get(code="410181"), project_code="2401-410181-04-01-000002"
+    )
     case = case_in_state(CaseState.PROVINCIAL_REVIEW, agency=agency_county, project=project)
     assert workflow.available_transitions(case, city_reviewer_a) == []
     assert permissions.cases_waiting_for(provincial_reviewer).get() == case

@@ -37,30 +37,46 @@ SPEC = {
     "close": {S.RECTIFYING: "province", S.RECTIFICATION_SUBMITTED: "province"},
 }
 TARGET = {
-    "submit": S.SUBMITTED, "withdraw": S.WITHDRAWN, "return_for_info": S.RETURNED,
-    "forward": S.PROVINCIAL_REVIEW, "request_evaluation": S.EVALUATION,
-    "complete_evaluation": S.PROVINCIAL_REVIEW, "approve": S.APPROVED, "reject": S.REJECTED,
-    "order_rectification": S.RECTIFYING, "submit_rectification": S.RECTIFICATION_SUBMITTED,
-    "verify_rectification": S.APPROVED, "reject_rectification": S.RECTIFYING,
+    "submit": S.SUBMITTED,
+    "withdraw": S.WITHDRAWN,
+    "return_for_info": S.RETURNED,
+    "forward": S.PROVINCIAL_REVIEW,
+    "request_evaluation": S.EVALUATION,
+    "complete_evaluation": S.PROVINCIAL_REVIEW,
+    "approve": S.APPROVED,
+    "reject": S.REJECTED,
+    "order_rectification": S.RECTIFYING,
+    "submit_rectification": S.RECTIFICATION_SUBMITTED,
+    "verify_rectification": S.APPROVED,
+    "reject_rectification": S.RECTIFYING,
     "close": S.CLOSED,
 }
 # Persona fixture → the role it plays on a 郑州 case (None: none, it is another city's user).
-PERSONAS = {"agency_a": "agency", "city_reviewer_a": "city", "provincial_reviewer": "province",
-            "observer": None, "observer_a": None, "agency_b": None, "city_reviewer_b": None,
-            "agency_county": None}
+PERSONAS = {
+    "agency_a": "agency",
+    "city_reviewer_a": "city",
+    "provincial_reviewer": "province",
+    "observer": None,
+    "observer_a": None,
+    "agency_b": None,
+    "city_reviewer_b": None,
+    "agency_county": None,
+}
 
 
 def valid_input(name: str) -> dict:
     later = timezone.localdate() + timedelta(days=30)
     return {
-        "withdraw": {"reason": "项目取消"}, "return_for_info": {"comment": "补充材料"},
+        "withdraw": {"reason": "项目取消"},
+        "return_for_info": {"comment": "补充材料"},
         "forward": {"opinion": "同意"},
         "request_evaluation": {"kind": "third_party", "scope": "能效水平"},
         "complete_evaluation": {"result": "评估通过", "files": [pdf_upload()]},
         "reject": {"reason": "不符合"},
         "order_rectification": {"disposition": "DEFER", "deadline": later},
         "submit_rectification": {"files": [pdf_upload()]},
-        "reject_rectification": {"comment": "整改不到位"}, "close": {"reason": "已关停"},
+        "reject_rectification": {"comment": "整改不到位"},
+        "close": {"reason": "已关停"},
     }.get(name, {})
 
 
@@ -77,16 +93,17 @@ def test_the_machine_has_exactly_the_transitions_and_sources_of_the_spec():
 
 @pytest.mark.parametrize("state", list(CaseState))
 @pytest.mark.parametrize("persona", list(PERSONAS))
-def test_state_transition_role_matrix(state, persona, request, agency_a, city_reviewer_a,
-                                      provincial_reviewer):
+def test_state_transition_role_matrix(
+    state, persona, request, agency_a, city_reviewer_a, provincial_reviewer
+):
     user = request.getfixturevalue(persona)
-    case = case_in_state(state, agency=agency_a, city=city_reviewer_a,
-                         province=provincial_reviewer)
+    case = case_in_state(state, agency=agency_a, city=city_reviewer_a, province=provincial_reviewer)
     if state == CaseState.PROVINCIAL_REVIEW:
         complete_an_evaluation(case, provincial_reviewer)  # (十一): approve needs it (拟建)
     role = PERSONAS[persona]
-    expected_available = {name for name, who in SPEC.items()
-                          if role is not None and who.get(state) == role}
+    expected_available = {
+        name for name, who in SPEC.items() if role is not None and who.get(state) == role
+    }
     assert set(workflow.available_transitions(case, user)) == expected_available
 
     for name in MACHINE_TRANSITIONS:

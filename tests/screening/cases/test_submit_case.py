@@ -35,8 +35,9 @@ def test_province_direct_regions_go_straight_to_provincial_review(code, db):
     from tests.conftest import make_user
 
     agency = make_user(f"agency_{code}", "agency", code)
-    project = ProjectFactory(region=Region.objects.get(code=code),
-                             project_code=f"2401-{code}-04-01-000001")
+    project = ProjectFactory(
+        region=Region.objects.get(code=code), project_code=f"2401-{code}-04-01-000001"
+    )
     case = case_in_state(CaseState.DRAFT, agency=agency, project=project)
     workflow.submit_case(case, acting_user=agency)
     assert case.state == CaseState.PROVINCIAL_REVIEW
@@ -89,8 +90,12 @@ def test_a_returned_case_is_screened_again_on_resubmit(people):
 
 
 def test_one_open_case_per_project_and_cycles_count_up(people):
-    case = case_in_state(CaseState.REJECTED, agency=people["agency"], city=people["city"],
-                         province=people["province"])
+    case = case_in_state(
+        CaseState.REJECTED,
+        agency=people["agency"],
+        city=people["city"],
+        province=people["province"],
+    )
     second = workflow.open_case(case.project, acting_user=people["agency"])
     assert second.cycle == 2
     with pytest.raises(workflow.TransitionRefused) as refused:

@@ -36,8 +36,7 @@ def test_valid_rows_are_screened_in_rule_order_and_nothing_is_stored(db, tmp_pat
     assert data["rule_set"] == "henan-2021" and data["as_of"] == "2021-12-31"
     assert data["ignored_columns"] == ["序号"]
     [result] = data["results"]
-    assert list(result) == ["row", "project_code", "in_scope", "verdict", "disposition",
-                            "findings"]
+    assert list(result) == ["row", "project_code", "in_scope", "verdict", "disposition", "findings"]
     assert result["row"] == 2 and result["verdict"] == "COMPLIANT"
     rules = [f["rule"] for f in result["findings"]]
     assert rules == sorted(rules)
@@ -46,8 +45,10 @@ def test_valid_rows_are_screened_in_rule_order_and_nothing_is_stored(db, tmp_pat
 
 
 def test_rows_with_errors_appear_only_in_errors_and_exit_1(db, tmp_path, capsys):
-    path = write_ledger(tmp_path / "a.xlsx", [
-        valid_row(), valid_row(project_code="2105-410100-04-01-654321", uscc="bad")])
+    path = write_ledger(
+        tmp_path / "a.xlsx",
+        [valid_row(), valid_row(project_code="2105-410100-04-01-654321", uscc="bad")],
+    )
     code, out, _ = screen(capsys, path, "--lang", "en")
     data = orjson.loads(out)
     assert code == 1
@@ -62,8 +63,9 @@ def test_header_errors_use_row_1_and_no_row_is_screened(db, tmp_path, capsys):
     code, out, _ = screen(capsys, path)
     data = orjson.loads(out)
     assert code == 1 and data["results"] == []
-    assert data["errors"] == [{"row": 1, "column": "建设单位", "value": "",
-                               "message": data["errors"][0]["message"]}]
+    assert data["errors"] == [
+        {"row": 1, "column": "建设单位", "value": "", "message": data["errors"][0]["message"]}
+    ]
 
 
 def test_a_file_with_headers_and_no_rows_exits_0(db, tmp_path, capsys):
@@ -72,8 +74,7 @@ def test_a_file_with_headers_and_no_rows_exits_0(db, tmp_path, capsys):
 
 
 def test_no_rule_set_in_force_exits_2_with_one_line(db, tmp_path, capsys):
-    code, out, err = screen(capsys, write_ledger(tmp_path / "a.xlsx", []), "--as-of",
-                            "2020-01-01")
+    code, out, err = screen(capsys, write_ledger(tmp_path / "a.xlsx", []), "--as-of", "2020-01-01")
     assert code == 2 and out == ""
     assert len(err.strip().splitlines()) == 1
 
@@ -83,10 +84,14 @@ def test_an_unreadable_file_exits_2_with_one_line_on_stderr(tmp_path):
     reason may reach standard error."""
     path = tmp_path / "ledger.xlsx"
     path.write_bytes(b"PK\x03\x04 truncated")
-    result = subprocess.run([sys.executable, "manage.py", "screen_ledger", str(path)],
-                            cwd=ROOT, capture_output=True, text=True, timeout=120,
-                            env={k: v for k, v in os.environ.items()
-                                 if k != "DJANGO_SETTINGS_MODULE"})
+    result = subprocess.run(
+        [sys.executable, "manage.py", "screen_ledger", str(path)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"},
+    )
     assert result.returncode == 2
     assert result.stdout == ""
     assert len(result.stderr.strip().splitlines()) == 1, result.stderr
@@ -95,8 +100,11 @@ def test_an_unreadable_file_exits_2_with_one_line_on_stderr(tmp_path):
 def test_an_ignored_header_is_listed_once_however_it_is_spaced(db, tmp_path, capsys):
     """SPEC §3: headers match after NFKC folding and removing all white space, so 序号, 序 号
     and a full-width-spaced 序　号 are one header, listed once as first written (stripped)."""
-    path = write_ledger(tmp_path / "a.xlsx", [valid_row()],
-                        extra_headers=[" 序 号", "序号", "序\u3000号", "备注2", "备注 2"])
+    path = write_ledger(
+        tmp_path / "a.xlsx",
+        [valid_row()],
+        extra_headers=[" 序 号", "序号", "序\u3000号", "备注2", "备注 2"],
+    )
     code, out, _ = screen(capsys, path, "--as-of", "2021-12-31")
     assert code == 0
     assert orjson.loads(out)["ignored_columns"] == ["序 号", "备注2"]

@@ -27,40 +27,91 @@ def code(n: int) -> str:
 
 ROWS = {
     # R03 (b) / R10 / R04: the project: steel, capacity added, none replaced, 否.
-    "blank_steel": valid_row(project_code=code(1), replaced_capacity=None,
-                             replacement_plan_ref=None, coal_substitution="否", **BLANK),
+    "blank_steel": valid_row(
+        project_code=code(1),
+        replaced_capacity=None,
+        replacement_plan_ref=None,
+        coal_substitution="否",
+        **BLANK,
+    ),
     # The same with 是: nothing fails, but nothing passes either.
-    "blank_steel_yes": valid_row(project_code=code(2), replaced_capacity=None,
-                                 replacement_plan_ref=None, **BLANK),
+    "blank_steel_yes": valid_row(
+        project_code=code(2), replaced_capacity=None, replacement_plan_ref=None, **BLANK
+    ),
     # R04 widened: a coking project answering 否 (焦炭 was not among the six families).
-    "coking_no": valid_row(project_code=code(3), sector="焦化", product="焦炭 (顶装焦炉)",
-                           unit_energy=110, new_capacity=100, replaced_capacity=101,
-                           coal_substitution="否"),
+    "coking_no": valid_row(
+        project_code=code(3),
+        sector="焦化",
+        product="焦炭 (顶装焦炉)",
+        unit_energy=110,
+        new_capacity=100,
+        replaced_capacity=101,
+        coal_substitution="否",
+    ),
     # R15: coal chemicals in 平顶山, a key area only from 2023-11-30.
-    "methanol_pds": valid_row(project_code=code(4), region="平顶山市", sector="煤化工",
-                              product="煤制甲醇", unit_energy=1400, new_capacity=10,
-                              replaced_capacity=None, replacement_plan_ref=None),
+    "methanol_pds": valid_row(
+        project_code=code(4),
+        region="平顶山市",
+        sector="煤化工",
+        product="煤制甲醇",
+        unit_energy=1400,
+        new_capacity=10,
+        replaced_capacity=None,
+        replacement_plan_ref=None,
+    ),
     # R15: 氧化铝 (a product without a benchmark row, any unit) in 郑州 (key area throughout).
-    "alumina_zz": valid_row(project_code=code(5), sector="有色", product="氧化铝",
-                            unit_energy=300, unit_energy_unit="kgce/t", new_capacity=10,
-                            replaced_capacity=None, replacement_plan_ref=None),
+    "alumina_zz": valid_row(
+        project_code=code(5),
+        sector="有色",
+        product="氧化铝",
+        unit_energy=300,
+        unit_energy_unit="kgce/t",
+        new_capacity=10,
+        replaced_capacity=None,
+        replacement_plan_ref=None,
+    ),
     # Glass and aluminium outside key areas (南阳): 减量, equal replacement fails.
-    "glass_ny": valid_row(project_code=code(6), region="南阳市", sector="建材",
-                          product="平板玻璃 (>800t/d)", unit_energy=8,
-                          unit_energy_unit="kgce/重量箱", new_capacity=100,
-                          replaced_capacity=100),
-    "aluminium_ny": valid_row(project_code=code(7), region="南阳市", sector="有色",
-                              product="电解铝", unit_energy=13000, unit_energy_unit="kWh/t",
-                              new_capacity=100, replaced_capacity=100),
+    "glass_ny": valid_row(
+        project_code=code(6),
+        region="南阳市",
+        sector="建材",
+        product="平板玻璃 (>800t/d)",
+        unit_energy=8,
+        unit_energy_unit="kgce/重量箱",
+        new_capacity=100,
+        replaced_capacity=100,
+    ),
+    "aluminium_ny": valid_row(
+        project_code=code(7),
+        region="南阳市",
+        sector="有色",
+        product="电解铝",
+        unit_energy=13000,
+        unit_energy_unit="kWh/t",
+        new_capacity=100,
+        replaced_capacity=100,
+    ),
     # R02: a data centre at exactly 10,000 tce, and just above.
-    "dc_10000": valid_row(project_code=code(8), sector="数据中心", annual_energy_tce=10000,
-                          new_energy_tce=0, **BLANK),
-    "dc_above": valid_row(project_code=code(9), sector="数据中心", annual_energy_tce="10000.01",
-                          new_energy_tce=0, **BLANK),
+    "dc_10000": valid_row(
+        project_code=code(8), sector="数据中心", annual_energy_tce=10000, new_energy_tce=0, **BLANK
+    ),
+    "dc_above": valid_row(
+        project_code=code(9),
+        sector="数据中心",
+        annual_energy_tce="10000.01",
+        new_energy_tce=0,
+        **BLANK,
+    ),
     # R10: coal power has no benchmark row: a blank product is no finding there.
-    "coal_power": valid_row(project_code=code(10), sector="煤电", new_capacity=None,
-                            replaced_capacity=None, replacement_plan_ref=None,
-                            capacity_unit=None, **BLANK),
+    "coal_power": valid_row(
+        project_code=code(10),
+        sector="煤电",
+        new_capacity=None,
+        replaced_capacity=None,
+        replacement_plan_ref=None,
+        capacity_unit=None,
+        **BLANK,
+    ),
     # R08: a livelihood project in a region that missed last year's pollutant target (开封).
     "livelihood_kf": valid_row(project_code=code(11), region="开封市", livelihood="是"),
     # R07/R08: 洛阳 is red on coal only for three months: the 双控 tier is green.
@@ -70,16 +121,31 @@ ROWS = {
 
 @pytest.fixture
 def context_data(db):
-    AnnualResult.objects.create(region=Region.objects.get(code="410200"), year=2022,
-                                dual_control_met=True, pollutant_met=False)
-    rows = [IndicatorRow("410300", 2023, month, energy_total_tce=Decimal(month * 50),
-                         energy_budget_tce=Decimal(1200), coal_tonnes=Decimal(month * 200),
-                         coal_cap_tonnes=Decimal(1200)) for month in (8, 9, 10)]
+    AnnualResult.objects.create(
+        region=Region.objects.get(code="410200"),
+        year=2022,
+        dual_control_met=True,
+        pollutant_met=False,
+    )
+    rows = [
+        IndicatorRow(
+            "410300",
+            2023,
+            month,
+            energy_total_tce=Decimal(month * 50),
+            energy_budget_tce=Decimal(1200),
+            coal_tonnes=Decimal(month * 200),
+            coal_cap_tonnes=Decimal(1200),
+        )
+        for month in (8, 9, 10)
+    ]
     save_indicator_months(rows, publish=True)
     for month in (8, 9, 10):
         IndicatorMonth.objects.filter(region__code="410300", year=2023, month=month).update(
-            published_at=timezone.make_aware(datetime.combine(month_counts_from(2023, month),
-                                                              time(9))))
+            published_at=timezone.make_aware(
+                datetime.combine(month_counts_from(2023, month), time(9))
+            )
+        )
 
 
 def screened(tmp_path, capsys, as_of: str) -> dict[str, dict]:
@@ -91,7 +157,8 @@ def screened(tmp_path, capsys, as_of: str) -> dict[str, dict]:
     assert exit_info.value.code == 0, data["errors"]
     by_code = {r["project_code"]: r for r in data["results"]}
     return {name: by_code[row["project_code"]] for name, row in ROWS.items()} | {
-        "_rule_set": data["rule_set"]}
+        "_rule_set": data["rule_set"]
+    }
 
 
 def outcome(result: dict, rule: str) -> str | None:
@@ -100,8 +167,9 @@ def outcome(result: dict, rule: str) -> str | None:
 
 
 @pytest.mark.parametrize("as_of, rule_set", [(BEFORE, "henan-2021"), (AFTER, "henan-2023")])
-def test_revision_4_outcomes_on_both_sides_of_the_switch(context_data, tmp_path, capsys,
-                                                        as_of, rule_set):
+def test_revision_4_outcomes_on_both_sides_of_the_switch(
+    context_data, tmp_path, capsys, as_of, rule_set
+):
     r = screened(tmp_path, capsys, as_of)
     assert r["_rule_set"] == rule_set
     after = as_of == AFTER
@@ -109,7 +177,10 @@ def test_revision_4_outcomes_on_both_sides_of_the_switch(context_data, tmp_path,
     # R03 (b), R04 (四)3, R10: a blank product never lets a project through.
     steel = r["blank_steel"]
     assert (outcome(steel, "R03"), outcome(steel, "R04"), outcome(steel, "R10")) == (
-        "NEEDS_INFO", "FAIL", "NEEDS_INFO")
+        "NEEDS_INFO",
+        "FAIL",
+        "NEEDS_INFO",
+    )
     assert (steel["verdict"], steel["disposition"]) == ("NON_COMPLIANT", "REJECT")
     steel_yes = r["blank_steel_yes"]
     assert (steel_yes["verdict"], steel_yes["disposition"]) == ("INCOMPLETE", "REQUEST_INFO")
@@ -133,8 +204,10 @@ def test_revision_4_outcomes_on_both_sides_of_the_switch(context_data, tmp_path,
         assert finding["values"]["key_air_area"] is False
 
     # R02: monitoring above 10,000 tce only (超过).
-    topics = [[f["values"]["topic"] for f in r[name]["findings"] if f["rule"] == "R02"]
-              for name in ("dc_10000", "dc_above")]
+    topics = [
+        [f["values"]["topic"] for f in r[name]["findings"] if f["rule"] == "R02"]
+        for name in ("dc_10000", "dc_above")
+    ]
     assert topics == [["key_energy_user"], ["key_energy_user", "online_monitoring"]]
 
     # R10 except 煤电; R04 still applies to it.

@@ -19,9 +19,12 @@ CITY_OFFICE = "郑州市发展和改革委员会"
 @pytest.fixture
 def offices(db):
     """The province issues as 河南省发展和改革委员会 (豫发改环资); 郑州's office is addressed."""
-    IssuingOffice.objects.create(region=Region.objects.get(code="410000"),
-                                 name=PROVINCE_OFFICE, number_prefix=PREFIX,
-                                 copy_to="河南省生态环境厅\n河南省工业和信息化厅")
+    IssuingOffice.objects.create(
+        region=Region.objects.get(code="410000"),
+        name=PROVINCE_OFFICE,
+        number_prefix=PREFIX,
+        copy_to="河南省生态环境厅\n河南省工业和信息化厅",
+    )
     IssuingOffice.objects.create(region=Region.objects.get(code="410100"), name=CITY_OFFICE)
 
 
@@ -56,8 +59,9 @@ def in_review(people, **project_fields):
     from screening.models import CaseState
     from tests.factories import case_in_state
 
-    return case_in_state(CaseState.PROVINCIAL_REVIEW, agency=people["agency"],
-                         city=people["city"], **project_fields)
+    return case_in_state(
+        CaseState.PROVINCIAL_REVIEW, agency=people["agency"], city=people["city"], **project_fields
+    )
 
 
 def evaluated(case, province):
@@ -65,8 +69,13 @@ def evaluated(case, province):
     from screening.cases import services as workflow
     from tests.factories import pdf_upload
 
-    workflow.request_evaluation(case, acting_user=province, kind="window_guidance",
-                                scope="能效水平和产能置换")
-    workflow.complete_evaluation(case, acting_user=province, result="符合窗口指导要求",
-                                 files=[pdf_upload("窗口指导意见.pdf")])
+    workflow.request_evaluation(
+        case, acting_user=province, kind="window_guidance", scope="能效水平和产能置换"
+    )
+    workflow.complete_evaluation(
+        case,
+        acting_user=province,
+        result="符合窗口指导要求",
+        files=[pdf_upload("窗口指导意见.pdf")],
+    )
     return case

@@ -53,8 +53,10 @@ def test_a_rejection_cites_the_failed_rule_and_clause(people, offices):
     opened, text = read_back(document)
     assert opened.paragraphs[2].text == number(1)
     assert f"关于{case.project.name}不予审批的意见" in text
-    assert "产业政策和规划符合性（R13，依据《河南省坚决遏制“两高”项目盲目发展行动方案》" \
+    assert (
+        "产业政策和规划符合性（R13，依据《河南省坚决遏制“两高”项目盲目发展行动方案》"
         "第(四)3条、第(五)条、第(十二)条）" in text
+    )
     assert "符合产业政策和规划：否" in text
     assert "不符合产业政策。" in text
 
@@ -85,16 +87,22 @@ def test_the_rectification_order_and_its_acceptance(people, offices):
     case = in_review(people)
     deadline = timezone.localdate() + timedelta(days=30)
     # A planned project: 暂缓审批 is a disposition that fits its stage (SPEC §4 table).
-    workflow.order_rectification(case, acting_user=province, disposition="DEFER",
-                                 deadline=deadline, comment="请按期完成节能改造。")
+    workflow.order_rectification(
+        case,
+        acting_user=province,
+        disposition="DEFER",
+        deadline=deadline,
+        comment="请按期完成节能改造。",
+    )
     order = only_document(case)
     assert order.kind == DocumentKind.RECTIFICATION_ORDER and order.number == number(1)
     _opened, text = read_back(order)
     from screening.cases.deadlines import working_days_between
 
     days = working_days_between(timezone.localdate(), deadline)
-    assert (f"{days}个工作日内（{deadline.year}年{deadline.month}月{deadline.day}日前）完成整改"
-            in text)
+    assert (
+        f"{days}个工作日内（{deadline.year}年{deadline.month}月{deadline.day}日前）完成整改" in text
+    )
     assert "处置方式：暂缓审批" in text
 
     workflow.submit_rectification(case, acting_user=people["agency"], files=[pdf_upload()])
@@ -136,8 +144,7 @@ def test_numbers_run_per_office_and_year(people, offices):
     second = in_review(people, non_compliant=True)
     workflow.reject_case(first, acting_user=province, reason="一")
     workflow.reject_case(second, acting_user=province, reason="二")
-    assert [d.number for d in DecisionDocument.objects.order_by("id")] == [number(1),
-                                                                           number(2)]
+    assert [d.number for d in DecisionDocument.objects.order_by("id")] == [number(1), number(2)]
     # Another office (a different issuing region) starts its own series.
     from screening.models import Region
 
@@ -152,9 +159,14 @@ def test_a_correction_is_a_new_version_with_the_same_number(people, offices):
     first = only_document(case)
     first_bytes = first.file.open("rb").read()
     corrected = services.correct_document(
-        first, acting_user=people["province"], reason="补充不予审批理由",
-        changes={"opinion": "该项目不符合国家产业政策，不予审批。",
-                 "addressee": "郑州市发展改革委"})
+        first,
+        acting_user=people["province"],
+        reason="补充不予审批理由",
+        changes={
+            "opinion": "该项目不符合国家产业政策，不予审批。",
+            "addressee": "郑州市发展改革委",
+        },
+    )
     assert corrected.number == first.number and corrected.version == 2
     assert corrected.previous == first
     text = read_back(corrected)[1]
@@ -163,11 +175,9 @@ def test_a_correction_is_a_new_version_with_the_same_number(people, offices):
     assert first.file.open("rb").read() == first_bytes  # the first version kept as issued
     assert not first.is_current and corrected.is_current
     with pytest.raises(services.DocumentRefused):
-        services.correct_document(first, acting_user=people["province"], reason="again",
-                                  changes={})
+        services.correct_document(first, acting_user=people["province"], reason="again", changes={})
     with pytest.raises(services.DocumentRefused):
-        services.correct_document(corrected, acting_user=people["province"], reason=" ",
-                                  changes={})
+        services.correct_document(corrected, acting_user=people["province"], reason=" ", changes={})
     assert DecisionDocument.objects.count() == 2
 
 

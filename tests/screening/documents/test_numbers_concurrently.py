@@ -50,6 +50,7 @@ def test_documents_issued_at_once_get_consecutive_unique_numbers(people, offices
         def action():
             case = ReviewCase.objects.select_related("project", "region").get(pk=pk)
             return workflow.reject_case(case, acting_user=province, reason="不符合产业政策")
+
         return action
 
     results = run_at_once([reject(c.pk) for c in cases])
@@ -57,7 +58,8 @@ def test_documents_issued_at_once_get_consecutive_unique_numbers(people, offices
     numbers = sorted(DecisionDocument.objects.values_list("serial", flat=True))
     assert numbers == list(range(1, AT_ONCE + 1))
     assert {d.number for d in DecisionDocument.objects.all()} == {
-        number(n) for n in range(1, AT_ONCE + 1)}
+        number(n) for n in range(1, AT_ONCE + 1)
+    }
 
 
 def test_a_first_number_of_the_year_taken_twice_at_once_is_not_duplicated(offices):

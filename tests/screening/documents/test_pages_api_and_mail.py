@@ -49,22 +49,30 @@ def test_another_regions_user_gets_404(client, people, offices):
 
 
 def test_the_document_page_shows_the_text_and_the_correction_form_to_the_province(
-        client, people, offices):
+    client, people, offices
+):
     _case, document = rejected(people)
     client.force_login(people["agency"])
     page = client.get(reverse("screening:document", args=[document.pk])).content.decode()
     assert "不予审批的意见" in page and 'id="correct-document"' not in page
-    assert client.post(reverse("screening:document_correct", args=[document.pk]),
-                       {"reason": "x"}).status_code == 403
+    assert (
+        client.post(
+            reverse("screening:document_correct", args=[document.pk]), {"reason": "x"}
+        ).status_code
+        == 403
+    )
     client.force_login(people["province"])
     page = client.get(reverse("screening:document", args=[document.pk])).content.decode()
     assert 'id="correct-document"' in page
-    response = client.post(reverse("screening:document_correct", args=[document.pk]),
-                           {"reason": "", "opinion": "新意见"})
+    response = client.post(
+        reverse("screening:document_correct", args=[document.pk]),
+        {"reason": "", "opinion": "新意见"},
+    )
     assert response.status_code == 400 and DecisionDocument.objects.count() == 1
-    response = client.post(reverse("screening:document_correct", args=[document.pk]),
-                           {"reason": "补充理由", "opinion": "新意见", "addressee": "",
-                            "copy_to": "河南省生态环境厅"})
+    response = client.post(
+        reverse("screening:document_correct", args=[document.pk]),
+        {"reason": "补充理由", "opinion": "新意见", "addressee": "", "copy_to": "河南省生态环境厅"},
+    )
     corrected = DecisionDocument.objects.get(version=2)
     assert response.status_code == 302 and corrected.number == document.number
     page = client.get(reverse("screening:document", args=[document.pk])).content.decode()
@@ -72,15 +80,15 @@ def test_the_document_page_shows_the_text_and_the_correction_form_to_the_provinc
     assert reverse("screening:document", args=[corrected.pk]) in page
 
 
-def test_the_transition_form_previews_the_document_without_issuing_it(client, people,
-                                                                      offices):
+def test_the_transition_form_previews_the_document_without_issuing_it(client, people, offices):
     case = in_review(people, non_compliant=True)
     client.force_login(people["province"])
     page = client.get(reverse("screening:case", args=[case.pk])).content.decode()
     preview_url = reverse("screening:case_document_preview", args=[case.pk, "reject"])
     assert f'formaction="{preview_url}"' in page
-    response = client.post(preview_url, {"reject-expected_state": case.state,
-                                         "reject-reason": "不符合国家产业政策。"})
+    response = client.post(
+        preview_url, {"reject-expected_state": case.state, "reject-reason": "不符合国家产业政策。"}
+    )
     page = response.content.decode()
     assert response.status_code == 200 and 'id="document-preview"' in page
     assert "不予审批的意见" in page and "不符合国家产业政策。" in page
@@ -95,11 +103,20 @@ def test_a_preview_with_invalid_input_says_what_is_wrong(client, people, offices
     case = in_review(people)
     client.force_login(people["province"])
     url = reverse("screening:case_document_preview", args=[case.pk, "order_rectification"])
-    response = client.post(url, {"order_rectification-expected_state": case.state,
-                                 "order_rectification-disposition": "RECTIFY"})
+    response = client.post(
+        url,
+        {
+            "order_rectification-expected_state": case.state,
+            "order_rectification-disposition": "RECTIFY",
+        },
+    )
     assert response.status_code == 400 and not DecisionDocument.objects.exists()
-    assert client.post(reverse("screening:case_document_preview",
-                               args=[case.pk, "forward"]), {}).status_code == 404
+    assert (
+        client.post(
+            reverse("screening:case_document_preview", args=[case.pk, "forward"]), {}
+        ).status_code
+        == 404
+    )
 
 
 def test_the_api_lists_a_cases_documents_and_serves_the_file(people, offices):
@@ -119,8 +136,7 @@ def test_the_api_lists_a_cases_documents_and_serves_the_file(people, offices):
     assert other.get(f"/api/documents/{document.pk}/file/").status_code == 404
 
 
-def test_the_case_notice_carries_the_document(people, offices,
-                                              django_capture_on_commit_callbacks):
+def test_the_case_notice_carries_the_document(people, offices, django_capture_on_commit_callbacks):
     case = evaluated(in_review(people), people["province"])
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
@@ -150,12 +166,21 @@ def test_the_office_settings_are_edited_in_the_region_admin(client, db):
     url = reverse("admin:screening_region_change", args=[province.pk])
     page = client.get(url).content.decode()
     assert "issuing_office-0-number_prefix" in page
-    form = {"code": province.code, "name": province.name, "name_en": province.name_en,
-            "level": province.level, "aliases": "[]", "is_project_region": "",
-            "attributes-TOTAL_FORMS": "0", "attributes-INITIAL_FORMS": "0",
-            "issuing_office-TOTAL_FORMS": "1", "issuing_office-INITIAL_FORMS": "0",
-            "issuing_office-0-name": "河南省发展和改革委员会",
-            "issuing_office-0-number_prefix": "豫发改环资", "issuing_office-0-copy_to": ""}
+    form = {
+        "code": province.code,
+        "name": province.name,
+        "name_en": province.name_en,
+        "level": province.level,
+        "aliases": "[]",
+        "is_project_region": "",
+        "attributes-TOTAL_FORMS": "0",
+        "attributes-INITIAL_FORMS": "0",
+        "issuing_office-TOTAL_FORMS": "1",
+        "issuing_office-INITIAL_FORMS": "0",
+        "issuing_office-0-name": "河南省发展和改革委员会",
+        "issuing_office-0-number_prefix": "豫发改环资",
+        "issuing_office-0-copy_to": "",
+    }
     response = client.post(url, form)
     assert response.status_code == 302, response.content.decode()[:2000]
     office = IssuingOffice.objects.get(region=province)

@@ -12,8 +12,9 @@ def publish(region, months, tier, user):
     return publish_months(IndicatorMonth.objects.filter(region=region), user=user)
 
 
-def test_the_third_red_month_issues_the_notice_and_a_green_one_lifts_it(offices,
-                                                                        provincial_reviewer):
+def test_the_third_red_month_issues_the_notice_and_a_green_one_lifts_it(
+    offices, provincial_reviewer
+):
     zhengzhou = Region.objects.get(code="410100")
     publish(zhengzhou, [(2025, 8), (2025, 9)], "red", provincial_reviewer)
     assert not DecisionDocument.objects.exists()  # a reminder issues no document

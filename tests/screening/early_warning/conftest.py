@@ -28,8 +28,10 @@ RED, YELLOW, GREEN = "1.2", "1.05", "0.9"
 def publish_series(code: str, months: list[tuple[int, int, str | None]], user=None):
     """Save and publish months given as (year, month, share or None for no data), each as if
     published on the morning of the day it starts to count (so past dates can be screened)."""
-    rows = [energy_row(code, y, m, share) if share is not None else IndicatorRow(code, y, m)
-            for y, m, share in months]
+    rows = [
+        energy_row(code, y, m, share) if share is not None else IndicatorRow(code, y, m)
+        for y, m, share in months
+    ]
     summary = save_indicator_months(rows, user=user, publish=True)
     backdate(code, [(y, m) for y, m, _s in months])
     return summary
@@ -37,10 +39,10 @@ def publish_series(code: str, months: list[tuple[int, int, str | None]], user=No
 
 def backdate(code: str, months) -> None:
     for year, month in months:
-        published = timezone.make_aware(datetime.combine(month_counts_from(year, month),
-                                                         time(9)))
+        published = timezone.make_aware(datetime.combine(month_counts_from(year, month), time(9)))
         IndicatorMonth.objects.filter(region__code=code, year=year, month=month).update(
-            published_at=published)
+            published_at=published
+        )
 
 
 def region(code: str) -> Region:

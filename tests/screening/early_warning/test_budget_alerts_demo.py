@@ -22,8 +22,14 @@ pytestmark = pytest.mark.django_db
 
 
 def test_budget_impact_compares_new_energy_with_what_is_left_of_the_year():
-    save_indicator_months([IndicatorRow(ANYANG, 2024, 6, energy_total_tce=Decimal(450),
-                                        energy_budget_tce=Decimal(1200))], publish=True)
+    save_indicator_months(
+        [
+            IndicatorRow(
+                ANYANG, 2024, 6, energy_total_tce=Decimal(450), energy_budget_tce=Decimal(1200)
+            )
+        ],
+        publish=True,
+    )
     backdate(ANYANG, [(2024, 6)])
     project = make_project(HUAXIAN, stage="拟建", new_energy_tce=Decimal(250))
     impact = budget_impact(project, date(2024, 7, 15))
@@ -50,14 +56,23 @@ def test_alerts_list_overdue_cases_from_the_workflow(city_reviewer_a, agency_a):
 
     today = timezone.localdate()
     project = make_project("410100", stage="拟建")
-    late = ReviewCase.objects.create(project=project, region=project.region, cycle=1,
-                                     opened_by=agency_a, due_date=today - timedelta(days=1))
+    late = ReviewCase.objects.create(
+        project=project,
+        region=project.region,
+        cycle=1,
+        opened_by=agency_a,
+        due_date=today - timedelta(days=1),
+    )
     ReviewCase.objects.filter(pk=late.pk).update(state=CaseState.SUBMITTED)
     other = make_project("410100", stage="在建")
-    rectifying = ReviewCase.objects.create(project=other, region=other.region, cycle=1,
-                                           opened_by=agency_a,
-                                           rectification_deadline=today - timedelta(days=3),
-                                           due_date=today - timedelta(days=3))
+    rectifying = ReviewCase.objects.create(
+        project=other,
+        region=other.region,
+        cycle=1,
+        opened_by=agency_a,
+        rectification_deadline=today - timedelta(days=3),
+        due_date=today - timedelta(days=3),
+    )
     ReviewCase.objects.filter(pk=rectifying.pk).update(state=CaseState.RECTIFYING)
     found = alerts_for(city_reviewer_a, today)
     assert [c.pk for c in found.review_overdue] == [late.pk]
@@ -71,10 +86,12 @@ def test_the_demo_restricts_anyang_reminds_hebi_and_leaves_gaps_in_kaifeng():
     cities = Region.objects.filter(level="city").count()
     assert IndicatorMonth.objects.values("region").distinct().count() == cities
     anyang = Region.objects.get(code=ANYANG)
-    assert EscalationEvent.objects.filter(region=anyang, kind="restriction",
-                                          ended_year__isnull=True).exists()
-    assert EscalationEvent.objects.filter(region__code="410600", kind="reminder",
-                                          ended_year__isnull=True).exists()
+    assert EscalationEvent.objects.filter(
+        region=anyang, kind="restriction", ended_year__isnull=True
+    ).exists()
+    assert EscalationEvent.objects.filter(
+        region__code="410600", kind="reminder", ended_year__isnull=True
+    ).exists()
     assert IndicatorMonth.objects.filter(region__code="410200").count() < 12
     assert IndicatorMonth.objects.filter(tier="yellow").exists()
     assert IndicatorMonth.objects.filter(tier="").exists()

@@ -27,10 +27,13 @@ pytestmark = pytest.mark.django_db
 
 
 def events():
-    return list(EscalationEvent.objects.filter(region__code=ANYANG)
-                .order_by("started_year", "started_month", "kind")
-                .values_list("kind", "started_year", "started_month", "ended_year",
-                             "ended_month", "end_reason"))
+    return list(
+        EscalationEvent.objects.filter(region__code=ANYANG)
+        .order_by("started_year", "started_month", "kind")
+        .values_list(
+            "kind", "started_year", "started_month", "ended_year", "ended_month", "end_reason"
+        )
+    )
 
 
 def test_two_red_months_bring_a_reminder_and_three_the_restriction():
@@ -41,8 +44,10 @@ def test_two_red_months_bring_a_reminder_and_three_the_restriction():
     assert restriction_in_force(region(ANYANG), date(2024, 3, 1)) is None
 
     publish_series(ANYANG, [(2024, 3, RED)])
-    assert events() == [("reminder", 2024, 2, 2024, 3, EscalationEnd.ESCALATED),
-                        ("restriction", 2024, 3, None, None, "")]
+    assert events() == [
+        ("reminder", 2024, 2, 2024, 3, EscalationEnd.ESCALATED),
+        ("restriction", 2024, 3, None, None, ""),
+    ]
     info = restriction_in_force(region(ANYANG), date(2024, 4, 1))
     assert info.red_months == ("2024-01", "2024-02", "2024-03")
     assert info.started == "2024-03" and info.event is not None
@@ -62,10 +67,13 @@ def test_the_restriction_holds_through_more_red_months_and_ends_on_a_green_one()
 
 
 def test_a_month_with_no_data_breaks_the_run():
-    publish_series(ANYANG, [(2024, 1, RED), (2024, 2, RED), (2024, 3, None), (2024, 4, RED),
-                            (2024, 5, RED)])
-    assert events() == [("reminder", 2024, 2, 2024, 3, EscalationEnd.NO_TIER),
-                        ("reminder", 2024, 5, None, None, "")]
+    publish_series(
+        ANYANG, [(2024, 1, RED), (2024, 2, RED), (2024, 3, None), (2024, 4, RED), (2024, 5, RED)]
+    )
+    assert events() == [
+        ("reminder", 2024, 2, 2024, 3, EscalationEnd.NO_TIER),
+        ("reminder", 2024, 5, None, None, ""),
+    ]
     assert restriction_in_force(region(ANYANG), date(2024, 6, 1)) is None
 
 
@@ -73,17 +81,27 @@ def test_a_month_never_published_breaks_the_run_once_a_later_one_is_published():
     publish_series(ANYANG, [(2024, 1, RED), (2024, 2, RED), (2024, 3, RED)])
     save_indicator_months([energy_row(ANYANG, 2024, 4, RED)])  # entered, not published
     publish_series(ANYANG, [(2024, 5, RED)])
-    assert events() == [("reminder", 2024, 2, 2024, 3, EscalationEnd.ESCALATED),
-                        ("restriction", 2024, 3, 2024, 4, EscalationEnd.GAP)]
+    assert events() == [
+        ("reminder", 2024, 2, 2024, 3, EscalationEnd.ESCALATED),
+        ("restriction", 2024, 3, 2024, 4, EscalationEnd.GAP),
+    ]
     assert restriction_in_force(region(ANYANG), date(2024, 6, 1)) is None
     # Publishing April closes the gap: one run of five red months again.
-    publish_months(IndicatorMonth.objects.filter(region__code=ANYANG, year=2024, month=4),
-                   user=None)
+    publish_months(
+        IndicatorMonth.objects.filter(region__code=ANYANG, year=2024, month=4), user=None
+    )
     backdate(ANYANG, [(2024, 4)])
-    assert events() == [("reminder", 2024, 2, 2024, 3, EscalationEnd.ESCALATED),
-                        ("restriction", 2024, 3, None, None, "")]
+    assert events() == [
+        ("reminder", 2024, 2, 2024, 3, EscalationEnd.ESCALATED),
+        ("restriction", 2024, 3, None, None, ""),
+    ]
     assert restriction_in_force(region(ANYANG), date(2024, 6, 1)).red_months == (
-        "2024-01", "2024-02", "2024-03", "2024-04", "2024-05")
+        "2024-01",
+        "2024-02",
+        "2024-03",
+        "2024-04",
+        "2024-05",
+    )
 
 
 def test_unpublished_months_do_not_escalate():
@@ -96,8 +114,10 @@ def test_a_correction_that_removes_a_red_month_withdraws_the_escalation():
     publish_series(ANYANG, [(2024, 1, RED), (2024, 2, RED), (2024, 3, RED)])
     publish_series(ANYANG, [(2024, 2, GREEN)])
     kinds = {(k, reason) for k, _y, _m, _ey, _em, reason in events()}
-    assert kinds == {("reminder", EscalationEnd.CORRECTED),
-                     ("restriction", EscalationEnd.CORRECTED)}
+    assert kinds == {
+        ("reminder", EscalationEnd.CORRECTED),
+        ("restriction", EscalationEnd.CORRECTED),
+    }
     assert restriction_in_force(region(ANYANG), date(2024, 4, 1)) is None
 
 

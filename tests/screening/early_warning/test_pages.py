@@ -29,8 +29,13 @@ def login(client, user):
     return client
 
 
-PAGES = ["screening:dashboard", "screening:warnings", "screening:alerts",
-         "screening:project_energy", "screening:annual_results"]
+PAGES = [
+    "screening:dashboard",
+    "screening:warnings",
+    "screening:alerts",
+    "screening:project_energy",
+    "screening:annual_results",
+]
 
 
 @pytest.mark.parametrize("name", PAGES)
@@ -83,18 +88,26 @@ def test_only_the_provincial_reviewer_publishes(client, city_reviewer_a):
 def test_observers_do_not_see_unpublished_figures(client, observer, provincial_reviewer):
     from screening.early_warning.services import IndicatorRow, save_indicator_months
 
-    save_indicator_months([IndicatorRow(ZHENGZHOU, 2024, 3, intensity_change_pct=1,
-                                        intensity_target_pct=3)])
+    save_indicator_months(
+        [IndicatorRow(ZHENGZHOU, 2024, 3, intensity_change_pct=1, intensity_target_pct=3)]
+    )
     html = login(client, observer).get(reverse("screening:warnings") + "?month=2024-03")
     assert "not published" not in html.content.decode()
-    assert 'badge red' not in html.content.decode()
+    assert "badge red" not in html.content.decode()
 
 
 def test_the_form_saves_tiers_and_publishes(client, provincial_reviewer):
     login(client, provincial_reviewer)
-    response = client.post(reverse("screening:indicator_new"), {
-        "region": ZHENGZHOU, "month": "2024-06", "energy_total_tce": "660",
-        "energy_budget_tce": "1,200", "publish": "on"})
+    response = client.post(
+        reverse("screening:indicator_new"),
+        {
+            "region": ZHENGZHOU,
+            "month": "2024-06",
+            "energy_total_tce": "660",
+            "energy_budget_tce": "1,200",
+            "publish": "on",
+        },
+    )
     assert response.status_code == 302
     month = IndicatorMonth.objects.get(region__code=ZHENGZHOU, year=2024, month=6)
     assert month.tier == "yellow" and month.published_by == provincial_reviewer
@@ -103,8 +116,10 @@ def test_the_form_saves_tiers_and_publishes(client, provincial_reviewer):
 def test_the_form_refuses_bad_figures_with_the_uploads_words(client, provincial_reviewer):
     login(client, provincial_reviewer)
     client.cookies["django_language"] = "en"  # the switch, not the browser (issue 15)
-    response = client.post(reverse("screening:indicator_new"), {
-        "region": ZHENGZHOU, "month": "2024-6", "energy_total_tce": "1e4"})
+    response = client.post(
+        reverse("screening:indicator_new"),
+        {"region": ZHENGZHOU, "month": "2024-6", "energy_total_tce": "1e4"},
+    )
     assert response.status_code == 200
     assert set(response.context["form"].errors) == {"month", "energy_total_tce"}
     assert IndicatorMonth.objects.count() == 0
@@ -113,9 +128,18 @@ def test_the_form_refuses_bad_figures_with_the_uploads_words(client, provincial_
 def _xlsx(rows) -> io.BytesIO:
     book = Workbook()
     sheet = book.active
-    sheet.append(["地区", "月份", "能耗强度累计变化(%)", "年度能耗强度下降目标(%)",
-                  "累计能源消费总量(吨标准煤)", "年度能源消费总量预算(吨标准煤)",
-                  "累计煤炭消费量(吨)", "年度煤炭消费上限(吨)"])
+    sheet.append(
+        [
+            "地区",
+            "月份",
+            "能耗强度累计变化(%)",
+            "年度能耗强度下降目标(%)",
+            "累计能源消费总量(吨标准煤)",
+            "年度能源消费总量预算(吨标准煤)",
+            "累计煤炭消费量(吨)",
+            "年度煤炭消费上限(吨)",
+        ]
+    )
     for row in rows:
         sheet.append(row)
     out = io.BytesIO()
@@ -127,8 +151,10 @@ def _xlsx(rows) -> io.BytesIO:
 
 def test_the_upload_reports_every_error_and_stores_nothing(client, provincial_reviewer):
     login(client, provincial_reviewer)
-    response = client.post(reverse("screening:indicator_upload"), {
-        "file": _xlsx([["郑州市", "2024-03", "x"], ["火星", "2024-03"]])})
+    response = client.post(
+        reverse("screening:indicator_upload"),
+        {"file": _xlsx([["郑州市", "2024-03", "x"], ["火星", "2024-03"]])},
+    )
     assert response.status_code == 200
     assert len(response.context["errors"]) == 2
     assert IndicatorMonth.objects.count() == 0
@@ -136,8 +162,10 @@ def test_the_upload_reports_every_error_and_stores_nothing(client, provincial_re
 
 def test_the_upload_stores_and_publishes(client, provincial_reviewer):
     login(client, provincial_reviewer)
-    response = client.post(reverse("screening:indicator_upload"), {
-        "file": _xlsx([["郑州市", "2024-03", 0.2, 3]]), "publish": "on"})
+    response = client.post(
+        reverse("screening:indicator_upload"),
+        {"file": _xlsx([["郑州市", "2024-03", 0.2, 3]]), "publish": "on"},
+    )
     assert response.context["summary"].published == 1
     assert IndicatorMonth.objects.get(region__code=ZHENGZHOU).tier == "red"
 
@@ -154,8 +182,9 @@ def test_an_unsafe_upload_is_refused_with_a_message(client, provincial_reviewer)
 def test_publishing_a_month_from_the_page(client, provincial_reviewer):
     from screening.early_warning.services import IndicatorRow, save_indicator_months
 
-    save_indicator_months([IndicatorRow(ZHENGZHOU, 2024, 3, intensity_change_pct=1,
-                                        intensity_target_pct=3)])
+    save_indicator_months(
+        [IndicatorRow(ZHENGZHOU, 2024, 3, intensity_change_pct=1, intensity_target_pct=3)]
+    )
     login(client, provincial_reviewer)
     client.post(reverse("screening:indicator_publish"), {"month": "2024-03"})
     month = IndicatorMonth.objects.get()
@@ -166,8 +195,10 @@ def test_annual_results_form(client, provincial_reviewer, city_reviewer_a):
     login(client, city_reviewer_a)
     assert client.post(reverse("screening:annual_results"), {}).status_code == 403
     login(client, provincial_reviewer)
-    client.post(reverse("screening:annual_results"), {
-        "region": ZHENGZHOU, "year": "2024", "dual_control": "missed", "pollutant": "met"})
+    client.post(
+        reverse("screening:annual_results"),
+        {"region": ZHENGZHOU, "year": "2024", "dual_control": "missed", "pollutant": "met"},
+    )
     result = AnnualResult.objects.get()
     assert (result.dual_control_met, result.pollutant_met) == (False, True)
 
@@ -228,8 +259,9 @@ def test_the_dashboards_numbers_match_the_lists_they_link_to(client, city_review
     assert len(links) > 6
     for number, url in links:
         assert _count_in_list(client, url) == number, url
-        assert f'href="{url}"'.replace("&", "&amp;") in response.content.decode() or \
-            url in unescape(response.content.decode())
+        assert f'href="{url}"'.replace(
+            "&", "&amp;"
+        ) in response.content.decode() or url in unescape(response.content.decode())
 
 
 def test_the_dashboard_map_colours_regions_by_this_months_tier(client, observer, barometer):
@@ -241,8 +273,9 @@ def test_the_dashboard_map_colours_regions_by_this_months_tier(client, observer,
     assert tiers["410181"] == "red"  # 巩义 has no barometer of its own: 郑州's
 
 
-def test_without_the_boundary_file_the_dashboard_draws_a_tile_map(client, observer,
-                                                                    barometer, monkeypatch):
+def test_without_the_boundary_file_the_dashboard_draws_a_tile_map(
+    client, observer, barometer, monkeypatch
+):
     from screening.early_warning import map as warnings_map
 
     monkeypatch.setattr(warnings_map, "_boundaries", lambda: {})
@@ -250,5 +283,5 @@ def test_without_the_boundary_file_the_dashboard_draws_a_tile_map(client, observ
     login(client, observer)
     html = client.get(reverse("screening:dashboard") + "?month=2024-03").content.decode()
     warnings_map._boundary_layout.cache_clear()
-    assert "<rect data-region=\"410100\" data-tier=\"red\"" in html
+    assert '<rect data-region="410100" data-tier="red"' in html
     assert "<path data-region" not in html

@@ -19,9 +19,16 @@ from tests.screening.early_warning.conftest import ANYANG
 
 pytestmark = pytest.mark.django_db
 
-HEADERS = ["地区", "月份", "能耗强度累计变化(%)", "年度能耗强度下降目标(%)",
-           "累计能源消费总量(吨标准煤)", "年度能源消费总量预算(吨标准煤)", "累计煤炭消费量(吨)",
-           "年度煤炭消费上限(吨)"]
+HEADERS = [
+    "地区",
+    "月份",
+    "能耗强度累计变化(%)",
+    "年度能耗强度下降目标(%)",
+    "累计能源消费总量(吨标准煤)",
+    "年度能源消费总量预算(吨标准煤)",
+    "累计煤炭消费量(吨)",
+    "年度煤炭消费上限(吨)",
+]
 RED_MONTHS = [["安阳市", f"2023-{m:02d}", 0.5, 3] for m in (1, 2, 3)]
 
 
@@ -60,8 +67,10 @@ def load(tmp_path, rows, *args):
 
 
 def published_days() -> list[date]:
-    return [timezone.localtime(m.published_at).date()
-            for m in IndicatorMonth.objects.order_by("year", "month")]
+    return [
+        timezone.localtime(m.published_at).date()
+        for m in IndicatorMonth.objects.order_by("year", "month")
+    ]
 
 
 def counted(as_of: date) -> list[tuple[int, int]]:
@@ -85,13 +94,17 @@ def test_without_a_date_the_months_are_published_today(tmp_path):
     assert published_days() == [timezone.localdate()] * 3
 
 
-@pytest.mark.parametrize(("published_on", "ok"), [
-    ("2023-03-31", False),  # the last day of March: March had not ended
-    ("2023-04-01", True),  # the first day it counts: the earliest it can be published
-])
+@pytest.mark.parametrize(
+    ("published_on", "ok"),
+    [
+        ("2023-03-31", False),  # the last day of March: March had not ended
+        ("2023-04-01", True),  # the first day it counts: the earliest it can be published
+    ],
+)
 def test_a_month_that_had_not_ended_is_an_error_for_its_row(tmp_path, published_on, ok):
-    status, out, _err = load(tmp_path, RED_MONTHS, "--publish", "--published-on", published_on,
-                             "--lang", "en")
+    status, out, _err = load(
+        tmp_path, RED_MONTHS, "--publish", "--published-on", published_on, "--lang", "en"
+    )
     if ok:
         assert status == 0, out
         return
@@ -102,13 +115,15 @@ def test_a_month_that_had_not_ended_is_an_error_for_its_row(tmp_path, published_
     assert IndicatorMonth.objects.count() == 0
 
 
-@pytest.mark.parametrize(("args", "says"), [
-    (["--publish", "--published-on", (date.today() + timedelta(days=2)).isoformat()],
-     "future"),
-    (["--publish", "--published-on", "1999-12-31"], "2000-01-01"),
-    (["--publish", "--published-on", "2023-13-01"], "YYYY-MM-DD"),
-    (["--published-on", "2023-04-10"], "only with --publish"),
-])
+@pytest.mark.parametrize(
+    ("args", "says"),
+    [
+        (["--publish", "--published-on", (date.today() + timedelta(days=2)).isoformat()], "future"),
+        (["--publish", "--published-on", "1999-12-31"], "2000-01-01"),
+        (["--publish", "--published-on", "2023-13-01"], "YYYY-MM-DD"),
+        (["--published-on", "2023-04-10"], "only with --publish"),
+    ],
+)
 def test_a_date_out_of_bounds_is_refused_and_nothing_is_stored(tmp_path, args, says):
     with pytest.raises(CommandError, match=says):
         load(tmp_path, RED_MONTHS, *args, "--lang", "en")
@@ -125,20 +140,23 @@ def test_a_month_published_later_moves_back_to_the_history_date_never_forward(tm
 
 def test_the_upload_form_records_the_date(client, provincial_reviewer):
     client.force_login(provincial_reviewer)
-    response = client.post(reverse("screening:indicator_upload"), {
-        "file": xlsx(RED_MONTHS), "publish": "on", "published_on": "2023-04-10"})
+    response = client.post(
+        reverse("screening:indicator_upload"),
+        {"file": xlsx(RED_MONTHS), "publish": "on", "published_on": "2023-04-10"},
+    )
     assert response.status_code == 200
     assert response.context["summary"].published == 3
     assert published_days() == [date(2023, 4, 10)] * 3
     assert all(m.published_by == provincial_reviewer for m in IndicatorMonth.objects.all())
 
 
-def test_the_upload_form_lists_months_not_ended_and_stores_nothing(client,
-                                                                  provincial_reviewer):
+def test_the_upload_form_lists_months_not_ended_and_stores_nothing(client, provincial_reviewer):
     client.force_login(provincial_reviewer)
     client.cookies["django_language"] = "en"  # the switch, not the browser (issue 15)
-    response = client.post(reverse("screening:indicator_upload"), {
-        "file": xlsx(RED_MONTHS), "publish": "on", "published_on": "2023-03-15"})
+    response = client.post(
+        reverse("screening:indicator_upload"),
+        {"file": xlsx(RED_MONTHS), "publish": "on", "published_on": "2023-03-15"},
+    )
     assert response.status_code == 200
     errors = response.context["errors"]
     assert [(e.row, e.column) for e in errors] == [(4, "月份")]
@@ -146,17 +164,22 @@ def test_the_upload_form_lists_months_not_ended_and_stores_nothing(client,
     assert IndicatorMonth.objects.count() == 0
 
 
-@pytest.mark.parametrize(("fields", "says"), [
-    ({"publish": "on", "published_on": (date.today() + timedelta(days=1)).isoformat()},
-     "must not be in the future"),
-    ({"published_on": "2023-04-10"}, "only with publishing"),
-])
-def test_the_upload_form_refuses_a_date_it_cannot_record(client, provincial_reviewer, fields,
-                                                         says):
+@pytest.mark.parametrize(
+    ("fields", "says"),
+    [
+        (
+            {"publish": "on", "published_on": (date.today() + timedelta(days=1)).isoformat()},
+            "must not be in the future",
+        ),
+        ({"published_on": "2023-04-10"}, "only with publishing"),
+    ],
+)
+def test_the_upload_form_refuses_a_date_it_cannot_record(client, provincial_reviewer, fields, says):
     client.force_login(provincial_reviewer)
     client.cookies["django_language"] = "en"  # the switch, not the browser (issue 15)
-    response = client.post(reverse("screening:indicator_upload"), {
-        "file": xlsx(RED_MONTHS), **fields})
+    response = client.post(
+        reverse("screening:indicator_upload"), {"file": xlsx(RED_MONTHS), **fields}
+    )
     assert response.status_code == 200
     assert says in " ".join(response.context["form"].errors["published_on"])
     assert IndicatorMonth.objects.count() == 0

@@ -35,8 +35,13 @@ def _column(header: str) -> int:
 
 
 def test_the_export_opens_ready_to_read(client, agency_a):
-    project = make_project(CITY_A, verdict="NON_COMPLIANT", disposition="STOP_AND_RECTIFY",
-                           findings=R03_FAIL, eia_date=datetime.date(2024, 3, 5))
+    project = make_project(
+        CITY_A,
+        verdict="NON_COMPLIANT",
+        disposition="STOP_AND_RECTIFY",
+        findings=R03_FAIL,
+        eia_date=datetime.date(2024, 3, 5),
+    )
     Project.objects.filter(pk=project.pk).update(uscc="91410100000000001X")
     client.force_login(agency_a)
     sheet = _workbook(client.get(reverse("screening:ledger_export"))).worksheets[0]
@@ -55,21 +60,32 @@ def test_the_export_opens_ready_to_read(client, agency_a):
     assert eia.number_format == "yyyy-mm-dd"
     # The screening in words after the template's columns.
     assert [c.value for c in header] == [*(c.header for c in COLUMNS), *SCREENING_HEADERS]
-    verdict, disposition, failed = (c.value for c in sheet[2][len(COLUMNS):])
+    verdict, disposition, failed = (c.value for c in sheet[2][len(COLUMNS) :])
     assert (verdict, disposition) == ("不符合", "停工整改")
     assert failed.startswith("R03 ") and "产能置换" in failed and "R10" not in failed
 
 
-def test_an_exported_ledger_uploads_again_with_no_change_and_no_error(client, agency_a,
-                                                                       tmp_path):
+def test_an_exported_ledger_uploads_again_with_no_change_and_no_error(client, agency_a, tmp_path):
     """Round trip: export → upload → nothing new, changed or missing; no errors; the
     screening columns are not even listed as ignored."""
-    rows = [valid_row(),
-            valid_row(project_code="2104-410100-04-01-654321", name="焦化项目",
-                      uscc="91410100MA44XXXX0J", energy_review_date="2023-06-30",
-                      remarks="第一行\n第二行", replaced_capacity=50),  # R03 fails
-            valid_row(project_code="2104-410100-04-01-777777", stage="存量", sector="建材",
-                      product=None, eia_date=datetime.date(2019, 1, 2))]
+    rows = [
+        valid_row(),
+        valid_row(
+            project_code="2104-410100-04-01-654321",
+            name="焦化项目",
+            uscc="91410100MA44XXXX0J",
+            energy_review_date="2023-06-30",
+            remarks="第一行\n第二行",
+            replaced_capacity=50,
+        ),  # R03 fails
+        valid_row(
+            project_code="2104-410100-04-01-777777",
+            stage="存量",
+            sector="建材",
+            product=None,
+            eia_date=datetime.date(2019, 1, 2),
+        ),
+    ]
     client.force_login(agency_a)
     with write_ledger(tmp_path / "a.xlsx", rows).open("rb") as handle:
         client.post(reverse("screening:ledger"), {"region": "410100", "file": handle})
@@ -80,8 +96,7 @@ def test_an_exported_ledger_uploads_again_with_no_change_and_no_error(client, ag
     assert Project.objects.exclude(verdict="COMPLIANT").exists()
 
     exported = tmp_path / "export.xlsx"
-    exported.write_bytes(b"".join(client.get(reverse("screening:ledger_export"))
-                                  .streaming_content))
+    exported.write_bytes(b"".join(client.get(reverse("screening:ledger_export")).streaming_content))
     with exported.open("rb") as handle:
         client.post(reverse("screening:ledger"), {"region": "410100", "file": handle})
     again = LedgerUpload.objects.exclude(pk=first.pk).get()
@@ -92,14 +107,18 @@ def test_an_exported_ledger_uploads_again_with_no_change_and_no_error(client, ag
 
 
 def test_a_filtered_export_is_named_after_its_filter_and_holds_exactly_its_projects(
-        client, provincial_reviewer):
-    wanted = {make_project(CITY_A, verdict="NON_COMPLIANT", disposition="RECTIFY").project_code
-              for _ in range(2)}
+    client, provincial_reviewer
+):
+    wanted = {
+        make_project(CITY_A, verdict="NON_COMPLIANT", disposition="RECTIFY").project_code
+        for _ in range(2)
+    }
     make_project(CITY_A, verdict="COMPLIANT")
     make_project(CITY_B, verdict="NON_COMPLIANT", disposition="RECTIFY")
     client.force_login(provincial_reviewer)
-    response = client.get(reverse("screening:ledger_export")
-                          + f"?region={CITY_A}&verdict=NON_COMPLIANT")
+    response = client.get(
+        reverse("screening:ledger_export") + f"?region={CITY_A}&verdict=NON_COMPLIANT"
+    )
     today = timezone.localdate().isoformat()
     name = f"台账_郑州市_不符合_{today}.xlsx"
     disposition = response.headers["Content-Disposition"]
@@ -109,8 +128,9 @@ def test_a_filtered_export_is_named_after_its_filter_and_holds_exactly_its_proje
     codes = {row[0] for row in sheet.iter_rows(min_row=2, values_only=True)}
     assert codes == wanted
     # The same filter on the list counts the same projects.
-    page = client.get(reverse("screening:projects")
-                      + f"?region={CITY_A}&verdict=NON_COMPLIANT").context["page"]
+    page = client.get(
+        reverse("screening:projects") + f"?region={CITY_A}&verdict=NON_COMPLIANT"
+    ).context["page"]
     assert {p.project_code for p in page} == wanted
 
 
@@ -122,6 +142,8 @@ def test_an_unfiltered_export_is_named_ledger_and_date(client, agency_a):
 
 
 def test_a_file_name_drops_what_no_system_accepts():
-    assert listing.safe_filename(["台账", 'a/b\\c:d*e?"f<g>h|i', " ", "x y"], ".xlsx") == \
-        "台账_a-b-c-d-e-f-g-h-i_x-y.xlsx"
+    assert (
+        listing.safe_filename(["台账", 'a/b\\c:d*e?"f<g>h|i', " ", "x y"], ".xlsx")
+        == "台账_a-b-c-d-e-f-g-h-i_x-y.xlsx"
+    )
     assert listing.safe_filename(["台账", "长" * 80], ".xlsx") == "台账_" + "长" * 40 + ".xlsx"

@@ -52,8 +52,7 @@ def test_the_rollback_button_asks_for_confirmation_first(client, applied, provin
     assert LedgerUpload.objects.get(pk=applied.pk).rollback_reason == "重复报送"
 
 
-def test_the_uploader_sees_who_rolled_back_and_why(client, applied, agency_a,
-                                                   provincial_reviewer):
+def test_the_uploader_sees_who_rolled_back_and_why(client, applied, agency_a, provincial_reviewer):
     rollback_upload(applied, provincial_reviewer, "重复报送")
     client.force_login(agency_a)
     page = client.get(reverse("screening:upload", args=[applied.pk])).content.decode()
@@ -69,14 +68,16 @@ def test_an_agency_is_offered_no_rollback(client, applied, agency_a):
 
 
 def test_the_preview_names_the_open_case_of_a_project_leaving_the_ledger(
-        client, applied, agency_a, city_reviewer_a, tmp_path):
+    client, applied, agency_a, city_reviewer_a, tmp_path
+):
     project = Project.objects.get(project_code=CODE_2)
     case = workflow.open_case(project, acting_user=agency_a)
     workflow.submit_case(case, acting_user=agency_a)
     # The next full upload holds only the first project.
     preview = upload_rows(agency_a, [valid_row()], tmp_path, name="only-one.xlsx")
     assert preview.preview["open_cases"] == {
-        CODE_2: {"id": case.pk, "cycle": 1, "state": "submitted"}}
+        CODE_2: {"id": case.pk, "cycle": 1, "state": "submitted"}
+    }
     client.force_login(agency_a)
     page = client.get(reverse("screening:upload", args=[preview.pk])).content.decode()
     assert f'data-case="{case.pk}"' in page and 'id="missing-open-cases"' in page

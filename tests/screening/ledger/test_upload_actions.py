@@ -17,8 +17,12 @@ from tests.ledger_files import valid_row, write_ledger
 
 def previewed(user, tmp_path):
     path = write_ledger(tmp_path / "a.xlsx", [valid_row()])
-    upload = receive_upload(user, Region.objects.get(code=CITY_A),
-                            ContentFile(path.read_bytes(), name="a.xlsx"), "a.xlsx")
+    upload = receive_upload(
+        user,
+        Region.objects.get(code=CITY_A),
+        ContentFile(path.read_bytes(), name="a.xlsx"),
+        "a.xlsx",
+    )
     assert actions.start_validation(upload) is False  # small: validated at once
     upload.refresh_from_db()
     assert upload.status == UploadStatus.PREVIEW, upload.errors
@@ -45,10 +49,15 @@ def test_only_the_uploader_may_confirm_even_a_colleague_of_the_same_region(agenc
 
 
 def test_a_large_upload_is_validated_and_applied_in_the_background(
-        agency_a, tmp_path, settings, django_capture_on_commit_callbacks):
+    agency_a, tmp_path, settings, django_capture_on_commit_callbacks
+):
     path = write_ledger(tmp_path / "a.xlsx", [valid_row()])
-    upload = receive_upload(agency_a, Region.objects.get(code=CITY_A),
-                            ContentFile(path.read_bytes(), name="a.xlsx"), "a.xlsx")
+    upload = receive_upload(
+        agency_a,
+        Region.objects.get(code=CITY_A),
+        ContentFile(path.read_bytes(), name="a.xlsx"),
+        "a.xlsx",
+    )
     settings.LEDGER_BACKGROUND_BYTES = 0  # every file counts as large
     with django_capture_on_commit_callbacks(execute=True):
         assert actions.start_validation(upload) is True
@@ -76,6 +85,8 @@ def test_the_api_and_its_task_never_import_a_web_view():
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("screening"):
                 web_view = node.module.split(".")[-1] == "views" or any(
-                    alias.name == "views" for alias in node.names)
+                    alias.name == "views" for alias in node.names
+                )
                 assert not web_view or node.module.startswith("screening.api"), (
-                    f"{path.name} imports {node.module}")
+                    f"{path.name} imports {node.module}"
+                )

@@ -39,10 +39,21 @@ def upload_rows(user, rows, tmp_path, name="ledger.xlsx", region_code=CITY_A):
 
 
 def two_projects():
-    return [valid_row(), valid_row(project_code=CODE_2, name="水泥熟料项目", sector="建材",
-                                   product="水泥熟料", unit_energy=100, new_capacity=None,
-                                   replaced_capacity=None, capacity_unit=None,
-                                   replacement_plan_ref=None, unit_energy_unit="kgce/t")]
+    return [
+        valid_row(),
+        valid_row(
+            project_code=CODE_2,
+            name="水泥熟料项目",
+            sector="建材",
+            product="水泥熟料",
+            unit_energy=100,
+            new_capacity=None,
+            replaced_capacity=None,
+            capacity_unit=None,
+            replacement_plan_ref=None,
+            unit_energy_unit="kgce/t",
+        ),
+    ]
 
 
 @pytest.fixture
@@ -102,8 +113,9 @@ def test_projects_missing_from_the_file_need_a_reason(agency_a, tmp_path, applie
     with pytest.raises(UploadRefused):
         apply_upload(upload, agency_a, {})
     assert Project.objects.get(project_code=CODE_2).status == ProjectStatus.ACTIVE
-    apply_upload(LedgerUpload.objects.get(pk=upload.pk), agency_a,
-                 {CODE_2: ("cancelled", "项目已取消")})
+    apply_upload(
+        LedgerUpload.objects.get(pk=upload.pk), agency_a, {CODE_2: ("cancelled", "项目已取消")}
+    )
     gone = Project.objects.get(project_code=CODE_2)
     assert gone.status == ProjectStatus.REMOVED
     assert gone.removal_reason == "cancelled"
@@ -158,11 +170,15 @@ def test_errors_come_back_in_an_annotated_workbook(agency_a, tmp_path):
 
 
 def test_a_stale_preview_cannot_be_applied(agency_a, tmp_path, applied):
-    first = upload_rows(agency_a, [*two_projects(),
-                                   valid_row(project_code="2106-410100-04-01-000001")],
-                        tmp_path, name="a.xlsx")
-    second = upload_rows(agency_a, two_projects()[:1] + [two_projects()[1]], tmp_path,
-                         name="b.xlsx")
+    first = upload_rows(
+        agency_a,
+        [*two_projects(), valid_row(project_code="2106-410100-04-01-000001")],
+        tmp_path,
+        name="a.xlsx",
+    )
+    second = upload_rows(
+        agency_a, two_projects()[:1] + [two_projects()[1]], tmp_path, name="b.xlsx"
+    )
     rows = two_projects()
     rows[1]["name"] = "改名"
     third = upload_rows(agency_a, rows, tmp_path, name="c.xlsx")
@@ -173,8 +189,9 @@ def test_a_stale_preview_cannot_be_applied(agency_a, tmp_path, applied):
     assert not Project.objects.filter(project_code="2106-410100-04-01-000001").exists()
 
 
-def test_rollback_restores_what_the_upload_changed(agency_a, provincial_reviewer, tmp_path,
-                                                   applied):
+def test_rollback_restores_what_the_upload_changed(
+    agency_a, provincial_reviewer, tmp_path, applied
+):
     rows = two_projects()
     rows[0]["name"] = "新名称"
     upload = apply_upload(upload_rows(agency_a, rows, tmp_path, name="x.xlsx"), agency_a, {})
@@ -190,8 +207,7 @@ def test_rollback_restores_what_the_upload_changed(agency_a, provincial_reviewer
     assert set(Project.objects.values_list("status", flat=True)) == {ProjectStatus.REMOVED}
 
 
-def test_a_failure_midway_leaves_the_ledger_as_it_was(agency_a, tmp_path, applied,
-                                                      monkeypatch):
+def test_a_failure_midway_leaves_the_ledger_as_it_was(agency_a, tmp_path, applied, monkeypatch):
     rows = two_projects()
     rows[0]["name"] = "改名"
     upload = upload_rows(agency_a, rows, tmp_path, name="boom.xlsx")
@@ -213,8 +229,9 @@ def test_a_failure_midway_leaves_the_ledger_as_it_was(agency_a, tmp_path, applie
     assert Project.objects.get(project_code=CODE_1).name == "改名"
 
 
-def test_confirming_uses_the_rows_validated_at_the_preview(agency_a, tmp_path, monkeypatch,
-                                                           django_capture_on_commit_callbacks):
+def test_confirming_uses_the_rows_validated_at_the_preview(
+    agency_a, tmp_path, monkeypatch, django_capture_on_commit_callbacks
+):
     upload = upload_rows(agency_a, two_projects(), tmp_path)
     assert ledger_import.spool_path(upload).is_file()
 
@@ -231,27 +248,39 @@ def test_confirming_uses_the_rows_validated_at_the_preview(agency_a, tmp_path, m
 def test_the_spool_gives_back_exactly_the_validated_rows(agency_a, tmp_path):
     from screening.ledger.xlsx.validate import validate_workbook
 
-    rows = [*two_projects(), valid_row(project_code="2106-410100-04-01-000001", stage="存量",
-                                       eia_ref="豫环审〔2021〕7号", eia_date="2020-1-20",
-                                       start_date="2021年3月1日", remarks="  备注\u200b ",
-                                       coal_substitution=None, investment="12,000.5")]
+    rows = [
+        *two_projects(),
+        valid_row(
+            project_code="2106-410100-04-01-000001",
+            stage="存量",
+            eia_ref="豫环审〔2021〕7号",
+            eia_date="2020-1-20",
+            start_date="2021年3月1日",
+            remarks="  备注\u200b ",
+            coal_substitution=None,
+            investment="12,000.5",
+        ),
+    ]
     upload = upload_rows(agency_a, rows, tmp_path)
     assert upload.status == UploadStatus.PREVIEW, upload.errors
     reference, digest = ledger_import.ledger_reference_with_digest(
-        ledger_import.rule_set_for(upload.as_of))
+        ledger_import.rule_set_for(upload.as_of)
+    )
     validated = validate_workbook(upload.file.path, reference).rows
     assert ledger_import.read_rows_spool(upload, digest) == validated
 
 
-def test_a_tampered_spool_is_ignored_and_the_file_validated_again(agency_a, tmp_path,
-                                                                  monkeypatch):
+def test_a_tampered_spool_is_ignored_and_the_file_validated_again(agency_a, tmp_path, monkeypatch):
     upload = upload_rows(agency_a, two_projects(), tmp_path)
     spool = ledger_import.spool_path(upload)
     spool.write_bytes(spool.read_bytes().replace("高炉".encode(), "焦炉".encode()))
     readings = []
     validate = ledger_import.validate_workbook
-    monkeypatch.setattr(ledger_import, "validate_workbook",
-                        lambda *args, **kwargs: readings.append(1) or validate(*args, **kwargs))
+    monkeypatch.setattr(
+        ledger_import,
+        "validate_workbook",
+        lambda *args, **kwargs: readings.append(1) or validate(*args, **kwargs),
+    )
     apply_upload(upload, agency_a, {})
     assert readings == [1]
     assert Project.objects.get(project_code=CODE_1).name == "高炉产能置换升级项目"
@@ -260,7 +289,8 @@ def test_a_tampered_spool_is_ignored_and_the_file_validated_again(agency_a, tmp_
 def test_a_spool_of_other_reference_data_is_not_used(agency_a, tmp_path):
     upload = upload_rows(agency_a, two_projects(), tmp_path)
     _reference, digest = ledger_import.ledger_reference_with_digest(
-        ledger_import.rule_set_for(upload.as_of))
+        ledger_import.rule_set_for(upload.as_of)
+    )
     assert ledger_import.read_rows_spool(upload, digest) is not None
     assert ledger_import.read_rows_spool(upload, "0" * 64) is None
     other = LedgerUpload.objects.get(pk=upload.pk)
@@ -279,8 +309,9 @@ def test_a_stored_file_that_changed_after_the_preview_is_refused(agency_a, tmp_p
     assert LedgerUpload.objects.get(pk=upload.pk).status == UploadStatus.PREVIEW
 
 
-def test_a_preview_made_before_a_rollback_cannot_be_applied(agency_a, provincial_reviewer,
-                                                             tmp_path, applied):
+def test_a_preview_made_before_a_rollback_cannot_be_applied(
+    agency_a, provincial_reviewer, tmp_path, applied
+):
     rows = two_projects()
     rows[0]["name"] = "新名称"
     changed = apply_upload(upload_rows(agency_a, rows, tmp_path, name="x.xlsx"), agency_a, {})
@@ -292,7 +323,8 @@ def test_a_preview_made_before_a_rollback_cannot_be_applied(agency_a, provincial
 
 
 def test_history_of_created_projects_is_compact_and_rollback_still_removes_them(
-        agency_a, provincial_reviewer, applied):
+    agency_a, provincial_reviewer, applied
+):
     created = ProjectChange.objects.filter(upload=applied, kind="created")
     assert created.count() == 2
     assert all(change.changes == {} for change in created)

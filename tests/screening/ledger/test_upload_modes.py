@@ -47,8 +47,10 @@ def upload_and_confirm(client, path, scope=None, post=None) -> LedgerUpload:
 def ledger_of_two(client, agency_a, tmp_path):
     """A's ledger holds projects A and B (a first full upload)."""
     client.force_login(agency_a)
-    rows = [valid_row(project_code=CODE_A, name="项目甲"), valid_row(project_code=CODE_B,
-                                                                    name="项目乙")]
+    rows = [
+        valid_row(project_code=CODE_A, name="项目甲"),
+        valid_row(project_code=CODE_B, name="项目乙"),
+    ]
     upload = upload_and_confirm(client, write_ledger(tmp_path / "first.xlsx", rows))
     assert upload.status == UploadStatus.APPLIED
     return rows
@@ -73,15 +75,27 @@ def test_full_mode_one_reason_for_all_missing_projects(client, ledger_of_two, tm
     assert "全量上传：确认后本文件将替换" in page and 'id="reason-all"' in page
     confirm = reverse("screening:upload_confirm", args=[upload.pk])
     # A row's own choice wins over the one for all.
-    client.post(confirm, {"reason-all": RemovalReason.SHUT_DOWN, "note-all": "统一关停",
-                          f"reason-{CODE_A}": RemovalReason.CANCELLED})
+    client.post(
+        confirm,
+        {
+            "reason-all": RemovalReason.SHUT_DOWN,
+            "note-all": "统一关停",
+            f"reason-{CODE_A}": RemovalReason.CANCELLED,
+        },
+    )
     upload.refresh_from_db()
     assert upload.status == UploadStatus.APPLIED
     a, b = Project.objects.get(project_code=CODE_A), Project.objects.get(project_code=CODE_B)
     assert (a.status, a.removal_reason, a.removal_note) == (
-        ProjectStatus.REMOVED, RemovalReason.CANCELLED, "")
+        ProjectStatus.REMOVED,
+        RemovalReason.CANCELLED,
+        "",
+    )
     assert (b.status, b.removal_reason, b.removal_note) == (
-        ProjectStatus.REMOVED, RemovalReason.SHUT_DOWN, "统一关停")
+        ProjectStatus.REMOVED,
+        RemovalReason.SHUT_DOWN,
+        "统一关停",
+    )
 
 
 def test_full_mode_without_any_reason_is_refused_in_words(client, ledger_of_two, tmp_path):
@@ -100,8 +114,13 @@ def test_add_or_update_only_removes_nothing(client, ledger_of_two, tmp_path):
     post_file(client, write_ledger(tmp_path / "partial.xlsx", rows), UploadScope.ADD_UPDATE)
     upload = LedgerUpload.objects.order_by("-pk").first()
     assert upload.scope == UploadScope.ADD_UPDATE
-    assert upload.preview["counts"] == {"new": 1, "changed": 1, "unchanged": 0, "missing": 0,
-                                        "kept": 1}
+    assert upload.preview["counts"] == {
+        "new": 1,
+        "changed": 1,
+        "unchanged": 0,
+        "missing": 0,
+        "kept": 1,
+    }
     assert upload.preview["missing"] == []
     page = client.get(reverse("screening:upload", args=[upload.pk])).content.decode()
     assert 'id="count-kept">1<' in page and "只新增或更新：确认后" in page
@@ -110,8 +129,9 @@ def test_add_or_update_only_removes_nothing(client, ledger_of_two, tmp_path):
     upload.refresh_from_db()
     assert upload.status == UploadStatus.APPLIED
     assert upload.summary["missing"] == 0 and upload.summary["kept"] == 1
-    assert set(Project.objects.filter(status=ProjectStatus.ACTIVE).values_list(
-        "project_code", flat=True)) == {CODE_A, CODE_B, CODE_C}
+    assert set(
+        Project.objects.filter(status=ProjectStatus.ACTIVE).values_list("project_code", flat=True)
+    ) == {CODE_A, CODE_B, CODE_C}
     assert Project.objects.get(project_code=CODE_A).name == "项目甲（改名）"
     assert not ProjectChange.objects.filter(kind=ChangeKind.REMOVED).exists()
     # The history names the mode of each upload.
@@ -120,8 +140,9 @@ def test_add_or_update_only_removes_nothing(client, ledger_of_two, tmp_path):
     assert home.count('class="upload-scope">全量台账（替换本地区台账）<') == 1
 
 
-def test_a_full_upload_after_an_add_or_update_one_is_compared_again(client, ledger_of_two,
-                                                                     tmp_path):
+def test_a_full_upload_after_an_add_or_update_one_is_compared_again(
+    client, ledger_of_two, tmp_path
+):
     """The identical-file shortcut (issue 19) only trusts a full upload: after an add or
     update upload the ledger holds more than its file."""
     path = write_ledger(tmp_path / "a_only.xlsx", [valid_row(project_code=CODE_A, name="项目甲")])
@@ -136,8 +157,10 @@ def test_the_preview_shows_each_new_projects_screening_in_words(client, agency_a
     """Outcome labels (screening/labels.py) and rule titles (RULE_TITLES), counts by verdict;
     R09: 淘汰类 technology fails."""
     client.force_login(agency_a)
-    rows = [valid_row(project_code=CODE_A, name="合规项目"),
-            valid_row(project_code=CODE_B, name="淘汰类项目", tech_class="淘汰类")]
+    rows = [
+        valid_row(project_code=CODE_A, name="合规项目"),
+        valid_row(project_code=CODE_B, name="淘汰类项目", tech_class="淘汰类"),
+    ]
     post_file(client, write_ledger(tmp_path / "new.xlsx", rows))
     upload = LedgerUpload.objects.get()
     outcomes = upload.preview["outcomes"]
@@ -159,22 +182,34 @@ def test_the_preview_shows_each_new_projects_screening_in_words(client, agency_a
 
 
 def test_the_preview_shows_a_changed_projects_screening(client, ledger_of_two, tmp_path):
-    rows = [valid_row(project_code=CODE_A, name="项目甲", tech_class="淘汰类"),
-            valid_row(project_code=CODE_B, name="项目乙")]
+    rows = [
+        valid_row(project_code=CODE_A, name="项目甲", tech_class="淘汰类"),
+        valid_row(project_code=CODE_B, name="项目乙"),
+    ]
     post_file(client, write_ledger(tmp_path / "changed.xlsx", rows))
     upload = LedgerUpload.objects.order_by("-pk").first()
     assert list(upload.preview["outcomes"]) == [CODE_A]
-    page = client.get(reverse("screening:upload", args=[upload.pk]), HTTP_ACCEPT_LANGUAGE="en",
-                      ).content.decode()
+    page = client.get(
+        reverse("screening:upload", args=[upload.pk]),
+        HTTP_ACCEPT_LANGUAGE="en",
+    ).content.decode()
     assert 'id="changed-projects"' in page and "R09 " in page
 
 
 def test_import_ledger_add_or_update_only(agency_a, ledger_of_two, tmp_path, capsys):
     path = write_ledger(tmp_path / "c.xlsx", [valid_row(project_code=CODE_C)])
-    call_command("import_ledger", str(path), "--region", "410100", "--user", "agency_a",
-                 "--add-or-update-only", "--format", "json")
+    call_command(
+        "import_ledger",
+        str(path),
+        "--region",
+        "410100",
+        "--user",
+        "agency_a",
+        "--add-or-update-only",
+        "--format",
+        "json",
+    )
     result = orjson.loads(capsys.readouterr().out)
     assert result["scope"] == "add_update" and result["status"] == "applied"
-    assert result["counts"] == {"created": 1, "updated": 0, "unchanged": 0, "missing": 0,
-                                "kept": 2}
+    assert result["counts"] == {"created": 1, "updated": 0, "unchanged": 0, "missing": 0, "kept": 2}
     assert Project.objects.filter(status=ProjectStatus.ACTIVE).count() == 3

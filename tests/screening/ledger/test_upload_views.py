@@ -59,18 +59,21 @@ def test_a_file_that_is_not_a_workbook_is_refused_with_a_message(client, agency_
 
 
 @pytest.mark.parametrize("persona", ["agency_b", "city_reviewer_b", "agency_county"])
-def test_other_regions_cannot_open_uploads_files_or_projects(client, agency_a, tmp_path,
-                                                             persona, request):
+def test_other_regions_cannot_open_uploads_files_or_projects(
+    client, agency_a, tmp_path, persona, request
+):
     client.force_login(agency_a)
     post_file(client, write_ledger(tmp_path / "a.xlsx", [valid_row()]))
     upload = LedgerUpload.objects.get()
     client.post(reverse("screening:upload_confirm", args=[upload.pk]))
     project = Project.objects.get()
     client.force_login(request.getfixturevalue(persona))
-    for url in [reverse("screening:upload", args=[upload.pk]),
-                reverse("screening:upload_status", args=[upload.pk]),
-                reverse("screening:upload_file", args=[upload.pk, "original"]),
-                reverse("screening:project", args=[project.pk])]:
+    for url in [
+        reverse("screening:upload", args=[upload.pk]),
+        reverse("screening:upload_status", args=[upload.pk]),
+        reverse("screening:upload_file", args=[upload.pk, "original"]),
+        reverse("screening:project", args=[project.pk]),
+    ]:
         assert client.get(url).status_code == 404, url
     assert project.project_code not in client.get(reverse("screening:projects")).content.decode()
     export = client.get(reverse("screening:ledger_export"))
@@ -88,8 +91,9 @@ def test_only_the_uploader_confirms(client, agency_a, city_reviewer_a, tmp_path)
     assert not Project.objects.exists()
 
 
-def test_project_list_query_count_does_not_grow_with_rows(client, agency_a, tmp_path,
-                                                          django_assert_max_num_queries):
+def test_project_list_query_count_does_not_grow_with_rows(
+    client, agency_a, tmp_path, django_assert_max_num_queries
+):
     from tests.factories import ProjectFactory
 
     for _ in range(30):
@@ -115,11 +119,11 @@ def test_the_template_has_every_header_and_drop_downs(client, agency_a):
 def test_export_writes_formula_looking_text_as_text(client, agency_a):
     from tests.factories import ProjectFactory
 
-    ProjectFactory(name="=HYPERLINK(\"http://x\")", remarks="@SUM(A1)")
+    ProjectFactory(name='=HYPERLINK("http://x")', remarks="@SUM(A1)")
     client.force_login(agency_a)
     response = client.get(reverse("screening:ledger_export"))
     sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).worksheets[0]
     header = [c.value for c in sheet[1]]
     cell = sheet.cell(row=2, column=header.index("项目名称") + 1)
     assert cell.data_type == "s"
-    assert cell.value == "=HYPERLINK(\"http://x\")"
+    assert cell.value == '=HYPERLINK("http://x")'

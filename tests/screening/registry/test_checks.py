@@ -22,22 +22,41 @@ INELIGIBLE = frozenset({"subsidised", "mandatory_elimination"})
 
 
 def source(**changes) -> SourceRow:
-    values = dict(id=7, region="410500", enterprise="某钢铁", equipment="1号高炉",
-                  family="高炉工序", capacity=D("300"), capacity_unit="万吨/年",
-                  shutdown_date=date(2021, 1, 1), dismantled_date=date(2021, 6, 1),
-                  flags=frozenset())
+    values = dict(
+        id=7,
+        region="410500",
+        enterprise="某钢铁",
+        equipment="1号高炉",
+        family="高炉工序",
+        capacity=D("300"),
+        capacity_unit="万吨/年",
+        shutdown_date=date(2021, 1, 1),
+        dismantled_date=date(2021, 6, 1),
+        flags=frozenset(),
+    )
     values.update(changes)
     return SourceRow(**values)
 
 
-PLAN = PlanRow(1, "豫工信产业〔2023〕1号", "410100", "高炉工序", D("100"), "万吨/年",
-               ("2401-410100-04-01-000001",))
+PLAN = PlanRow(
+    1,
+    "豫工信产业〔2023〕1号",
+    "410100",
+    "高炉工序",
+    D("100"),
+    "万吨/年",
+    ("2401-410100-04-01-000001",),
+)
 
 
 def row(**changes) -> LedgerRow:
-    values = dict(project_code="2401-410100-04-01-000001",
-                  replacement_plan_ref="豫工信产业〔2023〕1号", new_capacity=D("100"),
-                  replaced_capacity=D("150"), family="高炉工序")
+    values = dict(
+        project_code="2401-410100-04-01-000001",
+        replacement_plan_ref="豫工信产业〔2023〕1号",
+        new_capacity=D("100"),
+        replaced_capacity=D("150"),
+        family="高炉工序",
+    )
     values.update(changes)
     return LedgerRow(**values)
 
@@ -53,12 +72,16 @@ def test_plans_in_two_regions_make_a_shared_source_high_risk():
 
 
 def test_an_ineligible_or_late_source_is_high_risk_on_the_day_after():
-    assert shared_source(source(flags=frozenset({"subsidised"})), 2, 1, D("1"), INELIGIBLE,
-                         AS_OF).reasons == ["source_ineligible"]
-    assert shared_source(source(shutdown_date=AS_OF), 2, 1, D("1"), INELIGIBLE,
-                         AS_OF).risk is Risk.MEDIUM
-    assert shared_source(source(shutdown_date=date(2024, 7, 1)), 2, 1, D("1"), INELIGIBLE,
-                         AS_OF).reasons == ["source_not_shut_down"]
+    assert shared_source(
+        source(flags=frozenset({"subsidised"})), 2, 1, D("1"), INELIGIBLE, AS_OF
+    ).reasons == ["source_ineligible"]
+    assert (
+        shared_source(source(shutdown_date=AS_OF), 2, 1, D("1"), INELIGIBLE, AS_OF).risk
+        is Risk.MEDIUM
+    )
+    assert shared_source(
+        source(shutdown_date=date(2024, 7, 1)), 2, 1, D("1"), INELIGIBLE, AS_OF
+    ).reasons == ["source_not_shut_down"]
 
 
 def test_a_ledger_matching_the_plan_is_no_mismatch():
@@ -68,21 +91,29 @@ def test_a_ledger_matching_the_plan_is_no_mismatch():
 def test_a_ledger_claiming_more_than_the_draws_is_high_risk():
     found = ledger_mismatch(PLAN, D("149"), [row()])
     assert found.risk is Risk.HIGH
-    assert found.problems == [{"kind": "replaced_differs", "project_code": "",
-                               "ledger": D("150"), "registry": D("149")}]
+    assert found.problems == [
+        {"kind": "replaced_differs", "project_code": "", "ledger": D("150"), "registry": D("149")}
+    ]
 
 
 def test_a_ledger_claiming_less_is_medium_and_an_unlisted_project_is_named():
-    found = ledger_mismatch(PLAN, D("151"), [row(), row(project_code="2401-410100-04-01-000002",
-                                                     new_capacity=None, replaced_capacity=None)])
+    found = ledger_mismatch(
+        PLAN,
+        D("151"),
+        [
+            row(),
+            row(project_code="2401-410100-04-01-000002", new_capacity=None, replaced_capacity=None),
+        ],
+    )
     assert found.risk is Risk.MEDIUM
     assert [p["kind"] for p in found.problems] == ["project_not_in_plan", "replaced_differs"]
 
 
 def test_a_listed_project_that_does_not_name_the_plan_is_reported():
     found = ledger_mismatch(PLAN, D("150"), [])
-    assert found.problems == [{"kind": "project_not_citing_plan",
-                               "project_code": "2401-410100-04-01-000001"}]
+    assert found.problems == [
+        {"kind": "project_not_citing_plan", "project_code": "2401-410100-04-01-000001"}
+    ]
 
 
 def test_natural_persons_credit_codes_are_recognised():

@@ -21,8 +21,10 @@ D = Decimal
 
 def test_two_plans_drawing_the_last_100_t_at_once_one_wins_one_is_refused(transactional_db):
     """(transactional_db puts the reference data back after earlier transactional tests.)"""
-    need(connection.vendor == "postgresql",
-         "needs PostgreSQL (DATABASE_URL=postgres://…): SQLite serialises writers")
+    need(
+        connection.vendor == "postgresql",
+        "needs PostgreSQL (DATABASE_URL=postgres://…): SQLite serialises writers",
+    )
     officer = make_user("province_race", "provincial_reviewer", "410000")
     source = make_source(officer, capacity=D("300"), capacity_unit="万吨/年")
     services.draw(make_plan(officer), source, D("200"), user=officer)
@@ -34,8 +36,10 @@ def test_two_plans_drawing_the_last_100_t_at_once_one_wins_one_is_refused(transa
         def run(index: int, ready=ready, results=results) -> None:
             try:
                 ready.wait(timeout=30)
-                results[index] = ("won", services.draw(plans[index], source, D("100"),
-                                                       user=officer))
+                results[index] = (
+                    "won",
+                    services.draw(plans[index], source, D("100"), user=officer),
+                )
             except services.RegistryRefused as refusal:
                 results[index] = ("refused", str(refusal))
             except Exception as error:  # noqa: BLE001 - reported by the assertion below

@@ -27,7 +27,10 @@ def test_the_demo_shows_a_double_drawn_source_and_every_r14_outcome():
         for finding in project.findings:
             if finding["rule"] == "R14":
                 outcomes[project.replacement_plan_ref] = finding["outcome"]
-    assert outcomes == {"豫工信产业〔2023〕1号": "PASS", "豫工信产业〔2023〕2号": "FAIL",
-                        "豫工信产业〔2023〕12号": "WARN"}
+    assert outcomes == {
+        "豫工信产业〔2023〕1号": "PASS",
+        "豫工信产业〔2023〕2号": "FAIL",
+        "豫工信产业〔2023〕12号": "WARN",
+    }
     call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
     assert len(cross_checks_now().shared_sources) == 1  # seeding twice adds nothing

@@ -29,8 +29,9 @@ def test_draw_fits_exactly_the_capacity_but_not_one_unit_more():
 def test_two_plans_may_draw_exactly_the_whole_capacity(provincial_reviewer):
     source = make_source(provincial_reviewer)
     services.draw(make_plan(provincial_reviewer), source, D("100"), user=provincial_reviewer)
-    services.draw(make_plan(provincial_reviewer, "410300"), source, D("50"),
-                  user=provincial_reviewer)
+    services.draw(
+        make_plan(provincial_reviewer, "410300"), source, D("50"), user=provincial_reviewer
+    )
     source.refresh_from_db()
     assert source.drawn == source.capacity == D("150")
 
@@ -80,8 +81,9 @@ def test_capacity_cannot_be_corrected_below_what_is_drawn(provincial_reviewer):
     data = source_data(capacity=D("119"), equipment=source.equipment)
     with pytest.raises(services.RegistryRefused, match="120"):
         services.update_source(source, data, user=provincial_reviewer)
-    services.update_source(source, source_data(capacity=D("120"), equipment=source.equipment),
-                           user=provincial_reviewer)
+    services.update_source(
+        source, source_data(capacity=D("120"), equipment=source.equipment), user=provincial_reviewer
+    )
 
 
 def test_a_source_of_another_family_or_unit_is_refused(provincial_reviewer):
@@ -90,8 +92,7 @@ def test_a_source_of_another_family_or_unit_is_refused(provincial_reviewer):
         services.draw(make_plan(provincial_reviewer), source, D("1"), user=provincial_reviewer)
     other_unit = make_source(provincial_reviewer, capacity_unit="t/d")
     with pytest.raises(services.RegistryRefused, match="t/d"):
-        services.draw(make_plan(provincial_reviewer), other_unit, D("1"),
-                      user=provincial_reviewer)
+        services.draw(make_plan(provincial_reviewer), other_unit, D("1"), user=provincial_reviewer)
 
 
 def test_the_same_reference_cannot_be_registered_twice(provincial_reviewer):

@@ -41,10 +41,17 @@ def test_an_agency_registers_a_source_in_its_own_region_by_form(agency_a):
     assert "郑州市" in page.content.decode() and "洛阳市" not in page.content.decode()
     from screening.models import Region
 
-    form = {"region": Region.objects.get(code="410100").pk, "enterprise": "郑州某水泥有限公司",
-            "uscc": "91110000600037341L", "family": "水泥熟料", "capacity": "120",
-            "capacity_unit": "万吨/年", "equipment": "2500t/d熟料线",
-            "shutdown_date": "2021-01-01", "dismantled_date": "2020-12-31"}
+    form = {
+        "region": Region.objects.get(code="410100").pk,
+        "enterprise": "郑州某水泥有限公司",
+        "uscc": "91110000600037341L",
+        "family": "水泥熟料",
+        "capacity": "120",
+        "capacity_unit": "万吨/年",
+        "equipment": "2500t/d熟料线",
+        "shutdown_date": "2021-01-01",
+        "dismantled_date": "2020-12-31",
+    }
     refused = client.post(reverse("screening:registry_source_new"), form)
     assert refused.status_code == 200 and not CapacitySource.objects.exists()
     assert "拆除日期早于关停日期" in refused.content.decode()
@@ -59,16 +66,14 @@ def test_an_agency_registers_a_source_in_its_own_region_by_form(agency_a):
     assert other.status_code == 200 and CapacitySource.objects.count() == 1
 
 
-def test_an_agency_sees_and_draws_only_within_its_regions(agency_a, agency_b,
-                                                          provincial_reviewer):
+def test_an_agency_sees_and_draws_only_within_its_regions(agency_a, agency_b, provincial_reviewer):
     own = make_source(agency_a)
     elsewhere = make_source(agency_b, "410300")
     plan = make_plan(agency_a)
     client = client_for(agency_a)
     home = client.get(reverse("screening:registry")).content.decode()
     assert own.number in home and elsewhere.number not in home
-    assert client.get(reverse("screening:registry_source", args=[elsewhere.pk])).status_code \
-        == 404
+    assert client.get(reverse("screening:registry_source", args=[elsewhere.pk])).status_code == 404
     url = reverse("screening:registry_plan", args=[plan.pk])
     refused = client.post(url, {"source": elsewhere.number, "amount": "10"})
     assert refused.status_code == 200 and not plan.draws.exists()
@@ -79,18 +84,28 @@ def test_an_agency_sees_and_draws_only_within_its_regions(agency_a, agency_b,
     # Agency B cannot see, draw for or withdraw agency A's plan.
     other = client_for(agency_b)
     assert other.get(url).status_code == 404
-    assert other.post(reverse("screening:registry_plan_withdraw", args=[plan.pk]),
-                      {"reason": "x"}).status_code == 404
+    assert (
+        other.post(
+            reverse("screening:registry_plan_withdraw", args=[plan.pk]), {"reason": "x"}
+        ).status_code
+        == 404
+    )
     # Only the provincial reviewer publishes.
-    assert client.post(reverse("screening:registry_plan_publish", args=[plan.pk])
-                       ).status_code == 403
-    assert client_for(provincial_reviewer).post(
-        reverse("screening:registry_plan_publish", args=[plan.pk])).status_code == 302
+    assert (
+        client.post(reverse("screening:registry_plan_publish", args=[plan.pk])).status_code == 403
+    )
+    assert (
+        client_for(provincial_reviewer)
+        .post(reverse("screening:registry_plan_publish", args=[plan.pk]))
+        .status_code
+        == 302
+    )
     assert ReplacementPlan.objects.get(pk=plan.pk).published_at is not None
 
 
 def test_the_cross_checks_page_lists_a_double_drawn_source_and_exports_it(
-        provincial_reviewer, agency_a):
+    provincial_reviewer, agency_a
+):
     source = make_source(provincial_reviewer, capacity=D("300"))
     first = make_plan(provincial_reviewer, "410100")
     second = make_plan(provincial_reviewer, "410300")
@@ -108,14 +123,17 @@ def test_the_cross_checks_page_lists_a_double_drawn_source_and_exports_it(
     workbook = load_workbook(io.BytesIO(b"".join(export.streaming_content)))
     rows = list(workbook.worksheets[0].iter_rows(values_only=True))
     assert rows[1][1] == source.number and rows[1][7] == 300
-    assert client_for(agency_a).get(reverse("screening:registry_cross_checks")).status_code \
-        == 403
+    assert client_for(agency_a).get(reverse("screening:registry_cross_checks")).status_code == 403
 
 
 def test_the_public_list_needs_no_login_and_shows_only_published_plans(provincial_reviewer):
     company = make_source(provincial_reviewer, capacity=D("300"))
-    trader = make_source(provincial_reviewer, capacity=D("300"), uscc=_fix_check(SOLE_TRADER),
-                         enterprise="某某个体炼铁厂")
+    trader = make_source(
+        provincial_reviewer,
+        capacity=D("300"),
+        uscc=_fix_check(SOLE_TRADER),
+        enterprise="某某个体炼铁厂",
+    )
     published = make_plan(provincial_reviewer, uscc=_fix_check(SOLE_TRADER))
     hidden = make_plan(provincial_reviewer)
     services.draw(published, company, D("100"), user=provincial_reviewer)
@@ -130,15 +148,16 @@ def test_the_public_list_needs_no_login_and_shows_only_published_plans(provincia
     assert company.uscc in html  # an enterprise's code is public
     assert _fix_check(SOLE_TRADER) not in html  # a natural person's is not
     services.withdraw_plan(published, user=provincial_reviewer, reason="撤回")
-    assert published.ref not in Client().get(reverse("screening:registry_public")
-                                             ).content.decode()
+    assert published.ref not in Client().get(reverse("screening:registry_public")).content.decode()
 
 
 def test_nothing_else_of_the_registry_is_reachable_without_login():
     anonymous = Client()
     for route in every_route():
-        if not route.name.startswith("screening:registry") or \
-                route.name == "screening:registry_public":
+        if (
+            not route.name.startswith("screening:registry")
+            or route.name == "screening:registry_public"
+        ):
             continue
         kwargs = sample_kwargs(route, kind="sources")
         url = route.reverse(kwargs)

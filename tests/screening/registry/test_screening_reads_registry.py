@@ -37,8 +37,9 @@ def test_r14_comes_from_the_registry_with_a_fixed_number_of_queries(provincial_r
     (r14,) = [f for f in screening.findings if f.rule == "R14"]
     assert r14.outcome is Outcome.PASS
     assert r14.values["sources"][0]["source"] == source.number
-    many, screenings = _queries([replace(row, project_code=f"2104-410100-04-01-{i:06d}")
-                                 for i in range(200)])
+    many, screenings = _queries(
+        [replace(row, project_code=f"2104-410100-04-01-{i:06d}") for i in range(200)]
+    )
     assert many == few
     assert all(any(f.rule == "R14" for f in s.findings) for s in screenings)
 
@@ -49,8 +50,9 @@ def test_rows_naming_no_registered_plan_do_not_read_the_registry(provincial_revi
     nearly free); only a registered one reads the plans and their draws."""
     plan = make_plan(provincial_reviewer, "410500")
     none, (blank,) = _queries([replace(BASE_PROJECT, replacement_plan_ref=None)])
-    unregistered, (other,) = _queries([replace(BASE_PROJECT,
-                                               replacement_plan_ref="豫工信产业〔1999〕99号")])
+    unregistered, (other,) = _queries(
+        [replace(BASE_PROJECT, replacement_plan_ref="豫工信产业〔1999〕99号")]
+    )
     registered, _ = _queries([replace(BASE_PROJECT, replacement_plan_ref=plan.ref)])
     assert unregistered == none + 1  # the registered references
     assert registered == unregistered + 3  # regions, plans, live draws with their sources

@@ -49,25 +49,38 @@ def filled_template(client: Client, kind: str, rows: list[list]) -> bytes:
 
 
 def upload(client: Client, kind: str, content: bytes) -> RegistryUpload:
-    response = client.post(reverse("screening:registry_upload_new"), {
-        "kind": kind, "file": SimpleUploadedFile("登记.xlsx", content)})
+    response = client.post(
+        reverse("screening:registry_upload_new"),
+        {"kind": kind, "file": SimpleUploadedFile("登记.xlsx", content)},
+    )
     assert response.status_code == 302, response.content.decode()[:2000]
     return RegistryUpload.objects.latest("id")
 
 
 def source_row(**changes) -> dict:
-    row = {"所在地区": "郑州", "企业名称": "郑州某钢铁有限公司", "统一社会信用代码": USCC,
-           "产品类别": "高炉工序", "退出产能": 120, "产能单位": "万吨/年",
-           "退出装备": "1号450m³高炉", "关停日期": "2020-12-31", "拆除日期": "2021/3/31",
-           "享受奖补资金": "否"}
+    row = {
+        "所在地区": "郑州",
+        "企业名称": "郑州某钢铁有限公司",
+        "统一社会信用代码": USCC,
+        "产品类别": "高炉工序",
+        "退出产能": 120,
+        "产能单位": "万吨/年",
+        "退出装备": "1号450m³高炉",
+        "关停日期": "2020-12-31",
+        "拆除日期": "2021/3/31",
+        "享受奖补资金": "否",
+    }
     row.update(changes)
     return row
 
 
 def test_sources_round_trip_preview_then_confirm(agency_a):
     client = client_for(agency_a)
-    content = filled_template(client, "sources", [
-        source_row(), source_row(**{"退出装备": "2号450m³高炉", "退出产能": "80"})])
+    content = filled_template(
+        client,
+        "sources",
+        [source_row(), source_row(**{"退出装备": "2号450m³高炉", "退出产能": "80"})],
+    )
     item = upload(client, "sources", content)
     assert item.status == RegistryUploadStatus.PREVIEW
     assert not CapacitySource.objects.exists()  # nothing before confirmation
@@ -86,12 +99,16 @@ def test_sources_round_trip_preview_then_confirm(agency_a):
 
 def test_a_file_with_errors_changes_nothing_and_comes_back_annotated(agency_a):
     client = client_for(agency_a)
-    content = filled_template(client, "sources", [
-        source_row(**{"统一社会信用代码": "91110000600037341X"}),
-        source_row(**{"所在地区": "洛阳", "退出装备": "3号高炉"}),
-        source_row(**{"退出装备": "4号高炉", "退出产能": "约1.2万"}),
-        source_row(**{"退出装备": "5号高炉", "拆除日期": "2020-01-01"}),
-    ])
+    content = filled_template(
+        client,
+        "sources",
+        [
+            source_row(**{"统一社会信用代码": "91110000600037341X"}),
+            source_row(**{"所在地区": "洛阳", "退出装备": "3号高炉"}),
+            source_row(**{"退出装备": "4号高炉", "退出产能": "约1.2万"}),
+            source_row(**{"退出装备": "5号高炉", "拆除日期": "2020-01-01"}),
+        ],
+    )
     item = upload(client, "sources", content)
     assert item.status == RegistryUploadStatus.INVALID
     assert not CapacitySource.objects.exists()
@@ -113,10 +130,19 @@ def test_plans_round_trip_with_draws_counted_across_the_file(agency_a):
     source = make_source(agency_a, capacity=D("200"))
     other = make_plan(agency_a)
     services.draw(other, source, D("50"), user=agency_a)  # 150 remain
-    row = {"方案文号": "豫工信产业〔2024〕7号", "方案日期": "2024-03-01", "所在地区": "410100",
-           "建设单位": "郑州某钢铁有限公司", "统一社会信用代码": USCC, "产品类别": "高炉工序",
-           "新增产能": 100, "产能单位": "万吨/年", "服务项目代码": "2403-410100-04-01-000001",
-           "退出产能编号": source.number, "提取产能": 100}
+    row = {
+        "方案文号": "豫工信产业〔2024〕7号",
+        "方案日期": "2024-03-01",
+        "所在地区": "410100",
+        "建设单位": "郑州某钢铁有限公司",
+        "统一社会信用代码": USCC,
+        "产品类别": "高炉工序",
+        "新增产能": 100,
+        "产能单位": "万吨/年",
+        "服务项目代码": "2403-410100-04-01-000001",
+        "退出产能编号": source.number,
+        "提取产能": 100,
+    }
     too_much = filled_template(client, "plans", [row, {**row, "提取产能": 51}])
     refused = upload(client, "plans", too_much)
     assert refused.status == RegistryUploadStatus.INVALID

@@ -21,8 +21,14 @@ def test_new_rows_naming_a_plan_are_applied_with_r14(provincial_reviewer, agency
     source = make_source(provincial_reviewer, "410100", capacity=Decimal("300"))
     plan = make_plan(provincial_reviewer, "410100")
     services.draw(plan, source, Decimal("150"), user=provincial_reviewer)
-    rows = [valid_row(project_code=f"2104-410100-04-01-{n:06d}", name=f"项目{n}",
-                      replacement_plan_ref=plan.ref) for n in range(1, 6)]
+    rows = [
+        valid_row(
+            project_code=f"2104-410100-04-01-{n:06d}",
+            name=f"项目{n}",
+            replacement_plan_ref=plan.ref,
+        )
+        for n in range(1, 6)
+    ]
     applied = apply(agency_a, upload(agency_a, rows, tmp_path, "ledger.xlsx"))
     assert applied.summary["new"] == 5
     stored = Project.objects.filter(last_upload=applied)

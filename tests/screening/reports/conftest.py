@@ -25,16 +25,37 @@ def at(day: date, hour: int = 10) -> datetime:
 
 
 def r12_findings() -> list[dict]:
-    return [{"rule": "R01", "outcome": "INFO", "clause": "(三)", "message_zh": "两高项目",
-             "message_en": "two-high project", "values": {}},
-            {"rule": "R12", "outcome": "WARN", "clause": "(十)", "message_zh": "节能诊断已到期",
-             "message_en": "energy diagnosis is due", "values": {}}]
+    return [
+        {
+            "rule": "R01",
+            "outcome": "INFO",
+            "clause": "(三)",
+            "message_zh": "两高项目",
+            "message_en": "two-high project",
+            "values": {},
+        },
+        {
+            "rule": "R12",
+            "outcome": "WARN",
+            "clause": "(十)",
+            "message_zh": "节能诊断已到期",
+            "message_en": "energy diagnosis is due",
+            "values": {},
+        },
+    ]
 
 
 def failing_findings(name: str) -> list[dict]:
-    return [{"rule": "R13", "outcome": "FAIL", "clause": "(四)3",
-             "message_zh": f"{name}不符合产业政策", "message_en": f"{name} does not fit policy",
-             "values": {}}]
+    return [
+        {
+            "rule": "R13",
+            "outcome": "FAIL",
+            "clause": "(四)3",
+            "message_zh": f"{name}不符合产业政策",
+            "message_en": f"{name} does not fit policy",
+            "values": {},
+        }
+    ]
 
 
 @dataclass
@@ -48,22 +69,43 @@ class MonthData:
 def make_project(region_code: str, name: str, **fields):
     from screening.models import Region
 
-    defaults = {"in_scope": True, "verdict": "COMPLIANT", "disposition": "PROCEED",
-                "findings": [{"rule": "R01", "outcome": "INFO", "clause": "(三)",
-                              "message_zh": "两高项目", "message_en": "two-high", "values": {}}]}
+    defaults = {
+        "in_scope": True,
+        "verdict": "COMPLIANT",
+        "disposition": "PROCEED",
+        "findings": [
+            {
+                "rule": "R01",
+                "outcome": "INFO",
+                "clause": "(三)",
+                "message_zh": "两高项目",
+                "message_en": "two-high",
+                "values": {},
+            }
+        ],
+    }
     defaults.update(fields)
     return ProjectFactory(region=Region.objects.get(code=region_code), name=name, **defaults)
 
 
-def publish_month(region_code: str, year: int, month: int, tier: str, published: datetime,
-                  **figures):
+def publish_month(
+    region_code: str, year: int, month: int, tier: str, published: datetime, **figures
+):
     from screening.models import IndicatorMonth, Region
 
     return IndicatorMonth.objects.create(
-        region=Region.objects.get(code=region_code), year=year, month=month, tier=tier,
-        intensity_tier=tier, energy_tier=figures.pop("energy_tier", tier), coal_tier="",
-        published_at=published, intensity_change_pct=Decimal("1.5"),
-        intensity_target_pct=Decimal("-3.2"), **figures)
+        region=Region.objects.get(code=region_code),
+        year=year,
+        month=month,
+        tier=tier,
+        intensity_tier=tier,
+        energy_tier=figures.pop("energy_tier", tier),
+        coal_tier="",
+        published_at=published,
+        intensity_change_pct=Decimal("1.5"),
+        intensity_target_pct=Decimal("-3.2"),
+        **figures,
+    )
 
 
 @pytest.fixture
@@ -81,32 +123,64 @@ def month_data(db) -> MonthData:
         publish_month(CITY_B, 2025, m, "green", at(date(2025, m + 1, 3)))
     publish_month(CITY_A, 2025, 5, "red", published)
     publish_month(CITY_B, 2025, 5, "green", published)
-    EscalationEvent.objects.create(region=zz, kind=EscalationKind.REMINDER, started_year=2025,
-                                   started_month=4, months=["2025-03", "2025-04"],
-                                   ended_year=2025, ended_month=5, end_reason="escalated")
+    EscalationEvent.objects.create(
+        region=zz,
+        kind=EscalationKind.REMINDER,
+        started_year=2025,
+        started_month=4,
+        months=["2025-03", "2025-04"],
+        ended_year=2025,
+        ended_month=5,
+        end_reason="escalated",
+    )
     restriction = EscalationEvent.objects.create(
-        region=zz, kind=EscalationKind.RESTRICTION, started_year=2025, started_month=5,
-        months=["2025-03", "2025-04", "2025-05"])
+        region=zz,
+        kind=EscalationKind.RESTRICTION,
+        started_year=2025,
+        started_month=5,
+        months=["2025-03", "2025-04", "2025-05"],
+    )
     EscalationEvent.objects.filter(pk=restriction.pk).update(created_at=published)
 
     for code, city in ((CITY_A, "郑州"), (CITY_B, "洛阳")):
         rows = [
             make_project(code, f"{city}合规化工项目"),
-            make_project(code, f"{city}违规钢铁项目", sector="钢铁", verdict="NON_COMPLIANT",
-                         disposition="REJECT", findings=failing_findings(city)),
-            make_project(code, f"{city}存量焦化项目", sector="焦化", stage="存量",
-                         findings=r12_findings()),
-            make_project(code, f"{city}非两高项目", in_scope=False, verdict="NOT_IN_SCOPE",
-                         disposition="NONE", findings=[], sector="其他"),
+            make_project(
+                code,
+                f"{city}违规钢铁项目",
+                sector="钢铁",
+                verdict="NON_COMPLIANT",
+                disposition="REJECT",
+                findings=failing_findings(city),
+            ),
+            make_project(
+                code, f"{city}存量焦化项目", sector="焦化", stage="存量", findings=r12_findings()
+            ),
+            make_project(
+                code,
+                f"{city}非两高项目",
+                in_scope=False,
+                verdict="NOT_IN_SCOPE",
+                disposition="NONE",
+                findings=[],
+                sector="其他",
+            ),
         ]
         data.projects[code] = rows
         operating = rows[2]
         energy = ProjectEnergyMonth.objects.create(
-            project=operating, year=2025, month=5, actual_tce=Decimal("2000"),
-            cumulative_tce=Decimal("9500"), months_reported=5,
-            approved_annual_tce=Decimal("20000"), tier="red")
-        ProjectEnergyMonth.objects.filter(pk=energy.pk).update(updated_at=at(SEND_DAY, 7)
-                                                               - timedelta(days=1))
+            project=operating,
+            year=2025,
+            month=5,
+            actual_tce=Decimal("2000"),
+            cumulative_tce=Decimal("9500"),
+            months_reported=5,
+            approved_annual_tce=Decimal("20000"),
+            tier="red",
+        )
+        ProjectEnergyMonth.objects.filter(pk=energy.pk).update(
+            updated_at=at(SEND_DAY, 7) - timedelta(days=1)
+        )
         data.energy_rows.append(energy)
     # Diagnoses became due with yesterday's screenings (the daily digest lists new ones only).
     from screening.models import Project
@@ -116,6 +190,7 @@ def month_data(db) -> MonthData:
 
 
 # --- A real SMTP server on loopback -----------------------------------------------------------
+
 
 class Mailbox:
     """What the SMTP server received: parsed messages, thread-safe."""

@@ -58,6 +58,7 @@ def section(body: str, title: str) -> str:
 
 # --- The headline, per role -------------------------------------------------------------------
 
+
 def test_the_agency_headline(data, agency_a, english):
     _message, body, _html = digest_of(agency_a)
     assert headline_of(body) == [
@@ -91,15 +92,18 @@ def test_the_province_headline_counts_the_whole_province(data, provincial_review
     assert data.forwarded_code in section(body, "Cases waiting for you")
 
 
-def test_the_observer_reads_the_province_without_a_queue(data, observer, provincial_reviewer,
-                                                         english):
+def test_the_observer_reads_the_province_without_a_queue(
+    data, observer, provincial_reviewer, english
+):
     _message, observer_body, _html = digest_of(observer)
     _message, province_body, _html = digest_of(provincial_reviewer)
-    assert headline_of(observer_body) == [line for line in headline_of(province_body)
-                                          if line != "1 case waiting for you"]
+    assert headline_of(observer_body) == [
+        line for line in headline_of(province_body) if line != "1 case waiting for you"
+    ]
     assert "Cases waiting for you" not in observer_body
-    assert section_titles(observer_body) == [title for title in section_titles(province_body)
-                                             if title != "Cases waiting for you"]
+    assert section_titles(observer_body) == [
+        title for title in section_titles(province_body) if title != "Cases waiting for you"
+    ]
 
 
 def test_each_headline_line_links_to_its_filtered_list(data, city_reviewer_a, english):
@@ -107,8 +111,7 @@ def test_each_headline_line_links_to_its_filtered_list(data, city_reviewer_a, en
     links = re.findall(r"^[!*] .+\n  (\S+)$", body, flags=re.M)
     assert links == [
         "http://127.0.0.1:8000/warnings/alerts/",
-        "http://127.0.0.1:8000/ledger/projects/?in_scope=true&verdict=NON_COMPLIANT"
-        "&status=active",
+        "http://127.0.0.1:8000/ledger/projects/?in_scope=true&verdict=NON_COMPLIANT&status=active",
         "http://127.0.0.1:8000/cases/queue/",
         "http://127.0.0.1:8000/cases/?overdue=on",
         "http://127.0.0.1:8000/warnings/project-energy/",
@@ -119,33 +122,54 @@ def test_each_headline_line_links_to_its_filtered_list(data, city_reviewer_a, en
 
 # --- The detail: order, relevance, cutting ----------------------------------------------------
 
-def test_restrictions_and_reminders_come_before_everything_else(data, provincial_reviewer,
-                                                                english):
+
+def test_restrictions_and_reminders_come_before_everything_else(data, provincial_reviewer, english):
     _message, body, _html = digest_of(provincial_reviewer)
     assert section_titles(body) == [
-        "Regional restrictions and reminders", "Overdue cases",
-        "Projects over their approved energy (red)", "Cases waiting for you",
-        "New non-compliant projects", "Barometer tiers that moved",
-        "Projects near their approved energy (yellow)"]
+        "Regional restrictions and reminders",
+        "Overdue cases",
+        "Projects over their approved energy (red)",
+        "Cases waiting for you",
+        "New non-compliant projects",
+        "Barometer tiers that moved",
+        "Projects near their approved energy (yellow)",
+    ]
     escalations = section(body, "Regional restrictions and reminders")
     assert escalations.index("[Zhengzhou]") < escalations.index("[Luoyang]")
     assert body.index("At a glance") < body.index("== Regional restrictions")
 
 
-@pytest.mark.parametrize("persona, sections", [
-    ("agency_a", ["Regional restrictions and reminders", "Overdue cases",
-                  "Projects over their approved energy (red)", "Cases waiting for you",
-                  "Your uploads with errors", "New non-compliant projects",
-                  "Projects near their approved energy (yellow)", "Energy diagnoses due"]),
-    # The reviewer's four waiting cases are all overdue: listed once, under "Overdue cases".
-    ("city_reviewer_a", ["Regional restrictions and reminders", "Overdue cases",
-                         "Projects over their approved energy (red)",
-                         "New non-compliant projects",
-                         "Projects near their approved energy (yellow)",
-                         "Energy diagnoses due"]),  # 郑州's tier did not move: no tier line
-])
-def test_the_role_decides_what_is_relevant(data, persona, sections, request, settings,
-                                           english):
+@pytest.mark.parametrize(
+    "persona, sections",
+    [
+        (
+            "agency_a",
+            [
+                "Regional restrictions and reminders",
+                "Overdue cases",
+                "Projects over their approved energy (red)",
+                "Cases waiting for you",
+                "Your uploads with errors",
+                "New non-compliant projects",
+                "Projects near their approved energy (yellow)",
+                "Energy diagnoses due",
+            ],
+        ),
+        # The reviewer's four waiting cases are all overdue: listed once, under "Overdue cases".
+        (
+            "city_reviewer_a",
+            [
+                "Regional restrictions and reminders",
+                "Overdue cases",
+                "Projects over their approved energy (red)",
+                "New non-compliant projects",
+                "Projects near their approved energy (yellow)",
+                "Energy diagnoses due",
+            ],
+        ),  # 郑州's tier did not move: no tier line
+    ],
+)
+def test_the_role_decides_what_is_relevant(data, persona, sections, request, settings, english):
     """Every section of the role shown (a limit the data set does not reach)."""
     settings.DIGEST_ROUTINE_LIMIT = 500
     user = request.getfixturevalue(persona)
@@ -158,48 +182,64 @@ def test_the_agency_reads_its_returned_case_and_its_upload_errors(data, agency_a
     queue = section(body, "Cases waiting for you")
     assert data.returned_code in queue and "Returned for information · due 2025-06-12" in queue
     overdue = section(body, "Overdue cases")
-    assert "Review time limit passed: due 2025-05-30, overdue by less than a working day" \
-        in overdue  # a Friday before the 端午 holiday
+    assert (
+        "Review time limit passed: due 2025-05-30, overdue by less than a working day" in overdue
+    )  # a Friday before the 端午 holiday
     assert "due 2025-05-27, 3 working days overdue" in overdue
-    assert "郑州台账-2025-06.xlsx\n  17 errors in the file\n  http://127.0.0.1:8000/ledger/" \
+    assert (
+        "郑州台账-2025-06.xlsx\n  17 errors in the file\n  http://127.0.0.1:8000/ledger/"
         "uploads/" in section(body, "Your uploads with errors")
+    )
 
 
-def test_nothing_of_weight_is_cut_however_long_the_tail(data, provincial_reviewer, settings,
-                                                        english):
+def test_nothing_of_weight_is_cut_however_long_the_tail(
+    data, provincial_reviewer, settings, english
+):
     settings.DIGEST_ROUTINE_LIMIT = 5
     _message, body, page = digest_of(provincial_reviewer)
     for code in data.red_codes + data.overdue_codes:
         assert code in body and code in page
-    assert len(re.findall(r"^- ", section(body, "Projects over their approved energy (red)"),
-                          flags=re.M)) == RED_A + RED_B
+    assert (
+        len(
+            re.findall(
+                r"^- ", section(body, "Projects over their approved energy (red)"), flags=re.M
+            )
+        )
+        == RED_A + RED_B
+    )
     assert "[Zhengzhou]" in section(body, "Regional restrictions and reminders")
     assert "[Luoyang]" in section(body, "Regional restrictions and reminders")
     # Routine: 1 case waiting, 4 new non-compliant projects, 3 tier lines, 30 yellow, 40
     # diagnoses; 5 shown.
     routine = 1 + 4 + 3 + YELLOW_A + DIAGNOSES_A
-    tail = (f"… and {routine - 5} more routine changes (Barometer tiers that moved 3, "
-            f"Projects near their approved energy (yellow) {YELLOW_A}, Energy diagnoses due "
-            f"{DIAGNOSES_A}), see all")
+    tail = (
+        f"… and {routine - 5} more routine changes (Barometer tiers that moved 3, "
+        f"Projects near their approved energy (yellow) {YELLOW_A}, Energy diagnoses due "
+        f"{DIAGNOSES_A}), see all"
+    )
     assert f"{tail}\n  http://127.0.0.1:8000/warnings/alerts/" in body
     assert tail in html.unescape(page)
-    assert len(re.findall(r"^- ", section(body, "New non-compliant projects"),
-                          flags=re.M)) == 4
+    assert len(re.findall(r"^- ", section(body, "New non-compliant projects"), flags=re.M)) == 4
     assert section_titles(body)[-1] == "New non-compliant projects"
 
 
-def test_the_limit_never_drops_a_red_warning_even_at_zero(data, city_reviewer_a, settings,
-                                                         english):
+def test_the_limit_never_drops_a_red_warning_even_at_zero(data, city_reviewer_a, settings, english):
     settings.DIGEST_ROUTINE_LIMIT = 0
     _message, body, _html = digest_of(city_reviewer_a)
-    assert section_titles(body) == ["Regional restrictions and reminders", "Overdue cases",
-                                    "Projects over their approved energy (red)"]
-    assert "more routine changes (New non-compliant projects 3, Projects near their approved " \
+    assert section_titles(body) == [
+        "Regional restrictions and reminders",
+        "Overdue cases",
+        "Projects over their approved energy (red)",
+    ]
+    assert (
+        "more routine changes (New non-compliant projects 3, Projects near their approved "
         f"energy (yellow) {YELLOW_A}, Energy diagnoses due {DIAGNOSES_A}), see all" in body
+    )
 
 
 def test_a_first_publication_is_one_line_per_region_and_only_when_it_warns(
-        data, provincial_reviewer, english):
+    data, provincial_reviewer, english
+):
     _message, body, _html = digest_of(provincial_reviewer)
     tiers = section(body, "Barometer tiers that moved")
     assert re.findall(r"^\[(.+)\]$", tiers, flags=re.M) == ["Kaifeng", "Hebi", "Xinxiang"]
@@ -213,17 +253,21 @@ def test_a_first_publication_is_one_line_per_region_and_only_when_it_warns(
 
 # --- Subject, parts, languages ----------------------------------------------------------------
 
+
 def test_the_subject_carries_the_headline(data, city_reviewer_a, agency_a, english):
     message, body, _html = digest_of(city_reviewer_a)
-    assert message.subject == ("Zhengzhou: 1 region newly under restriction, 4 cases overdue, "
-                               f"{RED_A} projects in red energy warning")
+    assert message.subject == (
+        "Zhengzhou: 1 region newly under restriction, 4 cases overdue, "
+        f"{RED_A} projects in red energy warning"
+    )
     assert body.startswith(message.subject + "\n")
 
 
 def test_the_chinese_subject_reads_like_a_briefing(data, city_reviewer_a):
     message, body, page = digest_of(city_reviewer_a)
-    assert message.subject == (f"郑州市：1个地区新进入区域节能评估限批，4个案件超期，"
-                               f"{RED_A}个项目用能红色预警")
+    assert message.subject == (
+        f"郑州市：1个地区新进入区域节能评估限批，4个案件超期，{RED_A}个项目用能红色预警"
+    )
     assert "本期要点" in body and "本期要点" in page
 
 
@@ -264,9 +308,13 @@ def test_the_digest_follows_the_persons_language(data, city_reviewer_a):
 def test_a_restriction_still_in_force_is_not_news_on_its_own(db, city_reviewer_a):
     from screening.models import EscalationEvent, EscalationKind, Region
 
-    EscalationEvent.objects.create(region=Region.objects.get(code="410100"),
-                                   kind=EscalationKind.RESTRICTION, started_year=2025,
-                                   started_month=3, months=["2025-01", "2025-02", "2025-03"])
+    EscalationEvent.objects.create(
+        region=Region.objects.get(code="410100"),
+        kind=EscalationKind.RESTRICTION,
+        started_year=2025,
+        started_month=3,
+        months=["2025-01", "2025-02", "2025-03"],
+    )
     counts = digests.send_digests("daily", SEND_DAY)
     assert counts.get("empty") == 1 and mail.outbox == []
 

@@ -19,8 +19,9 @@ from tests.screening.reports.briefing_data import SEND_DAY, make_briefing_data
 OUT = Path(__file__).resolve().parents[3] / "docs" / "digests"
 ROLES = ("agency_a", "city_reviewer_a", "provincial_reviewer", "observer")
 
-pytestmark = pytest.mark.skipif(not os.environ.get("WRITE_DIGEST_SAMPLES"),
-                                reason="writes docs/digests/ only when asked")
+pytestmark = pytest.mark.skipif(
+    not os.environ.get("WRITE_DIGEST_SAMPLES"), reason="writes docs/digests/ only when asked"
+)
 
 
 def test_write_the_sample_digests(db, request, settings, agency_a, city_reviewer_a):
@@ -35,13 +36,13 @@ def test_write_the_sample_digests(db, request, settings, agency_a, city_reviewer
     OUT.mkdir(parents=True, exist_ok=True)
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path="/usr/bin/chromium")
-        page = browser.new_page(viewport={"width": 400, "height": 800},
-                                device_scale_factor=1)
+        page = browser.new_page(viewport={"width": 400, "height": 800}, device_scale_factor=1)
         for name, user in users.items():
             (message,) = [m for m in mail.outbox if m.to == [user.email]]
             html = next(c for c, kind in message.alternatives if kind == "text/html")
-            (OUT / f"{name}.txt").write_text(f"Subject: {message.subject}\n\n{message.body}",
-                                             encoding="utf-8")
+            (OUT / f"{name}.txt").write_text(
+                f"Subject: {message.subject}\n\n{message.body}", encoding="utf-8"
+            )
             (OUT / f"{name}.html").write_text(html, encoding="utf-8")
             page.set_content(html)
             page.screenshot(path=str(OUT / f"{name}.png"), full_page=True)

@@ -56,12 +56,16 @@ class Workers:
     """Starts `celery -A config worker` processes for the test; kills them afterwards."""
 
     def __init__(self, smtp_port: int, media_root: Path, log_dir: Path):
-        self.env = {**os.environ,
-                    "DJANGO_SETTINGS_MODULE": "tests.screening.reports.worker_settings",
-                    "DATABASE_URL": database_url(), "REDIS_URL": broker_url(),
-                    "TWO_HIGH_FILES_DIR": str(media_root),
-                    "TWO_HIGH_TEST_SMTP_PORT": str(smtp_port),
-                    "TWO_HIGH_TEST_LEASE_SECONDS": "3", "CELERY_TASK_ALWAYS_EAGER": "false"}
+        self.env = {
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": "tests.screening.reports.worker_settings",
+            "DATABASE_URL": database_url(),
+            "REDIS_URL": broker_url(),
+            "TWO_HIGH_FILES_DIR": str(media_root),
+            "TWO_HIGH_TEST_SMTP_PORT": str(smtp_port),
+            "TWO_HIGH_TEST_LEASE_SECONDS": "3",
+            "CELERY_TASK_ALWAYS_EAGER": "false",
+        }
         self.log_dir = log_dir
         self.processes: list[subprocess.Popen] = []
 
@@ -69,13 +73,36 @@ class Workers:
         name = f"jobs{len(self.processes)}"
         log = self.log_dir / f"{name}.log"
         process = subprocess.Popen(
-            [sys.executable, "-m", "celery", "-A", "config", "worker", "--pool", "solo",
-             "-n", f"{name}@%h", "-l", "info", "--without-gossip", "--without-mingle",
-             "--without-heartbeat", "-f", str(log)],
-            cwd=ROOT, env=self.env, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
+            [
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "config",
+                "worker",
+                "--pool",
+                "solo",
+                "-n",
+                f"{name}@%h",
+                "-l",
+                "info",
+                "--without-gossip",
+                "--without-mingle",
+                "--without-heartbeat",
+                "-f",
+                str(log),
+            ],
+            cwd=ROOT,
+            env=self.env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.STDOUT,
+        )
         self.processes.append(process)
-        wait_for(lambda: log.exists() and " ready." in log.read_text(errors="replace"),
-                 timeout=60, what=f"{name} to be ready")
+        wait_for(
+            lambda: log.exists() and " ready." in log.read_text(errors="replace"),
+            timeout=60,
+            what=f"{name} to be ready",
+        )
         return process
 
     def kill(self, process: subprocess.Popen) -> None:
@@ -92,8 +119,10 @@ class Workers:
 @pytest.fixture
 def workers(transactional_db, smtp_server, settings, tmp_path):
     need(bool(os.environ.get("REDIS_URL")), "REDIS_URL is not set: no real broker")
-    need(connection.vendor == "postgresql",
-         "a worker in another process needs a PostgreSQL DATABASE_URL")
+    need(
+        connection.vendor == "postgresql",
+        "a worker in another process needs a PostgreSQL DATABASE_URL",
+    )
     import redis
 
     redis.Redis.from_url(broker_url()).flushdb()
@@ -122,7 +151,8 @@ def finished_runs(job: str) -> int:
 
 
 def test_a_digest_enqueued_twice_to_two_workers_is_delivered_once(
-        transactional_db, workers, broker, smtp_server, month_data):
+    transactional_db, workers, broker, smtp_server, month_data
+):
     mailbox, _port = smtp_server
     users = subscribers(8)
     workers.start()
@@ -137,7 +167,8 @@ def test_a_digest_enqueued_twice_to_two_workers_is_delivered_once(
 
 
 def test_a_worker_killed_mid_run_then_rerun_sends_the_rest_and_no_duplicates(
-        transactional_db, workers, broker, smtp_server, month_data):
+    transactional_db, workers, broker, smtp_server, month_data
+):
     mailbox, _port = smtp_server
     mailbox.delay = 0.3  # a slow server, so the kill lands mid-run
     users = subscribers(12)
@@ -170,7 +201,8 @@ def test_a_worker_killed_mid_run_then_rerun_sends_the_rest_and_no_duplicates(
 
 
 def test_the_report_task_produces_a_readable_report_in_the_worker(
-        transactional_db, workers, broker, month_data):
+    transactional_db, workers, broker, month_data
+):
     from openpyxl import load_workbook
 
     workers.start()

@@ -56,8 +56,9 @@ def test_a_run_whose_claim_was_taken_over_keeps_the_newer_file(month_data):
     report, token = reports.claim_report(ReportKind.MONTHLY_REPORT, city_a(), *MONTH)
     Report.objects.update(lease_until=timezone.now() - timedelta(seconds=1))
     newer = reports.generate_monthly_report(city_a(), *MONTH)
-    stale = reports._produce(report, token, lambda path: reports.write_monthly_report(
-        path, city_a(), *MONTH))
+    stale = reports._produce(
+        report, token, lambda path: reports.write_monthly_report(path, city_a(), *MONTH)
+    )
     assert stale is None
     assert Report.objects.get().file.name == newer.file.name
 
@@ -75,15 +76,15 @@ def test_forcing_replaces_a_ready_report_and_removes_the_old_file(month_data):
 def test_the_monthly_job_produces_every_scope(month_data, agency_a):
     make_user("ly_obs", "observer", "410300")
     monthly_reports(month="2025-05")
-    codes = set(Report.objects.filter(status=ReportStatus.READY)
-                .values_list("region__code", flat=True))
+    codes = set(
+        Report.objects.filter(status=ReportStatus.READY).values_list("region__code", flat=True)
+    )
     assert codes == {PROVINCE, CITY_A, "410300"}
     monthly_reports(month="2025-05")  # run twice: nothing more
     assert Report.objects.count() == 3
 
 
-def test_the_monthly_ledger_export_keeps_the_template_order_and_text_safety(month_data,
-                                                                            agency_a):
+def test_the_monthly_ledger_export_keeps_the_template_order_and_text_safety(month_data, agency_a):
     make_project(CITY_A, "=1+2", enterprise="@cmd", project_code="2401-410100-04-01-999999")
     monthly_ledger_exports(month="2025-05")
     export = Report.objects.get(kind=ReportKind.LEDGER_EXPORT, region=city_a())
@@ -91,8 +92,10 @@ def test_the_monthly_ledger_export_keeps_the_template_order_and_text_safety(mont
     ws = wb.worksheets[0]
     rows = list(ws.iter_rows())
     # The template's columns, then the screening columns the export appends (issue 15).
-    assert [c.value for c in rows[0]] == [*(column.header for column in COLUMNS),
-                                          *SCREENING_HEADERS]
+    assert [c.value for c in rows[0]] == [
+        *(column.header for column in COLUMNS),
+        *SCREENING_HEADERS,
+    ]
     names = {row[1].value: row[1] for row in rows[1:]}
     assert len(names) == 5  # four of the month data and the formula-looking one
     assert names["=1+2"].data_type == "s"

@@ -14,8 +14,16 @@ from screening.reports import monthly as reports
 from tests.conftest import CITY_A, CITY_B, PROVINCE
 from tests.screening.reports.conftest import MONTH, make_project
 
-EN_SHEETS = ["Summary", "Barometer", "Escalations", "Two-high projects",
-             "Non-compliant projects", "Overdue", "Energy warnings", "Diagnoses due"]
+EN_SHEETS = [
+    "Summary",
+    "Barometer",
+    "Escalations",
+    "Two-high projects",
+    "Non-compliant projects",
+    "Overdue",
+    "Energy warnings",
+    "Diagnoses due",
+]
 
 
 def write(tmp_path, code=PROVINCE, language="en", name="report.xlsx"):
@@ -83,8 +91,9 @@ def test_project_list_carries_findings_and_clauses(month_data, tmp_path):
     names = column(ws, "Project name")
     assert sorted(names) == ["洛阳违规钢铁项目", "郑州违规钢铁项目"]
     assert set(column(ws, "Clauses")) == {"(四)3"}
-    assert all("R13 Fits industrial policy and plans Fail: " in text
-               for text in column(ws, "Failed rules"))
+    assert all(
+        "R13 Fits industrial policy and plans Fail: " in text for text in column(ws, "Failed rules")
+    )
     assert set(column(ws, "Recommended disposition")) == {"Do not approve"}
     two_high = column(wb["Two-high projects"], "Project name")
     assert len(two_high) == 6 and not any("非两高" in name for name in two_high)
@@ -99,15 +108,17 @@ def test_a_city_report_holds_only_that_city(month_data, tmp_path):
 
 
 def test_formula_looking_text_is_written_as_text(month_data, tmp_path):
-    evil = ["=HYPERLINK(\"http://x\",\"y\")", "+1+1", "-2", "@SUM(A1)", "\tcmd", "\rcmd"]
+    evil = ['=HYPERLINK("http://x","y")', "+1+1", "-2", "@SUM(A1)", "\tcmd", "\rcmd"]
     for index, text in enumerate(evil):
         make_project(CITY_A, text, enterprise=text, project_code=f"2401-410100-04-01-9{index:05d}")
     wb, _summary, out = write(tmp_path, code=CITY_A)
     ws = wb["Two-high projects"]
     cells = [row[1] for row in ws.iter_rows(min_row=2)]
     # XML turns a stored CR into LF on reading; the cell is still text.
-    by_value = {cell.value.replace("\n", "\r", 1) if cell.value.startswith("\n") else cell.value:
-                cell for cell in cells}
+    by_value = {
+        cell.value.replace("\n", "\r", 1) if cell.value.startswith("\n") else cell.value: cell
+        for cell in cells
+    }
     for text in evil:
         assert by_value[text].data_type == "s"
         assert by_value[text].quotePrefix

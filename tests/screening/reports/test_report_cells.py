@@ -17,12 +17,30 @@ from tests.conftest import CITY_A, COUNTY_DIRECT, PROVINCE
 from tests.screening.reports.conftest import MONTH, make_project
 
 THREE_FINDINGS = [
-    {"rule": "R03", "outcome": "FAIL", "clause": "(四)2", "message_zh": "未落实产能等量或减量置换",
-     "message_en": "capacity is not replaced", "values": {}},
-    {"rule": "R05", "outcome": "FAIL", "clause": "(四)3, (七)", "message_zh": "无节能审查",
-     "message_en": "no energy review", "values": {}},
-    {"rule": "R10", "outcome": "FAIL", "clause": "(十七)", "message_zh": "能效低于基准水平",
-     "message_en": "efficiency below the baseline", "values": {}},
+    {
+        "rule": "R03",
+        "outcome": "FAIL",
+        "clause": "(四)2",
+        "message_zh": "未落实产能等量或减量置换",
+        "message_en": "capacity is not replaced",
+        "values": {},
+    },
+    {
+        "rule": "R05",
+        "outcome": "FAIL",
+        "clause": "(四)3, (七)",
+        "message_zh": "无节能审查",
+        "message_en": "no energy review",
+        "values": {},
+    },
+    {
+        "rule": "R10",
+        "outcome": "FAIL",
+        "clause": "(十七)",
+        "message_zh": "能效低于基准水平",
+        "message_en": "efficiency below the baseline",
+        "values": {},
+    },
 ]
 
 
@@ -48,6 +66,7 @@ def _shows_every_line(ws, cell) -> bool:
 
 # --- The pure layout ------------------------------------------------------------------------
 
+
 def test_a_cjk_character_takes_two_columns_and_ascii_one():
     assert display_width("R03") == 3 and display_width("郑州市") == 6
     assert display_width("R03 不通过：（四）2") == 19
@@ -63,15 +82,23 @@ def test_lines_count_breaks_and_wrapping_at_the_column_width():
 
 # --- The monthly report ------------------------------------------------------------------------
 
+
 @pytest.fixture
 def three_failures(month_data):
-    return make_project(CITY_A, "郑州三项违规项目", sector="钢铁", verdict="NON_COMPLIANT",
-                        disposition="REJECT", findings=THREE_FINDINGS)
+    return make_project(
+        CITY_A,
+        "郑州三项违规项目",
+        sector="钢铁",
+        verdict="NON_COMPLIANT",
+        disposition="REJECT",
+        findings=THREE_FINDINGS,
+    )
 
 
 @pytest.mark.parametrize("sheet,column", [(1, 11), (2, 7)])  # 两高项目, 不合规项目
-def test_every_finding_of_a_project_shows_in_the_chinese_report(three_failures, tmp_path,
-                                                                 sheet, column):
+def test_every_finding_of_a_project_shows_in_the_chinese_report(
+    three_failures, tmp_path, sheet, column
+):
     wb = _report(tmp_path, "zh-hans")
     ws = wb.worksheets[2 + sheet]
     cell = _cell_of(ws, column, "郑州三项违规项目")
@@ -88,12 +115,12 @@ def test_the_english_report_writes_findings_in_english_words(three_failures, tmp
     ws = _report(tmp_path, "en")["Non-compliant projects"]
     cell = _cell_of(ws, 7, "郑州三项违规项目")
     assert cell.value.split("\n")[0] == (
-        "R03 Capacity replacement Fail: capacity is not replaced ((四)2)")
+        "R03 Capacity replacement Fail: capacity is not replaced ((四)2)"
+    )
     assert _shows_every_line(ws, cell)
 
 
-def test_a_county_without_figures_shows_its_parents_tier_labelled_inherited(month_data,
-                                                                            tmp_path):
+def test_a_county_without_figures_shows_its_parents_tier_labelled_inherited(month_data, tmp_path):
     """巩义 has no barometer of its own: the dashboard shows 郑州's red, marked 'from 郑州市';
     so does the report (it read 无数据 before)."""
     make_project(COUNTY_DIRECT, "巩义化工项目", project_code="2401-410181-04-01-000001")
@@ -107,6 +134,7 @@ def test_a_county_without_figures_shows_its_parents_tier_labelled_inherited(mont
 
 # --- Exports, templates and annotated files ------------------------------------------------
 
+
 def test_the_ledger_export_wraps_a_multi_line_remark(db, tmp_path):
     from tests.factories import ProjectFactory
 
@@ -119,11 +147,15 @@ def test_the_ledger_export_wraps_a_multi_line_remark(db, tmp_path):
 
 
 def test_the_ledger_templates_instructions_wrap(db, tmp_path):
-    out = write_template(tmp_path / "template.xlsx", RuleSet.objects.order_by("-effective_from")
-                         .first())
+    out = write_template(
+        tmp_path / "template.xlsx", RuleSet.objects.order_by("-effective_from").first()
+    )
     ws = openpyxl.load_workbook(out)["填表说明"]
-    long_notes = [row[3] for row in ws.iter_rows(min_row=2)
-                  if isinstance(row[3].value, str) and display_width(row[3].value) > 90]
+    long_notes = [
+        row[3]
+        for row in ws.iter_rows(min_row=2)
+        if isinstance(row[3].value, str) and display_width(row[3].value) > 90
+    ]
     assert long_notes
     for cell in long_notes:
         assert cell.alignment.wrap_text
@@ -134,6 +166,9 @@ def test_the_indicator_template_notes_wrap(db):
     from screening.early_warning.indicators import indicator_template_bytes
 
     ws = openpyxl.load_workbook(io.BytesIO(indicator_template_bytes()))["填写说明"]
-    long_notes = [row[1] for row in ws.iter_rows(min_row=2)
-                  if isinstance(row[1].value, str) and display_width(row[1].value) > 80]
+    long_notes = [
+        row[1]
+        for row in ws.iter_rows(min_row=2)
+        if isinstance(row[1].value, str) and display_width(row[1].value) > 80
+    ]
     assert long_notes and all(c.alignment.wrap_text for c in long_notes)

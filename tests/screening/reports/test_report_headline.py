@@ -22,15 +22,23 @@ def month(db, agency_a, city_reviewer_a):
     """The fixed data set, its new projects entered in May; April's report kept."""
     make_briefing_data(agency_a, city_reviewer_a)
     ProjectChange.objects.update(changed_at=at(date(2025, 5, 20)))
-    Report.objects.create(kind=ReportKind.MONTHLY_REPORT, region=Region.objects.get(
-        code=PROVINCE), year=2025, month=4, language="zh-hans", status=ReportStatus.READY,
-        finished_at=timezone.now(), summary={"two_high": 50, "non_compliant": 2, "overdue": 1})
+    Report.objects.create(
+        kind=ReportKind.MONTHLY_REPORT,
+        region=Region.objects.get(code=PROVINCE),
+        year=2025,
+        month=4,
+        language="zh-hans",
+        status=ReportStatus.READY,
+        finished_at=timezone.now(),
+        summary={"two_high": 50, "non_compliant": 2, "overdue": 1},
+    )
 
 
 def first_sheet(tmp_path, language="en"):
     out = tmp_path / "report.xlsx"
-    summary = reports.write_monthly_report(out, Region.objects.get(code=PROVINCE), 2025, 5,
-                                           language)
+    summary = reports.write_monthly_report(
+        out, Region.objects.get(code=PROVINCE), 2025, 5, language
+    )
     ws = load_workbook(out).worksheets[0]
     return [[cell for cell in row] for row in ws.iter_rows()], summary
 
@@ -63,9 +71,18 @@ def test_the_first_sheet_opens_with_the_month_at_a_glance(month, tmp_path):
         f"month), {YELLOW_A} yellow (+{YELLOW_A} on last month)",
         "Ledger this month: 4 added, 0 changed, 0 left the ledger",
     ]
-    assert at_glance < texts.index(["Region", "Two-high projects", "Non-compliant",
-                                    "Incomplete", "Compliant", "Tier of the month", "Coal tier"]
-                                   + [None] * (len(texts[at_glance + 1]) - 7))
+    assert at_glance < texts.index(
+        [
+            "Region",
+            "Two-high projects",
+            "Non-compliant",
+            "Incomplete",
+            "Compliant",
+            "Tier of the month",
+            "Coal tier",
+        ]
+        + [None] * (len(texts[at_glance + 1]) - 7)
+    )
 
 
 def test_the_headline_figures_carry_the_change_from_last_month(month, tmp_path):
@@ -102,7 +119,8 @@ def test_the_chinese_report_reads_the_same(month, tmp_path):
     assert lines[0] == "区域节能评估限批：本期新增 1 个地区（郑州市）（较上月+1）"
     assert lines[-1] == "本月台账变化：新增 4 个项目，变更 0 个，移出 0 个"
     assert ["要点指标", "本月", "上月", "较上月"] == values(rows)[
-        next(i for i, row in enumerate(values(rows)) if row[:1] == ["要点指标"])][:4]
+        next(i for i, row in enumerate(values(rows)) if row[:1] == ["要点指标"])
+    ][:4]
 
 
 def test_a_quiet_month_says_so(db, tmp_path):
@@ -110,4 +128,5 @@ def test_a_quiet_month_says_so(db, tmp_path):
     assert [row[0] for row in block_after(rows, "The month at a glance")] == [
         "No restriction, reminder, new non-compliant project, overdue case or project energy "
         "warning this month.",
-        "Ledger this month: 0 added, 0 changed, 0 left the ledger"]
+        "Ledger this month: 0 added, 0 changed, 0 left the ledger",
+    ]

@@ -18,8 +18,7 @@ def city_a_report(month_data):
     return reports.generate_monthly_report(Region.objects.get(code=CITY_A), *MONTH)
 
 
-def test_a_city_user_lists_and_downloads_the_citys_report(client, city_reviewer_a,
-                                                          city_a_report):
+def test_a_city_user_lists_and_downloads_the_citys_report(client, city_reviewer_a, city_a_report):
     client.force_login(city_reviewer_a)
     page = client.get(reverse("screening:reports"))
     assert page.status_code == 200
@@ -33,8 +32,9 @@ def test_a_city_user_lists_and_downloads_the_citys_report(client, city_reviewer_
 
 
 @pytest.mark.parametrize("persona", ["city_reviewer_b", "agency_b"])
-def test_another_citys_user_can_neither_list_nor_download_it(client, request, persona,
-                                                             city_a_report):
+def test_another_citys_user_can_neither_list_nor_download_it(
+    client, request, persona, city_a_report
+):
     client.force_login(request.getfixturevalue(persona))
     url = reverse("screening:report_download", args=[city_a_report.pk])
     assert url.encode() not in client.get(reverse("screening:reports")).content
@@ -52,17 +52,21 @@ def test_anonymous_users_are_sent_to_sign_in(client, city_a_report):
     assert client.get(url).status_code == 302
 
 
-def test_generating_on_demand_is_limited_to_visible_scopes(client, city_reviewer_a,
-                                                          month_data,
-                                                          django_capture_on_commit_callbacks):
+def test_generating_on_demand_is_limited_to_visible_scopes(
+    client, city_reviewer_a, month_data, django_capture_on_commit_callbacks
+):
     client.force_login(city_reviewer_a)
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(reverse("screening:report_generate"),
-                    {"kind": "monthly_report", "region": CITY_B, "month": "2025-05"})
+        client.post(
+            reverse("screening:report_generate"),
+            {"kind": "monthly_report", "region": CITY_B, "month": "2025-05"},
+        )
     assert not Report.objects.exists()
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        client.post(reverse("screening:report_generate"),
-                    {"kind": "monthly_report", "region": CITY_A, "month": "2025-05"})
+        client.post(
+            reverse("screening:report_generate"),
+            {"kind": "monthly_report", "region": CITY_A, "month": "2025-05"},
+        )
     assert len(callbacks) == 1
     assert Report.objects.get().region.code == CITY_A
 
@@ -100,10 +104,10 @@ def test_a_tampered_unsubscribe_link_is_refused(client, agency_a, agency_b):
     assert agency_a.digest_frequency == agency_b.digest_frequency == "weekly"
 
 
-@pytest.mark.parametrize("persona,status", [("administrator", 200), ("provincial_reviewer", 200),
-                                            ("agency_a", 403)])
-def test_the_job_page_is_for_administrators_and_the_province(db, client, request, persona,
-                                                             status):
+@pytest.mark.parametrize(
+    "persona,status", [("administrator", 200), ("provincial_reviewer", 200), ("agency_a", 403)]
+)
+def test_the_job_page_is_for_administrators_and_the_province(db, client, request, persona, status):
     """Issue 15: the provincial reviewer reads the job page (read-only), in words."""
     from screening.reports.schedules import ensure_schedules
 

@@ -46,8 +46,9 @@ def test_periods_are_a_day_an_iso_week_and_the_month_before():
     assert digests.period_for("weekly", SEND_DAY + timedelta(days=3)).key == "2025-W23"
 
 
-def test_roles_get_sensible_default_frequencies(agency_a, city_reviewer_a, observer,
-                                                administrator, provincial_reviewer):
+def test_roles_get_sensible_default_frequencies(
+    agency_a, city_reviewer_a, observer, administrator, provincial_reviewer
+):
     assert agency_a.digest_frequency == "weekly"
     assert city_reviewer_a.digest_frequency == "daily"
     assert provincial_reviewer.digest_frequency == "daily"
@@ -64,7 +65,8 @@ def test_a_city_a_user_never_sees_city_b(month_data, city_reviewer_a):
 
 
 def test_the_digest_lists_escalations_energy_warnings_and_diagnoses(
-        month_data, city_reviewer_a, english):
+    month_data, city_reviewer_a, english
+):
     send()
     body, html = both_parts(message_to(city_reviewer_a))
     assert "Regional restrictions and reminders (1)" in body
@@ -128,8 +130,7 @@ def test_nothing_is_sent_when_there_is_nothing_to_say(db, city_reviewer_a):
     assert delivery.status == DigestStatus.EMPTY
 
 
-def test_a_digest_is_sent_once_per_period_however_often_the_job_runs(month_data,
-                                                                     city_reviewer_a):
+def test_a_digest_is_sent_once_per_period_however_often_the_job_runs(month_data, city_reviewer_a):
     send()
     send()
     call_command("send_digests", "--frequency", "daily", "--date", SEND_DAY.isoformat())
@@ -148,7 +149,8 @@ def test_users_without_email_or_switched_off_get_nothing(month_data, city_review
 
 
 def test_a_live_claim_elsewhere_is_left_alone_and_an_expired_one_taken_over(
-        month_data, city_reviewer_a):
+    month_data, city_reviewer_a
+):
     period = digests.period_for("daily", SEND_DAY)
     assert digests.claim_digest(city_reviewer_a, period) is not None
     send()
@@ -162,8 +164,9 @@ def test_a_live_claim_elsewhere_is_left_alone_and_an_expired_one_taken_over(
 def test_a_send_interrupted_at_the_smtp_server_is_never_repeated(month_data, city_reviewer_a):
     period = digests.period_for("daily", SEND_DAY)
     digests.claim_digest(city_reviewer_a, period)
-    DigestDelivery.objects.update(status=DigestStatus.SENDING,
-                                  lease_until=timezone.now() - timedelta(seconds=1))
+    DigestDelivery.objects.update(
+        status=DigestStatus.SENDING, lease_until=timezone.now() - timedelta(seconds=1)
+    )
     counts = send()
     assert mail.outbox == []
     assert counts["uncertain"] == 1
@@ -207,8 +210,9 @@ def test_the_command_runs_each_frequency(db, frequency, capsys):
     assert f"frequency={frequency}" in capsys.readouterr().out
 
 
-def test_the_digest_is_written_in_the_language_the_person_chose(month_data, agency_a,
-                                                                city_reviewer_a):
+def test_the_digest_is_written_in_the_language_the_person_chose(
+    month_data, agency_a, city_reviewer_a
+):
     """The site is in Chinese; the reviewer chose English for their e-mails."""
     case_in_state("submitted", agency=agency_a, project=month_data.projects["410100"][0])
     city_reviewer_a.language = "en"

@@ -103,10 +103,27 @@ def test_region_month_tier_is_the_worst_indicator_with_data(p21):
 def test_coal_does_not_drive_the_dual_control_tier_clause_4_4_and_18(p21):
     """Revision 4: (四)4 and (十八) name the 能耗双控 barometer; coal has its own tier."""
     assert region_month_tier(month=12, params=p21, coal_t=D("111"), coal_cap_t=D("100")) is None
-    assert region_month_tier(month=12, params=p21, coal_t=D("111"), coal_cap_t=D("100"),
-                             total_energy_tce=D("100"), total_energy_budget_tce=D("100")) is GREEN
-    assert region_month_tier(month=12, params=p21, coal_t=D("111"), coal_cap_t=D("100"),
-                             intensity_change_pct=D("0.01")) is RED
+    assert (
+        region_month_tier(
+            month=12,
+            params=p21,
+            coal_t=D("111"),
+            coal_cap_t=D("100"),
+            total_energy_tce=D("100"),
+            total_energy_budget_tce=D("100"),
+        )
+        is GREEN
+    )
+    assert (
+        region_month_tier(
+            month=12,
+            params=p21,
+            coal_t=D("111"),
+            coal_cap_t=D("100"),
+            intensity_change_pct=D("0.01"),
+        )
+        is RED
+    )
     assert coal_tier(D("111"), D("100"), 12, p21) is RED
 
 

@@ -118,34 +118,59 @@ def test_applies_while_under_construction(p21):
 
 def test_flat_glass_outside_key_areas_is_reduction_clause_4_5(p21, p23):
     """(四)5, Henan reading: 平板玻璃 outside key areas must retire more than it builds."""
-    glass = {"sector": Sector.BUILDING_MATERIALS, "product": "平板玻璃 (>800t/d)",
-             "unit_energy": "8", "unit_energy_unit": "kgce/重量箱"}
+    glass = {
+        "sector": Sector.BUILDING_MATERIALS,
+        "product": "平板玻璃 (>800t/d)",
+        "unit_energy": "8",
+        "unit_energy_unit": "kgce/重量箱",
+    }
     for params in (p21, p23):
-        equal = only(run(params, ELSEWHERE, new_capacity="50", replaced_capacity="50", **glass),
-                     "R03")
+        equal = only(
+            run(params, ELSEWHERE, new_capacity="50", replaced_capacity="50", **glass), "R03"
+        )
         assert equal.outcome is Outcome.FAIL and equal.values["strict"] is True
         assert "未超过" in equal.message_zh
-        more = only(run(params, ELSEWHERE, new_capacity="50", replaced_capacity="50.01",
-                        **glass), "R03")
+        more = only(
+            run(params, ELSEWHERE, new_capacity="50", replaced_capacity="50.01", **glass), "R03"
+        )
         assert more.outcome is Outcome.PASS
         # In key areas the MIIT ratio 1.25 : 1 stays, reached inclusively.
-        key = only(run(params, KEY_AREA, new_capacity="100", replaced_capacity="125", **glass),
-                   "R03")
+        key = only(
+            run(params, KEY_AREA, new_capacity="100", replaced_capacity="125", **glass), "R03"
+        )
         assert key.outcome is Outcome.PASS and key.values["strict"] is False
 
 
-@pytest.mark.parametrize("sector", [Sector.STEEL, Sector.COKING, Sector.BUILDING_MATERIALS,
-                                    Sector.NONFERROUS, Sector.PETROCHEMICAL])
-@pytest.mark.parametrize("kind", [ConstructionType.NEW, ConstructionType.REBUILD,
-                                  ConstructionType.EXPANSION])
+@pytest.mark.parametrize(
+    "sector",
+    [
+        Sector.STEEL,
+        Sector.COKING,
+        Sector.BUILDING_MATERIALS,
+        Sector.NONFERROUS,
+        Sector.PETROCHEMICAL,
+    ],
+)
+@pytest.mark.parametrize(
+    "kind", [ConstructionType.NEW, ConstructionType.REBUILD, ConstructionType.EXPANSION]
+)
 def test_b_blank_product_needs_info_clause_4_2(p21, p23, sector, kind):
     """R03 (b), (四)2: a blank product in a sector with replacement families is NEEDS_INFO,
     whatever the new capacity says (blank, 0 or more), at 拟建 and 在建, under both rule sets."""
     for params in (p21, p23):
         for stage in (Stage.PLANNED, Stage.UNDER_CONSTRUCTION):
             for capacity in (None, "0", "100"):
-                finding = only(run(params, sector=sector, construction_type=kind, stage=stage,
-                                   product=None, new_capacity=capacity), "R03")
+                finding = only(
+                    run(
+                        params,
+                        sector=sector,
+                        construction_type=kind,
+                        stage=stage,
+                        product=None,
+                        new_capacity=capacity,
+                    ),
+                    "R03",
+                )
                 assert finding.outcome is Outcome.NEEDS_INFO
                 assert finding.clause == "(四)2"
                 assert finding.values["problems"] == ["no_product"]
@@ -162,8 +187,15 @@ def test_b_does_not_apply_to_upgrades_operating_projects_or_other_sectors_clause
 def test_b_the_blank_product_steel_project_no_longer_proceeds_clause_4_2(p21):
     """The issue's case: planned steel, adds capacity, replaces none, 否 to coal substitution,
     product blank: it used to come out COMPLIANT / PROCEED."""
-    screening = run(p21, product=None, unit_energy=None, unit_energy_unit=None,
-                    replaced_capacity=None, replacement_plan_ref=None, coal_substitution=False)
+    screening = run(
+        p21,
+        product=None,
+        unit_energy=None,
+        unit_energy_unit=None,
+        replaced_capacity=None,
+        replacement_plan_ref=None,
+        coal_substitution=False,
+    )
     assert screening.verdict.value == "NON_COMPLIANT"
     assert screening.disposition.value == "REJECT"
     assert only(screening, "R03").outcome is Outcome.NEEDS_INFO

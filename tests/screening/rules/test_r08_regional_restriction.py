@@ -63,14 +63,20 @@ def test_livelihood_projects_are_not_exempt_from_the_pollutant_suspension_clause
     """Revision 4, (十八): the livelihood exemption covers the 节能审查 suspension only; a
     missed pollutant-total target suspends EIA approvals of livelihood projects too."""
     for params in (p21, p23):
-        finding = only(run(params, context(missed_pollutant_target_last_year=True),
-                           livelihood=True), "R08")
+        finding = only(
+            run(params, context(missed_pollutant_target_last_year=True), livelihood=True), "R08"
+        )
         assert finding.outcome is Outcome.FAIL
         assert finding.values["reasons"] == ["pollutant_target_missed"]
         assert "环评审批" in finding.message_zh
-        both = only(run(params, context(missed_pollutant_target_last_year=True,
-                                        missed_dual_control_last_year=True),
-                        livelihood=True), "R08")
+        both = only(
+            run(
+                params,
+                context(missed_pollutant_target_last_year=True, missed_dual_control_last_year=True),
+                livelihood=True,
+            ),
+            "R08",
+        )
         assert both.values["reasons"] == ["pollutant_target_missed"]
 
 

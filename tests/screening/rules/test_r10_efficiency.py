@@ -89,8 +89,10 @@ def test_a_blank_product_needs_info_clause_17(p21, p23, stage):
 def test_a_blank_product_in_coal_power_has_no_finding_clause_17(p21, p23):
     """煤电 has no benchmark row, so a blank product there is nothing to compare."""
     for params in (p21, p23):
-        assert only(run(params, sector=Sector.COAL_POWER, product=None, unit_energy=None),
-                    "R10") is None
+        assert (
+            only(run(params, sector=Sector.COAL_POWER, product=None, unit_energy=None), "R10")
+            is None
+        )
 
 
 def test_a_full_width_key_finds_its_row(p21):
@@ -102,5 +104,16 @@ def test_a_full_width_key_finds_its_row(p21):
 def test_a_product_without_a_benchmark_row_has_no_finding_clause_17(p21, p23):
     """氧化铝 is a product (有色) without a benchmark row: R10 does not apply."""
     for params in (p21, p23):
-        assert only(run(params, sector=Sector.NONFERROUS, product="氧化铝", unit_energy="300",
-                        unit_energy_unit="kgce/t"), "R10") is None
+        assert (
+            only(
+                run(
+                    params,
+                    sector=Sector.NONFERROUS,
+                    product="氧化铝",
+                    unit_energy="300",
+                    unit_energy_unit="kgce/t",
+                ),
+                "R10",
+            )
+            is None
+        )

@@ -27,19 +27,34 @@ def params():
 
 
 def source(**changes) -> SourceDrawFacts:
-    values = dict(source_number="TC000001", enterprise="某钢铁有限公司", equipment="1号450m³高炉",
-                  region="410500", family="高炉工序", capacity=D("200"),
-                  capacity_unit="万吨/年", drawn_total=D("125"), amount=D("125"),
-                  shutdown_date=date(2020, 12, 31), dismantled_date=date(2021, 3, 31),
-                  ineligibility=frozenset())
+    values = dict(
+        source_number="TC000001",
+        enterprise="某钢铁有限公司",
+        equipment="1号450m³高炉",
+        region="410500",
+        family="高炉工序",
+        capacity=D("200"),
+        capacity_unit="万吨/年",
+        drawn_total=D("125"),
+        amount=D("125"),
+        shutdown_date=date(2020, 12, 31),
+        dismantled_date=date(2021, 3, 31),
+        ineligibility=frozenset(),
+    )
     values.update(changes)
     return SourceDrawFacts(**values)
 
 
 def plan(*draws: SourceDrawFacts, **changes) -> PlanFacts:
-    values = dict(ref=BASE_PROJECT.replacement_plan_ref, withdrawn=False, region="410500",
-                  family="高炉工序", new_capacity=D("100"), capacity_unit="万吨/年",
-                  draws=draws or (source(),))
+    values = dict(
+        ref=BASE_PROJECT.replacement_plan_ref,
+        withdrawn=False,
+        region="410500",
+        family="高炉工序",
+        new_capacity=D("100"),
+        capacity_unit="万吨/年",
+        draws=draws or (source(),),
+    )
     values.update(changes)
     return PlanFacts(**values)
 
@@ -101,8 +116,10 @@ def test_an_over_drawn_source_fails(params):
     _, finding = r14(params, plan(source(capacity=D("200"), drawn_total=D("200.0001"))))
     assert finding.outcome is Outcome.FAIL
     assert finding.values["problems"] == ["source_over_drawn"]
-    assert r14(params, plan(source(capacity=D("200"), drawn_total=D("200"))))[1].outcome \
+    assert (
+        r14(params, plan(source(capacity=D("200"), drawn_total=D("200"))))[1].outcome
         is Outcome.PASS
+    )
 
 
 @pytest.mark.parametrize("flag", ["subsidised", "mandatory_elimination"])
@@ -112,8 +129,7 @@ def test_an_ineligible_source_fails_under_the_rule_set(params, flag):
     assert finding.outcome is Outcome.FAIL
     assert finding.values["problems"] == ["source_ineligible"]
     lenient = replace(params, replacement_source_ineligible=frozenset())
-    assert r14(lenient, plan(source(ineligibility=frozenset({flag}))))[1].outcome \
-        is Outcome.PASS
+    assert r14(lenient, plan(source(ineligibility=frozenset({flag}))))[1].outcome is Outcome.PASS
 
 
 def test_a_source_of_another_family_fails(params):

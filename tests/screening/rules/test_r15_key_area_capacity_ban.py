@@ -11,8 +11,14 @@ from screening.rules.types import ConstructionType, Disposition, Outcome, Sector
 
 KEY_AREA = context(key_air_area=True)
 ELSEWHERE = context(key_air_area=False)
-ALUMINA = {"sector": Sector.NONFERROUS, "product": "氧化铝", "unit_energy": None,
-           "unit_energy_unit": None, "replaced_capacity": None, "replacement_plan_ref": None}
+ALUMINA = {
+    "sector": Sector.NONFERROUS,
+    "product": "氧化铝",
+    "unit_energy": None,
+    "unit_energy_unit": None,
+    "replaced_capacity": None,
+    "replacement_plan_ref": None,
+}
 METHANOL = {"sector": Sector.COAL_CHEMICAL, "product": "煤制甲醇", "unit_energy": "1400"}
 COAL_CHEMICAL_BLANK = {"sector": Sector.COAL_CHEMICAL, "product": None, "unit_energy": None}
 
@@ -53,23 +59,37 @@ def test_other_families_and_sectors_are_left_to_r03_opinion_2021_7(p21):
     assert only(run(p21, KEY_AREA, new_capacity="100"), "R15") is None
     aluminium = {"sector": Sector.NONFERROUS, "product": "电解铝", "unit_energy": "13000"}
     assert only(run(p21, KEY_AREA, new_capacity="100", **aluminium), "R15") is None
-    ammonia_chemical = {"sector": Sector.CHEMICAL, "product": "合成氨 (天然气)",
-                        "unit_energy": "1000"}
+    ammonia_chemical = {
+        "sector": Sector.CHEMICAL,
+        "product": "合成氨 (天然气)",
+        "unit_energy": "1000",
+    }
     assert only(run(p21, KEY_AREA, new_capacity="100", **ammonia_chemical), "R15") is None
     ammonia_coal = {**ammonia_chemical, "sector": Sector.COAL_CHEMICAL}
-    assert only(run(p21, KEY_AREA, new_capacity="100", **ammonia_coal),
-                "R15").outcome is Outcome.FAIL
+    assert (
+        only(run(p21, KEY_AREA, new_capacity="100", **ammonia_coal), "R15").outcome is Outcome.FAIL
+    )
 
 
 def test_out_of_scope_projects_are_not_checked_opinion_2021_7(p21):
-    assert only(run(p21, KEY_AREA, annual_energy_tce="9999", new_capacity="100", **METHANOL),
-                "R15") is None
+    assert (
+        only(run(p21, KEY_AREA, annual_energy_tce="9999", new_capacity="100", **METHANOL), "R15")
+        is None
+    )
 
 
 def test_technical_upgrades_adding_capacity_are_banned_too_opinion_2021_7(p21):
     """(七) bans new capacity whatever the construction type."""
-    finding = only(run(p21, KEY_AREA, construction_type=ConstructionType.TECH_UPGRADE,
-                       new_capacity="1", **METHANOL), "R15")
+    finding = only(
+        run(
+            p21,
+            KEY_AREA,
+            construction_type=ConstructionType.TECH_UPGRADE,
+            new_capacity="1",
+            **METHANOL,
+        ),
+        "R15",
+    )
     assert finding.outcome is Outcome.FAIL
 
 
@@ -80,5 +100,6 @@ def test_r15_is_listed_last(p21):
 
 def test_a_rule_set_without_the_ban_parameter_does_not_apply_r15(p21):
     from dataclasses import replace
+
     params = replace(p21, key_area_capacity_ban=None)
     assert only(screen(project(new_capacity="100", **METHANOL), KEY_AREA, params), "R15") is None

@@ -10,9 +10,7 @@ import pytest
 
 from screening.rules import rulebook
 
-RULE_MODULES = sorted(
-    path.stem for path in Path(rulebook.__file__).parent.glob("r[0-9][0-9]_*.py")
-)
+RULE_MODULES = sorted(path.stem for path in Path(rulebook.__file__).parent.glob("r[0-9][0-9]_*.py"))
 
 
 def test_the_rulebook_lists_r01_to_r15_in_order():
@@ -25,8 +23,11 @@ def test_each_rule_module_declares_its_rule_and_is_listed(name, p21, p23):
     module = importlib.import_module(f"screening.rules.{name}")
     assert module.ID == f"R{name[1:3]}"
     rule = rulebook.RULES_BY_ID[module.ID]
-    assert (rule.clause, rule.applies, rule.evaluate) == (module.CLAUSE, module.applies,
-                                                         module.evaluate)
+    assert (rule.clause, rule.applies, rule.evaluate) == (
+        module.CLAUSE,
+        module.applies,
+        module.evaluate,
+    )
     zh, en = rulebook.RULE_TITLES[module.ID]
     assert zh and en and zh != en
     for param_id in rulebook.RULE_PARAMETERS[module.ID]:  # each exists, with its source

@@ -52,13 +52,23 @@ def reference() -> LedgerReference:
 
 def small_reference() -> LedgerReference:
     return LedgerReference.build(
-        regions=[("410000", "河南省", []), ("410100", "郑州市", ["郑州"]),
-                 ("419001", "济源市", ["济源", "济源示范区"])],
-        products=[("焦炭 (顶装焦炉)", "焦炭", "kgce/t"),
-                  ("建筑陶瓷 (E≤0.5%)", "建筑陶瓷", "kgce/m²"),
-                  ("合成氨 (天然气)", "合成氨", "kgce/t"), ("转炉工序", "转炉工序", "kgce/t")],
-        family_sectors={"焦炭": ["焦化"], "建筑陶瓷": ["建材"], "合成氨": ["化工", "煤化工"],
-                        "转炉工序": ["钢铁"]},
+        regions=[
+            ("410000", "河南省", []),
+            ("410100", "郑州市", ["郑州"]),
+            ("419001", "济源市", ["济源", "济源示范区"]),
+        ],
+        products=[
+            ("焦炭 (顶装焦炉)", "焦炭", "kgce/t"),
+            ("建筑陶瓷 (E≤0.5%)", "建筑陶瓷", "kgce/m²"),
+            ("合成氨 (天然气)", "合成氨", "kgce/t"),
+            ("转炉工序", "转炉工序", "kgce/t"),
+        ],
+        family_sectors={
+            "焦炭": ["焦化"],
+            "建筑陶瓷": ["建材"],
+            "合成氨": ["化工", "煤化工"],
+            "转炉工序": ["钢铁"],
+        },
     )
 
 
@@ -74,8 +84,13 @@ def write_ledger(tmp_path: Path) -> Callable[..., Path]:
     """write_ledger(rows, headers=HEADERS, name=…): rows are lists or {header: value}."""
     counter = iter(range(10**6))
 
-    def write(rows: list, headers: list[str] | None = None, *, name: str | None = None,
-              before: Callable | None = None) -> Path:
+    def write(
+        rows: list,
+        headers: list[str] | None = None,
+        *,
+        name: str | None = None,
+        before: Callable | None = None,
+    ) -> Path:
         headers = list(HEADERS) if headers is None else headers
         workbook = openpyxl.Workbook()
         sheet = workbook.active
@@ -94,9 +109,15 @@ def write_ledger(tmp_path: Path) -> Callable[..., Path]:
     return write
 
 
-def rewrite_zip(src: Path, dst: Path, *, replace: dict[str, bytes] | None = None,
-                add: dict[str, bytes] | None = None, drop: tuple[str, ...] = (),
-                info_hook: Callable[[zipfile.ZipInfo], None] | None = None) -> Path:
+def rewrite_zip(
+    src: Path,
+    dst: Path,
+    *,
+    replace: dict[str, bytes] | None = None,
+    add: dict[str, bytes] | None = None,
+    drop: tuple[str, ...] = (),
+    info_hook: Callable[[zipfile.ZipInfo], None] | None = None,
+) -> Path:
     """Copy an .xlsx with members replaced, added or dropped."""
     replace, add = replace or {}, add or {}
     with zipfile.ZipFile(src) as source, zipfile.ZipFile(dst, "w", zipfile.ZIP_DEFLATED) as out:
@@ -130,8 +151,9 @@ def inline(ref: str, text: str) -> bytes:
     return b'<c r="%s" t="inlineStr"><is><t>%s</t></is></c>' % (ref.encode(), text.encode())
 
 
-def patch_sizes(path: Path, member: str, *, file_size: int | None = None,
-                crc: int | None = None) -> None:
+def patch_sizes(
+    path: Path, member: str, *, file_size: int | None = None, crc: int | None = None
+) -> None:
     """Rewrite a member's declared size / CRC in both local and central headers."""
     data = bytearray(path.read_bytes())
     name = member.encode()
@@ -141,7 +163,7 @@ def patch_sizes(path: Path, member: str, *, file_size: int | None = None,
             name_at = 30 if signature == b"PK\x03\x04" else 46
             length_at = 26 if signature == b"PK\x03\x04" else 28
             (length,) = struct.unpack_from("<H", data, start + length_at)
-            if bytes(data[start + name_at:start + name_at + length]) == name:
+            if bytes(data[start + name_at : start + name_at + length]) == name:
                 if file_size is not None:
                     struct.pack_into("<I", data, start + size_at, file_size)
                 if crc is not None:

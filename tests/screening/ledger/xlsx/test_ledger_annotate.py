@@ -16,13 +16,20 @@ def red(cell) -> bool:
 
 
 @pytest.mark.parametrize("full_copy_max_rows", [20_000, 0])  # in place, write-only copy
-def test_bad_cells_are_red_with_a_comment_and_listed(tmp_path, write_ledger, reference,
-                                                      full_copy_max_rows):
-    rows = [row_values(list(HEADERS)),
-            row_values(list(HEADERS), 项目代码="2104-410100-04-01-000002",
-                       统一社会信用代码="91110000600037341M", 备注="=cmd|' /C calc'!A0"),
-            [None] * 36,
-            row_values(list(HEADERS), 项目代码="2104-410100-04-01-000003", 所在地区="@北京")]
+def test_bad_cells_are_red_with_a_comment_and_listed(
+    tmp_path, write_ledger, reference, full_copy_max_rows
+):
+    rows = [
+        row_values(list(HEADERS)),
+        row_values(
+            list(HEADERS),
+            项目代码="2104-410100-04-01-000002",
+            统一社会信用代码="91110000600037341M",
+            备注="=cmd|' /C calc'!A0",
+        ),
+        [None] * 36,
+        row_values(list(HEADERS), 项目代码="2104-410100-04-01-000003", 所在地区="@北京"),
+    ]
     source = write_ledger(rows)
     validation = validate_workbook(source, reference)
     out = tmp_path / "annotated.xlsx"
@@ -39,7 +46,10 @@ def test_bad_cells_are_red_with_a_comment_and_listed(tmp_path, write_ledger, ref
     listed = [[cell.value for cell in row] for row in errors.iter_rows()]
     assert listed[0] == ["行", "列", "值", "问题"]
     assert [row[:2] for row in listed[1:]] == [
-        [3, "统一社会信用代码"], [3, "备注"], [5, "所在地区"]]
+        [3, "统一社会信用代码"],
+        [3, "备注"],
+        [5, "所在地区"],
+    ]
     formula_like = next(row for row in errors.iter_rows(min_row=2) if row[1].value == "备注")
     assert formula_like[2].data_type == "s"  # written as text, never a formula
 

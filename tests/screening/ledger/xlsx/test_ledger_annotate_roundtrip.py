@@ -36,16 +36,31 @@ def write_source(tmp_path):
     """Rows 2–5: formulas with saved values everywhere (row 4's remark is a formula whose
     saved result is empty text: a blank, no error); row 3 has a bad USCC (plain text), row 5
     a formula without a saved value (a cell error)."""
-    formulas = {ENERGY: "40000+10000", NAME: 'CONCATENATE("高炉","项目")',
-                NEW_ENERGY: "E2*0+50000"}
+    formulas = {ENERGY: "40000+10000", NAME: 'CONCATENATE("高炉","项目")', NEW_ENERGY: "E2*0+50000"}
     rows = [
-        _row(2, valid_values(2, annual_energy_tce=50000, name="高炉项目",
-                             new_energy_tce=50000), formulas),
-        _row(3, valid_values(3, annual_energy_tce=50000, name="高炉项目", new_energy_tce=50000,
-                             uscc="91110000600037341M"), formulas),
-        _row(4, valid_values(4, annual_energy_tce=50000, name="高炉项目",
-                             new_energy_tce=50000, remarks=""),
-             {**formulas, REMARKS: 'IF(1,"","x")'}),
+        _row(
+            2,
+            valid_values(2, annual_energy_tce=50000, name="高炉项目", new_energy_tce=50000),
+            formulas,
+        ),
+        _row(
+            3,
+            valid_values(
+                3,
+                annual_energy_tce=50000,
+                name="高炉项目",
+                new_energy_tce=50000,
+                uscc="91110000600037341M",
+            ),
+            formulas,
+        ),
+        _row(
+            4,
+            valid_values(
+                4, annual_energy_tce=50000, name="高炉项目", new_energy_tce=50000, remarks=""
+            ),
+            {**formulas, REMARKS: 'IF(1,"","x")'},
+        ),
         _row(5, valid_values(5, energy_rights_tce=None), {RIGHTS: "SUM(Y2:Y4)"}),
     ]
     lines = [row_xml(1, TEMPLATE_HEADERS)] + rows
@@ -59,16 +74,24 @@ def outcome(path, reference):
 
 
 @pytest.mark.parametrize("full_copy_max_rows", [20_000, 0], ids=["in-place", "copy"])
-def test_the_annotated_file_uploads_unchanged_as_the_original(tmp_path, reference,
-                                                              full_copy_max_rows):
+def test_the_annotated_file_uploads_unchanged_as_the_original(
+    tmp_path, reference, full_copy_max_rows
+):
     source = write_source(tmp_path)
     errors, rows = outcome(source, reference)
-    assert [(row, column) for row, column, _m in errors] == [(3, "统一社会信用代码"),
-                                                               (5, "已购用能权(吨标准煤)")]
+    assert [(row, column) for row, column, _m in errors] == [
+        (3, "统一社会信用代码"),
+        (5, "已购用能权(吨标准煤)"),
+    ]
     assert sorted(rows) == [2, 4]
     annotated = tmp_path / "annotated.xlsx"
-    write_annotated_workbook(source, validate_workbook(source, reference), annotated, "zh",
-                             full_copy_max_rows=full_copy_max_rows)
+    write_annotated_workbook(
+        source,
+        validate_workbook(source, reference),
+        annotated,
+        "zh",
+        full_copy_max_rows=full_copy_max_rows,
+    )
     again_errors, again_rows = outcome(annotated, reference)
     if full_copy_max_rows:
         assert again_errors == errors  # the unsaved formula is still a formula
@@ -80,13 +103,19 @@ def test_the_annotated_file_uploads_unchanged_as_the_original(tmp_path, referenc
 
 
 @pytest.mark.parametrize("full_copy_max_rows", [20_000, 0], ids=["in-place", "copy"])
-def test_fixing_only_the_marked_cells_gives_the_original_plus_the_fixes(tmp_path, reference,
-                                                                        full_copy_max_rows):
+def test_fixing_only_the_marked_cells_gives_the_original_plus_the_fixes(
+    tmp_path, reference, full_copy_max_rows
+):
     source = write_source(tmp_path)
     _errors, rows = outcome(source, reference)
     annotated = tmp_path / "annotated.xlsx"
-    write_annotated_workbook(source, validate_workbook(source, reference), annotated, "zh",
-                             full_copy_max_rows=full_copy_max_rows)
+    write_annotated_workbook(
+        source,
+        validate_workbook(source, reference),
+        annotated,
+        "zh",
+        full_copy_max_rows=full_copy_max_rows,
+    )
     book = openpyxl.load_workbook(annotated)  # as a user's spreadsheet program would
     sheet = book["台账"]
     sheet.cell(row=3, column=USCC + 1).value = GOOD_USCC

@@ -18,13 +18,22 @@ def _shows_every_line(ws, cell) -> bool:
     height = ws.row_dimensions[cell.row].height
     return bool(cell.alignment.wrap_text) and height is not None and height >= lines * LINE_POINTS
 
+
 @pytest.mark.parametrize("full_copy_max_rows", [20_000, 0])  # in place, write-only copy
-def test_the_annotated_files_error_sheet_and_multi_line_cells_wrap(tmp_path, write_ledger,
-                                                                   reference, full_copy_max_rows):
-    rows = [row_values(list(HEADERS), 项目代码="2104-410100-04-01-000002",
-                       统一社会信用代码="91110000600037341M", 备注="第一行\n第二行"),
-            row_values(list(HEADERS), 项目代码="2104-410100-04-01-000003",
-                       项目名称="x" * 200, 所在地区="@北京")]
+def test_the_annotated_files_error_sheet_and_multi_line_cells_wrap(
+    tmp_path, write_ledger, reference, full_copy_max_rows
+):
+    rows = [
+        row_values(
+            list(HEADERS),
+            项目代码="2104-410100-04-01-000002",
+            统一社会信用代码="91110000600037341M",
+            备注="第一行\n第二行",
+        ),
+        row_values(
+            list(HEADERS), 项目代码="2104-410100-04-01-000003", 项目名称="x" * 200, 所在地区="@北京"
+        ),
+    ]
     source = write_ledger(rows)
     validation = validate_workbook(source, reference)
     out = tmp_path / "annotated.xlsx"

@@ -21,10 +21,11 @@ from screening.ledger.xlsx.validate import USCC_CHARSET, parse_uscc, uscc_check_
 GROUPED = re.compile(r"-?(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?:\.[0-9]+)?")
 
 
-@given(st.decimals(min_value=-10**12, max_value=10**12, places=4, allow_nan=False))
+@given(st.decimals(min_value=-(10**12), max_value=10**12, places=4, allow_nan=False))
 def test_plain_decimal_text_parses_to_itself(value):
-    parsed = parse_number(str(value) if "E" not in str(value) else f"{value:f}",
-                          allow_negative=True)
+    parsed = parse_number(
+        str(value) if "E" not in str(value) else f"{value:f}", allow_negative=True
+    )
     assert parsed == value
 
 

@@ -50,21 +50,21 @@ def _truncated(xml: bytes, tag: bytes) -> bytes:
     """The part cut off in the middle of its last `</tag>`."""
     end = xml.rfind(b"</" + tag + b">")
     assert end > 0
-    return xml[:end + 3]
+    return xml[: end + 3]
 
 
 DAMAGE = {"unclosed": _unclosed, "mismatched": _mismatched, "truncated": _truncated}
 # (part, the element whose tag is damaged)
-PARTS = {"sheet": (SHEET, b"row"), "shared strings": (SHARED, b"si"),
-         "styles": (STYLES, b"font")}
+PARTS = {"sheet": (SHEET, b"row"), "shared strings": (SHARED, b"si"), "styles": (STYLES, b"font")}
 
 
 def damaged(tmp_path: Path, part: str, damage: str) -> Path:
     parts = excel_like_parts([valid_values(0), valid_values(1)])
     member, tag = PARTS[part]
     parts[member] = DAMAGE[damage](parts[member], tag)
-    return write_zip(tmp_path / f"{part.replace(' ', '_')}-{damage}.xlsx",
-                     excel_like_package(parts))
+    return write_zip(
+        tmp_path / f"{part.replace(' ', '_')}-{damage}.xlsx", excel_like_package(parts)
+    )
 
 
 CASES = [(part, damage) for part in PARTS for damage in DAMAGE]
@@ -72,8 +72,10 @@ IDS = [f"{part}-{damage}" for part, damage in CASES]
 
 
 def test_the_undamaged_ledger_is_read(db, tmp_path, capsys):
-    path = write_zip(tmp_path / "good.xlsx",
-                     excel_like_package(excel_like_parts([valid_values(0), valid_values(1)])))
+    path = write_zip(
+        tmp_path / "good.xlsx",
+        excel_like_package(excel_like_parts([valid_values(0), valid_values(1)])),
+    )
     check_workbook_file(path)
     with pytest.raises(SystemExit) as exit_info:
         call_command("screen_ledger", str(path), "--format", "json", "--as-of", "2021-12-31")
@@ -97,8 +99,9 @@ def test_a_malformed_part_is_refused_by_name(tmp_path, part, damage):
 def test_screen_ledger_exits_2_with_one_line(db, tmp_path, part, damage, capsys):
     path = damaged(tmp_path, part, damage)
     with pytest.raises(SystemExit) as exit_info:
-        call_command("screen_ledger", str(path), "--format", "json", "--as-of", "2021-12-31",
-                     "--lang", "en")
+        call_command(
+            "screen_ledger", str(path), "--format", "json", "--as-of", "2021-12-31", "--lang", "en"
+        )
     assert exit_info.value.code == 2
     out = capsys.readouterr()
     assert out.out == ""
@@ -115,8 +118,9 @@ def test_an_upload_of_a_malformed_file_is_refused_and_stores_nothing(agency_a, t
 
     region = Region.objects.get(code="410100")
     path = damaged(tmp_path, part, "mismatched")
-    upload = receive_upload(agency_a, region, ContentFile(path.read_bytes(), name=path.name),
-                            path.name)
+    upload = receive_upload(
+        agency_a, region, ContentFile(path.read_bytes(), name=path.name), path.name
+    )
     upload = validate_upload(upload)
     assert upload.status == UploadStatus.REFUSED
     assert "无法安全读取" in upload.errors[0]["message_zh"]

@@ -93,24 +93,32 @@ def _hand_made(tmp_path, write_ledger, body: bytes, name: str = "hand.xlsx") -> 
 def test_marker_only_rows_between_pieces_are_kept(tmp_path, write_ledger):
     """A row holding only an error value or a formula without a saved value is read as a
     row with that marker, wherever the piece boundaries fall (calamine sees it as blank)."""
-    body = (b'<row r="1">' + inline("A1", "h") + inline("B1", "i") + b'</row>'
-            b'<row r="2"><c r="A2"><v>1</v></c></row>'
-            b'<row r="3"><c r="B3" t="e"><v>#N/A</v></c></row>'
-            b'<row r="5"><c r="A5"><f>SUM(A1)</f></c></row>'
-            b'<row r="6"><c r="A6"><v>6</v></c></row>'
-            b'<row r="9"><c r="B9" t="e"><v>#DIV/0!</v></c></row>')
+    body = (
+        b'<row r="1">' + inline("A1", "h") + inline("B1", "i") + b"</row>"
+        b'<row r="2"><c r="A2"><v>1</v></c></row>'
+        b'<row r="3"><c r="B3" t="e"><v>#N/A</v></c></row>'
+        b'<row r="5"><c r="A5"><f>SUM(A1)</f></c></row>'
+        b'<row r="6"><c r="A6"><v>6</v></c></row>'
+        b'<row r="9"><c r="B9" t="e"><v>#DIV/0!</v></c></row>'
+    )
     path = _hand_made(tmp_path, write_ledger, body)
     kind, header, rows = assert_same_three_ways(path)
     assert header == ["h", "i"]
-    assert rows == [(2, [1.0]), (3, ["", ExcelErrorValue("#N/A")]),
-                    (5, [FORMULA_WITHOUT_VALUE]), (6, [6.0]),
-                    (9, ["", ExcelErrorValue("#DIV/0!")])]
+    assert rows == [
+        (2, [1.0]),
+        (3, ["", ExcelErrorValue("#N/A")]),
+        (5, [FORMULA_WITHOUT_VALUE]),
+        (6, [6.0]),
+        (9, ["", ExcelErrorValue("#DIV/0!")]),
+    ]
 
 
 def test_a_row_out_of_order_across_pieces_is_refused_not_misread(tmp_path, write_ledger):
-    body = (b'<row r="1">' + inline("A1", "h") + b'</row>'
-            b'<row r="3"><c r="A3"><v>3</v></c></row>'
-            b'<row r="2"><c r="A2"><v>2</v></c></row>')
+    body = (
+        b'<row r="1">' + inline("A1", "h") + b"</row>"
+        b'<row r="3"><c r="A3"><v>3</v></c></row>'
+        b'<row r="2"><c r="A2"><v>2</v></c></row>'
+    )
     path = _hand_made(tmp_path, write_ledger, body)
     assert reading(path, in_pieces=False)[0] == "ok"  # calamine sorts a whole sheet
     refused = reading(path, in_pieces=True, piece_bytes=1)
@@ -118,21 +126,34 @@ def test_a_row_out_of_order_across_pieces_is_refused_not_misread(tmp_path, write
 
 
 def test_a_row_split_in_two_across_pieces_is_refused(tmp_path, write_ledger):
-    body = (b'<row r="1">' + inline("A1", "h") + inline("B1", "i") + b'</row>'
-            b'<row r="2"><c r="A2"><v>1</v></c></row><row r="2"><c r="B2"><v>2</v></c></row>')
+    body = (
+        b'<row r="1">' + inline("A1", "h") + inline("B1", "i") + b"</row>"
+        b'<row r="2"><c r="A2"><v>1</v></c></row><row r="2"><c r="B2"><v>2</v></c></row>'
+    )
     path = _hand_made(tmp_path, write_ledger, body)
     refused = reading(path, in_pieces=True, piece_bytes=1)
     assert refused == ("refused", "row_order")
 
 
-@pytest.mark.parametrize("hiding", [
-    b"<!-- </row> -->", b"<![CDATA[x]]>", b"<?pi </row>?>",
-], ids=["comment", "cdata", "processing-instruction"])
+@pytest.mark.parametrize(
+    "hiding",
+    [
+        b"<!-- </row> -->",
+        b"<![CDATA[x]]>",
+        b"<?pi </row>?>",
+    ],
+    ids=["comment", "cdata", "processing-instruction"],
+)
 def test_sheets_that_could_hide_a_row_end_are_read_whole(tmp_path, write_ledger, hiding):
     """A "</row>" inside a comment, CDATA or processing instruction is not a row end: such
     sheets are never cut, and read exactly as whole."""
-    body = (b'<row r="1">' + inline("A1", "h") + b'</row>' + hiding
-            + b'<row r="2"><c r="A2"><v>2</v></c></row>')
+    body = (
+        b'<row r="1">'
+        + inline("A1", "h")
+        + b"</row>"
+        + hiding
+        + b'<row r="2"><c r="A2"><v>2</v></c></row>'
+    )
     path = _hand_made(tmp_path, write_ledger, body)
     assert not inspect_workbook(path, Limits()).in_pieces
     kind, header, rows = reading(path, in_pieces=False)
@@ -144,8 +165,10 @@ def test_shared_strings_go_with_every_piece(tmp_path):
     table: dict[str, int] = {}
     lines = [row_xml(1, ["名称", "数量"], shared=table)]
     lines += [row_xml(n, [f"共享{n % 5}", n], shared=table) for n in range(2, 60)]
-    path = write_zip(tmp_path / "shared.xlsx",
-                     package([generated_sheet(lines)], shared=shared_strings_xml(table)))
+    path = write_zip(
+        tmp_path / "shared.xlsx",
+        package([generated_sheet(lines)], shared=shared_strings_xml(table)),
+    )
     inspection = inspect_workbook(path, Limits())
     assert inspection.in_pieces and "xl/sharedStrings.xml" in inspection.parts
     kind, header, rows = assert_same_three_ways(path)

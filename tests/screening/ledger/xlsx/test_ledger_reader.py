@@ -26,8 +26,10 @@ def hand_made(tmp_path, write_ledger, body: bytes, dimension: bytes | None = Non
     return rewrite_zip(base, tmp_path / "hand.xlsx", replace={SHEET: sheet_xml(body, dimension)})
 
 
-THREE_ROWS = (b'<row r="1">' + inline("A1", "h") + b'</row><row r="2"><c r="A2"><v>1</v></c>'
-              b'</row><row r="3"><c r="A3"><v>2</v></c></row>')
+THREE_ROWS = (
+    b'<row r="1">' + inline("A1", "h") + b'</row><row r="2"><c r="A2"><v>1</v></c>'
+    b'</row><row r="3"><c r="A3"><v>2</v></c></row>'
+)
 
 
 @pytest.mark.parametrize("dimension", [b"A1", b"A1:A2", b"A1:XFD1048576", b"A1:AJ1000000"])
@@ -39,13 +41,41 @@ def test_the_declared_dimension_is_never_trusted(tmp_path, write_ledger, dimensi
 
 
 def test_cell_types_as_calamine_returns_them(write_ledger):
-    path = write_ledger([[1, 1.5, True, datetime.date(2021, 3, 4),
-                          datetime.datetime(2021, 3, 4, 5, 6), datetime.datetime(2021, 3, 4),
-                          datetime.time(5, 6), "x", None, -0.0]], headers=list("ABCDEFGHIJ"))
+    path = write_ledger(
+        [
+            [
+                1,
+                1.5,
+                True,
+                datetime.date(2021, 3, 4),
+                datetime.datetime(2021, 3, 4, 5, 6),
+                datetime.datetime(2021, 3, 4),
+                datetime.time(5, 6),
+                "x",
+                None,
+                -0.0,
+            ]
+        ],
+        headers=list("ABCDEFGHIJ"),
+    )
     _, rows = rows_of(path)
-    assert rows == [(2, [1.0, 1.5, True, datetime.date(2021, 3, 4),
-                         datetime.datetime(2021, 3, 4, 5, 6), datetime.date(2021, 3, 4),
-                         datetime.time(5, 6), "x", "", -0.0])]
+    assert rows == [
+        (
+            2,
+            [
+                1.0,
+                1.5,
+                True,
+                datetime.date(2021, 3, 4),
+                datetime.datetime(2021, 3, 4, 5, 6),
+                datetime.date(2021, 3, 4),
+                datetime.time(5, 6),
+                "x",
+                "",
+                -0.0,
+            ],
+        )
+    ]
     assert type(rows[0][1][0]) is float  # integers come back as floats
 
 
@@ -78,26 +108,35 @@ def test_leading_blank_columns_are_reported_with_their_offset(tmp_path, write_le
 
 
 def test_formulas_count_as_their_saved_value_and_unsaved_ones_are_marked(tmp_path, write_ledger):
-    body = (b'<row r="1">' + inline("A1", "a") + inline("B1", "b") + inline("C1", "c")
-            + b'</row><row r="2"><c r="A2"><f>1+1</f><v>2</v></c>'
-            b'<c r="B2" t="str"><f>"x"&amp;"y"</f><v>xy</v></c><c r="C2"><f>1+2</f><v/></c></row>'
-            b'<row r="3"><c r="A3" t="str"><f>IF(1,"","")</f><v></v></c></row>'
-            b'<row r="4"><c r="C4"><f>SUM(A1)</f></c></row>')
+    body = (
+        b'<row r="1">'
+        + inline("A1", "a")
+        + inline("B1", "b")
+        + inline("C1", "c")
+        + b'</row><row r="2"><c r="A2"><f>1+1</f><v>2</v></c>'
+        b'<c r="B2" t="str"><f>"x"&amp;"y"</f><v>xy</v></c><c r="C2"><f>1+2</f><v/></c></row>'
+        b'<row r="3"><c r="A3" t="str"><f>IF(1,"","")</f><v></v></c></row>'
+        b'<row r="4"><c r="C4"><f>SUM(A1)</f></c></row>'
+    )
     _, rows = rows_of(hand_made(tmp_path, write_ledger, body))
     assert rows == [(2, [2.0, "xy", FORMULA_WITHOUT_VALUE]), (4, ["", "", FORMULA_WITHOUT_VALUE])]
 
 
 def test_excel_error_values_are_marked(tmp_path, write_ledger):
-    body = (b'<row r="1">' + inline("A1", "a") + inline("B1", "b") + b'</row>'
-            b'<row r="2"><c r="A2" t="e"><v>#N/A</v></c>'
-            b'<c r="B2" t="e"><f>1/0</f><v>#DIV/0!</v></c></row>')
+    body = (
+        b'<row r="1">' + inline("A1", "a") + inline("B1", "b") + b"</row>"
+        b'<row r="2"><c r="A2" t="e"><v>#N/A</v></c>'
+        b'<c r="B2" t="e"><f>1/0</f><v>#DIV/0!</v></c></row>'
+    )
     _, rows = rows_of(hand_made(tmp_path, write_ledger, body))
     assert rows == [(2, [ExcelErrorValue("#N/A"), ExcelErrorValue("#DIV/0!")])]
 
 
 def test_markers_are_found_without_cell_references_too(tmp_path, write_ledger):
-    body = b"<row><c t=\"inlineStr\"><is><t>a</t></is></c><c t=\"inlineStr\"><is><t>b</t></is>" \
-           b"</c></row><row><c><v>1</v></c><c><f>A2</f></c></row>"
+    body = (
+        b'<row><c t="inlineStr"><is><t>a</t></is></c><c t="inlineStr"><is><t>b</t></is>'
+        b"</c></row><row><c><v>1</v></c><c><f>A2</f></c></row>"
+    )
     _, rows = rows_of(hand_made(tmp_path, write_ledger, body))
     assert rows == [(2, [1.0, FORMULA_WITHOUT_VALUE])]
 
@@ -128,8 +167,7 @@ def test_the_last_header_cell_must_be_within_the_first_100_columns(write_ledger)
     assert caught.value.code == "too_many_columns"
 
 
-def test_calamine_iter_rows_starts_at_row_one_but_at_the_first_used_column(tmp_path,
-                                                                           write_ledger):
+def test_calamine_iter_rows_starts_at_row_one_but_at_the_first_used_column(tmp_path, write_ledger):
     """Pins python-calamine behaviour the reader relies on (changes on upgrade)."""
     import python_calamine
 

@@ -60,8 +60,9 @@ def test_headers_match_after_folding_and_white_space_removal(write_ledger, refer
     assert result.ok and len(result.rows) == 1
 
 
-def test_missing_and_duplicate_headers_are_reported_and_no_row_is_validated(write_ledger,
-                                                                           reference):
+def test_missing_and_duplicate_headers_are_reported_and_no_row_is_validated(
+    write_ledger, reference
+):
     headers = [h for h in HEADERS if h != "所在地区"] + ["项目名称", " 序号 ", None, "序号"]
     result = validate_workbook(write_ledger([["garbage"]], headers), reference)
     assert [(e.row, e.column) for e in result.header_errors] == [(1, "项目名称"), (1, "所在地区")]
@@ -72,10 +73,14 @@ def test_missing_and_duplicate_headers_are_reported_and_no_row_is_validated(writ
 
 
 def test_unknown_columns_are_ignored_and_blank_in_template_columns_is_a_blank_row(
-        write_ledger, reference):
+    write_ledger, reference
+):
     headers = ["序号", *HEADERS]
-    rows = [[1, *row_values(list(HEADERS))], [2] + [None] * 36, [3, *row_values(list(HEADERS),
-                                                                             项目代码="2104-410100-04-01-000002")]]
+    rows = [
+        [1, *row_values(list(HEADERS))],
+        [2] + [None] * 36,
+        [3, *row_values(list(HEADERS), 项目代码="2104-410100-04-01-000002")],
+    ]
     result = validate_workbook(write_ledger(rows, headers), reference)
     assert result.ignored_columns == ("序号",)
     assert [row for row, _ in result.rows] == [2, 4]
@@ -91,12 +96,19 @@ def test_required_columns(one_row, header):
     assert errors[header] == [f"第2行〔{header}〕不能为空"]
 
 
-@pytest.mark.parametrize(("value", "ok"), [
-    ("2104-410100-04-01-123456", True), ("２１０４－４１０１００－０４－０１－１２３４５６", True),
-    ("2100-410100-04-01-123456", False), ("2113-410100-04-01-123456", False),
-    ("2112-410100-04-01-123456", True), ("2104-410100-04-01-12345", False),
-    ("2104 410100 04 01 123456", False), ("\u200b2104-410100-04-01-123456 ", True),
-])
+@pytest.mark.parametrize(
+    ("value", "ok"),
+    [
+        ("2104-410100-04-01-123456", True),
+        ("２１０４－４１０１００－０４－０１－１２３４５６", True),
+        ("2100-410100-04-01-123456", False),
+        ("2113-410100-04-01-123456", False),
+        ("2112-410100-04-01-123456", True),
+        ("2104-410100-04-01-12345", False),
+        ("2104 410100 04 01 123456", False),
+        ("\u200b2104-410100-04-01-123456 ", True),
+    ],
+)
 def test_project_code(one_row, value, ok):
     project, errors = one_row(项目代码=value)
     assert (errors == {}) is ok, errors
@@ -114,12 +126,18 @@ def test_duplicate_project_codes_name_the_first_row(write_ledger, reference):
     assert (5, "项目代码", "第5行〔项目代码〕与第3行重复") in messages
 
 
-@pytest.mark.parametrize(("value", "message"), [
-    ("91110000600037341L", None), ("91110108551385082Q", None),
-    ("9111 0000 6000 3734 1l", None), ("９１１１００００６０００３７３４１Ｌ", None),
-    ("91110000600037341M", "校验位错误（第18位应为“L”）"),
-    ("9111000060003734", "应为18位"), ("91110000600037341I", "不允许的字符“I”"),
-])
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ("91110000600037341L", None),
+        ("91110108551385082Q", None),
+        ("9111 0000 6000 3734 1l", None),
+        ("９１１１００００６０００３７３４１Ｌ", None),
+        ("91110000600037341M", "校验位错误（第18位应为“L”）"),
+        ("9111000060003734", "应为18位"),
+        ("91110000600037341I", "不允许的字符“I”"),
+    ],
+)
 def test_uscc(one_row, value, message):
     project, errors = one_row(统一社会信用代码=value)
     if message is None:
@@ -137,11 +155,21 @@ def test_uscc_starting_with_a_n_or_y_is_valid(one_row):
         assert errors == {}
 
 
-@pytest.mark.parametrize(("value", "code"), [
-    ("郑州市", "410100"), ("郑州", "410100"), ("410100", "410100"), (410100, "410100"),
-    ("济源示范区", "419001"), ("郑州航空港区", "410173"), ("　郑州市　", "410100"),
-    ("河南省", None), (410000, None), ("北京市", None),
-])
+@pytest.mark.parametrize(
+    ("value", "code"),
+    [
+        ("郑州市", "410100"),
+        ("郑州", "410100"),
+        ("410100", "410100"),
+        (410100, "410100"),
+        ("济源示范区", "419001"),
+        ("郑州航空港区", "410173"),
+        ("　郑州市　", "410100"),
+        ("河南省", None),
+        (410000, None),
+        ("北京市", None),
+    ],
+)
 def test_region(one_row, value, code):
     project, errors = one_row(所在地区=value)
     if code:
@@ -150,8 +178,9 @@ def test_region(one_row, value, code):
         assert "所在地区" in errors
 
 
-@pytest.mark.parametrize(("value", "ok"), [("焦化", True), ("钢铁", False), ("焦 化", False),
-                                           ("其他", False)])
+@pytest.mark.parametrize(
+    ("value", "ok"), [("焦化", True), ("钢铁", False), ("焦 化", False), ("其他", False)]
+)
 def test_sector_and_product_family(one_row, value, ok):
     _, errors = one_row(所属行业=value)
     assert (errors == {}) is ok
@@ -159,9 +188,16 @@ def test_sector_and_product_family(one_row, value, ok):
         assert "不属于所属行业“钢铁”" in errors["产品/工序"][0]
 
 
-@pytest.mark.parametrize(("value", "ok"), [("焦炭 (顶装焦炉)", True), ("焦炭（顶装焦炉）", True),
-                                           ("焦炭(顶装焦炉)", True), ("焦炭", False),
-                                           (None, True)])
+@pytest.mark.parametrize(
+    ("value", "ok"),
+    [
+        ("焦炭 (顶装焦炉)", True),
+        ("焦炭（顶装焦炉）", True),
+        ("焦炭(顶装焦炉)", True),
+        ("焦炭", False),
+        (None, True),
+    ],
+)
 def test_product_key(one_row, value, ok):
     project, errors = one_row(**{"产品/工序": value})
     assert (errors == {}) is ok, errors
@@ -169,8 +205,10 @@ def test_product_key(one_row, value, ok):
         assert project.product == "焦炭 (顶装焦炉)"
 
 
-@pytest.mark.parametrize(("value", "ok"), [("kgce/t", True), ("KGCE / T", True),
-                                           ("ｋｇｃｅ／ｔ", True), ("kgoe/t", False)])
+@pytest.mark.parametrize(
+    ("value", "ok"),
+    [("kgce/t", True), ("KGCE / T", True), ("ｋｇｃｅ／ｔ", True), ("kgoe/t", False)],
+)
 def test_unit_energy_unit_is_the_products_unit(one_row, value, ok):
     _, errors = one_row(单位产品能耗单位=value)
     assert (errors == {}) is ok
@@ -180,8 +218,12 @@ def test_unit_energy_unit_is_the_products_unit(one_row, value, ok):
 
 def test_square_metres_match_m2(write_ledger, reference):
     for unit in ("kgce/m²", "kgce/m2", "kgce/㎡"):
-        cells = row_values(list(HEADERS), 所属行业="建材", 单位产品能耗单位=unit,
-                           **{"产品/工序": "建筑陶瓷 (E≤0.5%)"})
+        cells = row_values(
+            list(HEADERS),
+            所属行业="建材",
+            单位产品能耗单位=unit,
+            **{"产品/工序": "建筑陶瓷 (E≤0.5%)"},
+        )
         assert validate_workbook(write_ledger([cells]), reference).ok
 
 
@@ -202,14 +244,37 @@ def test_required_if_rules_are_reported_on_the_dependent_column(one_row):
     assert list(errors) == ["环评批复日期"]
 
 
-@pytest.mark.parametrize(("value", "expected"), [
-    (12000, Decimal(12000)), ("12000", Decimal(12000)), ("12,000.5", Decimal("12000.5")),
-    ("１２，０００", Decimal(12000)), ("0", Decimal(0)), ("-0", Decimal(0)), (-0.0, Decimal(0)),
-    (0.1, Decimal("0.1")), ("1000000000000", Decimal(10**12)), (1e12, Decimal(10**12)),
-    ("约1.2万", None), ("N/A", None), ("1e4", None), ("+20000", None), ("1,2345", None),
-    ("12 000", None), ("-5", None), (-5, None), ("1000000000001", None), (1e13, None),
-    ("٣", None), (True, None), ("nan", None), ("inf", None), (".5", None), ("5.", None),
-])
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        (12000, Decimal(12000)),
+        ("12000", Decimal(12000)),
+        ("12,000.5", Decimal("12000.5")),
+        ("１２，０００", Decimal(12000)),
+        ("0", Decimal(0)),
+        ("-0", Decimal(0)),
+        (-0.0, Decimal(0)),
+        (0.1, Decimal("0.1")),
+        ("1000000000000", Decimal(10**12)),
+        (1e12, Decimal(10**12)),
+        ("约1.2万", None),
+        ("N/A", None),
+        ("1e4", None),
+        ("+20000", None),
+        ("1,2345", None),
+        ("12 000", None),
+        ("-5", None),
+        (-5, None),
+        ("1000000000001", None),
+        (1e13, None),
+        ("٣", None),
+        (True, None),
+        ("nan", None),
+        ("inf", None),
+        (".5", None),
+        ("5.", None),
+    ],
+)
 def test_numbers(one_row, value, expected):
     project, errors = one_row(**{"年综合能源消费量(吨标准煤)": value})
     if expected is None:
@@ -225,18 +290,31 @@ def test_unit_energy_may_be_negative(one_row):
     assert project.unit_energy == Decimal("-1234.5")
 
 
-@pytest.mark.parametrize(("value", "expected"), [
-    (datetime.date(2021, 5, 6), datetime.date(2021, 5, 6)),
-    (datetime.datetime(2021, 5, 6, 13, 30), datetime.date(2021, 5, 6)),
-    (20210506, datetime.date(2021, 5, 6)), ("20210506", datetime.date(2021, 5, 6)),
-    ("2021-5-6", datetime.date(2021, 5, 6)), ("2021/05/06", datetime.date(2021, 5, 6)),
-    ("2021.5.6", datetime.date(2021, 5, 6)), ("2021年5月6日", datetime.date(2021, 5, 6)),
-    ("２０２１－０５－０６", datetime.date(2021, 5, 6)), ("1990-1-1", datetime.date(1990, 1, 1)),
-    ("2100-12-31", datetime.date(2100, 12, 31)),
-    ("1989-12-31", None), ("2101-01-01", None), ("2021-02-29", None), ("2021-5/6", None),
-    ("2021-05-06 10:00", None), ("21-5-6", None), (44322, None), ("2021年5月6", None),
-    (datetime.time(5, 6), None),
-])
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        (datetime.date(2021, 5, 6), datetime.date(2021, 5, 6)),
+        (datetime.datetime(2021, 5, 6, 13, 30), datetime.date(2021, 5, 6)),
+        (20210506, datetime.date(2021, 5, 6)),
+        ("20210506", datetime.date(2021, 5, 6)),
+        ("2021-5-6", datetime.date(2021, 5, 6)),
+        ("2021/05/06", datetime.date(2021, 5, 6)),
+        ("2021.5.6", datetime.date(2021, 5, 6)),
+        ("2021年5月6日", datetime.date(2021, 5, 6)),
+        ("２０２１－０５－０６", datetime.date(2021, 5, 6)),
+        ("1990-1-1", datetime.date(1990, 1, 1)),
+        ("2100-12-31", datetime.date(2100, 12, 31)),
+        ("1989-12-31", None),
+        ("2101-01-01", None),
+        ("2021-02-29", None),
+        ("2021-5/6", None),
+        ("2021-05-06 10:00", None),
+        ("21-5-6", None),
+        (44322, None),
+        ("2021年5月6", None),
+        (datetime.time(5, 6), None),
+    ],
+)
 def test_dates(one_row, value, expected):
     project, errors = one_row(节能审查日期=value)
     if expected is None:
@@ -252,12 +330,19 @@ def test_operation_before_start_is_an_error_on_operation_date(one_row):
     assert errors == {}
 
 
-@pytest.mark.parametrize(("header", "value", "expected"), [
-    ("符合产业政策和规划", "否", False), ("符合产业政策和规划", "是", True),
-    ("落实污染物总量控制", None, None), ("落实污染物总量控制", "否", False),
-    ("民生或基础设施项目", None, False), ("民生或基础设施项目", "是", True),
-    ("落实煤炭消费减量替代", "不是", "error"), ("落实煤炭消费减量替代", True, "error"),
-])
+@pytest.mark.parametrize(
+    ("header", "value", "expected"),
+    [
+        ("符合产业政策和规划", "否", False),
+        ("符合产业政策和规划", "是", True),
+        ("落实污染物总量控制", None, None),
+        ("落实污染物总量控制", "否", False),
+        ("民生或基础设施项目", None, False),
+        ("民生或基础设施项目", "是", True),
+        ("落实煤炭消费减量替代", "不是", "error"),
+        ("落实煤炭消费减量替代", True, "error"),
+    ],
+)
 def test_yes_no_columns(one_row, header, value, expected):
     project, errors = one_row(**{header: value})
     if expected == "error":
@@ -285,11 +370,17 @@ def test_formula_text_and_numbers_in_text_columns(one_row):
 
 
 def test_errors_are_sorted_by_row_then_template_column(write_ledger, reference):
-    rows = [row_values(list(HEADERS), 备注="x" * 5000, 项目代码="bad", 所在地区="?"),
-            row_values(list(HEADERS), 项目代码="2104-410100-04-01-000009", 投产日期="x")]
+    rows = [
+        row_values(list(HEADERS), 备注="x" * 5000, 项目代码="bad", 所在地区="?"),
+        row_values(list(HEADERS), 项目代码="2104-410100-04-01-000009", 投产日期="x"),
+    ]
     result = validate_workbook(write_ledger(rows), reference)
     assert [(e.row, e.column) for e in result.errors] == [
-        (2, "项目代码"), (2, "所在地区"), (2, "备注"), (3, "投产日期")]
+        (2, "项目代码"),
+        (2, "所在地区"),
+        (2, "备注"),
+        (3, "投产日期"),
+    ]
     first = result.errors[0]
     assert first.value == "bad" and first.message_en.startswith("Row 2, 项目代码 (project code):")
     assert result.invalid_rows == 2 and result.rows == []

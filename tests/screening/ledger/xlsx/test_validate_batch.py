@@ -42,8 +42,15 @@ def test_batch_and_row_by_row_validation_agree(write_ledger, reference, monkeypa
 
     reading = read_sheet(path)
     matched = match_headers(reading.header, COLUMNS)
-    plans = [validate._Plan(c, matched.positions[c.key], matched.positions[c.key] + 1,
-                            validate.compile_parser(c, reference)) for c in COLUMNS]
+    plans = [
+        validate._Plan(
+            c,
+            matched.positions[c.key],
+            matched.positions[c.key] + 1,
+            validate.compile_parser(c, reference),
+        )
+        for c in COLUMNS
+    ]
     one_by_one = validate._RowValidator(plans, reference)
     expected_rows, expected_errors, data_rows = [], [], 0
     for row_number, cells in reading.rows:
@@ -58,6 +65,12 @@ def test_batch_and_row_by_row_validation_agree(write_ledger, reference, monkeypa
     assert result.errors == expected_errors
     assert result.data_rows == data_rows and result.rows
     messages = " ".join(error.message_zh for error in result.errors)
-    for part in ("应为数字", "存为数字", "不是真实存在的日期", "大于0时必须填写", "早于开工日期",
-                 "重复"):
+    for part in (
+        "应为数字",
+        "存为数字",
+        "不是真实存在的日期",
+        "大于0时必须填写",
+        "早于开工日期",
+        "重复",
+    ):
         assert part in messages
