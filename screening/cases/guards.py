@@ -166,7 +166,7 @@ def project_in_ledger(case: ReviewCase) -> bool:
     return case.project.status == ProjectStatus.ACTIVE
 
 
-@condition(_("Only a case whose frozen screening is COMPLIANT can be approved."))
+@condition(_("Only a case whose screening at submission is compliant can be approved."))
 def screening_is_compliant(case: ReviewCase) -> bool:
     return case.verdict == Verdict.COMPLIANT
 
@@ -219,7 +219,7 @@ def evaluation_done_for_planned_project(case: ReviewCase) -> bool:
 
 
 @condition(
-    _("A fresh screening of the project is not COMPLIANT: the rectification cannot be accepted.")
+    _("A fresh screening of the project is not compliant: the rectification cannot be accepted.")
 )
 def fresh_screening_is_compliant(case: ReviewCase) -> bool:
     try:

@@ -296,7 +296,7 @@ class ReviewCase(ConcurrentTransitionMixin, models.Model):
             _("Approve"),
             _("Provincial reviewer"),
             _(
-                "COMPLIANT screening; for a planned project: evaluation done, "
+                "Compliant screening; for a planned project: evaluation done, "
                 "region not restricted, last year's targets met (dual control: "
                 "or livelihood)"
             ),
@@ -346,7 +346,7 @@ class ReviewCase(ConcurrentTransitionMixin, models.Model):
         custom=_about(
             _("Accept the rectification"),
             _("Provincial reviewer"),
-            _("A fresh COMPLIANT screening"),
+            _("A fresh compliant screening"),
         ),
     )
     def verify_rectification(

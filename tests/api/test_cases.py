@@ -125,7 +125,7 @@ def test_a_guard_refusal_is_a_422(api_for, agency_a, city_reviewer_a, provincial
     response = act(api_for(provincial_reviewer, language="en"), case, "approve")
     assert response.status_code == 422
     error = error_of(response)
-    assert error["code"] == "guard" and "COMPLIANT" in error["message"]
+    assert error["code"] == "guard" and "compliant" in error["message"]
 
 
 def test_missing_input_is_a_400_naming_the_field(api_for, agency_a):

@@ -14,7 +14,7 @@ T = {
     "民生项目亦不例外（第（十八）条）。",
     "A planned project needs window guidance or a third-party evaluation completed before "
     "approval (clause (十一)).": "拟建项目须先完成窗口指导或第三方评估，方可批准（第（十一）条）。",
-    "COMPLIANT screening; for a planned project: evaluation done, region not restricted, last "
+    "Compliant screening; for a planned project: evaluation done, region not restricted, last "
     "year's targets met (dual control: or livelihood)": "筛查结论为合规；拟建项目还须：已完成评估、所在地区未限批、上年度目标已完成"
     "（能耗双控目标未完成时限民生项目）",
     # Tiers (SPEC §6, revision 4)

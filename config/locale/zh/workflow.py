@@ -58,7 +58,7 @@ T = {
     "Missing: %(columns)s.": "缺少：%(columns)s。",
     "The project's ledger row lacks required fields; complete the ledger first.": "该项目台账缺少必填项，请先完善台账。",
     "The project has left the ledger; it cannot be submitted for review.": "该项目已移出台账，不能报送审核。",
-    "Only a case whose frozen screening is COMPLIANT can be approved.": "只有报送时筛查结论为“符合”（COMPLIANT）的案件才能审核通过。",
+    "Only a case whose screening at submission is compliant can be approved.": "只有报送时筛查结论为“符合”的案件才能审核通过。",
     "The region is under 区域节能评估限批 (three or more red barometer months in a row): no "
     "project can be approved until a published month is no longer red.": "该地区正实行区域节能评估限批（晴雨表连续三个月及以上红色预警），在已发布月份不再为红色之前"
     "不得审核通过任何项目。",
@@ -66,7 +66,7 @@ T = {
     "livelihood or infrastructure projects can be approved this year.": "该地区未完成上年度能耗双控或污染物总量控制目标，本年度仅民生和基础设施项目可审核通过。",
     "Capacity replacement applies (R03): window guidance or a third-party evaluation must be "
     "completed before approval (clause (十一)).": "该项目涉及产能置换（R03），审核通过前须完成窗口指导或第三方评估（第（十一）条）。",
-    "A fresh screening of the project is not COMPLIANT: the rectification cannot be accepted.": "项目重新筛查结论不是“符合”，整改不予验收通过。",
+    "A fresh screening of the project is not compliant: the rectification cannot be accepted.": "项目重新筛查结论不是“符合”，整改不予验收通过。",
     # Model names
     "project": "项目",
     "region": "地区",
@@ -108,7 +108,7 @@ T = {
     "Submit rectification evidence": "报送整改材料",
     "Evidence (file)": "证明材料（文件）",
     "Accept the rectification": "整改验收通过",
-    "A fresh COMPLIANT screening": "重新筛查结论为符合",
+    "A fresh compliant screening": "重新筛查结论为符合",
     "Reject the rectification": "整改不合格退回",
     "Comment; may move the deadline": "意见；可调整期限",
     "Close the case": "关闭案件",

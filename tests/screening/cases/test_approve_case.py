@@ -38,7 +38,7 @@ def test_a_compliant_case_is_approved(people):
 def test_it_refuses_when_the_frozen_screening_is_not_compliant(people):
     case = in_review(people, non_compliant=True)
     refusal = refusal_of_approve(case, people["province"])
-    assert refusal.code == "guard" and "COMPLIANT" in refusal.reason
+    assert refusal.code == "guard" and "compliant" in refusal.reason
 
 
 def test_it_refuses_when_the_region_is_restricted_at_approval_time(people):
@@ -155,7 +155,7 @@ def test_the_page_lists_the_blocked_approval_with_its_reason(people):
     case = in_review(people, non_compliant=True)
     assert "approve" not in workflow.available_transitions(case, people["province"])
     blocked = dict(workflow.blocked_transitions(case, people["province"]))
-    assert "COMPLIANT" in blocked["approve"]
+    assert "compliant" in blocked["approve"]
 
 
 def test_approval_reads_the_ledger_as_frozen_not_as_changed_since(people):
