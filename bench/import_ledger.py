@@ -232,8 +232,8 @@ TIMED_STAGES = {  # where an upload's time goes: ledger_import functions timed b
     "write_rows_spool": "keep the validated rows for the confirmation",
     "read_rows_spool": "read them back on confirmation",
     "screen": "screening (the pure engine)",
-    "_insert_rows": "writing new projects (COPY; includes their screening) and history",
-    "_update_rows": "writing changed projects and screenings",
+    "insert_rows": "writing new projects (COPY; includes their screening) and history",
+    "update_rows": "writing changed projects and screenings",
 }
 
 
