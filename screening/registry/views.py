@@ -323,6 +323,8 @@ def cross_checks(request: HttpRequest) -> HttpResponse:
                 for item in checks.ledger_mismatches
             ],
             "cross": [(item, risk_label(item.risk)) for item in checks.cross_region],
+            # The rows name regions by code; the page shows their names.
+            "region_names": dict(Region.objects.values_list("code", "name")),
         },
     )
 

@@ -46,7 +46,7 @@ class GenerateForm(forms.Form):
     def __init__(self, *args, regions=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.regions = {r.code: r for r in regions}
-        self.fields["region"].choices = [(r.code, f"{r.name} ({r.code})") for r in regions]
+        self.fields["region"].choices = [(r.code, r.name) for r in regions]
 
     def clean_month(self) -> tuple[int, int]:
         try:

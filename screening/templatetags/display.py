@@ -103,3 +103,10 @@ def digest_status(code):
 @register.filter
 def words(text):
     return display.words(text)
+
+
+@register.filter
+def region_name(code, names):
+    """`{{ row.region|region_name:region_names }}`: the region's name for its 6-digit code
+    (`names`: code → name, given by the view); the code itself when the region is unknown."""
+    return (names or {}).get(code, code)
