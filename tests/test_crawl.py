@@ -292,3 +292,12 @@ def test_digest_emails_read_as_words(db, settings):
                 ]
             assert "http://127.0.0.1:8123/" in message.body  # links where the app is served
     assert not problems, "\n".join(sorted(set(problems))[:60])
+
+
+def test_a_bare_region_code_is_flagged_unless_marked_as_a_code():
+    """Issue 15: pages show a region by its name; 410100 only inside class "code"."""
+    assert raw_bits("郑州市 410100", {"NON_COMPLIANT"}) == ["410100"]
+    assert raw_bits("郑州市", {"NON_COMPLIANT"}) == []
+    parser = _Text()
+    parser.feed('<h1>郑州市 <span class="muted code">410100</span></h1>')
+    assert raw_bits(parser.text, {"NON_COMPLIANT"}) == []
