@@ -4,7 +4,8 @@ link from the dashboard within the app and read what an officer reads.
 No page may answer 5xx, and the visible text may not show the machine underneath: Python values
 (True/False/None), enum codes of the TextChoices (NON_COMPLIANT, STOP_AND_RECTIFY …), field
 names with underscores, language codes (zh-hans), or numbers without thousands separators
-(52000.0000000000, 10560000). Codes an officer types (项目代码, 统一社会信用代码, region codes)
+(52000.0000000000, 10560000), nor a bare region code (410100). Codes an officer types
+(项目代码, 统一社会信用代码, region codes)
 are exempt where the page marks them as codes (<code>, class "code") or they look like codes
 (digits joined to letters or hyphens). Workbooks (the monthly report, the ledger export) get the
 same checks on their cell values, code columns aside.
@@ -127,8 +128,9 @@ def raw_bits(text: str, codes: set[str]) -> list[str]:
     found += PY_RE.findall(text)
     found += [m for m in UNDERSCORE_RE.findall(text)]
     found += LANG_RE.findall(text)
-    # 6-digit administrative division codes (410100 郑州市) are codes an officer knows
-    found += [m for m in NUMBER_RE.findall(text) if not re.fullmatch(r"4[12]\d{4}", m)]
+    # A bare region code (410100) is flagged too: pages show the region's name, and the code
+    # only inside an element marked as a code (class "code"), e.g. a region page's heading.
+    found += NUMBER_RE.findall(text)
     code_re = re.compile(
         r"\b(" + "|".join(sorted(map(re.escape, codes), key=len, reverse=True)) + r")\b"
     )
@@ -290,3 +292,12 @@ def test_digest_emails_read_as_words(db, settings):
                 ]
             assert "http://127.0.0.1:8123/" in message.body  # links where the app is served
     assert not problems, "\n".join(sorted(set(problems))[:60])
+
+
+def test_a_bare_region_code_is_flagged_unless_marked_as_a_code():
+    """Issue 15: pages show a region by its name; 410100 only inside class "code"."""
+    assert raw_bits("郑州市 410100", {"NON_COMPLIANT"}) == ["410100"]
+    assert raw_bits("郑州市", {"NON_COMPLIANT"}) == []
+    parser = _Text()
+    parser.feed('<h1>郑州市 <span class="muted code">410100</span></h1>')
+    assert raw_bits(parser.text, {"NON_COMPLIANT"}) == []

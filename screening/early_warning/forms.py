@@ -47,7 +47,7 @@ class IndicatorForm(forms.Form):
 
     def __init__(self, *args, regions: list[Region] = (), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["region"].choices = [(r.code, f"{r.name} ({r.code})") for r in regions]
+        self.fields["region"].choices = [(r.code, r.name) for r in regions]
         self.row = None
 
     def clean(self):
@@ -147,7 +147,7 @@ class AnnualResultForm(forms.Form):
 
     def __init__(self, *args, regions: list[Region] = (), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["region"].choices = [(r.code, f"{r.name} ({r.code})") for r in regions]
+        self.fields["region"].choices = [(r.code, r.name) for r in regions]
         self.fields["year"].initial = timezone.localdate().year - 1
         self.fields["year"].validators.append(_year_not_future)
 

@@ -22,7 +22,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from screening import permissions
+from screening import listing, permissions
 from screening.early_warning import indicators, services
 from screening.early_warning.forms import (
     AnnualResultForm,
@@ -410,8 +410,21 @@ def project_energy(request: HttpRequest) -> HttpResponse:
             finally:
                 path.unlink(missing_ok=True)
     projects = permissions.scoped(Project.objects.all(), request.user)
-    context["warnings"] = services.latest_project_warnings(projects)
+    rows = listing.sorted_rows(
+        request.GET, services.latest_project_warnings(projects), PROJECT_ENERGY_SORTS
+    )
+    context["warnings"] = listing.page_of(request.GET, rows, default_size=50)
     return render(request, "screening/early_warning/project_energy.html", context)
+
+
+_TIER_ORDER = {Tier.RED: 0, Tier.YELLOW: 1, Tier.GREEN: 2}
+PROJECT_ENERGY_SORTS = {  # the sortable columns of the project energy list (red first otherwise)
+    "code": lambda w: w.project.project_code,
+    "region": lambda w: (w.project.region.code, w.project.project_code),
+    "month": lambda w: (w.year, w.month, w.project.project_code),
+    "share": lambda w: (w.share_pct is not None, w.share_pct or 0, w.project.project_code),
+    "tier": lambda w: (_TIER_ORDER.get(w.tier, 3), w.project.project_code),
+}
 
 
 @login_required

@@ -22,7 +22,7 @@ class UploadForm(forms.Form):
 
     def __init__(self, *args, regions=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["region"].choices = [(r.code, f"{r.name} ({r.code})") for r in regions]
+        self.fields["region"].choices = [(r.code, r.name) for r in regions]
         self.regions = {r.code: r for r in regions}
 
     def clean_scope(self) -> str:

@@ -34,6 +34,12 @@ from screening.models import LedgerUpload, Project, RemovalReason, UploadScope, 
 from screening.screen import NoRuleSetInForce
 
 PREVIEW_LIST_LIMIT = 500
+UPLOAD_SORTS = {  # the sortable columns of the upload history (screening/listing.py)
+    "when": ("created_at", "id"),
+    "region": ("region__code", "-created_at"),
+    "file": ("original_name", "-created_at"),
+    "status": ("status", "-created_at"),
+}
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -63,7 +69,7 @@ def ledger_home(request: HttpRequest) -> HttpResponse:
     uploads = (
         permissions.scoped(LedgerUpload.objects, request.user)
         .select_related("region", "uploaded_by")
-        .order_by("-created_at")[:20]
+        .order_by(*listing.order_fields(request.GET, UPLOAD_SORTS, ("-created_at", "-id")))
     )
     return render(
         request,
@@ -71,7 +77,7 @@ def ledger_home(request: HttpRequest) -> HttpResponse:
         {
             "form": form,
             "regions": regions,
-            "uploads": uploads,
+            "uploads": listing.page_of(request.GET, uploads, default_size=20),
         },
     )
 

@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from screening import permissions
+from screening import listing, permissions
 from screening.labels import request_language
 from screening.ledger.uploads import WorkbookField
 from screening.models import (
@@ -35,6 +35,20 @@ from screening.registry.workbook import PLAN_COLUMNS, SOURCE_COLUMNS, write_temp
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 LIST_LIMIT = 500
+PLAN_SORTS = {  # the sortable columns of the two registry lists (screening/listing.py)
+    "ref": ("ref", "id"),
+    "date": ("plan_date", "id"),
+    "region": ("region__code", "id"),
+    "enterprise": ("enterprise", "id"),
+    "status": ("status", "id"),
+}
+SOURCE_SORTS = {
+    "number": ("id",),
+    "region": ("region__code", "id"),
+    "enterprise": ("enterprise", "id"),
+    "capacity": ("capacity", "id"),
+    "shutdown": ("shutdown_date", "id"),
+}
 # Rows of each cross-check shown on the page (the riskiest first); the export has them all.
 CROSS_CHECK_ROWS = 100
 
@@ -57,8 +71,12 @@ def _visible_plan(user, plan_id: int):
 def registry_home(request: HttpRequest) -> HttpResponse:
     user = request.user
     search = request.GET.get("q", "").strip()[:100]
-    sources = queries.sources_visible_to(user).order_by("-id")
-    plans = queries.plans_visible_to(user).order_by("-plan_date", "-id")
+    sources = queries.sources_visible_to(user).order_by(
+        *listing.order_fields(request.GET, SOURCE_SORTS, ("-id",), prefix="s-")
+    )
+    plans = queries.plans_visible_to(user).order_by(
+        *listing.order_fields(request.GET, PLAN_SORTS, ("-plan_date", "-id"), prefix="p-")
+    )
     if search:
         sources = sources.filter(
             Q(enterprise__icontains=search)
@@ -70,12 +88,11 @@ def registry_home(request: HttpRequest) -> HttpResponse:
         request,
         "screening/registry/home.html",
         {
-            "sources": sources[:LIST_LIMIT],
-            "plans": plans[:LIST_LIMIT],
+            "sources": listing.page_of(request.GET, sources, default_size=20, prefix="s-"),
+            "plans": listing.page_of(request.GET, plans, default_size=20, prefix="p-"),
             "search": search,
             "can_enter": permissions.can_enter_registry(user),
             "can_cross_check": permissions.can_view_registry_cross_checks(user),
-            "limit": LIST_LIMIT,
         },
     )
 
@@ -306,6 +323,8 @@ def cross_checks(request: HttpRequest) -> HttpResponse:
                 for item in checks.ledger_mismatches
             ],
             "cross": [(item, risk_label(item.risk)) for item in checks.cross_region],
+            # The rows name regions by code; the page shows their names.
+            "region_names": dict(Region.objects.values_list("code", "name")),
         },
     )
 

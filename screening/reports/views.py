@@ -20,13 +20,20 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from accounts.models import DigestFrequency
-from screening import date_limits, months, permissions
+from screening import date_limits, listing, months, permissions
 from screening.models import DigestDelivery, JobRun, Report, ReportKind, ReportStatus
 from screening.models.jobs import ROLE_DEFAULT_FREQUENCY
 from screening.reports import digests
 from screening.reports import monthly as reports
 
-REPORT_LIST_LIMIT = 200
+REPORT_SORTS = {  # the sortable columns of the report list (screening/listing.py)
+    "month": ("year", "month", "kind", "region__code"),
+    "kind": ("kind", "-year", "-month", "region__code"),
+    "scope": ("region__code", "-year", "-month", "kind"),
+    "status": ("status", "-year", "-month", "kind"),
+    "finished": ("finished_at", "id"),
+}
+REPORT_DEFAULT_ORDER = ("-year", "-month", "kind", "region__code")
 JOB_LIST_LIMIT = 200
 
 
@@ -39,7 +46,7 @@ class GenerateForm(forms.Form):
     def __init__(self, *args, regions=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.regions = {r.code: r for r in regions}
-        self.fields["region"].choices = [(r.code, f"{r.name} ({r.code})") for r in regions]
+        self.fields["region"].choices = [(r.code, r.name) for r in regions]
 
     def clean_month(self) -> tuple[int, int]:
         try:
@@ -69,14 +76,15 @@ def _generate_form(user, data=None) -> GenerateForm:
 @login_required
 def report_list(request: HttpRequest) -> HttpResponse:
     """Kept reports and ledger exports whose scope lies within the user's."""
-    rows = reports.reports_visible_to(request.user).order_by(
-        "-year", "-month", "kind", "region__code"
-    )[:REPORT_LIST_LIMIT]
+    order = listing.order_fields(request.GET, REPORT_SORTS, REPORT_DEFAULT_ORDER)
+    rows = reports.reports_visible_to(request.user).select_related("region").order_by(*order)
+    page = listing.page_of(request.GET, rows, default_size=50)
     return render(
         request,
         "screening/reports/list.html",
         {
-            "reports": rows,
+            "reports": page,
+            "page": page,
             "form": _generate_form(request.user),
             "may_replace": not permissions.is_read_only(request.user),
             "may_see_jobs": permissions.can_view_job_runs(request.user),

@@ -1,6 +1,7 @@
 """Template filters of the display layer (screening/display.py): `{% load display %}`."""
 
 from django import template
+from django.utils.html import format_html
 
 from screening import display
 
@@ -103,3 +104,17 @@ def digest_status(code):
 @register.filter
 def words(text):
     return display.words(text)
+
+
+@register.filter
+def region_name(code, names):
+    """`{{ row.region|region_name:region_names }}`: the region's name for its 6-digit code
+    (`names`: code → name, given by the view); the code itself when the region is unknown."""
+    return (names or {}).get(code, code)
+
+
+@register.filter
+def whole(value):
+    """`{{ due|date:"DATE_FORMAT"|whole }}`: the text in a span that does not break at its
+    hyphens (a date on a phone-width list)."""
+    return format_html('<span class="nowrap">{}</span>', value)

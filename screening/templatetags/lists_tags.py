@@ -18,18 +18,20 @@ def _query(context) -> QueryDict:
 
 
 @register.simple_tag(takes_context=True)
-def sort_header(context, key: str, label: str, default: bool = False):
+def sort_header(context, key: str, label: str, default: bool = False, prefix: str = ""):
     """A column header that sorts the list by `key`: a click sorts ascending, the next one
     descending; an arrow shows the direction of the current sort (`default`: the list is
-    sorted ascending by this column when no sort is asked for). The page goes back to 1."""
+    sorted ascending by this column when no sort is asked for; `prefix`: the list's
+    parameters when a page has several lists). The page goes back to 1."""
     query = _query(context)
-    sort = listing.current_sort(query)
+    sort_param, page_param = prefix + listing.SORT_PARAM, prefix + listing.PAGE_PARAM
+    sort = listing.current_sort(query, prefix)
     if sort is None and default:
         query = query.copy()
-        query[listing.SORT_PARAM] = key
+        query[sort_param] = key
         sort = (key, False)
     href = listing.link(
-        query, **{listing.SORT_PARAM: listing.next_sort(query, key), listing.PAGE_PARAM: None}
+        query, **{sort_param: listing.next_sort(query, key, prefix), page_param: None}
     )
     if sort is not None and sort[0] == key:
         descending = sort[1]
@@ -58,8 +60,10 @@ def pager(context, page):
     query = _query(context)
     paginator = page.paginator
     size = getattr(page, "size", paginator.per_page)
+    prefix = getattr(page, "prefix", "")
+    page_param, size_param = prefix + listing.PAGE_PARAM, prefix + listing.SIZE_PARAM
     numbers = [
-        (n, listing.link(query, **{listing.PAGE_PARAM: n}) if n else None)
+        (n, listing.link(query, **{page_param: n}) if n else None)
         for n in listing.page_numbers(page.number, paginator.num_pages)
     ]
     return {
@@ -67,14 +71,12 @@ def pager(context, page):
         "summary": _("%(count)s items, page %(page)s of %(pages)s")
         % {"count": f"{paginator.count:,}", "page": page.number, "pages": paginator.num_pages},
         "numbers": numbers,
-        "previous": listing.link(query, **{listing.PAGE_PARAM: page.number - 1})
+        "previous": listing.link(query, **{page_param: page.number - 1})
         if page.has_previous()
         else None,
-        "next": listing.link(query, **{listing.PAGE_PARAM: page.number + 1})
-        if page.has_next()
-        else None,
+        "next": listing.link(query, **{page_param: page.number + 1}) if page.has_next() else None,
         "sizes": [
-            (n, listing.link(query, **{listing.SIZE_PARAM: n, listing.PAGE_PARAM: None}), n == size)
+            (n, listing.link(query, **{size_param: n, page_param: None}), n == size)
             for n in listing.PAGE_SIZES
         ],
     }
