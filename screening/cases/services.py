@@ -292,6 +292,26 @@ def _record(
 # --- Opening a case (not a transition: the case begins in draft) -------------------------
 
 
+def _act_with_text(
+    case: ReviewCase,
+    name: str,
+    acting_user: User,
+    text: str,
+    what: str,
+    files: Sequence[UploadedFile],
+    expected_state: str | None,
+) -> ReviewCase:
+    """A transition whose only input is a required text (reason, comment, opinion) and
+    optional evidence files: checked, taken and recorded the same way for each."""
+    _check(case, name, acting_user, expected_state)
+    text = _need_text(text, what)
+    types = _check_files(files)
+    from_state = case.state
+    getattr(case, name)(by=acting_user)
+    _record(case, name, acting_user, from_state, comment=text, files=files, types=types)
+    return case
+
+
 def open_case_refusal(project: Project, user: User) -> TransitionRefused | None:
     """Why `user` may not open a review case for the project now, or None when they may.
     The service and every page that offers the action ask this one function."""
@@ -376,13 +396,9 @@ def withdraw_case(
     expected_state: str | None = None,
 ) -> ReviewCase:
     """The agency withdraws its case before the province has it (a reason is required)."""
-    _check(case, "withdraw", acting_user, expected_state)
-    reason = _need_text(reason, _("A reason"))
-    types = _check_files(files)
-    from_state = case.state
-    case.withdraw(by=acting_user)
-    _record(case, "withdraw", acting_user, from_state, comment=reason, files=files, types=types)
-    return case
+    return _act_with_text(
+        case, "withdraw", acting_user, reason, _("A reason"), files, expected_state
+    )
 
 
 @transaction.atomic
@@ -395,15 +411,15 @@ def return_case(
     expected_state: str | None = None,
 ) -> ReviewCase:
     """Return a case to the agency for information (退回补充材料), saying what is missing."""
-    _check(case, "return_for_info", acting_user, expected_state)
-    comment = _need_text(comment, _("A comment saying what is missing"))
-    types = _check_files(files)
-    from_state = case.state
-    case.return_for_info(by=acting_user)
-    _record(
-        case, "return_for_info", acting_user, from_state, comment=comment, files=files, types=types
+    return _act_with_text(
+        case,
+        "return_for_info",
+        acting_user,
+        comment,
+        _("A comment saying what is missing"),
+        files,
+        expected_state,
     )
-    return case
 
 
 @transaction.atomic
@@ -416,13 +432,9 @@ def forward_case(
     expected_state: str | None = None,
 ) -> ReviewCase:
     """The city reviewer forwards the case to provincial review with the city's opinion."""
-    _check(case, "forward", acting_user, expected_state)
-    opinion = _need_text(opinion, _("The city opinion"))
-    types = _check_files(files)
-    from_state = case.state
-    case.forward(by=acting_user)
-    _record(case, "forward", acting_user, from_state, comment=opinion, files=files, types=types)
-    return case
+    return _act_with_text(
+        case, "forward", acting_user, opinion, _("The city opinion"), files, expected_state
+    )
 
 
 @transaction.atomic
@@ -517,13 +529,7 @@ def reject_case(
     expected_state: str | None = None,
 ) -> ReviewCase:
     """Reject the case (不予通过), with the reason."""
-    _check(case, "reject", acting_user, expected_state)
-    reason = _need_text(reason, _("A reason"))
-    types = _check_files(files)
-    from_state = case.state
-    case.reject(by=acting_user)
-    _record(case, "reject", acting_user, from_state, comment=reason, files=files, types=types)
-    return case
+    return _act_with_text(case, "reject", acting_user, reason, _("A reason"), files, expected_state)
 
 
 def _check_deadline(deadline: date | None, required: bool) -> date | None:
@@ -683,13 +689,7 @@ def close_case(
     expected_state: str | None = None,
 ) -> ReviewCase:
     """Close a case under rectification (e.g. the project was shut down), with the reason."""
-    _check(case, "close", acting_user, expected_state)
-    reason = _need_text(reason, _("A reason"))
-    types = _check_files(files)
-    from_state = case.state
-    case.close(by=acting_user)
-    _record(case, "close", acting_user, from_state, comment=reason, files=files, types=types)
-    return case
+    return _act_with_text(case, "close", acting_user, reason, _("A reason"), files, expected_state)
 
 
 # The service of each transition, for views and commands that act by name.
