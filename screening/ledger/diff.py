@@ -13,7 +13,7 @@ from django.db.models import Max
 
 from screening import permissions
 from screening.ledger.digest import row_digest
-from screening.ledger.spool import KnownRow
+from screening.ledger.xlsx.known_rows import KnownRow
 from screening.models import (
     LedgerUpload,
     Project,
@@ -83,6 +83,7 @@ class LedgerDiff:
     digests: dict[str, str] = field(default_factory=dict)
     screening_keys: dict[int, str] = field(default_factory=dict)
     digests_to_store: set[int] = field(default_factory=set)
+    stored_raw_digests: dict[int, str] = field(default_factory=dict)  # of unchanged projects
 
     def counts(self) -> dict[str, int]:
         return {
@@ -99,7 +100,14 @@ def ledger_scope_ids(region: Region) -> frozenset[int]:
 
 
 _STORED_FIELDS = ["id", "region_id", "status", *LEDGER_FIELDS]
-_FINGERPRINT_FIELDS = ["project_code", "id", "status", "row_digest", "screening_key"]
+_FINGERPRINT_FIELDS = [
+    "project_code",
+    "id",
+    "status",
+    "row_digest",
+    "screening_key",
+    "raw_digest",
+]
 ledger_values = attrgetter(*LEDGER_FIELDS)
 CHUNK = 5000
 
@@ -145,6 +153,7 @@ def compute_diff(region: Region, rows: Iterable[ProjectInput | KnownRow]) -> Led
             if found is not None and found[1] == ProjectStatus.ACTIVE and found[2] == digest:
                 diff.unchanged.append((found[0], row))
                 diff.screening_keys[found[0]] = found[3]
+                diff.stored_raw_digests[found[0]] = found[4]
             elif row.__class__ is KnownRow:
                 raise ValuesNeeded
             elif found is None:
@@ -186,6 +195,7 @@ def compute_diff(region: Region, rows: Iterable[ProjectInput | KnownRow]) -> Led
                 diff.unchanged.append((pk, row))
                 diff.screening_keys[pk] = ""
                 diff.digests_to_store.add(pk)
+                diff.stored_raw_digests[pk] = fingerprints[row.project_code][4]
     # The ledger's active projects the file does not name (codes looked up outside the
     # ledger above are all in the file, so never among them).
     missing_ids = [

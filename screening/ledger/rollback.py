@@ -94,6 +94,7 @@ def rollback_upload(upload: LedgerUpload, user, reason: str) -> LedgerUpload:
         )
     for project in projects:
         project.row_digest = ""  # the values went back: compare them in full next time
+        project.raw_digest = ""
     Project.objects.bulk_update(
         projects,
         [
@@ -103,6 +104,7 @@ def rollback_upload(upload: LedgerUpload, user, reason: str) -> LedgerUpload:
             "removal_note",
             "updated_at",
             "row_digest",
+            "raw_digest",
             *LEDGER_FIELDS,
         ],
         batch_size=500,

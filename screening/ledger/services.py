@@ -27,6 +27,7 @@ from screening.ledger.diff import (
     ValuesNeeded,
     allowed_region_codes,
     compute_diff,
+    ledger_scope_ids,
     ledger_values,
     ledger_version,
     normalise,
@@ -44,13 +45,13 @@ from screening.ledger.preview import (
 from screening.ledger.spool import (
     DECIMAL_FIELDS,
     ENUM_FIELDS,
-    KnownRow,
     ledger_reference_with_digest,
     read_rows_spool,
     spool_path,
     write_rows_spool,
 )
 from screening.ledger.uploads import limits_from_settings
+from screening.ledger.xlsx.known_rows import KnownRow, KnownRows, raw_digest_salt
 from screening.ledger.xlsx.reference import LedgerReference
 from screening.ledger.xlsx.safety import UnsafeWorkbook
 from screening.ledger.xlsx.validate import CellError, validate_workbook
@@ -210,8 +211,17 @@ def validate_upload(upload: LedgerUpload, progress=None) -> LedgerUpload:
     fingerprint = file_fingerprint(upload, reference_digest)
     if (same := identical_applied_upload(upload, fingerprint)) is not None:
         return preview_identical(upload, same, fingerprint)
+    key_of = screening_keys(rule_set, upload.as_of)
+    salt = raw_digest_salt(reference_digest)
+    known_rows = stored_known_rows(upload.region, key_of, salt)
     try:
-        validation = validate_workbook(path, reference, limits_from_settings())
+        validation = validate_workbook(path, reference, limits_from_settings(), known_rows)
+        try:
+            diff = _checked_diff(validation, upload)
+        except ValuesNeeded:  # a known row's project changed meanwhile: validate every row
+            known_rows = KnownRows(salt, {})
+            validation = validate_workbook(path, reference, limits_from_settings(), known_rows)
+            diff = _checked_diff(validation, upload)
     except UnsafeWorkbook as refusal:
         upload.status = UploadStatus.REFUSED
         upload.message = refusal.message_en if lang() == "en" else refusal.message_zh
@@ -228,11 +238,6 @@ def validate_upload(upload: LedgerUpload, progress=None) -> LedgerUpload:
         ]
         upload.save()
         return upload
-    extra = _region_errors(validation.rows, upload) if not validation.header_errors else []
-    bad_rows = {e.row for e in extra}
-    if extra:
-        validation.errors = sorted([*validation.errors, *extra], key=lambda e: (e.row, e.column))
-        validation.rows = [(n, r) for n, r in validation.rows if n not in bad_rows]
     all_errors = [*validation.header_errors, *validation.errors]
     upload.sheet_name = validation.sheet_name[:255]
     upload.data_rows = len(validation.rows) + len({e.row for e in validation.errors})
@@ -256,14 +261,12 @@ def validate_upload(upload: LedgerUpload, progress=None) -> LedgerUpload:
         annotated.unlink(missing_ok=True)
         upload.save()
         return upload
-    diff = compute_diff(upload.region, (row for _n, row in validation.rows))
-    key_of = screening_keys(rule_set, upload.as_of)
     known = {
         row.project_code: diff.digests[row.project_code]
         for pk, row in diff.unchanged
         if diff.screening_keys[pk] == key_of(row.region) and pk not in diff.digests_to_store
     }
-    write_rows_spool(upload, reference_digest, validation.rows, known)
+    write_rows_spool(upload, reference_digest, validation.rows, known, known_rows.digests)
     upload.preview = preview_of(diff, ledger_version(upload.region), upload.scope)
     # Not part of what apply compares: a case moving on meanwhile does not stale the preview.
     upload.preview["open_cases"] = open_cases_of(
@@ -275,6 +278,40 @@ def validate_upload(upload: LedgerUpload, progress=None) -> LedgerUpload:
     upload.errors = []
     upload.save()
     return upload
+
+
+def _checked_diff(validation, upload: LedgerUpload) -> LedgerDiff | None:
+    """Add the database's checks (regions, codes elsewhere) to the file's own; then, when no
+    error is left, the diff with the stored ledger (None otherwise). ValuesNeeded: a known row
+    is no longer the stored one (its project changed meanwhile)."""
+    extra = _region_errors(validation.rows, upload) if not validation.header_errors else []
+    if extra:
+        bad_rows = {e.row for e in extra}
+        validation.errors = sorted([*validation.errors, *extra], key=lambda e: (e.row, e.column))
+        validation.rows = [(n, r) for n, r in validation.rows if n not in bad_rows]
+    if validation.header_errors or validation.errors:
+        return None
+    return compute_diff(upload.region, (row for _n, row in validation.rows))
+
+
+def stored_known_rows(region: Region, key_of, salt: bytes) -> KnownRows:
+    """The ledger's active projects whose row and raw digests are kept and whose screening is
+    current, by raw digest (xlsx/known_rows.py): a file row with the same cells is that row."""
+    scope = ledger_scope_ids(region)
+    codes = dict(Region.objects.filter(pk__in=scope).values_list("pk", "code"))
+    known: dict[str, KnownRow] = {}
+    for raw, code, region_id, digest, key in (
+        Project.objects.filter(region_id__in=scope, status=ProjectStatus.ACTIVE)
+        .exclude(raw_digest="")
+        .exclude(row_digest="")
+        .order_by()
+        .values_list("raw_digest", "project_code", "region_id", "row_digest", "screening_key")
+        .iterator(chunk_size=CHUNK)
+    ):
+        region_code = codes[region_id]
+        if key == key_of(region_code):
+            known[raw] = KnownRow(code, region_code, digest)
+    return KnownRows(salt, known)
 
 
 def _file_sha256(path: Path) -> str:
@@ -294,22 +331,27 @@ def _without_open_cases(preview: dict) -> dict:
 
 
 def _validated_rows(
-    upload: LedgerUpload, spool: bool = True
+    upload: LedgerUpload, spool: bool = True, raw_digests: dict[str, str] | None = None
 ) -> list[tuple[int, ProjectInput | KnownRow]]:
     """The file's rows as validated now: from the spool when it holds (unless `spool` is
-    false), else read again (then every row is a ProjectInput)."""
+    false), else read again (then every row is a ProjectInput). `raw_digests`, when given,
+    is filled with the rows' raw digests by code."""
     path = Path(upload.file.path)
     if _file_sha256(path) != upload.sha256:
         raise UploadRefused(
             _("The stored file is not the one that was uploaded; please upload it again.")
         )
+    raw_digests = {} if raw_digests is None else raw_digests
     reference, reference_digest = ledger_reference_with_digest(rule_set_for(upload.as_of))
-    rows = read_rows_spool(upload, reference_digest) if spool else None
+    rows = read_rows_spool(upload, reference_digest, raw_digests) if spool else None
     if rows is not None:
         return rows
-    validation = validate_workbook(path, reference, limits_from_settings())
+    known_rows = KnownRows(raw_digest_salt(reference_digest), {})
+    validation = validate_workbook(path, reference, limits_from_settings(), known_rows)
     if validation.errors or validation.header_errors:
         raise UploadRefused(_("The file no longer validates; please upload it again."))
+    raw_digests.clear()
+    raw_digests.update(known_rows.digests)
     return validation.rows
 
 
@@ -392,6 +434,7 @@ def apply_upload(
     key_of = screening_keys(rule_set, upload.as_of, read_registry_now=True)
     # Open cases are shown for information, outside what confirming compares.
     confirmed = _without_open_cases(upload.preview)
+    raw_digests: dict[str, str] = {}  # each row's raw digest, by code (none for an identical file)
     if upload.fingerprint.get("same_as"):
         # Previewed as identical to an applied upload: still so, or the user looks again.
         same = identical_applied_upload(upload, fingerprint)
@@ -404,13 +447,14 @@ def apply_upload(
         diff = LedgerDiff()
         counts = upload.preview["counts"]
     else:
-        rows = _validated_rows(upload)
+        rows = _validated_rows(upload, raw_digests=raw_digests)
         if _region_errors(rows, upload):
             raise UploadRefused(_("The file no longer validates; please upload it again."))
         try:
             diff = _diff_with_values(upload, rows, key_of)
         except ValuesNeeded:  # kept without values, needed after all: read the file again
-            diff = _diff_with_values(upload, _validated_rows(upload, spool=False), key_of)
+            rows = _validated_rows(upload, spool=False, raw_digests=raw_digests)
+            diff = _diff_with_values(upload, rows, key_of)
         if preview_of(diff, version, upload.scope) != confirmed:
             raise stale  # what is applied is exactly what the user confirmed
         counts = diff.counts()
@@ -446,6 +490,7 @@ def apply_upload(
                         **_screening_values(screen_one(row)),
                         "status": ProjectStatus.ACTIVE,
                         "row_digest": digests[row.project_code],
+                        "raw_digest": raw_digests.get(row.project_code, ""),
                         "screening_key": key_of(row.region),
                         "last_upload_id": upload.pk,
                         "created_at": now,
@@ -476,6 +521,7 @@ def apply_upload(
             for name, value in _screening_values(screen_one(row)).items():
                 setattr(project, name, value)
             project.row_digest = digests[row.project_code]
+            project.raw_digest = raw_digests.get(row.project_code, "")
             project.screening_key = key_of(row.region)
             kind = (
                 ChangeKind.RESTORED
@@ -501,6 +547,7 @@ def apply_upload(
                 *LEDGER_FIELDS,
                 *SCREENING_FIELDS,
                 *_FINGERPRINTS,
+                "raw_digest",
             ],
         )
 
@@ -510,6 +557,18 @@ def apply_upload(
         stale = _stale_screenings(diff, key_of)
         for start in range(0, len(stale), CHUNK):
             _rescreen_unchanged(stale[start : start + CHUNK], screen_one, key_of, digests)
+        # Unchanged rows whose cells were written otherwise (a file saved again, a number typed
+        # as text): their raw digest is kept, so next month the same cells are known at once.
+        update_rows(
+            Project,
+            [
+                Project(pk=pk, raw_digest=raw)
+                for pk, row in diff.unchanged
+                if (raw := raw_digests.get(row.project_code, "")) != diff.stored_raw_digests[pk]
+                and raw
+            ],
+            ["raw_digest"],
+        )
 
     by_reason: dict[tuple[str, str], list[int]] = {}
     for project in diff.missing:

@@ -4,7 +4,7 @@ upload, so confirming never reads the workbook again (issue 19)."""
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, fields
+from dataclasses import fields
 from datetime import date
 from decimal import Decimal
 from itertools import chain
@@ -13,6 +13,7 @@ from pathlib import Path
 import orjson
 from django.utils.crypto import constant_time_compare, salted_hmac
 
+from screening.ledger.xlsx.known_rows import KnownRow
 from screening.ledger.xlsx.reference import LedgerReference
 from screening.ledger.xlsx.template import COLUMNS, Kind
 from screening.models import (
@@ -30,18 +31,7 @@ from screening.screen import (
 # and the reference data give: the spool is signed (SECRET_KEY) and names the file's sha256
 # and a digest of the reference data; anything else and the file is validated again.
 
-SPOOL_FORMAT = 2
-
-
-@dataclass(frozen=True, slots=True)
-class KnownRow:
-    """A validated row the spool keeps without its values: at the preview it was the stored
-    project's row (same digest) with a current screening, so applying it needs none of them.
-    Should it need them after all (the ledger or the context moved), the file is read again."""
-
-    project_code: str
-    region: str
-    digest: str
+SPOOL_FORMAT = 3  # 3: each line ends with the row's raw digest (xlsx/known_rows.py)
 
 
 _SPOOL_SALT = "screening.ledger.services.rows-spool"
@@ -101,30 +91,40 @@ def _spool_mac():
     return salted_hmac(_SPOOL_SALT, b"", algorithm="sha256")
 
 
-def _spool_line(number: int, row: ProjectInput, known: dict[str, str]) -> bytes:
-    digest = known.get(row.project_code)
+_KNOWN_LINE = 5  # number, code, region, digest, raw digest
+
+
+def _spool_line(
+    number: int, row: ProjectInput | KnownRow, known: dict[str, str], raw: dict[str, str]
+) -> bytes:
+    code = row.project_code
+    digest = row.digest if row.__class__ is KnownRow else known.get(code)
     if digest is not None:
-        return orjson.dumps([number, row.project_code, row.region, digest])
+        return orjson.dumps([number, code, row.region, digest, raw.get(code, "")])
     return orjson.dumps(
-        [number, *(getattr(row, name) for name in _INPUT_FIELDS)], default=_spool_value
+        [number, *(getattr(row, name) for name in _INPUT_FIELDS), raw.get(code, "")],
+        default=_spool_value,
     )
 
 
 def write_rows_spool(
     upload: LedgerUpload,
     reference_digest: str,
-    rows: list[tuple[int, ProjectInput]],
+    rows: list[tuple[int, ProjectInput | KnownRow]],
     known: dict[str, str] | None = None,
+    raw_digests: dict[str, str] | None = None,
 ) -> None:
     """Keep the validated rows next to the stored file: a header line, one JSON array per row
-    (sheet row number, then the ProjectInput fields in order; for the codes in `known`, only
-    code, region and the digest `known` gives: see KnownRow), and a signature line last."""
+    (sheet row number, then the ProjectInput fields in order; for KnownRows and the codes in
+    `known`, only code, region and row digest: see KnownRow; last the row's raw digest from
+    `raw_digests`, or ""), and a signature line last."""
     known = known or {}
+    raw = raw_digests or {}
     mac = _spool_mac()
     with spool_path(upload).open("wb") as spool:
         for line in chain(
             [orjson.dumps(_spool_header(upload, reference_digest, len(rows)))],
-            (_spool_line(number, row, known) for number, row in rows),
+            (_spool_line(number, row, known, raw) for number, row in rows),
         ):
             mac.update(line + b"\n")
             spool.write(line + b"\n")
@@ -138,11 +138,16 @@ class _SpoolDecoder:
     def __init__(self) -> None:
         self.columns = [(index, name, {}) for index, name in enumerate(_INPUT_FIELDS, start=1)]
 
-    def row(self, values: list) -> tuple[int, ProjectInput | KnownRow]:
-        if len(values) == 4:
+    def row(self, values: list, raw_digests: dict[str, str]) -> tuple[int, ProjectInput | KnownRow]:
+        raw = values.pop()
+        if len(values) == _KNOWN_LINE - 1:
+            if raw:
+                raw_digests[values[1]] = raw
             return values[0], KnownRow(*values[1:])
         if len(values) != len(_INPUT_FIELDS) + 1:
             raise ValueError("a spooled row of the wrong length")
+        if raw:
+            raw_digests[values[1 + _CODE_AT]] = raw
         for index, name, memo in self.columns:
             value = values[index]
             if value is not None:
@@ -161,6 +166,7 @@ class _SpoolDecoder:
 
 
 _new_object = object.__new__
+_CODE_AT = _INPUT_FIELDS.index("project_code")
 _INPUT_SETTERS = tuple(ProjectInput.__dict__[name].__set__ for name in _INPUT_FIELDS)
 
 
@@ -175,10 +181,12 @@ def _decode(name: str, value):
 
 
 def read_rows_spool(
-    upload: LedgerUpload, reference_digest: str
+    upload: LedgerUpload, reference_digest: str, raw_digests: dict[str, str] | None = None
 ) -> list[tuple[int, ProjectInput | KnownRow]] | None:
     """The rows validated at the preview, or None when there are none that can be trusted
-    for this upload, its stored file and the current reference data."""
+    for this upload, its stored file and the current reference data. `raw_digests`, when
+    given, is filled with each row's raw digest by project code."""
+    raw_digests = {} if raw_digests is None else raw_digests
     path = spool_path(upload)
     if not path.is_file():
         return None
@@ -199,6 +207,6 @@ def read_rows_spool(
     start = header_end + 1
     while start < signed_end:
         end = data.index(b"\n", start)
-        rows.append(decoder.row(orjson.loads(view[start:end])))
+        rows.append(decoder.row(orjson.loads(view[start:end]), raw_digests))
         start = end + 1
     return rows

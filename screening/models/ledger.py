@@ -98,6 +98,9 @@ class Project(models.Model):
     # of what its screening was made under (rule set, engine, region context, date). Blank when
     # unknown (written by something other than an upload): the row is then compared in full.
     row_digest = models.CharField(max_length=32, blank=True, default="")
+    # And of the file's cells the row was read from, before cleaning (issue 19): the same cells
+    # under the same reference data and validation code need no validating again.
+    raw_digest = models.CharField(max_length=32, blank=True, default="")
     screening_key = models.CharField(max_length=32, blank=True, default="")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

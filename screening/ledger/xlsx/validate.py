@@ -30,6 +30,7 @@ from screening.ledger.xlsx.cleaning import (
     parse_number,
     squeeze,
 )
+from screening.ledger.xlsx.known_rows import KnownRow, KnownRows
 from screening.ledger.xlsx.problems import CellError, cell_error, problem
 from screening.ledger.xlsx.reader import read_sheet
 from screening.ledger.xlsx.reference import (
@@ -433,6 +434,10 @@ class _RowValidator:
             raw.__class__ is str and normalise_header(raw).startswith(TOTAL_LABELS) for raw in cells
         )
 
+    def raw_code(self, cells: list[RawCell]) -> RawCell:
+        """The row's project-code cell as read."""
+        return self._raw(cells, "project_code")
+
     def _raw(self, cells: list[RawCell], key: str) -> RawCell:
         position = self.positions[_AT[key]]
         return cells[position] if position < len(cells) else ""
@@ -566,17 +571,27 @@ def _headers(column: Column, joiner: str = "、") -> str:
 
 
 def validate_workbook(
-    path: str | Path, reference: LedgerReference, limits: Limits | None = None
+    path: str | Path,
+    reference: LedgerReference,
+    limits: Limits | None = None,
+    known_rows: KnownRows | None = None,
 ) -> LedgerValidation:
-    """Check, read and validate a ledger file. Raises UnsafeWorkbook for refusals."""
-    result, valid_rows = iter_workbook(path, reference, limits)
+    """Check, read and validate a ledger file. Raises UnsafeWorkbook for refusals.
+
+    With `known_rows`, a row whose cells are those of a stored row (known_rows.py) is kept as
+    that KnownRow without being validated again, and every valid row's raw digest is
+    collected in `known_rows.digests`."""
+    result, valid_rows = iter_workbook(path, reference, limits, known_rows)
     result.rows.extend(valid_rows)
     return result
 
 
 def iter_workbook(
-    path: str | Path, reference: LedgerReference, limits: Limits | None = None
-) -> tuple[LedgerValidation, Iterator[tuple[int, ProjectInput]]]:
+    path: str | Path,
+    reference: LedgerReference,
+    limits: Limits | None = None,
+    known_rows: KnownRows | None = None,
+) -> tuple[LedgerValidation, Iterator[tuple[int, ProjectInput | KnownRow]]]:
     """Like validate_workbook, but the valid rows are yielded, not kept, so a caller can
     screen and write each one and keep memory flat. `result` holds the header errors at once;
     its cell errors and counts are complete once the iterator is exhausted. Reading may still
@@ -624,7 +639,7 @@ def iter_workbook(
         )
         for column in COLUMNS
     ]
-    return result, _valid_rows(reading.rows, _RowValidator(plans, reference), result)
+    return result, _valid_rows(reading.rows, _RowValidator(plans, reference), result, known_rows)
 
 
 _BATCH_ROWS = 1024  # rows validated column by column at a time
@@ -646,11 +661,77 @@ def _header_below_title(
 
 
 def _valid_rows(
-    rows: Iterable[tuple[int, list[RawCell]]], validator: _RowValidator, result: LedgerValidation
-) -> Iterator[tuple[int, ProjectInput]]:
+    rows: Iterable[tuple[int, list[RawCell]]],
+    validator: _RowValidator,
+    result: LedgerValidation,
+    known_rows: KnownRows | None = None,
+) -> Iterator[tuple[int, ProjectInput | KnownRow]]:
     rows = iter(rows)
     while batch := list(islice(rows, _BATCH_ROWS)):
-        yield from _batch_rows(batch, validator, result)
+        if known_rows is None:
+            yield from _batch_rows(batch, validator, result)
+        else:
+            yield from _known_batch_rows(batch, validator, result, known_rows)
+
+
+def _known_batch_rows(
+    batch: list[tuple[int, list[RawCell]]],
+    validator: _RowValidator,
+    result: LedgerValidation,
+    known_rows: KnownRows,
+) -> Iterator[tuple[int, ProjectInput | KnownRow]]:
+    """_batch_rows, keeping rows whose cells are a stored row's as that KnownRow unvalidated.
+
+    A known row is taken only when its code is on no other row of the file met so far or of
+    this batch: the duplicate-code rule then reads exactly as when every row is validated
+    (the row holds its code first; a later row with the code is the duplicate)."""
+    width, pick, seen = validator.width, validator.pick, validator.first_row_of_code
+    digests: list[str | None] = []
+    hits: dict[int, KnownRow] = {}
+    for at, (_row_number, cells) in enumerate(batch):
+        picked = pick(cells if len(cells) >= width else [*cells, *[""] * (width - len(cells))])
+        digest = known_rows.digest(picked)
+        digests.append(digest)
+        known = known_rows.known.get(digest) if digest is not None else None
+        if known is not None:
+            hits[at] = known
+    if hits:
+        others = {
+            _code_key(pick_code)
+            for at, (_n, cells) in enumerate(batch)
+            if at not in hits and (pick_code := validator.raw_code(cells)) != ""
+        }
+        taken: set[str] = set()
+        for at, known in list(hits.items()):
+            code = known.project_code
+            if code in seen or code in others or code in taken:
+                del hits[at]
+            else:
+                taken.add(code)
+        for at, known in hits.items():
+            seen[known.project_code] = batch[at][0]
+    at_of = {row_number: at for at, (row_number, _cells) in enumerate(batch)}
+    found: list[tuple[int, ProjectInput | KnownRow]] = [
+        (batch[at][0], known) for at, known in hits.items()
+    ]
+    result.data_rows += len(hits)
+    rest = [item for at, item in enumerate(batch) if at not in hits] if hits else batch
+    found.extend(_batch_rows(rest, validator, result))
+    if hits:
+        found.sort(key=itemgetter(0))
+    collected = known_rows.digests
+    for row_number, row in found:
+        digest = digests[at_of[row_number]]
+        if digest is not None:
+            collected[row.project_code] = digest
+    return iter(found)
+
+
+def _code_key(raw: RawCell) -> str:
+    """The text a project-code cell is compared on for duplicates (as _row_rules does)."""
+    if raw.__class__ is not str:
+        return ""
+    return fold(cell_text(raw, 10**9) or "")
 
 
 def _batch_rows(
