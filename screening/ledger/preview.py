@@ -4,8 +4,11 @@ open cases of projects it touches, and the shortcut for a file identical to one 
 
 from __future__ import annotations
 
+import hashlib
 from datetime import date
 from itertools import chain
+
+import orjson
 
 from screening.ledger.diff import (
     CHUNK,
@@ -62,6 +65,7 @@ def identical_applied_upload(upload: LedgerUpload, fingerprint: dict) -> LedgerU
             scope=UploadScope.FULL,
         )
         .exclude(pk=upload.pk)
+        .defer("preview", "errors")  # a preview can name 100,000 rows: not needed here
         .order_by("-applied_at", "-pk")
         .first()
     )
@@ -100,15 +104,43 @@ def identical_preview(upload: LedgerUpload, version: list) -> dict:
 
 
 def preview_identical(upload: LedgerUpload, same: LedgerUpload, fingerprint: dict) -> LedgerUpload:
-    upload.fingerprint = {**fingerprint, "same_as": same.pk}
     upload.data_rows = same.data_rows
     upload.ignored_columns = same.ignored_columns
     upload.error_count = 0
     upload.errors = []
     upload.preview = identical_preview(upload, ledger_version(upload.region))
+    upload.fingerprint = {
+        **fingerprint,
+        "same_as": same.pk,
+        "confirm": confirmation(upload.preview),
+    }
     upload.status = UploadStatus.PREVIEW
     upload.save()
     return upload
+
+
+# Shown for information beside what the user confirms, outside what confirming compares.
+INFORMATIONAL = frozenset({"open_cases", "outcomes", "verdicts"})
+
+
+def confirmable(preview: dict) -> dict:
+    """The preview as apply compares it: without what is only shown for information."""
+    return {key: value for key, value in preview.items() if key not in INFORMATIONAL}
+
+
+def confirmation(preview: dict) -> dict:
+    """What apply needs of a preview, kept small beside it (a preview can list 100,000 rows):
+    the ledger version it was made on, its counts, and a digest of what confirming compares."""
+    return {
+        "version": preview["version"],
+        "counts": preview["counts"],
+        "digest": confirmation_digest(preview),
+    }
+
+
+def confirmation_digest(preview: dict) -> str:
+    payload = orjson.dumps(confirmable(preview), option=orjson.OPT_SORT_KEYS)
+    return hashlib.sha256(payload).hexdigest()
 
 
 def preview_of(diff: LedgerDiff, version: list, scope: str = UploadScope.FULL) -> dict:

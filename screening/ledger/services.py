@@ -34,6 +34,8 @@ from screening.ledger.diff import (
 )
 from screening.ledger.hints import hint_text, hint_to_dict
 from screening.ledger.preview import (
+    confirmation,
+    confirmation_digest,
     file_fingerprint,
     identical_applied_upload,
     identical_preview,
@@ -268,6 +270,7 @@ def validate_upload(upload: LedgerUpload, progress=None) -> LedgerUpload:
     }
     write_rows_spool(upload, reference_digest, validation.rows, known, known_rows.digests)
     upload.preview = preview_of(diff, ledger_version(upload.region), upload.scope)
+    upload.fingerprint = {"confirm": confirmation(upload.preview)}
     # Not part of what apply compares: a case moving on meanwhile does not stale the preview.
     upload.preview["open_cases"] = open_cases_of(
         diff.missing if upload.scope == UploadScope.FULL else []
@@ -322,12 +325,14 @@ def _file_sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-_INFORMATIONAL = frozenset({"open_cases", "outcomes", "verdicts"})
-
-
-def _without_open_cases(preview: dict) -> dict:
-    """The preview as apply compares it: without what is only shown for information."""
-    return {key: value for key, value in preview.items() if key not in _INFORMATIONAL}
+def _confirmed(upload: LedgerUpload) -> dict:
+    """confirmation() of the upload's preview: kept in its fingerprint since issue 19's memory
+    work; a preview made before is read whole (once, by the deploy's first confirmations)."""
+    kept = upload.fingerprint.get("confirm")
+    if kept is not None:
+        return kept
+    preview = LedgerUpload.objects.values_list("preview", flat=True).get(pk=upload.pk)
+    return confirmation(preview) if preview.get("version") is not None else {"version": None}
 
 
 def _validated_rows(
@@ -409,7 +414,8 @@ def apply_upload(
     preview, or the user is asked to look again.
     """
     Region.objects.select_for_update().get(pk=upload.region_id)
-    upload = LedgerUpload.objects.select_for_update().get(pk=upload.pk)
+    # Without its preview (it can list 100,000 rows): its confirmation is in the fingerprint.
+    upload = LedgerUpload.objects.select_for_update().defer("preview").get(pk=upload.pk)
     if upload.status != UploadStatus.PREVIEW:
         raise UploadRefused(
             _("This upload cannot be applied now (status: %(status)s).")
@@ -425,15 +431,14 @@ def apply_upload(
         )
         % {"region": upload.region.name}
     )
-    if version != upload.preview.get("version"):
+    confirmed = _confirmed(upload)
+    if version != confirmed["version"]:
         raise stale
     reference_digest = ledger_reference_with_digest(rule_set_for(upload.as_of))[1]
     fingerprint = file_fingerprint(upload, reference_digest)
     # New rows are screened while COPY streams the earlier ones: the registry (R14) is read first.
     rule_set, screen_one = screener(upload.as_of, read_registry_now=True)
     key_of = screening_keys(rule_set, upload.as_of, read_registry_now=True)
-    # Open cases are shown for information, outside what confirming compares.
-    confirmed = _without_open_cases(upload.preview)
     raw_digests: dict[str, str] = {}  # each row's raw digest, by code (none for an identical file)
     if upload.fingerprint.get("same_as"):
         # Previewed as identical to an applied upload: still so, or the user looks again.
@@ -441,11 +446,11 @@ def apply_upload(
         if (
             same is None
             or same.pk != upload.fingerprint["same_as"]
-            or _without_open_cases(identical_preview(upload, version)) != confirmed
+            or confirmation_digest(identical_preview(upload, version)) != confirmed["digest"]
         ):
             raise stale
         diff = LedgerDiff()
-        counts = upload.preview["counts"]
+        counts = confirmed["counts"]
     else:
         rows = _validated_rows(upload, raw_digests=raw_digests)
         if _region_errors(rows, upload):
@@ -455,7 +460,7 @@ def apply_upload(
         except ValuesNeeded:  # kept without values, needed after all: read the file again
             rows = _validated_rows(upload, spool=False, raw_digests=raw_digests)
             diff = _diff_with_values(upload, rows, key_of)
-        if preview_of(diff, version, upload.scope) != confirmed:
+        if confirmation_digest(preview_of(diff, version, upload.scope)) != confirmed["digest"]:
             raise stale  # what is applied is exactly what the user confirmed
         counts = diff.counts()
         if upload.scope == UploadScope.ADD_UPDATE:  # nothing leaves the ledger

@@ -212,3 +212,26 @@ def test_cells_written_otherwise_with_the_same_values_keep_their_new_raw_digest(
     kinds = {n: row.__class__ for n, row in spooled}
     assert kinds[7] is KnownRow  # sheet row 7 holds rows[5]
     assert list(kinds.values()).count(KnownRow) == 23
+
+
+@pytest.mark.django_db
+def test_apply_compares_the_kept_confirmation_and_previews_made_before_it_still_apply(
+    agency_a, tmp_path
+):
+    """Apply reads the preview's small confirmation (version, counts, digest), not the
+    preview that can list 100,000 rows; a preview kept before that (no confirmation in its
+    fingerprint) is compared whole, as it was."""
+    from screening.models import LedgerUpload, UploadStatus
+
+    first = upload(agency_a, ledger(), tmp_path, "a.xlsx")
+    assert set(first.fingerprint["confirm"]) == {"version", "counts", "digest"}
+    LedgerUpload.objects.filter(pk=first.pk).update(fingerprint={})
+    first.refresh_from_db()
+    assert apply(agency_a, first).status == UploadStatus.APPLIED
+
+    second = upload(agency_a, next_month(ledger()), tmp_path, "b.xlsx")
+    kept = dict(second.fingerprint["confirm"], digest="0" * 64)  # not what the rows give
+    LedgerUpload.objects.filter(pk=second.pk).update(fingerprint={"confirm": kept})
+    second.refresh_from_db()
+    with pytest.raises(ledger_import.UploadRefused):
+        apply(agency_a, second)
