@@ -187,26 +187,35 @@ def read_rows_spool(
     for this upload, its stored file and the current reference data. `raw_digests`, when
     given, is filled with each row's raw digest by project code."""
     raw_digests = {} if raw_digests is None else raw_digests
-    path = spool_path(upload)
-    if not path.is_file():
+    try:
+        handle = spool_path(upload).open("rb")
+    except OSError:
         return None
-    data = path.read_bytes()
-    signed_end = data.rfind(b"\n") + 1
-    view = memoryview(data)  # slices of a view are not copies (the file can be 40 MB)
+    # One streaming pass (the spool of 100,000 rows is ≈ 60 MB: never read whole). Lines are
+    # decoded as they are signed; nothing decoded is returned unless the signature holds.
     mac = _spool_mac()
-    mac.update(view[:signed_end])
-    if not constant_time_compare(data[signed_end:], mac.hexdigest().encode()):
-        return None
-    header_end = data.index(b"\n")
-    if orjson.loads(view[:header_end]) != _spool_header(
-        upload, reference_digest, data.count(b"\n", header_end + 1)
+    rows: list[tuple[int, ProjectInput | KnownRow]] = []
+    signature = b""
+    with handle:
+        header = handle.readline()
+        mac.update(header)
+        try:
+            found = orjson.loads(header)
+            decoder = _SpoolDecoder()
+            for line in handle:
+                if line[-1:] != b"\n":
+                    signature = line
+                    break
+                mac.update(line)
+                rows.append(decoder.row(orjson.loads(line), raw_digests))
+        except (ValueError, ArithmeticError, TypeError, IndexError, AttributeError):
+            found = None  # not a spool this code wrote
+        trailing = handle.read(1)
+    if (
+        found != _spool_header(upload, reference_digest, len(rows))
+        or trailing
+        or not constant_time_compare(signature, mac.hexdigest().encode())
     ):
+        raw_digests.clear()
         return None
-    decoder = _SpoolDecoder()
-    rows = []
-    start = header_end + 1
-    while start < signed_end:
-        end = data.index(b"\n", start)
-        rows.append(decoder.row(orjson.loads(view[start:end]), raw_digests))
-        start = end + 1
     return rows

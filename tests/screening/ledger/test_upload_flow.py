@@ -330,3 +330,28 @@ def test_history_of_created_projects_is_compact_and_rollback_still_removes_them(
     assert all(change.changes == {} for change in created)
     rollback_upload(applied, provincial_reviewer, "报送有误")
     assert set(Project.objects.values_list("status", flat=True)) == {ProjectStatus.REMOVED}
+
+
+@pytest.mark.parametrize(
+    "tamper",
+    [
+        lambda data: data[: data.rfind(b"\n")],  # the signature cut off
+        lambda data: data + b"\n",  # something after the signature
+        lambda data: data[: data.index(b"\n") + 1] + data[data.rfind(b"\n") + 1 :],  # no rows
+        lambda data: data.replace(b"[", b"{", 2),  # not JSON any more
+        lambda data: b"",
+    ],
+    ids=["unsigned", "trailing", "rows-removed", "garbled", "empty"],
+)
+def test_a_damaged_spool_reads_as_none(agency_a, tmp_path, tamper):
+    """The spool is read in one streaming pass; nothing of it counts unless all of it is
+    signed and whole."""
+    upload = upload_rows(agency_a, two_projects(), tmp_path)
+    _reference, digest = ledger_import.ledger_reference_with_digest(
+        ledger_import.rule_set_for(upload.as_of)
+    )
+    spool = ledger_import.spool_path(upload)
+    spool.write_bytes(tamper(spool.read_bytes()))
+    raw_digests: dict[str, str] = {}
+    assert ledger_import.read_rows_spool(upload, digest, raw_digests) is None
+    assert raw_digests == {}
