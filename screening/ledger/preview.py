@@ -174,17 +174,28 @@ def preview_outcomes(diff: LedgerDiff, as_of: date) -> dict:
     _rule_set, screen_one = screener(as_of)
     outcomes: dict[str, dict] = {}
     verdicts: dict[str, int] = {}
+    # Rows share few distinct outcomes: one dict for each (read only), not 100,000 copies.
+    shared: dict[tuple, dict] = {}
     with gc_paused():
         for row in chain(diff.new, (row for _p, row, _c in diff.changed)):
             screening = screen_one(row)
             verdict = screening.verdict.value
             verdicts[verdict] = verdicts.get(verdict, 0) + 1
-            outcomes[row.project_code] = {
-                "verdict": verdict,
-                "disposition": screening.disposition.value,
-                "failed": [f.rule for f in screening.findings if f.outcome == "FAIL"],
-                "needs_info": [f.rule for f in screening.findings if f.outcome == "NEEDS_INFO"],
-            }
+            key = (
+                verdict,
+                screening.disposition.value,
+                tuple(f.rule for f in screening.findings if f.outcome == "FAIL"),
+                tuple(f.rule for f in screening.findings if f.outcome == "NEEDS_INFO"),
+            )
+            outcome = shared.get(key)
+            if outcome is None:
+                outcome = shared[key] = {
+                    "verdict": key[0],
+                    "disposition": key[1],
+                    "failed": list(key[2]),
+                    "needs_info": list(key[3]),
+                }
+            outcomes[row.project_code] = outcome
     return {"outcomes": outcomes, "verdicts": verdicts}
 
 
