@@ -29,6 +29,7 @@ from screening.api.errors import ApiError, form_errors
 from screening.api.filters import CaseFilter, ScopedFilterBackend
 from screening.cases import services as workflow
 from screening.cases.forms import form_for
+from screening.cases.refusals import TransitionRefused
 from screening.models import CaseAttachment, Project, ReviewCase
 
 STATUS_OF_REFUSAL = {
@@ -40,7 +41,7 @@ STATUS_OF_REFUSAL = {
 }
 
 
-def refusal_error(refusal: workflow.TransitionRefused) -> ApiError:
+def refusal_error(refusal: TransitionRefused) -> ApiError:
     return ApiError(STATUS_OF_REFUSAL.get(refusal.code, 400), refusal.code, str(refusal.reason))
 
 
@@ -113,7 +114,7 @@ class CaseList(generics.ListAPIView):
             )
         try:
             case = workflow.open_case(project, acting_user=request.user)
-        except workflow.TransitionRefused as refusal:
+        except TransitionRefused as refusal:
             raise refusal_error(refusal) from None
         return _detail(case, request, status.HTTP_201_CREATED)
 
@@ -184,7 +185,7 @@ class CaseTransition(APIView):
             kwargs["expected_state"] = None
         try:
             workflow.SERVICES[name](case, acting_user=request.user, **kwargs)
-        except workflow.TransitionRefused as refusal:
+        except TransitionRefused as refusal:
             raise refusal_error(refusal) from None
         return _detail(case, request)
 
