@@ -20,17 +20,25 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from screening import listing, permissions
-from screening.early_warning import indicators, services
+from screening.early_warning import indicators
+from screening.early_warning.barometer import INDICATOR_FIELDS, WarningRefused
 from screening.early_warning.forms import (
     IndicatorForm,
     IndicatorUploadForm,
     PublishForm,
     UploadForm,
 )
+from screening.early_warning.project_energy import (
+    latest_project_warnings,
+    operating_two_high,
+    save_project_energy,
+)
+from screening.early_warning.publishing import publish_months, save_indicator_months
 from screening.early_warning.views import require_manager, visible_barometer_regions
 from screening.ledger.uploads import limits_from_settings
 from screening.ledger.xlsx.safety import UnsafeWorkbook
 from screening.models import IndicatorMonth, IndicatorSource, Project
+from screening.months import month_label
 from screening.rules.types import Tier
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -58,21 +66,21 @@ def indicator_form(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     if instance is not None:
         initial = {
             "region": instance.region.code,
-            "month": services.month_label(instance.year, instance.month),
+            "month": month_label(instance.year, instance.month),
         }
-        for key in services.INDICATOR_FIELDS:
+        for key in INDICATOR_FIELDS:
             value = getattr(instance, key)
             initial[key] = "" if value is None else format(value.normalize(), "f")
     form = IndicatorForm(request.POST or None, regions=regions, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            summary = services.save_indicator_months(
+            summary = save_indicator_months(
                 [form.row],
                 user=request.user,
                 source=IndicatorSource.FORM,
                 publish=form.cleaned_data["publish"],
             )
-        except services.WarningRefused as refusal:
+        except WarningRefused as refusal:
             form.add_error(None, refusal.message)
         else:
             messages.success(
@@ -83,7 +91,7 @@ def indicator_form(request: HttpRequest, pk: int | None = None) -> HttpResponse:
             return redirect(
                 reverse("screening:warnings")
                 + "?"
-                + urlencode({"month": services.month_label(form.row.year, form.row.month)})
+                + urlencode({"month": month_label(form.row.year, form.row.month)})
             )
     return render(
         request, "screening/early_warning/indicator_form.html", {"form": form, "instance": instance}
@@ -121,7 +129,7 @@ def indicator_upload(request: HttpRequest) -> HttpResponse:
                 _upload_outcome(
                     request,
                     read,
-                    lambda rows: services.save_indicator_months(
+                    lambda rows: save_indicator_months(
                         rows,
                         user=request.user,
                         source=IndicatorSource.UPLOAD,
@@ -144,7 +152,7 @@ def _upload_outcome(request, read, save) -> dict:
         }
     try:
         summary = save([row for _n, row in read.rows])
-    except services.WarningRefused as refusal:
+    except WarningRefused as refusal:
         return {"refusal": refusal.message}
     return {"summary": summary, "ignored_columns": read.ignored_columns}
 
@@ -166,7 +174,7 @@ def indicator_publish(request: HttpRequest) -> HttpResponse:
         messages.error(request, _("Give the month as YYYY-MM."))
         return redirect("screening:warnings")
     year, month = form.cleaned_data["month"]
-    count = services.publish_months(
+    count = publish_months(
         IndicatorMonth.objects.filter(
             year=year, month=month, region_id__in=permissions.scope_region_ids(request.user)
         ),
@@ -175,12 +183,10 @@ def indicator_publish(request: HttpRequest) -> HttpResponse:
     messages.success(
         request,
         _("%(count)s region-months of %(month)s published.")
-        % {"count": count, "month": services.month_label(year, month)},
+        % {"count": count, "month": month_label(year, month)},
     )
     return redirect(
-        reverse("screening:warnings")
-        + "?"
-        + urlencode({"month": services.month_label(year, month)})
+        reverse("screening:warnings") + "?" + urlencode({"month": month_label(year, month)})
     )
 
 
@@ -195,7 +201,7 @@ def _check_project_rows(read, user) -> None:
         for p in permissions.scoped(Project.objects.filter(project_code__in=codes), user)
     }
     watched = set(
-        services.operating_two_high(
+        operating_two_high(
             Project.objects.filter(pk__in=[p.pk for p in projects.values()])
         ).values_list("project_code", flat=True)
     )
@@ -247,15 +253,13 @@ def project_energy(request: HttpRequest) -> HttpResponse:
                     _upload_outcome(
                         request,
                         read,
-                        lambda rows: services.save_project_energy(rows, user=request.user),
+                        lambda rows: save_project_energy(rows, user=request.user),
                     )
                 )
             finally:
                 path.unlink(missing_ok=True)
     projects = permissions.scoped(Project.objects.all(), request.user)
-    rows = listing.sorted_rows(
-        request.GET, services.latest_project_warnings(projects), PROJECT_ENERGY_SORTS
-    )
+    rows = listing.sorted_rows(request.GET, latest_project_warnings(projects), PROJECT_ENERGY_SORTS)
     context["warnings"] = listing.page_of(request.GET, rows, default_size=50)
     return render(request, "screening/early_warning/project_energy.html", context)
 

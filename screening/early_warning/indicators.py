@@ -24,7 +24,8 @@ from pathlib import Path
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from screening.early_warning.services import IndicatorRow, ProjectEnergyRow
+from screening.early_warning.barometer import IndicatorRow
+from screening.early_warning.project_energy import ProjectEnergyRow
 from screening.ledger.xlsx import cleaning
 from screening.ledger.xlsx.problems import CellError, CellProblem, cell_error, problem
 from screening.ledger.xlsx.reader import read_sheet
@@ -360,7 +361,7 @@ def read_indicator_workbook(path: Path | str, limits, regions: Mapping[str, str]
     def parse_row(raw):
         return clean_indicator_cells(raw, regions)
 
-    from screening.early_warning.services import no_rule_set_message, rule_set_for_month
+    from screening.early_warning.barometer import no_rule_set_message, rule_set_for_month
 
     read = _read_template(Path(path), limits, INDICATOR_COLUMNS, parse_row)
     month_column = INDICATOR_COLUMNS[1]
@@ -392,7 +393,7 @@ def read_indicator_workbook(path: Path | str, limits, regions: Mapping[str, str]
 def check_published_on(read: TemplateRead, published_on: date) -> TemplateRead:
     """History published on `published_on` (SPEC §8 `--published-on`): a row whose month had
     not ended by then is an error on 月份, and is dropped from the rows to store."""
-    from screening.early_warning.services import month_ended_by, month_not_ended_message
+    from screening.early_warning.barometer import month_ended_by, month_not_ended_message
 
     month_column = INDICATOR_COLUMNS[1]
     kept = []

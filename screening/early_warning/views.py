@@ -19,7 +19,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from screening import listing, permissions
-from screening.early_warning import services
+from screening.early_warning.alerts import alerts_for
+from screening.early_warning.barometer import WarningRefused, barometer_grid, record_annual_result
+from screening.early_warning.budgets import headroom_by_region
+from screening.early_warning.escalations import escalation_in_force
 from screening.early_warning.forms import AnnualResultForm, PublishForm
 from screening.early_warning.map import TIER_FILL, map_layout
 from screening.models import (
@@ -32,7 +35,14 @@ from screening.models import (
     ProjectStatus,
     Region,
 )
-from screening.months import last_months, month_after, month_before, month_before_day, month_or_none
+from screening.months import (
+    last_months,
+    month_after,
+    month_before,
+    month_before_day,
+    month_label,
+    month_or_none,
+)
 from screening.rules.types import Disposition, Sector, Tier, Verdict
 
 
@@ -79,7 +89,7 @@ def warnings_home(request: HttpRequest) -> HttpResponse:
             region__in=regions, year=year, month=month
         ).select_related("published_by")
     }
-    grid = services.barometer_grid(regions, [(year, month)], published_only=not manager)
+    grid = barometer_grid(regions, [(year, month)], published_only=not manager)
     for region in regions:
         own = indicator_by_region.get(region.pk)
         if own is not None and not own.published_at and not manager:
@@ -101,13 +111,13 @@ def warnings_home(request: HttpRequest) -> HttpResponse:
             "rows": rows,
             "year": year,
             "month": month,
-            "label": services.month_label(year, month),
-            "previous": services.month_label(*previous),
-            "next": services.month_label(*following),
+            "label": month_label(year, month),
+            "previous": month_label(*previous),
+            "next": month_label(*following),
             "manager": manager,
             "unpublished": unpublished,
             "escalations": escalations,
-            "publish_form": PublishForm(initial={"month": services.month_label(year, month)}),
+            "publish_form": PublishForm(initial={"month": month_label(year, month)}),
         },
     )
 
@@ -132,7 +142,7 @@ def region_barometer(request: HttpRequest, code: str) -> HttpResponse:
             "region": region,
             "months": months[:36],
             "events": events,
-            "in_force": services.escalation_in_force(region),
+            "in_force": escalation_in_force(region),
             "results": AnnualResult.objects.filter(region=region).order_by("-year")[:10],
             "manager": manager,
         },
@@ -153,14 +163,14 @@ def annual_results(request: HttpRequest) -> HttpResponse:
         if form.is_valid():
             region = get_object_or_404(Region, code=form.cleaned_data["region"])
             try:
-                services.record_annual_result(
+                record_annual_result(
                     region,
                     form.cleaned_data["year"],
                     dual_control_met=form.cleaned_data["dual_control"] == "met",
                     pollutant_met=form.cleaned_data["pollutant"] == "met",
                     user=request.user,
                 )
-            except services.WarningRefused as refusal:
+            except WarningRefused as refusal:
                 form.add_error(None, refusal.message)
             else:
                 messages.success(
@@ -207,7 +217,7 @@ def alerts(request: HttpRequest) -> HttpResponse:
     from screening import permissions
     from screening.early_warning import alert_list
 
-    found = services.alerts_for(request.user, timezone.localdate())
+    found = alerts_for(request.user, timezone.localdate())
     regions = list(permissions.regions_visible_to(request.user).order_by("code"))
     form = alert_list.AlertFilterForm(request.GET or None, regions=regions)
     data = form.cleaned_data if form.is_valid() else {}
@@ -292,7 +302,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     year, month = _selected_month(request)
     regions = visible_barometer_regions(user)
     months = last_months(year, month, 12)
-    grid = services.barometer_grid(regions, months)
+    grid = barometer_grid(regions, months)
     region_rows = []
     for region in regions:
         cells = grid[region.pk]
@@ -319,7 +329,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     names = {r.code: r.name for r in visible.values()}
     queue, overdue = _cases(user, today)
     # The same headroom as the case page, for each region with a budget of its own this year.
-    headroom = services.headroom_by_region([r["region"] for r in region_rows], today)
+    headroom = headroom_by_region([r["region"] for r in region_rows], today)
     return render(
         request,
         "screening/early_warning/dashboard.html",
@@ -330,9 +340,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
                 if r["region"].pk in headroom
             ],
             "headroom_year": today.year,
-            "label": services.month_label(year, month),
+            "label": month_label(year, month),
             "months": months,
-            "previous": services.month_label(*month_before(year, month)),
+            "previous": month_label(*month_before(year, month)),
             "region_rows": region_rows,
             "map": shapes,
             "changes": [r for r in region_rows if r["changed"]],

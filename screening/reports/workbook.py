@@ -133,7 +133,7 @@ class _ReportWriter(SummarySheet):
     def _cells(self) -> dict[int, dict[int, Any]]:
         """Each region's tier per month as the dashboard shows it: its own, else its nearest
         parent's (never the province's), marked as inherited (warnings.barometer_grid)."""
-        from screening.early_warning.services import barometer_grid
+        from screening.early_warning.barometer import barometer_grid
 
         regions = list(Region.objects.filter(pk__in=self.ids))
         grid = barometer_grid(regions, [(self.year, m) for m in range(1, self.month + 1)])
