@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from screening import listing, permissions
-from screening.early_warning import indicators
+from screening.early_warning import indicator_templates, indicators
 from screening.early_warning.barometer import INDICATOR_FIELDS, WarningRefused
 from screening.early_warning.forms import (
     IndicatorForm,
@@ -159,7 +159,7 @@ def _upload_outcome(request, read, save) -> dict:
 
 @login_required
 def indicator_template(request: HttpRequest) -> HttpResponse:
-    response = HttpResponse(indicators.indicator_template_bytes(), content_type=XLSX)
+    response = HttpResponse(indicator_templates.indicator_template_bytes(), content_type=XLSX)
     response["Content-Disposition"] = 'attachment; filename="indicators-template.xlsx"'
     return response
 
@@ -276,6 +276,6 @@ PROJECT_ENERGY_SORTS = {  # the sortable columns of the project energy list (red
 
 @login_required
 def project_energy_template(request: HttpRequest) -> HttpResponse:
-    response = HttpResponse(indicators.project_energy_template_bytes(), content_type=XLSX)
+    response = HttpResponse(indicator_templates.project_energy_template_bytes(), content_type=XLSX)
     response["Content-Disposition"] = 'attachment; filename="project-energy-template.xlsx"'
     return response
