@@ -68,11 +68,8 @@ def rule_changes(before: list[dict], after: list[dict]) -> list[dict]:
 def refresh_barometer() -> tuple[int, int]:
     """Recompute every month's tiers under its rule set and re-derive every region's
     escalations. Returns (months whose tiers changed, regions re-derived)."""
-    from screening.early_warning.services import (
-        WarningRefused,
-        publish_escalations,
-        recompute_tiers,
-    )
+    from screening.early_warning.barometer import WarningRefused, recompute_tiers
+    from screening.early_warning.publishing import publish_escalations
 
     changed = []
     for month in IndicatorMonth.objects.all().iterator():

@@ -185,7 +185,7 @@ class CaseDetailSerializer(CaseSerializer):
     @extend_schema_field(EnergyHeadroomSerializer(allow_null=True))
     def get_energy_headroom(self, case: ReviewCase) -> dict | None:
         """For a planned (拟建) project: what approving it does to the region's headroom."""
-        from screening.early_warning.services import budget_impact
+        from screening.early_warning.budgets import budget_impact
 
         if case.project.stage != Stage.PLANNED:
             return None

@@ -15,10 +15,21 @@ from rest_framework.views import APIView
 
 from accounts.models import ApiToken
 from screening import permissions
-from screening.api import serializers as s
 from screening.api.common import ERRORS_LIST, ERRORS_READ, error
 from screening.api.errors import ApiError
 from screening.api.filters import BarometerFilter, ScopedFilterBackend
+from screening.api.serializers_projects import (
+    MeSerializer,
+    ProjectDetailSerializer,
+    ProjectSerializer,
+    ScreenRequestSerializer,
+    ScreenResultSerializer,
+)
+from screening.api.serializers_rules import (
+    IndicatorMonthSerializer,
+    RuleSetDetailSerializer,
+    RuleSetSerializer,
+)
 from screening.api.single_screening import PayloadErrors, screen_payload
 from screening.ledger.filters import ProjectFilter
 from screening.models import IndicatorMonth, Project, RuleSet
@@ -29,7 +40,7 @@ class MeView(APIView):
     """Who the token or session belongs to, with the user's regions."""
 
     @extend_schema(
-        operation_id="me", responses={200: s.MeSerializer, **ERRORS_READ}, tags=["account"]
+        operation_id="me", responses={200: MeSerializer, **ERRORS_READ}, tags=["account"]
     )
     def get(self, request: Request) -> Response:
         user = request.user
@@ -54,7 +65,7 @@ class MeView(APIView):
                 else None
             ),
         }
-        return Response(s.MeSerializer(data).data)
+        return Response(MeSerializer(data).data)
 
 
 # --- Projects ---------------------------------------------------------------------------------
@@ -66,7 +77,7 @@ class ProjectList(generics.ListAPIView):
     ProjectFilter): q, region, sector, stage, verdict, disposition, in_scope, status
     (default active), ordering."""
 
-    serializer_class = s.ProjectSerializer
+    serializer_class = ProjectSerializer
     filter_backends = [ScopedFilterBackend]
     filterset_class = ProjectFilter
     filterset_takes_user = True
@@ -78,7 +89,7 @@ class ProjectList(generics.ListAPIView):
             .order_by("region__code", "project_code")
         )
 
-    @extend_schema(responses={200: s.ProjectSerializer(many=True), **ERRORS_LIST})
+    @extend_schema(responses={200: ProjectSerializer(many=True), **ERRORS_LIST})
     def get(self, request: Request, *args, **kwargs) -> Response:
         return super().get(request, *args, **kwargs)
 
@@ -87,12 +98,12 @@ class ProjectList(generics.ListAPIView):
 class ProjectDetail(generics.RetrieveAPIView):
     """One project: every ledger field, its latest screening with findings, its cases."""
 
-    serializer_class = s.ProjectDetailSerializer
+    serializer_class = ProjectDetailSerializer
 
     def get_queryset(self):
         return permissions.scoped(Project.objects, self.request.user).select_related("region")
 
-    @extend_schema(responses={200: s.ProjectDetailSerializer, **ERRORS_READ})
+    @extend_schema(responses={200: ProjectDetailSerializer, **ERRORS_READ})
     def get(self, request: Request, *args, **kwargs) -> Response:
         return super().get(request, *args, **kwargs)
 
@@ -106,16 +117,16 @@ class ScreenProject(APIView):
     @extend_schema(
         operation_id="screen_project",
         tags=["screening"],
-        request=s.ScreenRequestSerializer,
+        request=ScreenRequestSerializer,
         responses={
-            200: s.ScreenResultSerializer,
+            200: ScreenResultSerializer,
             400: error("The payload is not a valid ledger row; details list every cell error."),
             422: error("No rule set is in force on as_of."),
             **ERRORS_READ,
         },
     )
     def post(self, request: Request) -> Response:
-        body = s.ScreenRequestSerializer(data=request.data)
+        body = ScreenRequestSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         as_of = body.validated_data.get("as_of") or timezone.localdate()
         name = body.validated_data.get("rule_set") or None
@@ -140,7 +151,7 @@ class ScreenProject(APIView):
             ) from None
         except NoRuleSetInForce as refusal:
             raise ApiError(422, "no_rule_set", refusal.user_message()) from None
-        return Response(s.ScreenResultSerializer(result.as_dict()).data)
+        return Response(ScreenResultSerializer(result.as_dict()).data)
 
 
 # --- Barometer --------------------------------------------------------------------------------
@@ -152,7 +163,7 @@ class BarometerList(generics.ListAPIView):
 
     Unpublished months are the provincial reviewer's working copy and are never listed."""
 
-    serializer_class = s.IndicatorMonthSerializer
+    serializer_class = IndicatorMonthSerializer
     filter_backends = [ScopedFilterBackend]
     filterset_class = BarometerFilter
     filterset_takes_user = True
@@ -166,7 +177,7 @@ class BarometerList(generics.ListAPIView):
             .order_by("-year", "-month", "region__code")
         )
 
-    @extend_schema(responses={200: s.IndicatorMonthSerializer(many=True), **ERRORS_LIST})
+    @extend_schema(responses={200: IndicatorMonthSerializer(many=True), **ERRORS_LIST})
     def get(self, request: Request, *args, **kwargs) -> Response:
         return super().get(request, *args, **kwargs)
 
@@ -178,7 +189,7 @@ class BarometerList(generics.ListAPIView):
 class RuleSetList(generics.ListAPIView):
     """Every rule set, newest first, and which is in force today."""
 
-    serializer_class = s.RuleSetSerializer
+    serializer_class = RuleSetSerializer
 
     def get_queryset(self):
         return RuleSet.objects.order_by("-effective_from")
@@ -189,7 +200,7 @@ class RuleSetList(generics.ListAPIView):
             "in_force": RuleSet.in_force(timezone.localdate()),
         }
 
-    @extend_schema(responses={200: s.RuleSetSerializer(many=True), **ERRORS_READ})
+    @extend_schema(responses={200: RuleSetSerializer(many=True), **ERRORS_READ})
     def get(self, request: Request, *args, **kwargs) -> Response:
         if not permissions.can_view_rule_sets(request.user):
             raise ApiError(
@@ -202,10 +213,10 @@ class RuleSetList(generics.ListAPIView):
 class RuleSetDetail(generics.RetrieveAPIView):
     """One rule set with every parameter: its value, source, status and note."""
 
-    serializer_class = s.RuleSetDetailSerializer
+    serializer_class = RuleSetDetailSerializer
     lookup_field = "name"
     queryset = RuleSet.objects.all()
 
-    @extend_schema(responses={200: s.RuleSetDetailSerializer, **ERRORS_READ})
+    @extend_schema(responses={200: RuleSetDetailSerializer, **ERRORS_READ})
     def get(self, request: Request, *args, **kwargs) -> Response:
         return super().get(request, *args, **kwargs)

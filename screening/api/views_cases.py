@@ -23,12 +23,19 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from screening import permissions
-from screening.api import serializers as s
 from screening.api.common import ERRORS_LIST, ERRORS_READ, ERRORS_WRITE, error
 from screening.api.errors import ApiError, form_errors
 from screening.api.filters import CaseFilter, ScopedFilterBackend
+from screening.api.serializers_cases import (
+    TRANSITION_NAMES,
+    CaseDetailSerializer,
+    CaseOpenSerializer,
+    CaseSerializer,
+    TransitionInputSerializer,
+)
 from screening.cases import services as workflow
 from screening.cases.forms import form_for
+from screening.cases.refusals import TransitionRefused
 from screening.models import CaseAttachment, Project, ReviewCase
 
 STATUS_OF_REFUSAL = {
@@ -40,7 +47,7 @@ STATUS_OF_REFUSAL = {
 }
 
 
-def refusal_error(refusal: workflow.TransitionRefused) -> ApiError:
+def refusal_error(refusal: TransitionRefused) -> ApiError:
     return ApiError(STATUS_OF_REFUSAL.get(refusal.code, 400), refusal.code, str(refusal.reason))
 
 
@@ -54,7 +61,7 @@ def _case(user, pk: int) -> ReviewCase:
 
 def _detail(case: ReviewCase, request: Request, code: int = 200) -> Response:
     case = permissions.get_case_for_user(request.user, case.pk)
-    return Response(s.CaseDetailSerializer(case, context={"request": request}).data, status=code)
+    return Response(CaseDetailSerializer(case, context={"request": request}).data, status=code)
 
 
 @extend_schema(tags=["cases"])
@@ -62,7 +69,7 @@ class CaseList(generics.ListAPIView):
     """Review cases of your regions (filters: region, state, sector, verdict, disposition,
     overdue, waiting=true for the cases waiting for you, project); POST opens a case."""
 
-    serializer_class = s.CaseSerializer
+    serializer_class = CaseSerializer
     filter_backends = [ScopedFilterBackend]
     filterset_class = CaseFilter
     filterset_takes_user = True
@@ -75,22 +82,22 @@ class CaseList(generics.ListAPIView):
             .order_by("-updated_at", "-id")
         )
 
-    @extend_schema(responses={200: s.CaseSerializer(many=True), **ERRORS_LIST})
+    @extend_schema(responses={200: CaseSerializer(many=True), **ERRORS_LIST})
     def get(self, request: Request, *args, **kwargs) -> Response:
         return super().get(request, *args, **kwargs)
 
     @extend_schema(
         operation_id="cases_open",
-        request=s.CaseOpenSerializer,
+        request=CaseOpenSerializer,
         responses={
-            201: s.CaseDetailSerializer,
+            201: CaseDetailSerializer,
             409: error("The project already has an open case."),
             422: error("The project has left the ledger."),
             **ERRORS_WRITE,
         },
     )
     def post(self, request: Request) -> Response:
-        body = s.CaseOpenSerializer(data=request.data)
+        body = CaseOpenSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         project = (
             permissions.scoped(Project.objects, request.user)
@@ -113,7 +120,7 @@ class CaseList(generics.ListAPIView):
             )
         try:
             case = workflow.open_case(project, acting_user=request.user)
-        except workflow.TransitionRefused as refusal:
+        except TransitionRefused as refusal:
             raise refusal_error(refusal) from None
         return _detail(case, request, status.HTTP_201_CREATED)
 
@@ -123,14 +130,14 @@ class CaseDetail(APIView):
     from, to, comment, attachments), and the transitions you may take now."""
 
     @extend_schema(
-        operation_id="case", tags=["cases"], responses={200: s.CaseDetailSerializer, **ERRORS_READ}
+        operation_id="case", tags=["cases"], responses={200: CaseDetailSerializer, **ERRORS_READ}
     )
     def get(self, request: Request, pk: int) -> Response:
         return _detail(_case(request.user, pk), request)
 
 
 def _form_input(
-    request: Request, body: s.TransitionInputSerializer, case: ReviewCase
+    request: Request, body: TransitionInputSerializer, case: ReviewCase
 ) -> tuple[dict, MultiValueDict]:
     """The checked input as the case page's form receives it."""
     data: dict[str, str] = {}
@@ -156,14 +163,12 @@ class CaseTransition(APIView):
     @extend_schema(
         operation_id="case_transition",
         tags=["cases"],
-        request=s.TransitionInputSerializer,
+        request=TransitionInputSerializer,
         parameters=[
-            OpenApiParameter(
-                "name", OpenApiTypes.STR, OpenApiParameter.PATH, enum=s.TRANSITION_NAMES
-            )
+            OpenApiParameter("name", OpenApiTypes.STR, OpenApiParameter.PATH, enum=TRANSITION_NAMES)
         ],
         responses={
-            200: s.CaseDetailSerializer,
+            200: CaseDetailSerializer,
             409: error("The state does not allow it, or the case changed meanwhile."),
             422: error("A guard refuses (SPEC §5)."),
             **ERRORS_WRITE,
@@ -173,7 +178,7 @@ class CaseTransition(APIView):
         if name not in workflow.SERVICES:
             raise ApiError(404, "not_found", _("Not found."))
         case = _case(request.user, pk)
-        body = s.TransitionInputSerializer(data=request.data)
+        body = TransitionInputSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         data, files = _form_input(request, body, case)
         form = form_for(name, case, data, files)
@@ -184,7 +189,7 @@ class CaseTransition(APIView):
             kwargs["expected_state"] = None
         try:
             workflow.SERVICES[name](case, acting_user=request.user, **kwargs)
-        except workflow.TransitionRefused as refusal:
+        except TransitionRefused as refusal:
             raise refusal_error(refusal) from None
         return _detail(case, request)
 

@@ -22,7 +22,6 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from screening import permissions
-from screening.api import serializers as s
 from screening.api.common import (
     ERRORS_LIST,
     ERRORS_READ,
@@ -34,6 +33,12 @@ from screening.api.common import (
 )
 from screening.api.errors import ApiError
 from screening.api.filters import ScopedFilterBackend, UploadFilter
+from screening.api.serializers_ledger import (
+    ApplySerializer,
+    UploadCreateSerializer,
+    UploadDetailSerializer,
+    UploadSerializer,
+)
 from screening.ledger.actions import (
     NotTheUploader,
     confirm_upload,
@@ -61,7 +66,7 @@ def _detail(
 ) -> Response:
     upload.refresh_from_db()
     return Response(
-        s.UploadDetailSerializer(upload, context={"request": request}).data,
+        UploadDetailSerializer(upload, context={"request": request}).data,
         status=code,
         headers=headers,
     )
@@ -121,7 +126,7 @@ class UploadList(generics.ListAPIView):
     with mode=apply, applied). Files over LEDGER_BACKGROUND_BYTES run in the background: 202
     with the upload to poll (Location)."""
 
-    serializer_class = s.UploadSerializer
+    serializer_class = UploadSerializer
     filter_backends = [ScopedFilterBackend]
     filterset_class = UploadFilter
     filterset_takes_user = True
@@ -134,17 +139,17 @@ class UploadList(generics.ListAPIView):
             .order_by("-created_at", "-id")
         )
 
-    @extend_schema(responses={200: s.UploadSerializer(many=True), **ERRORS_LIST})
+    @extend_schema(responses={200: UploadSerializer(many=True), **ERRORS_LIST})
     def get(self, request: Request, *args, **kwargs) -> Response:
         return super().get(request, *args, **kwargs)
 
     @extend_schema(
         operation_id="ledger_uploads_create",
-        request={"multipart/form-data": s.UploadCreateSerializer},
+        request={"multipart/form-data": UploadCreateSerializer},
         responses={
-            201: s.UploadDetailSerializer,
+            201: UploadDetailSerializer,
             202: OpenApiResponse(
-                s.UploadDetailSerializer, description="Large file: validating in the background."
+                UploadDetailSerializer, description="Large file: validating in the background."
             ),
             409: error("The upload could not be applied (see message)."),
             422: error("No rule set is in force on as_of."),
@@ -155,7 +160,7 @@ class UploadList(generics.ListAPIView):
         user = request.user
         if not permissions.keeps_ledgers(user):
             raise ApiError(403, "forbidden", _("Only agency uploaders keep ledgers."))
-        body = s.UploadCreateSerializer(data=request.data)
+        body = UploadCreateSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         data = body.validated_data
         region = {r.code: r for r in permissions.uploadable_regions(user)}.get(data["region"])
@@ -223,7 +228,7 @@ class UploadDetail(APIView):
     @extend_schema(
         operation_id="ledger_upload",
         tags=["ledger"],
-        responses={200: s.UploadDetailSerializer, **ERRORS_READ},
+        responses={200: UploadDetailSerializer, **ERRORS_READ},
     )
     def get(self, request: Request, pk: int) -> Response:
         return _detail(visible_upload(request.user, pk), request)
@@ -241,17 +246,17 @@ class UploadApply(APIView):
     @extend_schema(
         operation_id="ledger_upload_apply",
         tags=["ledger"],
-        request=s.ApplySerializer,
+        request=ApplySerializer,
         responses={
-            200: s.UploadDetailSerializer,
-            202: s.UploadDetailSerializer,
+            200: UploadDetailSerializer,
+            202: UploadDetailSerializer,
             409: error("Not in preview, already applied, or the ledger changed since the preview."),
             **ERRORS_WRITE,
         },
     )
     def post(self, request: Request, pk: int) -> Response:
         upload = visible_upload(request.user, pk)
-        body = s.ApplySerializer(data=request.data)
+        body = ApplySerializer(data=request.data)
         body.is_valid(raise_exception=True)
         if not permissions.may_confirm_upload(upload, request.user):
             raise ApiError(

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from screening import date_limits
-from screening.cases.services import CASE_FILE_MAX_BYTES
+from screening.cases.evidence import CASE_FILE_MAX_BYTES
 from screening.labels import DISPOSITION_LABELS, VERDICT_LABELS
 from screening.models import CaseState, EvaluationKind
 from screening.rules.types import Disposition

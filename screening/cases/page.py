@@ -158,19 +158,18 @@ def case_page_context(
         for n, why in workflow.blocked_transitions(case, user)
     ]
     from screening.documents.services import DOCUMENT_TRANSITIONS
-    from screening.early_warning import services as early_warning
+    from screening.early_warning.budgets import budget_impact
+    from screening.early_warning.escalations import restriction_in_force
     from screening.rules.headroom import committed_in_view
 
-    budget = (
-        early_warning.budget_impact(case.project) if case.project.stage == Stage.PLANNED else None
-    )
+    budget = budget_impact(case.project) if case.project.stage == Stage.PLANNED else None
     return {
         # Decision documents (issue 18): the case's documents and which forms can preview one.
         "documents": case.documents.select_related("correction").order_by("issued_at", "id"),
         "document_transitions": DOCUMENT_TRANSITIONS,
         # On a planned project: the region's 限批 if any, and what approving would do to the
         # region's energy headroom for the year (SPEC §6, issue 13).
-        "restriction": early_warning.restriction_in_force(case.region),
+        "restriction": restriction_in_force(case.region),
         "budget": budget,
         "budget_view": (
             committed_in_view(budget.headroom, set(permissions.scope_region_ids(user)))

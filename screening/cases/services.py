@@ -9,16 +9,12 @@ now waits for. Any refusal is a TransitionRefused carrying a translated reason.
 
 from __future__ import annotations
 
-import hashlib
-import zipfile
 from collections.abc import Sequence
 from dataclasses import asdict
 from datetime import date
 from decimal import Decimal
-from pathlib import PurePosixPath
 from typing import TYPE_CHECKING
 
-from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.db.models import Max
@@ -27,8 +23,9 @@ from django.utils.translation import gettext as _
 from django_fsm import ConcurrentTransition
 
 from screening import date_limits, permissions
-from screening.cases import deadlines
+from screening.cases import deadlines, evidence
 from screening.cases.guards import guards_of, refusal_of
+from screening.cases.refusals import TransitionRefused
 from screening.models import (
     FINAL_STATES,
     CaseAttachment,
@@ -49,36 +46,6 @@ from screening.screen import (
 
 if TYPE_CHECKING:
     from accounts.models import User
-
-# Evidence files: size limit (MB = 1,000,000 bytes) and accepted types with their signatures.
-CASE_FILE_MAX_BYTES: int = settings.CASE_FILE_MAX_BYTES
-CASE_FILE_MAX_COUNT: int = settings.CASE_FILE_MAX_COUNT
-CASE_FILE_TYPES: dict[str, str] = {
-    ".pdf": "application/pdf",
-    ".jpg": "image/jpeg",
-    ".jpeg": "image/jpeg",
-    ".png": "image/png",
-    ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-}
-_OOXML_PART = {".docx": "word/document.xml", ".xlsx": "xl/workbook.xml"}
-
-
-class TransitionRefused(Exception):
-    """An action on a case was refused; `reason` is for the user, `code` for programs.
-
-    Codes: not_allowed (the state does not allow it), forbidden (not this user's action),
-    guard (a condition of SPEC §5 is not met), invalid (input missing or wrong), conflict
-    (someone else changed the case meanwhile).
-    """
-
-    def __init__(self, reason: str, code: str = "not_allowed"):
-        super().__init__(reason)
-        self.reason = reason
-        self.code = code
-
-    def __str__(self) -> str:
-        return str(self.reason)
 
 
 def conflict_message(case: ReviewCase) -> str:
@@ -131,72 +98,6 @@ def _need_text(value: str, what: str) -> str:
     if not text:
         raise TransitionRefused(_("%(what)s is required.") % {"what": what}, "invalid")
     return text
-
-
-def check_evidence_file(upload: UploadedFile) -> str:
-    """Refuse a file that is too large or not one of the accepted types; return its MIME type.
-
-    The type is judged by the extension and the file's own signature, never by what the
-    browser claims.
-    """
-    name = upload.name or ""
-    suffix = PurePosixPath(name).suffix.lower()
-    if suffix not in CASE_FILE_TYPES:
-        raise TransitionRefused(
-            _("“%(name)s”: only PDF, JPG, PNG, DOCX and XLSX files are accepted.") % {"name": name},
-            "invalid",
-        )
-    if upload.size is None or upload.size > CASE_FILE_MAX_BYTES:
-        raise TransitionRefused(
-            _("“%(name)s” is larger than %(mb)s MB.")
-            % {"name": name, "mb": CASE_FILE_MAX_BYTES // 1_000_000},
-            "invalid",
-        )
-    if upload.size == 0:
-        raise TransitionRefused(_("“%(name)s” is empty.") % {"name": name}, "invalid")
-    upload.seek(0)
-    head = upload.read(8)
-    upload.seek(0)
-    ok = {
-        ".pdf": head.startswith(b"%PDF-"),
-        ".jpg": head.startswith(b"\xff\xd8\xff"),
-        ".jpeg": head.startswith(b"\xff\xd8\xff"),
-        ".png": head.startswith(b"\x89PNG\r\n\x1a\n"),
-    }.get(suffix)
-    if suffix in _OOXML_PART:
-        ok = False
-        if head.startswith(b"PK\x03\x04"):
-            try:
-                with zipfile.ZipFile(upload) as archive:  # the directory only, nothing extracted
-                    ok = _OOXML_PART[suffix] in archive.namelist()
-            except (zipfile.BadZipFile, OSError, ValueError):
-                ok = False
-            upload.seek(0)
-    if not ok:
-        raise TransitionRefused(
-            _("“%(name)s” is not a real %(type)s file.")
-            % {"name": name, "type": suffix[1:].upper()},
-            "invalid",
-        )
-    return CASE_FILE_TYPES[suffix]
-
-
-def _check_files(files: Sequence[UploadedFile], required: bool = False) -> list[str]:
-    if required and not files:
-        raise TransitionRefused(_("Attach at least one evidence file."), "invalid")
-    if len(files) > CASE_FILE_MAX_COUNT:
-        raise TransitionRefused(
-            _("At most %(n)s files per action.") % {"n": CASE_FILE_MAX_COUNT}, "invalid"
-        )
-    return [check_evidence_file(f) for f in files]
-
-
-def _sha256(upload: UploadedFile) -> str:
-    digest = hashlib.sha256()
-    for chunk in upload.chunks():
-        digest.update(chunk)
-    upload.seek(0)
-    return digest.hexdigest()
 
 
 # --- Screening frozen on the case --------------------------------------------------------
@@ -276,7 +177,7 @@ def _record(
             original_name=(upload.name or "")[:255],
             content_type=content_type,
             size=upload.size,
-            sha256=_sha256(upload),
+            sha256=evidence.sha256_of(upload),
             uploaded_by=user,
         )
     from screening.documents.services import issue_for_event
@@ -305,7 +206,7 @@ def _act_with_text(
     optional evidence files: checked, taken and recorded the same way for each."""
     _check(case, name, acting_user, expected_state)
     text = _need_text(text, what)
-    types = _check_files(files)
+    types = evidence.check_files(files)
     from_state = case.state
     getattr(case, name)(by=acting_user)
     _record(case, name, acting_user, from_state, comment=text, files=files, types=types)
@@ -369,7 +270,7 @@ def submit_case(
     Regions reporting to the province go straight to provincial review.
     """
     _check(case, "submit", acting_user, expected_state)
-    types = _check_files(files)
+    types = evidence.check_files(files)
     screening, rule_set, snapshot = _screen_now(case.project)
     from_state = case.state
     case.submit(
@@ -452,7 +353,7 @@ def request_evaluation(
     if kind not in EvaluationKind.values:
         raise TransitionRefused(_("Choose window guidance or a third-party evaluation."), "invalid")
     scope = _need_text(scope, _("What is to be evaluated"))
-    types = _check_files(files)
+    types = evidence.check_files(files)
     from_state = case.state
     case.request_evaluation(by=acting_user, kind=kind)
     _record(
@@ -480,7 +381,7 @@ def complete_evaluation(
     """Record the evaluation's result with its report attached; the case returns to review."""
     _check(case, "complete_evaluation", acting_user, expected_state)
     result = _need_text(result, _("The evaluation result"))
-    types = _check_files(files, required=True)
+    types = evidence.check_files(files, required=True)
     from_state = case.state
     case.complete_evaluation(by=acting_user)
     _record(
@@ -510,7 +411,7 @@ def approve_case(
     livelihood)."""
     case.forget_derived()  # the guards read the region's standing now
     _check(case, "approve", acting_user, expected_state)
-    types = _check_files(files)
+    types = evidence.check_files(files)
     from_state = case.state
     case.approve(by=acting_user)
     _record(
@@ -570,7 +471,7 @@ def order_rectification(
             "invalid",
         )
     deadline = _check_deadline(deadline, required=True)
-    types = _check_files(files)
+    types = evidence.check_files(files)
     from_state = case.state
     case.order_rectification(by=acting_user, disposition=disposition, deadline=deadline)
     _record(
@@ -597,7 +498,7 @@ def submit_rectification(
 ) -> ReviewCase:
     """The agency submits its rectification evidence (at least one file)."""
     _check(case, "submit_rectification", acting_user, expected_state)
-    types = _check_files(files, required=True)
+    types = evidence.check_files(files, required=True)
     from_state = case.state
     case.submit_rectification(by=acting_user)
     _record(
@@ -627,7 +528,7 @@ def verify_rectification(
     screening, rule_set, snapshot = _screen_now(case.project)
     case._fresh_screening, case._fresh_rule_set = screening, rule_set
     _check(case, "verify_rectification", acting_user, expected_state)
-    types = _check_files(files)
+    types = evidence.check_files(files)
     from_state = case.state
     case.verify_rectification(
         by=acting_user,
@@ -662,7 +563,7 @@ def reject_rectification(
     _check(case, "reject_rectification", acting_user, expected_state)
     comment = _need_text(comment, _("A comment"))
     deadline = _check_deadline(deadline, required=False)
-    types = _check_files(files)
+    types = evidence.check_files(files)
     from_state = case.state
     case.reject_rectification(by=acting_user, deadline=deadline)
     data = {"deadline": deadline.isoformat()} if deadline else {}

@@ -27,6 +27,7 @@ from screening.cases.forms import (
     form_for,
 )
 from screening.cases.page import case_page_context, clock_of, transition_label, transition_meta
+from screening.cases.refusals import TransitionRefused
 from screening.ids import parse_id
 from screening.models import (
     CaseAttachment,
@@ -158,7 +159,7 @@ def case_transition(request: HttpRequest, pk: int, name: str) -> HttpResponse:
         return render(request, "screening/cases/detail.html", context, status=400)
     try:
         workflow.SERVICES[name](case, acting_user=request.user, **form.service_kwargs())
-    except workflow.TransitionRefused as refusal:
+    except TransitionRefused as refusal:
         messages.error(request, refusal.reason)
         case = permissions.get_case_for_user(request.user, pk)  # as it is now
         stale = refusal.code in ("conflict", "not_allowed")
@@ -207,7 +208,7 @@ def case_new(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         try:
             case = workflow.open_case(project, acting_user=request.user)
-        except workflow.TransitionRefused as refused:
+        except TransitionRefused as refused:
             messages.error(request, refused.reason)
             status = 403 if refused.code == "forbidden" else 409
             return render(

@@ -14,7 +14,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
-from screening.early_warning.services import IndicatorRow, save_indicator_months
+from screening.early_warning.barometer import IndicatorRow
+from screening.early_warning.publishing import save_indicator_months
 from screening.models import IndicatorSource, Region
 from screening.months import last_months, month_before_day
 

@@ -92,7 +92,7 @@ class IndicatorUploadForm(UploadForm):
     )
 
     def clean(self):
-        from screening.early_warning.services import publication_date_problem
+        from screening.early_warning.barometer import publication_date_problem
 
         data = super().clean()
         published_on = data.get("published_on")

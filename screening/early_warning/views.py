@@ -1,13 +1,11 @@
-"""Pages of early warning: the barometer, its entry and upload, escalations, annual results,
-project energy warnings, alerts and the dashboard. Thin: scope from permissions.py, work in
-screening/warnings.py, files read by screening/indicators.py."""
+"""Pages of early warning: the barometer, escalations, annual results, a project's energy
+months, alerts and the dashboard; the entry, upload and publication of the figures are in
+indicator_views.py. Thin: scope from permissions.py, work in the modules beside this one."""
 
 from __future__ import annotations
 
-import tempfile
 from collections import Counter
 from datetime import date
-from pathlib import Path
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -18,51 +16,39 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 
 from screening import listing, permissions
-from screening.early_warning import indicators, services
-from screening.early_warning.forms import (
-    AnnualResultForm,
-    IndicatorForm,
-    IndicatorUploadForm,
-    PublishForm,
-    UploadForm,
-)
+from screening.early_warning.alerts import alerts_for
+from screening.early_warning.barometer import WarningRefused, barometer_grid, record_annual_result
+from screening.early_warning.budgets import headroom_by_region
+from screening.early_warning.escalations import escalation_in_force
+from screening.early_warning.forms import AnnualResultForm, PublishForm
 from screening.early_warning.map import TIER_FILL, map_layout
-from screening.ledger.uploads import limits_from_settings
-from screening.ledger.xlsx.safety import UnsafeWorkbook
 from screening.models import (
     AnnualResult,
     EscalationEnd,
     EscalationEvent,
     IndicatorMonth,
-    IndicatorSource,
     Project,
     ProjectEnergyMonth,
     ProjectStatus,
     Region,
 )
-from screening.months import last_months, month_after, month_before, month_before_day, month_or_none
+from screening.months import (
+    last_months,
+    month_after,
+    month_before,
+    month_before_day,
+    month_label,
+    month_or_none,
+)
 from screening.rules.types import Disposition, Sector, Tier, Verdict
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-ERRORS_SHOWN = 500
 
-
-def _lang() -> str:
-    return "en" if (get_language() or "").startswith("en") else "zh"
-
-
-def _require_manager(user) -> None:
+def require_manager(user) -> None:
     if not permissions.can_manage_indicators(user):
         raise PermissionDenied
-
-
-def _limits():
-    return limits_from_settings()
 
 
 def url_or_none(name: str, *args) -> str | None:
@@ -73,7 +59,7 @@ def url_or_none(name: str, *args) -> str | None:
         return None
 
 
-def _visible_barometer_regions(user) -> list[Region]:
+def visible_barometer_regions(user) -> list[Region]:
     """Regions with a barometer that the user may see: every region but the province."""
     return list(
         permissions.regions_visible_to(user)
@@ -94,7 +80,7 @@ def _selected_month(request: HttpRequest) -> tuple[int, int]:
 def warnings_home(request: HttpRequest) -> HttpResponse:
     """The barometer of one month for the user's regions, with escalations in force."""
     year, month = _selected_month(request)
-    regions = _visible_barometer_regions(request.user)
+    regions = visible_barometer_regions(request.user)
     manager = permissions.can_manage_indicators(request.user)
     rows = []
     indicator_by_region = {
@@ -103,7 +89,7 @@ def warnings_home(request: HttpRequest) -> HttpResponse:
             region__in=regions, year=year, month=month
         ).select_related("published_by")
     }
-    grid = services.barometer_grid(regions, [(year, month)], published_only=not manager)
+    grid = barometer_grid(regions, [(year, month)], published_only=not manager)
     for region in regions:
         own = indicator_by_region.get(region.pk)
         if own is not None and not own.published_at and not manager:
@@ -125,13 +111,13 @@ def warnings_home(request: HttpRequest) -> HttpResponse:
             "rows": rows,
             "year": year,
             "month": month,
-            "label": services.month_label(year, month),
-            "previous": services.month_label(*previous),
-            "next": services.month_label(*following),
+            "label": month_label(year, month),
+            "previous": month_label(*previous),
+            "next": month_label(*following),
             "manager": manager,
             "unpublished": unpublished,
             "escalations": escalations,
-            "publish_form": PublishForm(initial={"month": services.month_label(year, month)}),
+            "publish_form": PublishForm(initial={"month": month_label(year, month)}),
         },
     )
 
@@ -156,146 +142,10 @@ def region_barometer(request: HttpRequest, code: str) -> HttpResponse:
             "region": region,
             "months": months[:36],
             "events": events,
-            "in_force": services.escalation_in_force(region),
+            "in_force": escalation_in_force(region),
             "results": AnnualResult.objects.filter(region=region).order_by("-year")[:10],
             "manager": manager,
         },
-    )
-
-
-@login_required
-def indicator_form(request: HttpRequest, pk: int | None = None) -> HttpResponse:
-    """Enter or correct one region-month (provincial reviewer)."""
-    _require_manager(request.user)
-    regions = _visible_barometer_regions(request.user)
-    instance = get_object_or_404(IndicatorMonth, pk=pk) if pk is not None else None
-    initial = {}
-    if instance is not None:
-        initial = {
-            "region": instance.region.code,
-            "month": services.month_label(instance.year, instance.month),
-        }
-        for key in services.INDICATOR_FIELDS:
-            value = getattr(instance, key)
-            initial[key] = "" if value is None else format(value.normalize(), "f")
-    form = IndicatorForm(request.POST or None, regions=regions, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            summary = services.save_indicator_months(
-                [form.row],
-                user=request.user,
-                source=IndicatorSource.FORM,
-                publish=form.cleaned_data["publish"],
-            )
-        except services.WarningRefused as refusal:
-            form.add_error(None, refusal.message)
-        else:
-            messages.success(
-                request,
-                _("Saved %(months)s.") % {"months": "、".join(summary.months)}
-                + (" " + _("Published.") if summary.published else ""),
-            )
-            return redirect(
-                reverse("screening:warnings")
-                + "?"
-                + urlencode({"month": services.month_label(form.row.year, form.row.month)})
-            )
-    return render(
-        request, "screening/early_warning/indicator_form.html", {"form": form, "instance": instance}
-    )
-
-
-def _store_upload(uploaded) -> Path:
-    """The upload written under a generated temporary name (never the file's own name)."""
-    handle = tempfile.NamedTemporaryFile(prefix="indicators-", suffix=".xlsx", delete=False)
-    with handle:
-        for chunk in uploaded.chunks():
-            handle.write(chunk)
-    return Path(handle.name)
-
-
-@login_required
-def indicator_upload(request: HttpRequest) -> HttpResponse:
-    """Upload the indicators template: every error at once, or all rows saved (provincial)."""
-    _require_manager(request.user)
-    form = IndicatorUploadForm(request.POST or None, request.FILES or None)
-    context: dict = {"form": form, "kind": "indicators", "language": _lang()}
-    if request.method == "POST" and form.is_valid():
-        path = _store_upload(form.cleaned_data["file"])
-        published_on = form.cleaned_data["published_on"]
-        try:
-            read = indicators.read_indicator_workbook(
-                path, _limits(), indicators.indicator_region_lookup()
-            )
-        except UnsafeWorkbook as refusal:
-            context["refusal"] = refusal.message(_lang())
-        else:
-            if published_on is not None:
-                read = indicators.check_published_on(read, published_on)
-            context.update(
-                _upload_outcome(
-                    request,
-                    read,
-                    lambda rows: services.save_indicator_months(
-                        rows,
-                        user=request.user,
-                        source=IndicatorSource.UPLOAD,
-                        publish=form.cleaned_data["publish"],
-                        published_on=published_on,
-                    ),
-                )
-            )
-        finally:
-            path.unlink(missing_ok=True)
-    return render(request, "screening/early_warning/upload.html", context)
-
-
-def _upload_outcome(request, read, save) -> dict:
-    if read.all_errors:
-        return {
-            "errors": read.all_errors[:ERRORS_SHOWN],
-            "error_count": len(read.all_errors),
-            "ignored_columns": read.ignored_columns,
-        }
-    try:
-        summary = save([row for _n, row in read.rows])
-    except services.WarningRefused as refusal:
-        return {"refusal": refusal.message}
-    return {"summary": summary, "ignored_columns": read.ignored_columns}
-
-
-@login_required
-def indicator_template(request: HttpRequest) -> HttpResponse:
-    response = HttpResponse(indicators.indicator_template_bytes(), content_type=XLSX)
-    response["Content-Disposition"] = 'attachment; filename="indicators-template.xlsx"'
-    return response
-
-
-@login_required
-@require_POST
-def indicator_publish(request: HttpRequest) -> HttpResponse:
-    """Publish every unpublished region-month of a month (provincial reviewer)."""
-    _require_manager(request.user)
-    form = PublishForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("Give the month as YYYY-MM."))
-        return redirect("screening:warnings")
-    year, month = form.cleaned_data["month"]
-    count = services.publish_months(
-        IndicatorMonth.objects.filter(
-            year=year, month=month, region_id__in=permissions.scope_region_ids(request.user)
-        ),
-        user=request.user,
-    )
-    messages.success(
-        request,
-        _("%(count)s region-months of %(month)s published.")
-        % {"count": count, "month": services.month_label(year, month)},
-    )
-    return redirect(
-        reverse("screening:warnings")
-        + "?"
-        + urlencode({"month": services.month_label(year, month)})
     )
 
 
@@ -306,21 +156,21 @@ def indicator_publish(request: HttpRequest) -> HttpResponse:
 def annual_results(request: HttpRequest) -> HttpResponse:
     """Last years' target results per region; the provincial reviewer records them."""
     manager = permissions.can_manage_indicators(request.user)
-    regions = _visible_barometer_regions(request.user)
+    regions = visible_barometer_regions(request.user)
     form = AnnualResultForm(request.POST or None, regions=regions) if manager else None
     if request.method == "POST":
-        _require_manager(request.user)
+        require_manager(request.user)
         if form.is_valid():
             region = get_object_or_404(Region, code=form.cleaned_data["region"])
             try:
-                services.record_annual_result(
+                record_annual_result(
                     region,
                     form.cleaned_data["year"],
                     dual_control_met=form.cleaned_data["dual_control"] == "met",
                     pollutant_met=form.cleaned_data["pollutant"] == "met",
                     user=request.user,
                 )
-            except services.WarningRefused as refusal:
+            except WarningRefused as refusal:
                 form.add_error(None, refusal.message)
             else:
                 messages.success(
@@ -344,96 +194,6 @@ def annual_results(request: HttpRequest) -> HttpResponse:
 # --- Project energy-use warnings -------------------------------------------------------------
 
 
-def _check_project_rows(read, user) -> None:
-    """Project codes must be operating 两高 projects of the user's regions."""
-    codes = {row.project_code for _n, row in read.rows}
-    projects = {
-        p.project_code: p
-        for p in permissions.scoped(Project.objects.filter(project_code__in=codes), user)
-    }
-    watched = set(
-        services.operating_two_high(
-            Project.objects.filter(pk__in=[p.pk for p in projects.values()])
-        ).values_list("project_code", flat=True)
-    )
-    kept = []
-    for row_number, row in read.rows:
-        if row.project_code not in projects:
-            read.errors.append(
-                indicators.project_row_error(
-                    row_number,
-                    row.project_code,
-                    indicators.both("no project with this code in the ledger of your regions"),
-                )
-            )
-        elif row.project_code not in watched:
-            read.errors.append(
-                indicators.project_row_error(
-                    row_number,
-                    row.project_code,
-                    indicators.both(
-                        "is not an operating (存量) two-high project in the ledger: only those "
-                        "get energy-use warnings"
-                    ),
-                )
-            )
-        else:
-            kept.append((row_number, row))
-    read.rows = kept
-    read.errors.sort(key=lambda e: e.row)
-
-
-@login_required
-def project_energy(request: HttpRequest) -> HttpResponse:
-    """Operating 两高 projects' energy use against their approved energy, and the upload."""
-    may_upload = permissions.can_upload_project_energy(request.user)
-    form = UploadForm(request.POST or None, request.FILES or None) if may_upload else None
-    context: dict = {"form": form, "language": _lang()}
-    if request.method == "POST":
-        if not may_upload:
-            raise PermissionDenied
-        if form.is_valid():
-            path = _store_upload(form.cleaned_data["file"])
-            try:
-                read = indicators.read_project_energy_workbook(path, _limits())
-            except UnsafeWorkbook as refusal:
-                context["refusal"] = refusal.message(_lang())
-            else:
-                _check_project_rows(read, request.user)
-                context.update(
-                    _upload_outcome(
-                        request,
-                        read,
-                        lambda rows: services.save_project_energy(rows, user=request.user),
-                    )
-                )
-            finally:
-                path.unlink(missing_ok=True)
-    projects = permissions.scoped(Project.objects.all(), request.user)
-    rows = listing.sorted_rows(
-        request.GET, services.latest_project_warnings(projects), PROJECT_ENERGY_SORTS
-    )
-    context["warnings"] = listing.page_of(request.GET, rows, default_size=50)
-    return render(request, "screening/early_warning/project_energy.html", context)
-
-
-_TIER_ORDER = {Tier.RED: 0, Tier.YELLOW: 1, Tier.GREEN: 2}
-PROJECT_ENERGY_SORTS = {  # the sortable columns of the project energy list (red first otherwise)
-    "code": lambda w: w.project.project_code,
-    "region": lambda w: (w.project.region.code, w.project.project_code),
-    "month": lambda w: (w.year, w.month, w.project.project_code),
-    "share": lambda w: (w.share_pct is not None, w.share_pct or 0, w.project.project_code),
-    "tier": lambda w: (_TIER_ORDER.get(w.tier, 3), w.project.project_code),
-}
-
-
-@login_required
-def project_energy_template(request: HttpRequest) -> HttpResponse:
-    response = HttpResponse(indicators.project_energy_template_bytes(), content_type=XLSX)
-    response["Content-Disposition"] = 'attachment; filename="project-energy-template.xlsx"'
-    return response
-
-
 @login_required
 def project_energy_detail(request: HttpRequest, project_id: int) -> HttpResponse:
     project = get_object_or_404(Project.objects.select_related("region"), pk=project_id)
@@ -454,10 +214,10 @@ def project_energy_detail(request: HttpRequest, project_id: int) -> HttpResponse
 def alerts(request: HttpRequest) -> HttpResponse:
     """Every alert for the user's regions as one list: filtered by kind, region and a search
     on the project, with the count of each kind, paged (alert_list.py)."""
-    from screening import listing, permissions
+    from screening import permissions
     from screening.early_warning import alert_list
 
-    found = services.alerts_for(request.user, timezone.localdate())
+    found = alerts_for(request.user, timezone.localdate())
     regions = list(permissions.regions_visible_to(request.user).order_by("code"))
     form = alert_list.AlertFilterForm(request.GET or None, regions=regions)
     data = form.cleaned_data if form.is_valid() else {}
@@ -540,9 +300,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     user = request.user
     today = timezone.localdate()
     year, month = _selected_month(request)
-    regions = _visible_barometer_regions(user)
+    regions = visible_barometer_regions(user)
     months = last_months(year, month, 12)
-    grid = services.barometer_grid(regions, months)
+    grid = barometer_grid(regions, months)
     region_rows = []
     for region in regions:
         cells = grid[region.pk]
@@ -569,7 +329,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     names = {r.code: r.name for r in visible.values()}
     queue, overdue = _cases(user, today)
     # The same headroom as the case page, for each region with a budget of its own this year.
-    headroom = services.headroom_by_region([r["region"] for r in region_rows], today)
+    headroom = headroom_by_region([r["region"] for r in region_rows], today)
     return render(
         request,
         "screening/early_warning/dashboard.html",
@@ -580,9 +340,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
                 if r["region"].pk in headroom
             ],
             "headroom_year": today.year,
-            "label": services.month_label(year, month),
+            "label": month_label(year, month),
             "months": months,
-            "previous": services.month_label(*month_before(year, month)),
+            "previous": month_label(*month_before(year, month)),
             "region_rows": region_rows,
             "map": shapes,
             "changes": [r for r in region_rows if r["changed"]],

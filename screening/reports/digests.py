@@ -6,7 +6,7 @@ Exactly once: each (user, frequency, period) is claimed in a DigestDelivery row 
 built (the insert, or a conditional update taking over an expired claim), marked `sending`
 just before the SMTP transaction and `sent` after it. A rerun sends what is missing; it never
 resends a delivery that may already have reached the server (`uncertain`). What a digest
-says is built in `digest_content.py`.
+says is built in `digest_content.py` and `digest_scope.py`.
 """
 
 from __future__ import annotations
@@ -29,18 +29,13 @@ from django.utils import timezone, translation
 
 from accounts.models import DigestFrequency, User
 from screening.models import DigestDelivery, DigestStatus
-from screening.reports.digest_content import (  # noqa: F401 (callers read them here)
+from screening.reports.digest_content import (
     DigestContent,
-    Period,
-    ScopeCache,
-    absolute,
     attach_monthly_reports,
     collect_digest,
-    max_attachment_bytes,
-    period_for,
-    routine_limit,
     user_language,
 )
+from screening.reports.digest_scope import Period, ScopeCache, absolute, period_for
 
 log = logging.getLogger(__name__)
 

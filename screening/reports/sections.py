@@ -82,8 +82,8 @@ class OverdueItem:
 
 def overdue_items(region_ids: Iterable[int], today: date) -> list[OverdueItem]:
     """Open cases in these regions past their rectification deadline or their stage's review
-    time limit on `today` (early warning's definition, early_warning.services.overdue_cases)."""
-    from screening.early_warning.services import overdue_cases
+    time limit on `today` (early warning's definition, early_warning.alerts.overdue_cases)."""
+    from screening.early_warning.alerts import overdue_cases
 
     rectification, review = overdue_cases(region_ids, today)
     items = [

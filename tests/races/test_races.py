@@ -14,6 +14,7 @@ from django.db import connection, connections
 
 from screening.cases import guards
 from screening.cases import services as workflow
+from screening.cases.refusals import TransitionRefused
 from screening.ledger.services import UploadRefused, apply_upload, receive_upload, validate_upload
 from screening.models import (
     CaseEvent,
@@ -74,7 +75,7 @@ def run_at_once(actions) -> list:
             prepared = action[0]()
             ready.wait(timeout=30)
             results[index] = ("won", action[1](prepared))
-        except (workflow.TransitionRefused, UploadRefused) as refusal:
+        except (TransitionRefused, UploadRefused) as refusal:
             results[index] = ("refused", refusal)
         except Exception as error:  # noqa: BLE001 - reported by the assertion below
             results[index] = ("error", error)

@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from screening import listing
-from screening.early_warning.services import ProjectEnergyRow, save_project_energy
+from screening.early_warning.project_energy import ProjectEnergyRow, save_project_energy
 from screening.models import LedgerUpload, Region, Report, ReportKind, ReportStatus
 from tests.conftest import CITY_A
 from tests.screening.early_warning.projects import make_project

@@ -9,7 +9,9 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
 
 from accounts.models import User
-from screening.early_warning import indicators, services
+from screening.early_warning import indicators
+from screening.early_warning.barometer import WarningRefused, publication_date_problem
+from screening.early_warning.publishing import save_indicator_months
 from screening.ledger.uploads import limits_from_settings
 from screening.ledger.xlsx.safety import UnsafeWorkbook
 from screening.models import IndicatorSource
@@ -55,7 +57,7 @@ class Command(BaseCommand):
                 published_on = date.fromisoformat(options["published_on"])
             except ValueError as exc:
                 raise CommandError("--published-on must be a date YYYY-MM-DD") from exc
-            problem = services.publication_date_problem(published_on)
+            problem = publication_date_problem(published_on)
             if problem:
                 raise CommandError(problem)
         user = None
@@ -83,14 +85,14 @@ class Command(BaseCommand):
             self.stdout.write(f"{len(read.all_errors)} errors; nothing was stored")
             sys.exit(1)
         try:
-            summary = services.save_indicator_months(
+            summary = save_indicator_months(
                 [row for _n, row in read.rows],
                 user=user,
                 source=IndicatorSource.COMMAND,
                 publish=options["publish"],
                 published_on=published_on,
             )
-        except services.WarningRefused as refusal:
+        except WarningRefused as refusal:
             sys.stderr.write(refusal.message + "\n")
             sys.exit(1)
         self.stdout.write(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.core.management.base import BaseCommand, CommandError
 
-from screening.early_warning import services
+from screening.early_warning.barometer import WarningRefused, record_annual_result
 from screening.ledger.xlsx.reference import PROVINCE_CODE
 from screening.models import Region
 
@@ -39,13 +39,13 @@ class Command(BaseCommand):
                 "annual results are recorded per city or county, not for the province"
             )
         try:
-            result = services.record_annual_result(
+            result = record_annual_result(
                 region,
                 options["year"],
                 dual_control_met=MET[options["dual_control"]],
                 pollutant_met=MET[options["pollutant"]],
             )
-        except services.WarningRefused as refusal:
+        except WarningRefused as refusal:
             raise CommandError(refusal.message) from None
         self.stdout.write(
             f"{region.name} {result.year}: dual control "

@@ -5,6 +5,7 @@ from datetime import date
 import pytest
 
 from screening.cases import services as workflow
+from screening.cases.refusals import TransitionRefused
 from screening.models import CaseState, Project
 from tests.factories import ProjectFactory, case_in_state, complete_an_evaluation, pdf_upload
 from tests.screening.cases.conftest import publish_red_months, record_missed_targets
@@ -20,8 +21,8 @@ def in_review(people, *, evaluated: bool = True, **project_fields):
     return case
 
 
-def refusal_of_approve(case, user) -> workflow.TransitionRefused:
-    with pytest.raises(workflow.TransitionRefused) as refused:
+def refusal_of_approve(case, user) -> TransitionRefused:
+    with pytest.raises(TransitionRefused) as refused:
         workflow.approve_case(case, acting_user=user)
     case.refresh_from_db()
     assert case.state == CaseState.PROVINCIAL_REVIEW

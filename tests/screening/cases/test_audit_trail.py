@@ -5,6 +5,7 @@ from datetime import timedelta
 from django.utils import timezone
 
 from screening.cases import services as workflow
+from screening.cases.refusals import TransitionRefused
 from screening.models import CaseEvent, CaseState
 from tests.factories import case_in_state, pdf_upload
 
@@ -88,6 +89,6 @@ def test_a_refused_action_writes_no_event(people):
     before = case.events.count()
     try:
         workflow.approve_case(case, acting_user=people["province"])
-    except workflow.TransitionRefused:
+    except TransitionRefused:
         pass
     assert case.events.count() == before

@@ -10,6 +10,7 @@ from django.db import connection, connections
 
 from screening.cases import guards
 from screening.cases import services as workflow
+from screening.cases.refusals import TransitionRefused
 from screening.models import CaseEvent, CaseState, ReviewCase
 from tests.conftest import make_user
 from tests.factories import case_in_state, complete_an_evaluation
@@ -29,7 +30,7 @@ def race(case_pk: int, actions) -> list:
             loaded.wait(timeout=10)
             action(case)
             results[index] = "won"
-        except workflow.TransitionRefused as refusal:
+        except TransitionRefused as refusal:
             results[index] = refusal
         finally:
             connections.close_all()
@@ -66,7 +67,7 @@ def test_approve_and_reject_at_once_one_wins(on_postgres, transactional_db):
     )
 
     winners = [r for r in results if r == "won"]
-    losers = [r for r in results if isinstance(r, workflow.TransitionRefused)]
+    losers = [r for r in results if isinstance(r, TransitionRefused)]
     assert len(winners) == 1 and len(losers) == 1, results
     assert losers[0].code == "conflict"
     assert "已被他人处理" in losers[0].reason  # the conflict message, in the default language

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from screening import date_limits
 from screening.cases import services as workflow
+from screening.cases.refusals import TransitionRefused
 from screening.models import CaseState, IndicatorMonth, Report
 from tests.api.conftest import error_of, token_client
 from tests.factories import case_in_state
@@ -61,7 +62,7 @@ def test_the_service_refuses_a_far_deadline_and_changes_nothing(people, far):
     """Issue 13 item 9: order_rectification accepted 9999-12-31 and hung every case page."""
     far = date.fromisoformat(_too_far() if far == "too far" else far)
     case = case_in_state(CaseState.PROVINCIAL_REVIEW, agency=people["agency"], city=people["city"])
-    with pytest.raises(workflow.TransitionRefused) as info:
+    with pytest.raises(TransitionRefused) as info:
         workflow.order_rectification(
             case, acting_user=people["province"], disposition="DEFER", deadline=far
         )

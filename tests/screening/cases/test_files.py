@@ -6,7 +6,9 @@ import zipfile
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from screening.cases import evidence
 from screening.cases import services as workflow
+from screening.cases.refusals import TransitionRefused
 from screening.models import CaseState
 from tests.factories import case_in_state, pdf_upload
 
@@ -30,7 +32,7 @@ def ooxml(name: str, part: str) -> SimpleUploadedFile:
     ],
 )
 def test_accepted_types(upload):
-    assert workflow.check_evidence_file(upload())
+    assert evidence.check_evidence_file(upload())
 
 
 @pytest.mark.parametrize(
@@ -44,8 +46,8 @@ def test_accepted_types(upload):
     ],
 )
 def test_refused_files(upload, why):
-    with pytest.raises(workflow.TransitionRefused) as refused:
-        workflow.check_evidence_file(upload())
+    with pytest.raises(TransitionRefused) as refused:
+        evidence.check_evidence_file(upload())
     assert why in refused.value.reason and refused.value.code == "invalid"
 
 
@@ -56,7 +58,7 @@ def test_a_refused_file_refuses_the_whole_action(people):
         city=people["city"],
         province=people["province"],
     )
-    with pytest.raises(workflow.TransitionRefused):
+    with pytest.raises(TransitionRefused):
         workflow.submit_rectification(
             case, acting_user=people["agency"], files=[SimpleUploadedFile("x.exe", b"MZ")]
         )

@@ -4,6 +4,7 @@ from django.core import mail
 
 from screening.cases import services as workflow
 from screening.cases import tasks
+from screening.cases.refusals import TransitionRefused
 from screening.models import CaseState
 from tests.factories import case_in_state, complete_an_evaluation
 
@@ -45,7 +46,7 @@ def test_nothing_is_sent_before_commit_nor_for_a_refusal(
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         try:
             workflow.approve_case(case, acting_user=people["province"])
-        except workflow.TransitionRefused:
+        except TransitionRefused:
             pass
     assert callbacks == [] and mail.outbox == []
 

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from screening.cases import services as workflow
 from screening.cases.forms import form_for, initial_for
+from screening.cases.refusals import TransitionRefused
 from screening.models import CaseState, ProjectStatus
 from screening.rules.engine import dispositions_for_stage
 from tests.factories import ProjectFactory, case_in_state
@@ -23,7 +24,7 @@ from tests.factories import ProjectFactory, case_in_state
 def test_an_administrator_is_not_offered_to_open_a_case_the_service_refuses(client, administrator):
     project = ProjectFactory()
     assert workflow.open_case_refusal(project, administrator) is not None
-    with pytest.raises(workflow.TransitionRefused):
+    with pytest.raises(TransitionRefused):
         workflow.open_case(project, acting_user=administrator)
     client.force_login(administrator)
     page = client.get(reverse("screening:project", args=[project.pk])).content.decode()
@@ -71,7 +72,7 @@ def test_the_page_of_a_planned_project_offers_neither_stop_work_nor_proceed(clie
 
 def test_the_service_refuses_a_disposition_of_another_stage(people):
     case = case_in_state(CaseState.PROVINCIAL_REVIEW, agency=people["agency"], city=people["city"])
-    with pytest.raises(workflow.TransitionRefused) as refused:
+    with pytest.raises(TransitionRefused) as refused:
         workflow.order_rectification(
             case,
             acting_user=people["province"],

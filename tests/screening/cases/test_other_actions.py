@@ -7,12 +7,13 @@ import pytest
 from django.utils import timezone
 
 from screening.cases import services as workflow
+from screening.cases.refusals import TransitionRefused
 from screening.models import CaseState, Project
 from tests.factories import case_in_state, pdf_upload
 
 
 def refused(call, case, state):
-    with pytest.raises(workflow.TransitionRefused) as info:
+    with pytest.raises(TransitionRefused) as info:
         call()
     case.refresh_from_db()
     assert case.state == state

@@ -5,6 +5,7 @@ import pytest
 from accounts.models import Role
 from screening import permissions
 from screening.cases import services as workflow
+from screening.cases.refusals import TransitionRefused
 from screening.models import CaseState, Region
 from tests.factories import case_in_state, complete_an_evaluation
 
@@ -23,7 +24,7 @@ def test_a_submitter_made_provincial_reviewer_cannot_decide_their_case(people):
     promote(agency, Role.PROVINCIAL_REVIEWER, "410000")
     assert workflow.available_transitions(case, agency) == []
     for action in (workflow.approve_case, workflow.reject_case):
-        with pytest.raises(workflow.TransitionRefused) as refused:
+        with pytest.raises(TransitionRefused) as refused:
             action(
                 case,
                 acting_user=agency,
@@ -40,7 +41,7 @@ def test_a_submitter_made_city_reviewer_cannot_forward_their_case(people):
     agency = people["agency"]
     case = case_in_state(CaseState.SUBMITTED, agency=agency)
     promote(agency, Role.CITY_REVIEWER, "410100")
-    with pytest.raises(workflow.TransitionRefused) as refused:
+    with pytest.raises(TransitionRefused) as refused:
         workflow.forward_case(case, acting_user=agency, opinion="同意")
     assert "You submitted this case" in refused.value.reason
     assert not permissions.cases_waiting_for(agency).exists()
@@ -55,7 +56,7 @@ def test_whoever_submitted_rectification_evidence_cannot_verify_it(people):
         province=people["province"],
     )
     promote(people["agency"], Role.PROVINCIAL_REVIEWER, "410000")
-    with pytest.raises(workflow.TransitionRefused):
+    with pytest.raises(TransitionRefused):
         workflow.verify_rectification(case, acting_user=people["agency"])
 
 

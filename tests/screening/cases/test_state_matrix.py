@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from screening.cases import services as workflow
+from screening.cases.refusals import TransitionRefused
 from screening.models import CaseState, ReviewCase
 from tests.factories import case_in_state, complete_an_evaluation, pdf_upload
 
@@ -116,7 +117,7 @@ def test_state_transition_role_matrix(
                 raise RolledBack
         except RolledBack:
             pass
-        except workflow.TransitionRefused as refusal:
+        except TransitionRefused as refusal:
             assert not allowed, f"{persona} could not {name} in {state}: {refusal.reason}"
             expected_code = "not_allowed" if state not in SPEC[name] else "forbidden"
             assert refusal.code == expected_code, (name, refusal.reason)

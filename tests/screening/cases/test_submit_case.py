@@ -6,6 +6,7 @@ from datetime import date
 import pytest
 
 from screening.cases import services as workflow
+from screening.cases.refusals import TransitionRefused
 from screening.models import CaseState, Project, Region, RuleSet
 from tests.factories import ProjectFactory, case_in_state
 
@@ -51,7 +52,7 @@ def test_a_city_case_goes_to_city_review(agency_a):
 def test_it_refuses_when_required_ledger_fields_are_missing(agency_a):
     project = ProjectFactory(new_capacity=50, capacity_unit=None)  # 产能单位 required then
     case = case_in_state(CaseState.DRAFT, agency=agency_a, project=project)
-    with pytest.raises(workflow.TransitionRefused) as refused:
+    with pytest.raises(TransitionRefused) as refused:
         workflow.submit_case(case, acting_user=agency_a)
     assert refused.value.code == "guard"
     assert "产能单位" in refused.value.reason
@@ -63,7 +64,7 @@ def test_it_refuses_a_project_that_left_the_ledger(agency_a):
     case = case_in_state(CaseState.DRAFT, agency=agency_a)
     Project.objects.filter(pk=case.project_id).update(status="removed")
     case.project.refresh_from_db()
-    with pytest.raises(workflow.TransitionRefused) as refused:
+    with pytest.raises(TransitionRefused) as refused:
         workflow.submit_case(case, acting_user=agency_a)
     assert "left the ledger" in refused.value.reason
 
@@ -73,7 +74,7 @@ def test_it_refuses_when_no_rule_set_is_in_force(agency_a):
     for offset, rule_set in enumerate(RuleSet.objects.order_by("effective_from")):
         rule_set.effective_from = date(2999, 1, 1 + offset)
         rule_set.save()
-    with pytest.raises(workflow.TransitionRefused) as refused:
+    with pytest.raises(TransitionRefused) as refused:
         workflow.submit_case(case, acting_user=agency_a)
     assert "No rule set is in force" in refused.value.reason
     case.refresh_from_db()
@@ -98,7 +99,7 @@ def test_one_open_case_per_project_and_cycles_count_up(people):
     )
     second = workflow.open_case(case.project, acting_user=people["agency"])
     assert second.cycle == 2
-    with pytest.raises(workflow.TransitionRefused) as refused:
+    with pytest.raises(TransitionRefused) as refused:
         workflow.open_case(case.project, acting_user=people["agency"])
     assert refused.value.code == "conflict"
 
@@ -106,6 +107,6 @@ def test_one_open_case_per_project_and_cycles_count_up(people):
 def test_only_the_regions_agency_opens_a_case(agency_b, city_reviewer_a, observer):
     project = ProjectFactory()
     for user in (agency_b, city_reviewer_a, observer):
-        with pytest.raises(workflow.TransitionRefused) as refused:
+        with pytest.raises(TransitionRefused) as refused:
             workflow.open_case(project, acting_user=user)
         assert refused.value.code == "forbidden"

@@ -13,7 +13,8 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from screening.context import month_counts_from
-from screening.early_warning.services import IndicatorRow, save_indicator_months
+from screening.early_warning.barometer import IndicatorRow
+from screening.early_warning.publishing import save_indicator_months
 from screening.models import AnnualResult, IndicatorMonth, Region
 from tests.ledger_files import valid_row, write_ledger
 

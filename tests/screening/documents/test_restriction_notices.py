@@ -1,7 +1,7 @@
 """区域节能评估限批 notices: issued when a region's restriction starts on publication of its
 third red month, and its lifting when a published month is no longer red ((十八))."""
 
-from screening.early_warning.services import publish_escalations, publish_months
+from screening.early_warning.publishing import publish_escalations, publish_months
 from screening.models import DecisionDocument, DocumentKind, IndicatorMonth, Region
 from tests.screening.documents.conftest import CITY_OFFICE, number, read_back
 

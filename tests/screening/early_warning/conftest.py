@@ -8,7 +8,8 @@ from decimal import Decimal
 from django.utils import timezone
 
 from screening.context import month_counts_from
-from screening.early_warning.services import IndicatorRow, save_indicator_months
+from screening.early_warning.barometer import IndicatorRow
+from screening.early_warning.publishing import save_indicator_months
 from screening.models import IndicatorMonth, Region
 
 ANYANG = "410500"

@@ -6,14 +6,12 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
+from screening.early_warning.alerts import alerts_for
+from screening.early_warning.barometer import IndicatorRow
+from screening.early_warning.budgets import budget_impact
 from screening.early_warning.demo import seed_demo_indicators
-from screening.early_warning.services import (
-    IndicatorRow,
-    alerts_for,
-    budget_impact,
-    restriction_in_force,
-    save_indicator_months,
-)
+from screening.early_warning.escalations import restriction_in_force
+from screening.early_warning.publishing import save_indicator_months
 from screening.models import EscalationEvent, IndicatorMonth, Region
 from tests.screening.early_warning.conftest import ANYANG, HUAXIAN, backdate
 from tests.screening.early_warning.projects import make_project

@@ -10,7 +10,9 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from screening.early_warning.services import IndicatorRow, budget_impact, save_indicator_months
+from screening.early_warning.barometer import IndicatorRow
+from screening.early_warning.budgets import budget_impact
+from screening.early_warning.publishing import save_indicator_months
 from screening.models import ReviewCase
 from screening.rules.headroom import CommittedProject, committed_in_view, energy_headroom
 from tests.conftest import make_user

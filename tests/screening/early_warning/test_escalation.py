@@ -5,12 +5,8 @@ from datetime import date
 
 import pytest
 
-from screening.early_warning.services import (
-    escalation_in_force,
-    publish_months,
-    restriction_in_force,
-    save_indicator_months,
-)
+from screening.early_warning.escalations import escalation_in_force, restriction_in_force
+from screening.early_warning.publishing import publish_months, save_indicator_months
 from screening.models import EscalationEnd, EscalationEvent, IndicatorMonth
 from tests.screening.early_warning.conftest import (
     ANYANG,

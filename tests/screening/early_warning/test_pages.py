@@ -9,7 +9,7 @@ import pytest
 from django.urls import NoReverseMatch, reverse
 from openpyxl import Workbook
 
-from screening.early_warning.services import ProjectEnergyRow, save_project_energy
+from screening.early_warning.project_energy import ProjectEnergyRow, save_project_energy
 from screening.models import AnnualResult, IndicatorMonth, ProjectEnergyMonth
 from tests.screening.early_warning.conftest import GREEN, RED, publish_series
 from tests.screening.early_warning.projects import make_project
@@ -86,7 +86,8 @@ def test_only_the_provincial_reviewer_publishes(client, city_reviewer_a):
 
 
 def test_observers_do_not_see_unpublished_figures(client, observer, provincial_reviewer):
-    from screening.early_warning.services import IndicatorRow, save_indicator_months
+    from screening.early_warning.barometer import IndicatorRow
+    from screening.early_warning.publishing import save_indicator_months
 
     save_indicator_months(
         [IndicatorRow(ZHENGZHOU, 2024, 3, intensity_change_pct=1, intensity_target_pct=3)]
@@ -180,7 +181,8 @@ def test_an_unsafe_upload_is_refused_with_a_message(client, provincial_reviewer)
 
 
 def test_publishing_a_month_from_the_page(client, provincial_reviewer):
-    from screening.early_warning.services import IndicatorRow, save_indicator_months
+    from screening.early_warning.barometer import IndicatorRow
+    from screening.early_warning.publishing import save_indicator_months
 
     save_indicator_months(
         [IndicatorRow(ZHENGZHOU, 2024, 3, intensity_change_pct=1, intensity_target_pct=3)]

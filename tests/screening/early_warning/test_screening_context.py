@@ -5,7 +5,8 @@ from datetime import date
 import pytest
 
 from screening.context import ContextResolver
-from screening.early_warning.services import record_annual_result, save_indicator_months
+from screening.early_warning.barometer import record_annual_result
+from screening.early_warning.publishing import save_indicator_months
 from screening.models import AnnualResult
 from screening.rules.engine import screen
 from screening.rules.testing import load, project

@@ -4,7 +4,8 @@ from decimal import Decimal
 
 import pytest
 
-from screening.early_warning.services import IndicatorRow, save_indicator_months
+from screening.early_warning.barometer import IndicatorRow
+from screening.early_warning.publishing import save_indicator_months
 from screening.models import IndicatorMonth
 from tests.screening.early_warning.conftest import ANYANG
 

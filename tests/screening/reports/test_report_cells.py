@@ -163,7 +163,7 @@ def test_the_ledger_templates_instructions_wrap(db, tmp_path):
 
 
 def test_the_indicator_template_notes_wrap(db):
-    from screening.early_warning.indicators import indicator_template_bytes
+    from screening.early_warning.indicator_templates import indicator_template_bytes
 
     ws = openpyxl.load_workbook(io.BytesIO(indicator_template_bytes()))["填写说明"]
     long_notes = [

@@ -13,7 +13,7 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
-from screening.early_warning.services import publish_escalations
+from screening.early_warning.publishing import publish_escalations
 from screening.models import (
     EscalationEnd,
     EscalationEvent,
