@@ -18,10 +18,12 @@ def imported_modules(path: str) -> set[str]:
     return found
 
 
-def test_documents_services_reads_escalations_but_not_the_early_warning_services():
-    assert "screening.early_warning.services" not in imported_modules(
-        "screening/documents/services.py"
-    )
+def test_documents_services_does_not_import_the_publishing_service():
+    """publishing calls the documents; the documents never call publishing back."""
+    imported = imported_modules("screening/documents/services.py")
+    assert "screening.early_warning.publishing" not in imported
+    assert "screening.early_warning.services" not in imported  # the old facade, gone
+    assert not (ROOT / "screening/early_warning/services.py").exists()
 
 
 def test_escalations_do_not_import_the_documents():
