@@ -308,7 +308,8 @@ class _MemberStream:
                         )
                     if produced == len(chunk) and chunk[:2] in (b"\xff\xfe", b"\xfe\xff"):
                         raise _refuse("bad_xml")  # UTF-16 XML would hide declarations
-                    if (b"<!" in chunk and _DECLARATION.search(chunk)) or (
+                    # "!" alone is found at memchr speed and is rare; "<" is not.
+                    if (b"!" in chunk and b"<!" in chunk and _DECLARATION.search(chunk)) or (
                         tail and _DECLARATION.search(tail + chunk[:32])
                     ):
                         raise _refuse("doctype", name=name)
