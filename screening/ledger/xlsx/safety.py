@@ -326,7 +326,7 @@ class _MemberStream:
             self.done.add(name)
 
 
-_READ_AHEAD_FROM = 4 * CHUNK  # compressed size from which a member is read ahead
+_READ_AHEAD_FROM = CHUNK  # compressed size from which a member is read ahead
 
 
 @contextlib.contextmanager
