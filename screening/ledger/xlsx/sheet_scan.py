@@ -27,7 +27,7 @@ _WIDE_CANDIDATE = re.compile(rb'r="[C-Z][A-Z]')  # cheap superset of the pattern
 _WIDE_REF = re.compile(rb"\br=[\"']([A-Z]{3}|[D-Z][A-Z]|C[W-Z])[0-9]")
 _CELL = re.compile(rb"<c\b([^>]*?)(?:/>|>(.*?)</c>)", re.DOTALL)
 _ATTR_R = re.compile(rb"\br=[\"']([A-Z]+)([0-9]+)[\"']")
-_ATTR_T = re.compile(rb"\bt=[\"']([A-Za-z]+)[\"']")
+_ATTR_T = re.compile(rb"\bt\s*=\s*[\"']([A-Za-z]+)[\"']")
 _VALUE = re.compile(rb"<v>([^<]*)</v>")
 _LAST_CELL_ROW = re.compile(rb"<c\b[^>]*?\br=[\"'][A-Z]+([0-9]+)[\"']")
 
@@ -122,8 +122,10 @@ class SheetScan:
             self.last_row = int(found.group(1))
         # A lone "f" byte is found at memchr speed and is rare in a ledger's XML (tags are
         # row, c, v, is, t; Chinese text has no ASCII letters): "<f" is searched only then.
+        # An error cell is t="e" (or t='e', t = "e": any quoted "e" sends the piece to the
+        # cell-by-cell look, which reads every spelling).
         if not (data.find(b"f", start, end) >= 0 and data.find(b"<f", start, end) >= 0) and (
-            data.find(b't="e"', start, end) < 0
+            data.find(b'"e"', start, end) < 0 and data.find(b"'e'", start, end) < 0
         ):
             return
         for cell in _CELL.finditer(data[start:end]):

@@ -178,3 +178,16 @@ def test_calamine_iter_rows_starts_at_row_one_but_at_the_first_used_column(tmp_p
     assert list(sheet.iter_rows()) == [[""], [""], [1.0]]
     with zipfile.ZipFile(path) as archive:
         assert b"<dimension" not in archive.read(SHEET)
+
+
+@pytest.mark.parametrize("spelling", [b"t='e'", b't = "e"', b"t= 'e'"])
+def test_error_values_are_marked_however_the_attribute_is_quoted(tmp_path, write_ledger, spelling):
+    """XML allows either quote and white space around "=": an error cell written so is still
+    an error value, never a blank (SPEC §9)."""
+    body = (
+        b'<row r="1">' + inline("A1", "a") + inline("B1", "b") + b"</row>"
+        b'<row r="2"><c r="A2" ' + spelling + b"><v>#N/A</v></c>"
+        b'<c r="B2"><v>1</v></c></row>'
+    )
+    _, rows = rows_of(hand_made(tmp_path, write_ledger, body))
+    assert rows == [(2, [ExcelErrorValue("#N/A"), 1.0])]
