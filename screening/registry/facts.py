@@ -1,8 +1,8 @@
 """R14's facts read in bulk: every registered plan with its live draws and their sources.
 
-Four small queries per screening batch whatever its size (regions, plans, live draws, the
-sources they draw on), read only when a row of the batch names a registered plan reference
-(`LazyPlans`: before that, one query of the references alone).
+Three small queries per screening batch whatever its size (live draws, the sources they draw
+on, plans; the last two with their region's code), read only when a row of the batch names a
+registered plan reference (`LazyPlans`: before that, one query of the references alone).
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from django.core.exceptions import EmptyResultSet
 from django.db.models import QuerySet
 
 from screening.gc_pause import gc_paused
-from screening.models import CapacityDraw, CapacitySource, PlanStatus, Region, ReplacementPlan
+from screening.models import CapacityDraw, CapacitySource, PlanStatus, ReplacementPlan
 from screening.registry.checks import source_flags, source_number
 from screening.rules.types import PlanFacts, SourceDrawFacts
 
@@ -68,7 +68,6 @@ def converted_rows(queryset: QuerySet) -> list[tuple]:
 
 def load_plan_facts() -> dict[str, PlanFacts]:
     """Every registered plan (withdrawn ones too: a row naming one must fail) by reference key."""
-    region_code = dict(Region.objects.values_list("id", "code"))
     live = CapacityDraw.objects.filter(returned_at__isnull=True)
     # The live draws alone (ordered by id: each plan's draws keep their order), then each
     # source they draw on once: cheaper than joining the source's columns onto every draw.
@@ -102,7 +101,7 @@ def load_plan_facts() -> dict[str, PlanFacts]:
             "id",
             "enterprise",
             "equipment",
-            "region_id",
+            "region__code",
             "family",
             "capacity",
             "capacity_unit",
@@ -117,7 +116,7 @@ def load_plan_facts() -> dict[str, PlanFacts]:
                 source_number(pk),
                 enterprise,
                 equipment,
-                region_code.get(source_region, ""),
+                source_region,
                 source_family,
                 capacity,
                 source_unit,
@@ -142,13 +141,20 @@ def load_plan_facts() -> dict[str, PlanFacts]:
         key,
         ref,
         status,
-        region_id,
+        region,
         family,
         new_capacity,
         unit,
     ) in converted_rows(
         ReplacementPlan.objects.values_list(
-            "id", "ref_key", "ref", "status", "region_id", "family", "new_capacity", "capacity_unit"
+            "id",
+            "ref_key",
+            "ref",
+            "status",
+            "region__code",
+            "family",
+            "new_capacity",
+            "capacity_unit",
         )
     ):
         plan_draws = draws.get(pk)
@@ -157,7 +163,7 @@ def load_plan_facts() -> dict[str, PlanFacts]:
             (
                 ref,
                 status == withdrawn,
-                region_code.get(region_id, ""),
+                region,
                 family,
                 new_capacity,
                 unit,
