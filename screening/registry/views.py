@@ -340,7 +340,12 @@ def cross_checks(request: HttpRequest) -> HttpResponse:
                 (
                     item,
                     risk_label(item.risk),
-                    [(p, reason_label(p["kind"])) for p in item.problems],
+                    # A problem's figures are looked up here: a missing key costs the
+                    # template an exception per lookup.
+                    [
+                        (p, reason_label(p["kind"]), p.get("ledger"), p.get("registry"))
+                        for p in item.problems
+                    ],
                     plan_url(item.plan.id),
                 )
                 for item in checks.ledger_mismatches
