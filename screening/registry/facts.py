@@ -26,7 +26,6 @@ def registered_keys() -> frozenset[str]:
     return frozenset(ReplacementPlan.objects.values_list("ref_key", flat=True))
 
 
-_MISSING = object()
 _IMMUTABLE = (str, int, float, Decimal, bool, date, type(None))
 
 
@@ -53,16 +52,21 @@ def converted_rows(queryset: QuerySet) -> list[tuple]:
     columns = [list(column) for column in zip(*rows, strict=True)]
     for position, (functions, expression) in converters.items():
         column = columns[position]
-        memo: dict = {}
-        for i, raw in enumerate(column):
-            value = memo.get(raw, _MISSING)
-            if value is _MISSING:
-                value = raw
-                for function in functions:
-                    value = function(value, expression, connection)
-                if isinstance(value, _IMMUTABLE):
-                    memo[raw] = value
-            column[i] = value
+
+        def convert(raw, functions=functions, expression=expression):
+            for function in functions:
+                raw = function(raw, expression, connection)
+            return raw
+
+        memo = {}
+        for raw in set(column):
+            value = convert(raw)
+            if not isinstance(value, _IMMUTABLE):
+                columns[position] = [convert(raw) for raw in column]  # each row its own
+                break
+            memo[raw] = value
+        else:
+            columns[position] = list(map(memo.__getitem__, column))
     return list(zip(*columns, strict=True))
 
 
