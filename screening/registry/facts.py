@@ -150,7 +150,7 @@ def load_plan_facts() -> dict[str, PlanFacts]:
         new_capacity,
         unit,
     ) in converted_rows(
-        ReplacementPlan.objects.values_list(
+        ReplacementPlan.objects.order_by().values_list(  # looked up by key only: no order
             "id",
             "ref_key",
             "ref",
