@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
@@ -13,22 +14,38 @@ from screening.registry.checks import CrossChecks
 from screening.rules.text import jnum
 
 
+def _labels() -> tuple[dict[int, str], dict[str, str]]:
+    """(risk labels, reason labels) in the active language, translated once per language: the
+    page and the export label every row."""
+    language = get_language()
+    labels = _LABELS.get(language)
+    if labels is None:
+        labels = _LABELS[language] = (
+            {3: _("high"), 2: _("medium"), 1: _("low")},
+            {
+                "plans_in_several_regions": _("plans in several regions"),
+                "source_ineligible": _("source not eligible"),
+                "source_not_shut_down": _("source not shut down"),
+                "source_over_drawn": _("source over-drawn"),
+                "project_not_citing_plan": _("listed project does not name the plan in the ledger"),
+                "project_not_in_plan": _("project names the plan but is not listed in it"),
+                "family_differs": _("product family differs"),
+                "replaced_differs": _("replaced capacity in the ledger differs from the draws"),
+                "new_capacity_differs": _("new capacity in the ledger differs from the plan"),
+            },
+        )
+    return labels
+
+
+_LABELS: dict[str | None, tuple[dict[int, str], dict[str, str]]] = {}
+
+
 def risk_label(risk) -> str:
-    return {3: _("high"), 2: _("medium"), 1: _("low")}[int(risk)]
+    return _labels()[0][int(risk)]
 
 
 def reason_label(code: str) -> str:
-    return {
-        "plans_in_several_regions": _("plans in several regions"),
-        "source_ineligible": _("source not eligible"),
-        "source_not_shut_down": _("source not shut down"),
-        "source_over_drawn": _("source over-drawn"),
-        "project_not_citing_plan": _("listed project does not name the plan in the ledger"),
-        "project_not_in_plan": _("project names the plan but is not listed in it"),
-        "family_differs": _("product family differs"),
-        "replaced_differs": _("replaced capacity in the ledger differs from the draws"),
-        "new_capacity_differs": _("new capacity in the ledger differs from the plan"),
-    }.get(code, code)
+    return _labels()[1].get(code, code)
 
 
 def write_cross_checks(checks: CrossChecks, path: str | Path) -> None:

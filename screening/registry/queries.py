@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from django.db.models import Case, Count, F, Prefetch, Q, QuerySet, Sum, Value, When, Window
+from django.db.models import Case, Count, F, Prefetch, Q, QuerySet, Sum, Value, When
 from django.utils import timezone
 
 from screening import permissions
@@ -29,6 +29,7 @@ from screening.registry.checks import (
     sort_shared,
     source_flags,
 )
+from screening.registry.facts import converted_rows
 from screening.rules.params import family_of
 from screening.screen import NoRuleSetInForce, gc_paused, parameters_of, rule_set_for
 
@@ -166,7 +167,7 @@ def _cross_checks(as_of: date | None, limit: int | None) -> CrossChecks:
     items = sort_shared(
         [
             shared_source(_source_row(row[:columns]), plans, regions, drawn, ineligible, as_of)
-            for *row, plans, regions, drawn in shared
+            for *row, plans, regions, drawn in converted_rows(shared)
         ]
     )
     checks.counts["shared"] = len(items)
@@ -182,44 +183,39 @@ def _cross_checks(as_of: date | None, limit: int | None) -> CrossChecks:
             shown[source_id].draws.append((_plan_row(plan), amount))
 
     # Sources serving a plan of another region: allowed, listed, largest first.
-    cross = (
-        active.exclude(source__region_id=F("plan__region_id"))
-        .annotate(
-            risk=Case(When(~Q(source__family=F("plan__family")), then=Value(2)), default=Value(1))
-        )
-        .order_by("-risk", "-amount", "source_id", "plan_id")
-    )
-    # The full count rides along as a window over the same rows: one query.
-    cross = cross.annotate(total=Window(Count("id")))
+    elsewhere = active.exclude(source__region_id=F("plan__region_id"))
+    cross = elsewhere.annotate(
+        risk=Case(When(~Q(source__family=F("plan__family")), then=Value(2)), default=Value(1))
+    ).order_by("-risk", "-amount", "source_id", "plan_id")
     cross = cross[:limit] if limit is not None else cross
-    checks.counts["cross"] = 0
-    for amount, risk, total, *rest in cross.values_list(
-        "amount",
-        "risk",
-        "total",
-        *(f"source__{c}" for c in _SOURCE_COLUMNS),
-        *(f"plan__{c}" for c in _PLAN_COLUMNS),
+    for amount, risk, *rest in converted_rows(
+        cross.values_list(
+            "amount",
+            "risk",
+            *(f"source__{c}" for c in _SOURCE_COLUMNS),
+            *(f"plan__{c}" for c in _PLAN_COLUMNS),
+        )
     ):
         source, plan = _source_row(rest[:columns]), _plan_row(rest[columns:])
         checks.cross_region.append(CrossRegionDraw(source, plan, amount, Risk(risk)))
-        checks.counts["cross"] = total
-    if limit == 0:
-        checks.counts["cross"] = cross.model.objects.filter(
-            pk__in=active.exclude(source__region_id=F("plan__region_id")).values("pk")
-        ).count()
+    # With a limit, the full count is a plain count: cheaper than a window over every row
+    # carried along with the shown ones.
+    checks.counts["cross"] = len(checks.cross_region) if limit is None else elsewhere.count()
 
     # Plans whose projects' ledger figures disagree: matched on the folded reference, so in
     # Python, over the registered plans and the ledger rows that name any plan.
     drawn_by_plan = dict(
-        active.values("plan_id")
-        .annotate(total=Sum("amount"))
-        .order_by()
-        .values_list("plan_id", "total")
+        converted_rows(
+            active.values("plan_id")
+            .annotate(total=Sum("amount"))
+            .order_by()
+            .values_list("plan_id", "total")
+        )
     )
     plans = [
         _plan_row(values)
-        for values in ReplacementPlan.objects.filter(status=PlanStatus.ACTIVE).values_list(
-            *_PLAN_COLUMNS
+        for values in converted_rows(
+            ReplacementPlan.objects.filter(status=PlanStatus.ACTIVE).values_list(*_PLAN_COLUMNS)
         )
     ]
     families: dict[str, str] = {}
@@ -233,14 +229,18 @@ def _cross_checks(as_of: date | None, limit: int | None) -> CrossChecks:
             if not product
             else families.get(product) or families.setdefault(product, family_of(product)),
         )
-        for code, ref, new_capacity, replaced, product in Project.objects.filter(
-            status=ProjectStatus.ACTIVE, replacement_plan_ref__isnull=False
+        for code, ref, new_capacity, replaced, product in converted_rows(
+            Project.objects.filter(status=ProjectStatus.ACTIVE, replacement_plan_ref__isnull=False)
+            .exclude(replacement_plan_ref="")
+            .values_list(
+                "project_code",
+                "replacement_plan_ref",
+                "new_capacity",
+                "replaced_capacity",
+                "product",
+            )
+            .order_by()
         )
-        .exclude(replacement_plan_ref="")
-        .values_list(
-            "project_code", "replacement_plan_ref", "new_capacity", "replaced_capacity", "product"
-        )
-        .order_by()
     ]
     mismatches = ledger_mismatches(plans, drawn_by_plan, ledger)
     checks.counts["mismatches"] = len(mismatches)

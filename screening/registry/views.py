@@ -4,6 +4,7 @@ every change through registry.services, uploads through registry.upload."""
 from __future__ import annotations
 
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 from django.contrib import messages
@@ -12,6 +13,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -302,11 +304,21 @@ def _require_cross_checks(user) -> None:
         raise PermissionDenied
 
 
+def _url_by_id(name: str) -> Callable[[int], str]:
+    """`reverse(name, args=[pk])` for any number of ids at the cost of one reverse (the
+    pattern's one argument is an `<id:…>`, written as its digits)."""
+    marker = 987654321987
+    head, tail = reverse(name, args=[marker]).rsplit(str(marker), 1)
+    return lambda pk: f"{head}{int(pk)}{tail}"
+
+
 @login_required
 def cross_checks(request: HttpRequest) -> HttpResponse:
     _require_cross_checks(request.user)
     rows = CROSS_CHECK_ROWS
     checks = queries.cross_checks_now(limit=rows)
+    source_url = _url_by_id("screening:registry_source")
+    plan_url = _url_by_id("screening:registry_plan")
     return render(
         request,
         "screening/registry/cross_checks.html",
@@ -315,11 +327,27 @@ def cross_checks(request: HttpRequest) -> HttpResponse:
             "rows": rows,
             "counts": checks.counts,
             "shared": [
-                (item, risk_label(item.risk), [reason_label(r) for r in item.reasons])
+                (
+                    item,
+                    risk_label(item.risk),
+                    [reason_label(r) for r in item.reasons],
+                    source_url(item.source.id),
+                    [(plan, amount, plan_url(plan.id)) for plan, amount in item.draws],
+                )
                 for item in checks.shared_sources
             ],
             "mismatches": [
-                (item, risk_label(item.risk), [(p, reason_label(p["kind"])) for p in item.problems])
+                (
+                    item,
+                    risk_label(item.risk),
+                    # A problem's figures are looked up here: a missing key costs the
+                    # template an exception per lookup.
+                    [
+                        (p, reason_label(p["kind"]), p.get("ledger"), p.get("registry"))
+                        for p in item.problems
+                    ],
+                    plan_url(item.plan.id),
+                )
                 for item in checks.ledger_mismatches
             ],
             "cross": [(item, risk_label(item.risk)) for item in checks.cross_region],

@@ -73,11 +73,15 @@ class Rule:
     needs_scope: bool = True
     title: tuple[str, str] = ("", "")
     parameters: tuple[str, ...] = ()
+    # True when the rule can only apply to a row naming a replacement plan: the engine then
+    # skips it, without a call, for the many rows that name none.
+    needs_plan_ref: bool = False
 
     @classmethod
     def declared_by(cls, module) -> Rule:
         """The rule a rule module declares (ID, CLAUSE, TITLE, PARAMETERS, applies, evaluate;
-        NEEDS_SCOPE is optional and true unless the module says otherwise)."""
+        NEEDS_SCOPE is optional and true unless the module says otherwise; NEEDS_PLAN_REF
+        is optional and false)."""
         return cls(
             module.ID,
             module.CLAUSE,
@@ -86,6 +90,7 @@ class Rule:
             needs_scope=getattr(module, "NEEDS_SCOPE", True),
             title=module.TITLE,
             parameters=module.PARAMETERS,
+            needs_plan_ref=getattr(module, "NEEDS_PLAN_REF", False),
         )
 
 

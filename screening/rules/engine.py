@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from screening.rules.base import Facts
 from screening.rules.params import RuleParameters
 from screening.rules.r05_approvals import EIA_PROBLEMS
-from screening.rules.rulebook import OUT_OF_SCOPE_RULES, RULES
+from screening.rules.rulebook import OUT_OF_SCOPE_RULES, PLAN_FREE_RULES, RULES
 from screening.rules.types import (
     Disposition,
     Finding,
@@ -42,7 +42,13 @@ def screen(project: ProjectInput, context: ScreeningContext, params: RuleParamet
     """Screen one validated ledger row under one rule set on `context.as_of`."""
     facts = Facts(project, context, params)
     findings: list[Finding] = []
-    for rule in RULES if facts.in_scope else OUT_OF_SCOPE_RULES:
+    if not facts.in_scope:
+        rules = OUT_OF_SCOPE_RULES
+    elif project.replacement_plan_ref:
+        rules = RULES
+    else:  # the rules that need a plan reference are not even asked
+        rules = PLAN_FREE_RULES
+    for rule in rules:
         if rule.applies(facts):
             findings.extend(rule.evaluate(facts))
     failed: dict[str, Finding] = {}

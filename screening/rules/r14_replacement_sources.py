@@ -18,7 +18,7 @@ from decimal import Decimal
 from functools import lru_cache
 
 from screening.rules.base import one_finding
-from screening.rules.text import jdate, jnum, num, ratio_text, ratio_text_zh
+from screening.rules.text import decimal_json, decimal_text, jnum, num, ratio_text, ratio_text_zh
 from screening.rules.types import Finding, Outcome, PlanFacts, SourceDrawFacts
 
 ID = "R14"
@@ -28,6 +28,7 @@ TITLE = (
     "Replacement sources verified (registered plans and retired capacity)",
 )
 PARAMETERS: tuple[str, ...] = ("replacement_source_ineligible",)
+NEEDS_PLAN_REF = True  # the engine skips R14 for rows naming no plan (see applies)
 
 _REASON_ZH = {
     "subsidised": "享受过奖补资金或政策支持",
@@ -129,6 +130,8 @@ def evaluate(facts) -> tuple[Finding, ...]:
     p, params, as_of = facts.project, facts.params, facts.context.as_of
     key_area = facts.context.key_air_area
     unit = plan.capacity_unit
+    family = plan.family
+    draws = plan.draws
     problems: list[str] = []
     zh: list[str] = []
     en: list[str] = []
@@ -136,17 +139,19 @@ def evaluate(facts) -> tuple[Finding, ...]:
         problems.append("plan_withdrawn")
         zh.append("该方案已撤回，其提取的退出产能已退回")
         en.append("the plan was withdrawn and its draws returned")
-    if facts.family is not None and facts.family != plan.family:
+    if facts.family is not None and facts.family != family:
         problems.append("project_other_family")
-        zh.append(f"项目产品为{facts.family}，方案登记的是{plan.family}")
-        en.append(f"the project makes {facts.family} but the plan is for {plan.family}")
+        zh.append(f"项目产品为{facts.family}，方案登记的是{family}")
+        en.append(f"the project makes {facts.family} but the plan is for {family}")
     # A plan may serve several projects; the row's own new capacity counts when it is larger,
     # so understating the plan never lets a project through.
     built = plan.new_capacity
     if p.new_capacity is not None and p.new_capacity > built:
         built = p.new_capacity
-    drawn = sum((d.amount for d in plan.draws), Decimal(0))
-    rule = params.replacement_rule(plan.family)
+    drawn = Decimal(0)
+    for draw in draws:
+        drawn += draw.amount
+    rule = params.replacement_rule(family)
     need = rule.requirement(key_area) if rule is not None else None
     required = need.ratio * built if need is not None else None
     if need is not None and not need.is_met(built, drawn):
@@ -164,15 +169,30 @@ def evaluate(facts) -> tuple[Finding, ...]:
     listed_zh: list[str] = []
     listed_en: list[str] = []
     ineligible = params.replacement_source_ineligible
-    for draw in plan.draws:
-        shutdown, dismantled = draw.shutdown_date, draw.dismantled_date
+    # Amounts, capacities and totals are never blank: their texts straight from the caches.
+    text, json = decimal_text, decimal_json
+    for draw in draws:
+        (
+            number,
+            enterprise,
+            equipment,
+            region,
+            draw_family,
+            capacity,
+            draw_unit,
+            drawn_total,
+            amount,
+            shutdown,
+            dismantled,
+            flags,
+        ) = draw
         if (
-            draw.drawn_total > draw.capacity
-            or draw.family != plan.family
-            or draw.capacity_unit != unit
+            drawn_total > capacity
+            or draw_family != family
+            or draw_unit != unit
             or shutdown is None
             or shutdown > as_of
-            or (draw.ineligibility and draw.ineligibility & ineligible)
+            or (flags and flags & ineligible)
         ):
             codes, s_zh, s_en, s_warn = _source_problems(draw, plan, as_of, ineligible)
             problems.extend(c for c in codes if c not in problems)
@@ -186,24 +206,22 @@ def evaluate(facts) -> tuple[Finding, ...]:
             codes = s_warn
         if s_warn and not warnings:
             warnings.append("source_not_dismantled")
-        amount = num(draw.amount)
-        listed_zh.append(f"{draw.source_number}（{draw.enterprise}{draw.equipment}）{amount}{unit}")
-        listed_en.append(
-            f"{draw.source_number} ({draw.enterprise} {draw.equipment}) {amount} {unit}"
-        )
+        amount_text = text(amount)
+        listed_zh.append(f"{number}（{enterprise}{equipment}）{amount_text}{unit}")
+        listed_en.append(f"{number} ({enterprise} {equipment}) {amount_text} {unit}")
         sources.append(
             {
-                "source": draw.source_number,
-                "enterprise": draw.enterprise,
-                "equipment": draw.equipment,
-                "region": draw.region,
-                "family": draw.family,
-                "amount": jnum(draw.amount),
-                "capacity": jnum(draw.capacity),
-                "drawn_total": jnum(draw.drawn_total),
-                "capacity_unit": draw.capacity_unit,
-                "shutdown_date": jdate(shutdown),
-                "dismantled_date": jdate(dismantled),
+                "source": number,
+                "enterprise": enterprise,
+                "equipment": equipment,
+                "region": region,
+                "family": draw_family,
+                "amount": json(amount),
+                "capacity": json(capacity),
+                "drawn_total": json(drawn_total),
+                "capacity_unit": draw_unit,
+                "shutdown_date": shutdown.isoformat() if shutdown is not None else None,
+                "dismantled_date": dismantled.isoformat() if dismantled is not None else None,
                 "problems": codes,
             }
         )

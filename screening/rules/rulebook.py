@@ -30,6 +30,7 @@ from screening.rules.types import Finding
 
 __all__ = [
     "OUT_OF_SCOPE_RULES",
+    "PLAN_FREE_RULES",
     "RULES",
     "RULES_BY_ID",
     "RULE_PARAMETERS",
@@ -63,6 +64,8 @@ RULES: tuple[Rule, ...] = tuple(
 )
 RULES_BY_ID = {rule.id: rule for rule in RULES}
 OUT_OF_SCOPE_RULES = tuple(rule for rule in RULES if not rule.needs_scope)
+# The rules for an in-scope row that names no replacement plan (most rows): R14 cannot apply.
+PLAN_FREE_RULES = tuple(rule for rule in RULES if not rule.needs_plan_ref)
 
 # Rule-set parameters each rule reads, so the UI can show their source and status next to a
 # finding (RuleParameters.source_of). R03's ratio parameter depends on the family and is in

@@ -72,6 +72,11 @@ def _decimal_json(value: Decimal) -> int | float:
     return whole if whole == value else float(value)
 
 
+# For a value known not to be blank (nor an int): `num` and `jnum` without their checks.
+decimal_text = _decimal_text
+decimal_json = _decimal_json
+
+
 def jdate(value: date | None) -> str | None:
     return value.isoformat() if value is not None else None
 

@@ -55,7 +55,7 @@ def test_rows_naming_no_registered_plan_do_not_read_the_registry(provincial_revi
     )
     registered, _ = _queries([replace(BASE_PROJECT, replacement_plan_ref=plan.ref)])
     assert unregistered == none + 1  # the registered references
-    assert registered == unregistered + 3  # regions, plans, live draws with their sources
+    assert registered == unregistered + 3  # live draws, their sources, plans
     assert not [f for f in blank.findings + other.findings if f.rule == "R14"]
 
 

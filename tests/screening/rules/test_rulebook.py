@@ -4,11 +4,15 @@ rule-set page and the template's instructions show (issue 14: one module per rul
 from __future__ import annotations
 
 import importlib
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
 from screening.rules import rulebook
+from screening.rules.base import Facts
+from screening.rules.engine import screen
+from screening.rules.testing import BASE_PROJECT, context
 
 RULE_MODULES = sorted(path.stem for path in Path(rulebook.__file__).parent.glob("r[0-9][0-9]_*.py"))
 
@@ -36,3 +40,16 @@ def test_each_rule_module_declares_its_rule_and_is_listed(name, p21, p23):
 
 def test_every_rule_has_a_module():
     assert len(RULE_MODULES) == len(rulebook.RULES)
+
+
+def test_only_r14_needs_a_plan_reference_and_rows_naming_none_skip_it(p23):
+    """The engine does not ask R14 about the many rows naming no replacement plan (issue 17's
+    bench: one call less per row); the findings are those of asking every rule."""
+    assert [rule.id for rule in rulebook.RULES if rule.needs_plan_ref] == ["R14"]
+    assert rulebook.PLAN_FREE_RULES == tuple(r for r in rulebook.RULES if r.id != "R14")
+    ctx = context()
+    for ref in (None, ""):
+        row = replace(BASE_PROJECT, replacement_plan_ref=ref)
+        facts = Facts(row, ctx, p23)
+        asked = [f for rule in rulebook.RULES if rule.applies(facts) for f in rule.evaluate(facts)]
+        assert list(screen(row, ctx, p23).findings) == asked
