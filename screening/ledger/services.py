@@ -166,7 +166,9 @@ def _region_errors(rows: list[tuple[int, ProjectInput]], upload: LedgerUpload) -
     """Rows of regions outside the upload's ledger, and codes registered in another region."""
     allowed = allowed_region_codes(upload)
     errors: list[CellError] = []
-    codes = [row.project_code for _n, row in rows]
+    # A KnownRow is a project of this ledger (found there a moment ago; codes are unique), so
+    # only the other rows' codes are looked up elsewhere.
+    codes = [row.project_code for _n, row in rows if row.__class__ is not KnownRow]
     # Which region holds a code is never said: an agency could otherwise test codes by the
     # thousand to learn which projects exist in regions it may not see (issue 13 item 9).
     elsewhere: set[str] = set()
