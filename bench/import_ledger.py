@@ -63,7 +63,7 @@ TECH = ["鼓励类", "允许类", "限制类", "淘汰类"]
 
 def ledger_row(index: int, changed: bool = False) -> list[object]:
     """A valid, varied row of 郑州市 with a unique project code; `changed` alters two cells."""
-    from screening.ledger.xlsx.validate import uscc_check_character
+    from screening.ledger.xlsx.parsers import uscc_check_character
 
     sector, product, unit, energy = PRODUCTS[index % len(PRODUCTS)]
     body = f"9141{index % 10000:04d}{index:09d}"[:17]

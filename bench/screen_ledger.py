@@ -40,7 +40,7 @@ TYPES = ["新建", "改建", "扩建", "技术改造"]
 
 def ledger_row(index: int) -> list[object]:
     """A varied, mostly valid row; about one row in 500 carries an error."""
-    from screening.ledger.xlsx.validate import uscc_check_character
+    from screening.ledger.xlsx.parsers import uscc_check_character
 
     sector, product, unit, energy = PRODUCTS[index % len(PRODUCTS)]
     body = f"9141{index % 10000:04d}{index:09d}"[:17]

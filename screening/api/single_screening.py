@@ -16,9 +16,10 @@ from django.utils.translation import gettext as _
 from screening import permissions
 from screening.ledger.services import lang, ledger_reference
 from screening.ledger.xlsx.cleaning import display_value, normalise_header
+from screening.ledger.xlsx.parsers import compile_parser
 from screening.ledger.xlsx.problems import CellError
 from screening.ledger.xlsx.template import BY_HEADER, BY_KEY, COLUMNS, Column
-from screening.ledger.xlsx.validate import _Plan, _RowValidator, compile_parser
+from screening.ledger.xlsx.validate import _Plan, _RowValidator
 from screening.models import Region
 from screening.rules.types import ProjectInput, Screening
 from screening.screen import findings_for_storage, rule_set_for, screen_inputs

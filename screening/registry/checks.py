@@ -58,7 +58,7 @@ def is_natural_person_code(uscc: str) -> bool:
     """True when a code may belong to a natural person: registration category 92 (个体工商户,
     GB 32100), an identity-card number, or anything that is not a valid organisation credit
     code (check character included). The public list never shows these."""
-    from screening.ledger.xlsx.validate import USCC_CHARSET, uscc_check_character
+    from screening.ledger.xlsx.parsers import USCC_CHARSET, uscc_check_character
 
     code = (uscc or "").strip().upper()
     if len(code) != 18 or code[:2] == "92" or _looks_like_identity_card(code):

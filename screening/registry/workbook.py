@@ -23,10 +23,11 @@ from openpyxl import Workbook
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from screening.ledger.xlsx import cleaning
+from screening.ledger.xlsx.parsers import parse_project_code, parse_uscc
 from screening.ledger.xlsx.problems import CellError, CellProblem, cell_error
 from screening.ledger.xlsx.reader import read_sheet
 from screening.ledger.xlsx.safety import Limits
-from screening.ledger.xlsx.validate import LedgerValidation, parse_project_code, parse_uscc
+from screening.ledger.xlsx.validate import LedgerValidation
 from screening.registry.checks import parse_source_number, plan_key, source_number
 
 TEXT_MAX = 200

@@ -29,7 +29,7 @@ def client_for(user) -> Client:
 
 
 def _fix_check(code: str) -> str:
-    from screening.ledger.xlsx.validate import uscc_check_character
+    from screening.ledger.xlsx.parsers import uscc_check_character
 
     return code[:17] + uscc_check_character(code[:17])
 

@@ -15,8 +15,8 @@ from screening.ledger.xlsx.cleaning import (
     parse_number,
     parse_year_month,
 )
+from screening.ledger.xlsx.parsers import USCC_CHARSET, parse_uscc, uscc_check_character
 from screening.ledger.xlsx.problems import CellProblem
-from screening.ledger.xlsx.validate import USCC_CHARSET, parse_uscc, uscc_check_character
 
 GROUPED = re.compile(r"-?(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?:\.[0-9]+)?")
 

@@ -147,7 +147,7 @@ def test_uscc(one_row, value, message):
 
 
 def test_uscc_starting_with_a_n_or_y_is_valid(one_row):
-    from screening.ledger.xlsx.validate import uscc_check_character
+    from screening.ledger.xlsx.parsers import uscc_check_character
 
     for head in "ANY":
         body = head + "1110000600037341"

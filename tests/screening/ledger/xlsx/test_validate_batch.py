@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime
 
-from screening.ledger.xlsx import validate
+from screening.ledger.xlsx import parsers, validate
 from screening.ledger.xlsx.cleaning import match_headers
 from screening.ledger.xlsx.reader import read_sheet
 from screening.ledger.xlsx.template import COLUMNS, HEADERS
@@ -47,7 +47,7 @@ def test_batch_and_row_by_row_validation_agree(write_ledger, reference, monkeypa
             c,
             matched.positions[c.key],
             matched.positions[c.key] + 1,
-            validate.compile_parser(c, reference),
+            parsers.compile_parser(c, reference),
         )
         for c in COLUMNS
     ]
