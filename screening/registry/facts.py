@@ -70,9 +70,14 @@ def converted_rows(queryset: QuerySet) -> list[tuple]:
     return list(zip(*columns, strict=True))
 
 
+def live_draws() -> QuerySet[CapacityDraw]:
+    """The draws still held (a withdrawn plan's draws are returned, never deleted)."""
+    return CapacityDraw.objects.filter(returned_at__isnull=True)
+
+
 def load_plan_facts() -> dict[str, PlanFacts]:
     """Every registered plan (withdrawn ones too: a row naming one must fail) by reference key."""
-    live = CapacityDraw.objects.filter(returned_at__isnull=True)
+    live = live_draws()
     # The live draws alone (ordered by id: each plan's draws keep their order), then each
     # source they draw on once: cheaper than joining the source's columns onto every draw.
     draw_rows = converted_rows(live.order_by("id").values_list("plan_id", "amount", "source_id"))

@@ -10,7 +10,6 @@ from django.utils import timezone
 
 from screening import permissions
 from screening.models import (
-    CapacityDraw,
     CapacitySource,
     PlanStatus,
     Project,
@@ -29,7 +28,7 @@ from screening.registry.checks import (
     sort_shared,
     source_flags,
 )
-from screening.registry.facts import converted_rows
+from screening.registry.facts import converted_rows, live_draws
 from screening.rules.params import family_of
 from screening.screen import NoRuleSetInForce, gc_paused, parameters_of, rule_set_for
 
@@ -71,10 +70,6 @@ def sources_visible_to(user) -> QuerySet[CapacitySource]:
 
 def plans_visible_to(user) -> QuerySet[ReplacementPlan]:
     return permissions.scoped(ReplacementPlan.objects, user).select_related("region")
-
-
-def live_draws() -> QuerySet[CapacityDraw]:
-    return CapacityDraw.objects.filter(returned_at__isnull=True)
 
 
 _SOURCE_COLUMNS = (
