@@ -13,7 +13,7 @@ from django.db.models import Max
 
 from screening import permissions
 from screening.ledger.digest import row_digest
-from screening.ledger.xlsx.known_rows import KnownRow
+from screening.ledger.xlsx.known_rows import KnownRow, KnownRows
 from screening.models import (
     LedgerUpload,
     Project,
@@ -227,3 +227,23 @@ def allowed_region_codes(upload: LedgerUpload) -> set[str]:
     allowed = {r.code for r in Region.objects.filter(id__in=ledger_scope_ids(upload.region))}
     user_scope = permissions.scope_region_ids(upload.uploaded_by)
     return allowed & {r.code for r in Region.objects.filter(id__in=user_scope)}
+
+
+def stored_known_rows(region: Region, key_of, salt: bytes) -> KnownRows:
+    """The ledger's active projects whose row and raw digests are kept and whose screening is
+    current, by raw digest (xlsx/known_rows.py): a file row with the same cells is that row."""
+    scope = ledger_scope_ids(region)
+    codes = dict(Region.objects.filter(pk__in=scope).values_list("pk", "code"))
+    known: dict[str, KnownRow] = {}
+    for raw, code, region_id, digest, key in (
+        Project.objects.filter(region_id__in=scope, status=ProjectStatus.ACTIVE)
+        .exclude(raw_digest="")
+        .exclude(row_digest="")
+        .order_by()
+        .values_list("raw_digest", "project_code", "region_id", "row_digest", "screening_key")
+        .iterator(chunk_size=CHUNK)
+    ):
+        region_code = codes[region_id]
+        if key == key_of(region_code):
+            known[raw] = KnownRow(code, region_code, digest)
+    return KnownRows(salt, known)

@@ -66,7 +66,12 @@ def engine_code_digest() -> str:
     every screening key): after a deployment that touches them, every row is screened again
     once."""
     return source_digest(
-        "rules/*.py", "screen.py", "ledger/services.py", "ledger/diff.py", "ledger/bulk.py"
+        "rules/*.py",
+        "screen.py",
+        "ledger/services.py",
+        "ledger/stored.py",
+        "ledger/diff.py",
+        "ledger/bulk.py",
     )
 
 

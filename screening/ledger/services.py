@@ -20,17 +20,15 @@ from django.utils.translation import gettext as _
 
 from screening import permissions
 from screening.ledger.bulk import insert_rows, update_rows
+from screening.ledger.db_checks import checked_diff, region_errors
 from screening.ledger.diff import (
     CHUNK,
     LEDGER_FIELDS,
     LedgerDiff,
     ValuesNeeded,
-    allowed_region_codes,
     compute_diff,
-    ledger_scope_ids,
-    ledger_values,
     ledger_version,
-    normalise,
+    stored_known_rows,
 )
 from screening.ledger.hints import hint_text, hint_to_dict
 from screening.ledger.preview import (
@@ -45,12 +43,18 @@ from screening.ledger.preview import (
     preview_outcomes,
 )
 from screening.ledger.spool import (
-    DECIMAL_FIELDS,
-    ENUM_FIELDS,
     ledger_reference_with_digest,
     read_rows_spool,
     spool_path,
     write_rows_spool,
+)
+from screening.ledger.stored import (
+    FINGERPRINTS,
+    SCREENING_FIELDS,
+    project_values,
+    rescreen_unchanged,
+    screening_values,
+    stale_screenings,
 )
 from screening.ledger.uploads import limits_from_settings
 from screening.ledger.xlsx.known_rows import KnownRow, KnownRows, raw_digest_salt
@@ -71,21 +75,12 @@ from screening.models import (
 )
 from screening.rules.types import ProjectInput
 from screening.screen import (
-    findings_for_storage,
     gc_paused,
     rule_set_for,
     screener,
     screening_keys,
 )
 
-SCREENING_FIELDS = [
-    "in_scope",
-    "verdict",
-    "disposition",
-    "screened_rule_set",
-    "screened_as_of",
-    "findings",
-]
 ERRORS_KEPT_ON_PAGE = 2000
 
 
@@ -162,48 +157,6 @@ def receive_upload(
     return upload
 
 
-def _region_errors(rows: list[tuple[int, ProjectInput]], upload: LedgerUpload) -> list[CellError]:
-    """Rows of regions outside the upload's ledger, and codes registered in another region."""
-    allowed = allowed_region_codes(upload)
-    errors: list[CellError] = []
-    # A KnownRow is a project of this ledger (found there a moment ago; codes are unique), so
-    # only the other rows' codes are looked up elsewhere.
-    codes = [row.project_code for _n, row in rows if row.__class__ is not KnownRow]
-    # Which region holds a code is never said: an agency could otherwise test codes by the
-    # thousand to learn which projects exist in regions it may not see (issue 13 item 9).
-    elsewhere: set[str] = set()
-    for start in range(0, len(codes), CHUNK):
-        elsewhere.update(
-            Project.objects.filter(project_code__in_array=codes[start : start + CHUNK])
-            .exclude(region__code__in=allowed)
-            .order_by()
-            .values_list("project_code", flat=True)
-        )
-    for row_number, row in rows:
-        if row.region not in allowed:
-            errors.append(
-                CellError(
-                    row=row_number,
-                    column="所在地区",
-                    value=row.region,
-                    message_zh=f"该地区不属于本次上传的台账({upload.region.name})或您的管辖范围",
-                    message_en=f"this region is not part of the ledger being uploaded "
-                    f"({upload.region.name_en or upload.region.name}) or of your regions",
-                )
-            )
-        elif row.project_code in elsewhere:
-            errors.append(
-                CellError(
-                    row=row_number,
-                    column="项目代码",
-                    value=row.project_code,
-                    message_zh="该项目代码已登记在其他地区的台账中",
-                    message_en="this project code is registered in another region's ledger",
-                )
-            )
-    return errors
-
-
 def validate_upload(upload: LedgerUpload, progress=None) -> LedgerUpload:
     """Validate the stored file; record errors (with the annotated workbook) or the preview."""
     from screening.ledger.xlsx.annotate import write_annotated_workbook
@@ -221,11 +174,11 @@ def validate_upload(upload: LedgerUpload, progress=None) -> LedgerUpload:
     try:
         validation = validate_workbook(path, reference, limits_from_settings(), known_rows)
         try:
-            diff = _checked_diff(validation, upload)
+            diff = checked_diff(validation, upload)
         except ValuesNeeded:  # a known row's project changed meanwhile: validate every row
             known_rows = KnownRows(salt, {})
             validation = validate_workbook(path, reference, limits_from_settings(), known_rows)
-            diff = _checked_diff(validation, upload)
+            diff = checked_diff(validation, upload)
     except UnsafeWorkbook as refusal:
         upload.status = UploadStatus.REFUSED
         upload.message = refusal.message_en if lang() == "en" else refusal.message_zh
@@ -285,40 +238,6 @@ def validate_upload(upload: LedgerUpload, progress=None) -> LedgerUpload:
     return upload
 
 
-def _checked_diff(validation, upload: LedgerUpload) -> LedgerDiff | None:
-    """Add the database's checks (regions, codes elsewhere) to the file's own; then, when no
-    error is left, the diff with the stored ledger (None otherwise). ValuesNeeded: a known row
-    is no longer the stored one (its project changed meanwhile)."""
-    extra = _region_errors(validation.rows, upload) if not validation.header_errors else []
-    if extra:
-        bad_rows = {e.row for e in extra}
-        validation.errors = sorted([*validation.errors, *extra], key=lambda e: (e.row, e.column))
-        validation.rows = [(n, r) for n, r in validation.rows if n not in bad_rows]
-    if validation.header_errors or validation.errors:
-        return None
-    return compute_diff(upload.region, (row for _n, row in validation.rows))
-
-
-def stored_known_rows(region: Region, key_of, salt: bytes) -> KnownRows:
-    """The ledger's active projects whose row and raw digests are kept and whose screening is
-    current, by raw digest (xlsx/known_rows.py): a file row with the same cells is that row."""
-    scope = ledger_scope_ids(region)
-    codes = dict(Region.objects.filter(pk__in=scope).values_list("pk", "code"))
-    known: dict[str, KnownRow] = {}
-    for raw, code, region_id, digest, key in (
-        Project.objects.filter(region_id__in=scope, status=ProjectStatus.ACTIVE)
-        .exclude(raw_digest="")
-        .exclude(row_digest="")
-        .order_by()
-        .values_list("raw_digest", "project_code", "region_id", "row_digest", "screening_key")
-        .iterator(chunk_size=CHUNK)
-    ):
-        region_code = codes[region_id]
-        if key == key_of(region_code):
-            known[raw] = KnownRow(code, region_code, digest)
-    return KnownRows(salt, known)
-
-
 def _file_sha256(path: Path) -> str:
     digest = hashlib.sha256()
     with path.open("rb") as handle:
@@ -363,46 +282,6 @@ def _validated_rows(
 
 
 # --- Apply ------------------------------------------------------------------------------------
-
-# Only numbers and enumerations change when stored (normalise); the other values go as they are.
-_NORMALISED_AT = tuple(
-    index
-    for index, name in enumerate(LEDGER_FIELDS)
-    if name in DECIMAL_FIELDS or name in ENUM_FIELDS
-)
-
-
-_NORMALISED: dict = {}  # value → normalise(value): ledger numbers and enums repeat a lot
-
-
-def _project_values(row: ProjectInput, region_id: int) -> dict:
-    values = list(ledger_values(row))
-    normalised = _NORMALISED
-    for index in _NORMALISED_AT:
-        value = values[index]
-        if value is not None:
-            found = normalised.get(value)
-            if found is None:
-                found = normalise(value)
-                if value == value:  # never NaN (unequal to itself) as a key
-                    if len(normalised) >= 65_536:
-                        normalised.clear()
-                    normalised[value] = found
-            values[index] = found
-    stored = dict(zip(LEDGER_FIELDS, values, strict=True))
-    stored["region_id"] = region_id
-    return stored
-
-
-def _screening_values(screening) -> dict:
-    return {
-        "in_scope": screening.in_scope,
-        "verdict": screening.verdict.value,
-        "disposition": screening.disposition.value,
-        "screened_rule_set": screening.rule_set,
-        "screened_as_of": screening.as_of,
-        "findings": findings_for_storage(screening),
-    }
 
 
 @transaction.atomic
@@ -455,7 +334,7 @@ def apply_upload(
         counts = confirmed["counts"]
     else:
         rows = _validated_rows(upload, raw_digests=raw_digests)
-        if _region_errors(rows, upload):
+        if region_errors(rows, upload):
             raise UploadRefused(_("The file no longer validates; please upload it again."))
         try:
             diff = _diff_with_values(upload, rows, key_of)
@@ -493,8 +372,8 @@ def apply_upload(
                 Project,
                 (
                     {
-                        **_project_values(row, region_ids[row.region]),
-                        **_screening_values(screen_one(row)),
+                        **project_values(row, region_ids[row.region]),
+                        **screening_values(screen_one(row)),
                         "status": ProjectStatus.ACTIVE,
                         "row_digest": digests[row.project_code],
                         "raw_digest": raw_digests.get(row.project_code, ""),
@@ -523,9 +402,9 @@ def apply_upload(
             )
 
         for project, row, changes in diff.changed:
-            for name, value in _project_values(row, region_ids[row.region]).items():
+            for name, value in project_values(row, region_ids[row.region]).items():
                 setattr(project, name, value)
-            for name, value in _screening_values(screen_one(row)).items():
+            for name, value in screening_values(screen_one(row)).items():
                 setattr(project, name, value)
             project.row_digest = digests[row.project_code]
             project.raw_digest = raw_digests.get(row.project_code, "")
@@ -553,7 +432,7 @@ def apply_upload(
                 "updated_at",
                 *LEDGER_FIELDS,
                 *SCREENING_FIELDS,
-                *_FINGERPRINTS,
+                *FINGERPRINTS,
                 "raw_digest",
             ],
         )
@@ -561,9 +440,9 @@ def apply_upload(
         # An unchanged project whose screening was made under this upload's key (rule set,
         # engine, region context, date) costs nothing; the others are screened again and
         # written only if their result moved (their new key and digest are kept either way).
-        stale = _stale_screenings(diff, key_of)
+        stale = stale_screenings(diff, key_of)
         for start in range(0, len(stale), CHUNK):
-            _rescreen_unchanged(stale[start : start + CHUNK], screen_one, key_of, digests)
+            rescreen_unchanged(stale[start : start + CHUNK], screen_one, key_of, digests)
         # Unchanged rows whose cells were written otherwise (a file saved again, a number typed
         # as text): their raw digest is kept, so next month the same cells are known at once.
         update_rows(
@@ -626,47 +505,9 @@ def apply_upload(
     return upload
 
 
-def _stale_screenings(diff: LedgerDiff, key_of) -> list[tuple[int, ProjectInput]]:
-    """The unchanged rows whose stored screening is not this upload's (or whose digest is to
-    be stored): screened again on apply."""
-    return [
-        (pk, row)
-        for pk, row in diff.unchanged
-        if diff.screening_keys[pk] != key_of(row.region) or pk in diff.digests_to_store
-    ]
-
-
 def _diff_with_values(upload: LedgerUpload, rows, key_of) -> LedgerDiff:
     """compute_diff, making sure every row apply screens again has its values."""
     diff = compute_diff(upload.region, (row for _n, row in rows))
-    if any(row.__class__ is KnownRow for _pk, row in _stale_screenings(diff, key_of)):
+    if any(row.__class__ is KnownRow for _pk, row in stale_screenings(diff, key_of)):
         raise ValuesNeeded
     return diff
-
-
-_STORED_SCREENING = ["in_scope", "verdict", "disposition", "screened_rule_set", "findings"]
-_FINGERPRINTS = ["row_digest", "screening_key"]
-
-
-def _rescreen_unchanged(
-    batch: list[tuple[int, ProjectInput]], screen_one, key_of, digests: dict[str, str]
-) -> None:
-    stored = {
-        pk: values
-        for pk, *values in Project.objects.filter(pk__in_array=[pk for pk, _r in batch])
-        .order_by()
-        .values_list("pk", *_STORED_SCREENING)
-    }
-    moved, kept = [], []
-    for pk, row in batch:
-        values = _screening_values(screen_one(row))
-        fingerprints = {
-            "row_digest": digests[row.project_code],
-            "screening_key": key_of(row.region),
-        }
-        if [values[name] for name in _STORED_SCREENING] != stored[pk]:
-            moved.append(Project(pk=pk, **values, **fingerprints))
-        else:
-            kept.append(Project(pk=pk, **fingerprints))
-    update_rows(Project, moved, [*SCREENING_FIELDS, *_FINGERPRINTS])
-    update_rows(Project, kept, _FINGERPRINTS)

@@ -11,6 +11,7 @@ import pytest
 from django.core.files.base import ContentFile
 
 from screening.ledger import services as ledger_import
+from screening.ledger import stored as stored_values
 from screening.ledger.digest import row_digest, screening_key
 from screening.ledger.rollback import rollback_upload
 from screening.ledger.services import (
@@ -417,11 +418,11 @@ def test_stored_values_normalise_exactly_the_numbers_and_enumerations():
         livelihood=True,
         remarks="=1+1",
     )
-    stored = ledger_import._project_values(row, 7)
+    stored = stored_values.project_values(row, 7)
     assert stored == {
         **{
-            name: ledger_import.normalise(getattr(row, name))
-            for name in ledger_import.LEDGER_FIELDS
+            name: stored_values.normalise(getattr(row, name))
+            for name in stored_values.LEDGER_FIELDS
         },
         "region_id": 7,
     }
