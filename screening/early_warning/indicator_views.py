@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from screening import listing, permissions
+from screening.bilingual import both
 from screening.early_warning import indicator_templates, indicators
 from screening.early_warning.barometer import INDICATOR_FIELDS, WarningRefused
 from screening.early_warning.forms import (
@@ -212,7 +213,7 @@ def _check_project_rows(read, user) -> None:
                 indicators.project_row_error(
                     row_number,
                     row.project_code,
-                    indicators.both("no project with this code in the ledger of your regions"),
+                    both("no project with this code in the ledger of your regions"),
                 )
             )
         elif row.project_code not in watched:
@@ -220,7 +221,7 @@ def _check_project_rows(read, user) -> None:
                 indicators.project_row_error(
                     row_number,
                     row.project_code,
-                    indicators.both(
+                    both(
                         "is not an operating (存量) two-high project in the ledger: only those "
                         "get energy-use warnings"
                     ),

@@ -22,8 +22,8 @@ from decimal import Decimal
 from pathlib import Path
 
 from django.utils import translation
-from django.utils.translation import gettext as _
 
+from screening.bilingual import Bilingual, both
 from screening.early_warning.barometer import IndicatorRow
 from screening.early_warning.project_energy import ProjectEnergyRow
 from screening.ledger.xlsx import cleaning
@@ -150,23 +150,6 @@ PROJECT_ENERGY_COLUMNS: tuple[TemplateColumn, ...] = (
 # --- Messages ------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Bilingual:
-    """A problem worded here (not one of the ledger's CellProblem codes), in both languages."""
-
-    zh: str
-    en: str
-
-
-def _both(message: str, **params: object) -> Bilingual:
-    """A translated message in Chinese and English (uploads report both, as the ledger's)."""
-    with translation.override("zh-hans"):
-        zh = _(message) % params if params else _(message)
-    with translation.override("en"):
-        en = _(message) % params if params else _(message)
-    return Bilingual(zh, en)
-
-
 def _error(
     row: int, column: TemplateColumn, value: str, found: CellProblem | Bilingual
 ) -> CellError:
@@ -214,13 +197,13 @@ def _parse_region(raw: object, regions: Mapping[str, str]) -> str | None | CellP
         return text
     folded = cleaning.fold(text).strip()
     if folded in PROVINCE_NAMES:
-        return _both(
+        return both(
             "must be a city, 济源, 航空港区 or a county, not the province itself: "
             "the province's figures are not a city's"
         )
     code = regions.get(folded)
     if code is None:
-        return _both(
+        return both(
             "“%(value)s” is not a region of Henan; give its name, alias or 6-digit "
             "code (e.g. 安阳市, 安阳 or 410500)",
             value=text,
@@ -233,7 +216,7 @@ def _parse_month(raw: object) -> tuple[int, int] | None | CellProblem | Bilingua
     if hasattr(raw, "year") and hasattr(raw, "month") and hasattr(raw, "day"):
         if raw.day == 1:
             return raw.year, raw.month
-        return _both(
+        return both(
             "must be a month YYYY-MM, not a date of the month (%(value)s)",
             value=cleaning.display_value(raw),
         )
@@ -245,11 +228,11 @@ def _parse_value(kind: str, raw: object) -> Decimal | None | CellProblem | Bilin
     if not isinstance(value, Decimal):
         return value
     if kind == "signed" and not INTENSITY_CHANGE_RANGE[0] <= value <= INTENSITY_CHANGE_RANGE[1]:
-        return _both(
+        return both(
             "must be a percentage between -100 and 1000 (e.g. -3.2 for a fall of 3.2 percent)"
         )
     if kind == "target" and value > TARGET_MAX:
-        return _both("must be a percentage between 0 and 100 (e.g. 3.0)")
+        return both("must be a percentage between 0 and 100 (e.g. 3.0)")
     return value
 
 
@@ -425,7 +408,7 @@ def _drop_repeats(read: TemplateRead, key_of, column, message: str) -> TemplateR
                     row_number,
                     column,
                     f"{row.year}-{row.month:02d}",
-                    _both(message, row=first[key]),
+                    both(message, row=first[key]),
                 )
             )
             continue
@@ -481,6 +464,3 @@ def read_project_energy_workbook(path: Path | str, limits) -> TemplateRead:
 def project_row_error(row_number: int, value: str, message: Bilingual) -> CellError:
     """An error on 项目代码 found against the database (unknown, not operating, not yours)."""
     return _error(row_number, PROJECT_ENERGY_COLUMNS[0], value, message)
-
-
-both = _both

@@ -6,10 +6,10 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from screening.bilingual import Bilingual
 from screening.models import CapacitySource, Region
 from screening.registry import services
 from screening.registry.workbook import (
-    Bilingual,
     current_message,
     dates_in_order,
     parse_credit_code,

@@ -17,11 +17,11 @@ from decimal import Decimal
 from pathlib import Path
 
 from django.utils import translation
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 from openpyxl import Workbook
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from screening.bilingual import Bilingual, both
 from screening.ledger.xlsx import cleaning
 from screening.ledger.xlsx.parsers import parse_project_code, parse_uscc
 from screening.ledger.xlsx.problems import CellError, CellProblem, cell_error
@@ -32,22 +32,6 @@ from screening.registry.checks import parse_source_number, plan_key, source_numb
 
 TEXT_MAX = 200
 NOTES_MAX = 1000
-
-
-@dataclass(frozen=True)
-class Bilingual:
-    """A problem worded here, in both languages (uploads report both, as the ledger's)."""
-
-    zh: str
-    en: str
-
-
-def _both(message: str, **params: object) -> Bilingual:
-    with translation.override("zh-hans"):
-        zh = _(message) % params if params else _(message)
-    with translation.override("en"):
-        en = _(message) % params if params else _(message)
-    return Bilingual(zh, en)
 
 
 def current_message(found: CellProblem | Bilingual) -> str:
@@ -83,7 +67,7 @@ def parse_project_codes(raw: object) -> list[str] | CellProblem | Bilingual:
             continue
         parsed = parse_project_code(part)
         if isinstance(parsed, CellProblem):
-            return _both(
+            return both(
                 "%(code)s is not a project code: %(problem)s",
                 code=part,
                 problem=current_message(parsed),
@@ -96,7 +80,7 @@ def parse_project_codes(raw: object) -> list[str] | CellProblem | Bilingual:
 def dates_in_order(shutdown: date | None, dismantled: date | None) -> Bilingual | None:
     """A line is dismantled after (or on the day) it is shut down, never before."""
     if shutdown is not None and dismantled is not None and dismantled < shutdown:
-        return _both("The dismantled date is before the shut-down date.")
+        return both("The dismantled date is before the shut-down date.")
     return None
 
 
@@ -223,8 +207,8 @@ def _parse(column: Column, raw: object, reference: RegistryReference):
         if key in reference.regions:
             return reference.regions[key]
         if key in reference.all_regions:
-            return _both("You may not enter the registry of this region.")
-        return _both("Unknown region: %(value)s", value=text)
+            return both("You may not enter the registry of this region.")
+        return both("Unknown region: %(value)s", value=text)
     if kind in ("text", "notes"):
         return cleaning.cell_text(raw, column.max_length)
     if kind == "uscc":
@@ -235,7 +219,7 @@ def _parse(column: Column, raw: object, reference: RegistryReference):
             return text
         folded = cleaning.squeeze(cleaning.fold(text))
         if folded not in reference.families:
-            return _both(
+            return both(
                 "Not a product family with replacement ratios: %(value)s (allowed: %(allowed)s)",
                 value=text,
                 allowed="、".join(reference.families),
@@ -244,7 +228,7 @@ def _parse(column: Column, raw: object, reference: RegistryReference):
     if kind == "number":
         value = cleaning.parse_number(raw, max_length=TEXT_MAX)
         if isinstance(value, Decimal) and value <= 0:
-            return _both("Must be greater than 0.")
+            return both("Must be greater than 0.")
         return value
     if kind == "unit":
         text = cleaning.cell_text(raw, TEXT_MAX)
@@ -261,7 +245,7 @@ def _parse(column: Column, raw: object, reference: RegistryReference):
             return text
         number = parse_source_number(cleaning.fold(text))
         if number is None or number not in reference.sources:
-            return _both(
+            return both(
                 "No registered source you may draw from has the number %(value)s.", value=text
             )
         return number
@@ -341,7 +325,7 @@ def _read(
                 continue
             if parsed is None and column.required:
                 errors.append(
-                    _error(row_number, column, positions[column.key], "", _both("Required."))
+                    _error(row_number, column, positions[column.key], "", both("Required."))
                 )
             record[column.key] = parsed
         record["_raw"] = {k: cleaning.display_value(v) for k, v in raw.items()}
@@ -388,7 +372,7 @@ def validate_sources(
                 "equipment",
                 positions,
                 record,
-                _both("This equipment of this enterprise is already registered."),
+                both("This equipment of this enterprise is already registered."),
             )
         elif unit in seen:
             _row_error(
@@ -398,7 +382,7 @@ def validate_sources(
                 "equipment",
                 positions,
                 record,
-                _both("Repeats row %(row)s (same enterprise and equipment).", row=seen[unit]),
+                both("Repeats row %(row)s (same enterprise and equipment).", row=seen[unit]),
             )
         else:
             seen[unit] = row
@@ -427,7 +411,7 @@ def validate_plans(
         source = reference.sources[record["source"]]
         found: tuple[str, Bilingual] | None = None
         if key in reference.registered_plans:
-            found = ("ref", _both("A plan with this reference is already registered."))
+            found = ("ref", both("A plan with this reference is already registered."))
         elif key in first_row:
             first, plan = first_row[key]
             differs = [
@@ -438,7 +422,7 @@ def validate_plans(
             if differs:
                 found = (
                     next(c.key for c in PLAN_COLUMNS if c.header == differs[0]),
-                    _both(
+                    both(
                         "Differs from row %(row)s of the same plan (%(columns)s).",
                         row=first,
                         columns="、".join(differs),
@@ -447,7 +431,7 @@ def validate_plans(
         if found is None and source.family != record["family"]:
             found = (
                 "source",
-                _both(
+                both(
                     "Source %(source)s is %(family)s capacity.",
                     source=source_number(source.id),
                     family=source.family,
@@ -456,7 +440,7 @@ def validate_plans(
         if found is None and source.capacity_unit != record["capacity_unit"]:
             found = (
                 "source",
-                _both(
+                both(
                     "Source %(source)s is measured in %(unit)s.",
                     source=source_number(source.id),
                     unit=source.capacity_unit,
@@ -467,7 +451,7 @@ def validate_plans(
             if wanted[source.id] > source.available:
                 found = (
                     "amount",
-                    _both(
+                    both(
                         "Source %(source)s has %(available)s left; the file draws %(wanted)s from "
                         "it up to this row.",
                         source=source_number(source.id),
