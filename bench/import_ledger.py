@@ -16,11 +16,12 @@ plus the COPY statements sent through psycopg:
 (b) django-import-export's plain xlsx import into Project (first --iex-rows rows, rolled back,
     extrapolated to the whole file),
 (c) our import: receive_upload + validate_upload (preview) + apply_upload, 100 % new rows,
-(s) PostgreSQL alone storing what (c) stored: its projects and history rows COPYed from files
-    into a copy of the database whose two tables are emptied (same indexes, constraints and
-    commit; no Python between): the floor under any import that stores those rows,
 (d) a re-import of the same ledger with 1 % of the rows changed,
 (g) a re-import of that file again (identical: nothing changes),
+(s) PostgreSQL alone storing what (c) stored: its projects and history rows COPYed from files
+    into a copy of the database whose two tables are emptied (same indexes, constraints and
+    commit; no Python between): the floor under any import that stores those rows (measured
+    after (g): copying the database would slow the phases after it),
 (e) export_ledger of every project,
 (f) openpyxl write-only of the same rows (the same query, values written as fetched): the
     yardstick of the export.
@@ -343,10 +344,8 @@ def phase_yardstick(path: str) -> dict:
 FLOOR_TABLES = ("screening_project", "screening_projectchange")
 
 
-def server_floor(database: str, temp_dir: Path) -> float:
-    """Seconds PostgreSQL takes to store the rows the first import stored, with nothing else
-    to do: the rows are dumped, a copy of the database is made (CREATE DATABASE … TEMPLATE)
-    with the two tables emptied by TRUNCATE, and one transaction COPYs them back and commits."""
+def dump_stored_rows(database: str, temp_dir: Path) -> dict[str, Path]:
+    """The rows of FLOOR_TABLES as COPY text, each in a file: what the first import stored."""
     import psycopg
 
     dumps = {table: temp_dir / f"{table}.copy" for table in FLOOR_TABLES}
@@ -355,10 +354,21 @@ def server_floor(database: str, temp_dir: Path) -> float:
             with dump.open("wb") as out, cursor.copy(f"COPY {table} TO STDOUT") as copy:
                 for data in copy:
                     out.write(data)
+    return dumps
+
+
+def server_floor(database: str, dumps: dict[str, Path]) -> float:
+    """Seconds PostgreSQL takes to store the dumped rows with nothing else to do: a copy of
+    the database is made (CREATE DATABASE … TEMPLATE) with the two tables emptied by
+    TRUNCATE, and one transaction COPYs the rows back and commits. Run last: making the copy
+    writes the whole database again, which would slow the phases after it."""
+    import psycopg
+
     floor = f"{database}_floor"
     drop_database(floor)
     with psycopg.connect(dbname="postgres", autocommit=True, **PG) as connection:
         connection.execute(f'CREATE DATABASE "{floor}" TEMPLATE "{database}"')
+        connection.execute("CHECKPOINT")
     try:
         with psycopg.connect(dbname=floor, **PG) as connection:
             connection.execute(f"TRUNCATE {', '.join(FLOOR_TABLES)} CASCADE")
@@ -629,11 +639,7 @@ def _run_all(
     )
     _details(out)
     database = env["DATABASE_URL"].rsplit("/", 1)[1]
-    floor = server_floor(database, Path(env["TWO_HIGH_VAR_DIR"]).parent)
-    label = "(s) PostgreSQL alone storing (c)'s rows"
-    print(
-        f"{label:<44}{floor:>9.2f}{rows / floor:>10,.0f}{'':>9}{'':>9}{floor / yardstick:8.2f}  (y)"
-    )
+    dumps = dump_stored_rows(database, Path(env["TWO_HIGH_VAR_DIR"]).parent)
     again, again_peak, out = _line(
         "(d) re-import, 1 % changed",
         "import",
@@ -655,6 +661,11 @@ def _run_all(
         versus="(c)",
     )
     _details(out)
+    floor = server_floor(database, dumps)
+    label = "(s) PostgreSQL alone storing (c)'s rows"
+    print(
+        f"{label:<44}{floor:>9.2f}{rows / floor:>10,.0f}{'':>9}{'':>9}{floor / yardstick:8.2f}  (y)"
+    )
     if export:
         write, _peak, _out = _line(
             "(f) openpyxl write-only, same rows", "openpyxl_write", path, rows, env
