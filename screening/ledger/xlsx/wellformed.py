@@ -54,11 +54,11 @@ def start_check(
     """The check of part `name` (`size` bytes as its zip directory declares): in a child
     process from `child_from` bytes (never when negative), else in process. `replay` yields
     the part's chunks again, for the fallback."""
-    if 0 <= child_from <= size:
+    if 0 <= child_from <= size and sys.executable:
         try:
             return ChildCheck(name, replay)
         except OSError:
-            pass  # no process to be had: check in process
+            pass  # no process to be had (no fork, no such file …): check in process
     return WellFormed(name)
 
 
@@ -111,7 +111,12 @@ class ChildCheck:
             fcntl.fcntl(self.process.stdin.fileno(), fcntl.F_SETPIPE_SZ, CHUNK)
         self.queue: queue.Queue = queue.Queue(maxsize=_QUEUED)
         self.writer = threading.Thread(target=self._write, name="two-high-xml-check", daemon=True)
-        self.writer.start()
+        try:
+            self.writer.start()
+        except RuntimeError as exc:  # no thread to be had: no child either
+            self.process.kill()
+            self.process.communicate()
+            raise OSError("cannot start the writer thread") from exc
 
     # ------------------------------------------------------------------ the writer thread
 
