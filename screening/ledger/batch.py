@@ -16,7 +16,7 @@ from typing import BinaryIO
 import orjson
 
 from screening.context import ContextResolver
-from screening.ledger.services import ledger_reference
+from screening.ledger.spool import ledger_reference_with_digest
 from screening.ledger.uploads import limits_from_settings
 from screening.ledger.xlsx.safety import UnsafeWorkbook
 from screening.ledger.xlsx.validate import iter_workbook
@@ -78,9 +78,9 @@ def screen_ledger_file(
     spool = tempfile.SpooledTemporaryFile(max_size=SPOOL_IN_MEMORY_BYTES)
     writer = _JsonWriter(spool, lang) if fmt == "json" else _TableWriter(spool, lang)
     try:
-        validation, valid_rows = iter_workbook(
-            Path(path), ledger_reference(rule_set), limits_from_settings()
-        )
+        # ledger_reference() without importing the upload services (and psycopg with them).
+        reference, _digest = ledger_reference_with_digest(rule_set)
+        validation, valid_rows = iter_workbook(Path(path), reference, limits_from_settings())
         writer.start(rule_set.name, as_of, list(validation.ignored_columns))
         count = 0
         with gc_paused():
