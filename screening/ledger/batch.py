@@ -20,7 +20,7 @@ from screening.ledger.spool import ledger_reference_with_digest
 from screening.ledger.uploads import limits_from_settings
 from screening.ledger.xlsx.safety import UnsafeWorkbook
 from screening.ledger.xlsx.validate import iter_workbook
-from screening.rules.engine import screen, screening_to_dict
+from screening.rules.engine import screen
 from screening.rules.types import Outcome
 from screening.screen import NoRuleSetInForce, gc_paused, parameters_of, rule_set_for
 
@@ -109,11 +109,17 @@ def screen_ledger_file(
 
 
 class _JsonWriter:
-    """SPEC §8's JSON object, written piece by piece."""
+    """SPEC §8's JSON object, written piece by piece.
+
+    A result is `{"row", "project_code", **screening_to_dict(screening, lang)}`, built here
+    without that function's per-finding copies and enum values: the dict is serialised at
+    once, and orjson writes a str enum as its value. Results are serialised a thousand at a
+    time, as one list whose brackets are dropped.
+    """
 
     def __init__(self, out: BinaryIO, lang: str):
-        self.out, self.lang, self.first = out, lang, True
-        self.pending: list[bytes] = []  # results written a thousand at a time
+        self.out, self.lang, self.english, self.first = out, lang, lang == "en", True
+        self.pending: list[dict] = []
 
     def start(self, rule_set: str, as_of: date, ignored: list[str]) -> None:
         head = orjson.dumps(
@@ -122,14 +128,46 @@ class _JsonWriter:
         self.out.write(head[:-1] + b',"results":[')
 
     def result(self, row: int, code: str, screening) -> None:
-        item = {"row": row, "project_code": code, **screening_to_dict(screening, self.lang)}
-        self.pending.append(orjson.dumps(item))
+        if self.english:
+            findings = [
+                {
+                    "rule": f.rule,
+                    "outcome": f.outcome,
+                    "clause": f.clause,
+                    "message": f.message_en,
+                    "values": f.values,
+                }
+                for f in screening.findings
+            ]
+        else:
+            findings = [
+                {
+                    "rule": f.rule,
+                    "outcome": f.outcome,
+                    "clause": f.clause,
+                    "message": f.message_zh,
+                    "values": f.values,
+                }
+                for f in screening.findings
+            ]
+        self.pending.append(
+            {
+                "row": row,
+                "project_code": code,
+                "in_scope": screening.in_scope,
+                "verdict": screening.verdict,
+                "disposition": screening.disposition,
+                "findings": findings,
+            }
+        )
         if len(self.pending) >= 1000:
             self._flush()
 
     def _flush(self) -> None:
         if self.pending:
-            self.out.write((b"" if self.first else b",") + b",".join(self.pending))
+            if not self.first:
+                self.out.write(b",")
+            self.out.write(memoryview(orjson.dumps(self.pending))[1:-1])
             self.first = False
             self.pending.clear()
 
