@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from decimal import Decimal
+from functools import partial
 from operator import mul
 
 from screening.ledger.xlsx import template
@@ -213,9 +214,9 @@ def compile_parser(column: Column, reference: LedgerReference) -> Parser:
     if kind is Kind.TEXT:
         return _text(limit)
     if kind is Kind.PROJECT_CODE:
-        return lambda raw: parse_project_code(raw, limit)
+        return partial(parse_project_code, max_length=limit)
     if kind is Kind.USCC:
-        return lambda raw: parse_uscc(raw, limit)
+        return partial(parse_uscc, max_length=limit)
     if kind is Kind.REGION:
         return region_parser(reference, limit)
     if kind is Kind.PRODUCT:

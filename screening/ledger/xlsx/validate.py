@@ -242,6 +242,8 @@ class _RowValidator:
         field at a time. Only rows holding a problem, or that a rule may concern, go through
         `validate`'s steps one by one (`_troubled_row`), which keep their errors, their order
         and their messages exactly as `validate` gives them."""
+        if not batch:
+            return BatchOutcome(0)
         width = self.width
         rows = [
             cells if len(cells) >= width else [*cells, *[""] * (width - len(cells))]
@@ -251,21 +253,23 @@ class _RowValidator:
         parsed: list[Sequence[object]] = []  # each column's values, in row order
         troubled: set[int] = set()  # batch indexes of rows to validate one by one
         count = len(rows)
-        for index, column_cells in enumerate(zip(*map(self.pick, rows))):  # noqa: B905
+        sheet_columns = list(zip(*rows))  # noqa: B905 (every row reaches `width`)
+        for index, position in enumerate(self.positions):
+            column_cells = sheet_columns[position]
             parse = self.parsers[index]
             memo = self.batch_memos[index]
-            distinct = set(column_cells)
-            if memo is None or (
-                (True in distinct or False in distinct) and bool in set(map(type, column_cells))
-            ):
-                # A column of mostly distinct values (names, codes, amounts) whose memo
-                # filled up: a memo does not pay; or bools beside numbers (True == 1.0 as
-                # dict keys): no memo for this run.
-                values = (
-                    [None if raw == "" else parse(raw) for raw in column_cells]
-                    if "" in distinct
-                    else list(map(parse, column_cells))
-                )
+            if memo is None:
+                # A column of mostly distinct values (names, codes, amounts) whose memo filled
+                # up: a memo does not pay. Every parser reads "" as None (blank), as a memo.
+                values = list(map(parse, column_cells))
+                distinct = None
+            else:
+                distinct = set(column_cells)
+                if (True in distinct or False in distinct) and bool in set(map(type, column_cells)):
+                    # Bools beside numbers (True == 1.0 as dict keys): no memo for this run.
+                    values = list(map(parse, column_cells))
+                    distinct = None
+            if distinct is None:
                 if CellProblem in set(map(type, values)):
                     troubled.update(
                         at for at, value in enumerate(values) if value.__class__ is CellProblem
@@ -288,8 +292,6 @@ class _RowValidator:
                     troubled.update(at for at, raw in enumerate(column_cells) if raw in bad)
             parsed.append(values)
         outcome = BatchOutcome(len(batch))
-        if not parsed:
-            return outcome
         self._suspects(parsed, rows, numbers, troubled)
         projects = _projects(parsed)
         valid = outcome.valid
