@@ -265,3 +265,31 @@ def one_by_one(path, reference):
             rows.append((row_number, project))
         errors.extend(found)
     return rows, errors, data_rows
+
+
+def test_raw_digest_tags_cells_as_before():
+    """The exact-type shortcut for date cells writes what the general tagging writes."""
+    import orjson
+
+    from screening.ledger.xlsx import known_rows
+
+    class LaterDate(datetime.date):
+        pass
+
+    cells = [
+        "",
+        "text",
+        1.0,
+        True,
+        datetime.date(2021, 1, 2),
+        datetime.datetime(2021, 1, 2, 3, 4, 5, 6),
+        datetime.time(3, 4, 5),
+        datetime.timedelta(days=1, seconds=2),
+        LaterDate(2021, 1, 2),
+        FORMULA_WITHOUT_VALUE,
+        ExcelErrorValue("#N/A"),
+    ]
+    options = known_rows._OPTIONS
+    for cell in cells:
+        fast = orjson.dumps([cell], default=known_rows._tagged_fast, option=options)
+        assert fast == orjson.dumps([cell], default=known_rows._tagged, option=options), cell
