@@ -192,6 +192,9 @@ LEDGER_MAX_RATIO = env.int("LEDGER_MAX_RATIO", default=100)
 LEDGER_MAX_MEMBERS = env.int("LEDGER_MAX_MEMBERS", default=1000)
 LEDGER_MAX_ROWS = env.int("LEDGER_MAX_ROWS", default=200_000)
 LEDGER_MAX_COLUMNS = env.int("LEDGER_MAX_COLUMNS", default=100)
+# Parts of an upload at least this large (bytes, uncompressed) are checked for well-formed XML
+# in a child process, on another core; 0: every part; -1: none (all in process).
+LEDGER_XML_CHILD_FROM_BYTES = env.int("LEDGER_XML_CHILD_FROM_BYTES", default=8_000_000)
 # Uploads larger than this are validated and applied in the background (progress bar).
 LEDGER_BACKGROUND_BYTES = env.int("LEDGER_BACKGROUND_BYTES", default=1_000_000)
 # Request bodies above the largest upload plus this margin (form fields, multipart framing) are

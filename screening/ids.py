@@ -4,13 +4,13 @@ Ids are 64-bit integers in every database we run on (BigAutoField). A number bey
 never names a row, and SQLite refuses to even compare with one ("Python int too large to
 convert to SQLite INTEGER"), so every id is range-checked here before it reaches a query: a URL
 id out of range is no match (404), a filter or body id out of range is invalid input (400).
+
+Plain Python: the app's ready() imports the URL converter from here, so every process (and
+every management command) starts without loading the filter and schema libraries; the `project`
+filter (IdFilter) lives with the case filters, its one user.
 """
 
 from __future__ import annotations
-
-import django_filters
-from django import forms
-from drf_spectacular.utils import extend_schema_field
 
 MAX_ID = 2**63 - 1  # the largest BigAutoField value (PostgreSQL bigint, SQLite INTEGER)
 
@@ -36,20 +36,3 @@ class IdConverter:
 
     def to_url(self, value: int) -> str:
         return str(int(value))
-
-
-class IdFormField(forms.IntegerField):
-    """A form field for an id: a whole number between 1 and MAX_ID."""
-
-    def __init__(self, **kwargs):
-        kwargs.setdefault("min_value", 1)
-        kwargs.setdefault("max_value", MAX_ID)
-        super().__init__(**kwargs)
-
-
-@extend_schema_field({"type": "integer", "format": "int64", "minimum": 1, "maximum": MAX_ID})
-class IdFilter(django_filters.NumberFilter):
-    """A filter by id (`?project=7`): out-of-range or non-integer values are a 400, never a
-    query."""
-
-    field_class = IdFormField

@@ -120,7 +120,7 @@ def findings_for_storage(screening: Screening) -> list[dict]:
     return [
         {
             "rule": f.rule,
-            "outcome": f.outcome.value,
+            "outcome": f.outcome._value_,
             "clause": f.clause,
             "message_zh": f.message_zh,
             "message_en": f.message_en,

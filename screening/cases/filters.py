@@ -9,15 +9,33 @@ from django import forms
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
+from drf_spectacular.utils import extend_schema_field
 
 from screening import permissions
-from screening.ids import IdFilter
+from screening.ids import MAX_ID
 from screening.labels import DISPOSITION_CHOICES, VERDICT_CHOICES
 from screening.ledger.filters import StableOrderingFilter, sort_labels
 from screening.models import FINAL_STATES, CaseState, Region, ReviewCase
 from screening.rules.types import Sector
 
 ALL = gettext_lazy("All")
+
+
+class IdFormField(forms.IntegerField):
+    """A form field for an id: a whole number between 1 and MAX_ID (screening/ids.py)."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", MAX_ID)
+        super().__init__(**kwargs)
+
+
+@extend_schema_field({"type": "integer", "format": "int64", "minimum": 1, "maximum": MAX_ID})
+class IdFilter(django_filters.NumberFilter):
+    """A filter by id (`?project=7`): out-of-range or non-integer values are a 400, never a
+    query."""
+
+    field_class = IdFormField
 
 
 class UserRegionFilterSet(django_filters.FilterSet):

@@ -16,16 +16,17 @@ from typing import BinaryIO
 import orjson
 
 from screening.context import ContextResolver
-from screening.ledger.services import ledger_reference
+from screening.ledger.spool import ledger_reference_with_digest
 from screening.ledger.uploads import limits_from_settings
 from screening.ledger.xlsx.safety import UnsafeWorkbook
 from screening.ledger.xlsx.validate import iter_workbook
-from screening.rules.engine import screen, screening_to_dict
+from screening.rules.engine import screen
 from screening.rules.types import Outcome
 from screening.screen import NoRuleSetInForce, gc_paused, parameters_of, rule_set_for
 
 EXIT_OK, EXIT_INVALID, EXIT_UNREADABLE = 0, 1, 2
 SPOOL_IN_MEMORY_BYTES = 1_000_000  # beyond this the output spools to disk
+_FAIL = Outcome.FAIL  # a global: an enum's class attribute lookup is slow, and rows are many
 
 
 @dataclass
@@ -78,9 +79,9 @@ def screen_ledger_file(
     spool = tempfile.SpooledTemporaryFile(max_size=SPOOL_IN_MEMORY_BYTES)
     writer = _JsonWriter(spool, lang) if fmt == "json" else _TableWriter(spool, lang)
     try:
-        validation, valid_rows = iter_workbook(
-            Path(path), ledger_reference(rule_set), limits_from_settings()
-        )
+        # ledger_reference() without importing the upload services (and psycopg with them).
+        reference, _digest = ledger_reference_with_digest(rule_set)
+        validation, valid_rows = iter_workbook(Path(path), reference, limits_from_settings())
         writer.start(rule_set.name, as_of, list(validation.ignored_columns))
         count = 0
         with gc_paused():
@@ -109,11 +110,17 @@ def screen_ledger_file(
 
 
 class _JsonWriter:
-    """SPEC §8's JSON object, written piece by piece."""
+    """SPEC §8's JSON object, written piece by piece.
+
+    A result is `{"row", "project_code", **screening_to_dict(screening, lang)}`, built here
+    without that function's per-finding copies and enum values: the dict is serialised at
+    once, and orjson writes a str enum as its value. Results are serialised a thousand at a
+    time, as one list whose brackets are dropped.
+    """
 
     def __init__(self, out: BinaryIO, lang: str):
-        self.out, self.lang, self.first = out, lang, True
-        self.pending: list[bytes] = []  # results written a thousand at a time
+        self.out, self.lang, self.english, self.first = out, lang, lang == "en", True
+        self.pending: list[dict] = []
 
     def start(self, rule_set: str, as_of: date, ignored: list[str]) -> None:
         head = orjson.dumps(
@@ -122,14 +129,46 @@ class _JsonWriter:
         self.out.write(head[:-1] + b',"results":[')
 
     def result(self, row: int, code: str, screening) -> None:
-        item = {"row": row, "project_code": code, **screening_to_dict(screening, self.lang)}
-        self.pending.append(orjson.dumps(item))
+        if self.english:
+            findings = [
+                {
+                    "rule": f.rule,
+                    "outcome": f.outcome,
+                    "clause": f.clause,
+                    "message": f.message_en,
+                    "values": f.values,
+                }
+                for f in screening.findings
+            ]
+        else:
+            findings = [
+                {
+                    "rule": f.rule,
+                    "outcome": f.outcome,
+                    "clause": f.clause,
+                    "message": f.message_zh,
+                    "values": f.values,
+                }
+                for f in screening.findings
+            ]
+        self.pending.append(
+            {
+                "row": row,
+                "project_code": code,
+                "in_scope": screening.in_scope,
+                "verdict": screening.verdict,
+                "disposition": screening.disposition,
+                "findings": findings,
+            }
+        )
         if len(self.pending) >= 1000:
             self._flush()
 
     def _flush(self) -> None:
         if self.pending:
-            self.out.write((b"" if self.first else b",") + b",".join(self.pending))
+            if not self.first:
+                self.out.write(b",")
+            self.out.write(memoryview(orjson.dumps(self.pending))[1:-1])
             self.first = False
             self.pending.clear()
 
@@ -157,7 +196,7 @@ class _TableWriter:
         )
 
     def result(self, row: int, code: str, screening) -> None:
-        failing = ",".join(f.rule for f in screening.findings if f.outcome == Outcome.FAIL)
+        failing = ",".join([f.rule for f in screening.findings if f.outcome == _FAIL])
         self._line(
             f"{row:>6}  {code:<26} {screening.verdict:<14} {screening.disposition:<22} {failing}"
         )

@@ -18,6 +18,7 @@ def limits_from_settings() -> Limits:
         max_member_ratio=settings.LEDGER_MAX_RATIO,
         max_data_rows=settings.LEDGER_MAX_ROWS,
         max_header_columns=settings.LEDGER_MAX_COLUMNS,
+        xml_check_in_child_from=settings.LEDGER_XML_CHILD_FROM_BYTES,
     )
 
 

@@ -5,6 +5,12 @@ A rule lives in its own module (`r01_scope` … `r15_key_area_capacity_ban`), de
 `CLAUSE`, `TITLE` (zh, en), `PARAMETERS` (the rule-set parameters it reads), `applies(facts)`
 and `evaluate(facts)`; `rulebook` lists them in order. Thresholds, ratios and benchmarks come
 only from RuleParameters; the stage, type and class names are the spec's fixed enumerations.
+
+The rules run for every row of a ledger, each finding written in two languages, so they keep
+to cheap operations: enum members as the module constants below (`Stage.PLANNED` is an
+attribute lookup through the enum's metaclass), a member's plain value as `member._value_`
+(not the `value` property, and not `f"{member}"`, which formats through str()), and each
+number's text (`num`) and JSON value (`jnum`) taken once for both messages.
 """
 
 from __future__ import annotations
@@ -20,7 +26,10 @@ from screening.rules.types import (
     Outcome,
     ProjectInput,
     ScreeningContext,
+    Sector,
     Stage,
+    TechClass,
+    Tier,
 )
 
 PASS, FAIL, NEEDS_INFO, WARN, INFO = (
@@ -31,6 +40,10 @@ PASS, FAIL, NEEDS_INFO, WARN, INFO = (
     Outcome.INFO,
 )
 PLANNED, BUILDING, OPERATING = Stage.PLANNED, Stage.UNDER_CONSTRUCTION, Stage.OPERATING
+NEW_BUILD, TECH_UPGRADE = ConstructionType.NEW, ConstructionType.TECH_UPGRADE
+RESTRICTED, ELIMINATED = TechClass.RESTRICTED, TechClass.ELIMINATED
+DATA_CENTER = Sector.DATA_CENTER
+RED = Tier.RED
 NEW_BUILD_STAGES = frozenset({PLANNED, BUILDING})
 # (四)1 speaks of 新建、改扩建 projects; a technical upgrade is not one of them.
 AIR_QUALITY_TYPES = frozenset(

@@ -32,17 +32,48 @@ DEFERRING_RULES = frozenset({"R07", "R08"})
 
 
 _new_object = object.__new__
-_SCREENING_SETTERS = tuple(
+(
+    _set_rule_set,
+    _set_as_of,
+    _set_in_scope,
+    _set_verdict,
+    _set_disposition,
+    _set_findings,
+) = (
     Screening.__dict__[name].__set__
     for name in ("rule_set", "as_of", "in_scope", "verdict", "disposition", "findings")
 )
+# Enum members as module constants: `Outcome.FAIL` is a class attribute lookup through the
+# enum's metaclass, several times slower than a global, and screen() compares every finding.
+_FAIL, _NEEDS_INFO = Outcome.FAIL, Outcome.NEEDS_INFO
+_NOT_IN_SCOPE, _NON_COMPLIANT, _INCOMPLETE, _COMPLIANT = (
+    Verdict.NOT_IN_SCOPE,
+    Verdict.NON_COMPLIANT,
+    Verdict.INCOMPLETE,
+    Verdict.COMPLIANT,
+)
+_BUILDING, _OPERATING, _ELIMINATED = Stage.UNDER_CONSTRUCTION, Stage.OPERATING, TechClass.ELIMINATED
+_D = Disposition
+_CLOSE, _STOP_AND_INVESTIGATE, _STOP_AND_RECTIFY = (
+    _D.CLOSE,
+    _D.STOP_AND_INVESTIGATE,
+    _D.STOP_AND_RECTIFY,
+)
+_SUSPEND_PRODUCTION, _RECTIFY, _REJECT, _DEFER = (
+    _D.SUSPEND_PRODUCTION,
+    _D.RECTIFY,
+    _D.REJECT,
+    _D.DEFER,
+)
+_REQUEST_INFO, _PROCEED, _NONE = _D.REQUEST_INFO, _D.PROCEED, _D.NONE
 
 
 def screen(project: ProjectInput, context: ScreeningContext, params: RuleParameters) -> Screening:
     """Screen one validated ledger row under one rule set on `context.as_of`."""
     facts = Facts(project, context, params)
+    in_scope = facts.in_scope
     findings: list[Finding] = []
-    if not facts.in_scope:
+    if not in_scope:
         rules = OUT_OF_SCOPE_RULES
     elif project.replacement_plan_ref:
         rules = RULES
@@ -50,23 +81,26 @@ def screen(project: ProjectInput, context: ScreeningContext, params: RuleParamet
         rules = PLAN_FREE_RULES
     for rule in rules:
         if rule.applies(facts):
-            findings.extend(rule.evaluate(facts))
+            findings += rule.evaluate(facts)
     failed: dict[str, Finding] = {}
     needs_info = False
     for finding in findings:
         outcome = finding.outcome
-        if outcome is Outcome.FAIL:
+        if outcome is _FAIL:
             failed[finding.rule] = finding
-        elif outcome is Outcome.NEEDS_INFO:
+        elif outcome is _NEEDS_INFO:
             needs_info = True
-    verdict = _verdict(facts.in_scope, bool(failed), needs_info)
+    verdict = _verdict(in_scope, bool(failed), needs_info)
     disposition = _disposition(project.stage, project.tech_class, verdict, failed)
     # Built through the slot descriptors, as findings are (see base.one_finding): same object,
     # without the frozen __init__'s per-field object.__setattr__.
     screening = _new_object(Screening)
-    values = (params.name, context.as_of, facts.in_scope, verdict, disposition, tuple(findings))
-    for setter, value in zip(_SCREENING_SETTERS, values, strict=True):
-        setter(screening, value)
+    _set_rule_set(screening, params.name)
+    _set_as_of(screening, context.as_of)
+    _set_in_scope(screening, in_scope)
+    _set_verdict(screening, verdict)
+    _set_disposition(screening, disposition)
+    _set_findings(screening, tuple(findings))
     return screening
 
 
@@ -78,12 +112,12 @@ def verdict_of(in_scope: bool, findings: Iterable[Finding]) -> Verdict:
 
 def _verdict(in_scope: bool, any_fail: bool, any_needs_info: bool) -> Verdict:
     if not in_scope:
-        return Verdict.NOT_IN_SCOPE
+        return _NOT_IN_SCOPE
     if any_fail:
-        return Verdict.NON_COMPLIANT
+        return _NON_COMPLIANT
     if any_needs_info:
-        return Verdict.INCOMPLETE
-    return Verdict.COMPLIANT  # WARN and INFO do not change the verdict
+        return _INCOMPLETE
+    return _COMPLIANT  # WARN and INFO do not change the verdict
 
 
 def disposition_of(
@@ -99,27 +133,27 @@ def _disposition(
 ) -> Disposition:
     # Only one stage's dispositions can apply to a project, so within a stage the checks run
     # from the most severe down. `failed` maps each failed rule to its (single) finding.
-    if verdict is Verdict.NOT_IN_SCOPE:
-        return Disposition.NONE
-    if stage is Stage.OPERATING and tech_class is TechClass.ELIMINATED:
-        return Disposition.CLOSE  # (九): eliminated technology in production is closed
+    if verdict is _NOT_IN_SCOPE:
+        return _NONE
+    if stage is _OPERATING and tech_class is _ELIMINATED:
+        return _CLOSE  # (九): eliminated technology in production is closed
     if failed:
-        if stage is Stage.UNDER_CONSTRUCTION:
+        if stage is _BUILDING:
             # (七): building without (or ahead of) the EIA approval is stopped and investigated.
             approvals = failed.get("R05")
             if approvals is not None and EIA_PROBLEMS.intersection(approvals.values["problems"]):
-                return Disposition.STOP_AND_INVESTIGATE
-            return Disposition.STOP_AND_RECTIFY
-        if stage is Stage.OPERATING:
+                return _STOP_AND_INVESTIGATE
+            return _STOP_AND_RECTIFY
+        if stage is _OPERATING:
             if SUSPENDING_RULES.intersection(failed):
-                return Disposition.SUSPEND_PRODUCTION
-            return Disposition.RECTIFY
+                return _SUSPEND_PRODUCTION
+            return _RECTIFY
         if DEFERRING_RULES.issuperset(failed):
-            return Disposition.DEFER
-        return Disposition.REJECT
-    if verdict is Verdict.INCOMPLETE:
-        return Disposition.REQUEST_INFO
-    return Disposition.PROCEED
+            return _DEFER
+        return _REJECT
+    if verdict is _INCOMPLETE:
+        return _REQUEST_INFO
+    return _PROCEED
 
 
 # The rows of SPEC §4's disposition table that name a stage, most severe first: what a
@@ -144,7 +178,7 @@ def finding_to_dict(finding: Finding, lang: str = "zh") -> dict:
     """One finding as in SPEC §8's `findings` list, its message in `lang` (zh or en)."""
     return {
         "rule": finding.rule,
-        "outcome": finding.outcome.value,
+        "outcome": finding.outcome._value_,
         "clause": finding.clause,
         "message": finding.message_en if lang == "en" else finding.message_zh,
         "values": dict(finding.values),
@@ -157,7 +191,7 @@ def screening_to_dict(screening: Screening, lang: str = "zh") -> dict:
         raise ValueError(f"lang must be 'zh' or 'en', not {lang!r}")
     return {
         "in_scope": screening.in_scope,
-        "verdict": screening.verdict.value,
-        "disposition": screening.disposition.value,
+        "verdict": screening.verdict._value_,
+        "disposition": screening.disposition._value_,
         "findings": [finding_to_dict(finding, lang) for finding in screening.findings],
     }

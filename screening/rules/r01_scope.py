@@ -20,17 +20,19 @@ applies = always
 
 def evaluate(f: Facts) -> tuple[Finding, ...]:
     p, threshold = f.project, f.params.scope_min_energy_tce
+    sector, energy = p.sector, p.annual_energy_tce
+    energy_text, threshold_text = num(energy), num(threshold)
     return one_finding(
         ID,
         INFO,
         "(三)",
-        f"属于“两高”项目：{p.sector}行业，年综合能源消费量{num(p.annual_energy_tce)}吨标准煤，"
-        f"不低于{num(threshold)}吨标准煤。",
-        f"In scope as a two-high project: {SECTOR_EN[p.sector]} sector using "
-        f"{num(p.annual_energy_tce)} tce a year, at or above {num(threshold)} tce.",
+        f"属于“两高”项目：{sector._value_}行业，年综合能源消费量{energy_text}吨标准煤，"
+        f"不低于{threshold_text}吨标准煤。",
+        f"In scope as a two-high project: {SECTOR_EN[sector]} sector using "
+        f"{energy_text} tce a year, at or above {threshold_text} tce.",
         {
-            "sector": p.sector.value,
-            "annual_energy_tce": jnum(p.annual_energy_tce),
+            "sector": sector._value_,
+            "annual_energy_tce": jnum(energy),
             "threshold_tce": jnum(threshold),
         },
     )

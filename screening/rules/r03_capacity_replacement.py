@@ -34,7 +34,7 @@ def _blank_product(f: Facts) -> bool:
     return (
         not p.product
         and p.construction_type in AIR_QUALITY_TYPES
-        and p.sector.value in f.params.replacement_sectors
+        and p.sector._value_ in f.params.replacement_sectors
     )
 
 
@@ -55,36 +55,36 @@ def evaluate(f: Facts) -> tuple[Finding, ...]:
     if not p.product:
         # Revision 4: without the product nobody can tell whether capacity must be replaced,
         # and a blank cell must never let a project through.
-        kind = p.construction_type
+        kind, sector = p.construction_type, p.sector
         return one_finding(
             ID,
             NEEDS_INFO,
             "(四)2",
-            f"{p.sector}行业{kind}项目未填产品/工序，无法判断是否须产能置换及置换比例。",
-            f"The product of this {TYPE_EN[kind]} {SECTOR_EN[p.sector]} project is blank, so "
+            f"{sector._value_}行业{kind._value_}项目未填产品/工序，无法判断是否须产能置换及置换比例。",
+            f"The product of this {TYPE_EN[kind]} {SECTOR_EN[sector]} project is blank, so "
             "whether and at what ratio it must replace capacity cannot be told.",
             {
                 "product": None,
-                "sector": p.sector.value,
-                "construction_type": kind.value,
+                "sector": sector._value_,
+                "construction_type": kind._value_,
                 "new_capacity": jnum(p.new_capacity),
                 "problems": ["no_product"],
             },
         )
     rule = f.params.replacement_rule(f.family)
-    assert rule is not None and p.new_capacity is not None  # guaranteed by applies
+    new_capacity = p.new_capacity
+    assert rule is not None and new_capacity is not None  # guaranteed by applies
     need = rule.requirement(key_area)
-    required = need.ratio * p.new_capacity
+    required = need.ratio * new_capacity
     replaced = p.replaced_capacity
+    plan = p.replacement_plan_ref
     unit = p.capacity_unit or ""
     unit_en = f" {unit}" if unit else ""
-    area_zh = "大气污染防治重点区域" if key_area else "非重点区域"
-    area_en = "in a key air-pollution control area" if key_area else "outside key areas"
-    ratio = ratio_text(need.ratio, need.strict)
+    new_text, replaced_text = num(new_capacity), num(replaced)
     problems: list[str] = []
     zh: list[str] = []
     en: list[str] = []
-    if not p.replacement_plan_ref:
+    if not plan:
         problems.append("no_replacement_plan")
         zh.append("未提供产能置换方案文号")
         en.append("no replacement plan reference is given")
@@ -93,15 +93,16 @@ def evaluate(f: Facts) -> tuple[Finding, ...]:
         problems.append("no_replaced_capacity")
         zh.append("未填置换产能")
         en.append("no replaced capacity is given")
-    elif not need.is_met(p.new_capacity, replaced):
+    elif not need.is_met(new_capacity, replaced):
         problems.append("ratio_not_met")
+        required_text = num(required)
         zh.append(
-            f"置换产能{num(replaced)}{unit}{'未超过' if need.strict else '未达到'}"
-            f"{num(required)}{unit}"
+            f"置换产能{replaced_text}{unit}{'未超过' if need.strict else '未达到'}"
+            f"{required_text}{unit}"
         )
         en.append(
-            f"replaced capacity {num(replaced)}{unit_en} does not "
-            f"{'exceed' if need.strict else 'reach'} {num(required)}{unit_en}"
+            f"replaced capacity {replaced_text}{unit_en} does not "
+            f"{'exceed' if need.strict else 'reach'} {required_text}{unit_en}"
         )
     values = {
         "family": f.family,
@@ -109,18 +110,23 @@ def evaluate(f: Facts) -> tuple[Finding, ...]:
         "ratio_parameter": rule.param_id,
         "ratio_required": jnum(need.ratio),
         "strict": need.strict,
-        "new_capacity": jnum(p.new_capacity),
+        "new_capacity": jnum(new_capacity),
         "replaced_capacity": jnum(replaced),
         "required_capacity": jnum(required),
         "capacity_unit": p.capacity_unit,
-        "replacement_plan_ref": p.replacement_plan_ref,
+        "replacement_plan_ref": plan,
         "problems": problems,
     }
+    area_zh = "大气污染防治重点区域" if key_area else "非重点区域"
+    area_en = "in a key air-pollution control area" if key_area else "outside key areas"
     head_zh = (
-        f"{f.family}新增产能{num(p.new_capacity)}{unit}，{area_zh}置换比例须"
+        f"{f.family}新增产能{new_text}{unit}，{area_zh}置换比例须"
         f"{ratio_text_zh(need.ratio, need.strict)}"
     )
-    head_en = f"{f.family} adds {num(p.new_capacity)}{unit_en} and {area_en} must replace {ratio}"
+    head_en = (
+        f"{f.family} adds {new_text}{unit_en} and {area_en} must replace "
+        f"{ratio_text(need.ratio, need.strict)}"
+    )
     if problems:
         return one_finding(
             ID,
@@ -134,7 +140,7 @@ def evaluate(f: Facts) -> tuple[Finding, ...]:
         ID,
         PASS,
         "(四)2",
-        f"{head_zh}，置换产能{num(replaced)}{unit}符合要求（方案{p.replacement_plan_ref}）。",
-        f"{head_en}, and replaces {num(replaced)}{unit_en} under plan {p.replacement_plan_ref}.",
+        f"{head_zh}，置换产能{replaced_text}{unit}符合要求（方案{plan}）。",
+        f"{head_en}, and replaces {replaced_text}{unit_en} under plan {plan}.",
         values,
     )

@@ -4,6 +4,8 @@ coal-consumption reduction substitution and regional pollutant reduction.
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from screening.rules.base import (
     AIR_QUALITY_TYPES,
     FAIL,
@@ -14,7 +16,7 @@ from screening.rules.base import (
     one_finding,
 )
 from screening.rules.text import SECTOR_EN, TYPE_EN
-from screening.rules.types import Finding
+from screening.rules.types import ConstructionType, Finding, Outcome, Sector
 
 ID = "R04"
 CLAUSE = "(四)3, (四)5"
@@ -39,47 +41,53 @@ _ITEMS = (
 
 def evaluate(f: Facts) -> tuple[Finding, ...]:
     p = f.project
-    answers = {
-        "coal_substitution": p.coal_substitution,
-        "pollutant_reduction": p.pollutant_reduction,
+    kind = p.construction_type
+    coal, pollutant = p.coal_substitution, p.pollutant_reduction
+    values = {
+        "family": f.family,
+        "construction_type": kind._value_,
+        "coal_substitution": coal,
+        "pollutant_reduction": pollutant,
     }
-    values = {"family": f.family, "construction_type": p.construction_type.value, **answers}
-    # The project's family when known, otherwise its sector, names it in the message.
-    what_zh = f.family or f"{p.sector}行业"
-    what_en = f.family or f"{SECTOR_EN[p.sector]} sector"
+    # The project's family when known, otherwise its sector, names it in the message; the
+    # texts depend on nothing else, so each combination is written once.
+    outcome, zh, en = _texts(f.family, p.sector, kind, coal, pollutant)
+    return one_finding(ID, outcome, "(四)3", zh, en, values)
+
+
+@lru_cache(maxsize=4096, typed=True)  # typed: the answers are told apart by `is`
+def _texts(
+    family: str | None,
+    sector: Sector,
+    kind: ConstructionType,
+    coal: bool | None,
+    pollutant: bool | None,
+) -> tuple[Outcome, str, str]:
+    answers = {"coal_substitution": coal, "pollutant_reduction": pollutant}
+    what_zh = family or f"{sector}行业"
+    what_en = family or f"{SECTOR_EN[sector]} sector"
     refused = [(zh, en) for key, zh, en in _ITEMS if answers[key] is False]
     if refused:
-        return one_finding(
-            ID,
+        return (
             FAIL,
-            "(四)3",
-            f"{what_zh}{p.construction_type}项目须减量替代，"
-            f"但未落实{'和'.join(zh for zh, _ in refused)}。",
-            f"A {what_en} {TYPE_EN[p.construction_type]} project must follow reduction "
+            f"{what_zh}{kind}项目须减量替代，但未落实{'和'.join(zh for zh, _ in refused)}。",
+            f"A {what_en} {TYPE_EN[kind]} project must follow reduction "
             "substitution but has not carried out "
             f"{' and '.join(en for _, en in refused)}.",
-            values,
         )
     blank = [(zh, en) for key, zh, en in _ITEMS if answers[key] is None]
     if blank:
-        return one_finding(
-            ID,
+        return (
             NEEDS_INFO,
-            "(四)3",
-            f"{what_zh}{p.construction_type}项目须减量替代，"
-            f"未填写是否落实{'和'.join(zh for zh, _ in blank)}。",
-            f"A {what_en} {TYPE_EN[p.construction_type]} project must follow reduction "
+            f"{what_zh}{kind}项目须减量替代，未填写是否落实{'和'.join(zh for zh, _ in blank)}。",
+            f"A {what_en} {TYPE_EN[kind]} project must follow reduction "
             "substitution; whether it carried out "
             f"{' and '.join(en for _, en in blank)} is not stated.",
-            values,
         )
-    return one_finding(
-        ID,
+    return (
         PASS,
-        "(四)3",
-        f"{what_zh}{p.construction_type}项目已落实煤炭消费减量替代和污染物排放区域削减。",
-        f"The {what_en} {TYPE_EN[p.construction_type]} project has carried out "
+        f"{what_zh}{kind}项目已落实煤炭消费减量替代和污染物排放区域削减。",
+        f"The {what_en} {TYPE_EN[kind]} project has carried out "
         "coal-consumption reduction substitution and "
         "regional pollutant reduction.",
-        values,
     )

@@ -14,7 +14,7 @@ from screening.rules.base import (
     one_finding,
 )
 from screening.rules.text import TYPE_EN
-from screening.rules.types import Finding
+from screening.rules.types import ConstructionType, Finding
 
 ID = "R06"
 CLAUSE = "(四)1"
@@ -38,34 +38,35 @@ def evaluate(f: Facts) -> tuple[Finding, ...]:
     kind = f.project.construction_type
     values = {
         "non_attainment": True,
-        "construction_type": kind.value,
+        "construction_type": kind._value_,
         "pollutant_control": answer,
     }
-    head_zh = f"所在地区大气环境质量未达标，{kind}项目"
-    head_en = f"In a non-attainment region, this {TYPE_EN[kind]} project"
     if answer is True:
-        return one_finding(
-            ID,
-            PASS,
-            "(四)1",
-            f"{head_zh}已落实污染物排放总量控制要求。",
-            f"{head_en} meets the pollutant total-control requirement.",
-            values,
-        )
+        zh, en = _MEETS[kind]
+        return one_finding(ID, PASS, "(四)1", zh, en, values)
     if answer is False:
-        return one_finding(
-            ID,
-            FAIL,
-            "(四)1",
-            f"{head_zh}未落实污染物排放总量控制要求。",
-            f"{head_en} does not meet the pollutant total-control requirement.",
-            values,
+        zh, en = _FAILS[kind]
+        return one_finding(ID, FAIL, "(四)1", zh, en, values)
+    zh, en = _UNSTATED[kind]
+    return one_finding(ID, NEEDS_INFO, "(四)1", zh, en, values)
+
+
+def _texts(zh_tail: str, en_tail: str) -> dict[ConstructionType, tuple[str, str]]:
+    """The messages of each construction type (they depend on nothing else)."""
+    return {
+        kind: (
+            f"所在地区大气环境质量未达标，{kind}项目{zh_tail}",
+            f"In a non-attainment region, this {TYPE_EN[kind]} project {en_tail}",
         )
-    return one_finding(
-        ID,
-        NEEDS_INFO,
-        "(四)1",
-        f"{head_zh}未填写是否落实污染物排放总量控制要求。",
-        f"{head_en} does not state whether it meets the pollutant total-control requirement.",
-        values,
-    )
+        for kind in ConstructionType
+    }
+
+
+_MEETS = _texts("已落实污染物排放总量控制要求。", "meets the pollutant total-control requirement.")
+_FAILS = _texts(
+    "未落实污染物排放总量控制要求。", "does not meet the pollutant total-control requirement."
+)
+_UNSTATED = _texts(
+    "未填写是否落实污染物排放总量控制要求。",
+    "does not state whether it meets the pollutant total-control requirement.",
+)

@@ -7,6 +7,7 @@ from __future__ import annotations
 from screening.rules.base import (
     FAIL,
     PASS,
+    RED,
     Facts,
     counting_months,
     is_planned,
@@ -14,7 +15,7 @@ from screening.rules.base import (
     one_finding,
 )
 from screening.rules.text import TIER_EN, TIER_ZH
-from screening.rules.types import Finding, Tier
+from screening.rules.types import Finding
 
 ID = "R07"
 CLAUSE = "(四)4"
@@ -31,8 +32,8 @@ def evaluate(f: Facts) -> tuple[Finding, ...]:
     latest = months[-1] if months else None
     tier = latest.tier if latest is not None else None
     label = month_label(latest)
-    values = {"latest_month": label, "tier": tier.value if tier is not None else None}
-    if tier is Tier.RED:
+    values = {"latest_month": label, "tier": tier._value_ if tier is not None else None}
+    if tier is RED:
         return one_finding(
             ID,
             FAIL,

@@ -37,7 +37,7 @@ def applies(f: Facts) -> bool:
     # must not pass, except in a sector with no benchmark row at all (煤电).
     if f.project.product:
         return f.product is not None
-    return f.project.sector.value in f.params.benchmarked_sectors
+    return f.project.sector._value_ in f.params.benchmarked_sectors
 
 
 def evaluate(f: Facts) -> tuple[Finding, ...]:
@@ -50,22 +50,23 @@ def evaluate(f: Facts) -> tuple[Finding, ...]:
             ID,
             NEEDS_INFO,
             clause,
-            f"{p.sector}行业项目未填产品/工序，无法与能效标杆和基准水平比对。",
+            f"{p.sector._value_}行业项目未填产品/工序，无法与能效标杆和基准水平比对。",
             f"The product of this {SECTOR_EN[p.sector]} project is blank, so it cannot be "
             "compared with the benchmark and baseline levels.",
-            {"product": None, "sector": p.sector.value, "stage": stage.value},
+            {"product": None, "sector": p.sector._value_, "stage": stage._value_},
         )
     actual = p.unit_energy
     values = {
         "product": spec.key,
-        "stage": stage.value,
+        "stage": stage._value_,
         "unit_energy": jnum(actual),
         "unit": spec.unit,
         "benchmark": jnum(spec.benchmark),
         "baseline": jnum(spec.baseline),
     }
-    levels_zh = f"标杆{num(spec.benchmark)}、基准{num(spec.baseline)}{spec.unit}"
-    levels_en = f"benchmark {num(spec.benchmark)}, baseline {num(spec.baseline)} {spec.unit}"
+    unit, benchmark_text, baseline_text = spec.unit, num(spec.benchmark), num(spec.baseline)
+    levels_zh = f"标杆{benchmark_text}、基准{baseline_text}{unit}"
+    levels_en = f"benchmark {benchmark_text}, baseline {baseline_text} {unit}"
     if actual is None:
         return one_finding(
             ID,
@@ -76,8 +77,9 @@ def evaluate(f: Facts) -> tuple[Finding, ...]:
             f"{levels_en}.",
             values,
         )
-    given_zh = f"{spec.key}设计单位产品能耗{num(actual)}{spec.unit}（{levels_zh}）"
-    given_en = f"{spec.key} design unit energy is {num(actual)} {spec.unit} ({levels_en})"
+    actual_text = num(actual)
+    given_zh = f"{spec.key}设计单位产品能耗{actual_text}{unit}（{levels_zh}）"
+    given_en = f"{spec.key} design unit energy is {actual_text} {unit} ({levels_en})"
     if stage is PLANNED:
         if actual <= spec.benchmark:
             return one_finding(

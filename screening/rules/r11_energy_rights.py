@@ -6,9 +6,9 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from screening.rules.base import FAIL, NEEDS_INFO, PASS, Facts, is_planned, one_finding
+from screening.rules.base import FAIL, NEEDS_INFO, NEW_BUILD, PASS, Facts, is_planned, one_finding
 from screening.rules.text import TYPE_EN, jnum, num
-from screening.rules.types import ConstructionType, Finding
+from screening.rules.types import Finding
 
 ID = "R11"
 CLAUSE = "(十五)"
@@ -27,7 +27,7 @@ def evaluate(f: Facts) -> tuple[Finding, ...]:
     bought = p.energy_rights_tce if p.energy_rights_tce is not None else _ZERO
     if p.new_energy_tce is not None:
         needed, needed_from = p.new_energy_tce, "new_energy_tce"
-    elif p.construction_type is ConstructionType.NEW:
+    elif p.construction_type is NEW_BUILD:
         # A new build's whole annual consumption is new to the region.
         needed, needed_from = p.annual_energy_tce, "annual_energy_tce"
     else:
@@ -36,14 +36,14 @@ def evaluate(f: Facts) -> tuple[Finding, ...]:
             ID,
             NEEDS_INFO,
             "(十五)",
-            f"{kind}项目未填新增能源消费量，无法确认用能权是否全额购买。",
+            f"{kind._value_}项目未填新增能源消费量，无法确认用能权是否全额购买。",
             f"The new energy consumption of this {TYPE_EN[kind]} project is blank, so the "
             "energy-use rights it must buy are unknown.",
             {
                 "needed_tce": None,
                 "needed_from": None,
                 "energy_rights_tce": jnum(bought),
-                "construction_type": kind.value,
+                "construction_type": kind._value_,
             },
         )
     values = {
@@ -53,13 +53,14 @@ def evaluate(f: Facts) -> tuple[Finding, ...]:
     }
     basis_zh = "新增能源消费量" if needed_from == "new_energy_tce" else "新建项目年综合能源消费量"
     basis_en = "new energy use" if needed_from == "new_energy_tce" else "a new build's annual use"
+    bought_text, needed_text = num(bought), num(needed)
     if bought >= needed:
         return one_finding(
             ID,
             PASS,
             "(十五)",
-            f"已购用能权{num(bought)}吨标准煤，不少于须购买的{num(needed)}吨标准煤（{basis_zh}）。",
-            f"Energy-use rights of {num(bought)} tce cover the {num(needed)} tce needed "
+            f"已购用能权{bought_text}吨标准煤，不少于须购买的{needed_text}吨标准煤（{basis_zh}）。",
+            f"Energy-use rights of {bought_text} tce cover the {needed_text} tce needed "
             f"({basis_en}).",
             values,
         )
@@ -67,8 +68,8 @@ def evaluate(f: Facts) -> tuple[Finding, ...]:
         ID,
         FAIL,
         "(十五)",
-        f"已购用能权{num(bought)}吨标准煤，少于须全额购买的{num(needed)}吨标准煤（{basis_zh}）。",
-        f"Energy-use rights of {num(bought)} tce fall short of the {num(needed)} tce needed "
+        f"已购用能权{bought_text}吨标准煤，少于须全额购买的{needed_text}吨标准煤（{basis_zh}）。",
+        f"Energy-use rights of {bought_text} tce fall short of the {needed_text} tce needed "
         f"({basis_en}).",
         values,
     )

@@ -25,13 +25,13 @@ def applies(f: Facts) -> bool:
         and p.new_capacity is not None
         and p.new_capacity > 0
         and f.context.key_air_area
-        and ban.covers(f.family, p.sector.value)
+        and ban.covers(f.family, p.sector._value_)
     )
 
 
 def evaluate(f: Facts) -> tuple[Finding, ...]:
     p = f.project
-    what_zh = f.family if f.family and f.family != p.sector.value else p.sector.value
+    what_zh = f.family if f.family and f.family != p.sector._value_ else p.sector._value_
     unit = p.capacity_unit or ""
     return one_finding(
         ID,
@@ -44,7 +44,7 @@ def evaluate(f: Facts) -> tuple[Finding, ...]:
         f"{' ' + unit if unit else ''} there.",
         {
             "family": f.family,
-            "sector": p.sector.value,
+            "sector": p.sector._value_,
             "key_air_area": True,
             "new_capacity": jnum(p.new_capacity),
             "capacity_unit": p.capacity_unit,

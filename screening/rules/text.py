@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
-from functools import lru_cache
 
 from screening.rules.types import ConstructionType, Sector, Stage, TechClass, Tier
 
@@ -41,40 +41,54 @@ TIER_ZH = {Tier.RED: "红色", Tier.YELLOW: "黄色", Tier.GREEN: "绿色", None
 TIER_EN = {Tier.RED: "red", Tier.YELLOW: "yellow", Tier.GREEN: "green", None: "untiered"}
 
 
-@lru_cache(maxsize=8192)
-def _decimal_text(value: Decimal) -> str:
-    # Cached: thresholds and common figures recur on every row of a ledger.
+def _decimal_text(value: Decimal | int) -> str:
     whole = int(value)
     if whole == value:
         return f"{whole:,}"
     return f"{value.normalize():,f}"
 
 
-def num(value: Decimal | int | None) -> str:
-    """A number as an officer writes it: grouped thousands, no trailing zeros; blank as '—'."""
-    if value is None:
-        return "—"
-    if isinstance(value, int):
-        return f"{value:,}"
-    return _decimal_text(value)
-
-
-def jnum(value: Decimal | None) -> int | float | None:
-    """A Decimal for JSON: int when integral, else float; blank stays None (JSON null)."""
-    if value is None:
-        return None
-    return _decimal_json(value)
-
-
-@lru_cache(maxsize=8192)
-def _decimal_json(value: Decimal) -> int | float:
+def _decimal_json(value: Decimal | int) -> int | float:
     whole = int(value)
     return whole if whole == value else float(value)
 
 
-# For a value known not to be blank (nor an int): `num` and `jnum` without their checks.
-decimal_text = _decimal_text
-decimal_json = _decimal_json
+class _Memo(dict):
+    """number → what `make` makes of it, kept for the numbers a ledger repeats (thresholds,
+    ratios, common figures); blank (None) → `blank`.
+
+    Looked up by subscription, so `num(x)` below is one C call rather than a Python function
+    and a cache wrapper (a finding states several numbers, twice). Keys compare by value, so
+    Decimal("1.50"), Decimal("1.5") and 1 share an entry, as they did under lru_cache: both
+    texts depend only on the numeric value. Emptied, rather than evicted one by one, once it
+    holds `LIMIT` numbers.
+    """
+
+    LIMIT = 16_384
+    __slots__ = ("make", "blank")
+
+    def __init__(self, make, blank) -> None:
+        super().__init__()
+        self.make, self.blank = make, blank
+
+    def __missing__(self, value):
+        if len(self) >= self.LIMIT:
+            self.clear()
+        made = self[value] = self.blank if value is None else self.make(value)
+        return made
+
+
+_TEXTS = _Memo(_decimal_text, "—")
+_JSON_NUMBERS = _Memo(_decimal_json, None)
+
+# num(value): a number as an officer writes it: grouped thousands, no trailing zeros; blank
+# (None) as '—'. Takes a Decimal, an int or None.
+num: Callable[[Decimal | int | None], str] = _TEXTS.__getitem__
+# jnum(value): a Decimal for JSON: int when integral, else float; blank stays None (JSON null).
+jnum: Callable[[Decimal | int | None], int | float | None] = _JSON_NUMBERS.__getitem__
+# For a value known not to be blank: the same (once functions without the blank check).
+decimal_text = num
+decimal_json = jnum
 
 
 def jdate(value: date | None) -> str | None:

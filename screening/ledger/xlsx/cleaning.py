@@ -146,11 +146,11 @@ def cell_text(raw: RawCell, max_length: int) -> str | None | CellProblem:
 # -------------------------------------------------------------------------------- numbers
 
 NUMBER_MAX = Decimal(10) ** 12
-_NUMBER_TEXT = re.compile(r"-?(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?:\.[0-9]+)?")
+NUMBER_TEXT = re.compile(r"-?(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?:\.[0-9]+)?")
 _ZERO = Decimal(0)
 
 
-def _checked_number(value: Decimal, allow_negative: bool) -> Decimal | CellProblem:
+def checked_number(value: Decimal, allow_negative: bool) -> Decimal | CellProblem:
     if value == 0:
         return _ZERO  # −0 is 0
     if abs(value) > NUMBER_MAX:
@@ -178,16 +178,16 @@ def parse_number(
     if type(raw) is float:
         if not math.isfinite(raw):
             return problem("number_not_finite")
-        return _checked_number(float_decimal(raw), allow_negative)
+        return checked_number(float_decimal(raw), allow_negative)
     text = cell_text(raw, max_length)
     if text is None or isinstance(text, CellProblem):
         return text
     if not isinstance(raw, str):  # bool, date, time … are not numbers
         return problem("not_number", value=text)
     folded = fold(text)
-    if _NUMBER_TEXT.fullmatch(folded) is None:
+    if NUMBER_TEXT.fullmatch(folded) is None:
         return problem("not_number", value=text)
-    return _checked_number(Decimal(folded.replace(",", "")), allow_negative)
+    return checked_number(Decimal(folded.replace(",", "")), allow_negative)
 
 
 # ---------------------------------------------------------------------------------- dates

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 MB = 1_000_000
 CHUNK = 1 << 20
+XML_CHECK_IN_CHILD_FROM = 8 * MB
 NARROW = 100  # a reference the wide-ref pattern does not match is within column CV
 
 
@@ -22,6 +23,11 @@ class Limits:
     # Used area (last used row × widest column) the reader may allocate; by default what the
     # two limits above allow: (max_data_rows + 1) × max(max_header_columns, 100).
     max_sheet_cells: int | None = None
+    # Not a limit: parts whose declared size is at least this many bytes are checked for
+    # well-formedness in a child process, on another core (wellformed.py); negative: none.
+    # It changes no verdict, so it is left out of the repr (the identical-file key) and of
+    # comparisons.
+    xml_check_in_child_from: int = field(default=XML_CHECK_IN_CHILD_FROM, repr=False, compare=False)
 
     @property
     def sheet_cells(self) -> int:

@@ -10,14 +10,17 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from decimal import Decimal
+from functools import partial
 from operator import mul
 
 from screening.ledger.xlsx import template
 from screening.ledger.xlsx.cleaning import (
     NUMBER_MAX,
+    NUMBER_TEXT,
     CellProblem,
     RawCell,
     cell_text,
+    checked_number,
     display_value,
     fold,
     parse_choice,
@@ -55,18 +58,33 @@ def uscc_check_character(first17: str) -> str:
     return USCC_CHARSET[(31 - total % 31) % 31]
 
 
+# The weights are 3**i mod 31 and 34 ≡ 3 (mod 31), so the weighted sum is, mod 31, the 17
+# characters read as a base-34 number written backwards (each character as the base-34
+# digit of its value: "0"–"9", "a"–"u"): one translate and one int() instead of 17 products
+# (tests/screening/ledger/xlsx/test_parsers_fast.py checks it against uscc_check_character).
+_USCC_DIGITS = str.maketrans(USCC_CHARSET, "0123456789abcdefghijklmnopqrstu")
+
+
+def _check_character(first17: str) -> str:
+    """uscc_check_character for 17 characters known to be in the charset."""
+    return USCC_CHARSET[-int(first17.translate(_USCC_DIGITS)[::-1], 34) % 31]
+
+
 def parse_project_code(
     raw: RawCell, max_length: int = template.TEXT_MAX_LENGTH
 ) -> str | None | CellProblem:
     """投资项目代码: the format, and YYMM with a month 01–12; the result is the cleaned text."""
-    if raw.__class__ is float:
-        return problem("code_stored_as_number", value=display_value(raw))  # issue 15
-    text = cell_text(raw, max_length)
-    if text is None or isinstance(text, CellProblem):
-        return text
-    code = fold(text)
-    if _PROJECT_CODE.fullmatch(code) is None:
-        return problem("project_code_format")
+    if raw.__class__ is str and _PROJECT_CODE.fullmatch(raw) and len(raw) <= max_length:
+        code = raw  # the commonest cell: a code as is (ASCII, nothing to clean or fold)
+    else:
+        if raw.__class__ is float:
+            return problem("code_stored_as_number", value=display_value(raw))  # issue 15
+        text = cell_text(raw, max_length)
+        if text is None or isinstance(text, CellProblem):
+            return text
+        code = fold(text)
+        if _PROJECT_CODE.fullmatch(code) is None:
+            return problem("project_code_format")
     if not 1 <= int(code[2:4]) <= 12:
         return problem("project_code_month", month=code[2:4])
     return code
@@ -76,18 +94,21 @@ def parse_uscc(
     raw: RawCell, max_length: int = template.TEXT_MAX_LENGTH
 ) -> str | None | CellProblem:
     """统一社会信用代码 without white space, upper-cased, 18 characters, valid check char."""
-    if raw.__class__ is float:
-        return problem("code_stored_as_number", value=display_value(raw))  # issue 15
-    text = cell_text(raw, max_length)
-    if text is None or isinstance(text, CellProblem):
-        return text
-    code = squeeze(fold(text)).upper()
-    if len(code) != 18:
-        return problem("uscc_length", length=len(code))
+    if raw.__class__ is str and len(raw) == 18 <= max_length and raw.isalnum() and raw.isascii():
+        code = raw.upper()  # the commonest cell: ASCII letters and digits, nothing to clean
+    else:
+        if raw.__class__ is float:
+            return problem("code_stored_as_number", value=display_value(raw))  # issue 15
+        text = cell_text(raw, max_length)
+        if text is None or isinstance(text, CellProblem):
+            return text
+        code = squeeze(fold(text)).upper()
+        if len(code) != 18:
+            return problem("uscc_length", length=len(code))
     if not _USCC_CHARS.issuperset(code):
         wrong = "".join(dict.fromkeys(char for char in code if char not in _USCC_VALUE))
         return problem("uscc_charset", chars=wrong)
-    expected = uscc_check_character(code[:17])
+    expected = _check_character(code[:17])
     if code[17] != expected:
         return problem("uscc_check_digit", expected=expected)
     return code
@@ -129,6 +150,20 @@ def product_parser(
     return parse
 
 
+def _text(max_length: int) -> Parser:
+    """cell_text with a fast path for the commonest cell: printable text (no Cc/Cf character
+    to remove, so cleaning is strip()) within the length limit."""
+
+    def parse(raw: RawCell) -> str | None | CellProblem:
+        if raw.__class__ is str and raw.isprintable():
+            text = raw.strip()
+            if len(text) <= max_length:
+                return text or None
+        return cell_text(raw, max_length)
+
+    return parse
+
+
 def _folded_text(max_length: int) -> Parser:
     def parse(raw: RawCell) -> str | None | CellProblem:
         text = cell_text(raw, max_length)
@@ -143,12 +178,21 @@ _FLOAT_MAX = float(NUMBER_MAX)
 
 
 def _number_parser(low: float, limit: int, allow_negative: bool = False) -> Parser:
-    """parse_number with a fast path for the commonest cell, a whole number in range (the
-    same Decimal parse_number gives; zero, fractions and the rest go the full way)."""
+    """parse_number with fast paths for the commonest cells, giving the Decimal parse_number
+    gives: a number in range but zero, and printable ASCII text of digits (with grouping
+    commas); zero, text to clean or fold and every problem go the full way."""
 
     def parse(raw: RawCell) -> Decimal | None | CellProblem:
-        if raw.__class__ is float and raw.is_integer() and low <= raw <= _FLOAT_MAX and raw != 0:
-            return Decimal(int(raw))
+        if raw.__class__ is float:
+            if raw.is_integer():
+                if low <= raw <= _FLOAT_MAX and raw != 0:
+                    return Decimal(int(raw))
+            elif low <= raw <= _FLOAT_MAX:  # a fraction in range (not NaN, not infinite)
+                return Decimal(f"{raw:.15g}")  # float_decimal's; never 0, never too large
+        elif raw.__class__ is str and raw.isascii() and raw.isprintable():
+            text = raw.strip()  # clean_text's and fold's result for printable ASCII
+            if text and len(text) <= limit and NUMBER_TEXT.fullmatch(text) is not None:
+                return checked_number(Decimal(text.replace(",", "")), allow_negative)
         return parse_number(raw, allow_negative=allow_negative, max_length=limit)
 
     return parse
@@ -168,11 +212,11 @@ def compile_parser(column: Column, reference: LedgerReference) -> Parser:
     limit = column.max_length
     kind = column.kind
     if kind is Kind.TEXT:
-        return lambda raw: cell_text(raw, limit)
+        return _text(limit)
     if kind is Kind.PROJECT_CODE:
-        return lambda raw: parse_project_code(raw, limit)
+        return partial(parse_project_code, max_length=limit)
     if kind is Kind.USCC:
-        return lambda raw: parse_uscc(raw, limit)
+        return partial(parse_uscc, max_length=limit)
     if kind is Kind.REGION:
         return region_parser(reference, limit)
     if kind is Kind.PRODUCT:

@@ -74,19 +74,37 @@ def read_sheet(
     inspection = inspection or inspect_workbook(path, limits)
     if inspection.in_pieces:
         size = piece_bytes or max(PIECE_BYTES, inspection.parts_bytes)
-        rows, first_column = _rows_in_pieces(Path(path), inspection, size), 0
+        pieces, first_column = _rows_in_pieces(Path(path), inspection, size), 0
     else:
-        rows, first_column = _rows_whole(Path(path), inspection)
-    rows = _with_markers(rows, _by_row(inspection.markers, first_column))
-    first = next(rows, None)
-    if first is not None and first[0] == 0:
-        header = _without_screening_columns(first[1])
+        pieces, first_column = _rows_whole(Path(path), inspection)
+    if inspection.markers:
+        pieces = _runs(_with_markers(_rows(pieces), _by_row(inspection.markers, first_column)))
+    first_piece = next(pieces, None)
+    if first_piece and first_piece[0][0] == 0:
+        header = _without_screening_columns(first_piece[0][1])
+        first_piece = first_piece[1:]
     else:
         header = []
-        if first is not None:
-            rows = itertools.chain([first], rows)
+    if first_piece:
+        pieces = itertools.chain([first_piece], pieces)
     _check_header_width(header, first_column, limits)
-    return SheetReading(inspection.sheet_name, first_column, header, _data_rows(rows, limits))
+    return SheetReading(inspection.sheet_name, first_column, header, _data_rows(pieces, limits))
+
+
+# The reader hands rows on a run at a time (a list of (row, cells), rows numbered from 0 =
+# sheet row 1, in order), so the work per row is done in C or in one comprehension per run.
+Run = list[tuple[int, list[RawCell]]]
+_RUN_ROWS = 1024  # rows per run of a sheet read whole
+
+
+def _rows(runs: Iterator[Run]) -> Iterator[tuple[int, list[RawCell]]]:
+    for run in runs:
+        yield from run
+
+
+def _runs(rows: Iterator[tuple[int, list[RawCell]]]) -> Iterator[Run]:
+    while run := list(itertools.islice(rows, _RUN_ROWS)):
+        yield run
 
 
 def _open_sheet(path: str, name: str) -> python_calamine.CalamineSheet:
@@ -96,26 +114,23 @@ def _open_sheet(path: str, name: str) -> python_calamine.CalamineSheet:
         raise refuse("bad_xml") from exc
 
 
-def _rows_whole(
-    path: Path, inspection: WorkbookInspection
-) -> tuple[Iterator[tuple[int, list[RawCell]]], int]:
+def _rows_whole(path: Path, inspection: WorkbookInspection) -> tuple[Iterator[Run], int]:
     """The whole sheet at once (calamine holds it densely: bounded by the used-area limit).
 
-    Rows come numbered from 0 = sheet row 1; cells from the first used column."""
+    Runs of rows numbered from 0 = sheet row 1; cells from the first used column."""
     sheet = _open_sheet(str(path), inspection.sheet_name)
     start = sheet.start
     first_column = start[1] if start else 0
-    return enumerate(sheet.iter_rows()), first_column
+    return _runs(enumerate(sheet.iter_rows())), first_column
 
 
-def _rows_in_pieces(
-    path: Path, inspection: WorkbookInspection, piece_bytes: int
-) -> Iterator[tuple[int, list[RawCell]]]:
+def _rows_in_pieces(path: Path, inspection: WorkbookInspection, piece_bytes: int) -> Iterator[Run]:
     """The sheet read a piece of whole rows at a time, so memory stays flat however long
-    the sheet is. Each piece is written, with the parts calamine needs, as a small stored
-    workbook in a private temporary folder and read by calamine exactly as the whole would
-    be (same styles, so the same dates; same shared strings). Rows come numbered from 0 =
-    sheet row 1, cells from sheet column A; rows calamine sees no value in are left out.
+    the sheet is; one run of rows per piece. Each piece is written, with the parts calamine
+    needs, as a small stored workbook in a private temporary folder and read by calamine
+    exactly as the whole would be (same styles, so the same dates; same shared strings).
+    Rows come numbered from 0 = sheet row 1, cells from sheet column A; rows calamine sees
+    no value in are left out.
 
     calamine parses a piece without holding the GIL, so one thread parses the next piece
     while this one cuts and writes the piece after it and the caller works on the rows of
@@ -148,10 +163,11 @@ def _rows_in_pieces(
                         target.write(b"</sheetData></worksheet>")
                     del body
                     parsing.append(parser.submit(_parse_piece, str(piece), name))
-                    if len(parsing) > 1:
-                        yield from _piece_rows(parsing.popleft(), last)
+                    if len(parsing) > 1 and (run := _piece_rows(parsing.popleft(), last)):
+                        yield run
             while parsing:
-                yield from _piece_rows(parsing.popleft(), last)
+                if run := _piece_rows(parsing.popleft(), last):
+                    yield run
         finally:
             # On a refusal or when the caller stops early: let a parse under way finish
             # (it cannot be interrupted) before the folder goes.
@@ -167,12 +183,12 @@ def _parse_piece(piece: str, name: str) -> python_calamine.CalamineSheet:
         raise refuse("bad_xml") from exc
 
 
-def _piece_rows(parsing: Future, last: list[int]) -> Iterator[tuple[int, list[RawCell]]]:
+def _piece_rows(parsing: Future, last: list[int]) -> Run:
     """The rows of one parsed piece; `last` holds the last sheet row read before it."""
     sheet = parsing.result()
     start = sheet.start
     if start is None:
-        return
+        return []
     rows = sheet.to_python(skip_empty_area=True)
     del sheet  # frees calamine's copy before the rows are handed on
     top, pad = start[0], [""] * start[1]
@@ -181,8 +197,9 @@ def _piece_rows(parsing: Future, last: list[int]) -> Iterator[tuple[int, list[Ra
         # reading the whole sheet; refuse rather than misread.
         raise refuse("row_order", row=top + 1, after=last[0] + 1)
     last[0] = top + len(rows) - 1
-    for offset, cells in enumerate(rows):
-        yield top + offset, pad + cells if pad else cells
+    if pad:
+        rows = [pad + cells for cells in rows]
+    return list(zip(range(top, top + len(rows)), rows, strict=True))
 
 
 # Of sheet XML: about 1,150 rows of the 36-column ledger. Smaller pieces were no slower (the
@@ -304,15 +321,16 @@ def _check_header_width(header: list[RawCell], first_column: int, limits: Limits
         )
 
 
-def _data_rows(
-    rows: Iterator[tuple[int, list[RawCell]]], limits: Limits
-) -> Iterator[tuple[int, list[RawCell]]]:
+def _data_rows(runs: Iterator[Run], limits: Limits) -> Iterator[tuple[int, list[RawCell]]]:
     """Non-empty rows below the header, numbered as in the sheet; enforces the row limit."""
-    counted = 0
-    for row, cells in rows:
-        if cells.count("") == len(cells):
-            continue
-        counted += 1
-        if counted > limits.max_data_rows:
-            raise refuse("too_many_rows", limit=limits.max_data_rows)
-        yield row + 1, cells
+    counted, limit = 0, limits.max_data_rows
+    for run in runs:
+        # A row with a truthy cell is not blank; otherwise it is when every cell is "".
+        kept = [
+            (row + 1, cells) for row, cells in run if any(cells) or cells.count("") != len(cells)
+        ]
+        counted += len(kept)
+        if counted > limit:
+            yield from kept[: len(kept) - (counted - limit)]
+            raise refuse("too_many_rows", limit=limit)
+        yield from kept

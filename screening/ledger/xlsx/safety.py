@@ -13,7 +13,8 @@ a part is refused here rather than read as something the user did not write.
 Nothing is extracted to disk and nothing external (entity, DTD, link) is ever fetched:
 members are only read into memory chunk by chunk.
 
-Beside this module: `limits` (the configurable limits), `sheet_scan` (the worksheet XML scan)
+Beside this module: `limits` (the configurable limits), `sheet_scan` (the worksheet XML scan),
+`wellformed` (the well-formedness check, of a large part in a child process on another core)
 and `refusals` (`UnsafeWorkbook` and its messages, importable from here too).
 """
 
@@ -31,7 +32,6 @@ import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from xml.parsers import expat
 
 from defusedxml import ElementTree as SafeElementTree
 
@@ -39,6 +39,7 @@ from screening.ledger.xlsx.cleaning import RawCell
 from screening.ledger.xlsx.limits import CHUNK, MB, Limits
 from screening.ledger.xlsx.refusals import _REFUSALS, UnsafeWorkbook, _refuse, refuse  # noqa: F401
 from screening.ledger.xlsx.sheet_scan import SheetScan
+from screening.ledger.xlsx.wellformed import start_check
 
 
 @dataclass(frozen=True)
@@ -197,16 +198,11 @@ class _MemberStream:
         for name_in_zip in self.order:
             if name_in_zip in self.done:
                 continue
-            checked = (
-                WellFormed(name_in_zip) if (name_in_zip == member or name_in_zip in parts) else None
-            )
-            for chunk in self._stream(name_in_zip):
-                if checked is not None:
-                    checked.feed(chunk)
-                if name_in_zip == member:
-                    scan.feed(chunk)
-            if checked is not None:
-                checked.close()
+            if name_in_zip == member or name_in_zip in parts:
+                self._stream_checked(name_in_zip, scan if name_in_zip == member else None)
+            else:
+                for _chunk in self._stream(name_in_zip):
+                    pass
         markers = scan.finish(lambda: self._stream(member, count=False))
         return WorkbookInspection(
             name,
@@ -217,6 +213,30 @@ class _MemberStream:
             parts=parts,
             parts_bytes=sum(self.infos[part].file_size for part in parts),
         )
+
+    def _stream_checked(self, name: str, scan: SheetScan | None) -> None:
+        """Stream a part calamine reads through the well-formedness check (and the sheet
+        through the scan). A large part is checked in a child process (wellformed.py); a
+        refusal of the stream's own checks then waits for the child's verdict on the chunks
+        fed before it, which comes first, as it does in process."""
+        check = start_check(
+            name,
+            self.infos[name].file_size,
+            self.limits.xml_check_in_child_from,
+            lambda: self._stream(name, count=False),
+        )
+        try:
+            try:
+                for chunk in self._stream(name):
+                    check.feed(chunk)
+                    if scan is not None:
+                        scan.feed(chunk)
+            except UnsafeWorkbook:
+                check.settle()
+                raise
+            check.close()
+        finally:
+            check.abandon()
 
     def _parts(
         self, workbook_member: str, rels_member: str, rels: dict[str, tuple[str, str]]
@@ -384,37 +404,6 @@ class _ReadAhead:
     def close(self) -> None:
         self.stop.set()
         self.thread.join()
-
-
-class WellFormed:
-    """Proves one part is well-formed XML as it streams past (expat, no handlers but two).
-
-    Nothing is expanded or fetched: a DOCTYPE or entity declaration is refused (the streaming
-    check above refuses it first; this is the second lock), and expat never loads external
-    entities unless told to. An unclosed, mismatched or truncated tag, or bytes after the root
-    element, refuse the part with its name and line.
-    """
-
-    def __init__(self, name: str) -> None:
-        self.name = name
-        self.parser = expat.ParserCreate()
-        self.parser.StartDoctypeDeclHandler = self._declaration
-        self.parser.EntityDeclHandler = self._declaration
-
-    def _declaration(self, *_args: object) -> None:
-        raise _refuse("doctype", name=self.name)
-
-    def feed(self, chunk: bytes) -> None:
-        try:
-            self.parser.Parse(chunk, False)
-        except expat.ExpatError as exc:
-            raise _refuse("malformed_xml", name=self.name, line=exc.lineno) from exc
-
-    def close(self) -> None:
-        try:
-            self.parser.Parse(b"", True)
-        except expat.ExpatError as exc:  # ends inside a tag or with elements left open
-            raise _refuse("malformed_xml", name=self.name, line=exc.lineno) from exc
 
 
 def replace_zipinfo(info: zipfile.ZipInfo, **changes: int) -> zipfile.ZipInfo:

@@ -7,13 +7,15 @@ file, so the per-cell work is one call) or in the generic parsers of `cleaning`.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections import deque
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
-from itertools import islice
-from operator import itemgetter
+from itertools import compress, islice, repeat
+from operator import is_, itemgetter, ne
 from pathlib import Path
 
+from screening.gc_pause import gc_paused
 from screening.ledger.xlsx import template
 from screening.ledger.xlsx.cleaning import (
     CellProblem,
@@ -121,8 +123,39 @@ _REQUIRED_IF = tuple(
     if column.required_if and not column.required
 )
 _ALL_BLANK = (None,) * len(COLUMNS)
+_ALL_BLANK_LIST = list(_ALL_BLANK)
 TOTAL_LABELS = ("合计", "总计", "小计")  # a sum row below the projects: a hint (issue 15)
 HEADER_SEARCH_ROWS = 5  # headers found on rows 2–5 under a title: a hint (issue 15)
+
+
+@dataclass(slots=True)
+class BatchOutcome:
+    """What a run of rows gave, in row order: its count of data rows (blank rows left out),
+    its valid rows as (sheet row, project), its invalid ones as (sheet row, errors in column
+    order, the row's cells)."""
+
+    data_rows: int
+    valid: list[tuple[int, ProjectInput]] = field(default_factory=list)
+    invalid: list[tuple[int, list[CellError], list[RawCell]]] = field(default_factory=list)
+
+
+_consume = deque(maxlen=0).extend
+
+
+def _projects(parsed: list[Sequence[object]]) -> list[ProjectInput]:
+    """One ProjectInput per row of a run from its parsed columns, a field at a time (in C),
+    exactly as `_RowValidator._project` makes each: the product's key, a blank 民生 = 否.
+    Rows with a problem get one too, left unused."""
+    projects = list(map(_new_object, repeat(ProjectInput, len(parsed[0]))))
+    for index, (setter, values) in enumerate(zip(_INPUT_SETTERS, parsed)):  # noqa: B905
+        if index == _PRODUCT:
+            values = [
+                product.key if product.__class__ is Product else product for product in values
+            ]
+        elif index == _LIVELIHOOD and None in values:
+            values = [False if value is None else value for value in values]
+        _consume(map(setter, projects, values))
+    return projects
 
 
 class _RowValidator:
@@ -142,6 +175,11 @@ class _RowValidator:
         self.plans = plans
         self.parsers = tuple(plan.parse for plan in plans)
         self.memos: list[dict | None] = [{"": None} for _ in plans]
+        # validate_batch's memos (raw → value; None once full: no more memo for that column)
+        # and, for each, the raw cells it holds a CellProblem for, so a run whose cells are
+        # all known to parse need not look for problems.
+        self.batch_memos: list[dict | None] = [{"": None} for _ in plans]
+        self.batch_problems: list[set] = [set() for _ in plans]
         self.positions = tuple(plan.position for plan in plans)
         self.pick = itemgetter(*self.positions)
         self.width = max(self.positions) + 1
@@ -196,65 +234,194 @@ class _RowValidator:
         errors.sort(key=lambda error: error.column_number)  # stable: keeps per-cell order
         return False, None, errors
 
-    def validate_batch(
-        self, batch: list[tuple[int, list[RawCell]]]
-    ) -> Iterator[tuple[int, bool, ProjectInput | None, list[CellError]]]:
+    def validate_batch(self, batch: list[tuple[int, list[RawCell]]]) -> BatchOutcome:
         """`validate` for a run of rows, column by column: each column's distinct values are
         parsed once (memoised across runs up to _CACHE_SIZE) and mapped back in C, so the
-        per-cell work is a dict lookup; only rows holding a problem look at their cells one by
-        one. Yields (row number, blank?, project or None, errors), as `validate` would."""
+        per-cell work is a dict lookup. The row rules are tested column by column too, each
+        finding the rows it may concern (`_suspects`); the projects of the run are built a
+        field at a time. Only rows holding a problem, or that a rule may concern, go through
+        `validate`'s steps one by one (`_troubled_row`), which keep their errors, their order
+        and their messages exactly as `validate` gives them."""
+        if not batch:
+            return BatchOutcome(0)
         width = self.width
         rows = [
             cells if len(cells) >= width else [*cells, *[""] * (width - len(cells))]
             for _, cells in batch
         ]
-        parsed: list[list[object]] = []
-        troubled: set[int] = set()  # batch indexes of rows with a cell problem
-        for index, column_cells in enumerate(zip(*map(self.pick, rows))):  # noqa: B905
+        numbers = [row_number for row_number, _ in batch]
+        parsed: list[Sequence[object]] = []  # each column's values, in row order
+        troubled: set[int] = set()  # batch indexes of rows to validate one by one
+        count = len(rows)
+        sheet_columns = list(zip(*rows))  # noqa: B905 (every row reaches `width`)
+        for index, position in enumerate(self.positions):
+            column_cells = sheet_columns[position]
             parse = self.parsers[index]
-            if bool in set(map(type, column_cells)):  # True == 1.0: no memo for this run
-                values = [None if raw == "" else parse(raw) for raw in column_cells]
+            memo = self.batch_memos[index]
+            if memo is None:
+                # A column of mostly distinct values (names, codes, amounts) whose memo filled
+                # up: a memo does not pay. Every parser reads "" as None (blank), as a memo.
+                values = list(map(parse, column_cells))
+                distinct = None
             else:
-                memo = self.memos[index]
-                if memo is None:
-                    memo = self.memos[index] = {"": None}
-                new = set(column_cells).difference(memo)
-                if new and len(memo) + len(new) > _CACHE_SIZE:
-                    memo = self.memos[index] = {"": None}
-                    new = set(column_cells).difference(memo)
-                for raw in new:
-                    memo[raw] = parse(raw)
-                values = list(map(memo.__getitem__, column_cells))
-            if CellProblem in set(map(type, values)):
-                troubled.update(
-                    at for at, value in enumerate(values) if value.__class__ is CellProblem
-                )
+                distinct = set(column_cells)
+                if (True in distinct or False in distinct) and bool in set(map(type, column_cells)):
+                    # Bools beside numbers (True == 1.0 as dict keys): no memo for this run.
+                    values = list(map(parse, column_cells))
+                    distinct = None
+            if distinct is None:
+                if CellProblem in set(map(type, values)):
+                    troubled.update(
+                        at for at, value in enumerate(values) if value.__class__ is CellProblem
+                    )
+            else:
+                bad = self.batch_problems[index]
+                new = distinct.difference(memo)
+                if new:
+                    if len(memo) + len(new) > _CACHE_SIZE:
+                        self.batch_memos[index] = None  # from the next run on
+                        memo = {"": None}
+                        bad.clear()
+                        new = distinct.difference(memo)
+                    for raw in new:
+                        value = memo[raw] = parse(raw)
+                        if value.__class__ is CellProblem:
+                            bad.add(raw)
+                values = itemgetter(*column_cells)(memo) if count > 1 else [memo[column_cells[0]]]
+                if bad and not bad.isdisjoint(distinct):
+                    troubled.update(at for at, raw in enumerate(column_cells) if raw in bad)
             parsed.append(values)
-        for at, row_values in enumerate(zip(*parsed)):  # noqa: B905
-            row_number, cells = batch[at][0], rows[at]
-            if row_values == _ALL_BLANK:
-                yield row_number, True, None, []
+        outcome = BatchOutcome(len(batch))
+        self._suspects(parsed, rows, numbers, troubled)
+        projects = _projects(parsed)
+        valid = outcome.valid
+        start = 0
+        for at in sorted(troubled):
+            if start < at:
+                valid.extend(zip(numbers[start:at], projects[start:at], strict=True))
+            start = at + 1
+            self._troubled_row(numbers[at], [column[at] for column in parsed], rows[at], outcome)
+        if start < len(numbers):
+            valid.extend(zip(numbers[start:], projects[start:], strict=True))
+        return outcome
+
+    def _troubled_row(
+        self, row_number: int, values: list[object], cells: list[RawCell], outcome: BatchOutcome
+    ) -> None:
+        """One row as `validate` takes it once its cells are parsed, into `outcome`."""
+        if values == _ALL_BLANK_LIST:
+            outcome.data_rows -= 1
+            return
+        problems = [
+            (index, value) for index, value in enumerate(values) if value.__class__ is CellProblem
+        ]
+        self._row_rules(row_number, values, cells, problems)
+        if not problems:
+            outcome.valid.append((row_number, self._project(values)))
+            return
+        errors = [
+            self._error(row_number, COLUMNS[index], cells[self.positions[index]], found)
+            for index, found in problems
+        ]
+        errors.sort(key=lambda error: error.column_number)  # stable: keeps per-cell order
+        outcome.invalid.append((row_number, errors, cells))
+
+    def _suspects(
+        self,
+        parsed: list[Sequence[object]],
+        rows: list[list[RawCell]],
+        numbers: list[int],
+        troubled: set[int],
+    ) -> None:
+        """Add to `troubled` every row of the run a rule of `_row_rules` may report (a
+        superset: those rows are then judged one by one), and record the run's project codes
+        for the duplicate rule, in row order, as `_row_rules` does."""
+        count = len(numbers)
+        indexes = range(count)
+        for index in _REQUIRED:  # a blank row is blank here too: it is sorted out one by one
+            column = parsed[index]
+            if None in column:
+                troubled.update(compress(indexes, map(is_, column, repeat(None))))
+        for index, _column, required_if, triggers in _REQUIRED_IF:
+            column = parsed[index]
+            if None not in column:
                 continue
-            values = list(row_values)
-            problems = (
-                [
-                    (index, value)
-                    for index, value in enumerate(values)
-                    if value.__class__ is CellProblem
-                ]
-                if at in troubled
-                else []
+            given = [parsed[at] for at in triggers]
+            for at in compress(indexes, map(is_, column, repeat(None))):
+                if required_if is RequiredIf.ALL_GIVEN:
+                    if all(trigger[at] is not None for trigger in given):
+                        troubled.add(at)
+                elif any(_positive(trigger[at]) for trigger in given):
+                    troubled.add(at)
+        # Product against sector and unit, and the two dates: each distinct combination of
+        # values (by identity: memoised values are shared) is tested once.
+        products, sectors, units = parsed[_PRODUCT], parsed[_SECTOR], parsed[_UNIT]
+        combinations = dict(
+            zip(
+                zip(map(id, products), map(id, sectors), map(id, units), strict=True),
+                indexes,
+                strict=True,
             )
-            self._row_rules(row_number, values, cells, problems)
-            if not problems:
-                yield row_number, False, self._project(values), []
-                continue
-            errors = [
-                self._error(row_number, COLUMNS[index], cells[self.positions[index]], found)
-                for index, found in problems
-            ]
-            errors.sort(key=lambda error: error.column_number)  # stable: keeps per-cell order
-            yield row_number, False, None, errors
+        )
+        for key, at in combinations.items():
+            if self._product_suspect(products[at], sectors[at], units[at]):
+                troubled.update(
+                    other
+                    for other, value in enumerate(
+                        zip(map(id, products), map(id, sectors), map(id, units), strict=True)
+                    )
+                    if value == key
+                )
+        starts, operations = parsed[_START], parsed[_OPERATION]
+        combinations = dict(
+            zip(zip(map(id, starts), map(id, operations), strict=True), indexes, strict=True)
+        )
+        for key, at in combinations.items():
+            start, operation = starts[at], operations[at]
+            if (
+                start is not None
+                and operation is not None
+                and start.__class__ is not CellProblem
+                and operation.__class__ is not CellProblem
+                and operation < start
+            ):
+                troubled.update(
+                    other
+                    for other, value in enumerate(
+                        zip(map(id, starts), map(id, operations), strict=True)
+                    )
+                    if value == key
+                )
+        # Duplicate codes: every code of the run is recorded now, in row order (the rows
+        # judged one by one record theirs again: setdefault gives the same first row).
+        codes = parsed[_CODE]
+        setdefault = self.first_row_of_code.setdefault
+        if set(map(type, codes)) == {str} and "" not in codes:
+            firsts = list(map(setdefault, codes, numbers))
+        else:
+            firsts = []
+            position = self.positions[_CODE]
+            for at, code in enumerate(codes):
+                if code is not None and code.__class__ is not str:
+                    raw = rows[at][position]
+                    code = fold(cell_text(raw, 10**9) or "") if isinstance(raw, str) else ""
+                firsts.append(setdefault(code, numbers[at]) if code else numbers[at])
+        if firsts != numbers:
+            troubled.update(compress(indexes, map(ne, firsts, numbers)))
+
+    def _product_suspect(self, product: object, sector: object, unit: object) -> bool:
+        """Whether `_row_rules` reports the product against its sector or its unit."""
+        if product.__class__ is not Product:
+            return False
+        if sector.__class__ is Sector and sector.value not in self.reference.family_sectors.get(
+            product.family, ()
+        ):
+            return True
+        return (
+            unit.__class__ is str
+            and product.unit is not None
+            and self._unit_key(unit) != self._unit_key(product.unit)
+        )
 
     def _stop_full_memos(self) -> None:
         for index, memo in enumerate(self.memos):
@@ -416,7 +583,10 @@ def validate_workbook(
     that KnownRow without being validated again, and every valid row's raw digest is
     collected in `known_rows.digests`."""
     result, valid_rows = iter_workbook(path, reference, limits, known_rows)
-    result.rows.extend(valid_rows)
+    # Every row is kept: the collector's passes over the growing list would cost more than
+    # they find (reading and validating make no cycles), as when screening (batch.py).
+    with gc_paused():
+        result.rows.extend(valid_rows)
     return result
 
 
@@ -570,17 +740,15 @@ def _code_key(raw: RawCell) -> str:
 
 def _batch_rows(
     batch: list[tuple[int, list[RawCell]]], validator: _RowValidator, result: LedgerValidation
-) -> Iterator[tuple[int, ProjectInput]]:
-    for (_, cells), (row_number, blank, project, errors) in zip(
-        batch, validator.validate_batch(batch), strict=True
-    ):
-        if blank:
-            continue
-        result.data_rows += 1
-        if project is not None:
-            yield row_number, project
-        else:
-            result.invalid_rows += 1
+) -> list[tuple[int, ProjectInput]]:
+    """Validate a run of rows: its errors and hints go into `result`; its valid rows are
+    returned."""
+    outcome = validator.validate_batch(batch)
+    result.data_rows += outcome.data_rows
+    if outcome.invalid:
+        result.invalid_rows += len(outcome.invalid)
+        for row_number, errors, cells in outcome.invalid:
             result.errors.extend(errors)
             if validator.is_total_row(cells):
                 result.hints.append(Hint(HINT_TOTAL_ROW, row_number))
+    return outcome.valid

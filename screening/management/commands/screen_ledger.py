@@ -12,6 +12,9 @@ from screening.ledger.batch import EXIT_OK, screen_ledger_file
 
 
 class Command(BaseCommand):
+    # A read-only batch over one file: Django's system checks (which import every URLconf and
+    # view) would only add to its start-up; `manage.py check` and the web processes run them.
+    requires_system_checks: list[str] = []
     help = (
         "Validate and screen a ledger .xlsx without storing anything. Exit status: 0 every "
         "row valid, 1 some rows or headers have errors, 2 the file cannot be read safely "
