@@ -18,8 +18,8 @@ from screening.ledger.services import lang, ledger_reference
 from screening.ledger.xlsx.cleaning import display_value, normalise_header
 from screening.ledger.xlsx.parsers import compile_parser
 from screening.ledger.xlsx.problems import CellError
+from screening.ledger.xlsx.row_validator import Plan, RowValidator
 from screening.ledger.xlsx.template import BY_HEADER, BY_KEY, COLUMNS, Column
-from screening.ledger.xlsx.validate import _Plan, _RowValidator
 from screening.models import Region
 from screening.rules.types import ProjectInput, Screening
 from screening.screen import findings_for_storage, rule_set_for, screen_inputs
@@ -35,7 +35,7 @@ class PayloadErrors(Exception):
     errors: list[dict] = field(default_factory=list)
 
 
-class _PayloadValidator(_RowValidator):
+class _PayloadValidator(RowValidator):
     """The ledger's row validator; its messages name the column but no sheet row."""
 
     def _error(self, row_number: int, column: Column, raw, found) -> CellError:
@@ -102,7 +102,7 @@ def parse_row(row: Mapping[str, object], reference) -> tuple[ProjectInput, list[
     if problems:
         raise PayloadErrors(problems)
     plans = [
-        _Plan(column, column.number - 1, column.number, compile_parser(column, reference))
+        Plan(column, column.number - 1, column.number, compile_parser(column, reference))
         for column in COLUMNS
     ]
     _blank, project, errors = _PayloadValidator(plans, reference).validate(1, cells)

@@ -26,6 +26,7 @@ from screening.ledger.digest import DIGEST_BYTES, source_digest
 VALIDATION_SOURCES = (
     "ledger/xlsx/cleaning.py",
     "ledger/xlsx/validate.py",
+    "ledger/xlsx/row_validator.py",
     "ledger/xlsx/parsers.py",
     "ledger/xlsx/template.py",
     "ledger/xlsx/reference.py",

@@ -10,7 +10,7 @@ import pytest
 from screening.ledger import services as ledger_import
 from screening.ledger.diff import stored_row_digest
 from screening.ledger.services import ledger_reference_with_digest, rule_set_for
-from screening.ledger.xlsx import validate
+from screening.ledger.xlsx import row_validator, validate
 from screening.ledger.xlsx.cleaning import FORMULA_WITHOUT_VALUE
 from screening.ledger.xlsx.known_rows import KnownRow, KnownRows, raw_digest, raw_digest_salt
 from screening.models import Project
@@ -160,13 +160,13 @@ def test_a_monthly_reupload_validates_only_the_rows_that_changed(agency_a, tmp_p
     apply(agency_a, upload(agency_a, ledger(), tmp_path, "a.xlsx"))
     assert not Project.objects.filter(raw_digest="").exists()
     validated: list[int] = []
-    batch = validate._RowValidator.validate_batch
+    batch = row_validator.RowValidator.validate_batch
 
     def counting(self, rows):
         validated.append(len(rows))
         return batch(self, rows)
 
-    monkeypatch.setattr(validate._RowValidator, "validate_batch", counting)
+    monkeypatch.setattr(row_validator.RowValidator, "validate_batch", counting)
     fast = upload(agency_a, next_month(ledger()), tmp_path, "b.xlsx")
     assert fast.preview["counts"] == {"new": 1, "changed": 3, "unchanged": 20, "missing": 1}
     assert sum(validated) == 4

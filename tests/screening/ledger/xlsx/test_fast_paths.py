@@ -10,7 +10,7 @@ import random
 
 import pytest
 
-from screening.ledger.xlsx import parsers, validate
+from screening.ledger.xlsx import parsers, row_validator, validate
 from screening.ledger.xlsx.cleaning import (
     FORMULA_WITHOUT_VALUE,
     ExcelErrorValue,
@@ -218,7 +218,7 @@ def test_runs_give_what_row_by_row_gives_for_every_rule(write_ledger, reference,
         rows.append(row_values(headers, **changes))
     path = write_ledger(rows)
     monkeypatch.setattr(validate, "_BATCH_ROWS", 16)
-    monkeypatch.setattr(validate, "_CACHE_SIZE", 8)
+    monkeypatch.setattr(row_validator, "_CACHE_SIZE", 8)
     result = validate.validate_workbook(path, reference)
     expected_rows, expected_errors, data_rows = one_by_one(path, reference)
     assert result.rows == expected_rows
@@ -246,7 +246,7 @@ def one_by_one(path, reference):
     reading = read_sheet(path)
     matched = match_headers(reading.header, COLUMNS)
     plans = [
-        validate._Plan(
+        row_validator.Plan(
             column,
             matched.positions[column.key],
             matched.positions[column.key] + 1,
@@ -254,7 +254,7 @@ def one_by_one(path, reference):
         )
         for column in COLUMNS
     ]
-    validator = validate._RowValidator(plans, reference)
+    validator = row_validator.RowValidator(plans, reference)
     rows, errors, data_rows = [], [], 0
     for row_number, cells in reading.rows:
         blank, project, found = validator.validate(row_number, cells)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime
 
-from screening.ledger.xlsx import parsers, validate
+from screening.ledger.xlsx import parsers, row_validator, validate
 from screening.ledger.xlsx.cleaning import match_headers
 from screening.ledger.xlsx.reader import read_sheet
 from screening.ledger.xlsx.template import COLUMNS, HEADERS
@@ -37,13 +37,13 @@ def test_batch_and_row_by_row_validation_agree(write_ledger, reference, monkeypa
     rows.append(row_values(headers)[:5])  # a short row
     path = write_ledger(rows)
     monkeypatch.setattr(validate, "_BATCH_ROWS", 16)
-    monkeypatch.setattr(validate, "_CACHE_SIZE", 8)  # memos reset between runs too
+    monkeypatch.setattr(row_validator, "_CACHE_SIZE", 8)  # memos reset between runs too
     result = validate.validate_workbook(path, reference)
 
     reading = read_sheet(path)
     matched = match_headers(reading.header, COLUMNS)
     plans = [
-        validate._Plan(
+        row_validator.Plan(
             c,
             matched.positions[c.key],
             matched.positions[c.key] + 1,
@@ -51,7 +51,7 @@ def test_batch_and_row_by_row_validation_agree(write_ledger, reference, monkeypa
         )
         for c in COLUMNS
     ]
-    one_by_one = validate._RowValidator(plans, reference)
+    one_by_one = row_validator.RowValidator(plans, reference)
     expected_rows, expected_errors, data_rows = [], [], 0
     for row_number, cells in reading.rows:
         blank, project, errors = one_by_one.validate(row_number, cells)
