@@ -276,6 +276,11 @@ def _time_stages() -> dict[str, float]:
     return spent
 
 
+def _cpu_seconds() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
 def phase_import(path: str) -> dict:
     """The service path the web and the API use: receive, validate (preview), apply."""
     from django.core.files import File
@@ -304,7 +309,10 @@ def phase_import(path: str) -> dict:
         if upload.status != UploadStatus.PREVIEW:
             raise SystemExit(f"upload is {upload.status}: {upload.errors[:3]}")
         work.counts = upload.preview["counts"]
+        started, cpu = time.perf_counter(), _cpu_seconds()
         upload = apply_upload(upload, user, {})
+        work.apply_seconds = time.perf_counter() - started
+        work.apply_cpu = _cpu_seconds() - cpu
         return upload.summary["screened"]
 
     result = _counted(work)
@@ -313,6 +321,8 @@ def phase_import(path: str) -> dict:
         "preview_seconds": round(work.preview_seconds, 2),
         "counts": work.counts,
         "preview_peak_mb": work.preview_peak,
+        "apply_seconds": round(work.apply_seconds, 2),
+        "apply_cpu_seconds": round(work.apply_cpu, 2),
         "stages": {name: round(seconds, 2) for name, seconds in stages.items()},
     }
 
@@ -726,6 +736,10 @@ def _details(out: dict) -> None:
     print(
         f"    preview (validate_upload) {out['preview_seconds']} s, peak "
         f"{out['preview_peak_mb']} MB when done; counts {out['counts']}"
+    )
+    print(
+        f"    apply {out['apply_seconds']} s, of which this process's CPU (its threads too) "
+        f"{out['apply_cpu_seconds']} s: the rest is waiting for PostgreSQL"
     )
     if out.get("stages"):
         print(
