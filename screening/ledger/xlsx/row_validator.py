@@ -76,6 +76,18 @@ _ALL_BLANK_LIST = list(_ALL_BLANK)
 TOTAL_LABELS = ("合计", "总计", "小计")  # a sum row below the projects: a hint (issue 15)
 
 
+def _operation_before_start(start: object, operation: object) -> bool:
+    """SPEC §3: 投产时间 earlier than 开工时间, both valid dates (the one place for the rule:
+    the column-wise pick of suspect rows and the one-row check both ask it)."""
+    return (
+        start is not None
+        and operation is not None
+        and start.__class__ is not CellProblem
+        and operation.__class__ is not CellProblem
+        and operation < start
+    )
+
+
 @dataclass(slots=True)
 class BatchOutcome:
     """What a run of rows gave, in row order: its count of data rows (blank rows left out),
@@ -325,14 +337,7 @@ class RowValidator:
             zip(zip(map(id, starts), map(id, operations), strict=True), indexes, strict=True)
         )
         for key, at in combinations.items():
-            start, operation = starts[at], operations[at]
-            if (
-                start is not None
-                and operation is not None
-                and start.__class__ is not CellProblem
-                and operation.__class__ is not CellProblem
-                and operation < start
-            ):
+            if _operation_before_start(starts[at], operations[at]):
                 troubled.update(
                     other
                     for other, value in enumerate(
@@ -459,14 +464,8 @@ class RowValidator:
                 problems.append(
                     (_UNIT, problem("unit_mismatch", expected=product.unit, product=product.key))
                 )
-        start, operation = values[_START], values[_OPERATION]
-        if (
-            start is not None
-            and operation is not None
-            and start.__class__ is not CellProblem
-            and operation.__class__ is not CellProblem
-            and operation < start
-        ):
+        start = values[_START]
+        if _operation_before_start(start, values[_OPERATION]):
             problems.append(
                 (_OPERATION, problem("operation_before_start", start=start.isoformat()))
             )
