@@ -104,14 +104,34 @@ def screen_inputs(
         return rule_set, [screen_one(p) for p in inputs]
 
 
+# A project's latest-screening fields: what `screening_values` gives, in one place for the
+# upload's COPY and UPDATE (ledger/stored.py) and for screening stored projects again here.
+SCREENING_FIELDS = [
+    "in_scope",
+    "verdict",
+    "disposition",
+    "screened_rule_set",
+    "screened_as_of",
+    "findings",
+]
+
+
+def screening_values(screening: Screening) -> dict:
+    """A screening as the project's latest-screening fields store it, by field name."""
+    return {
+        "in_scope": screening.in_scope,
+        "verdict": screening.verdict.value,
+        "disposition": screening.disposition.value,
+        "screened_rule_set": screening.rule_set,
+        "screened_as_of": screening.as_of,
+        "findings": findings_for_storage(screening),
+    }
+
+
 def store_screening(project: Project, screening: Screening) -> None:
     """Copy a screening onto the project's latest-screening fields (the caller saves)."""
-    project.in_scope = screening.in_scope
-    project.verdict = screening.verdict.value
-    project.disposition = screening.disposition.value
-    project.screened_rule_set = screening.rule_set
-    project.screened_as_of = screening.as_of
-    project.findings = findings_for_storage(screening)
+    for name, value in screening_values(screening).items():
+        setattr(project, name, value)
     project.screening_key = ""  # screened outside an upload: an upload screens it again
 
 
@@ -139,15 +159,7 @@ def rescreen_projects(projects: Iterable[Project], as_of: date | None = None) ->
         store_screening(project, screening)
     Project.objects.bulk_update(
         projects,
-        [
-            "in_scope",
-            "verdict",
-            "disposition",
-            "screened_rule_set",
-            "screened_as_of",
-            "findings",
-            "screening_key",
-        ],
+        [*SCREENING_FIELDS, "screening_key"],
         batch_size=1000,
     )
     return len(projects)

@@ -50,10 +50,8 @@ from screening.ledger.spool import (
 )
 from screening.ledger.stored import (
     FINGERPRINTS,
-    SCREENING_FIELDS,
     project_values,
     rescreen_unchanged,
-    screening_values,
     stale_screenings,
 )
 from screening.ledger.uploads import limits_from_settings
@@ -75,10 +73,12 @@ from screening.models import (
 )
 from screening.rules.types import ProjectInput
 from screening.screen import (
+    SCREENING_FIELDS,
     gc_paused,
     rule_set_for,
     screener,
     screening_keys,
+    screening_values,
 )
 
 ERRORS_KEPT_ON_PAGE = 2000

@@ -9,17 +9,7 @@ from screening.ledger.diff import LEDGER_FIELDS, LedgerDiff, ledger_values, norm
 from screening.ledger.spool import DECIMAL_FIELDS, ENUM_FIELDS
 from screening.models import Project
 from screening.rules.types import ProjectInput
-from screening.screen import findings_for_storage
-
-SCREENING_FIELDS = [
-    "in_scope",
-    "verdict",
-    "disposition",
-    "screened_rule_set",
-    "screened_as_of",
-    "findings",
-]
-
+from screening.screen import SCREENING_FIELDS, screening_values
 
 # Only numbers and enumerations change when stored (normalise); the other values go as they are.
 _NORMALISED_AT = tuple(
@@ -49,17 +39,6 @@ def project_values(row: ProjectInput, region_id: int) -> dict:
     stored = dict(zip(LEDGER_FIELDS, values, strict=True))
     stored["region_id"] = region_id
     return stored
-
-
-def screening_values(screening) -> dict:
-    return {
-        "in_scope": screening.in_scope,
-        "verdict": screening.verdict.value,
-        "disposition": screening.disposition.value,
-        "screened_rule_set": screening.rule_set,
-        "screened_as_of": screening.as_of,
-        "findings": findings_for_storage(screening),
-    }
 
 
 def stale_screenings(diff: LedgerDiff, key_of) -> list[tuple[int, ProjectInput]]:
