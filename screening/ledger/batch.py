@@ -10,6 +10,7 @@ from __future__ import annotations
 import tempfile
 from dataclasses import dataclass
 from datetime import date
+from operator import attrgetter
 from pathlib import Path
 from typing import BinaryIO
 
@@ -119,7 +120,8 @@ class _JsonWriter:
     """
 
     def __init__(self, out: BinaryIO, lang: str):
-        self.out, self.lang, self.english, self.first = out, lang, lang == "en", True
+        self.out, self.lang, self.first = out, lang, True
+        self.message = attrgetter("message_en" if lang == "en" else "message_zh")
         self.pending: list[dict] = []
 
     def start(self, rule_set: str, as_of: date, ignored: list[str]) -> None:
@@ -129,28 +131,17 @@ class _JsonWriter:
         self.out.write(head[:-1] + b',"results":[')
 
     def result(self, row: int, code: str, screening) -> None:
-        if self.english:
-            findings = [
-                {
-                    "rule": f.rule,
-                    "outcome": f.outcome,
-                    "clause": f.clause,
-                    "message": f.message_en,
-                    "values": f.values,
-                }
-                for f in screening.findings
-            ]
-        else:
-            findings = [
-                {
-                    "rule": f.rule,
-                    "outcome": f.outcome,
-                    "clause": f.clause,
-                    "message": f.message_zh,
-                    "values": f.values,
-                }
-                for f in screening.findings
-            ]
+        message = self.message
+        findings = [
+            {
+                "rule": f.rule,
+                "outcome": f.outcome,
+                "clause": f.clause,
+                "message": message(f),
+                "values": f.values,
+            }
+            for f in screening.findings
+        ]
         self.pending.append(
             {
                 "row": row,
