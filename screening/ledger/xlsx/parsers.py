@@ -22,6 +22,7 @@ from screening.ledger.xlsx.cleaning import (
     cell_text,
     checked_number,
     display_value,
+    float_decimal,
     fold,
     parse_choice,
     parse_date,
@@ -188,7 +189,7 @@ def _number_parser(low: float, limit: int, allow_negative: bool = False) -> Pars
                 if low <= raw <= _FLOAT_MAX and raw != 0:
                     return Decimal(int(raw))
             elif low <= raw <= _FLOAT_MAX:  # a fraction in range (not NaN, not infinite)
-                return Decimal(f"{raw:.15g}")  # float_decimal's; never 0, never too large
+                return float_decimal(raw)  # never 0, never too large: nothing to check
         elif raw.__class__ is str and raw.isascii() and raw.isprintable():
             text = raw.strip()  # clean_text's and fold's result for printable ASCII
             if text and len(text) <= limit and NUMBER_TEXT.fullmatch(text) is not None:
