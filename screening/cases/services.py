@@ -5,192 +5,46 @@ Each one checks the action is allowed now (state, role and region, guards, input
 transition, saves (refused when someone else moved the case meanwhile), writes the audit event
 with the screening snapshot and the attachments, and after commit notifies the people the case
 now waits for. Any refusal is a TransitionRefused carrying a translated reason.
+
+The steps every action shares (the checks, the screening frozen on the case, saving with the
+audit event) are `acting`'s; the rectification loop's services are `rectification`'s (listed
+in SERVICES here with the others).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import asdict
-from datetime import date
-from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.db.models import Max
-from django.utils import timezone
 from django.utils.translation import gettext as _
-from django_fsm import ConcurrentTransition
 
-from screening import date_limits, permissions
-from screening.cases import deadlines, evidence
+from screening import permissions
+from screening.cases import acting, evidence
 from screening.cases.guards import guards_of, refusal_of
+from screening.cases.rectification import (
+    order_rectification,
+    reject_rectification,
+    submit_rectification,
+    verify_rectification,
+)
 from screening.cases.refusals import TransitionRefused
 from screening.models import (
     FINAL_STATES,
-    CaseAttachment,
     CaseEvent,
-    CaseState,
     EvaluationKind,
     Project,
     ProjectStatus,
     ReviewCase,
 )
-from screening.rules.types import Disposition
 from screening.screen import (
-    NoRuleSetInForce,
     findings_for_storage,
-    project_input,
-    screen_inputs,
 )
 
 if TYPE_CHECKING:
     from accounts.models import User
-
-
-def conflict_message(case: ReviewCase) -> str:
-    current = ReviewCase.objects.filter(pk=case.pk).values_list("state", flat=True).first()
-    label = CaseState(current).label if current else "—"
-    return _(
-        "This case was changed by someone else meanwhile (it is now: %(state)s). Nothing "
-        "was saved; your input is kept below."
-    ) % {"state": label}
-
-
-# --- Checks shared by every action --------------------------------------------------------
-
-
-def _transition_of(case: ReviewCase, name: str):
-    meta = getattr(type(case), name)._django_fsm
-    return meta.get_transition(case.state) if meta.has_transition(case.state) else None
-
-
-def _check(
-    case: ReviewCase, name: str, user: User, expected_state: str | None, guards: bool = True
-) -> None:
-    """State, permission and guards, in that order, each refusal with its own reason."""
-    if expected_state is not None and str(expected_state) != case.state:
-        raise TransitionRefused(conflict_message(case), "conflict")
-    transition = _transition_of(case, name)
-    label = getattr(type(case), name)._django_fsm.transitions
-    action = str(next(iter(label.values())).custom["label"])
-    if transition is None:
-        raise TransitionRefused(
-            _("“%(action)s” is not possible while the case is “%(state)s”.")
-            % {"action": action, "state": CaseState(case.state).label},
-            "not_allowed",
-        )
-    if not permissions.may_take_transition(case, user, name):
-        if permissions.is_submitter(case, user) and name not in permissions.AGENCY_TRANSITIONS:
-            raise TransitionRefused(
-                _("You submitted this case, so you may not review it."), "forbidden"
-            )
-        raise TransitionRefused(
-            _("You may not “%(action)s” on this case.") % {"action": action}, "forbidden"
-        )
-    for condition in guards_of(name) if guards else ():
-        if not condition(case):
-            raise TransitionRefused(refusal_of(condition, case), "guard")
-
-
-def _need_text(value: str, what: str) -> str:
-    text = (value or "").strip()
-    if not text:
-        raise TransitionRefused(_("%(what)s is required.") % {"what": what}, "invalid")
-    return text
-
-
-# --- Screening frozen on the case --------------------------------------------------------
-
-
-def _jsonable(value):
-    if isinstance(value, Decimal):
-        return str(value)
-    if isinstance(value, date):
-        return value.isoformat()
-    return value.value if hasattr(value, "value") else value
-
-
-def _screen_now(project: Project):
-    """Screen the project as it stands today; refuse when no rule set is in force."""
-    try:
-        data = project_input(project)
-        rule_set, (screening,) = screen_inputs([data], timezone.localdate())
-    except NoRuleSetInForce as exc:
-        raise TransitionRefused(exc.user_message(), "guard") from exc
-    snapshot = {key: _jsonable(value) for key, value in asdict(data).items()}
-    return screening, rule_set, snapshot
-
-
-def screening_snapshot(case: ReviewCase) -> dict:
-    """The case's frozen screening as kept on each audit event."""
-    return {
-        "rule_set": case.rule_set.name if case.rule_set_id else "",
-        "as_of": case.screened_as_of.isoformat() if case.screened_as_of else None,
-        "in_scope": case.in_scope,
-        "verdict": case.verdict,
-        "disposition": case.disposition,
-        "findings": case.findings,
-    }
-
-
-# --- The one place a case is saved after a transition ------------------------------------
-
-
-def _record(
-    case: ReviewCase,
-    name: str,
-    user: User,
-    from_state: str,
-    *,
-    comment: str = "",
-    data: dict | None = None,
-    files: Sequence[UploadedFile] = (),
-    types: Sequence[str] = (),
-) -> CaseEvent:
-    """Save the moved case, write its audit event and files, and notify after commit."""
-    if case.due_date is None:  # the review time limit of the state the case entered
-        case.due_date = deadlines.review_due_date(
-            case.state, timezone.localdate(case.state_entered_at)
-        )
-    try:
-        with transaction.atomic():  # a savepoint: after a conflict the transaction stays usable
-            case.save()
-    except ConcurrentTransition as exc:
-        raise TransitionRefused(conflict_message(case), "conflict") from exc
-    case.forget_derived()
-    event = CaseEvent.objects.create(
-        case=case,
-        transition=name,
-        actor=user,
-        from_state=from_state,
-        to_state=case.state,
-        comment=comment,
-        data=data or {},
-        screening=screening_snapshot(case),
-    )
-    for upload, content_type in zip(files, types, strict=True):
-        CaseAttachment.objects.create(
-            case=case,
-            event=event,
-            file=upload,
-            original_name=(upload.name or "")[:255],
-            content_type=content_type,
-            size=upload.size,
-            sha256=evidence.sha256_of(upload),
-            uploaded_by=user,
-        )
-    from screening.documents.services import issue_for_event
-
-    issue_for_event(event)  # the decision document of this step, if it issues one (issue 18)
-    from screening.cases import tasks
-
-    # robust: a mail or broker failure is logged and never undoes or hides the committed step.
-    transaction.on_commit(lambda: tasks.notify_case_event.delay(event.pk), robust=True)
-    return event
-
-
-# --- Opening a case (not a transition: the case begins in draft) -------------------------
 
 
 def _act_with_text(
@@ -204,13 +58,16 @@ def _act_with_text(
 ) -> ReviewCase:
     """A transition whose only input is a required text (reason, comment, opinion) and
     optional evidence files: checked, taken and recorded the same way for each."""
-    _check(case, name, acting_user, expected_state)
-    text = _need_text(text, what)
+    acting.check(case, name, acting_user, expected_state)
+    text = acting.need_text(text, what)
     types = evidence.check_files(files)
     from_state = case.state
     getattr(case, name)(by=acting_user)
-    _record(case, name, acting_user, from_state, comment=text, files=files, types=types)
+    acting.record(case, name, acting_user, from_state, comment=text, files=files, types=types)
     return case
+
+
+# --- Opening a case (not a transition: the case begins in draft) -------------------------
 
 
 def open_case_refusal(project: Project, user: User) -> TransitionRefused | None:
@@ -269,9 +126,9 @@ def submit_case(
 
     Regions reporting to the province go straight to provincial review.
     """
-    _check(case, "submit", acting_user, expected_state)
+    acting.check(case, "submit", acting_user, expected_state)
     types = evidence.check_files(files)
-    screening, rule_set, snapshot = _screen_now(case.project)
+    screening, rule_set, snapshot = acting.screen_now(case.project)
     from_state = case.state
     case.submit(
         by=acting_user,
@@ -281,7 +138,7 @@ def submit_case(
         findings=findings_for_storage(screening),
         straight_to_province=permissions.skips_city_review(case.region),
     )
-    _record(
+    acting.record(
         case, "submit", acting_user, from_state, comment=comment.strip(), files=files, types=types
     )
     return case
@@ -349,14 +206,14 @@ def request_evaluation(
     expected_state: str | None = None,
 ) -> ReviewCase:
     """Ask for window guidance or a third-party evaluation (窗口指导/第三方评估, (十一))."""
-    _check(case, "request_evaluation", acting_user, expected_state)
+    acting.check(case, "request_evaluation", acting_user, expected_state)
     if kind not in EvaluationKind.values:
         raise TransitionRefused(_("Choose window guidance or a third-party evaluation."), "invalid")
-    scope = _need_text(scope, _("What is to be evaluated"))
+    scope = acting.need_text(scope, _("What is to be evaluated"))
     types = evidence.check_files(files)
     from_state = case.state
     case.request_evaluation(by=acting_user, kind=kind)
-    _record(
+    acting.record(
         case,
         "request_evaluation",
         acting_user,
@@ -379,12 +236,12 @@ def complete_evaluation(
     expected_state: str | None = None,
 ) -> ReviewCase:
     """Record the evaluation's result with its report attached; the case returns to review."""
-    _check(case, "complete_evaluation", acting_user, expected_state)
-    result = _need_text(result, _("The evaluation result"))
+    acting.check(case, "complete_evaluation", acting_user, expected_state)
+    result = acting.need_text(result, _("The evaluation result"))
     types = evidence.check_files(files, required=True)
     from_state = case.state
     case.complete_evaluation(by=acting_user)
-    _record(
+    acting.record(
         case,
         "complete_evaluation",
         acting_user,
@@ -410,11 +267,11 @@ def approve_case(
     region not restricted today and that met last year's targets (dual control: unless
     livelihood)."""
     case.forget_derived()  # the guards read the region's standing now
-    _check(case, "approve", acting_user, expected_state)
+    acting.check(case, "approve", acting_user, expected_state)
     types = evidence.check_files(files)
     from_state = case.state
     case.approve(by=acting_user)
-    _record(
+    acting.record(
         case, "approve", acting_user, from_state, comment=comment.strip(), files=files, types=types
     )
     return case
@@ -431,153 +288,6 @@ def reject_case(
 ) -> ReviewCase:
     """Reject the case (不予通过), with the reason."""
     return _act_with_text(case, "reject", acting_user, reason, _("A reason"), files, expected_state)
-
-
-def _check_deadline(deadline: date | None, required: bool) -> date | None:
-    if deadline is None:
-        if required:
-            raise TransitionRefused(_("A deadline is required."), "invalid")
-        return None
-    problem = date_limits.deadline_problem(deadline, timezone.localdate())
-    if problem:
-        raise TransitionRefused(problem, "invalid")
-    return deadline
-
-
-@transaction.atomic
-def order_rectification(
-    case: ReviewCase,
-    *,
-    acting_user: User,
-    disposition: str,
-    deadline: date | None,
-    comment: str = "",
-    files: Sequence[UploadedFile] = (),
-    expected_state: str | None = None,
-) -> ReviewCase:
-    """Order the project rectified (限期整改) under a disposition, by a deadline."""
-    _check(case, "order_rectification", acting_user, expected_state)
-    from screening.rules.engine import dispositions_for_stage
-
-    if disposition not in {d.value for d in Disposition} - {Disposition.NONE.value}:
-        raise TransitionRefused(_("Choose a disposition."), "invalid")
-    if disposition not in {d.value for d in dispositions_for_stage(case.project.stage)}:
-        raise TransitionRefused(
-            _(
-                "This disposition does not fit a project at stage %(stage)s (SPEC §4 "
-                "disposition table)."
-            )
-            % {"stage": case.project.stage},
-            "invalid",
-        )
-    deadline = _check_deadline(deadline, required=True)
-    types = evidence.check_files(files)
-    from_state = case.state
-    case.order_rectification(by=acting_user, disposition=disposition, deadline=deadline)
-    _record(
-        case,
-        "order_rectification",
-        acting_user,
-        from_state,
-        comment=comment.strip(),
-        data={"disposition": disposition, "deadline": deadline.isoformat()},
-        files=files,
-        types=types,
-    )
-    return case
-
-
-@transaction.atomic
-def submit_rectification(
-    case: ReviewCase,
-    *,
-    acting_user: User,
-    files: Sequence[UploadedFile],
-    comment: str = "",
-    expected_state: str | None = None,
-) -> ReviewCase:
-    """The agency submits its rectification evidence (at least one file)."""
-    _check(case, "submit_rectification", acting_user, expected_state)
-    types = evidence.check_files(files, required=True)
-    from_state = case.state
-    case.submit_rectification(by=acting_user)
-    _record(
-        case,
-        "submit_rectification",
-        acting_user,
-        from_state,
-        comment=comment.strip(),
-        files=files,
-        types=types,
-    )
-    return case
-
-
-@transaction.atomic
-def verify_rectification(
-    case: ReviewCase,
-    *,
-    acting_user: User,
-    comment: str = "",
-    files: Sequence[UploadedFile] = (),
-    expected_state: str | None = None,
-) -> ReviewCase:
-    """Accept the rectification: a fresh screening must be COMPLIANT, and it is frozen."""
-    case.forget_derived()
-    _check(case, "verify_rectification", acting_user, expected_state, guards=False)
-    screening, rule_set, snapshot = _screen_now(case.project)
-    case._fresh_screening, case._fresh_rule_set = screening, rule_set
-    _check(case, "verify_rectification", acting_user, expected_state)
-    types = evidence.check_files(files)
-    from_state = case.state
-    case.verify_rectification(
-        by=acting_user,
-        screening=screening,
-        rule_set=rule_set,
-        snapshot=snapshot,
-        findings=findings_for_storage(screening),
-    )
-    _record(
-        case,
-        "verify_rectification",
-        acting_user,
-        from_state,
-        comment=comment.strip(),
-        files=files,
-        types=types,
-    )
-    return case
-
-
-@transaction.atomic
-def reject_rectification(
-    case: ReviewCase,
-    *,
-    acting_user: User,
-    comment: str,
-    deadline: date | None = None,
-    files: Sequence[UploadedFile] = (),
-    expected_state: str | None = None,
-) -> ReviewCase:
-    """Send the rectification back (not sufficient), optionally with a new deadline."""
-    _check(case, "reject_rectification", acting_user, expected_state)
-    comment = _need_text(comment, _("A comment"))
-    deadline = _check_deadline(deadline, required=False)
-    types = evidence.check_files(files)
-    from_state = case.state
-    case.reject_rectification(by=acting_user, deadline=deadline)
-    data = {"deadline": deadline.isoformat()} if deadline else {}
-    _record(
-        case,
-        "reject_rectification",
-        acting_user,
-        from_state,
-        comment=comment,
-        data=data,
-        files=files,
-        types=types,
-    )
-    return case
 
 
 @transaction.atomic
@@ -627,7 +337,7 @@ def blocked_transitions(case: ReviewCase, user: User) -> list[tuple[str, str]]:
     """Transitions this user could take in this state but whose guards refuse: (name, why)."""
     blocked = []
     for name in sorted({t.name for t in case.get_all_state_transitions()}):
-        if _transition_of(case, name) is None or not permissions.may_take_transition(
+        if acting.transition_of(case, name) is None or not permissions.may_take_transition(
             case, user, name
         ):
             continue
